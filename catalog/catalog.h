@@ -1,0 +1,97 @@
+// The catalog: tables, their columns, indexes and sequences. One interface;
+// in embedded mode it is stored in the node's LMDB (lmdb_catalog.h), in a
+// cluster in etcd (a later step). Readers take an immutable snapshot
+// (CatalogSnapshot) so a statement plans against one consistent version.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/types.h"
+
+namespace tessera::catalog {
+
+struct ColumnInfo {
+  std::string name;
+  Type type;
+  bool not_null = false;
+  std::string default_sql;  // default expression as SQL text; empty: none
+  bool is_serial = false;   // default is nextval of an owned sequence
+};
+
+struct IndexInfo {
+  uint32_t id = 0;  // 0 is the primary index (the table's rows)
+  std::string name;
+  std::vector<int> columns;  // positions in TableInfo::columns
+  std::vector<bool> descending;
+  bool unique = false;
+  bool primary = false;
+};
+
+struct TableInfo {
+  uint32_t id = 0;  // also the table's OID as pg_catalog shows it
+  std::string schema = "public";
+  std::string name;
+  std::vector<ColumnInfo> columns;
+  // Primary key column positions; empty: the table has a hidden row id
+  // (an int8 key allocated from the counter "rowid:<id>").
+  std::vector<int> primary_key;
+  std::string primary_key_name;  // constraint name, e.g. t_pkey
+  std::vector<IndexInfo> indexes;  // secondary indexes (not the primary)
+
+  bool HasHiddenRowId() const { return primary_key.empty(); }
+  std::optional<int> FindColumn(const std::string& name) const;
+};
+
+struct SequenceInfo {
+  std::string schema = "public";
+  std::string name;
+  int64_t increment = 1;
+  int64_t start = 1;
+  std::string owned_by_table;  // serial columns own their sequence
+};
+
+// An immutable view of one catalog version.
+class CatalogSnapshot {
+ public:
+  uint64_t Version() const { return version_; }
+  // Lookups by name; names are already case-folded by the parser. An empty
+  // schema means the search path ("public", then "pg_catalog").
+  const TableInfo* FindTable(const std::string& schema, const std::string& name) const;
+  const TableInfo* FindTableById(uint32_t id) const;
+  // The table owning the named index, and the index (nullptr if absent).
+  const TableInfo* FindIndex(const std::string& schema, const std::string& name, const IndexInfo** index) const;
+  const SequenceInfo* FindSequence(const std::string& schema, const std::string& name) const;
+  const std::map<uint32_t, TableInfo>& Tables() const { return tables_; }
+  const std::map<std::string, SequenceInfo>& Sequences() const { return sequences_; }
+
+  uint64_t version_ = 0;
+  std::map<uint32_t, TableInfo> tables_;
+  std::map<std::string, SequenceInfo> sequences_;  // key: schema.name
+};
+
+// Changes are applied whole: each call writes a new version durably and
+// returns once readers see it. Throws SqlError (42P07 duplicate table, ...).
+class Catalog {
+ public:
+  virtual ~Catalog() = default;
+  virtual std::shared_ptr<const CatalogSnapshot> Snapshot() const = 0;
+  // Assigns table->id and index ids; returns the stored table.
+  virtual TableInfo CreateTable(TableInfo table) = 0;
+  virtual void DropTable(uint32_t table_id) = 0;
+  // Replaces a table's definition (ALTER TABLE, CREATE/DROP INDEX). Index
+  // entries for a new index must be built by the caller.
+  virtual void UpdateTable(const TableInfo& table) = 0;
+  virtual void CreateSequence(const SequenceInfo& seq) = 0;
+  virtual void DropSequence(const std::string& schema, const std::string& name) = 0;
+  // Next value of a sequence (non-transactional, as in PostgreSQL).
+  virtual int64_t NextVal(const std::string& schema, const std::string& name) = 0;
+  // A fresh id for a new index of any table.
+  virtual uint32_t AllocateIndexId() = 0;
+};
+
+}  // namespace tessera::catalog

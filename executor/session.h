@@ -1,0 +1,108 @@
+// What wire/ needs from the SQL engine: one Session per client connection.
+// wire/ only reads and writes protocol messages and converts values to wire
+// formats; everything about SQL (parsing, planning, transactions, settings)
+// is behind this interface. A Session is used by one thread at a time, except
+// Cancel(), which any thread may call. Methods throw SqlError.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/value.h"
+
+namespace tessera {
+
+struct ColumnDesc {
+  std::string name;
+  uint32_t table_oid = 0;      // source table, 0 when computed
+  int16_t column_number = 0;   // 1-based attribute number in that table, 0 when computed
+  Type type;
+};
+
+// Transaction status as ReadyForQuery reports it.
+enum class TxnStatus : char { kIdle = 'I', kInBlock = 'T', kFailed = 'E' };
+
+// Receives one statement's results. For a simple query string with several
+// statements, Columns/Row*/Complete repeat once per statement.
+class ResultSink {
+ public:
+  virtual ~ResultSink() = default;
+  // Called before the rows of a statement that returns rows (RowDescription).
+  virtual void Columns(const std::vector<ColumnDesc>& columns) = 0;
+  virtual void Row(const tessera::Row& row) = 0;
+  // The statement finished; `tag` is the CommandComplete tag ("INSERT 0 3", "SELECT 2").
+  virtual void Complete(const std::string& tag) = 0;
+  // The statement text was empty (EmptyQueryResponse).
+  virtual void EmptyQuery() = 0;
+  // A NOTICE/WARNING for the client (severity "NOTICE" or "WARNING").
+  virtual void Notice(const std::string& severity, const std::string& sqlstate, const std::string& message) = 0;
+};
+
+// A parsed statement of the extended protocol; immutable once prepared, so
+// several portals may share it.
+class PreparedStatement {
+ public:
+  virtual ~PreparedStatement() = default;
+  // Parameter types: those the client gave, the rest inferred.
+  virtual const std::vector<Type>& ParamTypes() const = 0;
+  // Result columns; empty when the statement returns no rows (NoData).
+  virtual const std::vector<ColumnDesc>& ResultColumns() const = 0;
+};
+
+class Portal {
+ public:
+  virtual ~Portal() = default;
+  virtual const std::vector<ColumnDesc>& ResultColumns() const = 0;
+  // Produces up to `max_rows` rows into `sink` (0: all). Returns true when the
+  // statement completed (then sink.Complete was called), false when it was
+  // suspended with rows left (PortalSuspended). Calls sink.Columns never:
+  // the extended protocol describes separately.
+  virtual bool Execute(size_t max_rows, ResultSink& sink) = 0;
+};
+
+class Session {
+ public:
+  virtual ~Session() = default;
+
+  // Startup parameters (user, database, application_name, client_encoding,
+  // DateStyle, TimeZone, options...). Throws SqlError for an unknown
+  // database (3D000) or role (28000).
+  virtual void Start(const std::map<std::string, std::string>& startup) = 0;
+  // Every GUC_REPORT parameter with its value (sent as ParameterStatus at startup).
+  virtual std::vector<std::pair<std::string, std::string>> ReportedParameters() const = 0;
+  // Reported parameters changed since the last call (after SET, RESET, ...).
+  virtual std::vector<std::pair<std::string, std::string>> TakeChangedParameters() = 0;
+  // How values are written as text for this session (DateStyle, TimeZone, ...).
+  virtual const TextFormat& Format() const = 0;
+
+  // Simple query: parses and runs every statement in order, sending results
+  // to `sink`; stops at the first error by throwing it.
+  virtual void ExecuteSimple(const std::string& sql, ResultSink& sink) = 0;
+
+  // Extended protocol.
+  virtual std::shared_ptr<PreparedStatement> Prepare(const std::string& sql, const std::vector<Type>& param_types) = 0;
+  virtual std::unique_ptr<Portal> Bind(std::shared_ptr<PreparedStatement> statement, std::vector<Value> params) = 0;
+  // Sync: ends the implicit transaction of an extended-protocol batch.
+  virtual void Sync() = 0;
+  // After an error in the extended protocol (before the skip to Sync).
+  virtual void OnError() = 0;
+
+  virtual TxnStatus Status() const = 0;
+  // Cancels the running statement (57014); thread-safe.
+  virtual void Cancel() = 0;
+  // The connection is gone: roll back whatever is open.
+  virtual void Terminate() = 0;
+};
+
+// Creates sessions; one per server process.
+class SessionFactory {
+ public:
+  virtual ~SessionFactory() = default;
+  virtual std::unique_ptr<Session> NewSession() = 0;
+};
+
+}  // namespace tessera

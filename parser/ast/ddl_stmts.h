@@ -1,0 +1,88 @@
+// CREATE/DROP TABLE and INDEX, ALTER TABLE, TRUNCATE.
+#pragma once
+
+#include "parser/ast/expr.h"
+#include "parser/ast/statement.h"
+
+namespace tessera::ast {
+
+struct ColumnDef {
+  std::string name;
+  TypeName type;
+  bool not_null = false;
+  bool null_explicit = false;  // NULL written
+  bool primary_key = false;
+  bool unique = false;
+  ExprPtr default_value;        // null when none
+  std::string default_text;     // the default's source text, as written
+  ExprPtr check;                // CHECK (...) on the column; null when none
+  int location = -1;
+};
+
+enum class ConstraintKind : uint8_t { kPrimaryKey, kUnique, kCheck, kForeignKey };
+
+struct TableConstraint {
+  ConstraintKind kind;
+  std::string name;  // CONSTRAINT name, empty when none
+  std::vector<std::string> columns;
+  ExprPtr check;
+  int location = -1;
+};
+
+struct CreateTableStmt : Statement {
+  CreateTableStmt() : Statement(StmtKind::kCreateTable) {}
+  QualifiedName table;
+  bool if_not_exists = false;
+  bool temporary = false;
+  std::vector<ColumnDef> columns;
+  std::vector<TableConstraint> constraints;
+  std::vector<std::pair<std::string, std::string>> with_options;  // WITH (fillfactor=100): accepted
+};
+
+struct DropTableStmt : Statement {
+  DropTableStmt() : Statement(StmtKind::kDropTable) {}
+  std::vector<QualifiedName> tables;
+  bool if_exists = false;
+  bool cascade = false;
+};
+
+struct IndexColumn {
+  std::string column;  // a plain column name; expressions are not supported yet
+  bool descending = false;
+};
+
+struct CreateIndexStmt : Statement {
+  CreateIndexStmt() : Statement(StmtKind::kCreateIndex) {}
+  std::string name;  // empty: generated as PostgreSQL does (<table>_<cols>_idx)
+  QualifiedName table;
+  std::vector<IndexColumn> columns;
+  bool unique = false;
+  bool if_not_exists = false;
+  std::string method;  // USING btree/hash: noted, btree is what runs
+};
+
+struct DropIndexStmt : Statement {
+  DropIndexStmt() : Statement(StmtKind::kDropIndex) {}
+  std::vector<QualifiedName> indexes;
+  bool if_exists = false;
+};
+
+enum class AlterTableAction : uint8_t { kAddConstraint, kAddColumn, kDropColumn, kRenameTable, kRenameColumn };
+
+struct AlterTableStmt : Statement {
+  AlterTableStmt() : Statement(StmtKind::kAlterTable) {}
+  QualifiedName table;
+  bool if_exists = false;
+  AlterTableAction action = AlterTableAction::kAddConstraint;
+  std::unique_ptr<TableConstraint> constraint;  // kAddConstraint (ADD PRIMARY KEY (...) included)
+  std::unique_ptr<ColumnDef> column;            // kAddColumn
+  std::string old_name;                         // kDropColumn / kRename*
+  std::string new_name;                         // kRename*
+};
+
+struct TruncateStmt : Statement {
+  TruncateStmt() : Statement(StmtKind::kTruncate) {}
+  std::vector<QualifiedName> tables;
+};
+
+}  // namespace tessera::ast

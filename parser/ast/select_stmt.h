@@ -1,0 +1,77 @@
+// SELECT and the FROM clause.
+#pragma once
+
+#include <optional>
+
+#include "parser/ast/expr.h"
+#include "parser/ast/statement.h"
+
+namespace tessera::ast {
+
+struct TableRef;
+using TableRefPtr = std::unique_ptr<TableRef>;
+
+enum class JoinType : uint8_t { kInner, kLeft, kRight, kFull, kCross };
+
+enum class TableRefKind : uint8_t { kTable, kJoin, kSubquery, kFunction };
+
+struct TableRef {
+  TableRefKind kind = TableRefKind::kTable;
+  int location = -1;
+  std::string alias;                      // empty when none
+  std::vector<std::string> column_aliases; // AS t(a, b)
+
+  // kTable
+  QualifiedName table;
+  // kJoin
+  JoinType join_type = JoinType::kInner;
+  TableRefPtr left;
+  TableRefPtr right;
+  ExprPtr join_condition;                  // ON ...
+  std::vector<std::string> using_columns;  // USING (...)
+  bool natural = false;
+  // kSubquery
+  std::unique_ptr<SelectStmt> subquery;
+  // kFunction: generate_series(1, 10) in FROM
+  ExprPtr function;
+};
+
+struct SelectTarget {
+  ExprPtr expr;
+  std::string alias;  // empty when none
+};
+
+struct OrderItem {
+  ExprPtr expr;
+  bool descending = false;
+  std::optional<bool> nulls_first;  // unset: PostgreSQL's default (NULLS LAST for ASC)
+};
+
+enum class SetOpKind : uint8_t { kNone, kUnion, kIntersect, kExcept };
+
+struct SelectStmt : Statement {
+  SelectStmt() : Statement(StmtKind::kSelect) {}
+
+  bool distinct = false;
+  std::vector<ExprPtr> distinct_on;        // DISTINCT ON (...)
+  std::vector<SelectTarget> targets;
+  std::vector<TableRefPtr> from;           // comma-separated items (implicit cross join)
+  ExprPtr where;
+  std::vector<ExprPtr> group_by;
+  ExprPtr having;
+  std::vector<OrderItem> order_by;
+  ExprPtr limit;                           // null: no limit (LIMIT ALL too)
+  ExprPtr offset;
+
+  // VALUES (...), (...) as a query: rows here, targets empty.
+  std::vector<std::vector<ExprPtr>> values;
+
+  // Set operations: this node is `left op right`; its own fields other than
+  // order_by/limit/offset are unused.
+  SetOpKind set_op = SetOpKind::kNone;
+  bool set_all = false;
+  std::unique_ptr<SelectStmt> set_left;
+  std::unique_ptr<SelectStmt> set_right;
+};
+
+}  // namespace tessera::ast

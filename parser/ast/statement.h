@@ -1,0 +1,59 @@
+// Base of all parsed statements.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tessera::ast {
+
+enum class StmtKind : uint8_t {
+  kSelect,
+  kInsert,
+  kUpdate,
+  kDelete,
+  kCreateTable,
+  kDropTable,
+  kCreateIndex,
+  kDropIndex,
+  kAlterTable,
+  kTruncate,
+  kTransaction,
+  kSet,
+  kShow,
+  kReset,
+  kExplain,
+  kVacuum,   // VACUUM and ANALYZE: accepted, no effect yet
+  kCopy,
+  kEmpty,    // ";" alone or a comment-only string
+};
+
+struct Statement {
+  explicit Statement(StmtKind k) : kind(k) {}
+  virtual ~Statement() = default;
+  StmtKind kind;
+  // Character range of this statement in the query string (0-based, end
+  // exclusive), so a multi-statement string can be split for logging.
+  int start = 0;
+  int end = 0;
+
+  template <class T>
+  T& As() {
+    return static_cast<T&>(*this);
+  }
+  template <class T>
+  const T& As() const {
+    return static_cast<const T&>(*this);
+  }
+};
+using StatementPtr = std::unique_ptr<Statement>;
+
+// schema.name, schema optional.
+struct QualifiedName {
+  std::string schema;  // empty when not written
+  std::string name;
+  int location = -1;
+  std::string ToString() const { return schema.empty() ? name : schema + "." + name; }
+};
+
+}  // namespace tessera::ast

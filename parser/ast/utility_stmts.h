@@ -1,0 +1,68 @@
+// Transactions, settings, EXPLAIN, VACUUM/ANALYZE, COPY.
+#pragma once
+
+#include "parser/ast/expr.h"
+#include "parser/ast/statement.h"
+
+namespace tessera::ast {
+
+enum class TransactionKind : uint8_t { kBegin, kCommit, kRollback, kSetTransaction };
+
+struct TransactionStmt : Statement {
+  TransactionStmt() : Statement(StmtKind::kTransaction) {}
+  TransactionKind txn_kind = TransactionKind::kBegin;
+  std::string isolation;  // "read committed", "repeatable read", "serializable", ... empty: unset
+  std::optional<bool> read_only;
+};
+
+struct SetStmt : Statement {
+  SetStmt() : Statement(StmtKind::kSet) {}
+  std::string name;                 // lower-cased; "transaction_isolation" for SET TRANSACTION ... is kTransaction
+  std::vector<std::string> values;  // each value's text (identifiers lower-cased, strings unquoted, numbers as written)
+  bool to_default = false;          // SET x TO DEFAULT
+  bool local = false;               // SET LOCAL
+};
+
+struct ShowStmt : Statement {
+  ShowStmt() : Statement(StmtKind::kShow) {}
+  std::string name;  // lower-cased; "all" for SHOW ALL
+};
+
+struct ResetStmt : Statement {
+  ResetStmt() : Statement(StmtKind::kReset) {}
+  std::string name;  // lower-cased; "all" for RESET ALL
+};
+
+struct ExplainStmt : Statement {
+  ExplainStmt() : Statement(StmtKind::kExplain) {}
+  bool analyze = false;
+  bool verbose = false;
+  StatementPtr statement;
+};
+
+struct VacuumStmt : Statement {
+  VacuumStmt() : Statement(StmtKind::kVacuum) {}
+  bool analyze = false;                 // VACUUM ANALYZE or ANALYZE
+  std::vector<QualifiedName> tables;
+};
+
+struct CopyStmt : Statement {
+  CopyStmt() : Statement(StmtKind::kCopy) {}
+  QualifiedName table;
+  std::vector<std::string> columns;
+  bool from = true;          // COPY ... FROM (false: TO)
+  bool stdio = true;         // STDIN/STDOUT (false: a file name in `file`)
+  std::string file;
+  std::string format = "text";  // text | csv | binary
+  std::string delimiter;        // empty: format default
+  std::string null_string;      // empty with null_set false: format default
+  bool null_set = false;
+  bool header = false;
+  std::vector<std::pair<std::string, std::string>> options;  // everything as written
+};
+
+struct EmptyStmt : Statement {
+  EmptyStmt() : Statement(StmtKind::kEmpty) {}
+};
+
+}  // namespace tessera::ast

@@ -1,0 +1,62 @@
+// A storage node's LMDB environment: an ordered, transactional key-value
+// store with durable group commit. Keys are built by key_encoding.h so that
+// byte order is SQL order. The SQL layers above see only Transaction and
+// Iterator; LMDB types stay inside storage/.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tessera::storage {
+
+class Iterator {
+ public:
+  virtual ~Iterator() = default;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  virtual std::string_view Key() const = 0;
+  virtual std::string_view Value() const = 0;
+};
+
+// A transaction reads a consistent snapshot taken when it began, sees its own
+// writes, and applies all of them atomically and durably at Commit. Writes
+// are buffered in memory until then, so concurrent transactions never block
+// each other (write-write conflicts are the MVCC layer's job, a later step).
+// Not thread-safe: one user at a time.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  virtual std::optional<std::string> Get(std::string_view key) = 0;
+  virtual void Put(std::string_view key, std::string_view value) = 0;
+  virtual void Delete(std::string_view key) = 0;
+  // Keys in [start, end) in byte order, merging the snapshot with this
+  // transaction's own writes. An empty `end` means no upper bound.
+  virtual std::unique_ptr<Iterator> Scan(std::string_view start, std::string_view end) = 0;
+  // Durable once it returns (fsync, shared with concurrent commits). Throws
+  // SqlError on failure; the transaction is finished either way.
+  virtual void Commit() = 0;
+  virtual void Rollback() = 0;
+  virtual bool HasWrites() const = 0;
+};
+
+struct EngineOptions {
+  size_t map_size = size_t{64} << 30;  // LMDB map size (virtual; grows the file lazily)
+  bool sync = true;                    // fsync on commit (tests may turn it off for speed)
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  // Opens or creates the environment in `dir` (created if missing).
+  static std::unique_ptr<Engine> Open(const std::string& dir, const EngineOptions& options = {});
+  virtual std::unique_ptr<Transaction> Begin() = 0;
+  // Non-transactional counters (sequences, hidden row ids, table ids): the
+  // next `count` values of counter `name`, persisted before returning, never
+  // handed out twice even across crashes. Returns the first of the range.
+  virtual int64_t AllocateRange(std::string_view name, int64_t count) = 0;
+};
+
+}  // namespace tessera::storage
