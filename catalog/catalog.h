@@ -80,7 +80,8 @@ class Catalog {
  public:
   virtual ~Catalog() = default;
   virtual std::shared_ptr<const CatalogSnapshot> Snapshot() const = 0;
-  // Assigns table->id and index ids; returns the stored table.
+  // Assigns table->id and the ids of indexes whose id is 0; returns the
+  // stored table.
   virtual TableInfo CreateTable(TableInfo table) = 0;
   virtual void DropTable(uint32_t table_id) = 0;
   // Replaces a table's definition (ALTER TABLE, CREATE/DROP INDEX). Index

@@ -31,6 +31,13 @@ class Numeric {
   Numeric Negate() const { return Numeric(-mantissa_, scale_); }
   Numeric Abs() const { return Numeric(mantissa_ < 0 ? -mantissa_ : mantissa_, scale_); }
   Numeric Round(int32_t scale) const;  // half away from zero, as PostgreSQL
+  Numeric Trunc(int32_t scale) const;  // toward zero
+  Numeric Ceil() const;                // scale 0
+  Numeric Floor() const;               // scale 0
+  // Square root with numeric_sqrt's result scale; 2201F for a negative input.
+  Numeric Sqrt() const;
+  // this ^ exponent rounded to `scale` decimals (power with an integer exponent).
+  Numeric PowInt(int64_t exponent, int32_t scale) const;
   // Applies numeric(p,s): rounds to s and raises 22003 when the integer part
   // has more than p - s digits.
   Numeric ApplyTypmod(int32_t typmod) const;

@@ -25,7 +25,9 @@ class Iterator {
 // writes, and applies all of them atomically and durably at Commit. Writes
 // are buffered in memory until then, so concurrent transactions never block
 // each other (write-write conflicts are the MVCC layer's job, a later step).
-// Not thread-safe: one user at a time.
+// Not thread-safe: one user at a time, but it may move between threads.
+// Iterators must be destroyed before their transaction; Put/Delete during a
+// scan keep the iterator valid (writes ahead of it may or may not be seen).
 class Transaction {
  public:
   virtual ~Transaction() = default;
@@ -53,9 +55,16 @@ class Engine {
   // Opens or creates the environment in `dir` (created if missing).
   static std::unique_ptr<Engine> Open(const std::string& dir, const EngineOptions& options = {});
   virtual std::unique_ptr<Transaction> Begin() = 0;
+  // A transaction over the node's metadata key space (the catalog), kept
+  // apart from rows and index entries so that no data key can collide with it.
+  virtual std::unique_ptr<Transaction> BeginMeta() = 0;
+  // Deletes every data key in [start, end) in one durable write, without
+  // buffering the keys (DROP TABLE, TRUNCATE). An empty `end` is unbounded.
+  virtual void DeleteRange(std::string_view start, std::string_view end) = 0;
   // Non-transactional counters (sequences, hidden row ids, table ids): the
   // next `count` values of counter `name`, persisted before returning, never
-  // handed out twice even across crashes. Returns the first of the range.
+  // handed out twice even across crashes. Returns the first of the range;
+  // a new counter starts at 1.
   virtual int64_t AllocateRange(std::string_view name, int64_t count) = 0;
 };
 

@@ -15,9 +15,15 @@
 namespace tessera::storage {
 
 inline constexpr uint32_t kPrimaryIndexId = 0;
+inline constexpr size_t kKeyPrefixSize = 8;
 
 void AppendKeyPrefix(std::string* out, uint32_t table_id, uint32_t index_id);
 std::string KeyPrefix(uint32_t table_id, uint32_t index_id);
+// The 4-byte prefix shared by all of a table's keys (rows and every index).
+std::string TablePrefix(uint32_t table_id);
+// Reads the table and index ids from the front of `in`, advancing it past
+// them; false if `in` is too short.
+bool DecodeKeyPrefix(std::string_view* in, uint32_t* table_id, uint32_t* index_id);
 // The smallest key greater than every key starting with `prefix`.
 std::string PrefixEnd(std::string_view prefix);
 

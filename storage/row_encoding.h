@@ -1,5 +1,6 @@
-// Compact row encoding: [column count: varint][null bitmap][values...], each
-// value in a fixed width for fixed-size types and length-prefixed otherwise.
+// Compact row encoding: [column count: varint][null bitmap][values...]:
+// integers as zigzag varints, floats in 8 bytes, strings length-prefixed
+// (details in row_encoding.cpp).
 // The column count lets rows written before ADD COLUMN decode (missing
 // trailing columns read as NULL).
 #pragma once

@@ -74,4 +74,8 @@ struct SelectStmt : Statement {
   std::unique_ptr<SelectStmt> set_right;
 };
 
+// Deep copies (parser/ast/clone_select.cpp); CloneExpr uses them for subqueries.
+TableRefPtr CloneTableRef(const TableRef& ref);
+std::unique_ptr<SelectStmt> CloneSelect(const SelectStmt& select);
+
 }  // namespace tessera::ast

@@ -1,0 +1,122 @@
+#include "catalog/catalog_json.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+
+namespace tessera {
+
+// Type lives in namespace tessera, so its (de)serialisers must too for ADL.
+void to_json(nlohmann::json& j, const Type& t) { j = {{"id", static_cast<uint32_t>(t.id)}, {"typmod", t.typmod}}; }
+void from_json(const nlohmann::json& j, Type& t) {
+  t.id = static_cast<TypeId>(j.at("id").get<uint32_t>());
+  t.typmod = j.at("typmod").get<int32_t>();
+}
+
+namespace catalog {
+
+using nlohmann::json;
+
+void to_json(json& j, const ColumnInfo& c) {
+  j = {{"name", c.name}, {"type", c.type}, {"not_null", c.not_null}, {"default", c.default_sql},
+       {"serial", c.is_serial}};
+}
+void from_json(const json& j, ColumnInfo& c) {
+  c.name = j.at("name").get<std::string>();
+  c.type = j.at("type").get<Type>();
+  c.not_null = j.value("not_null", false);
+  c.default_sql = j.value("default", std::string());
+  c.is_serial = j.value("serial", false);
+}
+
+void to_json(json& j, const IndexInfo& i) {
+  j = {{"id", i.id},       {"name", i.name},     {"columns", i.columns}, {"descending", i.descending},
+       {"unique", i.unique}, {"primary", i.primary}};
+}
+void from_json(const json& j, IndexInfo& i) {
+  i.id = j.at("id").get<uint32_t>();
+  i.name = j.at("name").get<std::string>();
+  i.columns = j.at("columns").get<std::vector<int>>();
+  i.descending = j.value("descending", std::vector<bool>(i.columns.size(), false));
+  i.unique = j.value("unique", false);
+  i.primary = j.value("primary", false);
+}
+
+void to_json(json& j, const TableInfo& t) {
+  j = {{"id", t.id},
+       {"schema", t.schema},
+       {"name", t.name},
+       {"columns", t.columns},
+       {"primary_key", t.primary_key},
+       {"primary_key_name", t.primary_key_name},
+       {"indexes", t.indexes}};
+}
+void from_json(const json& j, TableInfo& t) {
+  t.id = j.at("id").get<uint32_t>();
+  t.schema = j.value("schema", std::string("public"));
+  t.name = j.at("name").get<std::string>();
+  t.columns = j.at("columns").get<std::vector<ColumnInfo>>();
+  t.primary_key = j.value("primary_key", std::vector<int>());
+  t.primary_key_name = j.value("primary_key_name", std::string());
+  t.indexes = j.value("indexes", std::vector<IndexInfo>());
+}
+
+void to_json(json& j, const SequenceInfo& s) {
+  j = {{"schema", s.schema}, {"name", s.name},         {"increment", s.increment},
+       {"start", s.start},   {"owned_by", s.owned_by_table}};
+}
+void from_json(const json& j, SequenceInfo& s) {
+  s.schema = j.value("schema", std::string("public"));
+  s.name = j.at("name").get<std::string>();
+  s.increment = j.value("increment", int64_t{1});
+  s.start = j.value("start", int64_t{1});
+  s.owned_by_table = j.value("owned_by", std::string());
+}
+
+namespace {
+constexpr int kFormatVersion = 1;
+}  // namespace
+
+std::string SerializeCatalog(const StoredCatalog& catalog) {
+  json tables = json::array();
+  for (const auto& [id, table] : catalog.snapshot.tables_) tables.push_back(table);
+  json sequences = json::array();
+  for (const auto& [key, seq] : catalog.snapshot.sequences_) {
+    json s = seq;
+    auto counter = catalog.sequence_counters.find(key);
+    s["counter"] = counter == catalog.sequence_counters.end() ? 0 : counter->second;
+    sequences.push_back(std::move(s));
+  }
+  json doc = {{"format", kFormatVersion},
+              {"version", catalog.snapshot.version_},
+              {"tables", std::move(tables)},
+              {"sequences", std::move(sequences)}};
+  return doc.dump();
+}
+
+StoredCatalog DeserializeCatalog(const std::string& text) {
+  StoredCatalog out;
+  try {
+    json doc = json::parse(text);
+    if (doc.value("format", 0) > kFormatVersion) {
+      throw SqlError(sqlstate::kDataCorrupted, "catalog was written by a newer version of tessera");
+    }
+    out.snapshot.version_ = doc.at("version").get<uint64_t>();
+    for (const json& t : doc.at("tables")) {
+      TableInfo table = t.get<TableInfo>();
+      out.snapshot.tables_.emplace(table.id, std::move(table));
+    }
+    for (const json& s : doc.at("sequences")) {
+      SequenceInfo seq = s.get<SequenceInfo>();
+      std::string key = seq.schema + "." + seq.name;
+      out.sequence_counters[key] = s.value("counter", int64_t{0});
+      out.snapshot.sequences_.emplace(std::move(key), std::move(seq));
+    }
+  } catch (const json::exception& e) {
+    throw SqlError(sqlstate::kDataCorrupted, std::string("could not read the stored catalog: ") + e.what());
+  }
+  return out;
+}
+
+}  // namespace catalog
+}  // namespace tessera

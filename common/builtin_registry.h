@@ -1,0 +1,27 @@
+// Internal to common/: each builtin_*_functions.cpp appends its overloads.
+#pragma once
+
+#include <vector>
+
+#include "common/builtin_functions.h"
+
+namespace tessera::builtins {
+
+void AddStringFunctions(std::vector<FunctionOverload>& out);
+void AddMathFunctions(std::vector<FunctionOverload>& out);
+void AddTimeFunctions(std::vector<FunctionOverload>& out);
+void AddExtractFunctions(std::vector<FunctionOverload>& out);
+
+// Shorthand for registering one overload.
+inline void Add(std::vector<FunctionOverload>& out, const char* name, std::vector<TypeId> args, TypeId ret,
+                ScalarFn fn, bool volatile_fn = false) {
+  FunctionOverload f;
+  f.name = name;
+  f.arg_types = std::move(args);
+  f.return_type = ret;
+  f.volatile_fn = volatile_fn;
+  f.fn = std::move(fn);
+  out.push_back(std::move(f));
+}
+
+}  // namespace tessera::builtins

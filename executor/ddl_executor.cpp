@@ -1,0 +1,234 @@
+// DDL statements, with PostgreSQL's generated names (t_pkey, t_a_key,
+// t_a_idx, t_id_seq) and messages.
+#include "executor/ddl_executor.h"
+
+#include <set>
+
+#include "common/error.h"
+#include "executor/table_store.h"
+#include "planner/binder.h"
+#include "storage/key_encoding.h"
+#include "storage/row_encoding.h"
+
+namespace tessera::executor {
+
+namespace {
+
+std::optional<int32_t> Mod(const ast::TypeName& t, size_t i) {
+  return i < t.modifiers.size() ? std::optional<int32_t>(t.modifiers[i]) : std::nullopt;
+}
+
+int ColumnIndex(const catalog::TableInfo& table, const std::string& name) {
+  auto pos = table.FindColumn(name);
+  if (!pos)
+    throw SqlError(sqlstate::kUndefinedColumn, "column \"" + name + "\" named in key does not exist");
+  return *pos;
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i ? "_" : "") + names[i];
+  return out;
+}
+
+}  // namespace
+
+const catalog::TableInfo& DdlExecutor::Lookup(const ast::QualifiedName& name, bool) {
+  snapshot_ = catalog_.Snapshot();
+  const catalog::TableInfo* t = snapshot_->FindTable(name.schema, name.name);
+  if (!t) throw SqlError::UndefinedTable(name.ToString());
+  return *t;
+}
+
+std::string DdlExecutor::Execute(const ast::Statement& stmt) {
+  switch (stmt.kind) {
+    case ast::StmtKind::kCreateTable: return CreateTable(stmt.As<ast::CreateTableStmt>());
+    case ast::StmtKind::kDropTable: return DropTable(stmt.As<ast::DropTableStmt>());
+    case ast::StmtKind::kCreateIndex: return CreateIndex(stmt.As<ast::CreateIndexStmt>());
+    case ast::StmtKind::kDropIndex: return DropIndex(stmt.As<ast::DropIndexStmt>());
+    case ast::StmtKind::kAlterTable: return AlterTable(stmt.As<ast::AlterTableStmt>());
+    case ast::StmtKind::kTruncate: return Truncate(stmt.As<ast::TruncateStmt>());
+    default: throw SqlError::Internal("not a DDL statement");
+  }
+}
+
+std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
+  auto snapshot = catalog_.Snapshot();
+  if (snapshot->FindTable(stmt.table.schema, stmt.table.name)) {
+    if (stmt.if_not_exists) {
+      notice_(sqlstate::kDuplicateTable, "relation \"" + stmt.table.name + "\" already exists, skipping");
+      return "CREATE TABLE";
+    }
+    throw SqlError(sqlstate::kDuplicateTable, "relation \"" + stmt.table.name + "\" already exists");
+  }
+  catalog::TableInfo table;
+  table.name = stmt.table.name;
+  if (!stmt.table.schema.empty()) table.schema = stmt.table.schema;
+  std::set<std::string> names;
+  std::vector<std::pair<std::string, std::vector<std::string>>> uniques;  // name, columns
+  std::vector<std::string> serial_sequences;
+  for (auto& def : stmt.columns) {
+    if (!names.insert(def.name).second)
+      throw SqlError(sqlstate::kDuplicateColumn, "column \"" + def.name + "\" specified more than once");
+    catalog::ColumnInfo column;
+    column.name = def.name;
+    bool is_serial = false;
+    column.type = ResolveTypeName(def.type.name, Mod(def.type, 0), Mod(def.type, 1), &is_serial);
+    column.not_null = def.not_null || def.primary_key || is_serial;
+    column.default_sql = def.default_text;
+    if (is_serial) {
+      std::string seq = table.name + "_" + def.name + "_seq";
+      column.default_sql = "nextval('" + seq + "'::regclass)";
+      column.is_serial = true;
+      serial_sequences.push_back(seq);
+    }
+    if (def.primary_key) {
+      if (!table.primary_key.empty())
+        throw SqlError(sqlstate::kInvalidTableDefinition,
+                       "multiple primary keys for table \"" + table.name + "\" are not allowed");
+      table.primary_key.push_back(static_cast<int>(table.columns.size()));
+    }
+    if (def.unique) uniques.push_back({table.name + "_" + def.name + "_key", {def.name}});
+    table.columns.push_back(column);
+  }
+  for (auto& c : stmt.constraints) {
+    if (c.kind == ast::ConstraintKind::kPrimaryKey) {
+      if (!table.primary_key.empty())
+        throw SqlError(sqlstate::kInvalidTableDefinition,
+                       "multiple primary keys for table \"" + table.name + "\" are not allowed");
+      for (auto& name : c.columns) {
+        int pos = ColumnIndex(table, name);
+        table.primary_key.push_back(pos);
+        table.columns[pos].not_null = true;
+      }
+      if (!c.name.empty()) table.primary_key_name = c.name;
+    } else if (c.kind == ast::ConstraintKind::kUnique) {
+      for (auto& name : c.columns) ColumnIndex(table, name);
+      uniques.push_back({c.name.empty() ? table.name + "_" + JoinNames(c.columns) + "_key" : c.name, c.columns});
+    }
+    // CHECK and FOREIGN KEY constraints are accepted and not enforced yet.
+  }
+  if (!table.primary_key.empty() && table.primary_key_name.empty()) table.primary_key_name = table.name + "_pkey";
+  for (auto& seq : serial_sequences) {
+    catalog::SequenceInfo info;
+    info.schema = table.schema;
+    info.name = seq;
+    info.owned_by_table = table.name;
+    catalog_.CreateSequence(info);
+  }
+  for (auto& [name, columns] : uniques) {
+    catalog::IndexInfo index;
+    index.id = catalog_.AllocateIndexId();
+    index.name = name;
+    for (auto& c : columns) index.columns.push_back(ColumnIndex(table, c));
+    index.descending.assign(columns.size(), false);
+    index.unique = true;
+    table.indexes.push_back(index);
+  }
+  catalog_.CreateTable(table);
+  return "CREATE TABLE";
+}
+
+void DdlExecutor::DeleteTableData(uint32_t table_id) {
+  std::string prefix = storage::KeyPrefix(table_id, 0).substr(0, 4);
+  std::vector<std::string> keys;
+  for (auto it = txn_.Scan(prefix, storage::PrefixEnd(prefix)); it->Valid(); it->Next()) keys.emplace_back(it->Key());
+  for (auto& k : keys) txn_.Delete(k);
+}
+
+std::string DdlExecutor::DropTable(const ast::DropTableStmt& stmt) {
+  for (auto& name : stmt.tables) {
+    auto snapshot = catalog_.Snapshot();
+    const catalog::TableInfo* table = snapshot->FindTable(name.schema, name.name);
+    if (!table) {
+      if (stmt.if_exists) {
+        notice_(sqlstate::kSuccessfulCompletion, "table \"" + name.name + "\" does not exist, skipping");
+        continue;
+      }
+      throw SqlError::UndefinedTable(name.ToString());
+    }
+    DeleteTableData(table->id);
+    for (auto& [key, seq] : snapshot->Sequences())
+      if (seq.owned_by_table == table->name && seq.schema == table->schema) catalog_.DropSequence(seq.schema, seq.name);
+    catalog_.DropTable(table->id);
+  }
+  return "DROP TABLE";
+}
+
+void DdlExecutor::AddIndex(catalog::TableInfo table, std::string name, const std::vector<std::string>& columns,
+                           const std::vector<bool>& descending, bool unique) {
+  catalog::IndexInfo index;
+  index.id = catalog_.AllocateIndexId();
+  index.name = std::move(name);
+  for (auto& c : columns) {
+    auto pos = table.FindColumn(c);
+    if (!pos) throw SqlError(sqlstate::kUndefinedColumn, "column \"" + c + "\" does not exist");
+    index.columns.push_back(*pos);
+  }
+  index.descending = descending;
+  index.unique = unique;
+  planner::TableLayout layout = planner::MakeTableLayout(table);
+  planner::TableLayout::Index li{index.id, index.name, index.columns, index.descending, index.unique};
+  try {
+    TableStore(layout, txn_).BuildIndex(li);
+  } catch (const SqlError& e) {
+    if (e.Sqlstate() != sqlstate::kUniqueViolation) throw;
+    std::string detail = e.Detail();
+    if (auto p = detail.rfind("already exists."); p != std::string::npos) detail = detail.substr(0, p) + "is duplicated.";
+    throw SqlError(sqlstate::kUniqueViolation, "could not create unique index \"" + index.name + "\"", detail);
+  }
+  table.indexes.push_back(index);
+  catalog_.UpdateTable(table);
+}
+
+std::string DdlExecutor::CreateIndex(const ast::CreateIndexStmt& stmt) {
+  catalog::TableInfo table = Lookup(stmt.table, false);
+  std::vector<std::string> columns;
+  std::vector<bool> descending;
+  for (auto& c : stmt.columns) {
+    columns.push_back(c.column);
+    descending.push_back(c.descending);
+  }
+  std::string name = stmt.name.empty() ? table.name + "_" + JoinNames(columns) + "_idx" : stmt.name;
+  const catalog::IndexInfo* existing = nullptr;
+  if (snapshot_->FindIndex(table.schema, name, &existing) || snapshot_->FindTable(table.schema, name)) {
+    if (stmt.if_not_exists) {
+      notice_(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists, skipping");
+      return "CREATE INDEX";
+    }
+    throw SqlError(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
+  }
+  AddIndex(table, name, columns, descending, stmt.unique);
+  return "CREATE INDEX";
+}
+
+std::string DdlExecutor::DropIndex(const ast::DropIndexStmt& stmt) {
+  for (auto& name : stmt.indexes) {
+    auto snapshot = catalog_.Snapshot();
+    const catalog::IndexInfo* index = nullptr;
+    const catalog::TableInfo* owner = snapshot->FindIndex(name.schema, name.name, &index);
+    if (!owner || !index) {
+      if (stmt.if_exists) {
+        notice_(sqlstate::kSuccessfulCompletion, "index \"" + name.name + "\" does not exist, skipping");
+        continue;
+      }
+      throw SqlError(sqlstate::kUndefinedObject, "index \"" + name.name + "\" does not exist");
+    }
+    catalog::TableInfo table = *owner;
+    uint32_t id = index->id;
+    std::string prefix = storage::KeyPrefix(table.id, id);
+    std::vector<std::string> keys;
+    for (auto it = txn_.Scan(prefix, storage::PrefixEnd(prefix)); it->Valid(); it->Next()) keys.emplace_back(it->Key());
+    for (auto& k : keys) txn_.Delete(k);
+    std::erase_if(table.indexes, [&](const catalog::IndexInfo& i) { return i.id == id; });
+    catalog_.UpdateTable(table);
+  }
+  return "DROP INDEX";
+}
+
+std::string DdlExecutor::Truncate(const ast::TruncateStmt& stmt) {
+  for (auto& name : stmt.tables) DeleteTableData(Lookup(name, false).id);
+  return "TRUNCATE TABLE";
+}
+
+}  // namespace tessera::executor

@@ -1,0 +1,53 @@
+// DDL: CREATE/DROP TABLE and INDEX, ALTER TABLE, TRUNCATE. Catalog changes
+// go through catalog::Catalog (applied at once, as its versions are whole);
+// the data they touch (index builds, rewrites, truncation) is written in the
+// session's storage transaction.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "catalog/catalog.h"
+#include "common/value.h"
+#include "parser/parser.h"
+#include "storage/engine.h"
+
+namespace tessera::executor {
+
+// Notices (e.g. "relation ... already exists, skipping") go to this callback.
+using NoticeFn = std::function<void(const std::string& sqlstate, const std::string& message)>;
+
+class DdlExecutor {
+ public:
+  // `allocate` hands out hidden row ids ("rowid:<table id>") for rewrites.
+  DdlExecutor(catalog::Catalog& catalog, storage::Transaction& txn, NoticeFn notice,
+              std::function<int64_t(const std::string&)> allocate)
+      : catalog_(catalog), txn_(txn), notice_(std::move(notice)), allocate_(std::move(allocate)) {}
+
+  // Runs the statement and returns its command tag.
+  std::string Execute(const ast::Statement& stmt);
+
+ private:
+  std::string CreateTable(const ast::CreateTableStmt& stmt);
+  std::string DropTable(const ast::DropTableStmt& stmt);
+  std::string CreateIndex(const ast::CreateIndexStmt& stmt);
+  std::string DropIndex(const ast::DropIndexStmt& stmt);
+  std::string AlterTable(const ast::AlterTableStmt& stmt);
+  std::string Truncate(const ast::TruncateStmt& stmt);
+  void AddPrimaryKey(catalog::TableInfo table, const ast::TableConstraint& constraint);
+  void AddIndex(catalog::TableInfo table, std::string name, const std::vector<std::string>& columns,
+                const std::vector<bool>& descending, bool unique);
+  void DeleteTableData(uint32_t table_id);
+  // Reads every row of `table` (used by rewrites).
+  std::vector<Row> ReadAllRows(const catalog::TableInfo& table);
+  void WriteAllRows(const catalog::TableInfo& table, const std::vector<Row>& rows);
+  const catalog::TableInfo& Lookup(const ast::QualifiedName& name, bool if_exists);
+
+  catalog::Catalog& catalog_;
+  storage::Transaction& txn_;
+  NoticeFn notice_;
+  std::function<int64_t(const std::string&)> allocate_;
+  std::shared_ptr<const catalog::CatalogSnapshot> snapshot_;
+};
+
+}  // namespace tessera::executor

@@ -1,0 +1,186 @@
+// The fragment runner: scan by the fragment's access path, filter, then
+// project + top-N/limit (reads) or write with constraint checks.
+#include "executor/fragment_runner.h"
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "executor/sort_util.h"
+#include "executor/table_store.h"
+#include "storage/key_encoding.h"
+#include "storage/row_encoding.h"
+
+namespace tessera::executor {
+
+namespace {
+
+using planner::Fragment;
+using planner::FragmentKind;
+using planner::ScanKind;
+
+struct ScannedRow {
+  std::string pk_suffix;
+  Row row;
+};
+
+const std::vector<int>& KeyColumns(const Fragment& f) {
+  static const std::vector<int> kNone;
+  if (f.scan.index_id == 0) return f.table.primary_key;
+  for (auto& i : f.table.indexes)
+    if (i.id == f.scan.index_id) return i.columns;
+  throw SqlError::Internal("fragment names an index its table does not have");
+}
+
+bool KeyDescending(const Fragment& f, size_t k) {
+  if (f.scan.index_id == 0) return false;
+  for (auto& i : f.table.indexes)
+    if (i.id == f.scan.index_id) return k < i.descending.size() && i.descending[k];
+  return false;
+}
+
+// Encodes key bound values; false when one is NULL (nothing can match).
+bool EncodeBound(const Fragment& f, const std::vector<planner::ExprRef>& values, const planner::EvalContext& ctx,
+                 std::string* out) {
+  const std::vector<int>& columns = KeyColumns(f);
+  *out = storage::KeyPrefix(f.table.table_id, f.scan.index_id);
+  for (size_t k = 0; k < values.size(); ++k) {
+    Value v = planner::Evaluate(*values[k], {}, ctx);
+    if (v.IsNull()) return false;
+    Type column_type = f.table.column_types[columns[k]];
+    if (v.Id() != column_type.id) v = v.CastTo(column_type, {}, false);
+    storage::AppendKeyValue(out, v, KeyDescending(f, k));
+  }
+  return true;
+}
+
+// Calls `fn(pk_suffix, row)` for every row the access path yields, until it returns false.
+template <class Fn>
+void ScanRows(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx, Fn fn) {
+  TableStore store(f.table, txn);
+  std::string primary_prefix = storage::KeyPrefix(f.table.table_id, storage::kPrimaryIndexId);
+  std::string start, end;
+  if (f.scan.kind == ScanKind::kPoint && f.scan.index_id == 0) {
+    if (!EncodeBound(f, f.scan.lower, ctx, &start)) return;
+    auto bytes = txn.Get(start);
+    if (bytes) fn(start.substr(primary_prefix.size()), storage::DecodeRow(*bytes, f.table.column_types));
+    return;
+  }
+  if (!EncodeBound(f, f.scan.lower, ctx, &start) || !EncodeBound(f, f.scan.upper, ctx, &end)) return;
+  if (!f.scan.lower_inclusive) start = storage::PrefixEnd(start);
+  if (f.scan.upper_inclusive) end = storage::PrefixEnd(end);
+  auto it = txn.Scan(start, end);
+  if (f.scan.index_id == 0) {
+    for (; it->Valid(); it->Next())
+      if (!fn(std::string(it->Key().substr(primary_prefix.size())), storage::DecodeRow(it->Value(), f.table.column_types)))
+        return;
+    return;
+  }
+  std::vector<std::string> suffixes;
+  for (; it->Valid(); it->Next()) suffixes.emplace_back(it->Value());
+  for (auto& suffix : suffixes) {
+    auto row = store.GetRow(suffix);
+    if (row && !fn(suffix, std::move(*row))) return;
+  }
+}
+
+planner::FragmentResult RunScan(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx) {
+  planner::FragmentResult result;
+  bool early_stop = f.limit >= 0 && f.top_n.empty();
+  std::vector<KeyedRow> keyed;
+  ScanRows(f, txn, ctx, [&](const std::string&, Row row) {
+    if (f.filter && !planner::EvaluatePredicate(*f.filter, row, ctx)) return true;
+    Row out;
+    if (f.projection.empty()) {
+      out = std::move(row);
+    } else {
+      out.reserve(f.projection.size());
+      for (auto& e : f.projection) out.push_back(planner::Evaluate(*e, row, ctx));
+    }
+    if (!f.top_n.empty()) {
+      keyed.push_back(MakeKeyed(std::move(out), f.top_n, ctx));
+      return true;
+    }
+    result.rows.push_back(std::move(out));
+    return !(early_stop && static_cast<int64_t>(result.rows.size()) >= f.limit);
+  });
+  if (!f.top_n.empty()) {
+    std::stable_sort(keyed.begin(), keyed.end(),
+                     [&](const KeyedRow& a, const KeyedRow& b) { return CompareKeys(a.keys, b.keys, f.top_n) < 0; });
+    size_t n = f.limit >= 0 ? std::min<size_t>(keyed.size(), f.limit) : keyed.size();
+    for (size_t i = 0; i < n; ++i) result.rows.push_back(std::move(keyed[i].row));
+  }
+  return result;
+}
+
+void AddReturning(const Fragment& f, const Row& row, const planner::EvalContext& ctx, planner::FragmentResult* result) {
+  if (f.returning.empty()) return;
+  Row out;
+  for (auto& e : f.returning) out.push_back(planner::Evaluate(*e, row, ctx));
+  result->rows.push_back(std::move(out));
+}
+
+planner::FragmentResult RunInsert(const planner::FragmentRequest& request, storage::Transaction& txn,
+                                  const FragmentServices& services, const planner::EvalContext& ctx) {
+  const Fragment& f = *request.fragment;
+  TableStore store(f.table, txn);
+  planner::FragmentResult result;
+  for (const Row& row : request.rows) {
+    std::string suffix;
+    if (f.table.HasHiddenRowId()) {
+      storage::AppendKeyValue(&suffix, Value::Int8(services.allocate("rowid:" + std::to_string(f.table.table_id))));
+    } else {
+      store.CheckNotNull(row);
+      suffix = store.PrimaryKeySuffix(row);
+    }
+    if (!store.Insert(row, suffix, f.on_conflict_do_nothing)) continue;
+    ++result.affected;
+    AddReturning(f, row, ctx, &result);
+  }
+  return result;
+}
+
+planner::FragmentResult RunUpdateOrDelete(const Fragment& f, storage::Transaction& txn,
+                                          const planner::EvalContext& ctx) {
+  // Collect first, then write: an update that moves a row forward in key
+  // order must not meet it again.
+  std::vector<ScannedRow> matches;
+  ScanRows(f, txn, ctx, [&](const std::string& suffix, Row row) {
+    if (!f.filter || planner::EvaluatePredicate(*f.filter, row, ctx)) matches.push_back({suffix, std::move(row)});
+    return true;
+  });
+  TableStore store(f.table, txn);
+  planner::FragmentResult result;
+  for (auto& m : matches) {
+    if (f.kind == FragmentKind::kDelete) {
+      store.Delete(m.pk_suffix, m.row);
+      AddReturning(f, m.row, ctx, &result);
+    } else {
+      Row updated = m.row;
+      for (auto& s : f.set) updated[s.column] = planner::Evaluate(*s.value, m.row, ctx);
+      store.Update(m.pk_suffix, m.row, updated);
+      AddReturning(f, updated, ctx, &result);
+    }
+    ++result.affected;
+  }
+  return result;
+}
+
+}  // namespace
+
+planner::FragmentResult RunFragment(const planner::FragmentRequest& request, storage::Transaction& txn,
+                                    const FragmentServices& services) {
+  planner::EvalContext ctx;
+  ctx.params = &request.params;
+  ctx.functions = services.functions;
+  ctx.next_val = services.next_val;
+  const Fragment& f = *request.fragment;
+  switch (f.kind) {
+    case FragmentKind::kScan: return RunScan(f, txn, ctx);
+    case FragmentKind::kInsert: return RunInsert(request, txn, services, ctx);
+    case FragmentKind::kUpdate:
+    case FragmentKind::kDelete: return RunUpdateOrDelete(f, txn, ctx);
+  }
+  throw SqlError::Internal("unknown fragment kind");
+}
+
+}  // namespace tessera::executor

@@ -1,0 +1,46 @@
+// Fragment scans and writes on the gateway side.
+#include "executor/operators/physical_fragment.h"
+
+namespace tessera::executor {
+
+bool PhysicalFragmentScan::Next(Batch* out) {
+  ctx_.CheckCancel();
+  if (!fetched_) {
+    fetched_ = true;
+    planner::FragmentRequest request{fragment_, ctx_.params, {}};
+    rows_.Set(ctx_.fragments->Execute(request).rows);
+  }
+  return rows_.Next(out);
+}
+
+bool PhysicalInsert::Next(Batch* out) {
+  if (!done_) {
+    done_ = true;
+    std::vector<Row> returned;
+    Batch in;
+    while (child_->Next(&in)) {
+      ctx_.CheckCancel();
+      planner::FragmentRequest request{fragment_, ctx_.params, std::move(in)};
+      planner::FragmentResult result = ctx_.fragments->Execute(request);
+      affected_ += result.affected;
+      for (auto& r : result.rows) returned.push_back(std::move(r));
+      in.clear();
+    }
+    returning_.Set(std::move(returned));
+  }
+  return returning_.Next(out);
+}
+
+bool PhysicalWrite::Next(Batch* out) {
+  if (!done_) {
+    done_ = true;
+    ctx_.CheckCancel();
+    planner::FragmentRequest request{fragment_, ctx_.params, {}};
+    planner::FragmentResult result = ctx_.fragments->Execute(request);
+    affected_ = result.affected;
+    returning_.Set(std::move(result.rows));
+  }
+  return returning_.Next(out);
+}
+
+}  // namespace tessera::executor

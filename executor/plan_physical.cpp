@@ -1,0 +1,46 @@
+// From the logical plan to the physical operator tree, one case per node.
+#include "common/error.h"
+#include "executor/operators/physical_aggregate.h"
+#include "executor/operators/physical_basic.h"
+#include "executor/operators/physical_fragment.h"
+#include "executor/operators/physical_hash_join.h"
+#include "executor/operators/physical_sort.h"
+
+namespace tessera::executor {
+
+using namespace planner;
+
+PhysicalRef CreatePhysical(const LogicalOperator& plan, ExecContext& ctx) {
+  auto child = [&](size_t i) { return CreatePhysical(plan.Child(i), ctx); };
+  switch (plan.Kind()) {
+    case LogicalKind::kValues: return std::make_unique<PhysicalValues>(ctx, plan.Cast<LogicalValues>());
+    case LogicalKind::kTableFunction:
+      return std::make_unique<PhysicalGenerateSeries>(ctx, plan.Cast<LogicalTableFunction>());
+    case LogicalKind::kFilter:
+      return std::make_unique<PhysicalFilter>(ctx, child(0), plan.Cast<LogicalFilter>().Predicate());
+    case LogicalKind::kProjection:
+      return std::make_unique<PhysicalProjection>(ctx, child(0), plan.Cast<LogicalProjection>().Exprs());
+    case LogicalKind::kAggregate:
+      return std::make_unique<PhysicalHashAggregate>(ctx, child(0), plan.Cast<LogicalAggregate>());
+    case LogicalKind::kJoin:
+      return std::make_unique<PhysicalHashJoin>(ctx, child(0), child(1), plan.Cast<LogicalJoin>());
+    case LogicalKind::kSort: return std::make_unique<PhysicalSort>(ctx, child(0), plan.Cast<LogicalSort>().Keys());
+    case LogicalKind::kLimit: return std::make_unique<PhysicalLimit>(ctx, child(0), plan.Cast<LogicalLimit>());
+    case LogicalKind::kDistinct: return std::make_unique<PhysicalDistinct>(ctx, child(0));
+    case LogicalKind::kSetOp: {
+      const auto& op = plan.Cast<LogicalSetOp>();
+      return std::make_unique<PhysicalSetOp>(ctx, child(0), child(1), op.Op(), op.All());
+    }
+    case LogicalKind::kFragmentScan:
+      return std::make_unique<PhysicalFragmentScan>(ctx, plan.Cast<LogicalFragmentScan>().GetFragment());
+    case LogicalKind::kInsert:
+      return std::make_unique<PhysicalInsert>(ctx, child(0), plan.Cast<LogicalInsert>().GetFragment());
+    case LogicalKind::kUpdate:
+    case LogicalKind::kDelete:
+      return std::make_unique<PhysicalWrite>(ctx, static_cast<const LogicalWrite&>(plan).GetFragment());
+    case LogicalKind::kGet: break;
+  }
+  throw SqlError::Internal("logical plan node has no physical operator (uncut scan?)");
+}
+
+}  // namespace tessera::executor

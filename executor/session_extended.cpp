@@ -1,0 +1,183 @@
+// The extended protocol: Prepare plans once, Bind attaches parameters,
+// Execute runs with a row limit and keeps its operator tree between calls.
+#include "common/error.h"
+#include "executor/local_fragment_executor.h"
+#include "executor/sql_session.h"
+
+namespace tessera::executor {
+
+namespace {
+
+bool IsQuery(ast::StmtKind kind) {
+  return kind == ast::StmtKind::kSelect || kind == ast::StmtKind::kInsert || kind == ast::StmtKind::kUpdate ||
+         kind == ast::StmtKind::kDelete;
+}
+
+// Passes everything through except Columns: the extended protocol describes separately.
+class NoColumnsSink final : public ResultSink {
+ public:
+  explicit NoColumnsSink(ResultSink& inner) : inner_(inner) {}
+  void Columns(const std::vector<ColumnDesc>&) override {}
+  void Row(const tessera::Row& row) override { inner_.Row(row); }
+  void Complete(const std::string& tag) override { inner_.Complete(tag); }
+  void EmptyQuery() override { inner_.EmptyQuery(); }
+  void Notice(const std::string& s, const std::string& c, const std::string& m) override { inner_.Notice(s, c, m); }
+
+ private:
+  ResultSink& inner_;
+};
+
+std::string Tag(const planner::PlannedQuery& plan, int64_t rows, int64_t affected) {
+  switch (plan.kind) {
+    case ast::StmtKind::kInsert: return "INSERT 0 " + std::to_string(affected);
+    case ast::StmtKind::kUpdate: return "UPDATE " + std::to_string(affected);
+    case ast::StmtKind::kDelete: return "DELETE " + std::to_string(affected);
+    default: return "SELECT " + std::to_string(rows);
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<SqlPrepared> SqlSession::PrepareStatement(ast::StatementPtr stmt, const std::string& sql,
+                                                          const std::vector<Type>& param_types) {
+  auto prepared = std::make_shared<SqlPrepared>();
+  prepared->sql_ = sql;
+  prepared->stmt_ = std::move(stmt);
+  prepared->given_types_ = param_types;
+  prepared->param_types_ = param_types;
+  if (prepared->stmt_) PrepareInto(*prepared);
+  return prepared;
+}
+
+void SqlSession::PrepareInto(SqlPrepared& prepared) {
+  const ast::Statement& stmt = *prepared.stmt_;
+  auto snapshot = db_.Catalog().Snapshot();
+  prepared.catalog_version_ = snapshot->Version();
+  prepared.columns_.clear();
+  if (IsQuery(stmt.kind)) {
+    prepared.plan_ = std::make_shared<planner::PlannedQuery>(planner::PlanQuery(stmt, *snapshot, prepared.given_types_));
+    prepared.param_types_ = prepared.plan_->param_types;
+    if (prepared.plan_->returns_rows) prepared.columns_ = ToColumnDescs(prepared.plan_->columns);
+    return;
+  }
+  if (stmt.kind == ast::StmtKind::kShow) {
+    const auto& show = stmt.As<ast::ShowStmt>();
+    if (show.name == "all") {
+      prepared.columns_ = {{"name", 0, 0, Type::Of(TypeId::kText)},
+                           {"setting", 0, 0, Type::Of(TypeId::kText)},
+                           {"description", 0, 0, Type::Of(TypeId::kText)}};
+    } else {
+      prepared.columns_ = {{settings_.CanonicalName(show.name), 0, 0, Type::Of(TypeId::kText)}};
+    }
+  } else if (stmt.kind == ast::StmtKind::kExplain) {
+    prepared.columns_ = {{"QUERY PLAN", 0, 0, Type::Of(TypeId::kText)}};
+  }
+}
+
+std::shared_ptr<PreparedStatement> SqlSession::Prepare(const std::string& sql, const std::vector<Type>& param_types) {
+  std::vector<ast::StatementPtr> stmts = ParseSql(sql);
+  if (stmts.size() > 1)
+    throw SqlError(sqlstate::kSyntaxError, "cannot insert multiple commands into a prepared statement");
+  if (failed_ && !EndsTransaction(*stmts[0]))
+    throw SqlError(sqlstate::kInFailedSqlTransaction,
+                   "current transaction is aborted, commands ignored until end of transaction block");
+  ast::StatementPtr stmt = stmts.empty() || stmts[0]->kind == ast::StmtKind::kEmpty ? nullptr : std::move(stmts[0]);
+  return PrepareStatement(std::move(stmt), sql, param_types);
+}
+
+std::unique_ptr<Portal> SqlSession::Bind(std::shared_ptr<PreparedStatement> statement, std::vector<Value> params) {
+  auto prepared = std::dynamic_pointer_cast<SqlPrepared>(statement);
+  TS_ASSERT(prepared != nullptr, "foreign prepared statement");
+  if (failed_ && !(prepared->stmt_ && EndsTransaction(*prepared->stmt_)))
+    throw SqlError(sqlstate::kInFailedSqlTransaction,
+                   "current transaction is aborted, commands ignored until end of transaction block");
+  // A plan made against an older catalog is made again (tables may have changed).
+  if (prepared->plan_ && prepared->stmt_ && prepared->catalog_version_ != db_.Catalog().Snapshot()->Version()) {
+    auto fresh = PrepareStatement(nullptr, prepared->sql_, prepared->given_types_);
+    fresh->stmt_ = std::move(prepared->stmt_);
+    PrepareInto(*fresh);
+    prepared->stmt_ = std::move(fresh->stmt_);
+    prepared->plan_ = fresh->plan_;
+    prepared->catalog_version_ = fresh->catalog_version_;
+  }
+  if (params.size() != prepared->param_types_.size())
+    throw SqlError(sqlstate::kProtocolViolation,
+                   "bind message supplies " + std::to_string(params.size()) + " parameters, but prepared statement \"\" requires " +
+                       std::to_string(prepared->param_types_.size()));
+  if (!in_block_) implicit_ = true;
+  return std::make_unique<SqlPortal>(*this, prepared, std::move(params));
+}
+
+SqlPortal::SqlPortal(SqlSession& session, std::shared_ptr<SqlPrepared> prepared, std::vector<Value> params)
+    : session_(session), prepared_(std::move(prepared)), plan_(prepared_->plan_) {
+  ctx_ = std::make_unique<ExecContext>();
+  ctx_->params = std::move(params);
+}
+
+bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
+  if (finished_) {
+    sink.Complete(plan_ ? Tag(*plan_, rows_, root_ ? root_->Affected() : 0) : "SELECT 0");
+    return true;
+  }
+  if (!prepared_->stmt_ && !plan_) {
+    finished_ = true;
+    sink.EmptyQuery();
+    return true;
+  }
+  if (!plan_) {
+    // Utility statements run whole through the session.
+    finished_ = true;
+    NoColumnsSink quiet(sink);
+    session_.RunStatement(*prepared_->stmt_, prepared_->sql_, quiet, false);
+    return true;
+  }
+  try {
+    if (!started_) {
+      started_ = true;
+      if (session_.failed_)
+        throw SqlError(sqlstate::kInFailedSqlTransaction,
+                       "current transaction is aborted, commands ignored until end of transaction block");
+      session_.cancel_.store(false);
+      storage::Transaction& txn = session_.Txn();
+      txn_generation_ = session_.txn_generation_;
+      fragments_ = std::make_unique<LocalFragmentExecutor>(txn, session_.Services(), session_.db_.EncodeFragments());
+      ctx_->eval = session_.EvalFor(&ctx_->params);
+      ctx_->fragments = fragments_.get();
+      ctx_->cancel = &session_.cancel_;
+      root_ = CreatePhysical(*plan_->plan, *ctx_);
+    } else if (!session_.txn_ || txn_generation_ != session_.txn_generation_) {
+      throw SqlError(sqlstate::kInvalidCursorName, "portal \"\" does not exist");
+    }
+    size_t sent = 0;
+    while (max_rows == 0 || sent < max_rows) {
+      if (pending_pos_ >= pending_.size()) {
+        pending_.clear();
+        pending_pos_ = 0;
+        if (!root_->Next(&pending_)) {
+          finished_ = true;
+          break;
+        }
+        continue;
+      }
+      if (plan_->returns_rows) sink.Row(pending_[pending_pos_]);
+      ++pending_pos_;
+      ++sent;
+      ++rows_;
+    }
+    // A suspended portal still completes if nothing is left.
+    if (!finished_ && pending_pos_ >= pending_.size()) {
+      pending_.clear();
+      pending_pos_ = 0;
+      if (!root_->Next(&pending_)) finished_ = true;
+    }
+    if (!finished_) return false;
+    sink.Complete(Tag(*plan_, rows_, root_->Affected()));
+    if (prepared_->stmt_) session_.FinishStatement();
+    return true;
+  } catch (const SqlError&) {
+    if (prepared_->stmt_) session_.HandleError();
+    throw;
+  }
+}
+
+}  // namespace tessera::executor

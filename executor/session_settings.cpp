@@ -1,0 +1,226 @@
+// Session parameters with PostgreSQL 15's names, defaults and checks.
+#include "executor/session_settings.h"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+#include "common/error.h"
+
+namespace tessera::executor {
+
+namespace {
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string Upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+SqlError BadValue(const std::string& name, const std::string& value) {
+  return SqlError(sqlstate::kInvalidParameterValue,
+                  "invalid value for parameter \"" + name + "\": \"" + value + "\"");
+}
+
+std::string JoinValues(const std::vector<std::string>& values) {
+  std::string out;
+  for (size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + values[i];
+  return out;
+}
+
+}  // namespace
+
+SessionSettings::SessionSettings() {
+  auto add = [&](const std::string& canonical, const std::string& value, bool reported, const std::string& description) {
+    settings_[Lower(canonical)] = {canonical, value, value, reported, description};
+  };
+  add("application_name", "", true, "Sets the application name to be reported in statistics and logs.");
+  add("client_encoding", "UTF8", true, "Sets the client's character set encoding.");
+  add("DateStyle", "ISO, MDY", true, "Sets the display format for date and time values.");
+  add("default_transaction_read_only", "off", true, "Sets the default read-only status of new transactions.");
+  add("in_hot_standby", "off", true, "Shows whether hot standby is currently active.");
+  add("integer_datetimes", "on", true, "Shows whether datetimes are integer based.");
+  add("IntervalStyle", "postgres", true, "Sets the display format for interval values.");
+  add("is_superuser", "on", true, "Shows whether the current user is a superuser.");
+  add("server_encoding", "UTF8", true, "Shows the server (database) character set encoding.");
+  add("server_version", "15.0", true, "Shows the server version.");
+  add("server_version_num", "150000", false, "Shows the server version as an integer.");
+  add("session_authorization", "tessera", true, "Sets the session user name.");
+  add("standard_conforming_strings", "on", true, "Causes '...' strings to treat backslashes literally.");
+  add("TimeZone", "UTC", true, "Sets the time zone for displaying and interpreting time stamps.");
+  add("search_path", "\"$user\", public", false, "Sets the schema search order for names that are not schema-qualified.");
+  add("extra_float_digits", "1", false, "Sets the number of digits displayed for floating-point values.");
+  add("statement_timeout", "0", false, "Sets the maximum allowed duration of any statement.");
+  add("lock_timeout", "0", false, "Sets the maximum allowed duration of any wait for a lock.");
+  add("idle_in_transaction_session_timeout", "0", false, "Sets the maximum allowed idle time between queries, when in a transaction.");
+  add("transaction_isolation", "read committed", false, "Sets the current transaction's isolation level.");
+  add("default_transaction_isolation", "read committed", false, "Sets the transaction isolation level of each new transaction.");
+  add("transaction_read_only", "off", false, "Sets the current transaction's read-only status.");
+  add("synchronous_commit", "on", false, "Sets the current transaction's synchronization level.");
+  add("client_min_messages", "notice", false, "Sets the message levels that are sent to the client.");
+  add("work_mem", "4MB", false, "Sets the maximum memory to be used for query workspaces.");
+  add("max_parallel_workers_per_gather", "2", false, "Sets the maximum number of parallel processes per executor node.");
+  add("bytea_output", "hex", false, "Sets the output format for bytea.");
+  add("lc_messages", "C", false, "Sets the language in which messages are displayed.");
+  add("lc_monetary", "C", false, "Sets the locale for formatting monetary amounts.");
+  add("lc_numeric", "C", false, "Sets the locale for formatting numbers.");
+  add("lc_time", "C", false, "Sets the locale for formatting date and time values.");
+  add("row_security", "on", false, "Enable row security.");
+  add("enable_seqscan", "on", false, "Enables the planner's use of sequential-scan plans.");
+  add("jit", "off", false, "Allow JIT compilation.");
+  add("max_connections", "100", false, "Sets the maximum number of concurrent connections.");
+  add("max_identifier_length", "63", false, "Shows the maximum identifier length.");
+  add("block_size", "8192", false, "Shows the size of a disk block.");
+  add("default_text_search_config", "pg_catalog.english", false, "Sets default text search configuration.");
+}
+
+SessionSettings::Setting& SessionSettings::Find(const std::string& name) {
+  auto it = settings_.find(Lower(name));
+  if (it == settings_.end())
+    throw SqlError(sqlstate::kUndefinedObject, "unrecognized configuration parameter \"" + name + "\"");
+  return it->second;
+}
+
+const SessionSettings::Setting& SessionSettings::Find(const std::string& name) const {
+  return const_cast<SessionSettings*>(this)->Find(name);
+}
+
+std::string SessionSettings::Normalise(Setting& s, const std::string& key, const std::vector<std::string>& values) {
+  std::string joined = JoinValues(values);
+  if (key == "client_encoding") {
+    std::string u = Upper(joined);
+    u.erase(std::remove(u.begin(), u.end(), '-'), u.end());
+    u.erase(std::remove(u.begin(), u.end(), '_'), u.end());
+    if (u == "UTF8" || u == "UNICODE") return "UTF8";
+    static const char* kKnown[] = {"SQLASCII", "LATIN1", "LATIN2", "LATIN9", "WIN1252", "WIN1251", "EUCJP", "SJIS",
+                                   "BIG5", "GBK", "KOI8R", "ISO88591", "WIN1250", "EUCKR", "EUCCN", "GB18030"};
+    for (auto* k : kKnown)
+      if (u == k)
+        throw SqlError(sqlstate::kFeatureNotSupported, "conversion between " + Upper(joined) + " and UTF8 is not supported");
+    throw BadValue(s.canonical, joined);
+  }
+  if (key == "datestyle") {
+    DateStyle style = format_.date_style;
+    DateOrder order = format_.date_order;
+    std::vector<std::string> parts;
+    for (auto& v : values) {
+      std::string part;
+      for (char c : v + ",") {
+        if (c == ',' || c == ' ') {
+          if (!part.empty()) parts.push_back(Lower(part));
+          part.clear();
+        } else {
+          part += c;
+        }
+      }
+    }
+    for (auto& p : parts) {
+      if (p == "iso") style = DateStyle::kIso;
+      else if (p == "postgres") style = DateStyle::kPostgres;
+      else if (p == "sql") style = DateStyle::kSql;
+      else if (p == "german") style = DateStyle::kGerman;
+      else if (p == "mdy" || p == "us" || p == "noneuropean") order = DateOrder::kMdy;
+      else if (p == "dmy" || p == "euro" || p == "european") order = DateOrder::kDmy;
+      else if (p == "ymd") order = DateOrder::kYmd;
+      else if (p == "default") continue;
+      else throw BadValue("DateStyle", joined);
+    }
+    format_.date_style = style;
+    format_.date_order = order;
+    static const char* kStyle[] = {"ISO", "Postgres", "SQL", "German"};
+    static const char* kOrder[] = {"MDY", "DMY", "YMD"};
+    return std::string(kStyle[static_cast<int>(style)]) + ", " + kOrder[static_cast<int>(order)];
+  }
+  if (key == "timezone") {
+    format_.time_zone = joined;
+    return joined;
+  }
+  if (key == "extra_float_digits") {
+    try {
+      int v = std::stoi(joined);
+      if (v < -15 || v > 3) throw SqlError(sqlstate::kInvalidParameterValue,
+                                           std::to_string(v) + " is outside the valid range for parameter \"extra_float_digits\" (-15 .. 3)");
+      format_.extra_float_digits = v;
+      return std::to_string(v);
+    } catch (const std::logic_error&) {
+      throw SqlError(sqlstate::kInvalidParameterValue, "invalid value for parameter \"extra_float_digits\": \"" + joined + "\"");
+    }
+  }
+  if (key == "transaction_isolation" || key == "default_transaction_isolation") {
+    std::string v = Lower(joined);
+    if (v != "read committed" && v != "repeatable read" && v != "serializable" && v != "read uncommitted")
+      throw BadValue(s.canonical, joined);
+    return v;
+  }
+  if (key == "standard_conforming_strings") {
+    std::string v = Lower(joined);
+    if (v == "on" || v == "true" || v == "1") return "on";
+    if (v == "off" || v == "false" || v == "0")
+      throw SqlError(sqlstate::kFeatureNotSupported, "standard_conforming_strings = off is not supported");
+    throw SqlError(sqlstate::kInvalidParameterValue, "parameter \"standard_conforming_strings\" requires a Boolean value");
+  }
+  if (key == "server_version" || key == "server_encoding" || key == "integer_datetimes" || key == "in_hot_standby" ||
+      key == "is_superuser" || key == "server_version_num" || key == "max_identifier_length" || key == "block_size" ||
+      key == "max_connections")
+    throw SqlError("55P02", "parameter \"" + s.canonical + "\" cannot be changed");
+  if (key == "statement_timeout" || key == "lock_timeout" || key == "idle_in_transaction_session_timeout") {
+    if (joined.empty() || !(std::isdigit(static_cast<unsigned char>(joined[0])) || joined[0] == '-'))
+      throw SqlError(sqlstate::kInvalidParameterValue,
+                     "invalid value for parameter \"" + s.canonical + "\": \"" + joined + "\"");
+    return joined;
+  }
+  return joined;
+}
+
+void SessionSettings::Assign(const std::string& key, Setting& s, std::string value) {
+  if (s.value == value) return;
+  s.value = std::move(value);
+  if (s.reported) changed_.push_back(key);
+}
+
+void SessionSettings::Set(const std::string& name, const std::vector<std::string>& values) {
+  std::string key = Lower(name);
+  Setting& s = Find(key);
+  Assign(key, s, Normalise(s, key, values));
+}
+
+void SessionSettings::Reset(const std::string& name) {
+  std::string key = Lower(name);
+  if (key == "all") {
+    for (auto& [k, s] : settings_)
+      if (s.value != s.default_value) Set(k, {s.default_value});
+    return;
+  }
+  Setting& s = Find(key);
+  if (key == "server_version" || key == "server_encoding") return;
+  Set(key, {s.default_value});
+}
+
+std::string SessionSettings::Show(const std::string& name) const { return Find(name).value; }
+std::string SessionSettings::CanonicalName(const std::string& name) const { return Lower(Find(name).canonical); }
+
+std::vector<std::vector<std::string>> SessionSettings::ShowAll() const {
+  std::vector<std::vector<std::string>> rows;
+  for (auto& [key, s] : settings_) rows.push_back({s.canonical, s.value, s.description});
+  return rows;
+}
+
+std::vector<std::pair<std::string, std::string>> SessionSettings::Reported() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& [key, s] : settings_)
+    if (s.reported) out.emplace_back(s.canonical, s.value);
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> SessionSettings::TakeChanged() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& key : changed_) out.emplace_back(settings_[key].canonical, settings_[key].value);
+  changed_.clear();
+  return out;
+}
+
+}  // namespace tessera::executor

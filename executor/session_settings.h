@@ -1,0 +1,52 @@
+// A session's configuration parameters (GUCs): SET, SHOW, RESET, the
+// startup packet's options, and the GUC_REPORT ones wire/ sends as
+// ParameterStatus. Names are case-insensitive; SHOW uses PostgreSQL's
+// spelling ("DateStyle", "TimeZone").
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/value.h"
+
+namespace tessera::executor {
+
+class SessionSettings {
+ public:
+  SessionSettings();
+
+  // Throws 42704 for an unknown name, 22023 for a bad value, 0A000 for an
+  // encoding other than UTF8.
+  void Set(const std::string& name, const std::vector<std::string>& values);
+  void Reset(const std::string& name);  // "all" resets everything
+  std::string Show(const std::string& name) const;
+  // SHOW's column name for `name` (its canonical spelling).
+  std::string CanonicalName(const std::string& name) const;
+  // (name, setting, description) for SHOW ALL.
+  std::vector<std::vector<std::string>> ShowAll() const;
+
+  std::vector<std::pair<std::string, std::string>> Reported() const;
+  std::vector<std::pair<std::string, std::string>> TakeChanged();
+  const TextFormat& Format() const { return format_; }
+
+ private:
+  struct Setting {
+    std::string canonical;
+    std::string value;
+    std::string default_value;
+    bool reported = false;
+    std::string description;
+  };
+  Setting& Find(const std::string& name);
+  const Setting& Find(const std::string& name) const;
+  std::string Normalise(Setting& s, const std::string& key, const std::vector<std::string>& values);
+  void Assign(const std::string& key, Setting& s, std::string value);
+
+  std::map<std::string, Setting> settings_;  // key: lower-case name
+  std::vector<std::string> changed_;
+  TextFormat format_;
+};
+
+}  // namespace tessera::executor

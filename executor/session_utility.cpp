@@ -1,0 +1,97 @@
+// Utility statements: SET/SHOW/RESET, EXPLAIN, DDL, VACUUM/ANALYZE.
+#include "common/error.h"
+#include "executor/ddl_executor.h"
+#include "executor/sql_session.h"
+
+namespace tessera::executor {
+
+void SqlSession::RunShow(const ast::ShowStmt& stmt, ResultSink& sink, bool describe_columns) {
+  Type text = Type::Of(TypeId::kText);
+  if (stmt.name == "all") {
+    if (describe_columns) sink.Columns({{"name", 0, 0, text}, {"setting", 0, 0, text}, {"description", 0, 0, text}});
+    auto rows = settings_.ShowAll();
+    for (auto& r : rows) sink.Row({Value::Text(r[0]), Value::Text(r[1]), Value::Text(r[2])});
+    sink.Complete("SHOW");
+    return;
+  }
+  std::string value = settings_.Show(stmt.name);
+  if (describe_columns) sink.Columns({{settings_.CanonicalName(stmt.name), 0, 0, text}});
+  sink.Row({Value::Text(value)});
+  sink.Complete("SHOW");
+}
+
+void SqlSession::RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool describe_columns) {
+  const ast::Statement& inner = *stmt.statement;
+  if (inner.kind != ast::StmtKind::kSelect && inner.kind != ast::StmtKind::kInsert &&
+      inner.kind != ast::StmtKind::kUpdate && inner.kind != ast::StmtKind::kDelete)
+    throw SqlError::FeatureNotSupported("EXPLAIN is only supported for SELECT, INSERT, UPDATE and DELETE");
+  planner::PlannedQuery plan = planner::PlanQuery(inner, *db_.Catalog().Snapshot(), {});
+  if (stmt.analyze) {
+    // EXPLAIN ANALYZE runs the statement (its writes included), discarding rows.
+    class Discard final : public ResultSink {
+     public:
+      void Columns(const std::vector<ColumnDesc>&) override {}
+      void Row(const tessera::Row&) override {}
+      void Complete(const std::string&) override {}
+      void EmptyQuery() override {}
+      void Notice(const std::string&, const std::string&, const std::string&) override {}
+    } discard;
+    auto prepared = std::make_shared<SqlPrepared>();
+    prepared->plan_ = std::make_shared<planner::PlannedQuery>(plan);
+    SqlPortal portal(*this, prepared, {});
+    portal.Execute(0, discard);
+  }
+  if (describe_columns) sink.Columns({{"QUERY PLAN", 0, 0, Type::Of(TypeId::kText)}});
+  for (auto& line : planner::ExplainPlan(*plan.plan)) sink.Row({Value::Text(line)});
+  sink.Complete("EXPLAIN");
+}
+
+std::string SqlSession::RunDdl(const ast::Statement& stmt, ResultSink& sink) {
+  storage::Engine& engine = db_.Engine();
+  DdlExecutor ddl(
+      db_.Catalog(), Txn(),
+      [&sink](const std::string& code, const std::string& message) { sink.Notice("NOTICE", code, message); },
+      [&engine](const std::string& counter) { return engine.AllocateRange(counter, 1); });
+  return ddl.Execute(stmt);
+}
+
+void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool describe_columns) {
+  switch (stmt.kind) {
+    case ast::StmtKind::kTransaction: RunTransaction(stmt.As<ast::TransactionStmt>(), sink); return;
+    case ast::StmtKind::kSet: {
+      const auto& set = stmt.As<ast::SetStmt>();
+      if (set.to_default) settings_.Reset(set.name);
+      else settings_.Set(set.name, set.values);
+      sink.Complete("SET");
+      return;
+    }
+    case ast::StmtKind::kReset:
+      settings_.Reset(stmt.As<ast::ResetStmt>().name);
+      sink.Complete("RESET");
+      return;
+    case ast::StmtKind::kShow: RunShow(stmt.As<ast::ShowStmt>(), sink, describe_columns); return;
+    case ast::StmtKind::kExplain: RunExplain(stmt.As<ast::ExplainStmt>(), sink, describe_columns); return;
+    case ast::StmtKind::kVacuum: {
+      const auto& v = stmt.As<ast::VacuumStmt>();
+      for (auto& t : v.tables)
+        if (!db_.Catalog().Snapshot()->FindTable(t.schema, t.name)) throw SqlError::UndefinedTable(t.ToString());
+      // VACUUM ANALYZE and ANALYZE parse alike; the tag follows the statement's first word.
+      size_t first = current_sql_.find_first_not_of(" \t\r\n(");
+      bool analyze = first != std::string::npos && (current_sql_.compare(first, 5, "analy") == 0 ||
+                                                    current_sql_.compare(first, 5, "ANALY") == 0);
+      sink.Complete(analyze ? "ANALYZE" : "VACUUM");
+      return;
+    }
+    case ast::StmtKind::kCopy: throw SqlError::FeatureNotSupported("COPY is not supported yet");
+    case ast::StmtKind::kEmpty: sink.EmptyQuery(); return;
+    case ast::StmtKind::kCreateTable:
+    case ast::StmtKind::kDropTable:
+    case ast::StmtKind::kCreateIndex:
+    case ast::StmtKind::kDropIndex:
+    case ast::StmtKind::kAlterTable:
+    case ast::StmtKind::kTruncate: sink.Complete(RunDdl(stmt, sink)); return;
+    default: throw SqlError::Internal("statement kind not handled");
+  }
+}
+
+}  // namespace tessera::executor

@@ -1,0 +1,37 @@
+// Ordering rows by sort keys with ASC/DESC and NULLS FIRST/LAST, shared by
+// the gateway's sort and the fragments' top-N.
+#pragma once
+
+#include <vector>
+
+#include "planner/expr_evaluator.h"
+#include "planner/fragment.h"
+
+namespace tessera::executor {
+
+// Rows paired with their evaluated sort keys, so keys are computed once.
+struct KeyedRow {
+  std::vector<Value> keys;
+  Row row;
+};
+
+inline int CompareKeys(const std::vector<Value>& a, const std::vector<Value>& b,
+                       const std::vector<planner::SortKey>& keys) {
+  for (size_t i = 0; i < keys.size(); ++i) {
+    bool an = a[i].IsNull(), bn = b[i].IsNull();
+    if (an && bn) continue;
+    if (an || bn) return (an == keys[i].nulls_first) ? -1 : 1;
+    int c = a[i].Compare(b[i]);
+    if (c != 0) return keys[i].descending ? -c : c;
+  }
+  return 0;
+}
+
+inline KeyedRow MakeKeyed(Row row, const std::vector<planner::SortKey>& keys, const planner::EvalContext& ctx) {
+  KeyedRow k;
+  for (auto& key : keys) k.keys.push_back(planner::Evaluate(*key.expr, row, ctx));
+  k.row = std::move(row);
+  return k;
+}
+
+}  // namespace tessera::executor

@@ -1,0 +1,115 @@
+// The SQL session behind wire/: statements, transactions (autocommit,
+// BEGIN...COMMIT blocks, the extended protocol's implicit transaction until
+// Sync, the failed-block state), settings and prepared plans.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "executor/embedded_database.h"
+#include "executor/fragment_runner.h"
+#include "executor/physical_operator.h"
+#include "executor/session_settings.h"
+#include "parser/parser.h"
+#include "planner/planner.h"
+
+namespace tessera::executor {
+
+class SqlSession;
+
+// A statement prepared once: DML is planned here (and re-planned when the
+// catalog version moves); utility statements run when executed.
+class SqlPrepared final : public PreparedStatement {
+ public:
+  const std::vector<Type>& ParamTypes() const override { return param_types_; }
+  const std::vector<ColumnDesc>& ResultColumns() const override { return columns_; }
+
+  std::string sql_;
+  ast::StatementPtr stmt_;  // null for an empty query
+  std::vector<Type> given_types_;
+  std::vector<Type> param_types_;
+  std::vector<ColumnDesc> columns_;
+  std::shared_ptr<const planner::PlannedQuery> plan_;  // DML only
+  uint64_t catalog_version_ = 0;
+};
+
+class SqlPortal final : public Portal {
+ public:
+  SqlPortal(SqlSession& session, std::shared_ptr<SqlPrepared> prepared, std::vector<Value> params);
+  const std::vector<ColumnDesc>& ResultColumns() const override { return prepared_->columns_; }
+  bool Execute(size_t max_rows, ResultSink& sink) override;
+
+ private:
+  friend class SqlSession;
+  SqlSession& session_;
+  std::shared_ptr<SqlPrepared> prepared_;
+  std::shared_ptr<const planner::PlannedQuery> plan_;
+  std::unique_ptr<ExecContext> ctx_;
+  std::unique_ptr<FragmentExecutor> fragments_;
+  PhysicalRef root_;
+  Batch pending_;
+  size_t pending_pos_ = 0;
+  int64_t rows_ = 0;
+  uint64_t txn_generation_ = 0;
+  bool started_ = false;
+  bool finished_ = false;
+};
+
+class SqlSession final : public Session {
+ public:
+  explicit SqlSession(EmbeddedDatabase& db) : db_(db) {}
+  ~SqlSession() override;
+
+  void Start(const std::map<std::string, std::string>& startup) override;
+  std::vector<std::pair<std::string, std::string>> ReportedParameters() const override;
+  std::vector<std::pair<std::string, std::string>> TakeChangedParameters() override;
+  const TextFormat& Format() const override { return settings_.Format(); }
+  void ExecuteSimple(const std::string& sql, ResultSink& sink) override;
+  std::shared_ptr<PreparedStatement> Prepare(const std::string& sql, const std::vector<Type>& param_types) override;
+  std::unique_ptr<Portal> Bind(std::shared_ptr<PreparedStatement> statement, std::vector<Value> params) override;
+  void Sync() override;
+  void OnError() override;
+  TxnStatus Status() const override;
+  void Cancel() override { cancel_.store(true); }
+  void Terminate() override;
+
+ private:
+  friend class SqlPortal;
+  // Runs one statement with autocommit unless a block or implicit transaction is open.
+  void RunStatement(const ast::Statement& stmt, const std::string& sql, ResultSink& sink, bool describe_columns);
+  void RunUtility(const ast::Statement& stmt, ResultSink& sink, bool describe_columns);
+  void RunTransaction(const ast::TransactionStmt& stmt, ResultSink& sink);
+  void RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool describe_columns);
+  void RunShow(const ast::ShowStmt& stmt, ResultSink& sink, bool describe_columns);
+  std::string RunDdl(const ast::Statement& stmt, ResultSink& sink);
+  void PrepareInto(SqlPrepared& prepared);
+  std::shared_ptr<SqlPrepared> PrepareStatement(ast::StatementPtr stmt, const std::string& sql,
+                                                const std::vector<Type>& param_types);
+  storage::Transaction& Txn();
+  void CommitTxn();
+  void RollbackTxn();
+  void FinishStatement();  // autocommit when no block or implicit transaction is open
+  void HandleError();
+  FragmentServices Services();
+  planner::EvalContext EvalFor(const std::vector<Value>* params);
+
+  EmbeddedDatabase& db_;
+  SessionSettings settings_;
+  std::unique_ptr<storage::Transaction> txn_;
+  uint64_t txn_generation_ = 1;
+  int64_t txn_start_ = 0;
+  int64_t statement_start_ = 0;
+  std::string current_sql_;  // the statement being run
+  bool in_block_ = false;
+  bool failed_ = false;
+  bool implicit_ = false;  // extended protocol until Sync, or a multi-statement simple query
+  std::atomic<bool> cancel_{false};
+};
+
+// COMMIT or ROLLBACK: the statements a failed block still accepts.
+bool EndsTransaction(const ast::Statement& stmt);
+std::vector<ColumnDesc> ToColumnDescs(const std::vector<planner::OutputColumn>& columns);
+
+}  // namespace tessera::executor

@@ -1,0 +1,145 @@
+// Row and index entry writes with their constraint checks.
+#include "executor/table_store.h"
+
+#include "common/error.h"
+#include "storage/key_encoding.h"
+#include "storage/row_encoding.h"
+
+namespace tessera::executor {
+
+std::string RowText(const Row& row) {
+  std::string out = "(";
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (i) out += ", ";
+    out += row[i].IsNull() ? "null" : row[i].ToText();
+  }
+  return out + ")";
+}
+
+std::string TableStore::PrimaryKeySuffix(const Row& row) const {
+  std::string out;
+  for (int c : table_.primary_key) storage::AppendKeyValue(&out, row[c]);
+  return out;
+}
+
+std::string TableStore::RowKey(const std::string& pk_suffix) const {
+  std::string key = storage::KeyPrefix(table_.table_id, storage::kPrimaryIndexId);
+  key += pk_suffix;
+  return key;
+}
+
+std::optional<Row> TableStore::GetRow(const std::string& pk_suffix) {
+  auto bytes = txn_.Get(RowKey(pk_suffix));
+  if (!bytes) return std::nullopt;
+  return storage::DecodeRow(*bytes, table_.column_types);
+}
+
+std::string TableStore::IndexPrefix(const planner::TableLayout::Index& index, const Row& row, bool* has_null) const {
+  std::string key = storage::KeyPrefix(table_.table_id, index.id);
+  *has_null = false;
+  for (size_t i = 0; i < index.columns.size(); ++i) {
+    const Value& v = row[index.columns[i]];
+    *has_null = *has_null || v.IsNull();
+    storage::AppendKeyValue(&key, v, i < index.descending.size() && index.descending[i]);
+  }
+  return key;
+}
+
+std::string TableStore::IndexKey(const planner::TableLayout::Index& index, const Row& row,
+                                 const std::string& pk_suffix) const {
+  bool has_null;
+  return IndexPrefix(index, row, &has_null) + pk_suffix;
+}
+
+std::string TableStore::KeyDetail(const std::vector<int>& columns, const Row& row) const {
+  std::string names, values;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i) {
+      names += ", ";
+      values += ", ";
+    }
+    names += table_.column_names[columns[i]];
+    values += row[columns[i]].IsNull() ? "null" : row[columns[i]].ToText();
+  }
+  return "Key (" + names + ")=(" + values + ") already exists.";
+}
+
+void TableStore::CheckNotNull(const Row& row) const {
+  for (size_t i = 0; i < row.size() && i < table_.not_null.size(); ++i) {
+    bool required = table_.not_null[i];
+    for (int k : table_.primary_key) required = required || k == static_cast<int>(i);
+    if (required && row[i].IsNull())
+      throw SqlError::NotNull(table_.column_names[i], table_.table_name)
+          .WithDetail("Failing row contains " + RowText(row) + ".");
+  }
+}
+
+bool TableStore::CheckUniqueIndex(const planner::TableLayout::Index& index, const Row& row,
+                                  const std::string& pk_suffix, bool skip_conflicts) {
+  if (!index.unique) return true;
+  bool has_null;
+  std::string prefix = IndexPrefix(index, row, &has_null);
+  if (has_null) return true;  // NULLs are distinct in a unique index
+  auto it = txn_.Scan(prefix, storage::PrefixEnd(prefix));
+  for (; it->Valid(); it->Next()) {
+    if (it->Value() == pk_suffix) continue;
+    if (skip_conflicts) return false;
+    throw SqlError::UniqueViolation(index.name, KeyDetail(index.columns, row));
+  }
+  return true;
+}
+
+bool TableStore::Insert(const Row& row, const std::string& pk_suffix, bool skip_conflicts) {
+  CheckNotNull(row);
+  std::string key = RowKey(pk_suffix);
+  if (txn_.Get(key)) {
+    if (skip_conflicts) return false;
+    throw SqlError::UniqueViolation(table_.primary_key_name, KeyDetail(table_.primary_key, row));
+  }
+  for (auto& index : table_.indexes)
+    if (!CheckUniqueIndex(index, row, pk_suffix, skip_conflicts)) return false;
+  std::string bytes;
+  storage::EncodeRow(row, &bytes);
+  txn_.Put(key, bytes);
+  for (auto& index : table_.indexes) txn_.Put(IndexKey(index, row, pk_suffix), pk_suffix);
+  return true;
+}
+
+void TableStore::Update(const std::string& old_suffix, const Row& old_row, const Row& new_row) {
+  CheckNotNull(new_row);
+  std::string new_suffix = table_.HasHiddenRowId() ? old_suffix : PrimaryKeySuffix(new_row);
+  if (new_suffix != old_suffix) {
+    if (txn_.Get(RowKey(new_suffix)))
+      throw SqlError::UniqueViolation(table_.primary_key_name, KeyDetail(table_.primary_key, new_row));
+    txn_.Delete(RowKey(old_suffix));
+  }
+  for (auto& index : table_.indexes) {
+    std::string old_key = IndexKey(index, old_row, old_suffix);
+    std::string new_key = IndexKey(index, new_row, new_suffix);
+    if (old_key == new_key) continue;
+    CheckUniqueIndex(index, new_row, new_suffix, false);
+    txn_.Delete(old_key);
+    txn_.Put(new_key, new_suffix);
+  }
+  std::string bytes;
+  storage::EncodeRow(new_row, &bytes);
+  txn_.Put(RowKey(new_suffix), bytes);
+}
+
+void TableStore::Delete(const std::string& pk_suffix, const Row& row) {
+  txn_.Delete(RowKey(pk_suffix));
+  for (auto& index : table_.indexes) txn_.Delete(IndexKey(index, row, pk_suffix));
+}
+
+void TableStore::BuildIndex(const planner::TableLayout::Index& index) {
+  std::string prefix = storage::KeyPrefix(table_.table_id, storage::kPrimaryIndexId);
+  std::vector<std::pair<std::string, Row>> rows;
+  for (auto it = txn_.Scan(prefix, storage::PrefixEnd(prefix)); it->Valid(); it->Next())
+    rows.emplace_back(std::string(it->Key().substr(prefix.size())), storage::DecodeRow(it->Value(), table_.column_types));
+  for (auto& [suffix, row] : rows) {
+    CheckUniqueIndex(index, row, suffix, false);
+    txn_.Put(IndexKey(index, row, suffix), suffix);
+  }
+}
+
+}  // namespace tessera::executor

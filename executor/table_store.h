@@ -1,0 +1,60 @@
+// How a table's rows and index entries sit in the ordered key-value store:
+//   row:    [table][0][primary key values]            -> EncodeRow(row)
+//   index:  [table][index id][index values][pk values] -> pk suffix
+// A table without a primary key is keyed by a hidden int8 row id. Index
+// entries carry the row's primary key suffix as their value, so an index scan
+// turns into point reads of the rows, and a non-unique index never has two
+// equal keys. Every write keeps the row and its index entries in one
+// transaction.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/value.h"
+#include "planner/fragment.h"
+#include "storage/engine.h"
+
+namespace tessera::executor {
+
+class TableStore {
+ public:
+  TableStore(const planner::TableLayout& table, storage::Transaction& txn) : table_(table), txn_(txn) {}
+
+  // The primary key suffix (the key bytes after the table/index prefix).
+  std::string PrimaryKeySuffix(const Row& row) const;
+  std::string RowKey(const std::string& pk_suffix) const;
+  std::optional<Row> GetRow(const std::string& pk_suffix);
+
+  // Checks (not-null, unique) and writes a new row. `pk_suffix` is computed
+  // from the row unless given (hidden row ids). Returns false when the row
+  // conflicts and `skip_conflicts` is set.
+  bool Insert(const Row& row, const std::string& pk_suffix, bool skip_conflicts);
+  // Replaces `old_row` (at `old_suffix`) with `new_row`; the primary key may change.
+  void Update(const std::string& old_suffix, const Row& old_row, const Row& new_row);
+  void Delete(const std::string& pk_suffix, const Row& row);
+  // Writes the entries of one index for every existing row (CREATE INDEX).
+  void BuildIndex(const planner::TableLayout::Index& index);
+
+  void CheckNotNull(const Row& row) const;
+
+  const planner::TableLayout& Table() const { return table_; }
+  std::vector<Type> Types() const { return table_.column_types; }
+
+ private:
+  std::string IndexKey(const planner::TableLayout::Index& index, const Row& row, const std::string& pk_suffix) const;
+  std::string IndexPrefix(const planner::TableLayout::Index& index, const Row& row, bool* has_null) const;
+  // 23505 when another row holds the same unique index values.
+  bool CheckUniqueIndex(const planner::TableLayout::Index& index, const Row& row, const std::string& pk_suffix,
+                        bool skip_conflicts);
+  std::string KeyDetail(const std::vector<int>& columns, const Row& row) const;
+
+  const planner::TableLayout& table_;
+  storage::Transaction& txn_;
+};
+
+// "(1, null, abc)" as PostgreSQL's "Failing row contains" detail.
+std::string RowText(const Row& row);
+
+}  // namespace tessera::executor

@@ -1,0 +1,75 @@
+// CREATE [TEMP] TABLE [IF NOT EXISTS] t (columns and constraints) [WITH (...)].
+#include "parser/ast_builder.h"
+
+namespace tessera {
+
+ast::ColumnDef AstBuilder::BuildColumnDef(TP::ColumnDefContext* ctx) {
+  ast::ColumnDef column;
+  column.name = Identifier(ctx->identifier());
+  column.type = BuildTypeName(ctx->typeName());
+  column.location = Loc(ctx);
+  for (auto* constraint : ctx->columnConstraint()) {
+    auto* body = constraint->columnConstraintBody();
+    if (dynamic_cast<TP::CcNotNullContext*>(body) != nullptr) {
+      column.not_null = true;
+    } else if (dynamic_cast<TP::CcNullContext*>(body) != nullptr) {
+      column.null_explicit = true;
+    } else if (dynamic_cast<TP::CcPrimaryKeyContext*>(body) != nullptr) {
+      column.primary_key = true;
+    } else if (dynamic_cast<TP::CcUniqueContext*>(body) != nullptr) {
+      column.unique = true;
+    } else if (auto* d = dynamic_cast<TP::CcDefaultContext*>(body)) {
+      column.default_value = BuildBExpr(d->bExpr());
+      column.default_text = SourceText(d->bExpr());
+    } else if (auto* c = dynamic_cast<TP::CcCheckContext*>(body)) {
+      column.check = BuildExpr(c->expr());
+    }
+    // REFERENCES: parsed and ignored; foreign keys are not enforced.
+  }
+  return column;
+}
+
+ast::TableConstraint AstBuilder::BuildTableConstraint(TP::TableConstraintContext* ctx) {
+  ast::TableConstraint constraint;
+  constraint.location = Loc(ctx);
+  if (ctx->identifier() != nullptr) constraint.name = Identifier(ctx->identifier());
+  auto* body = ctx->tableConstraintBody();
+  if (auto* pk = dynamic_cast<TP::TcPrimaryKeyContext*>(body)) {
+    constraint.kind = ast::ConstraintKind::kPrimaryKey;
+    constraint.columns = IdentifierList(pk->identifierList());
+  } else if (auto* unique = dynamic_cast<TP::TcUniqueContext*>(body)) {
+    constraint.kind = ast::ConstraintKind::kUnique;
+    constraint.columns = IdentifierList(unique->identifierList());
+  } else if (auto* check = dynamic_cast<TP::TcCheckContext*>(body)) {
+    constraint.kind = ast::ConstraintKind::kCheck;
+    constraint.check = BuildExpr(check->expr());
+  } else {
+    auto* fk = static_cast<TP::TcForeignKeyContext*>(body);
+    constraint.kind = ast::ConstraintKind::kForeignKey;
+    constraint.columns = IdentifierList(fk->identifierList(0));
+  }
+  return constraint;
+}
+
+ast::StatementPtr AstBuilder::BuildCreateTable(TP::CreateTableStmtContext* ctx) {
+  auto stmt = std::make_unique<ast::CreateTableStmt>();
+  stmt->table = QualifiedName(ctx->qualifiedName());
+  stmt->if_not_exists = ctx->IF() != nullptr;
+  stmt->temporary = ctx->TEMP() != nullptr || ctx->TEMPORARY() != nullptr;
+  for (auto* element : ctx->tableElement()) {
+    if (element->columnDef() != nullptr) {
+      stmt->columns.push_back(BuildColumnDef(element->columnDef()));
+    } else {
+      stmt->constraints.push_back(BuildTableConstraint(element->tableConstraint()));
+    }
+  }
+  if (auto* with = ctx->withOptions()) {
+    for (auto* option : with->withOption()) {
+      std::string value = option->optionValue() != nullptr ? OptionValueText(option->optionValue()) : "";
+      stmt->with_options.emplace_back(ColLabel(option->colLabel()), std::move(value));
+    }
+  }
+  return stmt;
+}
+
+}  // namespace tessera

@@ -1,0 +1,16 @@
+// DELETE FROM t [[AS] a] [USING ...] [WHERE ...] [RETURNING ...].
+#include "parser/ast_builder.h"
+
+namespace tessera {
+
+ast::StatementPtr AstBuilder::BuildDelete(TP::DeleteStmtContext* ctx) {
+  auto stmt = std::make_unique<ast::DeleteStmt>();
+  stmt->table = QualifiedName(ctx->qualifiedName());
+  if (ctx->identifier() != nullptr) stmt->alias = Identifier(ctx->identifier());
+  for (auto* ref : ctx->tableRef()) stmt->using_tables.push_back(BuildTableRef(ref));
+  if (ctx->whereClause() != nullptr) stmt->where = BuildExpr(ctx->whereClause()->expr());
+  if (ctx->returningClause() != nullptr) stmt->returning = BuildTargetList(ctx->returningClause()->targetList());
+  return stmt;
+}
+
+}  // namespace tessera

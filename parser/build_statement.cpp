@@ -1,0 +1,59 @@
+// The statement list and the dispatch to each statement's builder.
+#include "parser/ast_builder.h"
+
+namespace tessera {
+
+std::vector<ast::StatementPtr> AstBuilder::BuildRoot(TP::RootContext* ctx) {
+  std::vector<ast::StatementPtr> out;
+  for (auto* stmt_ctx : ctx->statement()) out.push_back(BuildStatement(stmt_ctx));
+  if (out.empty()) out.push_back(std::make_unique<ast::EmptyStmt>());
+  return out;
+}
+
+ast::StatementPtr AstBuilder::BuildStatement(TP::StatementContext* ctx) {
+  ast::StatementPtr stmt;
+  if (auto* c = ctx->selectStmt()) {
+    stmt = BuildSelect(c);
+  } else if (auto* c = ctx->insertStmt()) {
+    stmt = BuildInsert(c);
+  } else if (auto* c = ctx->updateStmt()) {
+    stmt = BuildUpdate(c);
+  } else if (auto* c = ctx->deleteStmt()) {
+    stmt = BuildDelete(c);
+  } else if (auto* c = ctx->createTableStmt()) {
+    stmt = BuildCreateTable(c);
+  } else if (auto* c = ctx->dropTableStmt()) {
+    stmt = BuildDropTable(c);
+  } else if (auto* c = ctx->createIndexStmt()) {
+    stmt = BuildCreateIndex(c);
+  } else if (auto* c = ctx->dropIndexStmt()) {
+    stmt = BuildDropIndex(c);
+  } else if (auto* c = ctx->alterTableStmt()) {
+    stmt = BuildAlterTable(c);
+  } else if (auto* c = ctx->truncateStmt()) {
+    stmt = BuildTruncate(c);
+  } else if (auto* c = ctx->transactionStmt()) {
+    stmt = BuildTransaction(c);
+  } else if (auto* c = ctx->setStmt()) {
+    stmt = BuildSet(c);
+  } else if (auto* c = ctx->showStmt()) {
+    stmt = BuildShow(c);
+  } else if (auto* c = ctx->resetStmt()) {
+    stmt = BuildReset(c);
+  } else if (auto* c = ctx->explainStmt()) {
+    stmt = BuildExplain(c);
+  } else if (auto* c = ctx->vacuumStmt()) {
+    stmt = BuildVacuum(c);
+  } else {
+    stmt = BuildCopy(ctx->copyStmt());
+  }
+  stmt->start = Loc(ctx);
+  stmt->end = static_cast<int>(ctx->getStop()->getStopIndex()) + 1;
+  return stmt;
+}
+
+std::string AstBuilder::SourceText(antlr4::ParserRuleContext* ctx) const {
+  return input_->getText(antlr4::misc::Interval(ctx->getStart()->getStartIndex(), ctx->getStop()->getStopIndex()));
+}
+
+}  // namespace tessera

@@ -1,0 +1,427 @@
+// Parser of Tessera's PostgreSQL dialect. Built on PostgreSQL 15's gram.y in
+// shape, but the expression grammar is layered (one rule per precedence
+// level) instead of left-recursive: every loop decision is LL(1), so SLL
+// prediction almost never needs the LL fallback and the hot statements of
+// pgbench parse without full-context prediction.
+parser grammar TesseraParser;
+
+options { tokenVocab = TesseraLexer; }
+
+root : statement? (SEMI statement?)* EOF ;
+
+exprOnly : expr EOF ;
+
+statement
+  : selectStmt
+  | insertStmt
+  | updateStmt
+  | deleteStmt
+  | createTableStmt
+  | dropTableStmt
+  | createIndexStmt
+  | dropIndexStmt
+  | alterTableStmt
+  | truncateStmt
+  | transactionStmt
+  | setStmt
+  | showStmt
+  | resetStmt
+  | explainStmt
+  | vacuumStmt
+  | copyStmt
+  ;
+
+// ---------------------------------------------------------------- SELECT
+
+selectStmt : selectUnion orderByClause? limitItem* ;
+
+// INTERSECT binds tighter than UNION and EXCEPT, as in PostgreSQL.
+selectUnion : selectIntersect (setOp=(UNION | EXCEPT) setQuantifier? selectIntersect)* ;
+
+selectIntersect : selectPrimary (INTERSECT setQuantifier? selectPrimary)* ;
+
+setQuantifier : ALL | DISTINCT ;
+
+selectPrimary
+  : simpleSelect
+  | valuesClause
+  | OPEN_PAREN selectStmt CLOSE_PAREN
+  ;
+
+simpleSelect
+  : SELECT distinctClause? targetList? fromClause? whereClause? groupByClause? havingClause?
+  ;
+
+distinctClause : ALL | DISTINCT (ON OPEN_PAREN exprList CLOSE_PAREN)? ;
+
+valuesClause : VALUES valuesRow (COMMA valuesRow)* ;
+
+valuesRow : OPEN_PAREN exprList CLOSE_PAREN ;
+
+targetList : targetItem (COMMA targetItem)* ;
+
+targetItem
+  : STAR                                  # targetStar
+  | expr (AS colLabel | identifier)?      # targetExpr
+  ;
+
+fromClause : FROM tableRef (COMMA tableRef)* ;
+
+whereClause : WHERE expr ;
+
+groupByClause : GROUP BY exprList ;
+
+havingClause : HAVING expr ;
+
+orderByClause : ORDER BY orderItem (COMMA orderItem)* ;
+
+orderItem : expr (ASC | DESC)? (NULLS (FIRST | LAST))? ;
+
+limitItem
+  : LIMIT (expr | ALL)                               # limitClause
+  | OFFSET expr (ROW | ROWS)?                        # offsetClause
+  | FETCH (FIRST | NEXT) expr? (ROW | ROWS) ONLY     # fetchClause
+  ;
+
+tableRef : tablePrimary joinPart* ;
+
+joinPart
+  : CROSS JOIN tablePrimary                                        # crossJoin
+  | NATURAL joinType? JOIN tablePrimary                            # naturalJoin
+  | joinType? JOIN tablePrimary joinQual                           # qualifiedJoin
+  ;
+
+joinType : INNER | (LEFT | RIGHT | FULL) OUTER? ;
+
+joinQual
+  : ON expr
+  | USING OPEN_PAREN identifierList CLOSE_PAREN
+  ;
+
+tablePrimary
+  : funcApplication aliasClause?                     # tableFunction
+  | qualifiedName aliasClause?                       # tableName
+  | OPEN_PAREN selectStmt CLOSE_PAREN aliasClause?   # tableSubquery
+  | OPEN_PAREN tableRef CLOSE_PAREN aliasClause?     # tableParens
+  ;
+
+aliasClause : AS? identifier (OPEN_PAREN identifierList CLOSE_PAREN)? ;
+
+// ---------------------------------------------------------------- DML
+
+insertStmt
+  : INSERT INTO qualifiedName (AS identifier)? (OPEN_PAREN identifierList CLOSE_PAREN)?
+    (DEFAULT VALUES | selectStmt) onConflict? returningClause?
+  ;
+
+onConflict
+  : ON CONFLICT (OPEN_PAREN identifierList CLOSE_PAREN | ON CONSTRAINT identifier)?
+    DO (NOTHING | UPDATE SET setClause (COMMA setClause)* whereClause?)
+  ;
+
+returningClause : RETURNING targetList ;
+
+updateStmt
+  : UPDATE qualifiedName (AS? identifier)? SET setClause (COMMA setClause)*
+    fromClause? whereClause? returningClause?
+  ;
+
+setClause
+  : identifier EQUALS expr                                                       # setSingle
+  | OPEN_PAREN identifierList CLOSE_PAREN EQUALS OPEN_PAREN exprList CLOSE_PAREN  # setMulti
+  ;
+
+deleteStmt
+  : DELETE FROM qualifiedName (AS? identifier)? (USING tableRef (COMMA tableRef)*)?
+    whereClause? returningClause?
+  ;
+
+// ---------------------------------------------------------------- DDL
+
+createTableStmt
+  : CREATE (TEMP | TEMPORARY | LOCAL (TEMP | TEMPORARY))? TABLE (IF NOT EXISTS)? qualifiedName
+    OPEN_PAREN (tableElement (COMMA tableElement)*)? CLOSE_PAREN withOptions?
+  ;
+
+tableElement : tableConstraint | columnDef ;
+
+columnDef : identifier typeName columnConstraint* ;
+
+columnConstraint : (CONSTRAINT identifier)? columnConstraintBody ;
+
+columnConstraintBody
+  : NOT NULL_P                                                                # ccNotNull
+  | NULL_P                                                                    # ccNull
+  | PRIMARY KEY                                                             # ccPrimaryKey
+  | UNIQUE                                                                  # ccUnique
+  | DEFAULT bExpr                                                           # ccDefault
+  | CHECK OPEN_PAREN expr CLOSE_PAREN                                       # ccCheck
+  | REFERENCES qualifiedName (OPEN_PAREN identifierList CLOSE_PAREN)? referenceOption*  # ccReferences
+  ;
+
+referenceOption
+  : MATCH (FULL | PARTIAL | SIMPLE)
+  | ON (DELETE | UPDATE) (NO ACTION | RESTRICT | CASCADE | SET NULL_P | SET DEFAULT)
+  ;
+
+tableConstraint : (CONSTRAINT identifier)? tableConstraintBody ;
+
+tableConstraintBody
+  : PRIMARY KEY OPEN_PAREN identifierList CLOSE_PAREN                       # tcPrimaryKey
+  | UNIQUE OPEN_PAREN identifierList CLOSE_PAREN                            # tcUnique
+  | CHECK OPEN_PAREN expr CLOSE_PAREN                                       # tcCheck
+  | FOREIGN KEY OPEN_PAREN identifierList CLOSE_PAREN
+    REFERENCES qualifiedName (OPEN_PAREN identifierList CLOSE_PAREN)? referenceOption*  # tcForeignKey
+  ;
+
+withOptions : WITH OPEN_PAREN withOption (COMMA withOption)* CLOSE_PAREN ;
+
+withOption : colLabel (EQUALS optionValue)? ;
+
+optionValue : (PLUS | MINUS)? (INTEGER | DECIMAL) | stringConst | colLabel ;
+
+dropTableStmt
+  : DROP TABLE (IF EXISTS)? qualifiedName (COMMA qualifiedName)* (CASCADE | RESTRICT)?
+  ;
+
+createIndexStmt
+  : CREATE UNIQUE? INDEX (IF NOT EXISTS)? identifier? ON qualifiedName (USING identifier)?
+    OPEN_PAREN indexElem (COMMA indexElem)* CLOSE_PAREN
+  ;
+
+indexElem : identifier (ASC | DESC)? (NULLS (FIRST | LAST))? ;
+
+dropIndexStmt
+  : DROP INDEX (IF EXISTS)? qualifiedName (COMMA qualifiedName)* (CASCADE | RESTRICT)?
+  ;
+
+alterTableStmt : ALTER TABLE (IF EXISTS)? qualifiedName alterAction ;
+
+alterAction
+  : ADD tableConstraint                                            # alterAddConstraint
+  | ADD COLUMN? (IF NOT EXISTS)? columnDef                         # alterAddColumn
+  | DROP COLUMN? (IF EXISTS)? identifier (CASCADE | RESTRICT)?     # alterDropColumn
+  | RENAME TO identifier                                           # alterRenameTable
+  | RENAME COLUMN? identifier TO identifier                        # alterRenameColumn
+  ;
+
+truncateStmt : TRUNCATE TABLE? qualifiedName (COMMA qualifiedName)* (CASCADE | RESTRICT)? ;
+
+// ---------------------------------------------------------------- utility
+
+transactionStmt
+  : BEGIN (WORK | TRANSACTION)? transactionModes?       # beginStmt
+  | START TRANSACTION transactionModes?                 # startStmt
+  | (COMMIT | END) (WORK | TRANSACTION)?                # commitStmt
+  | (ROLLBACK | ABORT) (WORK | TRANSACTION)?            # rollbackStmt
+  | SET TRANSACTION transactionModes                    # setTransactionStmt
+  ;
+
+transactionModes : transactionMode (COMMA? transactionMode)* ;
+
+transactionMode
+  : ISOLATION LEVEL isolationLevel     # isolationMode
+  | READ ONLY                          # readOnlyMode
+  | READ WRITE                         # readWriteMode
+  ;
+
+isolationLevel : READ UNCOMMITTED | READ COMMITTED | REPEATABLE READ | SERIALIZABLE ;
+
+setStmt
+  : SET (SESSION | LOCAL)? TIME ZONE (DEFAULT | LOCAL | varValue)                        # setTimeZone
+  | SET (SESSION | LOCAL)? varName (TO | EQUALS) (DEFAULT | varValue (COMMA varValue)*)  # setVar
+  ;
+
+varName : identifier (DOT identifier)* ;
+
+varValue : (PLUS | MINUS)? (INTEGER | DECIMAL) | stringConst | colLabel ;
+
+showStmt
+  : SHOW TRANSACTION ISOLATION LEVEL   # showIsolation
+  | SHOW TIME ZONE                     # showTimeZone
+  | SHOW ALL                           # showAll
+  | SHOW varName                       # showVar
+  ;
+
+resetStmt
+  : RESET TIME ZONE                    # resetTimeZone
+  | RESET ALL                          # resetAll
+  | RESET varName                      # resetVar
+  ;
+
+explainStmt
+  : EXPLAIN (OPEN_PAREN explainOption (COMMA explainOption)* CLOSE_PAREN | ANALYZE? VERBOSE?) statement
+  ;
+
+explainOption : (identifier | ANALYZE | VERBOSE) optionValue? ;
+
+vacuumStmt
+  : VACUUM FULL? VERBOSE? ANALYZE? (qualifiedName (COMMA qualifiedName)*)?   # vacuum
+  | ANALYZE VERBOSE? (qualifiedName (COMMA qualifiedName)*)?                 # analyze
+  ;
+
+copyStmt
+  : COPY qualifiedName (OPEN_PAREN identifierList CLOSE_PAREN)? (FROM | TO) (STDIN | STDOUT | stringConst)
+    (WITH? (OPEN_PAREN copyOption (COMMA copyOption)* CLOSE_PAREN | copyLegacyOption+))?
+  ;
+
+copyOption : (identifier | NULL_P) optionValue? ;
+
+copyLegacyOption : (identifier | NULL_P) (AS? stringConst)? ;
+
+// ---------------------------------------------------------------- expressions
+
+// Two left-recursive rules, ANTLR's precedence climbing: alternatives listed
+// first bind tighter. `expr` holds the boolean levels (PostgreSQL's a_expr),
+// `bExpr` the arithmetic ones (b_expr, also used where AND would be
+// ambiguous: BETWEEN bounds, DEFAULT). A leaf costs five parse-tree nodes
+// instead of the sixteen a rule-per-level grammar needs, which is most of the
+// parse time of a short statement.
+expr
+  : bExpr predicateSuffix?                            # predicate
+  | expr compareOp expr                               # compare
+  | expr IS NOT? NULL_P                               # isNull
+  | expr (ISNULL | NOTNULL)                           # isNullShort
+  | expr IS NOT? (TRUE_P | FALSE_P | UNKNOWN)         # isBool
+  | expr IS NOT? DISTINCT FROM expr                   # isDistinct
+  | NOT expr                                          # not
+  | expr AND expr                                     # and
+  | expr OR expr                                      # or
+  ;
+
+compareOp : EQUALS | NOT_EQUALS | LESS | GREATER | LESS_EQUALS | GREATER_EQUALS ;
+
+predicateSuffix
+  : NOT? BETWEEN SYMMETRIC? bExpr AND bExpr                         # betweenSuffix
+  | NOT? IN OPEN_PAREN selectStmt CLOSE_PAREN                       # inSubquerySuffix
+  | NOT? IN OPEN_PAREN exprList CLOSE_PAREN                         # inListSuffix
+  | NOT? (LIKE | ILIKE) bExpr (ESCAPE bExpr)?                       # likeSuffix
+  ;
+
+bExpr
+  : primaryExpr                                       # primary
+  | bExpr TYPECAST typeName                           # typecast
+  | (MINUS | PLUS) bExpr                              # unary
+  | bExpr CARET bExpr                                 # binary
+  | bExpr (STAR | SLASH | PERCENT) bExpr              # binary
+  | bExpr (PLUS | MINUS) bExpr                        # binary
+  | bExpr (CONCAT | OPERATOR) bExpr                   # binary
+  ;
+
+primaryExpr
+  : constant                                                  # constantExpr
+  | PARAM                                                     # paramExpr
+  | OPEN_PAREN selectStmt CLOSE_PAREN                         # subqueryExpr
+  | EXISTS OPEN_PAREN selectStmt CLOSE_PAREN                  # existsExpr
+  | OPEN_PAREN expr (COMMA expr)* CLOSE_PAREN                 # parenExpr
+  | ROW OPEN_PAREN exprList? CLOSE_PAREN                      # rowExpr
+  | CASE expr? caseWhen+ (ELSE expr)? END                     # caseExpr
+  | CAST OPEN_PAREN expr AS typeName CLOSE_PAREN              # castExpr
+  | specialFunc                                               # specialFuncExpr
+  | funcApplication                                           # funcExpr
+  | simpleTypeName stringConst                                # typedLiteralExpr
+  | columnRef                                                 # columnRefExpr
+  | DEFAULT                                                   # defaultExpr
+  ;
+
+caseWhen : WHEN expr THEN expr ;
+
+constant
+  : INTEGER | DECIMAL | stringConst | BIT_STRING | HEX_STRING | TRUE_P | FALSE_P | NULL_P
+  ;
+
+stringConst : STRING | ESCAPE_STRING | UNICODE_STRING | DOLLAR_STRING ;
+
+columnRef : identifier (DOT colLabel)* (DOT STAR)? ;
+
+funcApplication
+  : funcName OPEN_PAREN (STAR | DISTINCT? exprList (ORDER BY orderItem (COMMA orderItem)*)?)? CLOSE_PAREN
+  ;
+
+funcName : funcIdent (DOT colLabel)? ;
+
+// SQL's function-like forms, each mapped to a FuncCall with PostgreSQL's name.
+specialFunc
+  : COALESCE OPEN_PAREN exprList CLOSE_PAREN                                  # coalesceFunc
+  | NULLIF OPEN_PAREN expr COMMA expr CLOSE_PAREN                             # nullifFunc
+  | (GREATEST | LEAST) OPEN_PAREN exprList CLOSE_PAREN                        # minMaxFunc
+  | SUBSTRING OPEN_PAREN expr FROM expr (FOR expr)? CLOSE_PAREN               # substringFromFunc
+  | SUBSTRING OPEN_PAREN expr FOR expr (FROM expr)? CLOSE_PAREN               # substringForFunc
+  | SUBSTRING OPEN_PAREN exprList CLOSE_PAREN                                 # substringListFunc
+  | POSITION OPEN_PAREN bExpr IN bExpr CLOSE_PAREN                            # positionFunc
+  | TRIM OPEN_PAREN (BOTH | LEADING | TRAILING)? trimArgs CLOSE_PAREN         # trimFunc
+  | EXTRACT OPEN_PAREN colLabel FROM expr CLOSE_PAREN                         # extractFunc
+  | (CURRENT_DATE | CURRENT_TIMESTAMP | CURRENT_TIME | LOCALTIMESTAMP | LOCALTIME
+     | CURRENT_USER | SESSION_USER | USER) (OPEN_PAREN INTEGER CLOSE_PAREN)?   # sqlValueFunc
+  ;
+
+trimArgs
+  : expr FROM exprList    # trimCharsFrom
+  | FROM exprList         # trimFrom
+  | exprList              # trimList
+  ;
+
+exprList : expr (COMMA expr)* ;
+
+// ---------------------------------------------------------------- types
+
+typeName : simpleTypeName (OPEN_BRACKET INTEGER? CLOSE_BRACKET)* ;
+
+simpleTypeName
+  : DOUBLE PRECISION                                              # doubleType
+  | (CHARACTER | CHAR) VARYING? typeMods?                         # charType
+  | (TIMESTAMP | TIME) typeMods? ((WITH | WITHOUT) TIME ZONE)?    # timeType
+  | INTERVAL                                                      # intervalType
+  | funcIdent (DOT colLabel)? typeMods?                           # genericType
+  ;
+
+typeMods : OPEN_PAREN INTEGER (COMMA INTEGER)* CLOSE_PAREN ;
+
+// ---------------------------------------------------------------- names
+
+qualifiedName : identifier (DOT colLabel)? ;
+
+identifierList : identifier (COMMA identifier)* ;
+
+// ColId: names of columns, tables, aliases.
+identifier
+  : IDENTIFIER | QUOTED_IDENTIFIER | UNICODE_QUOTED_IDENTIFIER | unreservedKeyword | colNameKeyword
+  ;
+
+// Function and type names: type_func_name keywords (left, right) are allowed,
+// col_name keywords are not (they are the special forms above).
+funcIdent
+  : IDENTIFIER | QUOTED_IDENTIFIER | UNICODE_QUOTED_IDENTIFIER | unreservedKeyword | typeFuncNameKeyword
+  ;
+
+// ColLabel: after AS, after a dot; any keyword.
+colLabel
+  : identifier | typeFuncNameKeyword | reservedKeyword | BETWEEN | EXISTS | ROW | VALUES
+  ;
+
+colNameKeyword
+  : CHAR | CHARACTER | COALESCE | EXTRACT | GREATEST | INTERVAL | LEAST | NULLIF | POSITION | PRECISION
+  | SUBSTRING | TIME | TIMESTAMP | TRIM
+  ;
+
+typeFuncNameKeyword
+  : CROSS | FULL | ILIKE | INNER | IS | ISNULL | JOIN | LEFT | LIKE | NATURAL | NOTNULL | OUTER | RIGHT | VERBOSE
+  ;
+
+unreservedKeyword
+  : ABORT | ACTION | ADD | ALTER | BEGIN | BY | CASCADE | COMMIT | COMMITTED | CONFLICT | COPY | CSV
+  | DELETE | DELIMITER | DOUBLE | DROP | ESCAPE | EXPLAIN | FIRST | FORMAT | HEADER | IF | INDEX
+  | INSERT | ISOLATION | KEY | LAST | LEVEL | LOCAL | MATCH | NEXT | NO | NOTHING | NULLS | PARTIAL
+  | READ | RENAME | REPEATABLE | RESET | RESTRICT | ROLLBACK | ROWS | SERIALIZABLE | SESSION | SET
+  | SHOW | SIMPLE | START | STDIN | STDOUT | TEMP | TEMPORARY | TRANSACTION | TRUNCATE | UNCOMMITTED
+  | UNKNOWN | UPDATE | VACUUM | VARYING | WITHOUT | WORK | WRITE | ZONE
+  ;
+
+reservedKeyword
+  : ALL | AND | ANALYZE | ANY | AS | ASC | BOTH | CASE | CAST | CHECK | COLUMN | CONSTRAINT | CREATE
+  | CURRENT_DATE | CURRENT_TIME | CURRENT_TIMESTAMP | CURRENT_USER | DEFAULT | DESC | DISTINCT | DO
+  | ELSE | END | EXCEPT | FALSE_P | FETCH | FOR | FOREIGN | FROM | GROUP | HAVING | IN | INTERSECT
+  | INTO | LEADING | LIMIT | LOCALTIME | LOCALTIMESTAMP | NOT | NULL_P | OFFSET | ON | ONLY | OR | ORDER
+  | PRIMARY | REFERENCES | RETURNING | SELECT | SESSION_USER | SOME | SYMMETRIC | TABLE | THEN | TO
+  | TRAILING | TRUE_P | UNION | UNIQUE | USER | USING | WHEN | WHERE | WITH
+  ;

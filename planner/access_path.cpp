@@ -1,0 +1,140 @@
+// Access path selection: a point lookup when equalities cover a whole key, a
+// range scan when they cover a prefix (optionally bounded by <, <=, >, >= on
+// the next column), otherwise a full scan. The primary key is preferred.
+#include "planner/planner.h"
+
+namespace tessera::planner {
+
+namespace {
+
+struct KeyMatch {
+  std::vector<ExprRef> equal;  // values for a key prefix
+  std::vector<size_t> used;    // conjuncts consumed
+  ExprRef lower, upper;
+  bool lower_inclusive = true, upper_inclusive = true;
+  bool complete = false;       // equalities cover every key column
+};
+
+// `conjunct` as (column op value) with the column on the left, if it is one.
+bool AsColumnBound(const ExprRef& conjunct, int* column, CompareOp* op, ExprRef* value) {
+  if (conjunct->kind != BoundExprKind::kCompare) return false;
+  auto cmp = static_cast<CompareOp>(conjunct->op);
+  const ExprRef& l = conjunct->args[0];
+  const ExprRef& r = conjunct->args[1];
+  auto is_value = [](const ExprRef& e) { return !HasColumnRefs(*e) && !HasVolatile(*e); };
+  if (l->kind == BoundExprKind::kColumn && is_value(r) && r->type.id == l->type.id) {
+    *column = l->index;
+    *op = cmp;
+    *value = r;
+    return true;
+  }
+  if (r->kind == BoundExprKind::kColumn && is_value(l) && l->type.id == r->type.id) {
+    static const CompareOp kFlip[] = {CompareOp::kEq, CompareOp::kNe, CompareOp::kGt,
+                                      CompareOp::kGe, CompareOp::kLt, CompareOp::kLe};
+    *column = r->index;
+    *op = kFlip[static_cast<int>(cmp)];
+    *value = l;
+    return true;
+  }
+  return false;
+}
+
+KeyMatch MatchKey(const std::vector<int>& key, const std::vector<bool>& descending,
+                  const std::vector<ExprRef>& conjuncts) {
+  KeyMatch m;
+  for (size_t k = 0; k < key.size(); ++k) {
+    bool found = false;
+    for (size_t i = 0; i < conjuncts.size() && !found; ++i) {
+      int column;
+      CompareOp op;
+      ExprRef value;
+      if (AsColumnBound(conjuncts[i], &column, &op, &value) && column == key[k] && op == CompareOp::kEq) {
+        m.equal.push_back(value);
+        m.used.push_back(i);
+        found = true;
+      }
+    }
+    if (found) continue;
+    if (k < descending.size() && descending[k]) return m;
+    // A range on the first column without an equality.
+    for (size_t i = 0; i < conjuncts.size(); ++i) {
+      int column;
+      CompareOp op;
+      ExprRef value;
+      if (!AsColumnBound(conjuncts[i], &column, &op, &value) || column != key[k]) continue;
+      if ((op == CompareOp::kGt || op == CompareOp::kGe) && !m.lower) {
+        m.lower = value;
+        m.lower_inclusive = op == CompareOp::kGe;
+        m.used.push_back(i);
+      } else if ((op == CompareOp::kLt || op == CompareOp::kLe) && !m.upper) {
+        m.upper = value;
+        m.upper_inclusive = op == CompareOp::kLe;
+        m.used.push_back(i);
+      }
+    }
+    return m;
+  }
+  m.complete = !key.empty();
+  return m;
+}
+
+ScanSpec ToSpec(const KeyMatch& m, uint32_t index_id, bool point) {
+  ScanSpec spec;
+  spec.index_id = index_id;
+  spec.kind = point ? ScanKind::kPoint : ScanKind::kRange;
+  spec.lower = m.equal;
+  spec.upper = m.equal;
+  if (m.lower) {
+    spec.lower.push_back(m.lower);
+    spec.lower_inclusive = m.lower_inclusive;
+  }
+  if (m.upper) {
+    spec.upper.push_back(m.upper);
+    spec.upper_inclusive = m.upper_inclusive;
+  }
+  return spec;
+}
+
+void RemoveUsed(std::vector<ExprRef>* conjuncts, std::vector<size_t> used) {
+  std::sort(used.rbegin(), used.rend());
+  for (size_t i : used) conjuncts->erase(conjuncts->begin() + static_cast<long>(i));
+}
+
+}  // namespace
+
+ScanSpec ChooseAccessPath(const TableLayout& table, std::vector<ExprRef>* conjuncts) {
+  if (!table.primary_key.empty()) {
+    KeyMatch m = MatchKey(table.primary_key, {}, *conjuncts);
+    if (m.complete) {
+      RemoveUsed(conjuncts, m.used);
+      return ToSpec(m, 0, true);
+    }
+    bool has_range = !m.equal.empty() || m.lower || m.upper;
+    // A secondary index with a full equality match beats a primary range.
+    for (auto& index : table.indexes) {
+      KeyMatch im = MatchKey(index.columns, index.descending, *conjuncts);
+      if (im.complete) {
+        // Index entries carry the primary key after the index columns, so
+        // even a complete match is a prefix range over the index.
+        ScanSpec spec = ToSpec(im, index.id, false);
+        return spec;  // conjuncts stay: the filter re-checks fetched rows
+      }
+    }
+    if (has_range) {
+      RemoveUsed(conjuncts, m.used);
+      return ToSpec(m, 0, false);
+    }
+  } else {
+    for (auto& index : table.indexes) {
+      KeyMatch im = MatchKey(index.columns, index.descending, *conjuncts);
+      if (im.complete) return ToSpec(im, index.id, false);
+    }
+  }
+  for (auto& index : table.indexes) {
+    KeyMatch im = MatchKey(index.columns, index.descending, *conjuncts);
+    if (!im.equal.empty() || im.lower || im.upper) return ToSpec(im, index.id, false);
+  }
+  return ScanSpec{};
+}
+
+}  // namespace tessera::planner

@@ -1,0 +1,174 @@
+// INSERT, UPDATE and DELETE: target columns, defaults, assignment casts and
+// RETURNING. The writes themselves are fragments (planner/fragment.h).
+#include <set>
+
+#include "common/error.h"
+#include "planner/binder.h"
+#include "planner/bind_select_internal.h"
+#include "planner/expr_evaluator.h"
+
+namespace tessera::planner {
+
+namespace {
+
+Scope TableScope(const catalog::TableInfo& table, const std::string& alias) {
+  Scope scope;
+  std::string name = alias.empty() ? table.name : alias;
+  for (size_t i = 0; i < table.columns.size(); ++i)
+    scope.columns.push_back({name, table.columns[i].name, table.columns[i].type, table.id, static_cast<int16_t>(i + 1)});
+  return scope;
+}
+
+SqlError NoSuchColumn(const std::string& column, const std::string& table, int location) {
+  return SqlError(sqlstate::kUndefinedColumn,
+                  "column \"" + column + "\" of relation \"" + table + "\" does not exist", {}, {}, location + 1);
+}
+
+std::vector<Type> TypesOf(const std::vector<ExprRef>& exprs) {
+  std::vector<Type> types;
+  for (auto& e : exprs) types.push_back(e->type);
+  return types;
+}
+
+}  // namespace
+
+// RETURNING binds like a select list over the written row.
+static void BindReturning(Binder& binder, const std::vector<ast::SelectTarget>& targets, const Scope& scope,
+                          std::vector<ExprRef>* exprs, std::vector<OutputColumn>* columns) {
+  for (auto& t : targets) {
+    const ast::Expr& e = *t.expr;
+    if (e.kind == ast::ExprKind::kColumnRef && e.names.back() == "*") {
+      for (size_t i = 0; i < scope.columns.size(); ++i) {
+        const auto& c = scope.columns[i];
+        exprs->push_back(MakeColumnExpr(static_cast<int>(i), c.type, c.name));
+        columns->push_back({c.name, c.table_oid, c.attnum, c.type});
+      }
+      continue;
+    }
+    ExprRef b = binder.BindExpr(e, scope, "RETURNING");
+    if (b->type.id == TypeId::kUnknown) b = binder.Coerce(b, Type::Of(TypeId::kText), kCastImplicit);
+    OutputColumn col{t.alias.empty() ? FigureColumnName(e) : t.alias, 0, 0, b->type};
+    if (b->kind == BoundExprKind::kColumn) {
+      col.table_oid = scope.columns[b->index].table_oid;
+      col.column_number = scope.columns[b->index].attnum;
+    }
+    exprs->push_back(b);
+    columns->push_back(col);
+  }
+}
+
+BoundQuery Binder::BindInsert(const ast::InsertStmt& stmt) {
+  const catalog::TableInfo& table = LookupTable(stmt.table);
+  std::vector<int> targets;
+  if (stmt.columns.empty()) {
+    for (size_t i = 0; i < table.columns.size(); ++i) targets.push_back(static_cast<int>(i));
+  } else {
+    std::set<int> seen;
+    for (auto& name : stmt.columns) {
+      auto pos = table.FindColumn(name);
+      if (!pos) throw NoSuchColumn(name, table.name, stmt.table.location);
+      if (!seen.insert(*pos).second)
+        throw SqlError(sqlstate::kDuplicateColumn, "column \"" + name + "\" specified more than once");
+      targets.push_back(*pos);
+    }
+  }
+  std::vector<int> source_of(table.columns.size(), -1);  // table column -> source column
+  for (size_t j = 0; j < targets.size(); ++j) source_of[targets[j]] = static_cast<int>(j);
+  auto check_width = [&](size_t width) {
+    if (width > targets.size())
+      throw SqlError(sqlstate::kSyntaxError, "INSERT has more expressions than target columns");
+    if (width < targets.size() && !stmt.columns.empty())
+      throw SqlError(sqlstate::kSyntaxError, "INSERT has more target columns than expressions");
+  };
+  std::vector<Type> types;
+  for (auto& c : table.columns) types.push_back(c.type);
+
+  LogicalRef child;
+  const ast::SelectStmt* source = stmt.source.get();
+  bool plain_values = source && !source->values.empty() && source->set_op == ast::SetOpKind::kNone &&
+                      source->order_by.empty() && !source->limit && !source->offset;
+  if (stmt.default_values || !source) {
+    std::vector<ExprRef> row;
+    for (auto& c : table.columns) row.push_back(BindDefault(c));
+    child = std::make_shared<LogicalValues>(std::vector<std::vector<ExprRef>>{row}, types);
+  } else if (plain_values) {
+    Scope empty;
+    std::vector<std::vector<ExprRef>> rows;
+    for (auto& values : source->values) {
+      check_width(values.size());
+      std::vector<ExprRef> row;
+      for (size_t i = 0; i < table.columns.size(); ++i) {
+        int j = source_of[i];
+        if (j < 0 || j >= static_cast<int>(values.size()) || values[j]->kind == ast::ExprKind::kDefault) {
+          row.push_back(BindDefault(table.columns[i]));
+          continue;
+        }
+        row.push_back(AssignTo(BindExpr(*values[j], empty, "VALUES"), table.columns[i]));
+      }
+      rows.push_back(std::move(row));
+    }
+    child = std::make_shared<LogicalValues>(std::move(rows), types);
+  } else {
+    BoundQuery q = Binder(catalog_, param_types_).BindSelect(*source);
+    check_width(q.columns.size());
+    std::vector<ExprRef> row;
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      int j = source_of[i];
+      if (j < 0 || j >= static_cast<int>(q.columns.size())) {
+        row.push_back(BindDefault(table.columns[i]));
+        continue;
+      }
+      row.push_back(AssignTo(MakeColumnExpr(j, q.columns[j].type), table.columns[i]));
+    }
+    child = std::make_shared<LogicalProjection>(q.plan, row);
+  }
+  auto fragment = std::make_shared<Fragment>();
+  fragment->kind = FragmentKind::kInsert;
+  fragment->table = MakeTableLayout(table);
+  fragment->on_conflict_do_nothing = stmt.on_conflict_do_nothing;
+  BoundQuery out;
+  BindReturning(*this, stmt.returning, TableScope(table, stmt.alias), &fragment->returning, &out.columns);
+  out.plan = std::make_shared<LogicalInsert>(child, fragment, TypesOf(fragment->returning));
+  return out;
+}
+
+BoundQuery Binder::BindUpdate(const ast::UpdateStmt& stmt) {
+  if (!stmt.from.empty()) throw SqlError::FeatureNotSupported("UPDATE ... FROM is not supported yet");
+  const catalog::TableInfo& table = LookupTable(stmt.table);
+  Scope scope = TableScope(table, stmt.alias);
+  auto fragment = std::make_shared<Fragment>();
+  fragment->kind = FragmentKind::kUpdate;
+  fragment->table = MakeTableLayout(table);
+  if (stmt.where) fragment->filter = BindPredicate(*stmt.where, scope, "WHERE");
+  std::set<int> seen;
+  for (auto& s : stmt.set) {
+    auto pos = table.FindColumn(s.column);
+    if (!pos) throw NoSuchColumn(s.column, table.name, s.location);
+    if (!seen.insert(*pos).second)
+      throw SqlError(sqlstate::kSyntaxError, "multiple assignments to same column \"" + s.column + "\"");
+    const auto& column = table.columns[*pos];
+    ExprRef value = s.value->kind == ast::ExprKind::kDefault ? BindDefault(column)
+                                                             : AssignTo(BindExpr(*s.value, scope, "UPDATE"), column);
+    fragment->set.push_back({*pos, value});
+  }
+  BoundQuery out;
+  BindReturning(*this, stmt.returning, scope, &fragment->returning, &out.columns);
+  out.plan = std::make_shared<LogicalWrite>(LogicalKind::kUpdate, fragment, TypesOf(fragment->returning));
+  return out;
+}
+
+BoundQuery Binder::BindDelete(const ast::DeleteStmt& stmt) {
+  if (!stmt.using_tables.empty()) throw SqlError::FeatureNotSupported("DELETE ... USING is not supported yet");
+  const catalog::TableInfo& table = LookupTable(stmt.table);
+  Scope scope = TableScope(table, stmt.alias);
+  auto fragment = std::make_shared<Fragment>();
+  fragment->kind = FragmentKind::kDelete;
+  fragment->table = MakeTableLayout(table);
+  if (stmt.where) fragment->filter = BindPredicate(*stmt.where, scope, "WHERE");
+  BoundQuery out;
+  BindReturning(*this, stmt.returning, scope, &fragment->returning, &out.columns);
+  out.plan = std::make_shared<LogicalWrite>(LogicalKind::kDelete, fragment, TypesOf(fragment->returning));
+  return out;
+}
+
+}  // namespace tessera::planner

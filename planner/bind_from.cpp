@@ -1,0 +1,180 @@
+// The FROM clause: tables, joins (ON, USING, NATURAL), subqueries and
+// generate_series, each producing a plan and the scope its columns form.
+#include "common/error.h"
+#include "common/value_ops.h"
+#include "planner/binder.h"
+#include "planner/bind_select_internal.h"
+#include "planner/expr_evaluator.h"
+
+namespace tessera::planner {
+
+TableLayout MakeTableLayout(const catalog::TableInfo& table) {
+  TableLayout layout;
+  layout.table_id = table.id;
+  layout.table_name = table.name;
+  for (auto& c : table.columns) {
+    layout.column_names.push_back(c.name);
+    layout.column_types.push_back(c.type);
+    layout.not_null.push_back(c.not_null);
+  }
+  layout.primary_key = table.primary_key;
+  layout.primary_key_name = table.primary_key_name;
+  for (auto& index : table.indexes) {
+    TableLayout::Index i;
+    i.id = index.id;
+    i.name = index.name;
+    i.columns = index.columns;
+    i.descending = index.descending;
+    i.unique = index.unique;
+    layout.indexes.push_back(std::move(i));
+  }
+  return layout;
+}
+
+const catalog::TableInfo& Binder::LookupTable(const ast::QualifiedName& name) const {
+  const catalog::TableInfo* table = catalog_.FindTable(name.schema, name.name);
+  if (!table) throw SqlError::UndefinedTable(name.ToString()).WithPosition(name.location + 1);
+  return *table;
+}
+
+namespace {
+
+JoinKind ToJoinKind(ast::JoinType type) {
+  switch (type) {
+    case ast::JoinType::kInner: return JoinKind::kInner;
+    case ast::JoinType::kLeft: return JoinKind::kLeft;
+    case ast::JoinType::kRight: return JoinKind::kRight;
+    case ast::JoinType::kFull: return JoinKind::kFull;
+    case ast::JoinType::kCross: return JoinKind::kCross;
+  }
+  return JoinKind::kInner;
+}
+
+void ApplyColumnAliases(const ast::TableRef& ref, Scope* scope, size_t first) {
+  if (ref.column_aliases.size() > scope->columns.size() - first)
+    throw SqlError(sqlstate::kInvalidColumnReference, "table \"" + ref.alias + "\" has " +
+                                                          std::to_string(scope->columns.size() - first) +
+                                                          " columns available but " +
+                                                          std::to_string(ref.column_aliases.size()) + " columns specified");
+  for (size_t i = 0; i < ref.column_aliases.size(); ++i) scope->columns[first + i].name = ref.column_aliases[i];
+}
+
+}  // namespace
+
+FromResult SelectBinder::BindTableRef(const ast::TableRef& ref) {
+  FromResult out;
+  switch (ref.kind) {
+    case ast::TableRefKind::kTable: {
+      const catalog::TableInfo& table = binder_.LookupTable(ref.table);
+      std::string alias = ref.alias.empty() ? table.name : ref.alias;
+      out.plan = std::make_shared<LogicalGet>(MakeTableLayout(table), alias, nullptr);
+      for (size_t i = 0; i < table.columns.size(); ++i)
+        out.scope.columns.push_back(
+            {alias, table.columns[i].name, table.columns[i].type, table.id, static_cast<int16_t>(i + 1), false});
+      ApplyColumnAliases(ref, &out.scope, 0);
+      return out;
+    }
+    case ast::TableRefKind::kSubquery: {
+      if (ref.alias.empty())
+        throw SqlError(sqlstate::kSyntaxError, "subquery in FROM must have an alias", {}, {}, ref.location + 1);
+      Binder sub(binder_.catalog_, binder_.param_types_);
+      BoundQuery q = sub.BindSelect(*ref.subquery);
+      out.plan = q.plan;
+      for (auto& c : q.columns) out.scope.columns.push_back({ref.alias, c.name, c.type, 0, 0, false});
+      ApplyColumnAliases(ref, &out.scope, 0);
+      return out;
+    }
+    case ast::TableRefKind::kFunction: return BindTableFunction(ref);
+    case ast::TableRefKind::kJoin: return BindJoin(ref);
+  }
+  return out;
+}
+
+FromResult SelectBinder::BindTableFunction(const ast::TableRef& ref) {
+  const ast::Expr& call = *ref.function;
+  if (call.kind != ast::ExprKind::kFuncCall || call.func_name != "generate_series")
+    throw SqlError::FeatureNotSupported("only generate_series is supported as a table function");
+  Scope empty;
+  std::vector<ExprRef> args;
+  std::vector<Type> types;
+  for (auto& a : call.args) {
+    args.push_back(binder_.BindExpr(*a, empty, "functions in FROM"));
+    types.push_back(args.back()->type);
+  }
+  if (args.size() < 2 || args.size() > 3)
+    throw SqlError(sqlstate::kUndefinedFunction, "function generate_series() does not exist");
+  Type common = CommonType(types, "generate_series");
+  if (common.id == TypeId::kUnknown || common.id == TypeId::kInt2) common = Type::Of(TypeId::kInt4);
+  if (!IsIntegerType(common.id) && common.id != TypeId::kNumeric)
+    throw SqlError::UndefinedFunction("generate_series(" + FormatType(common) + ", " + FormatType(common) + ")");
+  for (auto& a : args) a = binder_.Coerce(a, common, kCastImplicit);
+  FromResult out;
+  out.plan = std::make_shared<LogicalTableFunction>("generate_series", std::move(args), common);
+  std::string alias = ref.alias.empty() ? "generate_series" : ref.alias;
+  out.scope.columns.push_back({alias, alias, common, 0, 0, false});
+  ApplyColumnAliases(ref, &out.scope, 0);
+  return out;
+}
+
+FromResult SelectBinder::BindJoin(const ast::TableRef& ref) {
+  FromResult left = BindTableRef(*ref.left);
+  FromResult right = BindTableRef(*ref.right);
+  FromResult out;
+  int left_width = static_cast<int>(left.scope.columns.size());
+  out.scope.columns = left.scope.columns;
+  out.scope.columns.insert(out.scope.columns.end(), right.scope.columns.begin(), right.scope.columns.end());
+  JoinKind kind = ToJoinKind(ref.join_type);
+  std::vector<std::string> using_columns = ref.using_columns;
+  if (ref.natural) {
+    for (auto& l : left.scope.columns)
+      for (auto& r : right.scope.columns)
+        if (!l.hidden && !r.hidden && l.name == r.name) using_columns.push_back(l.name);
+  }
+  ExprRef condition;
+  if (!using_columns.empty()) {
+    std::vector<ExprRef> equalities;
+    for (auto& name : using_columns) {
+      int li = -1, ri = -1;
+      for (int i = 0; i < left_width; ++i)
+        if (left.scope.columns[i].name == name && !left.scope.columns[i].hidden) li = i;
+      for (size_t i = 0; i < right.scope.columns.size(); ++i)
+        if (right.scope.columns[i].name == name && !right.scope.columns[i].hidden) ri = static_cast<int>(i);
+      if (li < 0 || ri < 0)
+        throw SqlError(sqlstate::kUndefinedColumn, "column \"" + name + "\" specified in USING clause does not exist in " +
+                                                       (li < 0 ? "left" : "right") + " table");
+      auto& lc = left.scope.columns[li];
+      auto& rc = right.scope.columns[ri];
+      equalities.push_back(binder_.BindComparison("=", MakeColumnExpr(li, lc.type, lc.table + "." + lc.name),
+                                                  MakeColumnExpr(left_width + ri, rc.type, rc.table + "." + rc.name),
+                                                  ref.location));
+      // The merged column: found unqualified on the left side only (right side for RIGHT JOIN).
+      out.scope.columns[kind == JoinKind::kRight ? li : left_width + ri].hidden = true;
+    }
+    condition = MakeAndExpr(std::move(equalities));
+  } else if (ref.join_condition) {
+    condition = binder_.BindPredicate(*ref.join_condition, out.scope, "JOIN/ON");
+  }
+  if (kind == JoinKind::kInner && !condition) kind = JoinKind::kCross;
+  out.plan = std::make_shared<LogicalJoin>(left.plan, right.plan, kind, condition);
+  return out;
+}
+
+FromResult SelectBinder::BindFrom(const std::vector<ast::TableRefPtr>& from) {
+  if (from.empty()) {
+    FromResult out;
+    out.plan = std::make_shared<LogicalValues>(std::vector<std::vector<ExprRef>>{{}}, std::vector<Type>{});
+    return out;
+  }
+  FromResult acc = BindTableRef(*from[0]);
+  for (size_t i = 1; i < from.size(); ++i) {
+    FromResult next = BindTableRef(*from[i]);
+    for (auto& c : next.scope.columns)
+      if (!c.table.empty() && acc.scope.HasTable(c.table) && from[i]->kind != ast::TableRefKind::kJoin)
+        throw SqlError("42712", "table name \"" + c.table + "\" specified more than once");
+    acc.scope.columns.insert(acc.scope.columns.end(), next.scope.columns.begin(), next.scope.columns.end());
+    acc.plan = std::make_shared<LogicalJoin>(acc.plan, next.plan, JoinKind::kCross, nullptr);
+  }
+  return acc;
+}
+
+}  // namespace tessera::planner

@@ -1,0 +1,233 @@
+// Function calls: aggregates, the special forms (COALESCE, NULLIF, GREATEST,
+// LEAST, nextval) and scalar built-ins from common/builtin_functions.h.
+#include "common/error.h"
+#include "common/value_ops.h"
+#include "planner/binder.h"
+#include "planner/expr_evaluator.h"
+
+namespace tessera::planner {
+
+namespace {
+
+std::string Signature(const std::string& name, const std::vector<ExprRef>& args) {
+  std::string out = name + "(";
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i) out += ", ";
+    out += FormatType(args[i]->type);
+  }
+  return out + ")";
+}
+
+bool IsAggregateName(const std::string& name) {
+  return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max";
+}
+
+// Result type of an aggregate over `arg` as PostgreSQL's pg_aggregate says;
+// kUnknown when there is no such aggregate.
+Type AggregateType(AggKind kind, Type arg) {
+  TypeId id = arg.id;
+  switch (kind) {
+    case AggKind::kCountStar:
+    case AggKind::kCount: return Type::Of(TypeId::kInt8);
+    case AggKind::kSum:
+      if (id == TypeId::kInt2 || id == TypeId::kInt4) return Type::Of(TypeId::kInt8);
+      if (id == TypeId::kInt8 || id == TypeId::kNumeric) return Type::Of(TypeId::kNumeric);
+      if (id == TypeId::kFloat4 || id == TypeId::kFloat8) return Type::Of(id);
+      return Type::Of(TypeId::kUnknown);
+    case AggKind::kAvg:
+      if (IsIntegerType(id) || id == TypeId::kNumeric) return Type::Of(TypeId::kNumeric);
+      if (id == TypeId::kFloat4 || id == TypeId::kFloat8) return Type::Of(TypeId::kFloat8);
+      return Type::Of(TypeId::kUnknown);
+    case AggKind::kMin:
+    case AggKind::kMax:
+      if (id == TypeId::kUnknown || id == TypeId::kBool || id == TypeId::kBytea) return Type::Of(TypeId::kUnknown);
+      if (id == TypeId::kVarchar || id == TypeId::kBpchar) return Type::Of(TypeId::kText);
+      return Type::Of(id);
+  }
+  return Type::Of(TypeId::kUnknown);
+}
+
+}  // namespace
+
+ExprRef Binder::BindAggregate(const ast::Expr& e, const Scope& scope) {
+  if (!allow_aggregates_ || inside_aggregate_) {
+    std::string where = aggregate_context_ ? aggregate_context_ : "this context";
+    if (inside_aggregate_)
+      throw SqlError(sqlstate::kGroupingError, "aggregate function calls cannot be nested", {}, {}, e.location + 1);
+    throw SqlError(sqlstate::kGroupingError, "aggregate functions are not allowed in " + where, {}, {},
+                   e.location + 1);
+  }
+  AggKind kind = e.func_name == "count" ? (e.func_star ? AggKind::kCountStar : AggKind::kCount)
+                 : e.func_name == "sum" ? AggKind::kSum
+                 : e.func_name == "avg" ? AggKind::kAvg
+                 : e.func_name == "min" ? AggKind::kMin
+                                        : AggKind::kMax;
+  auto agg = std::make_shared<BoundExpr>();
+  agg->kind = BoundExprKind::kAggregate;
+  agg->op = static_cast<uint8_t>(kind);
+  agg->distinct = e.func_distinct;
+  agg->name = e.func_name;
+  if (kind != AggKind::kCountStar) {
+    if (e.args.size() != 1) {
+      std::vector<ExprRef> args;
+      for (auto& a : e.args) args.push_back(BindExpr(*a, scope));
+      throw SqlError::UndefinedFunction(Signature(e.func_name, args)).WithPosition(e.location + 1);
+    }
+    inside_aggregate_ = true;
+    ExprRef arg = BindExpr(*e.args[0], scope);
+    inside_aggregate_ = false;
+    if (arg->type.id == TypeId::kUnknown && kind != AggKind::kCount) arg = Coerce(arg, Type::Of(TypeId::kText), kCastImplicit);
+    agg->args.push_back(arg);
+  }
+  agg->type = AggregateType(kind, kind == AggKind::kCountStar ? Type() : agg->args[0]->type);
+  if (agg->type.id == TypeId::kUnknown)
+    throw SqlError::UndefinedFunction(Signature(e.func_name, agg->args)).WithPosition(e.location + 1);
+  // min/max over varchar compute in text; keep the argument's own type for others.
+  if ((kind == AggKind::kMin || kind == AggKind::kMax) && agg->type.id == TypeId::kText)
+    agg->args[0] = Coerce(agg->args[0], agg->type, kCastImplicit);
+  return agg;
+}
+
+ExprRef Binder::BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* handled) {
+  *handled = true;
+  const std::string& name = e.func_name;
+  std::vector<ExprRef> args;
+  if (name == "coalesce" || name == "greatest" || name == "least" || name == "nullif") {
+    for (auto& a : e.args) args.push_back(BindExpr(*a, scope));
+    if (name == "nullif" && args.size() != 2) throw SqlError::UndefinedFunction(Signature(name, args));
+    Type common;
+    std::string upper = name == "coalesce" ? "COALESCE" : name == "greatest" ? "GREATEST" : name == "least" ? "LEAST" : "NULLIF";
+    args = CoerceToCommon(std::move(args), upper.c_str(), &common);
+    auto out = std::make_shared<BoundExpr>();
+    out->kind = name == "coalesce" ? BoundExprKind::kCoalesce
+                : name == "greatest" ? BoundExprKind::kGreatest
+                : name == "least"    ? BoundExprKind::kLeast
+                                     : BoundExprKind::kNullIf;
+    out->type = common;
+    out->args = std::move(args);
+    return out;
+  }
+  if (name == "nextval") {
+    // nextval('s') or nextval('s'::regclass), as serial columns' defaults read.
+    const ast::Expr* arg = e.args.size() == 1 ? e.args[0].get() : nullptr;
+    if (arg && arg->kind == ast::ExprKind::kCast && arg->cast_type.name == "regclass") arg = arg->args[0].get();
+    if (!arg || arg->kind != ast::ExprKind::kConstant)
+      throw SqlError::FeatureNotSupported("nextval() needs a constant sequence name");
+    std::string seq = arg->text;
+    std::string schema;
+    if (auto dot = seq.find('.'); dot != std::string::npos) {
+      schema = seq.substr(0, dot);
+      seq = seq.substr(dot + 1);
+    }
+    const catalog::SequenceInfo* info = catalog_.FindSequence(schema, seq);
+    if (!info) throw SqlError::UndefinedTable(seq).WithPosition(arg->location + 1);
+    auto out = std::make_shared<BoundExpr>();
+    out->kind = BoundExprKind::kNextVal;
+    out->type = Type::Of(TypeId::kInt8);
+    out->name = info->schema + "." + info->name;
+    return out;
+  }
+  if (name == "generate_series")
+    throw SqlError::FeatureNotSupported("set-returning functions are only supported in FROM");
+  *handled = false;
+  return nullptr;
+}
+
+ExprRef Binder::BindFunction(const ast::Expr& e, const Scope& scope) {
+  if (IsAggregateName(e.func_name)) return BindAggregate(e, scope);
+  bool handled = false;
+  if (ExprRef special = BindSpecialForm(e, scope, &handled); handled) return special;
+  std::vector<ExprRef> args;
+  std::vector<Type> types;
+  for (auto& a : e.args) {
+    args.push_back(BindExpr(*a, scope));
+    types.push_back(args.back()->type);
+  }
+  ResolvedFunction resolved;
+  try {
+    resolved = ResolveFunction(e.func_name, types);
+  } catch (SqlError& err) {
+    if (err.Position() == 0) err.WithPosition(e.location + 1);
+    throw;
+  }
+  for (size_t i = 0; i < args.size() && i < resolved.arg_casts.size(); ++i)
+    args[i] = Coerce(args[i], resolved.arg_casts[i], kCastImplicit);
+  auto out = std::make_shared<BoundExpr>();
+  out->kind = BoundExprKind::kFunction;
+  out->name = e.func_name;
+  out->fn = resolved.overload;
+  out->type = resolved.return_type;
+  out->args = std::move(args);
+  return out;
+}
+
+ExprRef Binder::AssignTo(ExprRef e, const catalog::ColumnInfo& column) {
+  if (e->type.id != TypeId::kUnknown && e->type.id != column.type.id && !CanAssignCast(e->type.id, column.type.id))
+    throw SqlError(sqlstate::kDatatypeMismatch,
+                   "column \"" + column.name + "\" is of type " + FormatType(column.type) +
+                       " but expression is of type " + FormatType(e->type),
+                   {}, "You will need to rewrite or cast the expression.");
+  if (e->IsConstant() && !e->value.IsNull() && e->value.Id() != TypeId::kUnknown)
+    return MakeConstantExpr(e->value.CastTo(column.type, {}, false));
+  return Coerce(std::move(e), column.type, kCastAssignment);
+}
+
+ExprRef Binder::BindDefault(const catalog::ColumnInfo& column) {
+  if (column.default_sql.empty()) return MakeConstantExpr(Value::Null(column.type));
+  ast::ExprPtr parsed = ParseExpression(column.default_sql);
+  Scope empty;
+  return AssignTo(BindExpr(*parsed, empty, "DEFAULT expressions"), column);
+}
+
+std::string InternalTypeName(TypeId id) {
+  switch (id) {
+    case TypeId::kBool: return "bool";
+    case TypeId::kBytea: return "bytea";
+    case TypeId::kInt8: return "int8";
+    case TypeId::kInt2: return "int2";
+    case TypeId::kInt4: return "int4";
+    case TypeId::kText: return "text";
+    case TypeId::kOid: return "oid";
+    case TypeId::kFloat4: return "float4";
+    case TypeId::kFloat8: return "float8";
+    case TypeId::kBpchar: return "bpchar";
+    case TypeId::kVarchar: return "varchar";
+    case TypeId::kDate: return "date";
+    case TypeId::kTimestamp: return "timestamp";
+    case TypeId::kTimestampTz: return "timestamptz";
+    case TypeId::kNumeric: return "numeric";
+    case TypeId::kUnknown: return "unknown";
+  }
+  return "?column?";
+}
+
+std::string FigureColumnName(const ast::Expr& e) {
+  switch (e.kind) {
+    case ast::ExprKind::kColumnRef: return e.names.back();
+    case ast::ExprKind::kFuncCall: {
+      auto dot = e.func_name.rfind('.');
+      return dot == std::string::npos ? e.func_name : e.func_name.substr(dot + 1);
+    }
+    case ast::ExprKind::kCast: {
+      std::string inner = FigureColumnName(*e.args[0]);
+      if (inner != "?column?") return inner;
+      try {
+        return InternalTypeName(ResolveTypeName(e.cast_type.name, std::nullopt, std::nullopt).id);
+      } catch (const SqlError&) {
+        return e.cast_type.name;
+      }
+    }
+    case ast::ExprKind::kCase: return "case";
+    case ast::ExprKind::kExists: return "exists";
+    case ast::ExprKind::kRow: return "row";
+    case ast::ExprKind::kSubquery:
+      if (e.subquery && e.subquery->targets.size() == 1 && e.subquery->targets[0].expr) {
+        if (!e.subquery->targets[0].alias.empty()) return e.subquery->targets[0].alias;
+        return FigureColumnName(*e.subquery->targets[0].expr);
+      }
+      return "?column?";
+    default: return "?column?";
+  }
+}
+
+}  // namespace tessera::planner

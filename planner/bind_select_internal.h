@@ -1,0 +1,42 @@
+// Internal to the binder: the state of binding one SELECT (FROM scope, select
+// list, grouping), shared by bind_select.cpp and bind_from.cpp.
+#pragma once
+
+#include "planner/binder.h"
+
+namespace tessera::planner {
+
+struct FromResult {
+  LogicalRef plan;
+  Scope scope;
+};
+
+class SelectBinder {
+ public:
+  explicit SelectBinder(Binder& binder) : binder_(binder) {}
+  BoundQuery Bind(const ast::SelectStmt& stmt);
+  FromResult BindFrom(const std::vector<ast::TableRefPtr>& from);
+
+ private:
+  struct Target {
+    ExprRef expr;
+    OutputColumn column;
+  };
+  FromResult BindTableRef(const ast::TableRef& ref);
+  FromResult BindJoin(const ast::TableRef& ref);
+  FromResult BindTableFunction(const ast::TableRef& ref);
+  BoundQuery BindValues(const ast::SelectStmt& stmt);
+  BoundQuery BindSetOp(const ast::SelectStmt& stmt);
+  void BindTargets(const ast::SelectStmt& stmt, const Scope& scope);
+  ExprRef BindWithAggregates(const ast::Expr& e, const Scope& scope, const char* context);
+  ExprRef ResolveGrouped(const ExprRef& e, const std::vector<ExprRef>& groups, std::vector<ExprRef>* aggs,
+                         const Scope& scope);
+  // ORDER BY / LIMIT over a bound query whose output is `columns`.
+  LogicalRef ApplyLimit(LogicalRef plan, const ast::SelectStmt& stmt);
+  static bool HasAggregate(const BoundExpr& e);
+
+  Binder& binder_;
+  std::vector<Target> targets_;
+};
+
+}  // namespace tessera::planner

@@ -1,0 +1,91 @@
+// Bound expressions: the binder's output. Every name is resolved to a column
+// position in the input row of the operator that evaluates the expression,
+// every operand already has the type its operator needs (the binder inserts
+// the casts), so evaluation never looks at the catalog. The same tree is
+// evaluated on the gateway and, serialised, inside fragments on a shard.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/builtin_functions.h"
+#include "common/value.h"
+
+namespace tessera::planner {
+
+// Fixed width: serialised inside fragments.
+enum class BoundExprKind : uint8_t {
+  kConstant,
+  kColumn,        // index: position in the input row
+  kParam,         // index: 0-based parameter number
+  kCast,          // args[0] cast to `type`
+  kCompare,       // op: CompareOp
+  kArith,         // op: ArithOp (common/value_ops.h)
+  kNegate,
+  kConcat,
+  kAnd,
+  kOr,
+  kNot,
+  kIsNull,        // negated: IS NOT NULL
+  kBoolTest,      // op: BoolTestKind; negated: IS NOT ...
+  kLike,          // negated: NOT LIKE; op 1: ILIKE
+  kInList,        // args[0] IN (args[1..]); negated: NOT IN
+  kDistinctFrom,  // negated: IS NOT DISTINCT FROM
+  kCase,          // args: when1, then1, ..., else (always present)
+  kCoalesce,
+  kNullIf,
+  kGreatest,
+  kLeast,
+  kFunction,      // name + fn (resolved from common/builtin_functions.h)
+  kNextVal,       // name: the sequence ("public.t_id_seq")
+  kAggregate,     // binder-only marker, replaced by a column of the aggregate's output
+};
+
+enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
+enum class BoolTestKind : uint8_t { kTrue, kFalse, kUnknown };
+enum class AggKind : uint8_t { kCountStar, kCount, kSum, kAvg, kMin, kMax };
+
+struct BoundExpr;
+using ExprRef = std::shared_ptr<const BoundExpr>;
+
+struct BoundExpr {
+  BoundExprKind kind = BoundExprKind::kConstant;
+  Type type;
+  Value value;           // kConstant
+  int32_t index = 0;     // kColumn, kParam
+  uint8_t op = 0;        // CompareOp / ArithOp / BoolTestKind / AggKind / like flags
+  bool negated = false;
+  bool distinct = false;  // aggregate DISTINCT
+  std::string name;      // function, sequence or aggregate name; column name for EXPLAIN
+  std::vector<ExprRef> args;
+  const FunctionOverload* fn = nullptr;  // kFunction
+
+  bool IsConstant() const { return kind == BoundExprKind::kConstant; }
+};
+
+ExprRef MakeConstantExpr(Value v);
+ExprRef MakeColumnExpr(int index, Type type, std::string name = {});
+ExprRef MakeCastExpr(ExprRef arg, Type type);
+ExprRef MakeCompareExpr(CompareOp op, ExprRef left, ExprRef right);
+ExprRef MakeAndExpr(std::vector<ExprRef> conjuncts);  // one conjunct: itself
+
+// Structural equality (GROUP BY matching, common sub-expressions).
+bool ExprEquals(const BoundExpr& a, const BoundExpr& b);
+// Does the expression reference a column in [begin, end)? Any column at all?
+bool ReferencesOnly(const BoundExpr& e, int begin, int end);
+bool HasColumnRefs(const BoundExpr& e);
+bool HasVolatile(const BoundExpr& e);
+bool HasParams(const BoundExpr& e);
+// A copy with every column index shifted by `delta`, or remapped through `map` (old -> new).
+ExprRef ShiftColumns(const ExprRef& e, int delta);
+ExprRef RemapColumns(const ExprRef& e, const std::vector<int>& map);
+// Splits nested ANDs into a list.
+void SplitConjuncts(const ExprRef& e, std::vector<ExprRef>* out);
+// SQL-like text for EXPLAIN: (a > 5), count(*), $1.
+std::string ExprToText(const BoundExpr& e);
+const char* CompareOpText(CompareOp op);
+const char* AggName(AggKind kind);
+
+}  // namespace tessera::planner

@@ -1,0 +1,193 @@
+// Row-at-a-time expression evaluation. NULL handling is here and only here:
+// value_ops.h and builtin functions see non-NULL operands of the right types.
+#include "planner/expr_evaluator.h"
+
+#include "common/error.h"
+#include "common/value_ops.h"
+
+namespace tessera::planner {
+
+namespace {
+
+Value NullOf(const BoundExpr& e) { return Value::Null(e.type); }
+
+bool CompareResult(CompareOp op, int c) {
+  switch (op) {
+    case CompareOp::kEq: return c == 0;
+    case CompareOp::kNe: return c != 0;
+    case CompareOp::kLt: return c < 0;
+    case CompareOp::kLe: return c <= 0;
+    case CompareOp::kGt: return c > 0;
+    case CompareOp::kGe: return c >= 0;
+  }
+  return false;
+}
+
+// AND/OR over any number of operands: FALSE (AND) / TRUE (OR) wins over NULL.
+Value EvalLogic(const BoundExpr& e, const Row& row, const EvalContext& ctx, bool is_and) {
+  bool saw_null = false;
+  for (auto& a : e.args) {
+    Value v = Evaluate(*a, row, ctx);
+    if (v.IsNull()) {
+      saw_null = true;
+      continue;
+    }
+    if (v.GetBool() != is_and) return Value::Bool(!is_and);
+  }
+  if (saw_null) return Value::Null(Type::Of(TypeId::kBool));
+  return Value::Bool(is_and);
+}
+
+Value EvalInList(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  Value x = Evaluate(*e.args[0], row, ctx);
+  if (x.IsNull()) return Value::Null(Type::Of(TypeId::kBool));
+  bool saw_null = false;
+  for (size_t i = 1; i < e.args.size(); ++i) {
+    Value v = Evaluate(*e.args[i], row, ctx);
+    if (v.IsNull()) {
+      saw_null = true;
+      continue;
+    }
+    if (x.Compare(v) == 0) return Value::Bool(!e.negated);
+  }
+  if (saw_null) return Value::Null(Type::Of(TypeId::kBool));
+  return Value::Bool(e.negated);
+}
+
+Value EvalExtreme(const BoundExpr& e, const Row& row, const EvalContext& ctx, bool greatest) {
+  Value best = NullOf(e);
+  for (auto& a : e.args) {
+    Value v = Evaluate(*a, row, ctx);
+    if (v.IsNull()) continue;
+    if (best.IsNull() || (greatest ? v.Compare(best) > 0 : v.Compare(best) < 0)) best = std::move(v);
+  }
+  return best;
+}
+
+Value EvalFunction(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  std::vector<Value> args;
+  args.reserve(e.args.size());
+  for (auto& a : e.args) {
+    args.push_back(Evaluate(*a, row, ctx));
+    if (e.fn->strict && args.back().IsNull()) return NullOf(e);
+  }
+  Value v = e.fn->fn(args, ctx.functions);
+  return v;
+}
+
+Value EvalCast(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  Value v = Evaluate(*e.args[0], row, ctx);
+  if (v.IsNull()) return NullOf(e);
+  TextFormat default_format;
+  const TextFormat& fmt = ctx.functions.format ? *ctx.functions.format : default_format;
+  return v.CastTo(e.type, fmt, e.op == kCastExplicit);
+}
+
+}  // namespace
+
+Value Evaluate(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  switch (e.kind) {
+    case BoundExprKind::kConstant: return e.value;
+    case BoundExprKind::kColumn: return row.at(e.index);
+    case BoundExprKind::kParam: {
+      if (!ctx.params || e.index >= static_cast<int>(ctx.params->size()))
+        throw SqlError(sqlstate::kUndefinedParameter, "there is no parameter $" + std::to_string(e.index + 1));
+      const Value& v = (*ctx.params)[e.index];
+      if (v.IsNull() || e.type.id == TypeId::kUnknown || v.GetType() == e.type) return v;
+      if (v.Id() == TypeId::kUnknown) return Value::FromText(v.GetString(), e.type);
+      return v.CastTo(e.type);
+    }
+    case BoundExprKind::kCast: return EvalCast(e, row, ctx);
+    case BoundExprKind::kCompare: {
+      Value l = Evaluate(*e.args[0], row, ctx);
+      if (l.IsNull()) return NullOf(e);
+      Value r = Evaluate(*e.args[1], row, ctx);
+      if (r.IsNull()) return NullOf(e);
+      return Value::Bool(CompareResult(static_cast<CompareOp>(e.op), l.Compare(r)));
+    }
+    case BoundExprKind::kArith: {
+      Value l = Evaluate(*e.args[0], row, ctx);
+      if (l.IsNull()) return NullOf(e);
+      Value r = Evaluate(*e.args[1], row, ctx);
+      if (r.IsNull()) return NullOf(e);
+      return Arith(static_cast<ArithOp>(e.op), l, r);
+    }
+    case BoundExprKind::kNegate: {
+      Value v = Evaluate(*e.args[0], row, ctx);
+      return v.IsNull() ? NullOf(e) : Negate(v);
+    }
+    case BoundExprKind::kConcat: {
+      Value l = Evaluate(*e.args[0], row, ctx);
+      if (l.IsNull()) return NullOf(e);
+      Value r = Evaluate(*e.args[1], row, ctx);
+      if (r.IsNull()) return NullOf(e);
+      return Concat(l, r);
+    }
+    case BoundExprKind::kAnd: return EvalLogic(e, row, ctx, true);
+    case BoundExprKind::kOr: return EvalLogic(e, row, ctx, false);
+    case BoundExprKind::kNot: {
+      Value v = Evaluate(*e.args[0], row, ctx);
+      return v.IsNull() ? NullOf(e) : Value::Bool(!v.GetBool());
+    }
+    case BoundExprKind::kIsNull: return Value::Bool(Evaluate(*e.args[0], row, ctx).IsNull() != e.negated);
+    case BoundExprKind::kBoolTest: {
+      Value v = Evaluate(*e.args[0], row, ctx);
+      bool r = false;
+      switch (static_cast<BoolTestKind>(e.op)) {
+        case BoolTestKind::kTrue: r = !v.IsNull() && v.GetBool(); break;
+        case BoolTestKind::kFalse: r = !v.IsNull() && !v.GetBool(); break;
+        case BoolTestKind::kUnknown: r = v.IsNull(); break;
+      }
+      return Value::Bool(r != e.negated);
+    }
+    case BoundExprKind::kLike: {
+      Value l = Evaluate(*e.args[0], row, ctx);
+      if (l.IsNull()) return NullOf(e);
+      Value r = Evaluate(*e.args[1], row, ctx);
+      if (r.IsNull()) return NullOf(e);
+      return Value::Bool(Like(l.GetString(), r.GetString(), e.op != 0) != e.negated);
+    }
+    case BoundExprKind::kInList: return EvalInList(e, row, ctx);
+    case BoundExprKind::kDistinctFrom: {
+      Value l = Evaluate(*e.args[0], row, ctx);
+      Value r = Evaluate(*e.args[1], row, ctx);
+      bool distinct = l.IsNull() != r.IsNull() || (!l.IsNull() && l.Compare(r) != 0);
+      return Value::Bool(distinct != e.negated);
+    }
+    case BoundExprKind::kCase: {
+      for (size_t i = 0; i + 1 < e.args.size(); i += 2) {
+        Value c = Evaluate(*e.args[i], row, ctx);
+        if (!c.IsNull() && c.GetBool()) return Evaluate(*e.args[i + 1], row, ctx);
+      }
+      return Evaluate(*e.args.back(), row, ctx);
+    }
+    case BoundExprKind::kCoalesce:
+      for (auto& a : e.args) {
+        Value v = Evaluate(*a, row, ctx);
+        if (!v.IsNull()) return v;
+      }
+      return NullOf(e);
+    case BoundExprKind::kNullIf: {
+      Value l = Evaluate(*e.args[0], row, ctx);
+      if (l.IsNull()) return l;
+      Value r = Evaluate(*e.args[1], row, ctx);
+      if (!r.IsNull() && l.Compare(r) == 0) return NullOf(e);
+      return l;
+    }
+    case BoundExprKind::kGreatest: return EvalExtreme(e, row, ctx, true);
+    case BoundExprKind::kLeast: return EvalExtreme(e, row, ctx, false);
+    case BoundExprKind::kFunction: return EvalFunction(e, row, ctx);
+    case BoundExprKind::kNextVal:
+      if (!ctx.next_val) throw SqlError::FeatureNotSupported("nextval() is not available here");
+      return Value::Int8(ctx.next_val(e.name));
+    case BoundExprKind::kAggregate: throw SqlError::Internal("aggregate evaluated as a scalar");
+  }
+  throw SqlError::Internal("unknown expression kind");
+}
+
+bool EvaluatePredicate(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  Value v = Evaluate(e, row, ctx);
+  return !v.IsNull() && v.GetBool();
+}
+
+}  // namespace tessera::planner

@@ -1,0 +1,92 @@
+// A fragment is the part of a plan that runs next to the data on one storage
+// node: scan (point, range or full, on the primary key or an index) ->
+// filter -> project -> top-N / limit, or a write (insert, update, delete with
+// the unique and not-null checks). It names everything it needs (the table's
+// layout travels with it) so a shard can run it without the catalog, and it
+// serialises to bytes (fragment_codec.h) so the cluster transport is only a
+// transport. Embedded mode runs the very same structure in-process.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "planner/bound_expr.h"
+
+namespace tessera::planner {
+
+// What a shard needs to read and write the rows of one table.
+struct TableLayout {
+  struct Index {
+    uint32_t id = 0;
+    std::string name;
+    std::vector<int> columns;
+    std::vector<bool> descending;
+    bool unique = false;
+  };
+  uint32_t table_id = 0;
+  std::string table_name;
+  std::vector<std::string> column_names;
+  std::vector<Type> column_types;
+  std::vector<bool> not_null;
+  std::vector<int> primary_key;  // empty: hidden int8 row id key, allocated from "rowid:<id>"
+  std::string primary_key_name;
+  std::vector<Index> indexes;
+
+  bool HasHiddenRowId() const { return primary_key.empty(); }
+};
+
+enum class FragmentKind : uint8_t { kScan, kInsert, kUpdate, kDelete };
+enum class ScanKind : uint8_t { kFull, kPoint, kRange };
+
+// Key bounds are expressions over constants and parameters, evaluated when
+// the fragment runs: a prepared UPDATE ... WHERE aid = $2 keeps its point lookup.
+struct ScanSpec {
+  ScanKind kind = ScanKind::kFull;
+  uint32_t index_id = 0;  // 0: the primary key
+  std::vector<ExprRef> lower;  // point: the whole key prefix; range: lower bound prefix
+  bool lower_inclusive = true;
+  std::vector<ExprRef> upper;  // range: upper bound prefix; empty: unbounded
+  bool upper_inclusive = true;
+};
+
+struct SortKey {
+  ExprRef expr;
+  bool descending = false;
+  bool nulls_first = false;
+};
+
+struct SetColumn {
+  int column = 0;
+  ExprRef value;  // over the old row
+};
+
+struct Fragment {
+  FragmentKind kind = FragmentKind::kScan;
+  TableLayout table;
+  ScanSpec scan;
+  ExprRef filter;                   // over the table row; null: none
+  std::vector<ExprRef> projection;  // kScan output; empty: the whole row
+  std::vector<SortKey> top_n;       // over the projected row; sorts before `limit`
+  int64_t limit = -1;               // -1: none
+  std::vector<SetColumn> set;       // kUpdate
+  std::vector<ExprRef> returning;   // over the new row (insert/update) or the old one (delete)
+  bool on_conflict_do_nothing = false;  // kInsert
+};
+using FragmentRef = std::shared_ptr<const Fragment>;
+
+// One execution: the fragment with the statement's parameters and, for an
+// insert, the rows to write (already complete table rows).
+struct FragmentRequest {
+  FragmentRef fragment;
+  std::vector<Value> params;
+  std::vector<Row> rows;
+};
+
+struct FragmentResult {
+  std::vector<Row> rows;  // scan output or RETURNING rows
+  int64_t affected = 0;   // rows written
+};
+
+}  // namespace tessera::planner

@@ -1,0 +1,30 @@
+// The byte encoding of fragments and their results: what the cluster
+// transport carries. Compact and versioned: a header (magic, format version),
+// then every structure as a sequence of numbered fields, each
+//   [field number: varint][wire kind: 1 byte][payload]
+// ended by field 0. A reader skips fields it does not know (newer writers)
+// and keeps defaults for fields that are absent (older writers), so mixed
+// versions can talk during a rolling upgrade.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "planner/fragment.h"
+
+namespace tessera::planner {
+
+inline constexpr uint32_t kFragmentFormatVersion = 1;
+
+std::string EncodeFragmentRequest(const FragmentRequest& request);
+FragmentRequest DecodeFragmentRequest(std::string_view bytes);  // throws SqlError XX001 on corrupt input
+std::string EncodeFragmentResult(const FragmentResult& result);
+FragmentResult DecodeFragmentResult(std::string_view bytes);
+
+// Exposed for tests and for embedding in other messages.
+std::string EncodeFragment(const Fragment& fragment);
+Fragment DecodeFragment(std::string_view bytes);
+std::string EncodeExpr(const BoundExpr& expr);
+ExprRef DecodeExpr(std::string_view bytes);
+
+}  // namespace tessera::planner

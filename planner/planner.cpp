@@ -1,0 +1,27 @@
+// PlanQuery: bind, then optimise and cut into fragments.
+#include "planner/planner.h"
+
+namespace tessera::planner {
+
+PlannedQuery PlanQuery(const ast::Statement& stmt, const catalog::CatalogSnapshot& catalog,
+                       std::vector<Type> param_types) {
+  PlannedQuery out;
+  out.kind = stmt.kind;
+  out.param_types = std::move(param_types);
+  Binder binder(catalog, &out.param_types);
+  BoundQuery bound;
+  switch (stmt.kind) {
+    case ast::StmtKind::kSelect: bound = binder.BindSelect(stmt.As<ast::SelectStmt>()); break;
+    case ast::StmtKind::kInsert: bound = binder.BindInsert(stmt.As<ast::InsertStmt>()); break;
+    case ast::StmtKind::kUpdate: bound = binder.BindUpdate(stmt.As<ast::UpdateStmt>()); break;
+    case ast::StmtKind::kDelete: bound = binder.BindDelete(stmt.As<ast::DeleteStmt>()); break;
+    default: throw SqlError::Internal("PlanQuery called for a statement that is not a query");
+  }
+  binder.FinishParams();
+  out.plan = Optimize(bound.plan);
+  out.columns = std::move(bound.columns);
+  out.returns_rows = stmt.kind == ast::StmtKind::kSelect || !out.columns.empty();
+  return out;
+}
+
+}  // namespace tessera::planner

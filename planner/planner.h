@@ -1,0 +1,38 @@
+// Entry point of planner/: a parsed DML statement in, an optimised logical
+// plan out, already cut into fragments (LogicalFragmentScan, LogicalInsert,
+// LogicalWrite) that run next to the data. The plan is immutable and can be
+// shared by every execution of a prepared statement.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "planner/binder.h"
+
+namespace tessera::planner {
+
+struct PlannedQuery {
+  ast::StmtKind kind = ast::StmtKind::kSelect;
+  LogicalRef plan;
+  std::vector<OutputColumn> columns;  // result columns (RETURNING for writes)
+  std::vector<Type> param_types;
+  bool returns_rows = true;           // SELECT, or a write with RETURNING
+};
+
+// SELECT, INSERT, UPDATE, DELETE. `param_types`: the client's (kUnknown where
+// not given). Throws SqlError.
+PlannedQuery PlanQuery(const ast::Statement& stmt, const catalog::CatalogSnapshot& catalog,
+                       std::vector<Type> param_types);
+
+// Rewrites: predicate pushdown, access paths, cutting into fragments, limit
+// and top-N pushdown.
+LogicalRef Optimize(const LogicalRef& plan);
+// Chooses a point, range or full scan for `table` from `conjuncts`, removing
+// the conjuncts the scan bounds make redundant.
+ScanSpec ChooseAccessPath(const TableLayout& table, std::vector<ExprRef>* conjuncts);
+
+// EXPLAIN text, one line per node, indented as PostgreSQL's.
+std::vector<std::string> ExplainPlan(const LogicalOperator& plan);
+std::string SortKeysText(const std::vector<SortKey>& keys);
+
+}  // namespace tessera::planner

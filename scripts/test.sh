@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run): install, build, unit tests
+# (ctest), then the SQL tests against a server this script starts on a free
+# loopback port with a temporary data directory and stops afterwards.
+#
+# Counts: ctest tests + sqllogictest records (tests/sql) + regress tests
+# (tests/regress). The last line is "N passed, M failed"; the exit code is
+# non-zero when anything failed, including a server that is missing or does
+# not start (that is a failure, not a skip).
+#
+#   BUILD_DIR=DIR        build and test there instead of ./build
+#   TESSERA_SKIP_BUILD=1 test what DIR already holds (for quick re-runs)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+export BUILD_DIR="${BUILD_DIR:-build}"
+B="$BUILD_DIR"
+source scripts/server.sh
+trap tessera_server_stop EXIT
+
+passed=0
+failed=0
+add() { passed=$((passed + $1)); failed=$((failed + $2)); }
+
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+bash scripts/setup.sh || { echo "setup failed"; add 0 1; finish; }
+mkdir -p "$B"
+B="$(cd "$B" && pwd)"
+if [ "${TESSERA_SKIP_BUILD:-0}" = 1 ]; then
+  echo "== build skipped (TESSERA_SKIP_BUILD=1)"
+else
+  echo "== build (log: $B/build-output.log)"
+fi
+if [ "${TESSERA_SKIP_BUILD:-0}" != 1 ] && ! bash scripts/build.sh > "$B/build-output.log" 2>&1; then
+  grep -E 'error|FAILED' "$B/build-output.log" | head -n 40
+  echo "build failed (targets that did build are still tested)"
+  add 0 1
+fi
+
+# --- unit tests -------------------------------------------------------------
+echo "== ctest"
+ctest_log="$B/ctest.log"
+(cd "$B" && ctest --output-on-failure --timeout 300 -j"$(nproc)") > "$ctest_log" 2>&1
+ctest_rc=$?
+grep -E '(Failed|Not Run|Timeout|tests passed)' "$ctest_log" | tail -n 40
+if line=$(grep -E '[0-9]+ tests failed out of [0-9]+' "$ctest_log"); then
+  f=$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/' <<< "$line")
+  n=$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\2/' <<< "$line")
+  add $((n - f)) "$f"
+  [ "$f" -eq 0 ] || { echo "--- last lines of $ctest_log:"; tail -n 100 "$ctest_log"; }
+elif [ $ctest_rc -ne 0 ]; then
+  tail -n 20 "$ctest_log"
+  add 0 1
+else
+  echo "ctest: no tests registered"
+fi
+
+# --- SQL tests against a live server -----------------------------------------
+echo "== server"
+if ! tessera_server_start "$B/cluster/tessera"; then
+  echo "server did not start: every SQL test counts as failed"
+  add 0 1
+  finish
+fi
+echo "tessera listening on 127.0.0.1:$SERVER_PORT (data $SERVER_DIR/data)"
+
+echo "== sqllogictest tests/sql"
+slt="$B/tests/runners/sqllogictest"
+if [ -x "$slt" ]; then
+  "$slt" -h 127.0.0.1 -p "$SERVER_PORT" -U tessera -d tessera --timeout 10 --summary tests/sql | tee "$B/sqllogictest.log"
+  total=$(grep '^sqllogictest total:' "$B/sqllogictest.log")
+  p=$(sed -E 's/^sqllogictest total: ([0-9]+)\/.*/\1/' <<< "$total")
+  f=$(sed -E 's/.*\), ([0-9]+) failed.*/\1/' <<< "$total")
+  if [ -n "$total" ]; then add "$p" "$f"; else add 0 1; fi
+else
+  echo "sqllogictest runner was not built"
+  add 0 1
+fi
+
+echo "== regress tests/regress"
+regress_out="$(mktemp -d /tmp/tessera-regress.XXXXXX)"
+bash tests/regress/run.sh -h 127.0.0.1 -p "$SERVER_PORT" -U tessera -d tessera \
+  --outputdir "$regress_out" --timeout 120 | tee "$B/regress.log"
+total=$(grep '^regress total:' "$B/regress.log")
+if [ -n "$total" ]; then
+  p=$(sed -E 's/^regress total: ([0-9]+)\/.*/\1/' <<< "$total")
+  n=$(sed -E 's/^regress total: [0-9]+\/([0-9]+).*/\1/' <<< "$total")
+  add "$p" $((n - p))
+  [ "$p" -eq "$n" ] || head -c 20000 "$regress_out/regression.diffs" 2> /dev/null
+else
+  add 0 1
+fi
+rm -rf "$regress_out"
+
+if ! kill -0 "$SERVER_PID" 2> /dev/null; then
+  echo "the server died during the tests; its log:"
+  tail -n 30 "$SERVER_DIR/server.log"
+  add 0 1
+fi
+finish

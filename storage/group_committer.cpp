@@ -1,0 +1,159 @@
+#include "storage/group_committer.h"
+
+#include <cstring>
+
+#include "common/error.h"
+#include "storage/lmdb_util.h"
+
+namespace tessera::storage {
+
+GroupCommitter::GroupCommitter(MDB_env* env) : env_(env) { thread_ = std::thread([this] { Run(); }); }
+
+GroupCommitter::~GroupCommitter() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  queue_cv_.notify_one();
+  thread_.join();
+}
+
+void GroupCommitter::Submit(CommitRequest* request) {
+  std::unique_lock lock(mutex_);
+  TS_ASSERT(!stop_, "commit submitted after the engine began closing");
+  queue_.push_back(request);
+  // Only the first request of a batch needs to wake the committer; later ones
+  // ride along with whatever it drains next.
+  if (queue_.size() == 1) queue_cv_.notify_one();
+  done_cv_.wait(lock, [request] { return request->done; });
+  if (request->error) std::rethrow_exception(request->error);
+}
+
+uint64_t GroupCommitter::CommitCount() const {
+  std::lock_guard lock(mutex_);
+  return commits_;
+}
+
+void GroupCommitter::Run() {
+  std::vector<CommitRequest*> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      queue_cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      batch.swap(queue_);
+    }
+    ApplyBatch(batch);
+    {
+      std::lock_guard lock(mutex_);
+      for (CommitRequest* request : batch) request->done = true;
+    }
+    done_cv_.notify_all();
+    batch.clear();
+  }
+}
+
+void GroupCommitter::ApplyBatch(const std::vector<CommitRequest*>& batch) {
+  try {
+    CommitOnce(batch);
+    return;
+  } catch (...) {
+    if (batch.size() == 1) {
+      batch[0]->error = std::current_exception();
+      return;
+    }
+  }
+  for (CommitRequest* request : batch) {
+    request->result = 0;
+    try {
+      CommitOnce({request});
+    } catch (...) {
+      request->error = std::current_exception();
+    }
+  }
+}
+
+void GroupCommitter::CommitOnce(const std::vector<CommitRequest*>& batch) {
+  MDB_txn* txn = nullptr;
+  CheckLmdb(mdb_txn_begin(env_, nullptr, 0, &txn), "mdb_txn_begin");
+  try {
+    for (CommitRequest* request : batch) Apply(txn, request);
+  } catch (...) {
+    mdb_txn_abort(txn);
+    throw;
+  }
+  // mdb_txn_commit frees the transaction even when it fails.
+  CheckLmdb(mdb_txn_commit(txn), "mdb_txn_commit");
+  std::lock_guard lock(mutex_);
+  ++commits_;
+}
+
+namespace {
+
+void ApplyWrites(MDB_txn* txn, MDB_dbi dbi, const WriteSet& writes) {
+  for (const auto& [key, value] : writes) {
+    MDB_val k = ToVal(key);
+    if (value) {
+      MDB_val v = ToVal(*value);
+      CheckLmdb(mdb_put(txn, dbi, &k, &v, 0), "mdb_put");
+      continue;
+    }
+    int rc = mdb_del(txn, dbi, &k, nullptr);
+    if (rc != MDB_NOTFOUND) CheckLmdb(rc, "mdb_del");
+  }
+}
+
+void DeleteRange(MDB_txn* txn, MDB_dbi dbi, std::string_view start, std::string_view end) {
+  MDB_cursor* cursor = nullptr;
+  CheckLmdb(mdb_cursor_open(txn, dbi, &cursor), "mdb_cursor_open");
+  try {
+    for (;;) {
+      // Reposition after every delete rather than rely on the cursor's
+      // post-delete position, which LMDB defines loosely across page merges.
+      MDB_val k = ToVal(start), v;
+      int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
+      if (rc == MDB_NOTFOUND) break;
+      CheckLmdb(rc, "mdb_cursor_get");
+      if (!end.empty() && FromVal(k) >= end) break;
+      CheckLmdb(mdb_cursor_del(cursor, 0), "mdb_cursor_del");
+    }
+  } catch (...) {
+    mdb_cursor_close(cursor);
+    throw;
+  }
+  mdb_cursor_close(cursor);
+}
+
+int64_t Allocate(MDB_txn* txn, MDB_dbi dbi, std::string_view name, int64_t count) {
+  MDB_val k = ToVal(name), v;
+  int64_t next = 1;  // counters start at 1
+  int rc = mdb_get(txn, dbi, &k, &v);
+  if (rc == MDB_SUCCESS) {
+    TS_ASSERT(v.mv_size == sizeof(next), "counter value has 8 bytes");
+    std::memcpy(&next, v.mv_data, sizeof(next));
+  } else if (rc != MDB_NOTFOUND) {
+    CheckLmdb(rc, "mdb_get");
+  }
+  int64_t after = next + count;
+  MDB_val nv{sizeof(after), &after};
+  CheckLmdb(mdb_put(txn, dbi, &k, &nv, 0), "mdb_put");
+  return next;
+}
+
+}  // namespace
+
+void GroupCommitter::Apply(MDB_txn* txn, CommitRequest* request) {
+  switch (request->kind) {
+    case CommitRequest::Kind::kWrites:
+      ApplyWrites(txn, request->dbi, *request->writes);
+      return;
+    case CommitRequest::Kind::kDeleteRange:
+      DeleteRange(txn, request->dbi, request->start, request->end);
+      return;
+    case CommitRequest::Kind::kAllocate:
+      request->result = Allocate(txn, request->dbi, request->start, request->count);
+      return;
+  }
+}
+
+}  // namespace tessera::storage

@@ -1,0 +1,78 @@
+// The extended protocol: prepared plans, inferred parameter types, portals
+// suspended by row limits, and the implicit transaction until Sync.
+#include "tests/unit/executor/sql_test_util.h"
+
+namespace tessera::testing {
+
+class ExtendedTest : public SqlTest {};
+
+TEST_F(ExtendedTest, InfersParameterTypes) {
+  Query("CREATE TABLE acc (aid int PRIMARY KEY, abalance int)");
+  Query("INSERT INTO acc VALUES (1, 0), (2, 0)");
+  auto stmt = session_->Prepare("UPDATE acc SET abalance = abalance + $1 WHERE aid = $2", {});
+  ASSERT_EQ(stmt->ParamTypes().size(), 2u);
+  EXPECT_EQ(stmt->ParamTypes()[0].id, TypeId::kInt4);
+  EXPECT_EQ(stmt->ParamTypes()[1].id, TypeId::kInt4);
+  EXPECT_TRUE(stmt->ResultColumns().empty());
+  for (int i = 0; i < 3; ++i) {
+    CollectingSink sink;
+    auto portal = session_->Bind(stmt, {Value::Int4(5), Value::Int4(2)});
+    EXPECT_TRUE(portal->Execute(0, sink));
+    EXPECT_EQ(sink.tags_.back(), "UPDATE 1");
+  }
+  session_->Sync();
+  EXPECT_EQ(Query("SELECT abalance FROM acc WHERE aid = 2"), (Rows{"15"}));
+}
+
+TEST_F(ExtendedTest, PortalSuspends) {
+  Query("CREATE TABLE n (v int)");
+  Query("INSERT INTO n SELECT generate_series FROM generate_series(1, 5)");
+  auto stmt = session_->Prepare("SELECT v FROM n ORDER BY v", {});
+  ASSERT_EQ(stmt->ResultColumns().size(), 1u);
+  auto portal = session_->Bind(stmt, {});
+  CollectingSink first;
+  EXPECT_FALSE(portal->Execute(2, first));
+  EXPECT_EQ(first.rows_.size(), 2u);
+  EXPECT_TRUE(first.tags_.empty());
+  CollectingSink rest;
+  EXPECT_TRUE(portal->Execute(0, rest));
+  EXPECT_EQ(rest.rows_.size(), 3u);
+  EXPECT_EQ(rest.rows_[0][0], "3");
+  EXPECT_EQ(rest.tags_.back(), "SELECT 5");
+  session_->Sync();
+}
+
+TEST_F(ExtendedTest, ImplicitTransactionUntilSync) {
+  Query("CREATE TABLE t (id int PRIMARY KEY)");
+  auto stmt = session_->Prepare("INSERT INTO t VALUES ($1)", {});
+  CollectingSink sink;
+  session_->Bind(stmt, {Value::Int4(1)})->Execute(0, sink);
+  auto other = db_->NewSession();
+  other->Start({});
+  CollectingSink before;
+  other->ExecuteSimple("SELECT count(*) FROM t", before);
+  EXPECT_EQ(before.rows_[0][0], "0");
+  session_->Sync();
+  CollectingSink after;
+  other->ExecuteSimple("SELECT count(*) FROM t", after);
+  EXPECT_EQ(after.rows_[0][0], "1");
+}
+
+TEST_F(ExtendedTest, Cancel) {
+  Query("CREATE TABLE n (v int)");
+  Query("INSERT INTO n SELECT * FROM generate_series(1, 5000)");
+  auto stmt = session_->Prepare("SELECT v FROM n", {});
+  auto portal = session_->Bind(stmt, {});
+  CollectingSink sink;
+  EXPECT_FALSE(portal->Execute(1, sink));
+  session_->Cancel();
+  try {
+    portal->Execute(0, sink);
+    FAIL() << "expected cancellation";
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.Sqlstate(), "57014");
+    EXPECT_EQ(e.Message(), "canceling statement due to user request");
+  }
+}
+
+}  // namespace tessera::testing

@@ -1,0 +1,159 @@
+// CREATE/DROP TABLE and INDEX, ALTER TABLE, TRUNCATE.
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "parser/parser.h"
+
+namespace tessera {
+namespace {
+
+using namespace ast;
+
+template <class T>
+std::unique_ptr<T> ParseOne(std::string_view sql, StmtKind kind) {
+  auto stmts = ParseSql(sql);
+  EXPECT_EQ(stmts.size(), 1u);
+  EXPECT_EQ(stmts[0]->kind, kind);
+  return std::unique_ptr<T>(static_cast<T*>(stmts[0].release()));
+}
+
+TEST(ParseCreateTable, ColumnsAndConstraints) {
+  auto s = ParseOne<CreateTableStmt>(
+      "CREATE TABLE IF NOT EXISTS Accounts ("
+      " id int PRIMARY KEY,"
+      " name varchar(40) NOT NULL UNIQUE,"
+      " balance numeric(12, 2) DEFAULT 0.00 CHECK (balance >= 0),"
+      " note text NULL,"
+      " created timestamp with time zone DEFAULT now(),"
+      " ratio double precision,"
+      " code character varying(3) CONSTRAINT c1 NOT NULL,"
+      " owner int REFERENCES users (id) ON DELETE CASCADE,"
+      " key text, value text, data bytea, date date,"
+      " CONSTRAINT pk2 UNIQUE (name, note),"
+      " CHECK (id > 0),"
+      " FOREIGN KEY (owner) REFERENCES users (id)"
+      ") WITH (fillfactor = 90, autovacuum_enabled = false)",
+      StmtKind::kCreateTable);
+  EXPECT_EQ(s->table.name, "accounts");
+  EXPECT_TRUE(s->if_not_exists);
+  EXPECT_FALSE(s->temporary);
+  ASSERT_EQ(s->columns.size(), 12u);
+  EXPECT_TRUE(s->columns[0].primary_key);
+  EXPECT_EQ(s->columns[0].type.name, "int");
+  EXPECT_EQ(s->columns[1].type.name, "varchar");
+  EXPECT_EQ(s->columns[1].type.modifiers, (std::vector<int32_t>{40}));
+  EXPECT_TRUE(s->columns[1].not_null);
+  EXPECT_TRUE(s->columns[1].unique);
+  EXPECT_EQ(s->columns[2].type.modifiers, (std::vector<int32_t>{12, 2}));
+  ASSERT_TRUE(s->columns[2].default_value);
+  EXPECT_EQ(s->columns[2].default_text, "0.00");
+  ASSERT_TRUE(s->columns[2].check);
+  EXPECT_TRUE(s->columns[3].null_explicit);
+  EXPECT_EQ(s->columns[4].type.name, "timestamp with time zone");
+  EXPECT_EQ(s->columns[4].default_text, "now()");
+  EXPECT_EQ(s->columns[5].type.name, "double precision");
+  EXPECT_EQ(s->columns[6].type.name, "character varying");
+  EXPECT_TRUE(s->columns[6].not_null);
+  EXPECT_EQ(s->columns[8].name, "key");
+  EXPECT_EQ(s->columns[11].name, "date");
+  ASSERT_EQ(s->constraints.size(), 3u);
+  EXPECT_EQ(s->constraints[0].kind, ConstraintKind::kUnique);
+  EXPECT_EQ(s->constraints[0].name, "pk2");
+  EXPECT_EQ(s->constraints[0].columns, (std::vector<std::string>{"name", "note"}));
+  EXPECT_EQ(s->constraints[1].kind, ConstraintKind::kCheck);
+  EXPECT_EQ(s->constraints[2].kind, ConstraintKind::kForeignKey);
+  EXPECT_EQ(s->constraints[2].columns, (std::vector<std::string>{"owner"}));
+  ASSERT_EQ(s->with_options.size(), 2u);
+  EXPECT_EQ(s->with_options[0], (std::pair<std::string, std::string>{"fillfactor", "90"}));
+  EXPECT_EQ(s->with_options[1].second, "false");
+}
+
+TEST(ParseCreateTable, TableLevelPrimaryKeyAndTemp) {
+  auto s = ParseOne<CreateTableStmt>("create temp table t (a int, b int, primary key (a, b))", StmtKind::kCreateTable);
+  EXPECT_TRUE(s->temporary);
+  ASSERT_EQ(s->constraints.size(), 1u);
+  EXPECT_EQ(s->constraints[0].kind, ConstraintKind::kPrimaryKey);
+  EXPECT_EQ(s->constraints[0].columns, (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(ParseOne<CreateTableStmt>("CREATE TEMPORARY TABLE t ()", StmtKind::kCreateTable)->temporary);
+}
+
+TEST(ParseCreateTable, DefaultTextKeepsSourceSpelling) {
+  auto s = ParseOne<CreateTableStmt>("CREATE TABLE t (a text DEFAULT 'x' || 'y' NOT NULL, b int default -1)",
+                                     StmtKind::kCreateTable);
+  EXPECT_EQ(s->columns[0].default_text, "'x' || 'y'");
+  EXPECT_TRUE(s->columns[0].not_null);
+  EXPECT_EQ(s->columns[1].default_text, "-1");
+  EXPECT_EQ(s->columns[1].default_value->text, "-1");
+}
+
+TEST(ParseDropTable, Forms) {
+  auto s = ParseOne<DropTableStmt>("DROP TABLE IF EXISTS a, s.b CASCADE", StmtKind::kDropTable);
+  EXPECT_TRUE(s->if_exists);
+  EXPECT_TRUE(s->cascade);
+  ASSERT_EQ(s->tables.size(), 2u);
+  EXPECT_EQ(s->tables[1].schema, "s");
+  s = ParseOne<DropTableStmt>("DROP TABLE a RESTRICT", StmtKind::kDropTable);
+  EXPECT_FALSE(s->if_exists);
+  EXPECT_FALSE(s->cascade);
+}
+
+TEST(ParseCreateIndex, Forms) {
+  auto s = ParseOne<CreateIndexStmt>("CREATE UNIQUE INDEX IF NOT EXISTS idx ON t USING btree (a DESC, b ASC)",
+                                     StmtKind::kCreateIndex);
+  EXPECT_TRUE(s->unique);
+  EXPECT_TRUE(s->if_not_exists);
+  EXPECT_EQ(s->name, "idx");
+  EXPECT_EQ(s->method, "btree");
+  EXPECT_EQ(s->table.name, "t");
+  ASSERT_EQ(s->columns.size(), 2u);
+  EXPECT_TRUE(s->columns[0].descending);
+  EXPECT_FALSE(s->columns[1].descending);
+  s = ParseOne<CreateIndexStmt>("CREATE INDEX ON t (a)", StmtKind::kCreateIndex);
+  EXPECT_EQ(s->name, "");
+  EXPECT_EQ(s->method, "");
+}
+
+TEST(ParseDropIndex, Forms) {
+  auto s = ParseOne<DropIndexStmt>("DROP INDEX IF EXISTS i1, i2", StmtKind::kDropIndex);
+  EXPECT_TRUE(s->if_exists);
+  EXPECT_EQ(s->indexes.size(), 2u);
+}
+
+TEST(ParseAlterTable, Actions) {
+  auto s = ParseOne<AlterTableStmt>("ALTER TABLE t ADD CONSTRAINT pk PRIMARY KEY (a)", StmtKind::kAlterTable);
+  EXPECT_EQ(s->action, AlterTableAction::kAddConstraint);
+  ASSERT_TRUE(s->constraint);
+  EXPECT_EQ(s->constraint->name, "pk");
+  EXPECT_EQ(s->constraint->kind, ConstraintKind::kPrimaryKey);
+  s = ParseOne<AlterTableStmt>("ALTER TABLE t ADD UNIQUE (a, b)", StmtKind::kAlterTable);
+  EXPECT_EQ(s->constraint->kind, ConstraintKind::kUnique);
+  s = ParseOne<AlterTableStmt>("ALTER TABLE t ADD COLUMN c int NOT NULL DEFAULT 5", StmtKind::kAlterTable);
+  EXPECT_EQ(s->action, AlterTableAction::kAddColumn);
+  EXPECT_EQ(s->column->name, "c");
+  EXPECT_TRUE(s->column->not_null);
+  s = ParseOne<AlterTableStmt>("ALTER TABLE t ADD d text", StmtKind::kAlterTable);
+  EXPECT_EQ(s->column->name, "d");
+  s = ParseOne<AlterTableStmt>("ALTER TABLE IF EXISTS t DROP COLUMN c", StmtKind::kAlterTable);
+  EXPECT_TRUE(s->if_exists);
+  EXPECT_EQ(s->action, AlterTableAction::kDropColumn);
+  EXPECT_EQ(s->old_name, "c");
+  s = ParseOne<AlterTableStmt>("ALTER TABLE t RENAME TO u", StmtKind::kAlterTable);
+  EXPECT_EQ(s->action, AlterTableAction::kRenameTable);
+  EXPECT_EQ(s->new_name, "u");
+  s = ParseOne<AlterTableStmt>("ALTER TABLE t RENAME COLUMN a TO b", StmtKind::kAlterTable);
+  EXPECT_EQ(s->action, AlterTableAction::kRenameColumn);
+  EXPECT_EQ(s->old_name, "a");
+  EXPECT_EQ(s->new_name, "b");
+  s = ParseOne<AlterTableStmt>("ALTER TABLE t RENAME a TO b", StmtKind::kAlterTable);
+  EXPECT_EQ(s->action, AlterTableAction::kRenameColumn);
+}
+
+TEST(ParseTruncate, Forms) {
+  auto s = ParseOne<TruncateStmt>("TRUNCATE TABLE a, b", StmtKind::kTruncate);
+  EXPECT_EQ(s->tables.size(), 2u);
+  s = ParseOne<TruncateStmt>("truncate a", StmtKind::kTruncate);
+  EXPECT_EQ(s->tables[0].name, "a");
+}
+
+}  // namespace
+}  // namespace tessera

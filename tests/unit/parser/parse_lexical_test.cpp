@@ -1,0 +1,130 @@
+// Lexical rules: case folding, quoting, escapes, dollar quotes, comments,
+// parameters, multiple statements, and the positions of syntax errors.
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "parser/parser.h"
+
+namespace tessera {
+namespace {
+
+using namespace ast;
+
+std::string StringValue(std::string_view sql) {
+  auto e = ParseExpression(sql);
+  EXPECT_EQ(e->kind, ExprKind::kConstant);
+  EXPECT_EQ(e->constant_kind, ConstantKind::kString);
+  return e->text;
+}
+
+TEST(Lexical, IdentifierCaseFolding) {
+  auto stmts = ParseSql("SELECT FooBar, \"FooBar\", \"with \"\"quote\"\"\", U&\"d\\0061t\\+000061\" FROM MyTable");
+  auto& s = stmts[0]->As<SelectStmt>();
+  EXPECT_EQ(s.targets[0].expr->names[0], "foobar");
+  EXPECT_EQ(s.targets[1].expr->names[0], "FooBar");
+  EXPECT_EQ(s.targets[2].expr->names[0], "with \"quote\"");
+  EXPECT_EQ(s.targets[3].expr->names[0], "data");
+  EXPECT_EQ(s.from[0]->table.name, "mytable");
+}
+
+TEST(Lexical, KeywordsAreCaseInsensitive) {
+  auto stmts = ParseSql("sElEcT a FrOm t wHeRe a Is NoT nUlL");
+  EXPECT_EQ(ExprToString(*stmts[0]->As<SelectStmt>().where), "(a IS NOT NULL)");
+}
+
+TEST(Lexical, LongIdentifiersAreTruncatedTo63Bytes) {
+  std::string name(70, 'a');
+  auto e = ParseExpression(name);
+  EXPECT_EQ(e->names[0].size(), 63u);
+}
+
+TEST(Lexical, StringForms) {
+  EXPECT_EQ(StringValue("'it''s'"), "it's");
+  EXPECT_EQ(StringValue("''"), "");
+  EXPECT_EQ(StringValue("E'a\\nb\\tc\\\\d\\'e'"), "a\nb\tc\\d'e");
+  EXPECT_EQ(StringValue("E'\\x41\\101\\u0042'"), "AAB");
+  EXPECT_EQ(StringValue("e'x''y'"), "x'y");
+  EXPECT_EQ(StringValue("U&'d\\0061t\\+000061'"), "data");
+  EXPECT_EQ(StringValue("$$it's $ a \"test\"$$"), "it's $ a \"test\"");
+  EXPECT_EQ(StringValue("$fn$ body $$ inner $$ $fn$"), " body $$ inner $$ ");
+  EXPECT_EQ(StringValue("$a$$a$"), "");
+  EXPECT_EQ(StringValue("'héllo'"), "héllo");
+}
+
+TEST(Lexical, Comments) {
+  auto stmts = ParseSql("SELECT 1 -- trailing comment\n + /* block /* nested */ still */ 2");
+  ASSERT_EQ(stmts.size(), 1u);
+  EXPECT_EQ(ExprToString(*stmts[0]->As<SelectStmt>().targets[0].expr), "(1 + 2)");
+}
+
+TEST(Lexical, Parameters) {
+  auto stmts = ParseSql("SELECT $1 + $2, $10");
+  auto& t = stmts[0]->As<SelectStmt>().targets;
+  EXPECT_EQ(t[0].expr->args[1]->param_number, 2);
+  EXPECT_EQ(t[1].expr->param_number, 10);
+}
+
+TEST(Lexical, MultipleStatementsWithRanges) {
+  std::string sql = "BEGIN; SELECT 1;  UPDATE t SET a = 1 ;COMMIT";
+  auto stmts = ParseSql(sql);
+  ASSERT_EQ(stmts.size(), 4u);
+  EXPECT_EQ(stmts[0]->kind, StmtKind::kTransaction);
+  EXPECT_EQ(stmts[1]->kind, StmtKind::kSelect);
+  EXPECT_EQ(stmts[2]->kind, StmtKind::kUpdate);
+  EXPECT_EQ(stmts[3]->kind, StmtKind::kTransaction);
+  EXPECT_EQ(sql.substr(stmts[1]->start, stmts[1]->end - stmts[1]->start), "SELECT 1");
+  EXPECT_EQ(sql.substr(stmts[2]->start, stmts[2]->end - stmts[2]->start), "UPDATE t SET a = 1");
+  EXPECT_EQ(sql.substr(stmts[3]->start, stmts[3]->end - stmts[3]->start), "COMMIT");
+}
+
+TEST(Lexical, EmptyInputs) {
+  for (std::string_view sql : {"", "   ", ";", " ; ; ", "-- only a comment", "/* c */"}) {
+    auto stmts = ParseSql(sql);
+    ASSERT_EQ(stmts.size(), 1u) << sql;
+    EXPECT_EQ(stmts[0]->kind, StmtKind::kEmpty) << sql;
+  }
+  EXPECT_EQ(ParseSql("SELECT 1;;").size(), 1u);
+}
+
+// Message and 1-based position of the error a statement raises.
+std::pair<std::string, int> ErrorOf(std::string_view sql) {
+  try {
+    ParseSql(sql);
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.Sqlstate(), "42601") << sql;
+    return {e.Message(), e.Position()};
+  }
+  ADD_FAILURE() << "no error for " << sql;
+  return {};
+}
+
+TEST(SyntaxErrors, MessagesAndPositionsMatchPostgres) {
+  using P = std::pair<std::string, int>;
+  EXPECT_EQ(ErrorOf("select 1 from from"), (P{"syntax error at or near \"from\"", 15}));
+  EXPECT_EQ(ErrorOf("select 1 +"), (P{"syntax error at end of input", 11}));
+  EXPECT_EQ(ErrorOf("select 1 +   "), (P{"syntax error at end of input", 14}));
+  EXPECT_EQ(ErrorOf("select 1 = 2 = 3"), (P{"syntax error at or near \"=\"", 14}));
+  EXPECT_EQ(ErrorOf("SELEC 1"), (P{"syntax error at or near \"SELEC\"", 1}));
+  EXPECT_EQ(ErrorOf("select 1 \\ 2"), (P{"syntax error at or near \"\\\"", 10}));
+  EXPECT_EQ(ErrorOf("select 'é' + + from"), (P{"syntax error at or near \"from\"", 16}));
+  EXPECT_EQ(ErrorOf("INSERT INTO t VALUES (1,)"), (P{"syntax error at or near \")\"", 25}));
+  EXPECT_EQ(ErrorOf("SELECT 1; SELECT FROM WHERE"), (P{"syntax error at or near \"WHERE\"", 23}));
+}
+
+TEST(SyntaxErrors, LexicalErrors) {
+  using P = std::pair<std::string, int>;
+  EXPECT_EQ(ErrorOf("select 'abc"), (P{"unterminated quoted string at or near \"'abc\"", 8}));
+  EXPECT_EQ(ErrorOf("select \"abc"), (P{"unterminated quoted identifier at or near \"\"abc\"", 8}));
+  EXPECT_EQ(ErrorOf("select /* abc"), (P{"unterminated /* comment at or near \"/* abc\"", 8}));
+  EXPECT_EQ(ErrorOf("select $$abc"), (P{"unterminated dollar-quoted string at or near \"$$abc\"", 8}));
+  EXPECT_EQ(ErrorOf("select $a$abc$$"), (P{"unterminated dollar-quoted string at or near \"$a$abc$$\"", 8}));
+  EXPECT_EQ(ErrorOf("select \"\""), (P{"zero-length delimited identifier at or near \"\"\"\"", 8}));
+}
+
+TEST(SyntaxErrors, ParseExpressionRejectsTrailingInput) {
+  EXPECT_THROW(ParseExpression("1 + 2 )"), SqlError);
+  EXPECT_THROW(ParseExpression(""), SqlError);
+}
+
+}  // namespace
+}  // namespace tessera

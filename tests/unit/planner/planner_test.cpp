@@ -1,0 +1,113 @@
+// Binder and optimiser: parameter inference, types, access paths, pushdown,
+// and the EXPLAIN shape.
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "tests/unit/planner/planner_test_util.h"
+
+namespace tessera::testing {
+
+using planner::LogicalKind;
+
+TEST(PlannerTest, InfersParameterTypesForPgbenchUpdate) {
+  auto snap = PgbenchCatalog();
+  auto q = PlanSql(snap, "UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2");
+  ASSERT_EQ(q.param_types.size(), 2u);
+  EXPECT_EQ(q.param_types[0].id, TypeId::kInt4);
+  EXPECT_EQ(q.param_types[1].id, TypeId::kInt4);
+  ASSERT_EQ(q.plan->Kind(), LogicalKind::kUpdate);
+  const auto& f = *static_cast<const planner::LogicalWrite&>(*q.plan).GetFragment();
+  EXPECT_EQ(f.scan.kind, planner::ScanKind::kPoint);
+  EXPECT_EQ(f.filter, nullptr);  // the key lookup makes the predicate redundant
+}
+
+TEST(PlannerTest, PointRangeAndIndexScans) {
+  auto snap = PgbenchCatalog();
+  auto scan_of = [&](const std::string& sql) {
+    auto q = PlanSql(snap, sql);
+    const planner::LogicalOperator* node = q.plan.get();
+    while (node->Kind() != LogicalKind::kFragmentScan) node = &node->Child();
+    return *node->Cast<planner::LogicalFragmentScan>().GetFragment();
+  };
+  EXPECT_EQ(scan_of("SELECT * FROM t WHERE a = 5").scan.kind, planner::ScanKind::kPoint);
+  auto range = scan_of("SELECT * FROM t WHERE a > 5 AND a <= 9 AND b = 'x'");
+  EXPECT_EQ(range.scan.kind, planner::ScanKind::kRange);
+  EXPECT_FALSE(range.scan.lower_inclusive);
+  EXPECT_TRUE(range.scan.upper_inclusive);
+  ASSERT_NE(range.filter, nullptr);  // b = 'x' stays
+  auto index = scan_of("SELECT * FROM t WHERE c = 3");
+  EXPECT_EQ(index.scan.index_id, 7u);
+  EXPECT_EQ(scan_of("SELECT * FROM t WHERE b = 'x'").scan.kind, planner::ScanKind::kFull);
+}
+
+TEST(PlannerTest, PushesPredicatesIntoJoinSides) {
+  auto snap = PgbenchCatalog();
+  auto q = PlanSql(snap,
+                   "SELECT a.aid FROM pgbench_accounts a, pgbench_branches b WHERE a.bid = b.bid AND b.bid = 1 "
+                   "AND a.abalance > 0");
+  std::string text = ExplainText(q);
+  EXPECT_NE(text.find("Hash Join (Inner)"), std::string::npos) << text;
+  EXPECT_NE(text.find("Point Lookup using pgbench_branches_pkey"), std::string::npos) << text;
+  EXPECT_NE(text.find("Filter: (a.abalance > 0)"), std::string::npos) << text;
+}
+
+TEST(PlannerTest, ExplainShowsFragmentsAndTopN) {
+  auto snap = PgbenchCatalog();
+  auto q = PlanSql(snap, "SELECT a, b FROM t WHERE b = 'x' ORDER BY a DESC LIMIT 3");
+  std::string text = ExplainText(q);
+  EXPECT_EQ(text,
+            "Limit\n"
+            "  ->  Sort\n"
+            "        Sort Key: a DESC\n"
+            "        ->  Fragment 1 (shard: local)\n"
+            "              ->  Top-N 3\n"
+            "                    Sort Key: a DESC\n"
+            "                    ->  Project (t.a, t.b)\n"
+            "                          ->  Seq Scan on t\n"
+            "                                Filter: (t.b = 'x'::text)\n")
+      << text;
+}
+
+TEST(PlannerTest, AggregateTypes) {
+  auto snap = PgbenchCatalog();
+  auto q = PlanSql(snap, "SELECT count(*), sum(abalance), avg(aid), min(filler), sum(aid::int8) FROM pgbench_accounts");
+  ASSERT_EQ(q.columns.size(), 5u);
+  EXPECT_EQ(q.columns[0].type.id, TypeId::kInt8);
+  EXPECT_EQ(q.columns[1].type.id, TypeId::kInt8);
+  EXPECT_EQ(q.columns[2].type.id, TypeId::kNumeric);
+  EXPECT_EQ(q.columns[3].type.id, TypeId::kText);
+  EXPECT_EQ(q.columns[4].type.id, TypeId::kNumeric);
+  EXPECT_EQ(q.columns[0].name, "count");
+  EXPECT_EQ(q.columns[1].name, "sum");
+}
+
+TEST(PlannerTest, ConstantFolding) {
+  auto snap = PgbenchCatalog();
+  auto q = PlanSql(snap, "SELECT 1 + 2 * 3");
+  ASSERT_EQ(q.plan->Kind(), LogicalKind::kProjection);
+  const auto& e = *q.plan->Cast<planner::LogicalProjection>().Exprs()[0];
+  ASSERT_TRUE(e.IsConstant());
+  EXPECT_EQ(e.value.GetInt(), 7);
+}
+
+TEST(PlannerTest, BinderErrors) {
+  auto snap = PgbenchCatalog();
+  auto code = [&](const std::string& sql) {
+    try {
+      PlanSql(snap, sql);
+    } catch (const SqlError& e) {
+      return e.Sqlstate();
+    }
+    return std::string();
+  };
+  EXPECT_EQ(code("SELECT * FROM nope"), "42P01");
+  EXPECT_EQ(code("SELECT nope FROM t"), "42703");
+  EXPECT_EQ(code("SELECT bid FROM pgbench_accounts, pgbench_branches"), "42702");
+  EXPECT_EQ(code("SELECT * FROM t WHERE a = b"), "42883");
+  EXPECT_EQ(code("SELECT * FROM t WHERE a"), "42804");
+  EXPECT_EQ(code("SELECT a, count(*) FROM t"), "42803");
+  EXPECT_EQ(code("SELECT a FROM t GROUP BY b"), "42803");
+  EXPECT_EQ(code("SELECT b FROM t GROUP BY b HAVING count(*) > 1"), "");
+}
+
+}  // namespace tessera::testing

@@ -1,0 +1,117 @@
+#include "storage/row_encoding.h"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+namespace tessera::storage {
+namespace {
+
+std::vector<Type> AllTypes() {
+  return {Type::Of(TypeId::kBool),      Type::Of(TypeId::kInt2),      Type::Of(TypeId::kInt4),
+          Type::Of(TypeId::kInt8),      Type::Of(TypeId::kFloat4),    Type::Of(TypeId::kFloat8),
+          Type::Numeric(12, 3),         Type::Of(TypeId::kText),      Type::Varchar(10),
+          Type::Bpchar(4),              Type::Of(TypeId::kBytea),     Type::Of(TypeId::kDate),
+          Type::Of(TypeId::kTimestamp), Type::Of(TypeId::kTimestampTz)};
+}
+
+Row Sample() {
+  return {Value::Bool(true),
+          Value::Int2(-32768),
+          Value::Int4(std::numeric_limits<int32_t>::max()),
+          Value::Int8(std::numeric_limits<int64_t>::min()),
+          Value::Float4(-1.25f),
+          Value::Float8(1e300),
+          Value::Num(Numeric(-123456, 3)),
+          Value::Text(std::string("he\0llo", 6)),
+          Value::Text("abc", Type::Varchar(10)),
+          Value::Text("ab  ", Type::Bpchar(4)),
+          Value::Bytea(std::string("\x00\xFF\x01", 3)),
+          Value::Date(-730000),
+          Value::Timestamp(1700000000123456LL),
+          Value::TimestampTz(-1)};
+}
+
+// Exact payload equality (numeric scale included), stricter than Compare.
+bool SamePayload(const Value& a, const Value& b) {
+  if (a.Id() == TypeId::kNumeric && b.Id() == TypeId::kNumeric) {
+    return a.GetNumeric().Mantissa() == b.GetNumeric().Mantissa() && a.GetNumeric().Scale() == b.GetNumeric().Scale();
+  }
+  if (a.GetPayload().index() != b.GetPayload().index()) return false;
+  if (a.Id() == TypeId::kFloat4 || a.Id() == TypeId::kFloat8) return a.GetFloat() == b.GetFloat();
+  if (std::holds_alternative<std::string>(a.GetPayload())) return a.GetString() == b.GetString();
+  return a.GetInt() == b.GetInt();
+}
+
+void ExpectSameRow(const Row& got, const Row& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(got[i].IsNull(), want[i].IsNull()) << "column " << i;
+    if (want[i].IsNull()) continue;
+    EXPECT_EQ(got[i].Id(), want[i].Id()) << "column " << i;
+    EXPECT_TRUE(SamePayload(got[i], want[i])) << "column " << i;
+  }
+}
+
+TEST(RowEncoding, RoundTripAllTypes) {
+  Row row = Sample();
+  std::string bytes;
+  EncodeRow(row, &bytes);
+  ExpectSameRow(DecodeRow(bytes, AllTypes()), row);
+}
+
+TEST(RowEncoding, NumericKeepsItsScale) {
+  std::string bytes;
+  EncodeRow({Value::Num(Numeric(100, 2))}, &bytes);
+  Row back = DecodeRow(bytes, {Type::Of(TypeId::kNumeric)});
+  EXPECT_EQ(back[0].GetNumeric().Scale(), 2);
+  EXPECT_EQ(back[0].GetNumeric().Mantissa(), 100);
+}
+
+TEST(RowEncoding, NullsInEveryPosition) {
+  std::vector<Type> types = AllTypes();
+  for (size_t mask = 0; mask < 64; ++mask) {
+    Row row = Sample();
+    for (size_t i = 0; i < row.size(); ++i) {
+      if ((mask >> (i % 6)) & 1 && i % 3 != 1) row[i] = Value::Null(types[i]);
+    }
+    std::string bytes;
+    EncodeRow(row, &bytes);
+    ExpectSameRow(DecodeRow(bytes, types), row);
+  }
+  Row all_null;
+  for (Type t : types) all_null.push_back(Value::Null(t));
+  std::string bytes;
+  EncodeRow(all_null, &bytes);
+  EXPECT_LE(bytes.size(), 3u);  // count + two bitmap bytes, no values
+  ExpectSameRow(DecodeRow(bytes, types), all_null);
+}
+
+TEST(RowEncoding, RowShorterThanSchemaReadsNulls) {
+  std::string bytes;
+  EncodeRow({Value::Int4(5), Value::Text("x")}, &bytes);
+  Row back = DecodeRow(bytes, {Type::Of(TypeId::kInt4), Type::Of(TypeId::kText), Type::Of(TypeId::kInt8),
+                               Type::Of(TypeId::kText)});
+  ASSERT_EQ(back.size(), 4u);
+  EXPECT_EQ(back[0].GetInt(), 5);
+  EXPECT_EQ(back[1].GetString(), "x");
+  EXPECT_TRUE(back[2].IsNull());
+  EXPECT_TRUE(back[3].IsNull());
+  EXPECT_EQ(back[3].Id(), TypeId::kText);
+}
+
+TEST(RowEncoding, CompactForSmallIntegers) {
+  std::string bytes;
+  EncodeRow({Value::Int4(1), Value::Int4(2), Value::Int4(0)}, &bytes);
+  EXPECT_EQ(bytes.size(), 5u);  // count, bitmap, three one-byte varints
+}
+
+TEST(RowEncoding, CorruptInputThrows) {
+  std::string bytes;
+  EncodeRow({Value::Text("hello")}, &bytes);
+  bytes.resize(bytes.size() - 2);
+  EXPECT_ANY_THROW(DecodeRow(bytes, {Type::Of(TypeId::kText)}));
+}
+
+}  // namespace
+}  // namespace tessera::storage

@@ -1,0 +1,222 @@
+#include "wire/connection.h"
+
+#include "wire/frontend_messages.h"
+#include "wire/wire_buffer.h"
+
+namespace tessera::wire {
+
+namespace {
+
+namespace asio = boost::asio;
+
+// Reading pauses while this much input waits for the worker (a client
+// pipelining faster than statements run) and resumes below the low mark.
+constexpr size_t kInboxHigh = 4 << 20;
+constexpr size_t kInboxLow = 1 << 20;
+// Send() blocks the worker while this much output waits for the socket.
+constexpr size_t kMaxPendingWrite = 256 << 10;
+
+}  // namespace
+
+Connection::Connection(asio::ip::tcp::socket socket, asio::thread_pool& workers, SessionFactory& factory,
+                       CancelRegistry& registry, const HandlerOptions& options, std::function<void(Connection*)> on_destroyed)
+    : socket_(std::move(socket)),
+      workers_(workers),
+      registry_(registry),
+      on_destroyed_(std::move(on_destroyed)),
+      framer_(options.limits),
+      handler_(std::make_unique<ProtocolHandler>(factory, *this, registry, options)) {}
+
+Connection::~Connection() {
+  handler_.reset();  // terminates the session before the server forgets us
+  if (on_destroyed_) on_destroyed_(this);
+}
+
+void Connection::Start() {
+  boost::system::error_code ignored;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->ReadMore(); });
+}
+
+void Connection::ReadMore() {
+  if (read_stopped_) return;
+  socket_.async_read_some(asio::buffer(read_buffer_),
+                          [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+                            self->OnRead(ec, n);
+                          });
+}
+
+void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
+  if (ec) {
+    read_stopped_ = true;
+    Enqueue(Item{Item::Kind::kEof, {}, {}});
+    return;
+  }
+  framer_.Append(std::string_view(read_buffer_, n));
+  while (true) {
+    std::optional<RawMessage> message;
+    try {
+      message = framer_.Next();
+    } catch (const SqlError& error) {
+      // The stream cannot be resynchronised: report and stop reading.
+      read_stopped_ = true;
+      Enqueue(Item{Item::Kind::kFramingError, {}, error.Message()});
+      return;
+    }
+    if (!message) break;
+    if (HandleCancelRequest(*message)) return;
+    Enqueue(Item{Item::Kind::kMessage, std::move(*message), {}});
+  }
+  std::lock_guard lock(mutex_);
+  if (inbox_bytes_ > kInboxHigh) {
+    read_paused_ = true;  // Drain() resumes reading
+    return;
+  }
+  ReadMore();
+}
+
+// A CancelRequest is served right here on the I/O thread: the worker pool
+// may be busy with the very statement it is meant to cancel.
+bool Connection::HandleCancelRequest(const RawMessage& message) {
+  if (message.type != RawMessage::kStartupType) return false;
+  try {
+    StartupPacket packet = StartupPacket::Decode(message.body);
+    if (packet.kind != StartupPacket::Kind::kCancel) return false;
+    registry_.Cancel(packet.process_id, packet.secret_key);
+  } catch (const SqlError&) {
+    return false;  // let the handler report it
+  }
+  read_stopped_ = true;
+  CloseSocket();
+  return true;
+}
+
+void Connection::Enqueue(Item item, bool front) {
+  bool schedule = false;
+  {
+    std::lock_guard lock(mutex_);
+    inbox_bytes_ += item.message.body.size();
+    if (front) {
+      inbox_.push_front(std::move(item));
+    } else {
+      inbox_.push_back(std::move(item));
+    }
+    schedule = !worker_scheduled_;
+    worker_scheduled_ = true;
+  }
+  if (schedule) asio::post(workers_, [self = shared_from_this()] { self->Drain(); });
+}
+
+void Connection::Drain() {
+  // Runs one item at a time, so a connection never has two statements
+  // running, and returns to the pool between items.
+  Item item;
+  {
+    std::lock_guard lock(mutex_);
+    if (inbox_.empty()) {
+      worker_scheduled_ = false;
+      return;
+    }
+    item = std::move(inbox_.front());
+    inbox_.pop_front();
+    inbox_bytes_ -= item.message.body.size();
+    if (read_paused_ && inbox_bytes_ < kInboxLow) {
+      read_paused_ = false;
+      asio::post(socket_.get_executor(), [self = shared_from_this()] { self->ReadMore(); });
+    }
+  }
+  Process(item);
+  asio::post(workers_, [self = shared_from_this()] { self->Drain(); });
+}
+
+void Connection::Process(Item& item) {
+  if (!handler_) return;
+  switch (item.kind) {
+    case Item::Kind::kMessage: handler_->Handle(item.message); break;
+    case Item::Kind::kFramingError: handler_->FailFraming(ProtocolViolation(item.error)); break;
+    case Item::Kind::kShutdown: handler_->AdminShutdown(); break;
+    case Item::Kind::kEof:
+      // The client is gone: end the session now rather than when the last
+      // reference to this connection drops.
+      handler_.reset();
+      Close();
+      return;
+  }
+  if (handler_->Closed()) {
+    std::lock_guard lock(mutex_);
+    inbox_.clear();
+    inbox_bytes_ = 0;
+  }
+}
+
+void Connection::Shutdown() {
+  {
+    std::lock_guard lock(mutex_);
+    inbox_.clear();  // pending statements are not started
+    inbox_bytes_ = 0;
+  }
+  Enqueue(Item{Item::Kind::kShutdown, {}, {}}, /*front=*/true);
+}
+
+void Connection::ForceClose() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->CloseSocket(); });
+}
+
+void Connection::Send(std::string bytes) {
+  std::unique_lock lock(mutex_);
+  if (socket_dead_) return;
+  pending_write_bytes_ += bytes.size();
+  lock.unlock();
+  asio::post(socket_.get_executor(), [self = shared_from_this(), bytes = std::move(bytes)]() mutable {
+    self->write_queue_.push_back(std::move(bytes));
+    if (!self->writing_) self->WriteNext();
+  });
+  lock.lock();
+  cv_.wait(lock, [this] { return socket_dead_ || pending_write_bytes_ <= kMaxPendingWrite; });
+}
+
+void Connection::Close() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->close_after_write_ = true;
+    if (!self->writing_) self->WriteNext();
+  });
+}
+
+void Connection::WriteNext() {
+  if (write_queue_.empty()) {
+    writing_ = false;
+    if (close_after_write_) CloseSocket();
+    return;
+  }
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(write_queue_.front()),
+                    [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+                      {
+                        std::lock_guard lock(self->mutex_);
+                        self->pending_write_bytes_ -= n <= self->pending_write_bytes_ ? n : self->pending_write_bytes_;
+                        if (ec) self->socket_dead_ = true;
+                      }
+                      self->cv_.notify_all();
+                      self->write_queue_.pop_front();
+                      if (ec) {
+                        self->write_queue_.clear();
+                        self->writing_ = false;
+                        self->CloseSocket();
+                        return;
+                      }
+                      self->WriteNext();
+                    });
+}
+
+void Connection::CloseSocket() {
+  {
+    std::lock_guard lock(mutex_);
+    socket_dead_ = true;
+  }
+  cv_.notify_all();
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+}  // namespace tessera::wire

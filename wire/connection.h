@@ -1,0 +1,86 @@
+// One client connection on the Asio server. Two sides meet here:
+//  - the I/O side (the socket's strand on an I/O thread) reads bytes, frames
+//    them and writes queued output; it never calls the Session, so a slow
+//    statement cannot stall other connections' I/O;
+//  - the worker side (one task at a time on the worker pool) feeds framed
+//    messages to the ProtocolHandler, which runs the Session.
+// Output crosses back through Send(), which blocks the worker while too
+// much is waiting for the socket, so a large result streams at the
+// client's pace instead of filling memory.
+#pragma once
+
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange
+#include <boost/asio.hpp>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "wire/cancel_registry.h"
+#include "wire/framer.h"
+#include "wire/output.h"
+#include "wire/protocol_handler.h"
+
+namespace tessera::wire {
+
+class Connection final : public std::enable_shared_from_this<Connection>, public Output {
+ public:
+  Connection(boost::asio::ip::tcp::socket socket, boost::asio::thread_pool& workers, SessionFactory& factory,
+             CancelRegistry& registry, const HandlerOptions& options, std::function<void(Connection*)> on_destroyed);
+  ~Connection() override;
+
+  void Start();
+  // Server shutdown: the handler sends FATAL 57P01 and closes. Thread-safe.
+  void Shutdown();
+  // Closes the socket now, whatever is pending. Thread-safe.
+  void ForceClose();
+
+ private:
+  struct Item {
+    enum class Kind { kMessage, kFramingError, kShutdown, kEof };
+    Kind kind;
+    RawMessage message;
+    std::string error;
+  };
+
+  // I/O side.
+  void ReadMore();
+  void OnRead(const boost::system::error_code& ec, size_t n);
+  bool HandleCancelRequest(const RawMessage& message);
+  void Enqueue(Item item, bool front = false);
+  void WriteNext();
+  void CloseSocket();
+
+  // Worker side.
+  void Drain();
+  void Process(Item& item);
+  void Send(std::string bytes) override;
+  void Close() override;
+
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::thread_pool& workers_;
+  CancelRegistry& registry_;
+  std::function<void(Connection*)> on_destroyed_;
+  Framer framer_;
+  std::unique_ptr<ProtocolHandler> handler_;  // worker side only
+  char read_buffer_[16384];
+  bool read_stopped_ = false;  // I/O side only
+
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<Item> inbox_;
+  size_t inbox_bytes_ = 0;
+  bool worker_scheduled_ = false;
+  bool read_paused_ = false;
+  size_t pending_write_bytes_ = 0;
+  bool socket_dead_ = false;
+
+  // Write side, on the socket's strand.
+  std::deque<std::string> write_queue_;
+  bool writing_ = false;
+  bool close_after_write_ = false;
+};
+
+}  // namespace tessera::wire

@@ -1,0 +1,96 @@
+#include "wire/server.h"
+
+#include <chrono>
+
+#include "wire/connection.h"
+
+namespace tessera::wire {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+Server::Server(SessionFactory& factory, ServerOptions options)
+    : factory_(factory),
+      options_(std::move(options)),
+      acceptor_(io_),
+      workers_(static_cast<size_t>(options_.worker_threads > 0 ? options_.worker_threads : 1)) {}
+
+Server::~Server() { Stop(); }
+
+void Server::Start() {
+  tcp::endpoint endpoint(asio::ip::make_address(options_.host), options_.port);
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(tcp::acceptor::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+  port_ = acceptor_.local_endpoint().port();
+  work_.emplace(io_.get_executor());
+  Accept();
+  for (int i = 0; i < std::max(1, options_.io_threads); ++i) io_threads_.emplace_back([this] { io_.run(); });
+  started_ = true;
+}
+
+void Server::Accept() {
+  // Each socket gets its own strand, so its reads and writes never overlap.
+  acceptor_.async_accept(asio::make_strand(io_), [this](const boost::system::error_code& ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+      Accept();  // e.g. EMFILE: keep serving the connections we have
+      return;
+    }
+    // Declared before the lock: if the connection is already finished when
+    // this scope ends, its destructor calls Forget(), which takes the lock.
+    std::shared_ptr<Connection> connection;
+    {
+      std::lock_guard lock(mutex_);
+      if (!accepting_) return;
+      connection = std::make_shared<Connection>(std::move(socket), workers_, factory_, registry_, options_.handler,
+                                                [this](Connection* gone) { Forget(gone); });
+      connections_[connection.get()] = connection;
+    }
+    connection->Start();
+    Accept();
+  });
+}
+
+void Server::Forget(Connection* connection) {
+  std::lock_guard lock(mutex_);
+  connections_.erase(connection);
+  cv_.notify_all();
+}
+
+void Server::Stop() {
+  if (!started_ || stopped_) return;
+  stopped_ = true;
+  std::vector<std::shared_ptr<Connection>> live;
+  {
+    std::lock_guard lock(mutex_);
+    accepting_ = false;
+    for (auto& [raw, weak] : connections_) {
+      if (auto c = weak.lock()) live.push_back(std::move(c));
+    }
+  }
+  asio::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  // Interrupt running statements first, so the goodbye is not stuck behind them.
+  registry_.CancelAll();
+  for (auto& c : live) c->Shutdown();
+  live.clear();
+  {
+    std::unique_lock lock(mutex_);
+    cv_.wait_for(lock, std::chrono::milliseconds(options_.shutdown_grace_ms), [this] { return connections_.empty(); });
+    for (auto& [raw, weak] : connections_) {
+      if (auto c = weak.lock()) live.push_back(std::move(c));
+    }
+  }
+  for (auto& c : live) c->ForceClose();
+  live.clear();
+  workers_.join();
+  work_.reset();  // the I/O threads return once every socket is closed
+  for (auto& t : io_threads_) t.join();
+  io_threads_.clear();
+}
+
+}  // namespace tessera::wire

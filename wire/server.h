@@ -1,0 +1,74 @@
+// The pgwire server: accepts TCP connections on a few I/O threads and runs
+// their sessions on a separate worker pool (Session calls do disk I/O and
+// may take long; I/O threads must never wait for them).
+#pragma once
+
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange
+#include <boost/asio.hpp>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "executor/session.h"
+#include "wire/cancel_registry.h"
+#include "wire/protocol_handler.h"
+
+namespace tessera::wire {
+
+class Connection;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 5433;  // 0: any free port (tests)
+  int io_threads = 2;
+  int worker_threads = 16;
+  HandlerOptions handler;
+  // How long Stop() lets connections say goodbye before closing them hard.
+  int shutdown_grace_ms = 3000;
+};
+
+class Server {
+ public:
+  Server(SessionFactory& factory, ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds, listens and starts the threads. Throws boost::system::system_error
+  // when the address cannot be bound.
+  void Start();
+  // The bound port (useful with port 0).
+  uint16_t Port() const { return port_; }
+  // Graceful shutdown: stop accepting, cancel running statements, tell every
+  // client FATAL 57P01, end the sessions, join the threads. Idempotent.
+  void Stop();
+
+ private:
+  void Accept();
+  void Forget(Connection* connection);
+
+  SessionFactory& factory_;
+  ServerOptions options_;
+  boost::asio::io_context io_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::thread_pool workers_;
+  std::vector<std::thread> io_threads_;
+  CancelRegistry registry_;
+  uint16_t port_ = 0;
+  bool started_ = false;
+  bool stopped_ = false;
+
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> connections_;
+  bool accepting_ = true;
+};
+
+}  // namespace tessera::wire
