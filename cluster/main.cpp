@@ -20,7 +20,7 @@ struct StartOptions {
   uint16_t port = 5433;
   std::string listen = "127.0.0.1";
   bool no_sync = false;
-  int workers = 16;
+  int workers = 64;
 };
 
 int RunStart(const StartOptions& options) {

@@ -20,10 +20,10 @@ using datetime::kMicrosPerSecond;
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 struct Parts {
-  int64_t days;     // since 2000-01-01, local
-  int64_t time;     // µs of the day
-  int64_t epoch;    // µs since 1970-01-01 UTC (timestamptz) or of the wall clock
-  int offset = 0;   // seconds east, timestamptz only
+  int64_t days;    // since 2000-01-01, local
+  int64_t time;    // µs of the day
+  int64_t epoch;   // µs since 1970-01-01 UTC (timestamptz) or of the wall clock
+  int offset = 0;  // seconds east, timestamptz only
 };
 
 std::string TypeName(TypeId id) { return FormatType(Type::Of(id)); }
@@ -78,10 +78,10 @@ std::optional<Numeric> Field(const std::string& f, const Parts& p, TypeId type) 
 }
 
 bool KnownField(const std::string& f) {
-  static const char* kAll[] = {"year",   "month",   "day",     "quarter", "decade",       "century",
-                               "millennium", "dow", "isodow",  "doy",     "week",         "isoyear",
-                               "epoch",  "julian",  "hour",    "minute",  "second",       "milliseconds",
-                               "microseconds", "timezone", "timezone_hour", "timezone_minute"};
+  static const char* kAll[] = {
+      "year",   "month",        "day",          "quarter",  "decade",        "century",        "millennium", "dow",
+      "isodow", "doy",          "week",         "isoyear",  "epoch",         "julian",         "hour",       "minute",
+      "second", "milliseconds", "microseconds", "timezone", "timezone_hour", "timezone_minute"};
   for (const char* k : kAll)
     if (f == k) return true;
   return false;
@@ -124,8 +124,7 @@ Parts Split(const Value& v, const Ctx& ctx) {
 }
 
 bool IsInfinite(const Value& v) {
-  if (v.Id() == TypeId::kDate)
-    return v.GetInt() == datetime::kDateInfinity || v.GetInt() == datetime::kDateNegInfinity;
+  if (v.Id() == TypeId::kDate) return v.GetInt() == datetime::kDateInfinity || v.GetInt() == datetime::kDateNegInfinity;
   return v.GetInt() == datetime::kTimestampInfinity || v.GetInt() == datetime::kTimestampNegInfinity;
 }
 
@@ -138,7 +137,8 @@ Numeric Extract(const std::string& raw_field, const Value& v, const Ctx& ctx) {
   if (IsInfinite(v)) throw SqlError::FeatureNotSupported("extract from an infinite value is not supported");
   std::optional<Numeric> r = Field(f, Split(v, ctx), type);
   if (!r)
-    throw SqlError(sqlstate::kFeatureNotSupported, "unit \"" + raw_field + "\" not supported for type " + TypeName(type));
+    throw SqlError(sqlstate::kFeatureNotSupported,
+                   "unit \"" + raw_field + "\" not supported for type " + TypeName(type));
   return *r;
 }
 

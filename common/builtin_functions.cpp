@@ -91,12 +91,16 @@ Candidates ResolveUnknowns(Candidates in, const std::vector<Type>& args) {
     for (const auto* c : in) {
       TypeId t = c->arg_types[i];
       if (Category(t) == 'S') string_seen = true;
-      if (category == 0) category = Category(t);
-      else if (category != Category(t)) conflict = true;
+      if (category == 0)
+        category = Category(t);
+      else if (category != Category(t))
+        conflict = true;
       if (IsPreferred(t)) preferred = t;
     }
-    if (string_seen) category = 'S';
-    else if (conflict) return in;  // ambiguous; the caller reports it
+    if (string_seen)
+      category = 'S';
+    else if (conflict)
+      return in;  // ambiguous; the caller reports it
     Candidates kept;
     for (const auto* c : in)
       if (Category(c->arg_types[i]) == category) kept.push_back(c);
@@ -110,6 +114,31 @@ Candidates ResolveUnknowns(Candidates in, const std::vector<Type>& args) {
     in = kept;
   }
   return in;
+}
+
+// Last resort (PostgreSQL 9.5+): when every known argument has the same
+// type, read the unknown literals as that type too and keep the candidates
+// that accept it everywhere.
+Candidates AssumeKnownType(const Candidates& in, const std::vector<Type>& args) {
+  TypeId known = TypeId::kUnknown;
+  bool has_unknown = false;
+  for (const Type& t : args) {
+    if (t.id == TypeId::kUnknown) {
+      has_unknown = true;
+    } else if (known == TypeId::kUnknown) {
+      known = t.id;
+    } else if (known != t.id) {
+      return in;
+    }
+  }
+  if (!has_unknown || known == TypeId::kUnknown) return in;
+  Candidates out;
+  for (const auto* c : in) {
+    bool ok = true;
+    for (size_t i = 0; i < args.size() && ok && !c->variadic_any; ++i) ok = CanImplicitCast(known, c->arg_types[i]);
+    if (ok) out.push_back(c);
+  }
+  return out.size() == 1 ? out : in;
 }
 
 ResolvedFunction Finish(const FunctionOverload* f, const std::vector<Type>& args) {
@@ -177,6 +206,7 @@ ResolvedFunction ResolveFunction(const std::string& raw_name, const std::vector<
     });
   }
   if (candidates.size() > 1) candidates = ResolveUnknowns(candidates, args);
+  if (candidates.size() > 1) candidates = AssumeKnownType(candidates, args);
   if (candidates.size() != 1)
     throw SqlError(sqlstate::kAmbiguousFunction, "function " + Signature(name, args) + " is not unique", {},
                    "Could not choose a best candidate function. You might need to add explicit type casts.");

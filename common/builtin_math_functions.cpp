@@ -1,6 +1,7 @@
 // Numeric built-ins. Each is registered per input type as in pg_proc, so
 // abs(int2) stays smallint and round(5) resolves to round(float8) exactly as
 // PostgreSQL's resolver picks it.
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -20,7 +21,8 @@ double D(const Args& a, size_t i) { return a[i].GetFloat(); }
 const Numeric& N(const Args& a, size_t i) { return a[i].GetNumeric(); }
 
 Value CheckedFloat(double r, double in) {
-  if (std::isinf(r) && !std::isinf(in)) throw SqlError(sqlstate::kNumericValueOutOfRange, "value out of range: overflow");
+  if (std::isinf(r) && !std::isinf(in))
+    throw SqlError(sqlstate::kNumericValueOutOfRange, "value out of range: overflow");
   return Value::Float8(r);
 }
 
@@ -73,9 +75,9 @@ void AddPowers(std::vector<FunctionOverload>& out) {
     return Value::Float8(std::log10(D(a, 0)));
   });
   Add(out, "pi", {}, kF8, [](const Args&, const Ctx&) { return Value::Float8(M_PI); });
-  Add(out, "random", {}, kF8,
-      [](const Args&, const Ctx&) { return Value::Float8(std::uniform_real_distribution<double>(0, 1)(Rng())); },
-      true);
+  Add(
+      out, "random", {}, kF8,
+      [](const Args&, const Ctx&) { return Value::Float8(std::uniform_real_distribution<double>(0, 1)(Rng())); }, true);
 }
 
 }  // namespace
@@ -89,6 +91,13 @@ void AddMathFunctions(std::vector<FunctionOverload>& out) {
       [](const Args& a, const Ctx&) { return Value::Float4(static_cast<float>(std::fabs(D(a, 0)))); });
   Add(out, "abs", {kF8}, kF8, [](const Args& a, const Ctx&) { return Value::Float8(std::fabs(D(a, 0))); });
   Add(out, "abs", {kNum}, kNum, [](const Args& a, const Ctx&) { return Value::Num(N(a, 0).Abs()); });
+  Add(out, "div", {kNum, kNum}, kNum, [](const Args& a, const Ctx&) {
+    // div() is the truncated quotient: numeric_div_trunc.
+    if (N(a, 1).Mantissa() == 0) throw SqlError::DivisionByZero();
+    // a - (a mod b) is an exact multiple of b, so this quotient is exact.
+    Numeric multiple = N(a, 0).Sub(N(a, 0).Mod(N(a, 1)));
+    return Value::Num(multiple.Div(N(a, 1)).Round(0));
+  });
   Add(out, "mod", {kNum, kNum}, kNum, [](const Args& a, const Ctx&) { return Arith(ArithOp::kMod, a[0], a[1]); });
   Add(out, "sign", {kF8}, kF8, [](const Args& a, const Ctx&) {
     double v = D(a, 0);

@@ -13,8 +13,8 @@ void AddTimeFunctions(std::vector<FunctionOverload>& out);
 void AddExtractFunctions(std::vector<FunctionOverload>& out);
 
 // Shorthand for registering one overload.
-inline void Add(std::vector<FunctionOverload>& out, const char* name, std::vector<TypeId> args, TypeId ret,
-                ScalarFn fn, bool volatile_fn = false) {
+inline void Add(std::vector<FunctionOverload>& out, const char* name, std::vector<TypeId> args, TypeId ret, ScalarFn fn,
+                bool volatile_fn = false) {
   FunctionOverload f;
   f.name = name;
   f.arg_types = std::move(args);

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <optional>
 
 #include "common/builtin_registry.h"
 #include "common/error.h"
@@ -42,7 +44,6 @@ Value Substr(const std::string& s, int64_t start, std::optional<int64_t> count) 
   if (end <= from) return Value::Text("");
   return Value::Text(Slice(s, from, end - from));
 }
-
 
 bool InSet(std::string_view set, std::string_view ch) { return set.find(ch) != std::string_view::npos; }
 
@@ -120,6 +121,111 @@ std::string Right(const std::string& s, int64_t n) {
   return Slice(s, len - keep, keep);
 }
 
+// The first character's code point (ascii() in a UTF-8 database).
+int32_t FirstCodePoint(const std::string& s) {
+  if (s.empty()) return 0;
+  std::string one(utf8::Prefix(s, 1));
+  auto c = static_cast<unsigned char>(one[0]);
+  if (one.size() == 1) return c;
+  int32_t cp = c & (0xFF >> (one.size() + 1));
+  for (size_t i = 1; i < one.size(); ++i) cp = (cp << 6) | (static_cast<unsigned char>(one[i]) & 0x3F);
+  return cp;
+}
+
+std::string Chr(int64_t code) {
+  if (code == 0) throw SqlError(sqlstate::kProgramLimitExceeded, "null character not permitted");
+  if (code < 0 || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+    throw SqlError(sqlstate::kInvalidParameterValue,
+                   "requested character not valid for encoding: " + std::to_string(code));
+  std::string out;
+  auto cp = static_cast<uint32_t>(code);
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out += {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
+  } else if (cp < 0x10000) {
+    out += {static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+            static_cast<char>(0x80 | (cp & 0x3F))};
+  } else {
+    out += {static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
+            static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
+  }
+  return out;
+}
+
+// initcap: upper-case the first letter of each run of letters and digits.
+std::string InitCap(const std::string& s) {
+  std::string out;
+  bool in_word = false;
+  for (size_t i = 0; i < s.size();) {
+    size_t n = utf8::ByteOffset(std::string_view(s).substr(i), 1);
+    std::string_view ch = std::string_view(s).substr(i, n);
+    bool alnum = n > 1 || std::isalnum(static_cast<unsigned char>(ch[0]));
+    out += in_word ? utf8::ToLower(ch) : utf8::ToUpper(ch);
+    in_word = alnum;
+    i += n;
+  }
+  return out;
+}
+
+// split_part: 1-based field, negative counts from the end (PostgreSQL 14+).
+std::string SplitPart(const std::string& s, const std::string& sep, int64_t n) {
+  if (n == 0) throw SqlError(sqlstate::kInvalidParameterValue, "field position must not be zero");
+  std::vector<std::string> fields;
+  if (sep.empty()) {
+    fields.push_back(s);
+  } else {
+    size_t pos = 0, hit;
+    while ((hit = s.find(sep, pos)) != std::string::npos) {
+      fields.push_back(s.substr(pos, hit - pos));
+      pos = hit + sep.size();
+    }
+    fields.push_back(s.substr(pos));
+  }
+  if (s.empty()) return "";
+  int64_t count = static_cast<int64_t>(fields.size());
+  int64_t idx = n > 0 ? n - 1 : count + n;
+  return idx >= 0 && idx < count ? fields[idx] : "";
+}
+
+// translate: each character of `from` becomes the one at the same place in
+// `to`, or is deleted when `to` is shorter.
+std::string Translate(const std::string& s, const std::string& from, const std::string& to) {
+  std::vector<std::string_view> f, t;
+  for (size_t i = 0; i < from.size();) {
+    size_t n = utf8::ByteOffset(std::string_view(from).substr(i), 1);
+    f.push_back(std::string_view(from).substr(i, n));
+    i += n;
+  }
+  for (size_t i = 0; i < to.size();) {
+    size_t n = utf8::ByteOffset(std::string_view(to).substr(i), 1);
+    t.push_back(std::string_view(to).substr(i, n));
+    i += n;
+  }
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    size_t n = utf8::ByteOffset(std::string_view(s).substr(i), 1);
+    std::string_view ch = std::string_view(s).substr(i, n);
+    auto it = std::find(f.begin(), f.end(), ch);
+    if (it == f.end())
+      out += ch;
+    else if (static_cast<size_t>(it - f.begin()) < t.size())
+      out += t[it - f.begin()];
+    i += n;
+  }
+  return out;
+}
+
+std::string ToHex(uint64_t v) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  do {
+    out.insert(out.begin(), kHex[v & 15]);
+    v >>= 4;
+  } while (v != 0);
+  return out;
+}
+
 }  // namespace
 
 void AddStringFunctions(std::vector<FunctionOverload>& out) {
@@ -145,8 +251,10 @@ void AddStringFunctions(std::vector<FunctionOverload>& out) {
     std::string s;
     for (const auto& v : a) {
       if (v.IsNull()) continue;
-      if (v.Id() == TypeId::kBool) s += v.GetBool() ? "t" : "f";
-      else s += v.ToText(ctx.format ? *ctx.format : TextFormat{});
+      if (v.Id() == TypeId::kBool)
+        s += v.GetBool() ? "t" : "f";
+      else
+        s += v.ToText(ctx.format ? *ctx.format : TextFormat{});
     }
     return Value::Text(std::move(s));
   };
@@ -176,7 +284,8 @@ void AddStringFunctions(std::vector<FunctionOverload>& out) {
   auto pos = [](const Args& a, const Ctx&) { return Value::Int4(static_cast<int32_t>(Position(S(a, 0), S(a, 1)))); };
   Add(out, "position", {kText, kText}, kInt4, pos);  // position(needle IN haystack) arrives as (haystack, needle)
   Add(out, "strpos", {kText, kText}, kInt4, pos);
-  Add(out, "left", {kText, kInt4}, kText, [](const Args& a, const Ctx&) { return Value::Text(Left(S(a, 0), I(a, 1))); });
+  Add(out, "left", {kText, kInt4}, kText,
+      [](const Args& a, const Ctx&) { return Value::Text(Left(S(a, 0), I(a, 1))); });
   Add(out, "right", {kText, kInt4}, kText,
       [](const Args& a, const Ctx&) { return Value::Text(Right(S(a, 0), I(a, 1))); });
   Add(out, "repeat", {kText, kInt4}, kText, [](const Args& a, const Ctx&) {
@@ -198,10 +307,37 @@ void AddStringFunctions(std::vector<FunctionOverload>& out) {
   Add(out, "md5", {kBytea}, kText, md5);
   Add(out, "starts_with", {kText, kText}, TypeId::kBool,
       [](const Args& a, const Ctx&) { return Value::Bool(S(a, 0).rfind(S(a, 1), 0) == 0); });
-  Add(out, "ascii", {kText}, kInt4, [](const Args& a, const Ctx&) {
-    const std::string& s = S(a, 0);
-    return Value::Int4(s.empty() ? 0 : static_cast<unsigned char>(s[0]));
+  Add(out, "ascii", {kText}, kInt4, [](const Args& a, const Ctx&) { return Value::Int4(FirstCodePoint(S(a, 0))); });
+  Add(out, "chr", {kInt4}, kText, [](const Args& a, const Ctx&) { return Value::Text(Chr(I(a, 0))); });
+  Add(out, "initcap", {kText}, kText, [](const Args& a, const Ctx&) { return Value::Text(InitCap(S(a, 0))); });
+  Add(out, "split_part", {kText, kText, kInt4}, kText,
+      [](const Args& a, const Ctx&) { return Value::Text(SplitPart(S(a, 0), S(a, 1), I(a, 2))); });
+  Add(out, "translate", {kText, kText, kText}, kText,
+      [](const Args& a, const Ctx&) { return Value::Text(Translate(S(a, 0), S(a, 1), S(a, 2))); });
+  Add(out, "to_hex", {kInt4}, kText, [](const Args& a, const Ctx&) {
+    return Value::Text(ToHex(static_cast<uint32_t>(static_cast<int32_t>(I(a, 0)))));
   });
+  Add(out, "to_hex", {TypeId::kInt8}, kText,
+      [](const Args& a, const Ctx&) { return Value::Text(ToHex(static_cast<uint64_t>(I(a, 0)))); });
+  FunctionOverload concat_ws;
+  concat_ws.name = "concat_ws";
+  concat_ws.variadic_any = true;
+  concat_ws.return_type = kText;
+  concat_ws.strict = false;  // NULL values are skipped; a NULL separator gives NULL
+  concat_ws.fn = [](const Args& a, const Ctx& ctx) {
+    if (a.empty() || a[0].IsNull()) return Value::Null(Type::Of(kText));
+    const TextFormat fmt = ctx.format ? *ctx.format : TextFormat{};
+    std::string sep = a[0].ToText(fmt), s;
+    bool first = true;
+    for (size_t i = 1; i < a.size(); ++i) {
+      if (a[i].IsNull()) continue;
+      if (!first) s += sep;
+      s += a[i].ToText(fmt);
+      first = false;
+    }
+    return Value::Text(std::move(s));
+  };
+  out.push_back(concat_ws);
 }
 
 }  // namespace tessera::builtins

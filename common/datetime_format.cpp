@@ -20,11 +20,13 @@ int64_t DisplayYear(int64_t year) { return year > 0 ? year : 1 - year; }
 std::string DatePart(const CivilDate& d, const TextFormat& fmt) {
   int64_t y = DisplayYear(d.year);
   switch (fmt.date_style) {
-    case DateStyle::kIso: return fmt::format("{:04}-{:02}-{:02}", y, d.month, d.day);
+    case DateStyle::kIso:
+      return fmt::format("{:04}-{:02}-{:02}", y, d.month, d.day);
     case DateStyle::kSql:
       if (fmt.date_order == DateOrder::kDmy) return fmt::format("{:02}/{:02}/{:04}", d.day, d.month, y);
       return fmt::format("{:02}/{:02}/{:04}", d.month, d.day, y);
-    case DateStyle::kGerman: return fmt::format("{:02}.{:02}.{:04}", d.day, d.month, y);
+    case DateStyle::kGerman:
+      return fmt::format("{:02}.{:02}.{:04}", d.day, d.month, y);
     case DateStyle::kPostgres:
       if (fmt.date_order == DateOrder::kDmy) return fmt::format("{:02}-{:02}-{:04}", d.day, d.month, y);
       return fmt::format("{:02}-{:02}-{:04}", d.month, d.day, y);
@@ -93,8 +95,7 @@ int DaysInMonth(int64_t year, int month) {
 int64_t DateToTimestamp(int32_t days) {
   if (days == kDateInfinity) return kTimestampInfinity;
   if (days == kDateNegInfinity) return kTimestampNegInfinity;
-  if (!DateFitsTimestamp(days))
-    throw SqlError(sqlstate::kDatetimeFieldOverflow, "date out of range for timestamp");
+  if (!DateFitsTimestamp(days)) throw SqlError(sqlstate::kDatetimeFieldOverflow, "date out of range for timestamp");
   return static_cast<int64_t>(days) * kMicrosPerDay;
 }
 

@@ -165,13 +165,15 @@ class Parser {
   // Abbreviations from PostgreSQL's Default timezone_abbreviations set.
   static std::optional<int> AbbrevOffset(const std::string& w) {
     static const std::pair<const char*, int> kAbbrevs[] = {
-        {"z", 0},           {"zulu", 0},        {"utc", 0},          {"gmt", 0},          {"ut", 0},
-        {"pst", -8 * 3600}, {"pdt", -7 * 3600}, {"mst", -7 * 3600},  {"mdt", -6 * 3600},  {"cst", -6 * 3600},
-        {"cdt", -5 * 3600}, {"est", -5 * 3600}, {"edt", -4 * 3600},  {"akst", -9 * 3600}, {"akdt", -8 * 3600},
-        {"hst", -10 * 3600}, {"wet", 0},        {"west", 3600},      {"bst", 3600},       {"cet", 3600},
-        {"cest", 7200},     {"met", 3600},      {"mest", 7200},      {"eet", 7200},       {"eest", 10800},
-        {"msk", 10800},     {"ist", 7200},      {"jst", 9 * 3600},   {"kst", 9 * 3600},   {"aest", 10 * 3600},
-        {"aedt", 11 * 3600}, {"nzst", 12 * 3600}, {"nzdt", 13 * 3600}};
+        {"z", 0},           {"zulu", 0},         {"utc", 0},          {"gmt", 0},
+        {"ut", 0},          {"pst", -8 * 3600},  {"pdt", -7 * 3600},  {"mst", -7 * 3600},
+        {"mdt", -6 * 3600}, {"cst", -6 * 3600},  {"cdt", -5 * 3600},  {"est", -5 * 3600},
+        {"edt", -4 * 3600}, {"akst", -9 * 3600}, {"akdt", -8 * 3600}, {"hst", -10 * 3600},
+        {"wet", 0},         {"west", 3600},      {"bst", 3600},       {"cet", 3600},
+        {"cest", 7200},     {"met", 3600},       {"mest", 7200},      {"eet", 7200},
+        {"eest", 10800},    {"msk", 10800},      {"ist", 7200},       {"jst", 9 * 3600},
+        {"kst", 9 * 3600},  {"aest", 10 * 3600}, {"aedt", 11 * 3600}, {"nzst", 12 * 3600},
+        {"nzdt", 13 * 3600}};
     for (const auto& [name, off] : kAbbrevs)
       if (w == name) return off;
     return std::nullopt;
@@ -329,10 +331,14 @@ class Parser {
 
   void Apply(const Field& f) {
     switch (f.kind) {
-      case FieldKind::kDate: return ApplyDate(f);
-      case FieldKind::kTime: return ApplyTime(f);
-      case FieldKind::kOffset: return ApplyOffset(f);
-      case FieldKind::kWord: return ApplyWord(f);
+      case FieldKind::kDate:
+        return ApplyDate(f);
+      case FieldKind::kTime:
+        return ApplyTime(f);
+      case FieldKind::kOffset:
+        return ApplyOffset(f);
+      case FieldKind::kWord:
+        return ApplyWord(f);
       case FieldKind::kNumber:
         if (f.text.size() == 8 && !p_.year && !p_.month && !p_.day) {  // 20240102
           SetDate(ToInt(f.text.substr(0, 4)), ToInt(f.text.substr(4, 2)), ToInt(f.text.substr(6)), false);

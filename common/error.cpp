@@ -41,8 +41,8 @@ SqlError SqlError::NotNull(const std::string& column, const std::string& table) 
 }
 
 SqlError SqlError::UniqueViolation(const std::string& constraint, const std::string& detail) {
-  return SqlError(sqlstate::kUniqueViolation,
-                  "duplicate key value violates unique constraint \"" + constraint + "\"", detail);
+  return SqlError(sqlstate::kUniqueViolation, "duplicate key value violates unique constraint \"" + constraint + "\"",
+                  detail);
 }
 
 SqlError SqlError::FeatureNotSupported(const std::string& what) {

@@ -35,8 +35,7 @@ bool Match(std::string_view t, std::string_view p) {
       }
       size_t lit = pi;
       if (p[pi] == '\\') {
-        if (pi + 1 >= p.size())
-          throw SqlError("22025", "LIKE pattern must not end with escape character");
+        if (pi + 1 >= p.size()) throw SqlError("22025", "LIKE pattern must not end with escape character");
         lit = pi + 1;
       }
       size_t len = CharLen(p, lit);

@@ -26,7 +26,6 @@ Wide Pow10(int n) {
   return r;
 }
 
-
 Wide ToWide(__int128 v) {
   bool neg = v < 0;
   unsigned __int128 u = neg ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
@@ -86,6 +85,21 @@ void BaseTenThousandHead(const Numeric& v, int* weight, int* first_digit) {
   *first_digit = first;
 }
 
+// m * 10^n in 128 bits when it fits in 38 digits; false otherwise.
+bool ScaleUp(__int128 m, int n, __int128* out) {
+  static const __int128 kLimit = [] {
+    __int128 v = 1;
+    for (int i = 0; i < kMaxDigits; ++i) v *= 10;
+    return v;
+  }();
+  if (n > kMaxDigits) return m == 0 ? (*out = 0, true) : false;
+  for (int i = 0; i < n; ++i)
+    if (__builtin_mul_overflow(m, 10, &m)) return false;
+  if (m >= kLimit || m <= -kLimit) return false;
+  *out = m;
+  return true;
+}
+
 }  // namespace
 
 Numeric Numeric::FromDouble(double v) {
@@ -103,6 +117,9 @@ Numeric Numeric::Parse(std::string_view text) {
   while (i < n && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
   bool neg = false;
   if (i < n && (text[i] == '+' || text[i] == '-')) neg = text[i++] == '-';
+  // Digits accumulate in 128 bits while they fit, then in a wide integer.
+  __int128 fast = 0;
+  bool wide_mode = false;
   Wide mant = 0;
   int scale = 0, digits = 0;
   bool dot = false;
@@ -111,7 +128,16 @@ Numeric Numeric::Parse(std::string_view text) {
     if (c == '.' && !dot) {
       dot = true;
     } else if (std::isdigit(static_cast<unsigned char>(c))) {
-      mant = mant * 10 + (c - '0');
+      __int128 next;
+      if (!wide_mode) {
+        if (!__builtin_mul_overflow(fast, 10, &next) && !__builtin_add_overflow(next, c - '0', &next)) {
+          fast = next;
+        } else {
+          wide_mode = true;
+          mant = ToWide(fast);
+        }
+      }
+      if (wide_mode) mant = mant * 10 + (c - '0');
       ++digits;
       if (dot) ++scale;
     } else {
@@ -133,6 +159,11 @@ Numeric Numeric::Parse(std::string_view text) {
   }
   while (i < n && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
   if (i != n) throw bad();
+  if (!wide_mode) {
+    __int128 out;
+    if (!ScaleUp(fast, scale < 0 ? -scale : 0, &out)) throw Overflow();
+    return Numeric(neg ? -out : out, scale < 0 ? 0 : scale);
+  }
   if (scale < 0) {  // 1e3: PostgreSQL shows 1000, display scale 0
     mant *= Pow10(-scale);
     scale = 0;
@@ -165,6 +196,10 @@ int64_t Numeric::ToInt64() const {
 
 Numeric Numeric::Add(const Numeric& o) const {
   int s = std::max(scale_, o.scale_);
+  __int128 fa, fb, sum;
+  if (ScaleUp(mantissa_, s - scale_, &fa) && ScaleUp(o.mantissa_, s - o.scale_, &fb) &&
+      !__builtin_add_overflow(fa, fb, &sum) && ScaleUp(sum, 0, &sum))
+    return Numeric(sum, s);
   Wide a = ToWide(mantissa_) * Pow10(s - scale_);
   Wide b = ToWide(o.mantissa_) * Pow10(s - o.scale_);
   return Numeric(FromWide(a + b), s);
@@ -288,6 +323,8 @@ Numeric Numeric::ApplyTypmod(int32_t typmod) const {
 int Numeric::Compare(const Numeric& o) const {
   if (scale_ == o.scale_) return mantissa_ < o.mantissa_ ? -1 : (mantissa_ > o.mantissa_ ? 1 : 0);
   int s = std::max(scale_, o.scale_);
+  __int128 x, y;
+  if (ScaleUp(mantissa_, s - scale_, &x) && ScaleUp(o.mantissa_, s - o.scale_, &y)) return x < y ? -1 : (x > y ? 1 : 0);
   Wide a = ToWide(mantissa_) * Pow10(s - scale_);
   Wide b = ToWide(o.mantissa_) * Pow10(s - o.scale_);
   return a < b ? -1 : (a > b ? 1 : 0);

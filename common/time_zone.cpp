@@ -1,10 +1,13 @@
 // Time zones through Google's cctz, which reads the system's zoneinfo (so
-// POSIX names such as PST8PDT work as in PostgreSQL). Fixed offsets written
-// as numbers ("+05:30", "-8") are handled here since cctz has no name for them.
+// POSIX names such as PST8PDT work as in PostgreSQL). Numeric offsets and
+// simple POSIX specs are handled here since cctz has no names for them.
 #include <cctz/time_zone.h>
 
 #include <cctype>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <mutex>
 #include <unordered_map>
 
@@ -16,29 +19,84 @@ namespace {
 
 using Seconds = cctz::time_point<cctz::seconds>;
 
-// Parses "+05", "-8", "+05:30", "5.5"-free simple forms as seconds east of UTC.
-bool ParseFixedOffset(const std::string& zone, int* seconds_east) {
+// SET TimeZone's rules (check_timezone): a bare number is hours east of
+// UTC ("-7", "5.5"); otherwise the name of a zone, or a POSIX spec such as
+// "UTC+3" or "+05:30" whose offset counts hours WEST of Greenwich.
+bool ParseIsoHours(const std::string& zone, int* seconds_east) {
+  if (zone.empty()) return false;
+  char* end = nullptr;
+  double hours = std::strtod(zone.c_str(), &end);
+  if (end == zone.c_str() || *end != '\0' || !(hours > -15.0 && hours < 15.0) || std::isalpha(zone[0])) return false;
+  *seconds_east = static_cast<int>(std::lround(hours * 3600));
+  return true;
+}
+
+// A POSIX spec without a DST rule: optional letters (or <...>), then
+// [+-]hh[:mm[:ss]] counted west of Greenwich.
+bool ParsePosixOffset(const std::string& zone, int* seconds_east) {
   size_t i = 0;
+  if (i < zone.size() && zone[i] == '<') {
+    i = zone.find('>');
+    if (i == std::string::npos) return false;
+    ++i;
+  } else {
+    while (i < zone.size() && std::isalpha(static_cast<unsigned char>(zone[i]))) ++i;
+  }
   int sign = 1;
   if (i < zone.size() && (zone[i] == '+' || zone[i] == '-')) sign = zone[i++] == '-' ? -1 : 1;
-  int h = 0, m = 0, digits = 0;
-  while (i < zone.size() && std::isdigit(static_cast<unsigned char>(zone[i]))) {
-    h = h * 10 + (zone[i++] - '0');
-    ++digits;
-  }
-  if (digits == 0 || digits > 2) return false;
-  if (i < zone.size() && zone[i] == ':') {
-    ++i;
-    int md = 0;
-    while (i < zone.size() && std::isdigit(static_cast<unsigned char>(zone[i]))) {
-      m = m * 10 + (zone[i++] - '0');
-      ++md;
+  int fields[3] = {0, 0, 0};
+  int count = 0;
+  while (count < 3) {
+    int digits = 0, v = 0;
+    while (i < zone.size() && std::isdigit(static_cast<unsigned char>(zone[i])) && digits < 2) {
+      v = v * 10 + (zone[i++] - '0');
+      ++digits;
     }
-    if (md != 2) return false;
+    if (digits == 0) return false;
+    fields[count++] = v;
+    if (i < zone.size() && zone[i] == ':') {
+      ++i;
+      continue;
+    }
+    break;
   }
-  if (i != zone.size() || h > 15 || m > 59) return false;
-  *seconds_east = sign * (h * 3600 + m * 60);
+  if (i != zone.size() || fields[0] > 24 || fields[1] > 59 || fields[2] > 59) return false;
+  *seconds_east = -sign * (fields[0] * 3600 + fields[1] * 60 + fields[2]);
   return true;
+}
+
+// zoneinfo names match case-insensitively in PostgreSQL ("europe/paris").
+std::string FindZoneFile(const std::string& name) {
+  static const std::unordered_map<std::string, std::string> index = [] {
+    std::unordered_map<std::string, std::string> out;
+    const std::filesystem::path root = "/usr/share/zoneinfo";
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      if (!it->is_regular_file(ec)) continue;
+      std::string rel = it->path().lexically_relative(root).string();  // keeps symlinked names (UTC)
+      std::string low = rel;
+      for (auto& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out.emplace(low, rel);
+    }
+    return out;
+  }();
+  std::string low = name;
+  for (auto& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto it = index.find(low);
+  return it == index.end() ? std::string() : it->second;
+}
+
+bool LoadUncached(const std::string& name, cctz::time_zone* tz) {
+  int offset = 0;
+  if (ParseIsoHours(name, &offset) || ParsePosixOffset(name, &offset)) {
+    *tz = cctz::fixed_time_zone(cctz::seconds(offset));
+    return true;
+  }
+  if (name.empty() || name.find("..") != std::string::npos || name[0] == '/') return false;
+  if (cctz::load_time_zone(name, tz)) return true;
+  std::string file = FindZoneFile(name);
+  return !file.empty() && cctz::load_time_zone(file, tz);
 }
 
 // load_time_zone is thread safe but not free; keep what we loaded.
@@ -49,21 +107,7 @@ bool LoadZone(const std::string& name, cctz::time_zone* out) {
   auto it = cache.find(name);
   if (it == cache.end()) {
     cctz::time_zone tz;
-    bool ok = false;
-    int offset = 0;
-    if (ParseFixedOffset(name, &offset)) {
-      tz = cctz::fixed_time_zone(cctz::seconds(offset));
-      ok = true;
-    } else {
-      std::string n = name;
-      for (auto& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (n == "utc" || n == "gmt" || n == "z" || n == "zulu") {
-        tz = cctz::utc_time_zone();
-        ok = true;
-      } else {
-        ok = name.find("..") == std::string::npos && cctz::load_time_zone(name, &tz);
-      }
-    }
+    bool ok = LoadUncached(name, &tz);
     it = cache.emplace(name, std::make_pair(ok, tz)).first;
   }
   *out = it->second.second;

@@ -13,22 +13,28 @@ enum class Category : char { kBool = 'B', kDateTime = 'D', kNumeric = 'N', kStri
 
 Category CategoryOf(TypeId id) {
   switch (id) {
-    case TypeId::kBool: return Category::kBool;
+    case TypeId::kBool:
+      return Category::kBool;
     case TypeId::kInt2:
     case TypeId::kInt4:
     case TypeId::kInt8:
     case TypeId::kOid:
     case TypeId::kFloat4:
     case TypeId::kFloat8:
-    case TypeId::kNumeric: return Category::kNumeric;
+    case TypeId::kNumeric:
+      return Category::kNumeric;
     case TypeId::kText:
     case TypeId::kVarchar:
-    case TypeId::kBpchar: return Category::kString;
+    case TypeId::kBpchar:
+      return Category::kString;
     case TypeId::kDate:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampTz: return Category::kDateTime;
-    case TypeId::kUnknown: return Category::kUnknown;
-    default: return Category::kUser;
+    case TypeId::kTimestampTz:
+      return Category::kDateTime;
+    case TypeId::kUnknown:
+      return Category::kUnknown;
+    default:
+      return Category::kUser;
   }
 }
 
@@ -67,16 +73,22 @@ bool CanImplicitCast(TypeId from, TypeId to) {
              to == TypeId::kNumeric || to == TypeId::kOid;
     case TypeId::kInt4:
     case TypeId::kInt8:
-      return (from == TypeId::kInt4 && to == TypeId::kInt8) || to == TypeId::kFloat4 || to == TypeId::kFloat8 || to == TypeId::kNumeric ||
-             to == TypeId::kOid;
-    case TypeId::kFloat4: return to == TypeId::kFloat8;
-    case TypeId::kNumeric: return to == TypeId::kFloat4 || to == TypeId::kFloat8;
+      return (from == TypeId::kInt4 && to == TypeId::kInt8) || to == TypeId::kFloat4 || to == TypeId::kFloat8 ||
+             to == TypeId::kNumeric || to == TypeId::kOid;
+    case TypeId::kFloat4:
+      return to == TypeId::kFloat8;
+    case TypeId::kNumeric:
+      return to == TypeId::kFloat4 || to == TypeId::kFloat8;
     case TypeId::kText:
     case TypeId::kVarchar:
-    case TypeId::kBpchar: return to == TypeId::kText || to == TypeId::kVarchar || to == TypeId::kBpchar;
-    case TypeId::kDate: return to == TypeId::kTimestamp || to == TypeId::kTimestampTz;
-    case TypeId::kTimestamp: return to == TypeId::kTimestampTz;
-    default: return false;
+    case TypeId::kBpchar:
+      return to == TypeId::kText || to == TypeId::kVarchar || to == TypeId::kBpchar;
+    case TypeId::kDate:
+      return to == TypeId::kTimestamp || to == TypeId::kTimestampTz;
+    case TypeId::kTimestamp:
+      return to == TypeId::kTimestampTz;
+    default:
+      return false;
   }
 }
 
@@ -85,17 +97,24 @@ bool CanAssignCast(TypeId from, TypeId to) {
   // Every type has an automatic I/O conversion to a string type on assignment.
   if (to == TypeId::kText || to == TypeId::kVarchar || to == TypeId::kBpchar) return true;
   switch (from) {
-    case TypeId::kInt4: return to == TypeId::kInt2;
-    case TypeId::kInt8: return to == TypeId::kInt2 || to == TypeId::kInt4;
-    case TypeId::kOid: return to == TypeId::kInt4 || to == TypeId::kInt8;
+    case TypeId::kInt4:
+      return to == TypeId::kInt2;
+    case TypeId::kInt8:
+      return to == TypeId::kInt2 || to == TypeId::kInt4;
+    case TypeId::kOid:
+      return to == TypeId::kInt4 || to == TypeId::kInt8;
     case TypeId::kFloat4:
     case TypeId::kFloat8:
       return to == TypeId::kInt2 || to == TypeId::kInt4 || to == TypeId::kInt8 || to == TypeId::kNumeric ||
              to == TypeId::kFloat4;
-    case TypeId::kNumeric: return to == TypeId::kInt2 || to == TypeId::kInt4 || to == TypeId::kInt8;
-    case TypeId::kTimestamp: return to == TypeId::kDate;
-    case TypeId::kTimestampTz: return to == TypeId::kDate || to == TypeId::kTimestamp;
-    default: return false;
+    case TypeId::kNumeric:
+      return to == TypeId::kInt2 || to == TypeId::kInt4 || to == TypeId::kInt8;
+    case TypeId::kTimestamp:
+      return to == TypeId::kDate;
+    case TypeId::kTimestampTz:
+      return to == TypeId::kDate || to == TypeId::kTimestamp;
+    default:
+      return false;
   }
 }
 

@@ -38,16 +38,26 @@ bool IsStringType(TypeId id) {
 
 std::string FormatType(Type type) {
   switch (type.id) {
-    case TypeId::kUnknown: return "unknown";
-    case TypeId::kBool: return "boolean";
-    case TypeId::kBytea: return "bytea";
-    case TypeId::kInt8: return "bigint";
-    case TypeId::kInt2: return "smallint";
-    case TypeId::kInt4: return "integer";
-    case TypeId::kText: return "text";
-    case TypeId::kOid: return "oid";
-    case TypeId::kFloat4: return "real";
-    case TypeId::kFloat8: return "double precision";
+    case TypeId::kUnknown:
+      return "unknown";
+    case TypeId::kBool:
+      return "boolean";
+    case TypeId::kBytea:
+      return "bytea";
+    case TypeId::kInt8:
+      return "bigint";
+    case TypeId::kInt2:
+      return "smallint";
+    case TypeId::kInt4:
+      return "integer";
+    case TypeId::kText:
+      return "text";
+    case TypeId::kOid:
+      return "oid";
+    case TypeId::kFloat4:
+      return "real";
+    case TypeId::kFloat8:
+      return "double precision";
     case TypeId::kBpchar:
       // format_type() prints a bare "bpchar" when there is no length.
       if (auto n = type.CharLength()) return "character(" + std::to_string(*n) + ")";
@@ -55,9 +65,12 @@ std::string FormatType(Type type) {
     case TypeId::kVarchar:
       if (auto n = type.CharLength()) return "character varying(" + std::to_string(*n) + ")";
       return "character varying";
-    case TypeId::kDate: return "date";
-    case TypeId::kTimestamp: return "timestamp without time zone";
-    case TypeId::kTimestampTz: return "timestamp with time zone";
+    case TypeId::kDate:
+      return "date";
+    case TypeId::kTimestamp:
+      return "timestamp without time zone";
+    case TypeId::kTimestampTz:
+      return "timestamp with time zone";
     case TypeId::kNumeric:
       if (auto p = type.NumericPrecision())
         return "numeric(" + std::to_string(*p) + "," + std::to_string(*type.NumericScale()) + ")";
@@ -100,8 +113,7 @@ Type NumericType(const std::optional<int32_t>& precision, const std::optional<in
   int32_t s = scale.value_or(0);
   if (p < 1 || p > 1000) throw InvalidParam("NUMERIC precision " + std::to_string(p) + " must be between 1 and 1000");
   if (s < 0 || s > p)
-    throw InvalidParam("NUMERIC scale " + std::to_string(s) + " must be between 0 and precision " +
-                       std::to_string(p));
+    throw InvalidParam("NUMERIC scale " + std::to_string(s) + " must be between 0 and precision " + std::to_string(p));
   return Type::Numeric(p, s);
 }
 
@@ -146,7 +158,8 @@ Type ResolveTypeName(std::string_view name, const std::optional<int32_t>& mod1, 
     if (is_serial) *is_serial = true;
     return Type::Of(*serial);
   }
-  if (n == "varchar" || n == "character varying" || n == "char varying") return CharType(TypeId::kVarchar, "varchar", mod1, false);
+  if (n == "varchar" || n == "character varying" || n == "char varying")
+    return CharType(TypeId::kVarchar, "varchar", mod1, false);
   // In the grammar `char` and `character` without a length mean char(1);
   // the internal name bpchar means unlimited.
   if (n == "char" || n == "character") return CharType(TypeId::kBpchar, "bpchar", mod1, true);
@@ -162,18 +175,24 @@ Type ResolveTypeName(std::string_view name, const std::optional<int32_t>& mod1, 
 
 int16_t TypeLength(TypeId id) {
   switch (id) {
-    case TypeId::kBool: return 1;
-    case TypeId::kInt2: return 2;
+    case TypeId::kBool:
+      return 1;
+    case TypeId::kInt2:
+      return 2;
     case TypeId::kInt4:
     case TypeId::kOid:
     case TypeId::kFloat4:
-    case TypeId::kDate: return 4;
+    case TypeId::kDate:
+      return 4;
     case TypeId::kInt8:
     case TypeId::kFloat8:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampTz: return 8;
-    case TypeId::kUnknown: return -2;
-    default: return -1;
+    case TypeId::kTimestampTz:
+      return 8;
+    case TypeId::kUnknown:
+      return -2;
+    default:
+      return -1;
   }
 }
 

@@ -49,9 +49,7 @@ double AsDouble(const Value& v) {
   return static_cast<double>(v.GetInt());
 }
 
-Numeric AsNumeric(const Value& v) {
-  return v.Id() == TypeId::kNumeric ? v.GetNumeric() : Numeric::FromInt(v.GetInt());
-}
+Numeric AsNumeric(const Value& v) { return v.Id() == TypeId::kNumeric ? v.GetNumeric() : Numeric::FromInt(v.GetInt()); }
 
 int CompareNumbers(const Value& a, const Value& b) {
   TypeId x = a.Id(), y = b.Id();
@@ -78,7 +76,7 @@ int64_t TimeAsMicros(const Value& v) {
   return days > 0 ? datetime::kTimestampInfinity - 1 : datetime::kTimestampNegInfinity + 1;
 }
 
-size_t HashInt(int64_t v) { return std::hash<int64_t>{}(v) * 0x9E3779B97F4A7C15ull; }
+size_t HashInt(int64_t v) { return std::hash<int64_t>{}(v)*0x9E3779B97F4A7C15ull; }
 
 size_t HashNumber(const Value& v) {
   if (v.Id() == TypeId::kNumeric) {

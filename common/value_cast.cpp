@@ -19,10 +19,14 @@ const char* IntName(TypeId id) {
 
 bool IntFits(int64_t v, TypeId id) {
   switch (id) {
-    case TypeId::kInt2: return v >= INT16_MIN && v <= INT16_MAX;
-    case TypeId::kInt4: return v >= INT32_MIN && v <= INT32_MAX;
-    case TypeId::kOid: return v >= 0 && v <= UINT32_MAX;
-    default: return true;
+    case TypeId::kInt2:
+      return v >= INT16_MIN && v <= INT16_MAX;
+    case TypeId::kInt4:
+      return v >= INT32_MIN && v <= INT32_MAX;
+    case TypeId::kOid:
+      return v >= 0 && v <= UINT32_MAX;
+    default:
+      return true;
   }
 }
 

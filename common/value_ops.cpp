@@ -32,9 +32,15 @@ Value IntArith(ArithOp op, TypeId id, int64_t a, int64_t b) {
   int64_t r = 0;
   bool overflow = false;
   switch (op) {
-    case ArithOp::kAdd: overflow = __builtin_add_overflow(a, b, &r); break;
-    case ArithOp::kSub: overflow = __builtin_sub_overflow(a, b, &r); break;
-    case ArithOp::kMul: overflow = __builtin_mul_overflow(a, b, &r); break;
+    case ArithOp::kAdd:
+      overflow = __builtin_add_overflow(a, b, &r);
+      break;
+    case ArithOp::kSub:
+      overflow = __builtin_sub_overflow(a, b, &r);
+      break;
+    case ArithOp::kMul:
+      overflow = __builtin_mul_overflow(a, b, &r);
+      break;
     case ArithOp::kDiv:
       if (b == 0) throw SqlError::DivisionByZero();
       if (b == -1) {  // INT_MIN / -1 overflows
@@ -47,7 +53,8 @@ Value IntArith(ArithOp op, TypeId id, int64_t a, int64_t b) {
       if (b == 0) throw SqlError::DivisionByZero();
       r = b == -1 ? 0 : a % b;  // the sign follows the dividend
       break;
-    case ArithOp::kPow: break;
+    case ArithOp::kPow:
+      break;
   }
   if (overflow) throw SqlError::OutOfRange(IntName(id));
   return MakeInt(id, r);
@@ -55,7 +62,8 @@ Value IntArith(ArithOp op, TypeId id, int64_t a, int64_t b) {
 
 double FloatPow(double a, double b) {
   if (a == 0 && b < 0) throw PowerError("zero raised to a negative power is undefined");
-  if (a < 0 && std::floor(b) != b) throw PowerError("a negative number raised to a non-integer power yields a complex result");
+  if (a < 0 && std::floor(b) != b)
+    throw PowerError("a negative number raised to a non-integer power yields a complex result");
   double r = std::pow(a, b);
   if (std::isinf(r) && !std::isinf(a) && !std::isinf(b)) throw FloatOverflow();
   if (r == 0 && a != 0 && !std::isinf(b)) throw FloatUnderflow();
@@ -65,9 +73,15 @@ double FloatPow(double a, double b) {
 Value FloatArith(ArithOp op, bool float4, double a, double b) {
   double r = 0;
   switch (op) {
-    case ArithOp::kAdd: r = a + b; break;
-    case ArithOp::kSub: r = a - b; break;
-    case ArithOp::kMul: r = a * b; break;
+    case ArithOp::kAdd:
+      r = a + b;
+      break;
+    case ArithOp::kSub:
+      r = a - b;
+      break;
+    case ArithOp::kMul:
+      r = a * b;
+      break;
     case ArithOp::kDiv:
       if (b == 0) throw SqlError::DivisionByZero();
       r = a / b;
@@ -76,15 +90,14 @@ Value FloatArith(ArithOp op, bool float4, double a, double b) {
       if (b == 0) throw SqlError::DivisionByZero();
       r = std::fmod(a, b);
       break;
-    case ArithOp::kPow: return Value::Float8(FloatPow(a, b));
+    case ArithOp::kPow:
+      return Value::Float8(FloatPow(a, b));
   }
   // check_float8_val: infinity from finite inputs is overflow; zero is
   // underflow unless an input makes zero the exact answer.
   double check = float4 ? static_cast<double>(static_cast<float>(r)) : r;
   bool inf_ok = std::isinf(a) || (op != ArithOp::kDiv && std::isinf(b));
-  bool zero_ok = op == ArithOp::kMul   ? (a == 0 || b == 0)
-                 : op == ArithOp::kDiv ? (a == 0 || std::isinf(b))
-                                       : true;
+  bool zero_ok = op == ArithOp::kMul ? (a == 0 || b == 0) : op == ArithOp::kDiv ? (a == 0 || std::isinf(b)) : true;
   if (std::isinf(check) && !inf_ok) throw FloatOverflow();
   if (check == 0 && !zero_ok) throw FloatUnderflow();
   return float4 ? Value::Float4(static_cast<float>(r)) : Value::Float8(r);
@@ -115,12 +128,18 @@ Numeric NumericPow(const Numeric& a, const Numeric& b) {
 
 Value NumericArith(ArithOp op, const Numeric& a, const Numeric& b) {
   switch (op) {
-    case ArithOp::kAdd: return Value::Num(a.Add(b));
-    case ArithOp::kSub: return Value::Num(a.Sub(b));
-    case ArithOp::kMul: return Value::Num(a.Mul(b));
-    case ArithOp::kDiv: return Value::Num(a.Div(b));
-    case ArithOp::kMod: return Value::Num(a.Mod(b));
-    case ArithOp::kPow: return Value::Num(NumericPow(a, b));
+    case ArithOp::kAdd:
+      return Value::Num(a.Add(b));
+    case ArithOp::kSub:
+      return Value::Num(a.Sub(b));
+    case ArithOp::kMul:
+      return Value::Num(a.Mul(b));
+    case ArithOp::kDiv:
+      return Value::Num(a.Div(b));
+    case ArithOp::kMod:
+      return Value::Num(a.Mod(b));
+    case ArithOp::kPow:
+      return Value::Num(NumericPow(a, b));
   }
   return Value::Num(a);
 }
@@ -147,9 +166,7 @@ Value DateArith(ArithOp op, const Value& left, const Value& right) {
   return Value::Date(static_cast<int32_t>(r));
 }
 
-Numeric ToNumeric(const Value& v) {
-  return v.Id() == TypeId::kNumeric ? v.GetNumeric() : Numeric::FromInt(v.GetInt());
-}
+Numeric ToNumeric(const Value& v) { return v.Id() == TypeId::kNumeric ? v.GetNumeric() : Numeric::FromInt(v.GetInt()); }
 
 double ToDouble(const Value& v) {
   if (v.Id() == TypeId::kNumeric) return v.GetNumeric().ToDouble();
@@ -183,9 +200,12 @@ Value Negate(const Value& v) {
       if (__builtin_sub_overflow(int64_t{0}, v.GetInt(), &r)) throw SqlError::OutOfRange(IntName(v.Id()));
       return MakeInt(v.Id(), r);
     }
-    case TypeId::kFloat4: return Value::Float4(static_cast<float>(-v.GetFloat()));
-    case TypeId::kFloat8: return Value::Float8(-v.GetFloat());
-    case TypeId::kNumeric: return Value::Num(v.GetNumeric().Negate(), v.GetType().typmod);
+    case TypeId::kFloat4:
+      return Value::Float4(static_cast<float>(-v.GetFloat()));
+    case TypeId::kFloat8:
+      return Value::Float8(-v.GetFloat());
+    case TypeId::kNumeric:
+      return Value::Num(v.GetNumeric().Negate(), v.GetType().typmod);
     default:
       throw SqlError(sqlstate::kUndefinedFunction, "operator does not exist: - " + FormatType(v.GetType()));
   }

@@ -1,19 +1,21 @@
 // Value <-> text in PostgreSQL's formats (the *in/*out functions): bool
 // prefixes, integer range errors, shortest round-trip floats, bytea hex and
 // escape formats, char(n) padding; dates and timestamps are in datetime_*.cpp.
+#include "common/value_text.h"
+
+#include <strings.h>
+
 #include <cctype>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <strings.h>
 
 #include "common/datetime.h"
 #include "common/error.h"
 #include "common/utf8.h"
 #include "common/value.h"
-#include "common/value_text.h"
 
 namespace tessera {
 namespace {
@@ -43,7 +45,10 @@ bool ParseBool(std::string_view text, bool* out) {
 }
 
 int64_t ParseInteger(std::string_view text, TypeId id) {
-  const char* name = id == TypeId::kInt2 ? "smallint" : id == TypeId::kInt4 ? "integer" : id == TypeId::kOid ? "oid" : "bigint";
+  const char* name = id == TypeId::kInt2   ? "smallint"
+                     : id == TypeId::kInt4 ? "integer"
+                     : id == TypeId::kOid  ? "oid"
+                                           : "bigint";
   std::string_view s = Trim(text);
   bool neg = false;
   std::string_view digits = s;
@@ -212,8 +217,8 @@ std::string FitString(std::string s, Type type, bool explicit_cast) {
         if (c != ' ')
           throw SqlError(sqlstate::kStringDataRightTruncation,
                          std::string("value too long for type ") +
-                             (type.id == TypeId::kBpchar ? "character(" : "character varying(") +
-                             std::to_string(n) + ")");
+                             (type.id == TypeId::kBpchar ? "character(" : "character varying(") + std::to_string(n) +
+                             ")");
     }
     s = std::string(kept);
     chars = n;
@@ -225,22 +230,32 @@ std::string FitString(std::string s, Type type, bool explicit_cast) {
 std::string Value::ToText(const TextFormat& fmt) const {
   if (IsNull()) return "";
   switch (Id()) {
-    case TypeId::kBool: return GetBool() ? "t" : "f";
+    case TypeId::kBool:
+      return GetBool() ? "t" : "f";
     case TypeId::kInt2:
     case TypeId::kInt4:
     case TypeId::kInt8:
-    case TypeId::kOid: return std::to_string(GetInt());
-    case TypeId::kFloat4: return FormatFloat(GetFloat(), true, fmt.extra_float_digits);
-    case TypeId::kFloat8: return FormatFloat(GetFloat(), false, fmt.extra_float_digits);
-    case TypeId::kNumeric: return GetNumeric().ToString();
-    case TypeId::kBytea: return ByteaToHex(GetString());
-    case TypeId::kDate: return datetime::FormatDate(static_cast<int32_t>(GetInt()), fmt);
-    case TypeId::kTimestamp: return datetime::FormatTimestamp(GetInt(), fmt, false);
-    case TypeId::kTimestampTz: return datetime::FormatTimestamp(GetInt(), fmt, true);
+    case TypeId::kOid:
+      return std::to_string(GetInt());
+    case TypeId::kFloat4:
+      return FormatFloat(GetFloat(), true, fmt.extra_float_digits);
+    case TypeId::kFloat8:
+      return FormatFloat(GetFloat(), false, fmt.extra_float_digits);
+    case TypeId::kNumeric:
+      return GetNumeric().ToString();
+    case TypeId::kBytea:
+      return ByteaToHex(GetString());
+    case TypeId::kDate:
+      return datetime::FormatDate(static_cast<int32_t>(GetInt()), fmt);
+    case TypeId::kTimestamp:
+      return datetime::FormatTimestamp(GetInt(), fmt, false);
+    case TypeId::kTimestampTz:
+      return datetime::FormatTimestamp(GetInt(), fmt, true);
     case TypeId::kText:
     case TypeId::kVarchar:
     case TypeId::kBpchar:
-    case TypeId::kUnknown: return GetString();
+    case TypeId::kUnknown:
+      return GetString();
   }
   return {};
 }
@@ -255,18 +270,28 @@ Value Value::FromText(std::string_view text, Type type, const TextFormat& fmt) {
     case TypeId::kInt2:
     case TypeId::kInt4:
     case TypeId::kInt8:
-    case TypeId::kOid: return Value(Type::Of(type.id), ParseInteger(text, type.id));
+    case TypeId::kOid:
+      return Value(Type::Of(type.id), ParseInteger(text, type.id));
     case TypeId::kFloat4:
-    case TypeId::kFloat8: return ParseFloat(text, type.id);
-    case TypeId::kNumeric: return Value::Num(Numeric::Parse(text).ApplyTypmod(type.typmod), type.typmod);
-    case TypeId::kBytea: return Value::Bytea(ParseBytea(text));
-    case TypeId::kDate: return Value::Date(datetime::ParseDate(text, fmt));
-    case TypeId::kTimestamp: return Value::Timestamp(datetime::ParseTimestamp(text, fmt, false));
-    case TypeId::kTimestampTz: return Value::TimestampTz(datetime::ParseTimestamp(text, fmt, true));
-    case TypeId::kText: return Value::Text(std::string(text), type);
+    case TypeId::kFloat8:
+      return ParseFloat(text, type.id);
+    case TypeId::kNumeric:
+      return Value::Num(Numeric::Parse(text).ApplyTypmod(type.typmod), type.typmod);
+    case TypeId::kBytea:
+      return Value::Bytea(ParseBytea(text));
+    case TypeId::kDate:
+      return Value::Date(datetime::ParseDate(text, fmt));
+    case TypeId::kTimestamp:
+      return Value::Timestamp(datetime::ParseTimestamp(text, fmt, false));
+    case TypeId::kTimestampTz:
+      return Value::TimestampTz(datetime::ParseTimestamp(text, fmt, true));
+    case TypeId::kText:
+      return Value::Text(std::string(text), type);
     case TypeId::kVarchar:
-    case TypeId::kBpchar: return Value::Text(FitString(std::string(text), type, false), type);
-    case TypeId::kUnknown: return Value::Unknown(std::string(text));
+    case TypeId::kBpchar:
+      return Value::Text(FitString(std::string(text), type, false), type);
+    case TypeId::kUnknown:
+      return Value::Unknown(std::string(text));
   }
   throw SqlError::Internal("FromText: unsupported type " + FormatType(type));
 }

@@ -24,11 +24,14 @@ std::vector<Row> DdlExecutor::ReadAllRows(const catalog::TableInfo& table) {
 void DdlExecutor::WriteAllRows(const catalog::TableInfo& table, const std::vector<Row>& rows) {
   planner::TableLayout layout = planner::MakeTableLayout(table);
   TableStore store(layout, txn_);
+  int64_t next_row_id = 0;
+  if (layout.HasHiddenRowId() && !rows.empty())
+    next_row_id = allocate_("rowid:" + std::to_string(table.id), static_cast<int64_t>(rows.size()));
   for (auto& row : rows) {
     std::string suffix;
     if (layout.HasHiddenRowId()) {
       // Rows get fresh hidden ids: nothing refers to the old ones.
-      storage::AppendKeyValue(&suffix, Value::Int8(allocate_("rowid:" + std::to_string(table.id))));
+      storage::AppendKeyValue(&suffix, Value::Int8(next_row_id++));
     } else {
       suffix = store.PrimaryKeySuffix(row);
     }

@@ -21,7 +21,7 @@ class DdlExecutor {
  public:
   // `allocate` hands out hidden row ids ("rowid:<table id>") for rewrites.
   DdlExecutor(catalog::Catalog& catalog, storage::Transaction& txn, NoticeFn notice,
-              std::function<int64_t(const std::string&)> allocate)
+              std::function<int64_t(const std::string&, int64_t)> allocate)
       : catalog_(catalog), txn_(txn), notice_(std::move(notice)), allocate_(std::move(allocate)) {}
 
   // Runs the statement and returns its command tag.
@@ -46,7 +46,7 @@ class DdlExecutor {
   catalog::Catalog& catalog_;
   storage::Transaction& txn_;
   NoticeFn notice_;
-  std::function<int64_t(const std::string&)> allocate_;
+  std::function<int64_t(const std::string&, int64_t)> allocate_;
   std::shared_ptr<const catalog::CatalogSnapshot> snapshot_;
 };
 

@@ -124,10 +124,14 @@ planner::FragmentResult RunInsert(const planner::FragmentRequest& request, stora
   const Fragment& f = *request.fragment;
   TableStore store(f.table, txn);
   planner::FragmentResult result;
+  // Row ids for the whole batch in one allocation: each one is a durable counter update.
+  int64_t next_row_id = 0;
+  if (f.table.HasHiddenRowId() && !request.rows.empty())
+    next_row_id = services.allocate("rowid:" + std::to_string(f.table.table_id), static_cast<int64_t>(request.rows.size()));
   for (const Row& row : request.rows) {
     std::string suffix;
     if (f.table.HasHiddenRowId()) {
-      storage::AppendKeyValue(&suffix, Value::Int8(services.allocate("rowid:" + std::to_string(f.table.table_id))));
+      storage::AppendKeyValue(&suffix, Value::Int8(next_row_id++));
     } else {
       store.CheckNotNull(row);
       suffix = store.PrimaryKeySuffix(row);

@@ -14,7 +14,8 @@ namespace tessera::executor {
 
 // What a fragment may need beyond its transaction.
 struct FragmentServices {
-  std::function<int64_t(const std::string& counter)> allocate;  // hidden row ids ("rowid:<table>")
+  // Hidden row ids: the first of `count` fresh values of counter "rowid:<table>".
+  std::function<int64_t(const std::string& counter, int64_t count)> allocate;
   std::function<int64_t(const std::string& sequence)> next_val;  // SET x = DEFAULT with a serial
   FunctionContext functions;
 };

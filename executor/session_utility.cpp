@@ -51,7 +51,7 @@ std::string SqlSession::RunDdl(const ast::Statement& stmt, ResultSink& sink) {
   DdlExecutor ddl(
       db_.Catalog(), Txn(),
       [&sink](const std::string& code, const std::string& message) { sink.Notice("NOTICE", code, message); },
-      [&engine](const std::string& counter) { return engine.AllocateRange(counter, 1); });
+      [&engine](const std::string& counter, int64_t count) { return engine.AllocateRange(counter, count); });
   return ddl.Execute(stmt);
 }
 

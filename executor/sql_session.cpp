@@ -125,7 +125,9 @@ void SqlSession::Terminate() {
 FragmentServices SqlSession::Services() {
   FragmentServices services;
   storage::Engine& engine = db_.Engine();
-  services.allocate = [&engine](const std::string& counter) { return engine.AllocateRange(counter, 1); };
+  services.allocate = [&engine](const std::string& counter, int64_t count) {
+    return engine.AllocateRange(counter, count);
+  };
   EmbeddedDatabase& db = db_;
   services.next_val = [&db](const std::string& seq) { return db.NextVal(seq); };
   services.functions.format = &settings_.Format();

@@ -133,8 +133,15 @@ ast::ExprPtr AstBuilder::BuildBExpr(TP::BExprContext* ctx) {
     }
     return ast::MakeUnary("-", std::move(operand), Loc(ctx));
   }
-  auto* op = TokenAt(ctx, 1);
   ast::ExprPtr left = BuildBExpr(ChildAt<TP::BExprContext>(ctx, 0));
+  if (auto* qualified = dynamic_cast<TP::QualifiedOperatorContext*>(ctx->children[1])) {
+    // OPERATOR(schema.op) is the operator itself; the schema is pg_catalog.
+    auto* op = TokenAt(qualified, qualified->children.size() - 2);
+    return ast::MakeBinary(op->getText(), std::move(left), BuildBExpr(ChildAt<TP::BExprContext>(ctx, 2)), Loc(op));
+  }
+  auto* op = TokenAt(ctx, 1);
+  // COLLATE is accepted and ignored: every comparison uses the C collation.
+  if (op->getType() == TP::COLLATE) return left;
   if (op->getType() == TP::TYPECAST) {
     return ast::MakeCast(std::move(left), BuildTypeName(ChildAt<TP::TypeNameContext>(ctx, 2)), Loc(op));
   }

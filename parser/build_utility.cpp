@@ -50,6 +50,20 @@ ast::StatementPtr AstBuilder::BuildTransaction(TP::TransactionStmtContext* ctx) 
 
 ast::StatementPtr AstBuilder::BuildSet(TP::SetStmtContext* ctx) {
   auto stmt = std::make_unique<ast::SetStmt>();
+  if (auto* chars = dynamic_cast<TP::SetSessionCharacteristicsContext*>(ctx)) {
+    // The session defaults JDBC's setTransactionIsolation sets; SetStmt holds
+    // one variable, so the isolation level wins over READ ONLY/WRITE.
+    ast::TransactionStmt modes;
+    ApplyTransactionModes(chars->transactionModes(), modes);
+    if (!modes.isolation.empty()) {
+      stmt->name = "default_transaction_isolation";
+      stmt->values.push_back(modes.isolation);
+    } else {
+      stmt->name = "default_transaction_read_only";
+      stmt->values.push_back(modes.read_only.value_or(false) ? "on" : "off");
+    }
+    return stmt;
+  }
   if (auto* tz = dynamic_cast<TP::SetTimeZoneContext*>(ctx)) {
     stmt->name = "timezone";
     auto locals = tz->LOCAL();

@@ -5,15 +5,19 @@
 // (SLL was too weak) or reports the real syntax error with its position.
 #include "parser/parser.h"
 
+#include <atomic>
 #include <stdexcept>
 
 #include "TesseraLexer.h"
 #include "common/error.h"
 #include "parser/ast_builder.h"
+#include "parser/utf8_input_stream.h"
 
 namespace tessera {
 
 namespace {
+
+std::atomic<uint64_t> ll_fallbacks{0};
 
 std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
 
@@ -62,14 +66,24 @@ class ThrowingErrorListener : public antlr4::BaseErrorListener {
   size_t input_chars_;
 };
 
+// ANTLR and the AST builder recurse once per nesting level; a statement
+// nested deeper than any real query would overflow the stack and take the
+// whole server down, so it is refused first, as PostgreSQL refuses it.
+void CheckNestingDepth(antlr4::CommonTokenStream& tokens) {
+  constexpr int kMaxDepth = 500;
+  tokens.fill();
+  int depth = 0;
+  for (antlr4::Token* token : tokens.getTokens()) {
+    if (token->getType() == TP::OPEN_PAREN && ++depth > kMaxDepth) {
+      throw SqlError("54001", "stack depth limit exceeded", {}, {}, Loc(token) + 1);
+    }
+    if (token->getType() == TP::CLOSE_PAREN) --depth;
+  }
+}
+
 template <class Rule, class Build>
 auto RunParser(std::string_view sql, Rule rule, Build build) {
-  std::unique_ptr<antlr4::ANTLRInputStream> input;
-  try {
-    input = std::make_unique<antlr4::ANTLRInputStream>(sql.data(), sql.size());
-  } catch (const std::exception&) {
-    throw SqlError("22021", "invalid byte sequence for encoding \"UTF8\"");
-  }
+  auto input = std::make_unique<Utf8InputStream>(sql);
   tessera_antlr::TesseraLexer lexer(input.get());
   lexer.removeErrorListeners();
   antlr4::CommonTokenStream tokens(&lexer);
@@ -78,10 +92,12 @@ auto RunParser(std::string_view sql, Rule rule, Build build) {
   auto* interpreter = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
   interpreter->setPredictionMode(antlr4::atn::PredictionMode::SLL);
   parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  CheckNestingDepth(tokens);
   AstBuilder builder(input.get());
   try {
     return build(builder, (parser.*rule)());
   } catch (const antlr4::ParseCancellationException&) {
+    ll_fallbacks.fetch_add(1, std::memory_order_relaxed);
   }
   tokens.seek(0);
   parser.reset();
@@ -93,6 +109,8 @@ auto RunParser(std::string_view sql, Rule rule, Build build) {
 }
 
 }  // namespace
+
+uint64_t ParserLlFallbackCount() { return ll_fallbacks.load(std::memory_order_relaxed); }
 
 std::vector<ast::StatementPtr> ParseSql(std::string_view sql) {
   return RunParser(sql, &TP::root, [](AstBuilder& b, TP::RootContext* root) { return b.BuildRoot(root); });

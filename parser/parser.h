@@ -1,7 +1,23 @@
 // Entry point of parser/: SQL text in, the project's own AST out. ANTLR types
 // never leave this folder.
+//
+// How it works. grammar/TesseraLexer.g4 and TesseraParser.g4 are a
+// PostgreSQL-15 dialect; the antlr4 tool turns them into C++ at build time.
+// Keywords come in PostgreSQL's four classes (reserved, type_func_name,
+// col_name, unreserved), so `key`, `value` or `name` stay usable as column
+// names. The expression grammar is two left-recursive rules (boolean levels
+// and arithmetic levels) in PostgreSQL's precedence order. Parsing is ANTLR's
+// two-stage strategy: SLL prediction with a bail-out error strategy first,
+// which almost always succeeds, then full LL only to report an error or for
+// statements SLL cannot decide (ParserLlFallbackCount counts those).
+// build_*.cpp then walk the parse tree into parser/ast/ structs; identifiers
+// are folded to lower case there, unless quoted.
+//
+// Errors carry PostgreSQL's SQLSTATE, wording and 1-based character position
+// (42601 "syntax error at or near ...", "unterminated quoted string ...").
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,5 +36,10 @@ std::vector<ast::StatementPtr> ParseSql(std::string_view sql);
 
 // Parses a lone expression (column defaults stored in the catalog as text).
 ast::ExprPtr ParseExpression(std::string_view sql);
+
+// How many parses so far needed ANTLR's slow full-LL second stage (a syntax
+// error, or a statement SLL prediction cannot decide). Hot statements must
+// not: tests check it, and it is worth a metric.
+uint64_t ParserLlFallbackCount();
 
 }  // namespace tessera

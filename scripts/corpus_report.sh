@@ -7,7 +7,7 @@
 #
 #   corpus_report.sh [-h HOST] [-p PORT] [-U USER] [-d DB] [--create-db] [--slt-only|--regress-only]
 #
-# Without -p, it starts a Tessera server from ./build itself (as test.sh does).
+# Without -p, it starts a Tessera server from ./build (or $BUILD_DIR) itself.
 # --create-db recreates DB with pg_regress's settings (PostgreSQL only). The
 # server must be able to read the corpus's data/ folder (test_setup loads it
 # with server-side COPY).
@@ -15,7 +15,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 CORPUS="${CORPUS:-$(dirname "$ROOT")/shared/corpus}"
-SLT="${SLT:-$ROOT/build/tests/runners/sqllogictest}"
+BUILD_DIR="$(cd "${BUILD_DIR:-build}" 2> /dev/null && pwd || echo "$ROOT/build")"
+SLT="${SLT:-$BUILD_DIR/tests/runners/sqllogictest}"
 host=127.0.0.1 port="" user=tessera db=tessera create_db="" run_slt=1 run_regress=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -34,7 +35,7 @@ done
 source scripts/server.sh
 trap tessera_server_stop EXIT
 if [ -z "$port" ]; then
-  tessera_server_start "$ROOT/build/cluster/tessera" || exit 1
+  tessera_server_start "$BUILD_DIR/cluster/tessera" || exit 1
   port="$SERVER_PORT"
 fi
 

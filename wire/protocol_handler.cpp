@@ -149,19 +149,26 @@ void ProtocolHandler::HandleTyped(const RawMessage& message) {
   } catch (const ProtocolViolation& error) {
     SendFatalAndClose(error);
   } catch (const SqlError& error) {
-    SendError(error, "ERROR");
-    if (extended && session_) {
-      try {
-        session_->OnError();
-      } catch (const SqlError& nested) {
-        SendError(nested, "ERROR");
-      }
-      skip_until_sync_ = true;
-    }
-    if (!extended) SendReadyForQuery();
+    ReportStatementError(error, extended);
   } catch (const std::exception& error) {
-    SendFatalAndClose(SqlError::Internal(error.what()));
+    // A bug below us (not an SqlError) costs the statement, not the connection.
+    ReportStatementError(SqlError::Internal(error.what()), extended);
   }
+}
+
+void ProtocolHandler::ReportStatementError(const SqlError& error, bool extended) {
+  SendError(error, "ERROR");
+  if (!extended) {
+    SendChangedParameters();  // a SET may have run before the failing statement
+    SendReadyForQuery();
+    return;
+  }
+  try {
+    session_->OnError();
+  } catch (const SqlError& nested) {
+    SendError(nested, "ERROR");
+  }
+  skip_until_sync_ = true;
 }
 
 void ProtocolHandler::Dispatch(const RawMessage& message) {
@@ -195,6 +202,8 @@ void ProtocolHandler::HandleQuery(const std::string& body) {
   portals_.erase("");
   ResultWriter writer(out_, session_->Format(), {}, [this] { Flush(); });
   session_->ExecuteSimple(query.sql, writer);
+  // A COMMIT or ROLLBACK ends the transaction that named portals belong to.
+  if (session_->Status() == TxnStatus::kIdle) portals_.clear();
   SendChangedParameters();
   SendReadyForQuery();
 }

@@ -66,6 +66,7 @@ class ProtocolHandler {
   void HandleClose(const std::string& body);
   void HandleSync();
 
+  void ReportStatementError(const SqlError& error, bool extended);
   void SendError(const SqlError& error, const char* severity);
   void SendFatalAndClose(const SqlError& error);
   void SendChangedParameters();

@@ -27,7 +27,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 5433;  // 0: any free port (tests)
   int io_threads = 2;
-  int worker_threads = 16;
+  int worker_threads = 64;  // generous: a statement waiting on another session must not starve it of a worker
   HandlerOptions handler;
   // How long Stop() lets connections say goodbye before closing them hard.
   int shutdown_grace_ms = 3000;

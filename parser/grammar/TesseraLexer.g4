@@ -123,6 +123,7 @@ USING : U S I N G;
 WHEN : W H E N;
 WHERE : W H E R E;
 WITH : W I T H;
+COLLATE : C O L L A T E;
 CROSS : C R O S S;
 FULL : F U L L;
 ILIKE : I L I K E;
@@ -162,6 +163,7 @@ ALTER : A L T E R;
 BEGIN : B E G I N;
 BY : B Y;
 CASCADE : C A S C A D E;
+CHARACTERISTICS : C H A R A C T E R I S T I C S;
 COMMIT : C O M M I T;
 COMMITTED : C O M M I T T E D;
 CONFLICT : C O N F L I C T;
@@ -218,6 +220,7 @@ WITHOUT : W I T H O U T;
 WORK : W O R K;
 WRITE : W R I T E;
 ZONE : Z O N E;
+OPERATOR_P : O P E R A T O R;
 
 // Operators and punctuation.
 TYPECAST : '::';
@@ -242,8 +245,8 @@ COMMA : ',';
 SEMI : ';';
 COLON : ':';
 DOT : '.';
-// Pattern-match operators, passed through by name (PostgreSQL's LIKE is ~~).
-OPERATOR : '~' | '!~' | '~*' | '!~*' | '~~' | '!~~' | '~~*' | '!~~*';
+// Pattern-match and bit operators, passed through by name (~~ is LIKE).
+OPERATOR : '~' | '!~' | '~*' | '!~*' | '~~' | '!~~' | '~~*' | '!~~*' | '<<' | '>>' | '&' | '|' | '#';
 
 PARAM : '$' [0-9]+;
 

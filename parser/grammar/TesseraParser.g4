@@ -1,8 +1,7 @@
-// Parser of Tessera's PostgreSQL dialect. Built on PostgreSQL 15's gram.y in
-// shape, but the expression grammar is layered (one rule per precedence
-// level) instead of left-recursive: every loop decision is LL(1), so SLL
-// prediction almost never needs the LL fallback and the hot statements of
-// pgbench parse without full-context prediction.
+// Parser of Tessera's PostgreSQL dialect, shaped after PostgreSQL 15's
+// gram.y. Alternatives are written so that SLL prediction decides them (the
+// first stage of the two-stage parse in parser.cpp); the expression rules are
+// left-recursive with PostgreSQL's precedence, see `expr` below.
 parser grammar TesseraParser;
 
 options { tokenVocab = TesseraLexer; }
@@ -186,7 +185,7 @@ dropTableStmt
 
 createIndexStmt
   : CREATE UNIQUE? INDEX (IF NOT EXISTS)? identifier? ON qualifiedName (USING identifier)?
-    OPEN_PAREN indexElem (COMMA indexElem)* CLOSE_PAREN
+    OPEN_PAREN indexElem (COMMA indexElem)* CLOSE_PAREN withOptions?
   ;
 
 indexElem : identifier (ASC | DESC)? (NULLS (FIRST | LAST))? ;
@@ -228,7 +227,8 @@ transactionMode
 isolationLevel : READ UNCOMMITTED | READ COMMITTED | REPEATABLE READ | SERIALIZABLE ;
 
 setStmt
-  : SET (SESSION | LOCAL)? TIME ZONE (DEFAULT | LOCAL | varValue)                        # setTimeZone
+  : SET SESSION CHARACTERISTICS AS TRANSACTION transactionModes                             # setSessionCharacteristics
+  | SET (SESSION | LOCAL)? TIME ZONE (DEFAULT | LOCAL | varValue)                        # setTimeZone
   | SET (SESSION | LOCAL)? varName (TO | EQUALS) (DEFAULT | varValue (COMMA varValue)*)  # setVar
   ;
 
@@ -302,10 +302,18 @@ bExpr
   : primaryExpr                                       # primary
   | bExpr TYPECAST typeName                           # typecast
   | (MINUS | PLUS) bExpr                              # unary
+  | bExpr COLLATE qualifiedName                       # collate
   | bExpr CARET bExpr                                 # binary
   | bExpr (STAR | SLASH | PERCENT) bExpr              # binary
   | bExpr (PLUS | MINUS) bExpr                        # binary
-  | bExpr (CONCAT | OPERATOR) bExpr                   # binary
+  | bExpr (CONCAT | OPERATOR | qualifiedOperator) bExpr  # binary
+  ;
+
+// OPERATOR(pg_catalog.~), as psql's \d queries write operators.
+qualifiedOperator
+  : OPERATOR_P OPEN_PAREN (identifier DOT)?
+    (EQUALS | NOT_EQUALS | LESS | GREATER | LESS_EQUALS | GREATER_EQUALS | PLUS | MINUS | STAR | SLASH
+     | PERCENT | CARET | CONCAT | OPERATOR) CLOSE_PAREN
   ;
 
 primaryExpr
@@ -335,7 +343,7 @@ stringConst : STRING | ESCAPE_STRING | UNICODE_STRING | DOLLAR_STRING ;
 columnRef : identifier (DOT colLabel)* (DOT STAR)? ;
 
 funcApplication
-  : funcName OPEN_PAREN (STAR | DISTINCT? exprList (ORDER BY orderItem (COMMA orderItem)*)?)? CLOSE_PAREN
+  : funcName OPEN_PAREN (STAR | (ALL | DISTINCT)? exprList (ORDER BY orderItem (COMMA orderItem)*)?)? CLOSE_PAREN
   ;
 
 funcName : funcIdent (DOT colLabel)? ;
@@ -409,7 +417,7 @@ typeFuncNameKeyword
   ;
 
 unreservedKeyword
-  : ABORT | ACTION | ADD | ALTER | BEGIN | BY | CASCADE | COMMIT | COMMITTED | CONFLICT | COPY | CSV
+  : OPERATOR_P | CHARACTERISTICS | ABORT | ACTION | ADD | ALTER | BEGIN | BY | CASCADE | COMMIT | COMMITTED | CONFLICT | COPY | CSV
   | DELETE | DELIMITER | DOUBLE | DROP | ESCAPE | EXPLAIN | FIRST | FORMAT | HEADER | IF | INDEX
   | INSERT | ISOLATION | KEY | LAST | LEVEL | LOCAL | MATCH | NEXT | NO | NOTHING | NULLS | PARTIAL
   | READ | RENAME | REPEATABLE | RESET | RESTRICT | ROLLBACK | ROWS | SERIALIZABLE | SESSION | SET
@@ -418,7 +426,7 @@ unreservedKeyword
   ;
 
 reservedKeyword
-  : ALL | AND | ANALYZE | ANY | AS | ASC | BOTH | CASE | CAST | CHECK | COLUMN | CONSTRAINT | CREATE
+  : COLLATE | ALL | AND | ANALYZE | ANY | AS | ASC | BOTH | CASE | CAST | CHECK | COLUMN | CONSTRAINT | CREATE
   | CURRENT_DATE | CURRENT_TIME | CURRENT_TIMESTAMP | CURRENT_USER | DEFAULT | DESC | DISTINCT | DO
   | ELSE | END | EXCEPT | FALSE_P | FETCH | FOR | FOREIGN | FROM | GROUP | HAVING | IN | INTERSECT
   | INTO | LEADING | LIMIT | LOCALTIME | LOCALTIMESTAMP | NOT | NULL_P | OFFSET | ON | ONLY | OR | ORDER

@@ -1,4 +1,5 @@
 #include "common/builtin_functions.h"
+
 #include "common/datetime.h"
 #include "test_helpers.h"
 
@@ -92,6 +93,35 @@ TEST(StringFunctionsTest, MatchPostgres) {
   EXPECT_EQ(Str("reverse", {S("héllo")}), "olléh");
   EXPECT_EQ(Str("replace", {S("abcabc"), S("b"), S("XY")}), "aXYcaXYc");
   EXPECT_EQ(Str("concat", {S("a"), Value::Null(), I(2), Value::Bool(true)}), "a2t");
+}
+
+TEST(StringFunctionsTest, MoreMatchPostgres) {
+  EXPECT_EQ(Str("chr", {I(65)}), "A");
+  EXPECT_EQ(Str("chr", {I(233)}), "é");
+  EXPECT_EQ(Str("chr", {I(128512)}), "😀");
+  EXPECT_SQL_ERROR(Call("chr", {I(0)}), "54000", "null character not permitted");
+  EXPECT_EQ(Call("ascii", {S("é")}).GetInt(), 233);
+  EXPECT_EQ(Str("initcap", {S("hello wORLD-foo bar_baz 1abc")}), "Hello World-Foo Bar_Baz 1abc");
+  EXPECT_EQ(Str("initcap", {S("élan ÉCOLE")}), "Élan École");
+  EXPECT_EQ(Str("split_part", {S("a,b,c"), S(","), I(2)}), "b");
+  EXPECT_EQ(Str("split_part", {S("a,b,c"), S(","), I(-1)}), "c");
+  EXPECT_EQ(Str("split_part", {S("a,b,c"), S(","), I(5)}), "");
+  EXPECT_SQL_ERROR(Call("split_part", {S("a"), S(","), I(0)}), "22023", "field position must not be zero");
+  EXPECT_EQ(Str("translate", {S("12345"), S("143"), S("ax")}), "a2x5");
+  EXPECT_EQ(Str("translate", {S("héllo"), S("él"), S("EL")}), "hELLo");
+  EXPECT_EQ(Str("to_hex", {I(255)}), "ff");
+  EXPECT_EQ(Str("to_hex", {I(-1)}), "ffffffff");
+  EXPECT_EQ(Str("to_hex", {Value::Int8(-1)}), "ffffffffffffffff");
+  EXPECT_EQ(Str("concat_ws", {S(","), S("a"), Value::Null(), I(1), Value::Bool(true)}), "a,1,t");
+  EXPECT_TRUE(Call("concat_ws", {Value::Null(Type::Of(TypeId::kText)), S("a")}).IsNull());
+}
+
+TEST(MathFunctionsTest, DivTruncates) {
+  EXPECT_EQ(Str("div", {I(9), I(4)}), "2");
+  EXPECT_EQ(Str("div", {I(-9), I(4)}), "-2");
+  EXPECT_EQ(Str("div", {N("9.5"), I(2)}), "4");
+  EXPECT_EQ(Str("div", {N("0.99999999999999999999999"), N("1")}), "0");  // no rounding up
+  EXPECT_SQL_ERROR(Call("div", {I(1), I(0)}), "22012", "division by zero");
 }
 
 TEST(MathFunctionsTest, MatchPostgres) {

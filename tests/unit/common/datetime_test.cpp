@@ -1,4 +1,5 @@
 #include "common/datetime.h"
+
 #include "common/value.h"
 #include "test_helpers.h"
 
@@ -45,8 +46,7 @@ TEST(DatetimeTest, DateInputForms) {
   EXPECT_EQ(Show("infinity", kDate), "infinity");
   EXPECT_EQ(Show("-infinity", kDate), "-infinity");
   EXPECT_EQ(Show("epoch", kDate), "1970-01-01");
-  EXPECT_SQL_ERROR(Value::FromText("2024-02-30", kDate), "22008",
-                   "date/time field value out of range: \"2024-02-30\"");
+  EXPECT_SQL_ERROR(Value::FromText("2024-02-30", kDate), "22008", "date/time field value out of range: \"2024-02-30\"");
   EXPECT_SQL_ERROR(Value::FromText("2024-13-01", kDate), "22008", "");
   EXPECT_SQL_ERROR(Value::FromText("garbage", kDate), "22007", "invalid input syntax for type date: \"garbage\"");
   EXPECT_SQL_ERROR(Value::FromText("", kDate), "22007", "");
@@ -120,6 +120,22 @@ TEST(DatetimeTest, NowAndTodayAreCurrent) {
   int64_t today = Value::FromText("today", kDate).GetInt();
   EXPECT_EQ(today, datetime::TimestampToDate(now));
   EXPECT_EQ(Value::FromText("tomorrow", kDate).GetInt(), today + 1);
+}
+
+TEST(DatetimeTest, SessionTimeZoneSpellingsFollowSetTimeZone) {
+  auto show = [](const char* zone) {
+    TextFormat f;
+    f.time_zone = zone;
+    return Value::FromText("2024-07-02 03:04:05+00", kTsTz).ToText(f);
+  };
+  EXPECT_EQ(show("-7"), "2024-07-01 20:04:05-07");  // a bare number: hours east (ISO sign)
+  EXPECT_EQ(show("5.5"), "2024-07-02 08:34:05+05:30");
+  EXPECT_EQ(show("+05:30"), "2024-07-01 21:34:05-05:30");  // POSIX spec: hours west
+  EXPECT_EQ(show("UTC+3"), "2024-07-02 00:04:05-03");
+  EXPECT_EQ(show("EST5EDT"), "2024-07-01 23:04:05-04");
+  EXPECT_EQ(show("europe/paris"), "2024-07-02 05:04:05+02");  // names match case-insensitively
+  EXPECT_EQ(show("utc"), "2024-07-02 03:04:05+00");
+  EXPECT_SQL_ERROR(show("foo"), "22023", "time zone \"foo\" not recognized");
 }
 
 TEST(DatetimeTest, TimeZoneNames) {

@@ -52,7 +52,8 @@ TEST(TypesTest, FormatTypeMatchesFormatType) {
 }
 
 TEST(TypesTest, ResolveTypeNameSpellings) {
-  for (const char* n : {"int", "int4", "integer", "INTEGER"}) EXPECT_EQ(ResolveTypeName(n, {}, {}).id, TypeId::kInt4) << n;
+  for (const char* n : {"int", "int4", "integer", "INTEGER"})
+    EXPECT_EQ(ResolveTypeName(n, {}, {}).id, TypeId::kInt4) << n;
   for (const char* n : {"int2", "smallint"}) EXPECT_EQ(ResolveTypeName(n, {}, {}).id, TypeId::kInt2);
   for (const char* n : {"int8", "bigint"}) EXPECT_EQ(ResolveTypeName(n, {}, {}).id, TypeId::kInt8);
   for (const char* n : {"float", "float8", "double precision", "DOUBLE  PRECISION"})

@@ -1,4 +1,5 @@
 #include "common/numeric.h"
+
 #include "test_helpers.h"
 
 namespace tessera {

@@ -59,8 +59,7 @@ TEST(ValueCastTest, StringCasts) {
 TEST(ValueCastTest, BoolIntAndDates) {
   EXPECT_EQ(Value::Int4(5).CastTo(Type::Of(TypeId::kBool)).GetBool(), true);
   EXPECT_EQ(Value::Bool(true).CastTo(kInt4).GetInt(), 1);
-  EXPECT_SQL_ERROR(Value::Bool(true).CastTo(Type::Of(TypeId::kDate)), "42846",
-                   "cannot cast type boolean to date");
+  EXPECT_SQL_ERROR(Value::Bool(true).CastTo(Type::Of(TypeId::kDate)), "42846", "cannot cast type boolean to date");
   Value d = Value::FromText("2024-01-02", Type::Of(TypeId::kDate));
   EXPECT_EQ(d.CastTo(Type::Of(TypeId::kTimestamp)).ToText(), "2024-01-02 00:00:00");
   TextFormat ny;

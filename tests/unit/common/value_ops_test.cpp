@@ -1,6 +1,7 @@
+#include "common/value_ops.h"
+
 #include <cmath>
 
-#include "common/value_ops.h"
 #include "test_helpers.h"
 
 namespace tessera {

@@ -13,11 +13,11 @@ const Type kInt2 = Type::Of(TypeId::kInt2), kInt4 = Type::Of(TypeId::kInt4), kIn
 const Type kF4 = Type::Of(TypeId::kFloat4), kF8 = Type::Of(TypeId::kFloat8), kBool = Type::Of(TypeId::kBool);
 
 TEST(ValueTextTest, Booleans) {
-  for (const char* t : {"t", "true", "TRUE", " yes ", "y", "on", "1", "tr"})
-    EXPECT_EQ(RoundTrip(t, kBool), "t") << t;
+  for (const char* t : {"t", "true", "TRUE", " yes ", "y", "on", "1", "tr"}) EXPECT_EQ(RoundTrip(t, kBool), "t") << t;
   for (const char* t : {"f", "false", "no", "n", "off", "of", "0", "FALSE"}) EXPECT_EQ(RoundTrip(t, kBool), "f") << t;
   for (const char* t : {"o", "2", "yess", "", "truex"})
-    EXPECT_SQL_ERROR(Value::FromText(t, kBool), "22P02", std::string("invalid input syntax for type boolean: \"") + t + "\"");
+    EXPECT_SQL_ERROR(Value::FromText(t, kBool), "22P02",
+                     std::string("invalid input syntax for type boolean: \"") + t + "\"");
 }
 
 TEST(ValueTextTest, Integers) {
@@ -90,7 +90,7 @@ TEST(ValueTextTest, Bytea) {
 
 TEST(ValueTextTest, CharacterTypes) {
   EXPECT_EQ(Value::FromText("ab", Type::Bpchar(4)).GetString(), "ab  ");
-  EXPECT_EQ(Value::FromText("abc  ", Type::Varchar(3)).GetString(), "abc");  // only blanks cut
+  EXPECT_EQ(Value::FromText("abc  ", Type::Varchar(3)).GetString(), "abc");    // only blanks cut
   EXPECT_EQ(Value::FromText("héllo", Type::Varchar(5)).GetString(), "héllo");  // characters, not bytes
   EXPECT_SQL_ERROR(Value::FromText("abcd", Type::Varchar(3)), "22001", "value too long for type character varying(3)");
   EXPECT_SQL_ERROR(Value::FromText("abcd", Type::Bpchar(3)), "22001", "value too long for type character(3)");

@@ -210,6 +210,12 @@ TEST(ParseExpr, CloneIsDeep) {
   EXPECT_EQ(copy->args[0], nullptr);
 }
 
+TEST(ParseExpr, PsqlCatalogQueryForms) {
+  EXPECT_EQ(Expr("c.relname OPERATOR(pg_catalog.~) '^(t)$' COLLATE pg_catalog.default"), "(c.relname ~ '^(t)$')");
+  EXPECT_EQ(Expr("a OPERATOR(=) b"), "(a = b)");
+  EXPECT_EQ(Expr("operator + 1"), "(operator + 1)");  // still usable as a name
+}
+
 TEST(ParseExpr, PatternOperators) {
   EXPECT_EQ(Expr("a ~ 'x'"), "(a ~ 'x')");
   EXPECT_EQ(Expr("a !~* 'x'"), "(a !~* 'x')");

@@ -128,3 +128,58 @@ TEST(SyntaxErrors, ParseExpressionRejectsTrailingInput) {
 
 }  // namespace
 }  // namespace tessera
+
+namespace tessera {
+namespace {
+
+TEST(Limits, DeepNestingIsRefusedNotACrash) {
+  std::string sql = "SELECT " + std::string(5000, '(') + "1" + std::string(5000, ')');
+  try {
+    ParseSql(sql);
+    FAIL() << "expected an error";
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.Sqlstate(), "54001");
+  }
+  std::string ok = "SELECT " + std::string(50, '(') + "1" + std::string(50, ')');
+  EXPECT_EQ(ParseSql(ok).size(), 1u);
+}
+
+}  // namespace
+}  // namespace tessera
+
+namespace tessera {
+namespace {
+
+TEST(Utf8, NonAsciiTextAndPositions) {
+  std::string sql = "SELECT 'héllo wörld' AS \"Ünïcode\", naïve FROM tâble WHERE x = 'ß' + ";
+  try {
+    ParseSql(sql);
+    FAIL() << "expected an error";
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.Message(), "syntax error at end of input");
+    EXPECT_EQ(e.Position(), 69);  // characters, not bytes
+  }
+  auto stmts = ParseSql("SELECT 'héllo' AS \"Ünï\", naïve FROM tâble");
+  auto& s = stmts[0]->As<ast::SelectStmt>();
+  EXPECT_EQ(s.targets[0].expr->text, "héllo");
+  EXPECT_EQ(s.targets[0].alias, "Ünï");
+  EXPECT_EQ(s.targets[1].expr->names[0], "naïve");
+  EXPECT_EQ(s.targets[1].expr->location, 25);
+  EXPECT_EQ(s.from[0]->table.name, "tâble");
+  auto create = ParseSql("CREATE TABLE t (a text DEFAULT 'é' || 'x')");
+  EXPECT_EQ(create[0]->As<ast::CreateTableStmt>().columns[0].default_text, "'é' || 'x'");
+}
+
+TEST(Utf8, InvalidBytesAreRejected) {
+  try {
+    ParseSql(std::string("SELECT '\xff'"));
+    FAIL() << "expected an error";
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.Sqlstate(), "22021");
+    EXPECT_EQ(e.Message(), "invalid byte sequence for encoding \"UTF8\": 0xff");
+  }
+  EXPECT_THROW(ParseSql(std::string("SELECT '\xc3'")), SqlError);  // truncated sequence
+}
+
+}  // namespace
+}  // namespace tessera

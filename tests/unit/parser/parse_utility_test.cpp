@@ -75,6 +75,15 @@ TEST(ParseSet, Forms) {
   EXPECT_EQ(s->values, (std::vector<std::string>{"on"}));
 }
 
+TEST(ParseSet, SessionCharacteristics) {
+  auto s = ParseOne<SetStmt>("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ", StmtKind::kSet);
+  EXPECT_EQ(s->name, "default_transaction_isolation");
+  EXPECT_EQ(s->values, (std::vector<std::string>{"repeatable read"}));
+  s = ParseOne<SetStmt>("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", StmtKind::kSet);
+  EXPECT_EQ(s->name, "default_transaction_read_only");
+  EXPECT_EQ(s->values, (std::vector<std::string>{"on"}));
+}
+
 TEST(ParseShowReset, Forms) {
   EXPECT_EQ(ParseOne<ShowStmt>("SHOW server_version", StmtKind::kShow)->name, "server_version");
   EXPECT_EQ(ParseOne<ShowStmt>("SHOW ALL", StmtKind::kShow)->name, "all");

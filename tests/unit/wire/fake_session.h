@@ -5,6 +5,7 @@
 //   notice      a NOTICE, tag "DO"
 //   set V       reports application_name = V as changed, tag "SET"
 //   begin/commit  moves the transaction status, tags BEGIN/COMMIT
+//   crash       throws std::runtime_error (a bug, not an SqlError)
 //   sleep       waits until Cancel(), then 57014
 //   echo $1 $2  (extended only) one row echoing the parameters
 // Statements are separated by ';'; empty text is an empty query.
@@ -16,6 +17,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -179,6 +181,8 @@ class FakeSession final : public Session {
     } else if (cmd == "commit") {
       status_ = TxnStatus::kIdle;
       sink.Complete("COMMIT");
+    } else if (cmd == "crash") {
+      throw std::runtime_error("boom");
     } else if (cmd == "sleep") {
       WaitForCancel();
     } else {

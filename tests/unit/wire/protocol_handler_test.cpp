@@ -151,6 +151,16 @@ TEST_F(HandlerTest, SimpleQueryErrorKeepsConnection) {
   EXPECT_EQ(Types(Send(Query("rows 1"))), "TDCZ");
 }
 
+TEST_F(HandlerTest, NonSqlExceptionCostsTheStatementNotTheConnection) {
+  Connect();
+  auto messages = Send(Query("set x; crash"));
+  ASSERT_EQ(Types(messages), "CESZ");  // the SET before it is still reported
+  EXPECT_EQ(messages[1].Field('S'), "ERROR");
+  EXPECT_EQ(messages[1].Field('C'), "XX000");
+  EXPECT_FALSE(out_.closed);
+  EXPECT_EQ(Types(Send(Query("rows 1"))), "TDCZ");
+}
+
 TEST_F(HandlerTest, EmptyQueryAndNotice) {
   Connect();
   EXPECT_EQ(Types(Send(Query("  "))), "IZ");
@@ -358,6 +368,20 @@ TEST_F(HandlerTest, AdminShutdownIsFatal57P01) {
   EXPECT_EQ(messages[0].Field('C'), "57P01");
   EXPECT_EQ(messages[0].Field('M'), "terminating connection due to administrator command");
   EXPECT_TRUE(out_.closed);
+}
+
+TEST_F(HandlerTest, NamedPortalsLiveUntilTheTransactionEnds) {
+  Connect();
+  Send(Query("begin"));
+  auto messages = Send(Parse("", "rows 3") + Bind("p", "", {}, {}, {}) + Execute("p", 1) + Sync());
+  ASSERT_EQ(Types(messages), "12DsZ");
+  EXPECT_EQ(messages.back().body, "T");
+  EXPECT_EQ(Types(Send(Execute("p", 1) + Sync())), "DsZ");  // survives Sync inside the block
+  Send(Query("commit"));
+  messages = Send(Execute("p", 1) + Sync());
+  ASSERT_EQ(Types(messages), "EZ");
+  EXPECT_EQ(messages[0].Field('C'), "34000");
+  EXPECT_EQ(messages[0].Field('M'), "portal \"p\" does not exist");
 }
 
 }  // namespace
