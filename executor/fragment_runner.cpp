@@ -175,6 +175,7 @@ planner::FragmentResult RunFragment(const planner::FragmentRequest& request, sto
                                     const FragmentServices& services) {
   planner::EvalContext ctx;
   ctx.params = &request.params;
+  ctx.subquery_rows = &request.subquery_rows;
   ctx.functions = services.functions;
   ctx.next_val = services.next_val;
   const Fragment& f = *request.fragment;

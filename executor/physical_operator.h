@@ -27,6 +27,7 @@ class FragmentExecutor {
 struct ExecContext {
   planner::EvalContext eval;  // eval.params points at `params`
   std::vector<Value> params;
+  std::vector<std::vector<Value>> subquery_rows;  // eval.subquery_rows points here
   FragmentExecutor* fragments = nullptr;
   const std::atomic<bool>* cancel = nullptr;
   // 57014 when the client asked to cancel; checked between batches.

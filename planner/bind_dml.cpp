@@ -74,9 +74,10 @@ BoundQuery Binder::BindInsert(const ast::InsertStmt& stmt) {
   }
   std::vector<int> source_of(table.columns.size(), -1);  // table column -> source column
   for (size_t j = 0; j < targets.size(); ++j) source_of[targets[j]] = static_cast<int>(j);
-  auto check_width = [&](size_t width) {
+  auto check_width = [&](size_t width, int extra_location = -1) {
     if (width > targets.size())
-      throw SqlError(sqlstate::kSyntaxError, "INSERT has more expressions than target columns");
+      throw SqlError(sqlstate::kSyntaxError, "INSERT has more expressions than target columns", {}, {},
+                     extra_location + 1);
     if (width < targets.size() && !stmt.columns.empty())
       throw SqlError(sqlstate::kSyntaxError, "INSERT has more target columns than expressions");
   };
@@ -95,7 +96,7 @@ BoundQuery Binder::BindInsert(const ast::InsertStmt& stmt) {
     Scope empty;
     std::vector<std::vector<ExprRef>> rows;
     for (auto& values : source->values) {
-      check_width(values.size());
+      check_width(values.size(), values.size() > targets.size() ? values[targets.size()]->location : -1);
       std::vector<ExprRef> row;
       for (size_t i = 0; i < table.columns.size(); ++i) {
         int j = source_of[i];

@@ -11,6 +11,14 @@ namespace tessera::planner {
 
 namespace {
 
+ExprRef ConstantAt(Value v, int location) {
+  auto c = std::make_shared<BoundExpr>();
+  c->type = v.GetType();
+  c->value = std::move(v);
+  c->location = location;
+  return c;
+}
+
 bool IsUnknown(const ExprRef& e) { return e->type.id == TypeId::kUnknown; }
 
 SqlError NoOperator(const std::string& op, const Type& l, const Type& r, int location) {
@@ -68,11 +76,15 @@ bool Scope::HasTable(const std::string& name) const {
   return std::any_of(columns.begin(), columns.end(), [&](const ScopeColumn& c) { return c.table == name; });
 }
 
-ExprRef Binder::Fold(ExprRef e) {
+ExprRef Binder::Fold(ExprRef e, int location) {
   if (e->IsConstant() || e->kind == BoundExprKind::kParam || e->kind == BoundExprKind::kColumn) return e;
   if (HasColumnRefs(*e) || HasVolatile(*e) || HasParams(*e)) return e;
   EvalContext ctx;
-  return MakeConstantExpr(Evaluate(*e, {}, ctx));
+  auto folded = std::make_shared<BoundExpr>();
+  folded->value = Evaluate(*e, {}, ctx);
+  folded->type = folded->value.GetType();
+  folded->location = location;
+  return folded;
 }
 
 ExprRef Binder::Coerce(ExprRef e, Type target, uint8_t cast_kind) {
@@ -85,10 +97,20 @@ ExprRef Binder::Coerce(ExprRef e, Type target, uint8_t cast_kind) {
     return p;
   }
   if (e->IsConstant()) {
-    if (e->value.IsNull()) return MakeConstantExpr(Value::Null(target));
-    if (e->value.Id() == TypeId::kUnknown) return MakeConstantExpr(Value::FromText(e->value.GetString(), target));
-    if (cast_kind != kCastAssignment)
-      return MakeConstantExpr(e->value.CastTo(target, {}, cast_kind == kCastExplicit));
+    try {
+      if (e->value.IsNull()) return ConstantAt(Value::Null(target), e->location);
+      if (e->value.Id() == TypeId::kUnknown)
+        return ConstantAt(Value::FromText(e->value.GetString(), target), e->location);
+      if (cast_kind != kCastAssignment)
+        return ConstantAt(e->value.CastTo(target, {}, cast_kind == kCastExplicit), e->location);
+    } catch (SqlError& err) {
+      // PostgreSQL points at a literal that did not parse (not at length
+      // violations, which its type's input function finds at run time).
+      if (err.Position() == 0 && e->location >= 0 && e->value.Id() == TypeId::kUnknown &&
+          err.Sqlstate() != sqlstate::kStringDataRightTruncation)
+        err.WithPosition(e->location + 1);
+      throw;
+    }
   }
   auto c = MakeNode(BoundExprKind::kCast, target, {std::move(e)}, cast_kind);
   return c;
@@ -109,7 +131,14 @@ ExprRef Binder::BindExpr(const ast::Expr& e, const Scope& scope, const char* con
   if (context) aggregate_context_ = context;
   ExprRef out;
   switch (e.kind) {
-    case ast::ExprKind::kConstant: out = MakeConstantExpr(BindLiteral(e)); break;
+    case ast::ExprKind::kConstant: {
+      auto c = std::make_shared<BoundExpr>();
+      c->value = BindLiteral(e);
+      c->type = c->value.GetType();
+      c->location = e.location;
+      out = c;
+      break;
+    }
     case ast::ExprKind::kColumnRef: out = BindColumnRef(e, scope); break;
     case ast::ExprKind::kParam: out = BindParam(e); break;
     case ast::ExprKind::kUnary: out = BindUnary(e, scope); break;
@@ -156,7 +185,7 @@ ExprRef Binder::BindExpr(const ast::Expr& e, const Scope& scope, const char* con
     case ast::ExprKind::kRow: throw SqlError::FeatureNotSupported("row expressions are not supported");
   }
   aggregate_context_ = saved;
-  return Fold(out);
+  return Fold(out, e.location);
 }
 
 ExprRef Binder::BindColumnRef(const ast::Expr& e, const Scope& scope) {
@@ -184,7 +213,13 @@ ExprRef Binder::BindColumnRef(const ast::Expr& e, const Scope& scope) {
                    {}, {}, e.location + 1);
   }
   const auto& c = scope.columns[found];
-  return MakeColumnExpr(found, c.type, c.table.empty() ? c.name : c.table + "." + c.name);
+  auto col = std::make_shared<BoundExpr>();
+  col->kind = BoundExprKind::kColumn;
+  col->index = found;
+  col->type = c.type;
+  col->name = c.table.empty() ? c.name : c.table + "." + c.name;
+  col->location = e.location;
+  return col;
 }
 
 ExprRef Binder::BindParam(const ast::Expr& e) {
@@ -195,6 +230,7 @@ ExprRef Binder::BindParam(const ast::Expr& e) {
   p->kind = BoundExprKind::kParam;
   p->index = n - 1;
   p->type = (*param_types_)[n - 1];
+  p->location = e.location;
   return p;
 }
 
@@ -207,7 +243,11 @@ ExprRef Binder::BindUnary(const ast::Expr& e, const Scope& scope) {
                      "argument of NOT must be type boolean, not type " + FormatType(arg->type), {}, {}, e.location + 1);
     return MakeNode(BoundExprKind::kNot, arg->type, {arg});
   }
-  if (IsUnknown(arg)) arg = Coerce(arg, Type::Of(e.op == "-" ? TypeId::kNumeric : TypeId::kNumeric), kCastImplicit);
+  if (IsUnknown(arg) && arg->kind != BoundExprKind::kParam)
+    throw SqlError(sqlstate::kAmbiguousFunction, "operator is not unique: " + e.op + " unknown", {},
+                   "Could not choose a best candidate operator. You might need to add explicit type casts.",
+                   e.location + 1);
+  if (IsUnknown(arg)) arg = Coerce(arg, Type::Of(TypeId::kNumeric), kCastImplicit);
   if (!IsNumericCategory(arg->type.id))
     throw SqlError(sqlstate::kUndefinedFunction, "operator does not exist: " + e.op + " " + FormatType(arg->type), {},
                    "No operator matches the given name and argument type. You might need to add an explicit type cast.",

@@ -166,7 +166,7 @@ ExprRef Binder::AssignTo(ExprRef e, const catalog::ColumnInfo& column) {
     throw SqlError(sqlstate::kDatatypeMismatch,
                    "column \"" + column.name + "\" is of type " + FormatType(column.type) +
                        " but expression is of type " + FormatType(e->type),
-                   {}, "You will need to rewrite or cast the expression.");
+                   {}, "You will need to rewrite or cast the expression.", e->location + 1);
   if (e->IsConstant() && !e->value.IsNull() && e->value.Id() != TypeId::kUnknown)
     return MakeConstantExpr(e->value.CastTo(column.type, {}, false));
   return Coerce(std::move(e), column.type, kCastAssignment);

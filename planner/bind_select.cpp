@@ -41,7 +41,8 @@ ExprRef SelectBinder::ResolveGrouped(const ExprRef& e, const std::vector<ExprRef
     const auto& c = scope.columns.at(e->index);
     throw SqlError(sqlstate::kGroupingError,
                    "column \"" + (c.table.empty() ? c.name : c.table + "." + c.name) +
-                       "\" must appear in the GROUP BY clause or be used in an aggregate function");
+                       "\" must appear in the GROUP BY clause or be used in an aggregate function",
+                   {}, {}, e->location + 1);
   }
   if (e->args.empty()) return e;
   auto copy = std::make_shared<BoundExpr>(*e);

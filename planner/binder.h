@@ -49,8 +49,15 @@ class Binder {
  public:
   // `param_types` holds the client's parameter types (kUnknown where not
   // given); the binder fills in the rest from context.
-  Binder(const catalog::CatalogSnapshot& catalog, std::vector<Type>* param_types)
-      : catalog_(catalog), param_types_(param_types) {}
+  // `subqueries` collects the plans of uncorrelated subqueries (slots of
+  // kSubqueryValue/kInSubquery); nested binders share their parent's.
+  Binder(const catalog::CatalogSnapshot& catalog, std::vector<Type>* param_types,
+         std::vector<LogicalRef>* subqueries = nullptr)
+      : catalog_(catalog), param_types_(param_types), subqueries_(subqueries ? subqueries : &own_subqueries_) {}
+  Binder(const Binder&) = delete;
+  // A binder for a nested query block, sharing parameters and subquery slots.
+  Binder Nested() const { return Binder(catalog_, param_types_, subqueries_); }
+  std::vector<LogicalRef>& Subqueries() { return *subqueries_; }
 
   BoundQuery BindSelect(const ast::SelectStmt& stmt);
   BoundQuery BindInsert(const ast::InsertStmt& stmt);
@@ -88,10 +95,12 @@ class Binder {
   ExprRef BindInList(const ast::Expr& e, const Scope& scope);
   ExprRef BindSubquery(const ast::Expr& e, const Scope& scope);
   std::vector<ExprRef> CoerceToCommon(std::vector<ExprRef> args, const char* context, Type* common);
-  ExprRef Fold(ExprRef e);
+  ExprRef Fold(ExprRef e, int location);
 
   const catalog::CatalogSnapshot& catalog_;
   std::vector<Type>* param_types_;
+  std::vector<LogicalRef>* subqueries_;
+  std::vector<LogicalRef> own_subqueries_;
   // Set while binding a select list, HAVING or ORDER BY of a grouped query.
   bool allow_aggregates_ = false;
   bool inside_aggregate_ = false;

@@ -89,7 +89,10 @@ bool HasVolatile(const BoundExpr& e) {
 }
 
 bool HasParams(const BoundExpr& e) {
-  if (e.kind == BoundExprKind::kParam) return true;
+  // Subquery results are statement inputs, like parameters: known only when it runs.
+  if (e.kind == BoundExprKind::kParam || e.kind == BoundExprKind::kSubqueryValue ||
+      e.kind == BoundExprKind::kInSubquery)
+    return true;
   for (auto& a : e.args)
     if (HasParams(*a)) return true;
   return false;
@@ -228,6 +231,12 @@ std::string ExprToText(const BoundExpr& e) {
     case BoundExprKind::kLeast: return "LEAST(" + JoinArgs(e) + ")";
     case BoundExprKind::kFunction: return e.name + "(" + JoinArgs(e) + ")";
     case BoundExprKind::kNextVal: return "nextval('" + e.name + "'::regclass)";
+    case BoundExprKind::kSubqueryValue:
+      return std::string(static_cast<SubqueryKind>(e.op) == SubqueryKind::kExists ? "(EXISTS " : "(") + "SubPlan " +
+             std::to_string(e.index + 1) + ")";
+    case BoundExprKind::kInSubquery:
+      return "(" + ExprToText(*e.args[0]) + (e.negated ? " NOT IN " : " IN ") + "(SubPlan " +
+             std::to_string(e.index + 1) + "))";
     case BoundExprKind::kAggregate: {
       auto kind = static_cast<AggKind>(e.op);
       if (kind == AggKind::kCountStar) return "count(*)";

@@ -41,7 +41,13 @@ enum class BoundExprKind : uint8_t {
   kFunction,      // name + fn (resolved from common/builtin_functions.h)
   kNextVal,       // name: the sequence ("public.t_id_seq")
   kAggregate,     // binder-only marker, replaced by a column of the aggregate's output
+  // Uncorrelated subqueries, run once before the statement (PostgreSQL's
+  // InitPlans); `index` is the subquery's slot in the statement's results.
+  kSubqueryValue,  // op: SubqueryKind::kScalar or kExists
+  kInSubquery,     // args[0] [NOT] IN (the slot's rows)
 };
+
+enum class SubqueryKind : uint8_t { kScalar, kExists, kIn };
 
 enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 enum class BoolTestKind : uint8_t { kTrue, kFalse, kUnknown };
@@ -61,6 +67,9 @@ struct BoundExpr {
   std::string name;      // function, sequence or aggregate name; column name for EXPLAIN
   std::vector<ExprRef> args;
   const FunctionOverload* fn = nullptr;  // kFunction
+  // 0-based offset in the statement text of constants, columns and
+  // parameters, for error positions; -1 when unknown. Not serialised.
+  int32_t location = -1;
 
   bool IsConstant() const { return kind == BoundExprKind::kConstant; }
 };

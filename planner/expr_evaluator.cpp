@@ -83,6 +83,12 @@ Value EvalCast(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
   return v.CastTo(e.type, fmt, e.op == kCastExplicit);
 }
 
+const std::vector<Value>& SubqueryRows(const BoundExpr& e, const EvalContext& ctx) {
+  if (!ctx.subquery_rows || e.index >= static_cast<int>(ctx.subquery_rows->size()))
+    throw SqlError::Internal("subquery result is not available");
+  return (*ctx.subquery_rows)[e.index];
+}
+
 }  // namespace
 
 Value Evaluate(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
@@ -181,6 +187,25 @@ Value Evaluate(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
       if (!ctx.next_val) throw SqlError::FeatureNotSupported("nextval() is not available here");
       return Value::Int8(ctx.next_val(e.name));
     case BoundExprKind::kAggregate: throw SqlError::Internal("aggregate evaluated as a scalar");
+    case BoundExprKind::kSubqueryValue: {
+      const auto& rows = SubqueryRows(e, ctx);
+      if (static_cast<SubqueryKind>(e.op) == SubqueryKind::kExists) return Value::Bool(!rows.empty());
+      return rows.empty() ? NullOf(e) : rows[0];
+    }
+    case BoundExprKind::kInSubquery: {
+      Value x = Evaluate(*e.args[0], row, ctx);
+      if (x.IsNull()) return Value::Null(Type::Of(TypeId::kBool));
+      bool saw_null = false;
+      for (const Value& v : SubqueryRows(e, ctx)) {
+        if (v.IsNull()) {
+          saw_null = true;
+          continue;
+        }
+        if (x.Compare(v) == 0) return Value::Bool(!e.negated);
+      }
+      if (saw_null) return Value::Null(Type::Of(TypeId::kBool));
+      return Value::Bool(e.negated);
+    }
   }
   throw SqlError::Internal("unknown expression kind");
 }

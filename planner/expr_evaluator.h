@@ -17,6 +17,8 @@ struct EvalContext {
   FunctionContext functions;
   // nextval(sequence); unset where sequences cannot be reached (0A000).
   std::function<int64_t(const std::string& sequence)> next_val;
+  // First column of every row of each subquery slot, computed before the statement runs.
+  const std::vector<std::vector<Value>>* subquery_rows = nullptr;
 };
 
 Value Evaluate(const BoundExpr& e, const Row& row, const EvalContext& ctx);

@@ -82,6 +82,7 @@ struct FragmentRequest {
   FragmentRef fragment;
   std::vector<Value> params;
   std::vector<Row> rows;
+  std::vector<std::vector<Value>> subquery_rows;  // see EvalContext::subquery_rows
 };
 
 struct FragmentResult {

@@ -330,6 +330,7 @@ std::string EncodeFragmentRequest(const FragmentRequest& request) {
   w.FieldBytes(1, EncodeFragment(*request.fragment));
   for (auto& p : request.params) w.FieldBytes(2, EncodeValue(p));
   for (auto& r : request.rows) w.FieldBytes(3, EncodeRowBytes(r));
+  for (auto& s : request.subquery_rows) w.FieldBytes(4, EncodeRowBytes(s));
   w.End();
   return w.Take();
 }
@@ -340,6 +341,7 @@ FragmentRequest DecodeFragmentRequest(std::string_view bytes) {
     if (f.number == 1) request.fragment = std::make_shared<Fragment>(DecodeFragment(f.bytes));
     if (f.number == 2) request.params.push_back(DecodeValue(f.bytes));
     if (f.number == 3) request.rows.push_back(DecodeRowBytes(f.bytes));
+    if (f.number == 4) request.subquery_rows.push_back(DecodeRowBytes(f.bytes));
   });
   if (!request.fragment) Reader::Corrupt();
   return request;

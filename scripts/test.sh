@@ -97,6 +97,20 @@ else
 fi
 rm -rf "$regress_out"
 
+# --- driver smoke tests (tests/drivers) ----------------------------------------
+# psycopg2, node-postgres and pgjdbc against a server run.sh starts itself;
+# each PASS/FAIL check line counts once.
+echo "== drivers tests/drivers"
+TESSERA_BIN="$B/cluster/tessera" bash tests/drivers/run.sh | tee "$B/drivers.log"
+total=$(grep '^drivers total:' "$B/drivers.log")
+if [ -n "$total" ]; then
+  p=$(sed -E 's/^drivers total: ([0-9]+) passed, ([0-9]+) failed.*/\1/' <<< "$total")
+  f=$(sed -E 's/^drivers total: ([0-9]+) passed, ([0-9]+) failed.*/\2/' <<< "$total")
+  add "$p" "$f"
+else
+  add 0 1
+fi
+
 if ! kill -0 "$SERVER_PID" 2> /dev/null; then
   echo "the server died during the tests; its log:"
   tail -n 30 "$SERVER_DIR/server.log"

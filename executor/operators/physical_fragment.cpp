@@ -7,7 +7,7 @@ bool PhysicalFragmentScan::Next(Batch* out) {
   ctx_.CheckCancel();
   if (!fetched_) {
     fetched_ = true;
-    planner::FragmentRequest request{fragment_, ctx_.params, {}};
+    planner::FragmentRequest request{fragment_, ctx_.params, {}, ctx_.subquery_rows};
     rows_.Set(ctx_.fragments->Execute(request).rows);
   }
   return rows_.Next(out);
@@ -20,7 +20,7 @@ bool PhysicalInsert::Next(Batch* out) {
     Batch in;
     while (child_->Next(&in)) {
       ctx_.CheckCancel();
-      planner::FragmentRequest request{fragment_, ctx_.params, std::move(in)};
+      planner::FragmentRequest request{fragment_, ctx_.params, std::move(in), ctx_.subquery_rows};
       planner::FragmentResult result = ctx_.fragments->Execute(request);
       affected_ += result.affected;
       for (auto& r : result.rows) returned.push_back(std::move(r));
@@ -35,7 +35,7 @@ bool PhysicalWrite::Next(Batch* out) {
   if (!done_) {
     done_ = true;
     ctx_.CheckCancel();
-    planner::FragmentRequest request{fragment_, ctx_.params, {}};
+    planner::FragmentRequest request{fragment_, ctx_.params, {}, ctx_.subquery_rows};
     planner::FragmentResult result = ctx_.fragments->Execute(request);
     affected_ = result.affected;
     returning_.Set(std::move(result.rows));

@@ -264,7 +264,9 @@ ESCAPE_STRING : E '\'' ( ~['\\] | '\\' . | '\'\'' )* '\'';
 UNICODE_STRING : U '&\'' ( ~'\'' | '\'\'' )* '\'';
 BIT_STRING : B '\'' [01]* '\'';
 HEX_STRING : X '\'' [0-9a-fA-F]* '\'';
-DOLLAR_STRING : '$' ( [a-zA-Z_\u0080-\uFFFF] [a-zA-Z_0-9\u0080-\uFFFF]* )? '$' { ConsumeDollarBody(); };
+// Tags are ASCII here (PostgreSQL allows any letter): ConsumeDollarBody
+// compares the tag byte by byte with code points.
+DOLLAR_STRING : '$' ( [a-zA-Z_] [a-zA-Z_0-9]* )? '$' { ConsumeDollarBody(); };
 
 // Unterminated forms: longer than any terminated prefix, so they only win
 // when the closing quote is missing; the driver turns them into PostgreSQL's
@@ -282,8 +284,8 @@ ERROR_CHAR : .;
 
 fragment DIGIT : [0-9];
 fragment EXPONENT : [eE] [+-]? DIGIT+;
-fragment IDENT_START : [a-zA-Z_\u0080-\uFFFF];
-fragment IDENT_CONT : [a-zA-Z_0-9$\u0080-\uFFFF];
+fragment IDENT_START : [a-zA-Z_\u0080-\u{10FFFF}];
+fragment IDENT_CONT : [a-zA-Z_0-9$\u0080-\u{10FFFF}];
 
 fragment A : [aA];
 fragment B : [bB];

@@ -166,6 +166,10 @@ TEST(Utf8, NonAsciiTextAndPositions) {
   EXPECT_EQ(s.targets[1].expr->names[0], "naïve");
   EXPECT_EQ(s.targets[1].expr->location, 25);
   EXPECT_EQ(s.from[0]->table.name, "tâble");
+  // Characters beyond the BMP, in names and strings.
+  auto emoji = ParseSql("SELECT '\U0001F600' AS x\U0001F600");
+  EXPECT_EQ(emoji[0]->As<ast::SelectStmt>().targets[0].expr->text, "\U0001F600");
+  EXPECT_EQ(emoji[0]->As<ast::SelectStmt>().targets[0].alias, "x\U0001F600");
   auto create = ParseSql("CREATE TABLE t (a text DEFAULT 'é' || 'x')");
   EXPECT_EQ(create[0]->As<ast::CreateTableStmt>().columns[0].default_text, "'é' || 'x'");
 }

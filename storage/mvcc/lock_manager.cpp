@@ -1,0 +1,76 @@
+#include "storage/mvcc/lock_manager.h"
+
+#include <condition_variable>
+#include <memory>
+#include <vector>
+
+#include "common/error.h"
+
+namespace tessera::storage::mvcc {
+
+AcquireResult LockManager::TryAcquire(TxnId txn, const std::string& key, Waker on_granted) {
+  std::lock_guard lock(mutex_);
+  AcquireResult result = table_.Acquire(txn, key);
+  if (result == AcquireResult::kWaiting) wakers_[txn] = std::move(on_granted);
+  return result;
+}
+
+bool LockManager::CancelWait(TxnId txn) {
+  std::lock_guard lock(mutex_);
+  if (!table_.CancelWait(txn)) return false;
+  wakers_.erase(txn);
+  return true;
+}
+
+void LockManager::ReleaseAll(TxnId txn) {
+  std::vector<Waker> to_wake;
+  {
+    std::lock_guard lock(mutex_);
+    wakers_.erase(txn);
+    for (TxnId granted : table_.ReleaseAll(txn)) {
+      auto it = wakers_.find(granted);
+      if (it == wakers_.end()) continue;
+      to_wake.push_back(std::move(it->second));
+      wakers_.erase(it);
+    }
+  }
+  // Outside the mutex: a waker may resume its transaction inline, which
+  // may take locks again.
+  for (Waker& wake : to_wake) wake();
+}
+
+void LockManager::Acquire(TxnId txn, const std::string& key, std::chrono::milliseconds timeout) {
+  struct WaitState {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool granted = false;
+  };
+  // Shared: the waker may run after this function returned on a timeout race.
+  auto state = std::make_shared<WaitState>();
+  AcquireResult result = TryAcquire(txn, key, [state] {
+    {
+      std::lock_guard lock(state->mutex);
+      state->granted = true;
+    }
+    state->cv.notify_one();
+  });
+  if (result == AcquireResult::kGranted) return;
+  if (result == AcquireResult::kDeadlock) throw SqlError(sqlstate::kDeadlockDetected, "deadlock detected");
+  std::unique_lock lock(state->mutex);
+  auto granted = [&state] { return state->granted; };
+  if (timeout.count() <= 0) {
+    state->cv.wait(lock, granted);
+    return;
+  }
+  if (state->cv.wait_for(lock, timeout, granted)) return;
+  lock.unlock();
+  // Either we withdraw in time, or the grant won the race and the lock is ours.
+  if (CancelWait(txn)) throw SqlError(kLockNotAvailable, "canceling statement due to lock timeout");
+}
+
+size_t LockManager::LockedKeys() const {
+  std::lock_guard lock(mutex_);
+  return table_.LockedKeys();
+}
+
+}  // namespace tessera::storage::mvcc

@@ -1,0 +1,47 @@
+// Thread-safe edge around LockTable: a mutex, and the two ways a transaction
+// waits for a lock.
+//  - TryAcquire never blocks. On kWaiting the caller parks (a coroutine or
+//    a session state machine, holding no thread) and `on_granted` runs once
+//    the lock passes to it, on the releasing thread; the caller then
+//    continues its write. To give up (statement timeout, cancel), it calls
+//    CancelWait; if that returns false the lock was granted meanwhile.
+//  - Acquire blocks the calling thread, with a timeout, on top of TryAcquire.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "storage/mvcc/lock_table.h"
+
+namespace tessera::storage::mvcc {
+
+// PostgreSQL's lock_not_available, which common/error.h does not name yet.
+inline constexpr const char* kLockNotAvailable = "55P03";
+
+class LockManager {
+ public:
+  using Waker = std::function<void()>;
+
+  AcquireResult TryAcquire(TxnId txn, const std::string& key, Waker on_granted);
+  // True if the wait was withdrawn; false if the lock was granted first
+  // (its waker has run or is about to).
+  bool CancelWait(TxnId txn);
+  // Frees every lock of `txn` and runs the wakers of those granted them.
+  void ReleaseAll(TxnId txn);
+  // Blocks until granted. Throws SqlError 40P01 when waiting would deadlock,
+  // 55P03 after `timeout` (zero or less: wait forever, PostgreSQL's
+  // lock_timeout = 0).
+  void Acquire(TxnId txn, const std::string& key, std::chrono::milliseconds timeout);
+
+  size_t LockedKeys() const;
+
+ private:
+  mutable std::mutex mutex_;
+  LockTable table_;
+  std::unordered_map<TxnId, Waker> wakers_;
+};
+
+}  // namespace tessera::storage::mvcc

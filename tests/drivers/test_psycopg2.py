@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""psycopg2 smoke test: test_psycopg2.py HOST PORT USER DB
+
+Prints "PASS psycopg2 <check>" or "FAIL psycopg2 <check>: <reason>" per check.
+psycopg2 binds parameters on the client and sends simple-protocol queries (it
+has no extended-protocol mode); the JDBC and node tests cover Parse/Bind.
+"""
+import datetime
+import decimal
+import sys
+
+import psycopg2
+
+NAME = "psycopg2"
+failures = 0
+
+
+def check(what, fn):
+    global failures
+    try:
+        fn()
+        print(f"PASS {NAME} {what}", flush=True)
+        return True
+    except Exception as e:  # any exception is this check's failure
+        failures += 1
+        reason = " ".join(str(e).split()) or type(e).__name__
+        code = getattr(e, "pgcode", None)
+        print(f"FAIL {NAME} {what}: {reason}" + (f" (SQLSTATE {code})" if code else ""), flush=True)
+        return False
+
+
+def expect(actual, wanted, what):
+    if actual != wanted or type(actual) is not type(wanted):
+        raise AssertionError(f"{what}: got {actual!r} ({type(actual).__name__}), want {wanted!r}")
+
+
+def main():
+    host, port, user, db = sys.argv[1:5]
+    conn = None
+
+    def connect():
+        nonlocal conn
+        conn = psycopg2.connect(host=host, port=port, user=user, dbname=db, connect_timeout=10)
+
+    if not check("connect", connect):
+        return
+    ts = datetime.datetime(2024, 1, 2, 3, 4, 5, 678000)
+
+    def create():
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("DROP TABLE IF EXISTS drv_psycopg2")
+            cur.execute(
+                "CREATE TABLE drv_psycopg2 (id int PRIMARY KEY, name text, amount numeric(10,2), "
+                "flag boolean, ts timestamp, note text)"
+            )
+
+    def insert():
+        with conn.cursor() as cur:
+            sql = "INSERT INTO drv_psycopg2 VALUES (%s, %s, %s, %s, %s, %s)"
+            cur.execute(sql, (1, "alpha", decimal.Decimal("12.34"), True, ts, None))
+            cur.execute(sql, (2, "it's \"quoted\"", decimal.Decimal("-5.50"), False, ts, "x"))
+            expect(cur.rowcount, 1, "rowcount")
+
+    def select():
+        with conn.cursor() as cur:
+            cur.execute("SELECT id, name, amount, flag, ts, note FROM drv_psycopg2 WHERE id = %s", (1,))
+            row = cur.fetchone()
+            if row is None:
+                raise AssertionError("no row")
+            expect(row[0], 1, "int")
+            expect(row[1], "alpha", "text")
+            expect(row[2], decimal.Decimal("12.34"), "numeric")
+            expect(row[3], True, "bool")
+            expect(row[4], ts, "timestamp")
+            expect(row[5], None, "NULL")
+            cur.execute("SELECT name, amount, flag FROM drv_psycopg2 WHERE id = %s", (2,))
+            expect(cur.fetchone(), ("it's \"quoted\"", decimal.Decimal("-5.50"), False), "row 2")
+
+    def rollback():
+        conn.autocommit = False  # psycopg2 sends BEGIN before the first statement
+        with conn.cursor() as cur:
+            cur.execute("INSERT INTO drv_psycopg2 (id, name) VALUES (%s, %s)", (3, "gone"))
+            cur.execute("SELECT count(*) FROM drv_psycopg2")
+            expect(cur.fetchone()[0], 3, "count inside the transaction")
+        conn.rollback()
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM drv_psycopg2")
+            expect(cur.fetchone()[0], 2, "count after ROLLBACK")
+
+    def sqlstate():
+        with conn.cursor() as cur:
+            try:
+                cur.execute("INSERT INTO drv_psycopg2 (id, name) VALUES (%s, %s)", (1, "dup"))
+            except psycopg2.Error as e:
+                expect(e.pgcode, "23505", "SQLSTATE of a duplicate key")
+            else:
+                raise AssertionError("duplicate key was accepted")
+            cur.execute("SELECT 1")  # the session is still usable
+            expect(cur.fetchone()[0], 1, "SELECT 1 after the error")
+
+    for what, fn in [("create table", create), ("insert with parameters", insert),
+                     ("select typed values", select), ("transaction rollback", rollback),
+                     ("sqlstate 23505", sqlstate)]:
+        check(what, fn)
+    conn.close()
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(1 if failures else 0)

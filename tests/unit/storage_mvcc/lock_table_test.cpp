@@ -1,0 +1,96 @@
+#include "storage/mvcc/lock_table.h"
+
+#include <gtest/gtest.h>
+
+#include "storage/mvcc/snapshot_tracker.h"
+#include "storage/mvcc/timestamp_oracle.h"
+
+namespace tessera::storage::mvcc {
+namespace {
+
+TEST(LockTableTest, GrantsQueuesAndHandsOverInOrder) {
+  LockTable table;
+  EXPECT_EQ(table.Acquire(1, "k"), AcquireResult::kGranted);
+  EXPECT_EQ(table.Acquire(1, "k"), AcquireResult::kGranted);  // re-entrant
+  EXPECT_EQ(table.Acquire(2, "k"), AcquireResult::kWaiting);
+  EXPECT_EQ(table.Acquire(3, "k"), AcquireResult::kWaiting);
+  EXPECT_EQ(table.ReleaseAll(1), std::vector<TxnId>{2});
+  EXPECT_EQ(table.Holder("k"), TxnId{2});
+  EXPECT_TRUE(table.IsWaiting(3));
+  EXPECT_EQ(table.ReleaseAll(2), std::vector<TxnId>{3});
+  EXPECT_TRUE(table.ReleaseAll(3).empty());
+  EXPECT_EQ(table.LockedKeys(), 0u);
+}
+
+TEST(LockTableTest, RefusesTheWaitThatClosesACycle) {
+  LockTable table;
+  ASSERT_EQ(table.Acquire(1, "a"), AcquireResult::kGranted);
+  ASSERT_EQ(table.Acquire(2, "b"), AcquireResult::kGranted);
+  ASSERT_EQ(table.Acquire(3, "c"), AcquireResult::kGranted);
+  EXPECT_EQ(table.Acquire(1, "b"), AcquireResult::kWaiting);   // 1 -> 2
+  EXPECT_EQ(table.Acquire(2, "c"), AcquireResult::kWaiting);   // 2 -> 3
+  EXPECT_EQ(table.Acquire(3, "a"), AcquireResult::kDeadlock);  // 3 -> 1 would close it
+  EXPECT_FALSE(table.IsWaiting(3));
+  // Once 3 gives up, the chain unwinds.
+  EXPECT_EQ(table.ReleaseAll(3), std::vector<TxnId>{2});
+  EXPECT_EQ(table.ReleaseAll(2), std::vector<TxnId>{1});
+}
+
+TEST(LockTableTest, CancelledWaiterIsSkipped) {
+  LockTable table;
+  ASSERT_EQ(table.Acquire(1, "k"), AcquireResult::kGranted);
+  ASSERT_EQ(table.Acquire(2, "k"), AcquireResult::kWaiting);
+  EXPECT_TRUE(table.CancelWait(2));
+  EXPECT_FALSE(table.CancelWait(2));
+  EXPECT_TRUE(table.ReleaseAll(1).empty());
+  EXPECT_EQ(table.LockedKeys(), 0u);
+}
+
+TEST(TimestampOracleTest, ReservesWindowsBeforeUse) {
+  uint64_t persisted_next = 1;  // what a durable counter would hold
+  auto reserve = [&persisted_next](uint64_t count) {
+    Timestamp first = persisted_next;
+    persisted_next += count;
+    return first;
+  };
+  TimestampOracle oracle(reserve, 3);
+  EXPECT_EQ(oracle.Last(), 0u);
+  EXPECT_EQ(persisted_next, 4u);
+  EXPECT_EQ(oracle.Next(), 1u);
+  EXPECT_EQ(oracle.Next(), 2u);
+  EXPECT_EQ(oracle.Next(), 3u);
+  EXPECT_EQ(oracle.Next(), 4u);  // a new window, persisted first
+  EXPECT_EQ(persisted_next, 7u);
+  // A "restart" resumes above everything handed out.
+  TimestampOracle restarted(reserve, 3);
+  EXPECT_GT(restarted.Next(), 4u);
+}
+
+TEST(SnapshotTrackerTest, WatermarkStaysBelowCommitsInFlight) {
+  uint64_t next = 1;
+  TimestampOracle oracle(
+      [&next](uint64_t count) {
+        Timestamp f = next;
+        next += count;
+        return f;
+      },
+      100);
+  SnapshotTracker tracker(&oracle);
+  Timestamp a = tracker.BeginCommit();
+  Timestamp b = tracker.BeginCommit();
+  EXPECT_EQ(tracker.Watermark(), a - 1);
+  tracker.FinishCommit(b);  // b landed first: still hidden behind a
+  EXPECT_EQ(tracker.Watermark(), a - 1);
+  tracker.FinishCommit(a);
+  EXPECT_EQ(tracker.Watermark(), b);
+  Timestamp s = tracker.OpenSnapshot();
+  Timestamp c = tracker.BeginCommit();
+  tracker.FinishCommit(c);
+  EXPECT_GT(tracker.Watermark(), s);
+  EXPECT_EQ(tracker.GcHorizon(), s);  // the open snapshot holds it back
+  tracker.CloseSnapshot(s);
+  EXPECT_EQ(tracker.GcHorizon(), c);
+}
+
+}  // namespace
+}  // namespace tessera::storage::mvcc
