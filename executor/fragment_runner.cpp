@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "executor/aggregator.h"
 #include "executor/sort_util.h"
 #include "executor/table_store.h"
 #include "storage/key_encoding.h"
@@ -85,6 +86,15 @@ void ScanRows(const Fragment& f, storage::Transaction& txn, const planner::EvalC
 
 planner::FragmentResult RunScan(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx) {
   planner::FragmentResult result;
+  if (!f.aggregates.empty() || !f.group_by.empty()) {
+    HashAggregator aggregator(f.group_by, f.aggregates, ctx);
+    ScanRows(f, txn, ctx, [&](const std::string&, Row row) {
+      if (!f.filter || planner::EvaluatePredicate(*f.filter, row, ctx)) aggregator.Add(row);
+      return true;
+    });
+    result.rows = aggregator.Finish();
+    return result;
+  }
   bool early_stop = f.limit >= 0 && f.top_n.empty();
   std::vector<KeyedRow> keyed;
   ScanRows(f, txn, ctx, [&](const std::string&, Row row) {

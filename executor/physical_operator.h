@@ -30,6 +30,8 @@ struct ExecContext {
   std::vector<std::vector<Value>> subquery_rows;  // eval.subquery_rows points here
   FragmentExecutor* fragments = nullptr;
   const std::atomic<bool>* cancel = nullptr;
+  // statement_timeout: the steady-clock deadline in ns; 0 for none.
+  int64_t deadline_ns = 0;
   // 57014 when the client asked to cancel; checked between batches.
   void CheckCancel() const;
 };

@@ -1,5 +1,7 @@
 // The extended protocol: Prepare plans once, Bind attaches parameters,
 // Execute runs with a row limit and keeps its operator tree between calls.
+#include <chrono>
+
 #include "common/error.h"
 #include "executor/local_fragment_executor.h"
 #include "executor/sql_session.h"
@@ -144,6 +146,9 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
       ctx_->eval = session_.EvalFor(&ctx_->params);
       ctx_->fragments = fragments_.get();
       ctx_->cancel = &session_.cancel_;
+      if (int64_t ms = session_.settings_.StatementTimeoutMs(); ms > 0)
+        ctx_->deadline_ns = std::chrono::steady_clock::now().time_since_epoch().count() + ms * 1000000;
+      RunSubqueries();
       root_ = CreatePhysical(*plan_->plan, *ctx_);
     } else if (!session_.txn_ || txn_generation_ != session_.txn_generation_) {
       throw SqlError(sqlstate::kInvalidCursorName, "portal \"\" does not exist");
@@ -177,6 +182,21 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
   } catch (const SqlError&) {
     if (prepared_->stmt_) session_.HandleError();
     throw;
+  }
+}
+
+// Runs each uncorrelated subquery once, keeping the first column of its rows.
+void SqlPortal::RunSubqueries() {
+  ctx_->subquery_rows.clear();
+  ctx_->subquery_rows.reserve(plan_->subqueries.size());
+  ctx_->eval.subquery_rows = &ctx_->subquery_rows;
+  for (size_t i = 0; i < plan_->subqueries.size(); ++i) {
+    PhysicalRef sub = CreatePhysical(*plan_->subqueries[i], *ctx_);
+    std::vector<Value> values;
+    Batch batch;
+    while (sub->Next(&batch))
+      for (auto& row : batch) values.push_back(row.empty() ? Value::Bool(true) : std::move(row[0]));
+    ctx_->subquery_rows.push_back(std::move(values));
   }
 }
 

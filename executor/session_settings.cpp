@@ -200,6 +200,24 @@ void SessionSettings::Reset(const std::string& name) {
   Set(key, {s.default_value});
 }
 
+int64_t SessionSettings::StatementTimeoutMs() const {
+  const std::string& v = settings_.at("statement_timeout").value;
+  size_t end = 0;
+  int64_t n = 0;
+  try {
+    n = std::stoll(v, &end);
+  } catch (const std::logic_error&) {
+    return 0;
+  }
+  std::string unit = v.substr(end);
+  unit.erase(0, unit.find_first_not_of(' '));
+  if (unit == "s") return n * 1000;
+  if (unit == "min") return n * 60000;
+  if (unit == "h") return n * 3600000;
+  if (unit == "us") return n / 1000;
+  return n;
+}
+
 std::string SessionSettings::Show(const std::string& name) const { return Find(name).value; }
 std::string SessionSettings::CanonicalName(const std::string& name) const { return Lower(Find(name).canonical); }
 

@@ -30,6 +30,8 @@ class SessionSettings {
   std::vector<std::pair<std::string, std::string>> Reported() const;
   std::vector<std::pair<std::string, std::string>> TakeChanged();
   const TextFormat& Format() const { return format_; }
+  // statement_timeout in milliseconds (0: none).
+  int64_t StatementTimeoutMs() const;
 
  private:
   struct Setting {

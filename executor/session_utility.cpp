@@ -42,7 +42,7 @@ void SqlSession::RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool
     portal.Execute(0, discard);
   }
   if (describe_columns) sink.Columns({{"QUERY PLAN", 0, 0, Type::Of(TypeId::kText)}});
-  for (auto& line : planner::ExplainPlan(*plan.plan)) sink.Row({Value::Text(line)});
+  for (auto& line : planner::ExplainQuery(plan)) sink.Row({Value::Text(line)});
   sink.Complete("EXPLAIN");
 }
 

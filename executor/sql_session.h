@@ -43,6 +43,7 @@ class SqlPortal final : public Portal {
 
  private:
   friend class SqlSession;
+  void RunSubqueries();
   SqlSession& session_;
   std::shared_ptr<SqlPrepared> prepared_;
   std::shared_ptr<const planner::PlannedQuery> plan_;

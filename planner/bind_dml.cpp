@@ -110,7 +110,7 @@ BoundQuery Binder::BindInsert(const ast::InsertStmt& stmt) {
     }
     child = std::make_shared<LogicalValues>(std::move(rows), types);
   } else {
-    BoundQuery q = Binder(catalog_, param_types_).BindSelect(*source);
+    BoundQuery q = Nested().BindSelect(*source);
     check_width(q.columns.size());
     std::vector<ExprRef> row;
     for (size_t i = 0; i < table.columns.size(); ++i) {

@@ -399,9 +399,44 @@ ExprRef Binder::BindCase(const ast::Expr& e, const Scope& scope) {
   return MakeNode(BoundExprKind::kCase, common, std::move(args));
 }
 
-ExprRef Binder::BindSubquery(const ast::Expr& e, const Scope&) {
-  throw SqlError::FeatureNotSupported("subqueries in expressions are not supported yet");
-  (void)e;
+// Uncorrelated subqueries only: the subquery is bound on its own (a
+// reference to an outer column fails as an unknown column) and becomes a slot
+// whose rows the executor computes before the statement runs.
+ExprRef Binder::BindSubquery(const ast::Expr& e, const Scope& scope) {
+  BoundQuery q = Nested().BindSelect(*e.subquery);
+  SubqueryKind kind = e.kind == ast::ExprKind::kExists   ? SubqueryKind::kExists
+                      : e.kind == ast::ExprKind::kInSubquery ? SubqueryKind::kIn
+                                                           : SubqueryKind::kScalar;
+  if (kind != SubqueryKind::kExists && q.columns.size() != 1)
+    throw SqlError(sqlstate::kSyntaxError,
+                   q.columns.size() > 1 ? "subquery has too many columns" : "subquery must return only one column", {},
+                   {}, e.location + 1);
+  auto out = std::make_shared<BoundExpr>();
+  out->index = static_cast<int32_t>(subqueries_->size());
+  out->location = e.location;
+  LogicalRef plan = q.plan;
+  if (kind == SubqueryKind::kExists) {
+    out->kind = BoundExprKind::kSubqueryValue;
+    out->op = static_cast<uint8_t>(kind);
+    out->type = Type::Of(TypeId::kBool);
+  } else if (kind == SubqueryKind::kScalar) {
+    out->kind = BoundExprKind::kSubqueryValue;
+    out->op = static_cast<uint8_t>(kind);
+    out->type = q.columns[0].type;
+  } else {
+    ExprRef x = BindExpr(*e.args[0], scope);
+    ExprRef column = MakeColumnExpr(0, q.columns[0].type);
+    // Both sides meet in one type, as x = ANY (subquery) resolves its operator.
+    ExprRef cmp = BindComparison("=", x, column, e.location);
+    x = cmp->args[0];
+    if (!ExprEquals(*cmp->args[1], *column)) plan = std::make_shared<LogicalProjection>(plan, std::vector<ExprRef>{cmp->args[1]});
+    out->kind = BoundExprKind::kInSubquery;
+    out->type = Type::Of(TypeId::kBool);
+    out->negated = e.negated;
+    out->args.push_back(x);
+  }
+  subqueries_->push_back(plan);
+  return out;
 }
 
 void Binder::FinishParams() {

@@ -77,7 +77,7 @@ FromResult SelectBinder::BindTableRef(const ast::TableRef& ref) {
     case ast::TableRefKind::kSubquery: {
       if (ref.alias.empty())
         throw SqlError(sqlstate::kSyntaxError, "subquery in FROM must have an alias", {}, {}, ref.location + 1);
-      Binder sub(binder_.catalog_, binder_.param_types_);
+      Binder sub(binder_.catalog_, binder_.param_types_, binder_.subqueries_);
       BoundQuery q = sub.BindSelect(*ref.subquery);
       out.plan = q.plan;
       for (auto& c : q.columns) out.scope.columns.push_back({ref.alias, c.name, c.type, 0, 0, false});

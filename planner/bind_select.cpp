@@ -268,8 +268,8 @@ BoundQuery SelectBinder::BindValues(const ast::SelectStmt& stmt) {
 }
 
 BoundQuery SelectBinder::BindSetOp(const ast::SelectStmt& stmt) {
-  BoundQuery left = Binder(binder_.catalog_, binder_.param_types_).BindSelect(*stmt.set_left);
-  BoundQuery right = Binder(binder_.catalog_, binder_.param_types_).BindSelect(*stmt.set_right);
+  BoundQuery left = binder_.Nested().BindSelect(*stmt.set_left);
+  BoundQuery right = binder_.Nested().BindSelect(*stmt.set_right);
   const char* name = stmt.set_op == ast::SetOpKind::kUnion ? "UNION"
                      : stmt.set_op == ast::SetOpKind::kIntersect ? "INTERSECT" : "EXCEPT";
   if (left.columns.size() != right.columns.size())

@@ -47,6 +47,17 @@ std::vector<Line> FragmentLines(const Fragment& f) {
     lines.push_back({"Top-N " + std::to_string(f.limit), {"Sort Key: " + SortKeysText(f.top_n)}});
   else if (f.limit >= 0)
     lines.push_back({"Limit " + std::to_string(f.limit), {}});
+  if (!f.aggregates.empty() || !f.group_by.empty()) {
+    std::string text = "Partial Aggregate (";
+    for (size_t i = 0; i < f.aggregates.size(); ++i) text += (i ? ", " : "") + ExprToText(*f.aggregates[i]);
+    Line line{text + ")", {}};
+    if (!f.group_by.empty()) {
+      std::string keys = "Group Key: ";
+      for (size_t i = 0; i < f.group_by.size(); ++i) keys += (i ? ", " : "") + ExprToText(*f.group_by[i]);
+      line.details.push_back(keys);
+    }
+    lines.push_back(line);
+  }
   if (!f.projection.empty()) {
     std::string text = "Project (";
     for (size_t i = 0; i < f.projection.size(); ++i) text += (i ? ", " : "") + ExprToText(*f.projection[i]);
@@ -96,6 +107,17 @@ void Walk(const LogicalOperator& node, int indent, bool arrow, std::vector<std::
 std::vector<std::string> ExplainPlan(const LogicalOperator& plan) {
   std::vector<std::string> out;
   Walk(plan, 0, false, &out);
+  return out;
+}
+
+std::vector<std::string> ExplainQuery(const PlannedQuery& query) {
+  std::vector<std::string> out = ExplainPlan(*query.plan);
+  for (size_t i = 0; i < query.subqueries.size(); ++i) {
+    out.push_back("  SubPlan " + std::to_string(i + 1));
+    std::vector<std::string> inner;
+    Walk(*query.subqueries[i], 4, true, &inner);
+    out.insert(out.end(), inner.begin(), inner.end());
+  }
   return out;
 }
 

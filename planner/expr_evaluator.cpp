@@ -190,6 +190,8 @@ Value Evaluate(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
     case BoundExprKind::kSubqueryValue: {
       const auto& rows = SubqueryRows(e, ctx);
       if (static_cast<SubqueryKind>(e.op) == SubqueryKind::kExists) return Value::Bool(!rows.empty());
+      if (rows.size() > 1)
+        throw SqlError(sqlstate::kCardinalityViolation, "more than one row returned by a subquery used as an expression");
       return rows.empty() ? NullOf(e) : rows[0];
     }
     case BoundExprKind::kInSubquery: {

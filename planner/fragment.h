@@ -68,6 +68,10 @@ struct Fragment {
   ScanSpec scan;
   ExprRef filter;                   // over the table row; null: none
   std::vector<ExprRef> projection;  // kScan output; empty: the whole row
+  // Partial aggregate (kScan, instead of `projection`): output is the group
+  // keys then one partial result per aggregate, merged by the gateway.
+  std::vector<ExprRef> group_by;
+  std::vector<ExprRef> aggregates;
   std::vector<SortKey> top_n;       // over the projected row; sorts before `limit`
   int64_t limit = -1;               // -1: none
   std::vector<SetColumn> set;       // kUpdate

@@ -291,6 +291,8 @@ std::string EncodeFragment(const Fragment& f) {
   }
   EncodeExprs(w, 9, f.returning);
   if (f.on_conflict_do_nothing) w.FieldVarint(10, 1);
+  EncodeExprs(w, 11, f.group_by);
+  EncodeExprs(w, 12, f.aggregates);
   w.End();
   return w.Take();
 }
@@ -318,6 +320,8 @@ Fragment DecodeFragment(std::string_view bytes) {
       }
       case 9: f.returning.push_back(DecodeExpr(x.bytes)); break;
       case 10: f.on_conflict_do_nothing = x.varint != 0; break;
+      case 11: f.group_by.push_back(DecodeExpr(x.bytes)); break;
+      case 12: f.aggregates.push_back(DecodeExpr(x.bytes)); break;
       default: break;
     }
   });

@@ -135,6 +135,7 @@ struct Cutter {
       }
       case LogicalKind::kProjection: return CutProjection(plan->Cast<LogicalProjection>());
       case LogicalKind::kLimit: return CutLimit(plan->Cast<LogicalLimit>());
+      case LogicalKind::kAggregate: return CutAggregate(plan->Cast<LogicalAggregate>());
       default: break;
     }
     return Rebuild(plan);
@@ -154,6 +155,13 @@ struct Cutter {
   // A projection over a plain fragment moves into it: only the needed values travel.
   LogicalRef CutProjection(const LogicalProjection& proj) {
     LogicalRef child = Cut(proj.ChildRef());
+    // SELECT * and the like: a projection that passes every column through in order does nothing.
+    bool identity = proj.Exprs().size() == child->Types().size();
+    for (size_t i = 0; identity && i < proj.Exprs().size(); ++i) {
+      const BoundExpr& e = *proj.Exprs()[i];
+      identity = e.kind == BoundExprKind::kColumn && e.index == static_cast<int>(i) && e.type == child->Types()[i];
+    }
+    if (identity) return child;
     if (child->Kind() == LogicalKind::kFragmentScan) {
       const auto& scan = child->Cast<LogicalFragmentScan>();
       const Fragment& f = *scan.GetFragment();
@@ -199,6 +207,42 @@ struct Cutter {
       }
     }
     return std::make_shared<LogicalLimit>(child, limit.Limit(), limit.Offset());
+  }
+
+  // An aggregate over a plain fragment splits in two: the fragment folds its
+  // rows into partial results per group, the gateway merges them (sums of
+  // counts and sums, min of mins, max of maxes). avg and DISTINCT stay whole.
+  LogicalRef CutAggregate(const LogicalAggregate& agg) {
+    LogicalRef child = Cut(agg.ChildRef());
+    bool pushable = child->Kind() == LogicalKind::kFragmentScan;
+    for (auto& a : agg.Aggregates())
+      pushable = pushable && !a->distinct && static_cast<AggKind>(a->op) != AggKind::kAvg &&
+                 (a->args.empty() || !HasVolatile(*a->args[0]));
+    for (auto& g : agg.Groups()) pushable = pushable && !HasVolatile(*g);
+    if (pushable) {
+      const auto& scan = child->Cast<LogicalFragmentScan>();
+      const Fragment& f = *scan.GetFragment();
+      pushable = f.projection.empty() && f.top_n.empty() && f.limit < 0 && f.aggregates.empty() && f.group_by.empty();
+    }
+    if (!pushable) return std::make_shared<LogicalAggregate>(child, agg.Groups(), agg.Aggregates());
+    const auto& scan = child->Cast<LogicalFragmentScan>();
+    auto fragment = std::make_shared<Fragment>(*scan.GetFragment());
+    fragment->group_by = agg.Groups();
+    fragment->aggregates = agg.Aggregates();
+    LogicalRef partial = std::make_shared<LogicalFragmentScan>(fragment, agg.Types(), scan.Number());
+    std::vector<ExprRef> groups, finals;
+    int width = static_cast<int>(agg.Groups().size());
+    for (int i = 0; i < width; ++i) groups.push_back(MakeColumnExpr(i, agg.Groups()[i]->type, ExprToText(*agg.Groups()[i])));
+    for (size_t i = 0; i < agg.Aggregates().size(); ++i) {
+      const BoundExpr& a = *agg.Aggregates()[i];
+      auto kind = static_cast<AggKind>(a.op);
+      auto merge = std::make_shared<BoundExpr>(a);
+      merge->distinct = false;
+      merge->op = static_cast<uint8_t>(kind == AggKind::kCount || kind == AggKind::kCountStar ? AggKind::kSum : kind);
+      merge->args = {MakeColumnExpr(width + static_cast<int>(i), a.type, ExprToText(a))};
+      finals.push_back(merge);  // keeps the aggregate's own type: count merges as an int8 sum
+    }
+    return std::make_shared<LogicalAggregate>(partial, groups, finals);
   }
 
   LogicalRef Rebuild(const LogicalRef& plan) {

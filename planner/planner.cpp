@@ -19,6 +19,7 @@ PlannedQuery PlanQuery(const ast::Statement& stmt, const catalog::CatalogSnapsho
   }
   binder.FinishParams();
   out.plan = Optimize(bound.plan);
+  for (auto& sub : binder.Subqueries()) out.subqueries.push_back(Optimize(sub));
   out.columns = std::move(bound.columns);
   out.returns_rows = stmt.kind == ast::StmtKind::kSelect || !out.columns.empty();
   return out;

@@ -16,6 +16,9 @@ struct PlannedQuery {
   LogicalRef plan;
   std::vector<OutputColumn> columns;  // result columns (RETURNING for writes)
   std::vector<Type> param_types;
+  // Uncorrelated subqueries, by slot; each runs once before `plan`, in order
+  // (a slot's own subqueries have lower slots).
+  std::vector<LogicalRef> subqueries;
   bool returns_rows = true;           // SELECT, or a write with RETURNING
 };
 
@@ -33,6 +36,8 @@ ScanSpec ChooseAccessPath(const TableLayout& table, std::vector<ExprRef>* conjun
 
 // EXPLAIN text, one line per node, indented as PostgreSQL's.
 std::vector<std::string> ExplainPlan(const LogicalOperator& plan);
+// The statement's plan followed by its subqueries ("SubPlan 1", ...).
+std::vector<std::string> ExplainQuery(const PlannedQuery& query);
 std::string SortKeysText(const std::vector<SortKey>& keys);
 
 }  // namespace tessera::planner

@@ -1,120 +1,20 @@
-// Hash aggregation. Sums run in the result type (int8 for int2/int4,
-// numeric for int8/numeric), as PostgreSQL's sum(), so they cannot overflow
-// where PostgreSQL's would not; avg keeps a numeric or float8 sum and a count.
+// The gateway's (final) hash aggregate over its child's rows.
 #include "executor/operators/physical_aggregate.h"
 
-#include "common/error.h"
-#include "common/value_ops.h"
+#include "executor/aggregator.h"
 
 namespace tessera::executor {
-
-namespace {
-
-using planner::AggKind;
-
-Type SumType(const planner::BoundExpr& agg) {
-  auto kind = static_cast<AggKind>(agg.op);
-  if (kind == AggKind::kAvg) {
-    TypeId in = agg.args[0]->type.id;
-    return Type::Of(in == TypeId::kFloat4 || in == TypeId::kFloat8 ? TypeId::kFloat8 : TypeId::kNumeric);
-  }
-  return agg.type;
-}
-
-}  // namespace
-
-void PhysicalHashAggregate::Accumulate(std::vector<AggState>& states, const Row& row) {
-  const auto& aggs = plan_.Aggregates();
-  for (size_t i = 0; i < aggs.size(); ++i) {
-    const planner::BoundExpr& agg = *aggs[i];
-    AggState& s = states[i];
-    auto kind = static_cast<AggKind>(agg.op);
-    if (kind == AggKind::kCountStar) {
-      ++s.count;
-      continue;
-    }
-    Value v = planner::Evaluate(*agg.args[0], row, ctx_.eval);
-    if (v.IsNull()) continue;
-    if (agg.distinct) {
-      if (!s.seen) s.seen = std::make_unique<RowMap<bool>>();
-      if (!s.seen->emplace(std::vector<Value>{NormaliseKey(v)}, true).second) continue;
-    }
-    ++s.count;
-    switch (kind) {
-      case AggKind::kSum:
-      case AggKind::kAvg: {
-        Type t = SumType(agg);
-        if (v.GetType().id != t.id) v = v.CastTo(t);
-        s.value = s.value.IsNull() ? v : Arith(ArithOp::kAdd, s.value, v);
-        break;
-      }
-      case AggKind::kMin:
-        if (s.value.IsNull() || v.Compare(s.value) < 0) s.value = v;
-        break;
-      case AggKind::kMax:
-        if (s.value.IsNull() || v.Compare(s.value) > 0) s.value = v;
-        break;
-      default: break;
-    }
-  }
-}
-
-Value PhysicalHashAggregate::Finish(const planner::BoundExpr& agg, const AggState& s) const {
-  switch (static_cast<AggKind>(agg.op)) {
-    case AggKind::kCountStar:
-    case AggKind::kCount: return Value::Int8(s.count);
-    case AggKind::kAvg: {
-      if (s.count == 0) return Value::Null(agg.type);
-      if (agg.type.id == TypeId::kFloat8) return Value::Float8(s.value.GetFloat() / static_cast<double>(s.count));
-      return Value::Num(s.value.GetNumeric().Div(Numeric::FromInt(s.count)));
-    }
-    default:
-      if (s.value.IsNull()) return Value::Null(agg.type);
-      if (s.value.GetType().id != agg.type.id) return s.value.CastTo(agg.type);
-      return s.value;
-  }
-}
-
-void PhysicalHashAggregate::Build() {
-  const auto& groups = plan_.Groups();
-  const auto& aggs = plan_.Aggregates();
-  RowMap<size_t> index;
-  std::vector<std::vector<Value>> keys;
-  std::vector<std::vector<AggState>> states;
-  Batch in;
-  while (child_->Next(&in)) {
-    ctx_.CheckCancel();
-    for (auto& row : in) {
-      std::vector<Value> key;
-      key.reserve(groups.size());
-      for (auto& g : groups) key.push_back(planner::Evaluate(*g, row, ctx_.eval));
-      auto [it, inserted] = index.emplace(key, states.size());
-      if (inserted) {
-        keys.push_back(std::move(key));
-        states.emplace_back(aggs.size());
-      }
-      Accumulate(states[it->second], row);
-    }
-  }
-  // An aggregate without GROUP BY returns one row even over no input.
-  if (groups.empty() && states.empty()) {
-    keys.emplace_back();
-    states.emplace_back(aggs.size());
-  }
-  std::vector<Row> rows;
-  rows.reserve(states.size());
-  for (size_t g = 0; g < states.size(); ++g) {
-    Row row = std::move(keys[g]);
-    for (size_t i = 0; i < aggs.size(); ++i) row.push_back(Finish(*aggs[i], states[g][i]));
-    rows.push_back(std::move(row));
-  }
-  output_.Set(std::move(rows));
-}
 
 bool PhysicalHashAggregate::Next(Batch* out) {
   if (!built_) {
     built_ = true;
-    Build();
+    HashAggregator aggregator(plan_.Groups(), plan_.Aggregates(), ctx_.eval);
+    Batch in;
+    while (child_->Next(&in)) {
+      ctx_.CheckCancel();
+      for (auto& row : in) aggregator.Add(row);
+    }
+    output_.Set(aggregator.Finish());
   }
   return output_.Next(out);
 }

@@ -14,17 +14,7 @@ class PhysicalHashAggregate final : public PhysicalOperator {
       : PhysicalOperator(ctx), child_(std::move(child)), plan_(plan) {}
   bool Next(Batch* out) override;
 
-  struct AggState {
-    int64_t count = 0;
-    Value value;  // running sum / min / max
-    std::unique_ptr<RowMap<bool>> seen;  // DISTINCT
-  };
-
  private:
-  void Build();
-  void Accumulate(std::vector<AggState>& states, const Row& row);
-  Value Finish(const planner::BoundExpr& agg, const AggState& state) const;
-
   PhysicalRef child_;
   const planner::LogicalAggregate& plan_;
   bool built_ = false;

@@ -1,6 +1,8 @@
 // VALUES, generate_series, filter, projection, limit.
 #include "executor/operators/physical_basic.h"
 
+#include <chrono>
+
 #include "common/error.h"
 #include "common/value_ops.h"
 
@@ -9,6 +11,8 @@ namespace tessera::executor {
 void ExecContext::CheckCancel() const {
   if (cancel && cancel->load(std::memory_order_relaxed))
     throw SqlError(sqlstate::kQueryCanceled, "canceling statement due to user request");
+  if (deadline_ns != 0 && std::chrono::steady_clock::now().time_since_epoch().count() > deadline_ns)
+    throw SqlError(sqlstate::kQueryCanceled, "canceling statement due to statement timeout");
 }
 
 bool RowBuffer::Next(Batch* out) {

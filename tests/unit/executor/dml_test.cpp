@@ -136,3 +136,47 @@ TEST_F(DmlTest, EncodedFragmentsGiveSameResults) {
 }
 
 }  // namespace tessera::testing
+
+namespace tessera::testing {
+
+TEST_F(DmlTest, UncorrelatedSubqueries) {
+  Query("CREATE TABLE t (id int PRIMARY KEY, v int)");
+  Query("INSERT INTO t VALUES (1, 10), (2, 20), (3, 30)");
+  EXPECT_EQ(Query("SELECT id FROM t WHERE v = (SELECT max(v) FROM t)"), (Rows{"3"}));
+  EXPECT_EQ(Query("SELECT id FROM t WHERE id IN (SELECT id - 1 FROM t) ORDER BY id"), (Rows{"1", "2"}));
+  EXPECT_EQ(Query("SELECT id FROM t WHERE id NOT IN (SELECT id + 1 FROM t)"), (Rows{"1"}));
+  EXPECT_EQ(Query("SELECT EXISTS (SELECT 1 FROM t WHERE v > 25), (SELECT count(*) FROM t)"), (Rows{"t|3"}));
+  EXPECT_EQ(Query("SELECT (SELECT v FROM t WHERE id = 9)"), (Rows{"NULL"}));
+  EXPECT_EQ(ErrorCode("SELECT (SELECT v FROM t)"), "21000");
+  EXPECT_EQ(Tag("UPDATE t SET v = 0 WHERE id = (SELECT min(id) FROM t)"), "UPDATE 1");
+  Open(true);  // through the fragment encoding too
+  EXPECT_EQ(Query("SELECT v FROM t WHERE id = (SELECT min(id) FROM t)"), (Rows{"0"}));
+}
+
+}  // namespace tessera::testing
+
+namespace tessera::testing {
+
+// count/sum/min/max split into a partial aggregate in the fragment and a
+// merge on the gateway; results must match the unsplit ones.
+TEST_F(DmlTest, PartialAggregatesInFragments) {
+  for (bool encode : {false, true}) {
+    Open(encode);
+    Query("DROP TABLE IF EXISTS p");
+    Query("CREATE TABLE p (id int PRIMARY KEY, g int, x int8, s text)");
+    EXPECT_EQ(Query("SELECT count(*), sum(x), min(s) FROM p"), (Rows{"0|NULL|NULL"}));
+    EXPECT_EQ(Query("SELECT g, count(*) FROM p GROUP BY g"), Rows{});
+    Query("INSERT INTO p VALUES (1, 1, 5, 'b'), (2, 1, NULL, 'a'), (3, 2, 7, NULL), (4, 2, 1, 'z')");
+    EXPECT_EQ(Query("SELECT g, count(*), count(x), sum(x), min(s), max(x) FROM p GROUP BY g ORDER BY g"),
+              (Rows{"1|2|1|5|a|5", "2|2|2|8|z|7"}));
+    EXPECT_EQ(last_.columns_[1].type.id, TypeId::kInt8);
+    EXPECT_EQ(last_.columns_[3].type.id, TypeId::kNumeric);
+    EXPECT_EQ(Query("SELECT count(*) FROM p WHERE id > 1 HAVING count(*) > 2"), (Rows{"3"}));
+    Query("EXPLAIN SELECT g, count(*) FROM p GROUP BY g");
+    std::string plan;
+    for (auto& r : last_.rows_) plan += r[0] + "\n";
+    EXPECT_NE(plan.find("Partial Aggregate (count(*))"), std::string::npos) << plan;
+  }
+}
+
+}  // namespace tessera::testing

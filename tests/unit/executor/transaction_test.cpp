@@ -76,3 +76,15 @@ TEST_F(TransactionTest, MultiStatementQueryIsOneTransaction) {
 }
 
 }  // namespace tessera::testing
+
+namespace tessera::testing {
+
+TEST_F(TransactionTest, StatementTimeout) {
+  Query("SET statement_timeout = 20");
+  EXPECT_EQ(ErrorCode("SELECT count(*) FROM generate_series(1, 2000000000)"), "57014");
+  EXPECT_EQ(last_error_, "canceling statement due to statement timeout");
+  Query("SET statement_timeout = 0");
+  EXPECT_EQ(Query("SELECT count(*) FROM generate_series(1, 3000)"), (Rows{"3000"}));
+}
+
+}  // namespace tessera::testing

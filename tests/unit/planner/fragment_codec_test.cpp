@@ -75,6 +75,8 @@ std::vector<ExprRef> AllExprKinds() {
       fn,
       next,
       agg,
+      Node(BoundExprKind::kSubqueryValue, kBool, {}, static_cast<uint8_t>(SubqueryKind::kExists)),
+      Node(BoundExprKind::kInSubquery, kBool, {col}, 0, true),
   };
 }
 
@@ -98,7 +100,7 @@ TEST(FragmentCodecTest, EveryExpressionKindRoundTrips) {
   // The list must cover every kind: a new kind without a case here fails.
   std::set<BoundExprKind> kinds;
   for (auto& e : exprs) kinds.insert(e->kind);
-  EXPECT_EQ(kinds.size(), static_cast<size_t>(BoundExprKind::kAggregate) + 1);
+  EXPECT_EQ(kinds.size(), static_cast<size_t>(BoundExprKind::kInSubquery) + 1);
   for (auto& e : exprs) {
     ExprRef back = DecodeExpr(EncodeExpr(*e));
     EXPECT_TRUE(ExprEquals(*e, *back)) << ExprToText(*e) << " became " << ExprToText(*back);
@@ -120,6 +122,7 @@ TEST(FragmentCodecTest, EveryValuePayloadRoundTrips) {
   request.fragment = f;
   request.params = values;
   request.rows = {values, {}};
+  request.subquery_rows = {{Value::Int4(3), Value::Null(kInt)}, {}};
   FragmentRequest back = DecodeFragmentRequest(EncodeFragmentRequest(request));
   ASSERT_EQ(back.params.size(), values.size());
   for (size_t i = 0; i < values.size(); ++i) {
@@ -130,6 +133,9 @@ TEST(FragmentCodecTest, EveryValuePayloadRoundTrips) {
   ASSERT_EQ(back.rows.size(), 2u);
   EXPECT_EQ(back.rows[0].size(), values.size());
   EXPECT_TRUE(back.rows[1].empty());
+  ASSERT_EQ(back.subquery_rows.size(), 2u);
+  EXPECT_EQ(back.subquery_rows[0].size(), 2u);
+  EXPECT_TRUE(back.subquery_rows[0][1].IsNull());
 }
 
 TEST(FragmentCodecTest, EveryFragmentKindRoundTrips) {
@@ -149,6 +155,9 @@ TEST(FragmentCodecTest, EveryFragmentKindRoundTrips) {
     f.set = {{2, MakeColumnExpr(2, Type::Numeric(12, 2))}};
     f.returning = {MakeColumnExpr(0, kInt)};
     f.on_conflict_do_nothing = kind == FragmentKind::kInsert;
+    f.group_by = {MakeColumnExpr(1, Type::Varchar(20))};
+    for (auto& e : AllExprKinds())
+      if (e->kind == BoundExprKind::kAggregate) f.aggregates = {e};
     Fragment back = DecodeFragment(EncodeFragment(f));
     EXPECT_EQ(back.kind, kind);
     EXPECT_EQ(back.table.table_id, f.table.table_id);
@@ -174,6 +183,9 @@ TEST(FragmentCodecTest, EveryFragmentKindRoundTrips) {
     EXPECT_EQ(back.set[0].column, 2);
     EXPECT_EQ(back.returning.size(), 1u);
     EXPECT_EQ(back.on_conflict_do_nothing, kind == FragmentKind::kInsert);
+    ASSERT_EQ(back.group_by.size(), 1u);
+    ASSERT_EQ(back.aggregates.size(), 1u);
+    EXPECT_TRUE(ExprEquals(*back.aggregates[0], *f.aggregates[0]));
   }
 }
 

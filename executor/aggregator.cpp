@@ -1,0 +1,106 @@
+// Hash aggregation state (executor/aggregator.h). Sums run in the result type (int8 for int2/int4,
+// numeric for int8/numeric), as PostgreSQL's sum(), so they cannot overflow
+// where PostgreSQL's would not; avg keeps a numeric or float8 sum and a count.
+#include "executor/aggregator.h"
+
+#include "common/error.h"
+#include "common/value_ops.h"
+
+namespace tessera::executor {
+
+namespace {
+
+using planner::AggKind;
+
+Type SumType(const planner::BoundExpr& agg) {
+  auto kind = static_cast<AggKind>(agg.op);
+  if (kind == AggKind::kAvg) {
+    TypeId in = agg.args[0]->type.id;
+    return Type::Of(in == TypeId::kFloat4 || in == TypeId::kFloat8 ? TypeId::kFloat8 : TypeId::kNumeric);
+  }
+  return agg.type;
+}
+
+}  // namespace
+
+void HashAggregator::Accumulate(std::vector<AggState>& states, const Row& row) {
+  const auto& aggs = aggregates_;
+  for (size_t i = 0; i < aggs.size(); ++i) {
+    const planner::BoundExpr& agg = *aggs[i];
+    AggState& s = states[i];
+    auto kind = static_cast<AggKind>(agg.op);
+    if (kind == AggKind::kCountStar) {
+      ++s.count;
+      continue;
+    }
+    Value v = planner::Evaluate(*agg.args[0], row, ctx_);
+    if (v.IsNull()) continue;
+    if (agg.distinct) {
+      if (!s.seen) s.seen = std::make_unique<RowMap<bool>>();
+      if (!s.seen->emplace(std::vector<Value>{NormaliseKey(v)}, true).second) continue;
+    }
+    ++s.count;
+    switch (kind) {
+      case AggKind::kSum:
+      case AggKind::kAvg: {
+        Type t = SumType(agg);
+        if (v.GetType().id != t.id) v = v.CastTo(t);
+        s.value = s.value.IsNull() ? v : Arith(ArithOp::kAdd, s.value, v);
+        break;
+      }
+      case AggKind::kMin:
+        if (s.value.IsNull() || v.Compare(s.value) < 0) s.value = v;
+        break;
+      case AggKind::kMax:
+        if (s.value.IsNull() || v.Compare(s.value) > 0) s.value = v;
+        break;
+      default: break;
+    }
+  }
+}
+
+Value HashAggregator::Result(const planner::BoundExpr& agg, const AggState& s) const {
+  switch (static_cast<AggKind>(agg.op)) {
+    case AggKind::kCountStar:
+    case AggKind::kCount: return Value::Int8(s.count);
+    case AggKind::kAvg: {
+      if (s.count == 0) return Value::Null(agg.type);
+      if (agg.type.id == TypeId::kFloat8) return Value::Float8(s.value.GetFloat() / static_cast<double>(s.count));
+      return Value::Num(s.value.GetNumeric().Div(Numeric::FromInt(s.count)));
+    }
+    default:
+      if (s.value.IsNull()) return Value::Null(agg.type);
+      if (s.value.GetType().id != agg.type.id) return s.value.CastTo(agg.type);
+      return s.value;
+  }
+}
+
+void HashAggregator::Add(const Row& row) {
+  std::vector<Value> key;
+  key.reserve(groups_.size());
+  for (auto& g : groups_) key.push_back(planner::Evaluate(*g, row, ctx_));
+  auto [it, inserted] = index_.emplace(key, states_.size());
+  if (inserted) {
+    keys_.push_back(std::move(key));
+    states_.emplace_back(aggregates_.size());
+  }
+  Accumulate(states_[it->second], row);
+}
+
+std::vector<Row> HashAggregator::Finish() {
+  // An aggregate without GROUP BY returns one row even over no input.
+  if (groups_.empty() && states_.empty()) {
+    keys_.emplace_back();
+    states_.emplace_back(aggregates_.size());
+  }
+  std::vector<Row> rows;
+  rows.reserve(states_.size());
+  for (size_t g = 0; g < states_.size(); ++g) {
+    Row row = std::move(keys_[g]);
+    for (size_t i = 0; i < aggregates_.size(); ++i) row.push_back(Result(*aggregates_[i], states_[g][i]));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace tessera::executor

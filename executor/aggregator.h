@@ -1,0 +1,41 @@
+// Hash aggregation state shared by the gateway's final aggregate and the
+// fragments' partial aggregate: groups rows by the key expressions and folds
+// count/sum/avg/min/max (with DISTINCT) per group.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "executor/operators/row_hash.h"
+#include "planner/expr_evaluator.h"
+
+namespace tessera::executor {
+
+class HashAggregator {
+ public:
+  HashAggregator(const std::vector<planner::ExprRef>& groups, const std::vector<planner::ExprRef>& aggregates,
+                 const planner::EvalContext& ctx)
+      : groups_(groups), aggregates_(aggregates), ctx_(ctx) {}
+  void Add(const Row& row);
+  // One row per group: the keys, then each aggregate's result. Without
+  // GROUP BY there is always exactly one row, even over no input.
+  std::vector<Row> Finish();
+
+ private:
+  struct AggState {
+    int64_t count = 0;
+    Value value;  // running sum / min / max
+    std::unique_ptr<RowMap<bool>> seen;  // DISTINCT
+  };
+  void Accumulate(std::vector<AggState>& states, const Row& row);
+  Value Result(const planner::BoundExpr& agg, const AggState& state) const;
+
+  const std::vector<planner::ExprRef>& groups_;
+  const std::vector<planner::ExprRef>& aggregates_;
+  const planner::EvalContext& ctx_;
+  RowMap<size_t> index_;
+  std::vector<std::vector<Value>> keys_;
+  std::vector<std::vector<AggState>> states_;
+};
+
+}  // namespace tessera::executor
