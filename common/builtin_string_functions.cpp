@@ -234,6 +234,7 @@ void AddStringFunctions(std::vector<FunctionOverload>& out) {
   auto bytes = [](const Args& a, const Ctx&) { return Value::Int4(static_cast<int32_t>(S(a, 0).size())); };
   Add(out, "length", {kBytea}, kInt4, bytes);
   Add(out, "octet_length", {kText}, kInt4, bytes);
+  Add(out, "octet_length", {TypeId::kBpchar}, kInt4, bytes);  // counts char(n)'s padding, as PostgreSQL's
   Add(out, "octet_length", {kBytea}, kInt4, bytes);
   Add(out, "upper", {kText}, kText, [](const Args& a, const Ctx&) { return Value::Text(utf8::ToUpper(S(a, 0))); });
   Add(out, "lower", {kText}, kText, [](const Args& a, const Ctx&) { return Value::Text(utf8::ToLower(S(a, 0))); });

@@ -87,6 +87,12 @@ class SqlError : public std::exception {
     detail_ = std::move(detail);
     return *this;
   }
+  // Where it happened ("COPY t, line 2"), sent as the CONTEXT field.
+  const std::string& Context() const { return context_; }
+  SqlError& WithContext(std::string context) {
+    context_ = std::move(context);
+    return *this;
+  }
 
   // Named constructors, with PostgreSQL's wording.
   static SqlError Syntax(const std::string& near_token, int position);  // syntax error at or near "x"
@@ -107,6 +113,7 @@ class SqlError : public std::exception {
   std::string detail_;
   std::string hint_;
   int position_ = 0;
+  std::string context_;
 };
 
 // Guards an invariant. Outside storage it becomes XX000 for that client.

@@ -76,6 +76,14 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
     column.type = ResolveTypeName(def.type.name, Mod(def.type, 0), Mod(def.type, 1), &is_serial);
     column.not_null = def.not_null || def.primary_key || is_serial;
     column.default_sql = def.default_text;
+    if (!column.default_sql.empty()) {  // a default of the wrong type fails now (42804), as in PostgreSQL
+      std::vector<Type> no_params;
+      try {
+        planner::Binder(*snapshot, &no_params).BindDefault(column);
+      } catch (SqlError& err) {
+        throw err.WithPosition(0);  // its position is in the default's text, not the statement's
+      }
+    }
     if (is_serial) {
       std::string seq = table.name + "_" + def.name + "_seq";
       column.default_sql = "nextval('" + seq + "'::regclass)";

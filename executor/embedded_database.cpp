@@ -10,9 +10,9 @@
 namespace tessera::executor {
 
 EmbeddedDatabase::EmbeddedDatabase(const DatabaseOptions& options) {
-  storage::EngineOptions engine_options;
-  engine_options.sync = options.sync_commits;
-  engine_ = storage::Engine::Open(options.data_dir, engine_options);
+  storage::mvcc::MvccOptions engine_options;
+  engine_options.engine.sync = options.sync_commits;
+  engine_ = storage::mvcc::MvccEngine::Open(options.data_dir, engine_options);
   catalog_ = catalog::OpenLmdbCatalog(*engine_);
   const char* env = std::getenv("TESSERA_ENCODE_FRAGMENTS");
   encode_fragments_ = options.encode_fragments || (env && std::strcmp(env, "0") != 0 && *env);

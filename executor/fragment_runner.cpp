@@ -153,6 +153,24 @@ planner::FragmentResult RunInsert(const planner::FragmentRequest& request, stora
   return result;
 }
 
+// Locks a matched row before it is updated or deleted, waiting for a
+// concurrent writer. If that writer committed a newer version (READ
+// COMMITTED; REPEATABLE READ throws 40001 instead), the newest version is
+// re-checked against the filter and becomes the row to change, as
+// PostgreSQL's EvalPlanQual does: concurrent `SET x = x + 1` all count.
+// False: the row is gone or no longer matches.
+bool LockMatch(const Fragment& f, TableStore& store, storage::Transaction& txn, const planner::EvalContext& ctx,
+               ScannedRow* match) {
+  // The placeholder value is overwritten by the caller's write right after.
+  storage::Transaction::RowLock lock = txn.LockRow(store.RowKey(match->pk_suffix), std::nullopt);
+  if (!lock.changed) return true;
+  if (!lock.latest) return false;
+  Row latest = storage::DecodeRow(*lock.latest, f.table.column_types);
+  if (f.filter && !planner::EvaluatePredicate(*f.filter, latest, ctx)) return false;
+  match->row = std::move(latest);
+  return true;
+}
+
 planner::FragmentResult RunUpdateOrDelete(const Fragment& f, storage::Transaction& txn,
                                           const planner::EvalContext& ctx) {
   // Collect first, then write: an update that moves a row forward in key
@@ -165,6 +183,7 @@ planner::FragmentResult RunUpdateOrDelete(const Fragment& f, storage::Transactio
   TableStore store(f.table, txn);
   planner::FragmentResult result;
   for (auto& m : matches) {
+    if (!LockMatch(f, store, txn, ctx, &m)) continue;
     if (f.kind == FragmentKind::kDelete) {
       store.Delete(m.pk_suffix, m.row);
       AddReturning(f, m.row, ctx, &result);

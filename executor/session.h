@@ -9,9 +9,11 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "common/error.h"
 #include "common/value.h"
 
 namespace tessera {
@@ -40,6 +42,29 @@ class ResultSink {
   virtual void EmptyQuery() = 0;
   // A NOTICE/WARNING for the client (severity "NOTICE" or "WARNING").
   virtual void Notice(const std::string& severity, const std::string& sqlstate, const std::string& message) = 0;
+
+  // COPY sub-protocol. Sinks that are not a client connection keep the
+  // defaults, which refuse COPY to and from the client.
+  // COPY FROM STDIN: CopyInBegin announces the copy (CopyInResponse) and
+  // flushes; CopyInNext then blocks until the next CopyData payload
+  // (true) or CopyDone (false). It throws 57014 on CopyFail and 08P01 when
+  // the client breaks the protocol or disconnects.
+  virtual void CopyInBegin(bool binary, size_t columns) {
+    (void)binary, (void)columns;
+    throw SqlError::FeatureNotSupported("COPY FROM STDIN is not possible here");
+  }
+  virtual bool CopyInNext(std::string& chunk) {
+    (void)chunk;
+    return false;
+  }
+  // COPY TO STDOUT: CopyOutResponse, CopyData per chunk, then CopyDone
+  // (before Complete sends CommandComplete).
+  virtual void CopyOutBegin(bool binary, size_t columns) {
+    (void)binary, (void)columns;
+    throw SqlError::FeatureNotSupported("COPY TO STDOUT is not possible here");
+  }
+  virtual void CopyOutData(std::string_view data) { (void)data; }
+  virtual void CopyOutDone() {}
 };
 
 // A parsed statement of the extended protocol; immutable once prepared, so

@@ -24,6 +24,11 @@ class NoColumnsSink final : public ResultSink {
   void Complete(const std::string& tag) override { inner_.Complete(tag); }
   void EmptyQuery() override { inner_.EmptyQuery(); }
   void Notice(const std::string& s, const std::string& c, const std::string& m) override { inner_.Notice(s, c, m); }
+  void CopyInBegin(bool binary, size_t columns) override { inner_.CopyInBegin(binary, columns); }
+  bool CopyInNext(std::string& chunk) override { return inner_.CopyInNext(chunk); }
+  void CopyOutBegin(bool binary, size_t columns) override { inner_.CopyOutBegin(binary, columns); }
+  void CopyOutData(std::string_view data) override { inner_.CopyOutData(data); }
+  void CopyOutDone() override { inner_.CopyOutDone(); }
 
  private:
   ResultSink& inner_;
@@ -140,7 +145,7 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
         throw SqlError(sqlstate::kInFailedSqlTransaction,
                        "current transaction is aborted, commands ignored until end of transaction block");
       session_.cancel_.store(false);
-      storage::Transaction& txn = session_.Txn();
+      storage::Transaction& txn = session_.StatementTxn();
       txn_generation_ = session_.txn_generation_;
       fragments_ = std::make_unique<LocalFragmentExecutor>(txn, session_.Services(), session_.db_.EncodeFragments());
       ctx_->eval = session_.EvalFor(&ctx_->params);
@@ -179,9 +184,9 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
     sink.Complete(Tag(*plan_, rows_, root_->Affected()));
     if (prepared_->stmt_) session_.FinishStatement();
     return true;
-  } catch (const SqlError&) {
+  } catch (const SqlError& e) {
     if (prepared_->stmt_) session_.HandleError();
-    throw;
+    session_.RethrowLockWait(e);
   }
 }
 

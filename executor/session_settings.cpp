@@ -200,8 +200,23 @@ void SessionSettings::Reset(const std::string& name) {
   Set(key, {s.default_value});
 }
 
-int64_t SessionSettings::StatementTimeoutMs() const {
-  const std::string& v = settings_.at("statement_timeout").value;
+void SessionSettings::RestoreAll(const SessionSettings& saved) {
+  for (auto& [key, s] : settings_) {
+    auto it = saved.settings_.find(key);
+    if (it != saved.settings_.end()) Assign(key, s, it->second.value);
+  }
+  format_ = saved.format_;
+}
+
+void SessionSettings::Restore(const SessionSettings& saved, const std::string& name) {
+  std::string key = Lower(name);
+  auto it = saved.settings_.find(key);
+  if (it == saved.settings_.end() || Find(key).value == it->second.value) return;
+  Set(key, {it->second.value});
+}
+
+int64_t SessionSettings::MillisecondsOf(const std::string& name) const {
+  const std::string& v = settings_.at(name).value;
   size_t end = 0;
   int64_t n = 0;
   try {

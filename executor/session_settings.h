@@ -31,7 +31,14 @@ class SessionSettings {
   std::vector<std::pair<std::string, std::string>> TakeChanged();
   const TextFormat& Format() const { return format_; }
   // statement_timeout in milliseconds (0: none).
-  int64_t StatementTimeoutMs() const;
+  int64_t StatementTimeoutMs() const { return MillisecondsOf("statement_timeout"); }
+  // A time setting (statement_timeout, lock_timeout) in milliseconds; a bare
+  // number is milliseconds, as in PostgreSQL.
+  int64_t MillisecondsOf(const std::string& name) const;
+  // Back to the values in `saved` (ROLLBACK of a block's SETs), all of them
+  // or one (the end of a SET LOCAL); changed reported ones are re-announced.
+  void RestoreAll(const SessionSettings& saved);
+  void Restore(const SessionSettings& saved, const std::string& name);
 
  private:
   struct Setting {

@@ -47,24 +47,41 @@ void SqlSession::RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool
 }
 
 std::string SqlSession::RunDdl(const ast::Statement& stmt, ResultSink& sink) {
+  if (in_block_ && stmt.kind == ast::StmtKind::kDropTable) return DeferDropTable(stmt.As<ast::DropTableStmt>(), sink);
   storage::Engine& engine = db_.Engine();
   DdlExecutor ddl(
-      db_.Catalog(), Txn(),
+      db_.Catalog(), StatementTxn(),
       [&sink](const std::string& code, const std::string& message) { sink.Notice("NOTICE", code, message); },
       [&engine](const std::string& counter, int64_t count) { return engine.AllocateRange(counter, count); });
-  return ddl.Execute(stmt);
+  // The catalog commits each change at once; the undo log takes it back if
+  // the transaction does not commit (ddl_undo.h), even a half-done statement.
+  auto before = db_.Catalog().Snapshot();
+  try {
+    std::string tag = ddl.Execute(stmt);
+    ddl_undo_.Record(*before, *db_.Catalog().Snapshot());
+    return tag;
+  } catch (...) {
+    ddl_undo_.Record(*before, *db_.Catalog().Snapshot());
+    throw;
+  }
+}
+
+std::string SqlSession::DeferDropTable(const ast::DropTableStmt& stmt, ResultSink& sink) {
+  // Checked now, dropped at COMMIT (ddl_undo.h): a ROLLBACK keeps the table.
+  auto snapshot = db_.Catalog().Snapshot();
+  for (auto& name : stmt.tables) {
+    if (snapshot->FindTable(name.schema, name.name)) continue;
+    if (!stmt.if_exists) throw SqlError::UndefinedTable(name.ToString());
+    sink.Notice("NOTICE", sqlstate::kSuccessfulCompletion, "table \"" + name.name + "\" does not exist, skipping");
+  }
+  ddl_undo_.DeferDrop(stmt);
+  return "DROP TABLE";
 }
 
 void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool describe_columns) {
   switch (stmt.kind) {
     case ast::StmtKind::kTransaction: RunTransaction(stmt.As<ast::TransactionStmt>(), sink); return;
-    case ast::StmtKind::kSet: {
-      const auto& set = stmt.As<ast::SetStmt>();
-      if (set.to_default) settings_.Reset(set.name);
-      else settings_.Set(set.name, set.values);
-      sink.Complete("SET");
-      return;
-    }
+    case ast::StmtKind::kSet: RunSet(stmt.As<ast::SetStmt>(), sink); return;
     case ast::StmtKind::kReset:
       settings_.Reset(stmt.As<ast::ResetStmt>().name);
       sink.Complete("RESET");
@@ -82,7 +99,7 @@ void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool d
       sink.Complete(analyze ? "ANALYZE" : "VACUUM");
       return;
     }
-    case ast::StmtKind::kCopy: throw SqlError::FeatureNotSupported("COPY is not supported yet");
+    case ast::StmtKind::kCopy: RunCopy(stmt.As<ast::CopyStmt>(), sink); return;
     case ast::StmtKind::kEmpty: sink.EmptyQuery(); return;
     case ast::StmtKind::kCreateTable:
     case ast::StmtKind::kDropTable:

@@ -1,5 +1,5 @@
-// Session core: transactions, autocommit, the failed-block state, and the
-// simple query protocol.
+// Session core: autocommit, the failed-block state, and the simple query
+// protocol (transactions themselves: session_transaction.cpp).
 #include "executor/sql_session.h"
 
 #include <chrono>
@@ -65,27 +65,6 @@ TxnStatus SqlSession::Status() const {
   if (failed_) return TxnStatus::kFailed;
   if (in_block_) return TxnStatus::kInBlock;
   return TxnStatus::kIdle;
-}
-
-storage::Transaction& SqlSession::Txn() {
-  if (!txn_) {
-    txn_ = db_.Engine().Begin();
-    txn_start_ = NowPgMicros();
-    ++txn_generation_;
-  }
-  return *txn_;
-}
-
-void SqlSession::CommitTxn() {
-  if (!txn_) return;
-  auto txn = std::move(txn_);
-  txn->Commit();
-}
-
-void SqlSession::RollbackTxn() {
-  if (!txn_) return;
-  auto txn = std::move(txn_);
-  txn->Rollback();
 }
 
 void SqlSession::FinishStatement() {
@@ -210,50 +189,6 @@ void SqlSession::ExecuteSimple(const std::string& sql, ResultSink& sink) {
     CommitTxn();
   }
   implicit_ = was_implicit;
-}
-
-void SqlSession::RunTransaction(const ast::TransactionStmt& stmt, ResultSink& sink) {
-  switch (stmt.txn_kind) {
-    case ast::TransactionKind::kBegin:
-      if (in_block_) {
-        sink.Notice("WARNING", sqlstate::kActiveSqlTransaction, "there is already a transaction in progress");
-      } else {
-        in_block_ = true;
-        implicit_ = false;
-      }
-      if (!stmt.isolation.empty()) settings_.Set("transaction_isolation", {stmt.isolation});
-      sink.Complete("BEGIN");
-      return;
-    case ast::TransactionKind::kCommit:
-      if (!in_block_) {
-        sink.Notice("WARNING", sqlstate::kNoActiveSqlTransaction, "there is no transaction in progress");
-        sink.Complete("COMMIT");
-        return;
-      }
-      in_block_ = false;
-      if (failed_) {
-        failed_ = false;
-        RollbackTxn();
-        sink.Complete("ROLLBACK");
-        return;
-      }
-      CommitTxn();
-      sink.Complete("COMMIT");
-      return;
-    case ast::TransactionKind::kRollback:
-      if (!in_block_) {
-        sink.Notice("WARNING", sqlstate::kNoActiveSqlTransaction, "there is no transaction in progress");
-      }
-      in_block_ = false;
-      failed_ = false;
-      RollbackTxn();
-      sink.Complete("ROLLBACK");
-      return;
-    case ast::TransactionKind::kSetTransaction:
-      if (!stmt.isolation.empty()) settings_.Set("transaction_isolation", {stmt.isolation});
-      sink.Complete("SET");
-      return;
-  }
 }
 
 }  // namespace tessera::executor

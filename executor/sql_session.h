@@ -5,15 +5,18 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "executor/ddl_undo.h"
 #include "executor/embedded_database.h"
 #include "executor/fragment_runner.h"
 #include "executor/physical_operator.h"
 #include "executor/session_settings.h"
 #include "parser/parser.h"
 #include "planner/planner.h"
+#include "storage/mvcc/mvcc_transaction.h"
 
 namespace tessera::executor {
 
@@ -73,7 +76,7 @@ class SqlSession final : public Session {
   void Sync() override;
   void OnError() override;
   TxnStatus Status() const override;
-  void Cancel() override { cancel_.store(true); }
+  void Cancel() override;
   void Terminate() override;
 
  private:
@@ -84,13 +87,25 @@ class SqlSession final : public Session {
   void RunTransaction(const ast::TransactionStmt& stmt, ResultSink& sink);
   void RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool describe_columns);
   void RunShow(const ast::ShowStmt& stmt, ResultSink& sink, bool describe_columns);
+  void RunCopy(const ast::CopyStmt& stmt, ResultSink& sink);  // executor/copy_session.cpp
   std::string RunDdl(const ast::Statement& stmt, ResultSink& sink);
+  std::string DeferDropTable(const ast::DropTableStmt& stmt, ResultSink& sink);
   void PrepareInto(SqlPrepared& prepared);
   std::shared_ptr<SqlPrepared> PrepareStatement(ast::StatementPtr stmt, const std::string& sql,
                                                 const std::vector<Type>& param_types);
-  storage::Transaction& Txn();
+  // The open transaction, begun at the isolation level in effect.
+  storage::mvcc::MvccTransaction& Txn();
+  // Txn() for a new statement: READ COMMITTED takes a fresh snapshot, and
+  // lock waits get this statement's lock_timeout / statement_timeout.
+  storage::mvcc::MvccTransaction& StatementTxn();
   void CommitTxn();
   void RollbackTxn();
+  void RunSet(const ast::SetStmt& set, ResultSink& sink);
+  // SET TRANSACTION ISOLATION LEVEL and its SET transaction_isolation form.
+  void SetIsolation(const std::string& level, ResultSink& sink);
+  void EndBlockSettings(bool commit);
+  // 57014 for a lock wait that statement_timeout, not lock_timeout, ended.
+  [[noreturn]] void RethrowLockWait(const SqlError& error) const;
   void FinishStatement();  // autocommit when no block or implicit transaction is open
   void HandleError();
   FragmentServices Services();
@@ -98,7 +113,12 @@ class SqlSession final : public Session {
 
   EmbeddedDatabase& db_;
   SessionSettings settings_;
-  std::unique_ptr<storage::Transaction> txn_;
+  std::unique_ptr<storage::mvcc::MvccTransaction> txn_;
+  std::atomic<uint64_t> txn_id_{0};  // for Cancel() from another thread
+  std::optional<SessionSettings> block_settings_;  // at BEGIN, for ROLLBACK and SET LOCAL
+  std::vector<std::string> local_settings_;       // SET LOCAL names of this block
+  DdlUndoLog ddl_undo_;
+  bool statement_timeout_binds_ = false;  // the current lock wait ends at statement_timeout
   uint64_t txn_generation_ = 1;
   int64_t txn_start_ = 0;
   int64_t statement_start_ = 0;

@@ -92,7 +92,15 @@ bool TableStore::CheckUniqueIndex(const planner::TableLayout::Index& index, cons
 bool TableStore::Insert(const Row& row, const std::string& pk_suffix, bool skip_conflicts) {
   CheckNotNull(row);
   std::string key = RowKey(pk_suffix);
-  if (txn_.Get(key)) {
+  // Absent from our snapshot; the lock makes a concurrent insert of the same
+  // key wait for its writer, then see its committed row (PostgreSQL's
+  // unique check waits the same way).
+  bool exists = txn_.Get(key).has_value();
+  if (!exists) {
+    storage::Transaction::RowLock lock = txn_.LockRow(key, std::nullopt);
+    exists = lock.changed && lock.latest;
+  }
+  if (exists) {
     if (skip_conflicts) return false;
     throw SqlError::UniqueViolation(table_.primary_key_name, KeyDetail(table_.primary_key, row));
   }

@@ -99,6 +99,9 @@ ExprRef Binder::Coerce(ExprRef e, Type target, uint8_t cast_kind) {
   if (e->IsConstant()) {
     try {
       if (e->value.IsNull()) return ConstantAt(Value::Null(target), e->location);
+      // An explicit cast to varchar(n)/char(n) truncates; only assignment raises 22001.
+      if (e->value.Id() == TypeId::kUnknown && cast_kind == kCastExplicit && IsStringType(target.id))
+        return ConstantAt(Value::Text(e->value.GetString()).CastTo(target, {}, true), e->location);
       if (e->value.Id() == TypeId::kUnknown)
         return ConstantAt(Value::FromText(e->value.GetString(), target), e->location);
       if (cast_kind != kCastAssignment)
@@ -117,13 +120,18 @@ ExprRef Binder::Coerce(ExprRef e, Type target, uint8_t cast_kind) {
 }
 
 ExprRef Binder::BindPredicate(const ast::Expr& e, const Scope& scope, const char* clause) {
-  ExprRef b = BindExpr(e, scope, clause);
-  if (IsUnknown(b)) b = Coerce(b, Type::Of(TypeId::kBool), kCastImplicit);
-  if (b->type.id != TypeId::kBool)
-    throw SqlError(sqlstate::kDatatypeMismatch, std::string("argument of ") + clause + " must be type boolean, not type " +
-                                                    FormatType(b->type),
-                   {}, {}, e.location + 1);
-  return b;
+  return CoerceToBool(BindExpr(e, scope, clause), clause, e.location);
+}
+
+// PostgreSQL's coerce_to_boolean: only an implicit cast to boolean is
+// allowed, so a text column in WHERE or under AND is 42804, not a cast.
+ExprRef Binder::CoerceToBool(ExprRef e, const std::string& construct, int location) {
+  if (e->type.id == TypeId::kBool) return e;
+  if (!CanImplicitCast(e->type.id, TypeId::kBool))
+    throw SqlError(sqlstate::kDatatypeMismatch,
+                   "argument of " + construct + " must be type boolean, not type " + FormatType(e->type), {}, {},
+                   location + 1);
+  return Coerce(std::move(e), Type::Of(TypeId::kBool), kCastImplicit);
 }
 
 ExprRef Binder::BindExpr(const ast::Expr& e, const Scope& scope, const char* context) {
@@ -155,8 +163,10 @@ ExprRef Binder::BindExpr(const ast::Expr& e, const Scope& scope, const char* con
       out = MakeNode(BoundExprKind::kIsNull, Type::Of(TypeId::kBool), {BindExpr(*e.args[0], scope)}, 0, e.negated);
       break;
     case ast::ExprKind::kBoolTest: {
-      ExprRef arg = Coerce(BindExpr(*e.args[0], scope), Type::Of(TypeId::kBool), kCastImplicit);
       uint8_t kind = e.bool_test == "true" ? 0 : e.bool_test == "false" ? 1 : 2;
+      std::string test = std::string(e.negated ? "IS NOT " : "IS ") +
+                         (kind == 0 ? "TRUE" : kind == 1 ? "FALSE" : "UNKNOWN");
+      ExprRef arg = CoerceToBool(BindExpr(*e.args[0], scope), test, e.args[0]->location);
       out = MakeNode(BoundExprKind::kBoolTest, Type::Of(TypeId::kBool), {arg}, kind, e.negated);
       break;
     }
@@ -237,10 +247,7 @@ ExprRef Binder::BindParam(const ast::Expr& e) {
 ExprRef Binder::BindUnary(const ast::Expr& e, const Scope& scope) {
   ExprRef arg = BindExpr(*e.args[0], scope);
   if (e.op == "not") {
-    arg = Coerce(arg, Type::Of(TypeId::kBool), kCastImplicit);
-    if (arg->type.id != TypeId::kBool)
-      throw SqlError(sqlstate::kDatatypeMismatch,
-                     "argument of NOT must be type boolean, not type " + FormatType(arg->type), {}, {}, e.location + 1);
+    arg = CoerceToBool(arg, "NOT", e.args[0]->location);
     return MakeNode(BoundExprKind::kNot, arg->type, {arg});
   }
   if (IsUnknown(arg) && arg->kind != BoundExprKind::kParam)
@@ -262,14 +269,8 @@ ExprRef Binder::BindBinary(const ast::Expr& e, const Scope& scope) {
   ExprRef r = BindExpr(*e.args[1], scope);
   if (op == "and" || op == "or") {
     const char* name = op == "and" ? "AND" : "OR";
-    for (ExprRef* side : {&l, &r}) {
-      *side = Coerce(*side, Type::Of(TypeId::kBool), kCastImplicit);
-      if ((*side)->type.id != TypeId::kBool)
-        throw SqlError(sqlstate::kDatatypeMismatch,
-                       std::string("argument of ") + name + " must be type boolean, not type " +
-                           FormatType((*side)->type),
-                       {}, {}, e.location + 1);
-    }
+    l = CoerceToBool(l, name, e.args[0]->location);
+    r = CoerceToBool(r, name, e.args[1]->location);
     return MakeNode(op == "and" ? BoundExprKind::kAnd : BoundExprKind::kOr, Type::Of(TypeId::kBool), {l, r});
   }
   if (op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=")

@@ -94,6 +94,16 @@ FromResult SelectBinder::BindTableFunction(const ast::TableRef& ref) {
   const ast::Expr& call = *ref.function;
   if (call.kind != ast::ExprKind::kFuncCall || call.func_name != "generate_series")
     throw SqlError::FeatureNotSupported("only generate_series is supported as a table function");
+  FromResult out = BindSeries(call);
+  std::string alias = ref.alias.empty() ? "generate_series" : ref.alias;
+  out.scope.columns[0].table = alias;
+  out.scope.columns[0].name = alias;
+  out.scope.columns[0].hidden = false;
+  ApplyColumnAliases(ref, &out.scope, 0);
+  return out;
+}
+
+FromResult SelectBinder::BindSeries(const ast::Expr& call) {
   Scope empty;
   std::vector<ExprRef> args;
   std::vector<Type> types;
@@ -110,9 +120,8 @@ FromResult SelectBinder::BindTableFunction(const ast::TableRef& ref) {
   for (auto& a : args) a = binder_.Coerce(a, common, kCastImplicit);
   FromResult out;
   out.plan = std::make_shared<LogicalTableFunction>("generate_series", std::move(args), common);
-  std::string alias = ref.alias.empty() ? "generate_series" : ref.alias;
-  out.scope.columns.push_back({alias, alias, common, 0, 0, false});
-  ApplyColumnAliases(ref, &out.scope, 0);
+  // Hidden: in the select list (the only other caller) the column has no name.
+  out.scope.columns.push_back({"", "generate_series", common, 0, 0, true});
   return out;
 }
 

@@ -47,6 +47,22 @@ Type AggregateType(AggKind kind, Type arg) {
   return Type::Of(TypeId::kUnknown);
 }
 
+// pg_typeof(x): the type's name as text (PostgreSQL returns regtype, whose
+// text form is the same). The argument stays in the tree, under a CASE whose
+// branches agree, so an aggregate inside still makes the query grouped.
+ExprRef BindTypeOf(ExprRef arg) {
+  Value name = Value::Text(FormatType(Type::Of(arg->type.id)));
+  auto test = std::make_shared<BoundExpr>();
+  test->kind = BoundExprKind::kIsNull;
+  test->type = Type::Of(TypeId::kBool);
+  test->args.push_back(std::move(arg));
+  auto out = std::make_shared<BoundExpr>();
+  out->kind = BoundExprKind::kCase;
+  out->type = name.GetType();
+  out->args = {test, MakeConstantExpr(name), MakeConstantExpr(name)};
+  return out;
+}
+
 }  // namespace
 
 ExprRef Binder::BindAggregate(const ast::Expr& e, const Scope& scope) {
@@ -127,6 +143,7 @@ ExprRef Binder::BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* ha
     out->name = info->schema + "." + info->name;
     return out;
   }
+  if (name == "pg_typeof" && e.args.size() == 1) return BindTypeOf(BindExpr(*e.args[0], scope));
   if (name == "generate_series")
     throw SqlError::FeatureNotSupported("set-returning functions are only supported in FROM");
   *handled = false;
@@ -176,7 +193,22 @@ ExprRef Binder::BindDefault(const catalog::ColumnInfo& column) {
   if (column.default_sql.empty()) return MakeConstantExpr(Value::Null(column.type));
   ast::ExprPtr parsed = ParseExpression(column.default_sql);
   Scope empty;
-  return AssignTo(BindExpr(*parsed, empty, "DEFAULT expressions"), column);
+  ExprRef e;
+  try {
+    e = BindExpr(*parsed, empty, "DEFAULT expressions");
+  } catch (const SqlError& err) {
+    bool column_ref = err.Sqlstate() == sqlstate::kUndefinedColumn ||
+                      err.Message().rfind("missing FROM-clause", 0) == 0;
+    if (!column_ref) throw;
+    throw SqlError::FeatureNotSupported("cannot use column reference in default expression");
+  }
+  // CREATE TABLE checks this up front (cookDefault), with its own wording.
+  if (e->type.id != TypeId::kUnknown && e->type.id != column.type.id && !CanAssignCast(e->type.id, column.type.id))
+    throw SqlError(sqlstate::kDatatypeMismatch,
+                   "column \"" + column.name + "\" is of type " + FormatType(column.type) +
+                       " but default expression is of type " + FormatType(e->type),
+                   {}, "You will need to rewrite or cast the expression.");
+  return AssignTo(std::move(e), column);
 }
 
 std::string InternalTypeName(TypeId id) {

@@ -69,7 +69,8 @@ void SelectBinder::BindTargets(const ast::SelectStmt& stmt, const Scope& scope) 
       }
       continue;
     }
-    ExprRef bound = BindWithAggregates(e, scope, nullptr);
+    ExprRef bound = &e == series_target_ ? MakeColumnExpr(0, scope.columns[0].type, "generate_series")
+                                         : BindWithAggregates(e, scope, nullptr);
     if (bound->type.id == TypeId::kUnknown) bound = binder_.Coerce(bound, Type::Of(TypeId::kText), kCastImplicit);
     OutputColumn column{t.alias.empty() ? FigureColumnName(e) : t.alias, 0, 0, bound->type};
     if (bound->kind == BoundExprKind::kColumn) {
@@ -85,7 +86,13 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
   if (stmt.set_op != ast::SetOpKind::kNone) return BindSetOp(stmt);
   if (!stmt.values.empty()) return BindValues(stmt);
   if (!stmt.distinct_on.empty()) throw SqlError::FeatureNotSupported("SELECT DISTINCT ON is not supported yet");
-  FromResult from = BindFrom(stmt.from);
+  // A set-returning function in the select list of a query without FROM
+  // (SELECT generate_series(1, 3)) runs as the FROM item it is equivalent to.
+  if (stmt.from.empty())
+    for (auto& t : stmt.targets)
+      if (t.expr->kind == ast::ExprKind::kFuncCall && t.expr->func_name == "generate_series" && !series_target_)
+        series_target_ = t.expr.get();
+  FromResult from = series_target_ ? BindSeries(*series_target_) : BindFrom(stmt.from);
   const Scope& scope = from.scope;
   LogicalRef plan = from.plan;
   if (stmt.where) plan = std::make_shared<LogicalFilter>(plan, binder_.BindPredicate(*stmt.where, scope, "WHERE"));

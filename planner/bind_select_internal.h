@@ -25,6 +25,8 @@ class SelectBinder {
   FromResult BindTableRef(const ast::TableRef& ref);
   FromResult BindJoin(const ast::TableRef& ref);
   FromResult BindTableFunction(const ast::TableRef& ref);
+  // generate_series(...) over constants: a FROM item, or a select-list entry of a query without FROM.
+  FromResult BindSeries(const ast::Expr& call);
   BoundQuery BindValues(const ast::SelectStmt& stmt);
   BoundQuery BindSetOp(const ast::SelectStmt& stmt);
   void BindTargets(const ast::SelectStmt& stmt, const Scope& scope);
@@ -37,6 +39,8 @@ class SelectBinder {
 
   Binder& binder_;
   std::vector<Target> targets_;
+  // The select-list generate_series call bound as the FROM item, if any.
+  const ast::Expr* series_target_ = nullptr;
 };
 
 }  // namespace tessera::planner

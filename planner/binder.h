@@ -71,6 +71,8 @@ class Binder {
   ExprRef Coerce(ExprRef e, Type target, uint8_t cast_kind);
   // WHERE/HAVING/ON: must be boolean (42804).
   ExprRef BindPredicate(const ast::Expr& e, const Scope& scope, const char* clause);
+  // AND/OR/NOT/WHERE operands: boolean or implicitly castable to it, else 42804.
+  ExprRef CoerceToBool(ExprRef e, const std::string& construct, int location);
   // Assignment to a table column (INSERT values, UPDATE SET): 42804 when impossible.
   ExprRef AssignTo(ExprRef e, const catalog::ColumnInfo& column);
   // The default of a column as a bound expression (NULL constant when none).

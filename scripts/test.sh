@@ -4,12 +4,14 @@
 # loopback port with a temporary data directory and stops afterwards.
 #
 # Counts: ctest tests + sqllogictest records (tests/sql) + regress tests
-# (tests/regress). The last line is "N passed, M failed"; the exit code is
+# (tests/regress) + check lines of tests/drivers, tests/concurrency and
+# tests/pgbench (each starts its own server). The last line is "N passed, M failed"; the exit code is
 # non-zero when anything failed, including a server that is missing or does
 # not start (that is a failure, not a skip).
 #
 #   BUILD_DIR=DIR        build and test there instead of ./build
 #   TESSERA_SKIP_BUILD=1 test what DIR already holds (for quick re-runs)
+#   TESSERA_QUICK=1      skip the slow pgbench tests (tests/pgbench); CI runs them
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -109,6 +111,32 @@ if [ -n "$total" ]; then
   add "$p" "$f"
 else
   add 0 1
+fi
+
+# --- isolation and pgbench tests (tests/concurrency, tests/pgbench) -----------
+# Each starts its own server; each PASS/FAIL check line counts once, read from
+# the script's last line "<suite> total: P passed, F failed" (missing = 1 failure).
+# TESSERA_QUICK=1 skips the slow pgbench ones locally (about 70 s); CI runs them.
+run_suite() {  # run_suite SUITE LOG COMMAND...
+  local suite="$1" log="$2" total; shift 2
+  TESSERA_BIN="$B/cluster/tessera" "$@" | tee "$log"
+  total=$(grep "^$suite total:" "$log")
+  if [ -n "$total" ]; then
+    add "$(sed -E 's/.* total: ([0-9]+) passed, ([0-9]+) failed.*/\1/' <<< "$total")" \
+      "$(sed -E 's/.* total: ([0-9]+) passed, ([0-9]+) failed.*/\2/' <<< "$total")"
+  else
+    add 0 1
+  fi
+}
+echo "== concurrency tests/concurrency"
+run_suite concurrency "$B/concurrency.log" bash tests/concurrency/run.sh
+if [ "${TESSERA_QUICK:-0}" = 1 ]; then
+  echo "== pgbench tests/pgbench skipped (TESSERA_QUICK=1)"
+else
+  echo "== pgbench tests/pgbench/invariant.sh"
+  run_suite pgbench "$B/pgbench.log" bash tests/pgbench/invariant.sh
+  echo "== pgbench tests/pgbench/crash.sh"
+  run_suite pgbench-crash "$B/pgbench-crash.log" bash tests/pgbench/crash.sh
 fi
 
 if ! kill -0 "$SERVER_PID" 2> /dev/null; then

@@ -42,6 +42,25 @@ class Transaction {
   virtual void Commit() = 0;
   virtual void Rollback() = 0;
   virtual bool HasWrites() const = 0;
+
+  // What LockRow found: `changed` when a version newer than the snapshot was
+  // committed meanwhile; `latest` is then that version (nullopt: deleted).
+  struct RowLock {
+    bool changed = false;
+    std::optional<std::string> latest;
+  };
+  // Takes the write lock on `key` before the caller updates, deletes or
+  // inserts it (`current`: the value this transaction reads, nullopt if
+  // none), waiting for another writer as PostgreSQL does. Under READ
+  // COMMITTED a newer committed version is returned for the caller to
+  // re-check (EvalPlanQual) and is what stays buffered until the caller
+  // writes again; REPEATABLE READ throws 40001 instead. Engines without
+  // write locks (LmdbEngine) report no change.
+  virtual RowLock LockRow(std::string_view key, std::optional<std::string_view> current) {
+    (void)key;
+    (void)current;
+    return {};
+  }
 };
 
 struct EngineOptions {

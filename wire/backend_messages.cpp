@@ -38,7 +38,7 @@ void ReadyForQuery::Encode(WriteBuffer& out) const {
 
 ErrorFields ErrorFields::From(const SqlError& error, std::string severity) {
   return ErrorFields{std::move(severity), error.Sqlstate(), error.Message(), error.Detail(), error.Hint(),
-                     error.Position()};
+                     error.Position(), error.Context()};
 }
 
 void ErrorFields::Encode(WriteBuffer& out, char type) const {
@@ -56,6 +56,7 @@ void ErrorFields::Encode(WriteBuffer& out, char type) const {
   field('D', detail);
   field('H', hint);
   if (position > 0) field('P', std::to_string(position));
+  field('W', context);
   out.PutByte(0);
   out.End(at);
 }

@@ -47,6 +47,7 @@ struct ErrorFields {
   std::string detail;
   std::string hint;
   int position = 0;
+  std::string context;  // 'W'
   static ErrorFields From(const SqlError& error, std::string severity);
   void Encode(WriteBuffer& out, char type) const;
 };

@@ -1,5 +1,9 @@
 #include "wire/connection.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include "wire/frontend_messages.h"
 #include "wire/wire_buffer.h"
 
@@ -15,6 +19,27 @@ constexpr size_t kInboxHigh = 4 << 20;
 constexpr size_t kInboxLow = 1 << 20;
 // Send() blocks the worker while this much output waits for the socket.
 constexpr size_t kMaxPendingWrite = 256 << 10;
+// Drain() runs at most this many messages before returning to the pool.
+constexpr int kDrainBudget = 256;
+
+constexpr size_t kWriteFailed = static_cast<size_t>(-1);
+
+// Writes what the socket takes without blocking; returns the byte count, or
+// kWriteFailed if the connection is broken.
+size_t WriteDirect(int fd, const std::string& bytes) {
+  size_t sent = 0;
+  while (sent < bytes.size()) {
+    ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n >= 0) {
+      sent += static_cast<size_t>(n);
+      continue;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    return kWriteFailed;
+  }
+  return sent;
+}
 
 }  // namespace
 
@@ -25,7 +50,9 @@ Connection::Connection(asio::ip::tcp::socket socket, asio::thread_pool& workers,
       registry_(registry),
       on_destroyed_(std::move(on_destroyed)),
       framer_(options.limits),
-      handler_(std::make_unique<ProtocolHandler>(factory, *this, registry, options)) {}
+      handler_(std::make_unique<ProtocolHandler>(factory, *this, registry, options)) {
+  handler_->SetMessageSource(this);
+}
 
 Connection::~Connection() {
   handler_.reset();  // terminates the session before the server forgets us
@@ -35,6 +62,7 @@ Connection::~Connection() {
 void Connection::Start() {
   boost::system::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  native_fd_ = socket_.native_handle();
   asio::post(socket_.get_executor(), [self = shared_from_this()] { self->ReadMore(); });
 }
 
@@ -53,6 +81,9 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
     return;
   }
   framer_.Append(std::string_view(read_buffer_, n));
+  // Everything framed from one read goes to the worker in one hand-over, so
+  // a pipelined Bind/Execute/Sync runs as one batch on one worker.
+  std::vector<Item> batch;
   while (true) {
     std::optional<RawMessage> message;
     try {
@@ -60,13 +91,18 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
     } catch (const SqlError& error) {
       // The stream cannot be resynchronised: report and stop reading.
       read_stopped_ = true;
-      Enqueue(Item{Item::Kind::kFramingError, {}, error.Message()});
+      batch.push_back(Item{Item::Kind::kFramingError, {}, error.Message()});
+      EnqueueBatch(batch);
       return;
     }
     if (!message) break;
-    if (HandleCancelRequest(*message)) return;
-    Enqueue(Item{Item::Kind::kMessage, std::move(*message), {}});
+    if (HandleCancelRequest(*message)) {
+      EnqueueBatch(batch);
+      return;
+    }
+    batch.push_back(Item{Item::Kind::kMessage, std::move(*message), {}});
   }
+  EnqueueBatch(batch);
   std::lock_guard lock(mutex_);
   if (inbox_bytes_ > kInboxHigh) {
     read_paused_ = true;  // Drain() resumes reading
@@ -104,28 +140,51 @@ void Connection::Enqueue(Item item, bool front) {
     schedule = !worker_scheduled_;
     worker_scheduled_ = true;
   }
+  cv_.notify_all();  // a COPY FROM STDIN may be waiting in NextMessage()
+  if (schedule) asio::post(workers_, [self = shared_from_this()] { self->Drain(); });
+}
+
+void Connection::EnqueueBatch(std::vector<Item>& items) {
+  if (items.empty()) return;
+  bool schedule = false;
+  {
+    std::lock_guard lock(mutex_);
+    for (Item& item : items) {
+      inbox_bytes_ += item.message.body.size();
+      inbox_.push_back(std::move(item));
+    }
+    schedule = !worker_scheduled_;
+    worker_scheduled_ = true;
+  }
+  items.clear();
+  cv_.notify_all();  // a COPY FROM STDIN may be waiting in NextMessage()
   if (schedule) asio::post(workers_, [self = shared_from_this()] { self->Drain(); });
 }
 
 void Connection::Drain() {
   // Runs one item at a time, so a connection never has two statements
-  // running, and returns to the pool between items.
-  Item item;
-  {
-    std::lock_guard lock(mutex_);
-    if (inbox_.empty()) {
-      worker_scheduled_ = false;
-      return;
+  // running, and keeps going while items are queued (a whole pipelined
+  // batch per pool task); it returns to the pool when the inbox is empty or
+  // the budget is spent. Items are popped one by one, so Shutdown() still
+  // jumps the queue.
+  for (int budget = kDrainBudget; budget > 0; --budget) {
+    Item item;
+    {
+      std::lock_guard lock(mutex_);
+      if (inbox_.empty()) {
+        worker_scheduled_ = false;
+        return;
+      }
+      item = std::move(inbox_.front());
+      inbox_.pop_front();
+      inbox_bytes_ -= item.message.body.size();
+      if (read_paused_ && inbox_bytes_ < kInboxLow) {
+        read_paused_ = false;
+        asio::post(socket_.get_executor(), [self = shared_from_this()] { self->ReadMore(); });
+      }
     }
-    item = std::move(inbox_.front());
-    inbox_.pop_front();
-    inbox_bytes_ -= item.message.body.size();
-    if (read_paused_ && inbox_bytes_ < kInboxLow) {
-      read_paused_ = false;
-      asio::post(socket_.get_executor(), [self = shared_from_this()] { self->ReadMore(); });
-    }
+    Process(item);
   }
-  Process(item);
   asio::post(workers_, [self = shared_from_this()] { self->Drain(); });
 }
 
@@ -164,43 +223,75 @@ void Connection::ForceClose() {
 
 void Connection::Send(std::string bytes) {
   std::unique_lock lock(mutex_);
-  if (socket_dead_) return;
-  pending_write_bytes_ += bytes.size();
-  lock.unlock();
-  asio::post(socket_.get_executor(), [self = shared_from_this(), bytes = std::move(bytes)]() mutable {
-    self->write_queue_.push_back(std::move(bytes));
-    if (!self->writing_) self->WriteNext();
-  });
-  lock.lock();
+  if (socket_dead_ || bytes.empty()) return;
+  size_t sent = 0;
+  if (!writing_) {
+    // Nothing is queued, so writing here keeps the order. Under mutex_, so
+    // CloseSocket() (which sets socket_dead_ under it) cannot close the fd
+    // between the check above and this call.
+    sent = WriteDirect(native_fd_, bytes);
+    if (sent == kWriteFailed) {
+      socket_dead_ = true;
+      lock.unlock();
+      cv_.notify_all();
+      asio::post(socket_.get_executor(), [self = shared_from_this()] { self->CloseSocket(); });
+      return;
+    }
+    if (sent == bytes.size()) return;
+    writing_ = true;
+    bytes.erase(0, sent);
+    pending_write_bytes_ += bytes.size();
+    write_queue_.push_back(std::move(bytes));
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->WriteNext(); });
+  } else {
+    pending_write_bytes_ += bytes.size();
+    write_queue_.push_back(std::move(bytes));  // the strand's WriteNext() picks it up
+  }
   cv_.wait(lock, [this] { return socket_dead_ || pending_write_bytes_ <= kMaxPendingWrite; });
 }
 
 void Connection::Close() {
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
-    self->close_after_write_ = true;
-    if (!self->writing_) self->WriteNext();
+    bool close_now = false;
+    {
+      std::lock_guard lock(self->mutex_);
+      self->close_after_write_ = true;
+      close_now = !self->writing_;
+    }
+    if (close_now) self->CloseSocket();
   });
 }
 
 void Connection::WriteNext() {
-  if (write_queue_.empty()) {
-    writing_ = false;
-    if (close_after_write_) CloseSocket();
+  const std::string* front = nullptr;
+  bool close_now = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (write_queue_.empty()) {
+      writing_ = false;
+      close_now = close_after_write_;
+    } else {
+      front = &write_queue_.front();  // deque push_back keeps it valid
+    }
+  }
+  if (front == nullptr) {
+    if (close_now) CloseSocket();
     return;
   }
-  writing_ = true;
-  asio::async_write(socket_, asio::buffer(write_queue_.front()),
+  asio::async_write(socket_, asio::buffer(*front),
                     [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
                       {
                         std::lock_guard lock(self->mutex_);
                         self->pending_write_bytes_ -= n <= self->pending_write_bytes_ ? n : self->pending_write_bytes_;
-                        if (ec) self->socket_dead_ = true;
+                        self->write_queue_.pop_front();
+                        if (ec) {
+                          self->socket_dead_ = true;
+                          self->write_queue_.clear();
+                          self->writing_ = false;
+                        }
                       }
                       self->cv_.notify_all();
-                      self->write_queue_.pop_front();
                       if (ec) {
-                        self->write_queue_.clear();
-                        self->writing_ = false;
                         self->CloseSocket();
                         return;
                       }

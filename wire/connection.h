@@ -17,15 +17,17 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "wire/cancel_registry.h"
+#include "wire/copy_input.h"
 #include "wire/framer.h"
 #include "wire/output.h"
 #include "wire/protocol_handler.h"
 
 namespace tessera::wire {
 
-class Connection final : public std::enable_shared_from_this<Connection>, public Output {
+class Connection final : public std::enable_shared_from_this<Connection>, public Output, public MessageSource {
  public:
   Connection(boost::asio::ip::tcp::socket socket, boost::asio::thread_pool& workers, SessionFactory& factory,
              CancelRegistry& registry, const HandlerOptions& options, std::function<void(Connection*)> on_destroyed);
@@ -50,6 +52,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   void OnRead(const boost::system::error_code& ec, size_t n);
   bool HandleCancelRequest(const RawMessage& message);
   void Enqueue(Item item, bool front = false);
+  void EnqueueBatch(std::vector<Item>& items);
   void WriteNext();
   void CloseSocket();
 
@@ -58,6 +61,8 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   void Process(Item& item);
   void Send(std::string bytes) override;
   void Close() override;
+  // COPY FROM STDIN pulls the client's messages here (wire/copy_connection.cpp).
+  std::optional<RawMessage> NextMessage() override;
 
   boost::asio::ip::tcp::socket socket_;
   boost::asio::thread_pool& workers_;
@@ -77,9 +82,12 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   size_t pending_write_bytes_ = 0;
   bool socket_dead_ = false;
 
-  // Write side, on the socket's strand.
+  // Write side, guarded by mutex_. While nothing is queued, Send() writes
+  // straight from the worker (one send() per flush, no hop to the I/O
+  // thread); what the socket does not take at once queues for the strand.
+  int native_fd_ = -1;
   std::deque<std::string> write_queue_;
-  bool writing_ = false;
+  bool writing_ = false;  // the strand owns the write side until the queue drains
   bool close_after_write_ = false;
 };
 

@@ -112,7 +112,7 @@ void ProtocolHandler::HandleExecute(const std::string& body) {
   auto it = portals_.find(execute.portal);
   if (it == portals_.end()) throw NoSuchPortal(execute.portal);
   PortalState& state = it->second;
-  ResultWriter writer(out_, session_->Format(), state.formats, [this] { Flush(); });
+  ResultWriter writer(out_, session_->Format(), state.formats, [this] { Flush(); }, &copy_input_);
   size_t max_rows = execute.max_rows > 0 ? static_cast<size_t>(execute.max_rows) : 0;
   bool done = state.portal->Execute(max_rows, writer);
   if (!done) EncodeEmpty(out_, 's');

@@ -200,7 +200,7 @@ void ProtocolHandler::HandleQuery(const std::string& body) {
   // The unnamed statement and portal do not survive a simple query.
   statements_.erase("");
   portals_.erase("");
-  ResultWriter writer(out_, session_->Format(), {}, [this] { Flush(); });
+  ResultWriter writer(out_, session_->Format(), {}, [this] { Flush(); }, &copy_input_);
   session_->ExecuteSimple(query.sql, writer);
   // A COMMIT or ROLLBACK ends the transaction that named portals belong to.
   if (session_->Status() == TxnStatus::kIdle) portals_.clear();

@@ -19,6 +19,7 @@
 
 #include "executor/session.h"
 #include "wire/cancel_registry.h"
+#include "wire/copy_input.h"
 #include "wire/framer.h"
 #include "wire/output.h"
 #include "wire/wire_buffer.h"
@@ -47,6 +48,9 @@ class ProtocolHandler {
   // Server shutdown: FATAL 57P01, close.
   void AdminShutdown();
   bool Closed() const { return closed_; }
+  // Where COPY FROM STDIN reads the client's data while a statement runs
+  // (the connection's inbox); without one, the rest of what Feed() got.
+  void SetMessageSource(MessageSource* source) { source_ = source; }
 
  private:
   struct PortalState {
@@ -87,6 +91,8 @@ class ProtocolHandler {
   bool skip_until_sync_ = false;
   std::map<std::string, std::shared_ptr<PreparedStatement>> statements_;
   std::map<std::string, PortalState> portals_;
+  MessageSource* source_ = nullptr;
+  CopyInput copy_input_{[this] { return source_ ? source_->NextMessage() : framer_.Next(); }};
 };
 
 }  // namespace tessera::wire

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "executor/session.h"
+#include "wire/copy_input.h"
 #include "wire/wire_buffer.h"
 
 namespace tessera::wire {
@@ -20,14 +21,22 @@ class ResultWriter final : public ResultSink {
  public:
   // `formats`: one per result column (extended protocol), or empty for all
   // text (simple query). `flush` sends the buffer to the client.
-  ResultWriter(WriteBuffer& out, const TextFormat& fmt, std::vector<int16_t> formats, std::function<void()> flush)
-      : out_(out), fmt_(fmt), formats_(std::move(formats)), flush_(std::move(flush)) {}
+  // `copy_in` serves COPY FROM STDIN (null: refused).
+  ResultWriter(WriteBuffer& out, const TextFormat& fmt, std::vector<int16_t> formats, std::function<void()> flush,
+               CopyInput* copy_in = nullptr)
+      : out_(out), fmt_(fmt), formats_(std::move(formats)), flush_(std::move(flush)), copy_in_(copy_in) {}
 
   void Columns(const std::vector<ColumnDesc>& columns) override;
   void Row(const tessera::Row& row) override;
   void Complete(const std::string& tag) override;
   void EmptyQuery() override;
   void Notice(const std::string& severity, const std::string& sqlstate, const std::string& message) override;
+  // The COPY sub-protocol, in wire/copy_result_writer.cpp.
+  void CopyInBegin(bool binary, size_t columns) override;
+  bool CopyInNext(std::string& chunk) override;
+  void CopyOutBegin(bool binary, size_t columns) override;
+  void CopyOutData(std::string_view data) override;
+  void CopyOutDone() override;
 
   size_t RowsWritten() const { return rows_; }
 
@@ -39,6 +48,7 @@ class ResultWriter final : public ResultSink {
   std::vector<int16_t> formats_;
   std::function<void()> flush_;
   size_t rows_ = 0;
+  CopyInput* copy_in_ = nullptr;
 };
 
 }  // namespace tessera::wire

@@ -27,6 +27,7 @@ void LockManager::ReleaseAll(TxnId txn) {
   {
     std::lock_guard lock(mutex_);
     wakers_.erase(txn);
+    interrupted_.erase(txn);
     for (TxnId granted : table_.ReleaseAll(txn)) {
       auto it = wakers_.find(granted);
       if (it == wakers_.end()) continue;
@@ -58,14 +59,33 @@ void LockManager::Acquire(TxnId txn, const std::string& key, std::chrono::millis
   if (result == AcquireResult::kDeadlock) throw SqlError(sqlstate::kDeadlockDetected, "deadlock detected");
   std::unique_lock lock(state->mutex);
   auto granted = [&state] { return state->granted; };
-  if (timeout.count() <= 0) {
-    state->cv.wait(lock, granted);
-    return;
-  }
-  if (state->cv.wait_for(lock, timeout, granted)) return;
+  bool woken = true;
+  if (timeout.count() <= 0) state->cv.wait(lock, granted);
+  else woken = state->cv.wait_for(lock, timeout, granted);
   lock.unlock();
+  if (woken) {
+    std::lock_guard guard(mutex_);
+    if (interrupted_.erase(txn) == 0) return;
+    throw SqlError(sqlstate::kQueryCanceled, "canceling statement due to user request");
+  }
   // Either we withdraw in time, or the grant won the race and the lock is ours.
   if (CancelWait(txn)) throw SqlError(kLockNotAvailable, "canceling statement due to lock timeout");
+}
+
+bool LockManager::Interrupt(TxnId txn) {
+  Waker waker;
+  {
+    std::lock_guard lock(mutex_);
+    if (!table_.CancelWait(txn)) return false;
+    auto it = wakers_.find(txn);
+    if (it != wakers_.end()) {
+      waker = std::move(it->second);
+      wakers_.erase(it);
+    }
+    interrupted_.insert(txn);
+  }
+  if (waker) waker();
+  return true;
 }
 
 size_t LockManager::LockedKeys() const {

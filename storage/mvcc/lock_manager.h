@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "storage/mvcc/lock_table.h"
 
@@ -36,12 +37,17 @@ class LockManager {
   // lock_timeout = 0).
   void Acquire(TxnId txn, const std::string& key, std::chrono::milliseconds timeout);
 
+  // Ends a blocked Acquire of `txn` early (query cancel, dropped
+  // connection): it throws 57014. False if `txn` was not waiting.
+  bool Interrupt(TxnId txn);
+
   size_t LockedKeys() const;
 
  private:
   mutable std::mutex mutex_;
   LockTable table_;
   std::unordered_map<TxnId, Waker> wakers_;
+  std::unordered_set<TxnId> interrupted_;
 };
 
 }  // namespace tessera::storage::mvcc

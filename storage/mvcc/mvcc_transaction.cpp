@@ -97,6 +97,21 @@ WriteOutcome MvccTransaction::TryWrite(std::string_view key, std::optional<std::
   throw SqlError(sqlstate::kDeadlockDetected, "deadlock detected");
 }
 
+Transaction::RowLock MvccTransaction::LockRow(std::string_view key, std::optional<std::string_view> current) {
+  RowLock lock;
+  CheckKey(key);
+  if (writes_.find(key) != writes_.end()) return lock;  // ours since an earlier write
+  std::optional<std::string> value;
+  if (current) value.emplace(*current);
+  if (Write(key, std::move(value)) != WriteOutcome::kNewerVersionCommitted) return lock;
+  // READ COMMITTED over a newer commit: buffer the newest version, not the
+  // stale one we read, so a caller that skips the row changes nothing.
+  lock.changed = true;
+  lock.latest = GetLatestCommitted(key);
+  writes_[std::string(key)] = lock.latest;
+  return lock;
+}
+
 bool MvccTransaction::CancelWait() { return engine_->Locks().CancelWait(id_); }
 
 Timestamp MvccTransaction::NewestCommitted(std::string_view key) {
@@ -163,7 +178,9 @@ void MvccTransaction::Validate() {
   bool changed = false;
   try {
     for (const auto& [key, ts] : locked_at_) {
-      if (NewestVersion(latest, dbi_, key) != ts) {
+      // Only a newer version is a conflict: DeleteRange (DROP TABLE) and the
+      // GC may have removed the versions we saw, which no commit can do.
+      if (NewestVersion(latest, dbi_, key) > ts) {
         changed = true;
         break;
       }

@@ -48,6 +48,10 @@ class MvccTransaction final : public Transaction {
   void Commit() override;
   void Rollback() override;
   bool HasWrites() const override { return !writes_.empty(); }
+  RowLock LockRow(std::string_view key, std::optional<std::string_view> current) override;
+  // How long later writes wait for a lock (a statement's lock_timeout or
+  // statement_timeout); zero: forever.
+  void SetLockTimeout(std::chrono::milliseconds timeout) { options_.lock_timeout = timeout; }
 
   // Buffers a put (value) or delete (nullopt), blocking for the key's lock.
   // Throws 40001 (REPEATABLE READ conflict), 40P01 (deadlock), 55P03 (lock

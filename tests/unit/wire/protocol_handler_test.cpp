@@ -195,6 +195,15 @@ TEST_F(HandlerTest, ExtendedExecuteWithRowLimitSuspends) {
   EXPECT_EQ(factory_.stats.syncs, 1);
 }
 
+TEST_F(HandlerTest, EachSyncBatchIsOneWrite) {
+  Connect();
+  out_.chunks.clear();
+  std::string batch = Bind("", "s", {}, {}, {}) + Describe('P', "") + Execute("", 0) + Sync();
+  Send(Parse("s", "rows 2") + Sync() + batch + batch);
+  // Parse+Sync, then two pipelined Bind/Describe/Execute/Sync: one Send() each.
+  EXPECT_EQ(out_.chunks.size(), 3u);
+}
+
 TEST_F(HandlerTest, DescribeStatement) {
   Connect();
   auto messages = Send(Parse("s1", "echo $1 $2", {20, 0}) + Describe('S', "s1") + Parse("s2", "nothing") +

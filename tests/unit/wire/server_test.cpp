@@ -138,6 +138,26 @@ TEST_F(ServerTest, LibpqExtendedProtocolWithBinary) {
   PQfinish(conn);
 }
 
+TEST_F(ServerTest, PipelinedSyncBatchesAllAnswered) {
+  // Several Sync batches in one packet run as one worker batch; each still
+  // gets its own ReadyForQuery, in order, with nothing lost or duplicated.
+  int fd = RawSocket();
+  std::string batch = Bind("", "s", {}, {}, {}) + Execute("", 0) + Sync();
+  std::string bytes = DefaultStartup() + Parse("s", "rows 2") + Sync();
+  for (int i = 0; i < 50; ++i) bytes += batch;
+  SendAll(fd, bytes + Typed('X', ""));
+  auto messages = ParseBackend(ReadUntilClosed(fd));
+  size_t ready = 0, rows = 0;
+  for (auto& m : messages) {
+    ready += m.type == 'Z';
+    rows += m.type == 'D';
+    EXPECT_NE(m.type, 'E') << m.Field('M');
+  }
+  EXPECT_EQ(ready, 52u);  // startup, Parse's Sync, 50 batches
+  EXPECT_EQ(rows, 100u);
+  close(fd);
+}
+
 TEST_F(ServerTest, LargeResultStreams) {
   PGconn* conn = Connect();
   PGresult* res = PQexec(conn, "rows 100000");

@@ -1,0 +1,114 @@
+// SqlSession's COPY: the dispatch from RunUtility. COPY FROM STDIN is in
+// copy_from.cpp; COPY TO STDOUT runs the equivalent SELECT through a portal
+// and writes its rows as CopyData.
+#include "common/error.h"
+#include "executor/copy_format.h"
+#include "executor/copy_from.h"
+#include "executor/local_fragment_executor.h"
+#include "executor/sql_session.h"
+
+namespace tessera::executor {
+
+namespace {
+
+std::string QuoteIdent(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+// Turns a portal's rows into COPY lines, sent in ~64 kB CopyData chunks.
+class CopyOutSink final : public ResultSink {
+ public:
+  CopyOutSink(ResultSink& client, const CopyOptions& options, const TextFormat& format, std::vector<bool> force_quote)
+      : client_(client), options_(options), format_(format), force_quote_(std::move(force_quote)) {}
+
+  void Columns(const std::vector<ColumnDesc>&) override {}
+  void Row(const tessera::Row& row) override {
+    fields_.resize(row.size());
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (row[i].IsNull()) fields_[i].reset();
+      else fields_[i] = row[i].ToText(format_);
+    }
+    AppendCopyLine(options_, fields_, force_quote_, &buffer_);
+    ++rows_;
+    if (buffer_.size() >= 64 * 1024) Flush();
+  }
+  void Complete(const std::string&) override {}
+  void EmptyQuery() override {}
+  void Notice(const std::string& s, const std::string& c, const std::string& m) override { client_.Notice(s, c, m); }
+
+  void Flush() {
+    if (buffer_.empty()) return;
+    client_.CopyOutData(buffer_);
+    buffer_.clear();
+  }
+  int64_t Rows() const { return rows_; }
+
+ private:
+  ResultSink& client_;
+  const CopyOptions& options_;
+  const TextFormat& format_;
+  std::vector<bool> force_quote_;
+  std::vector<std::optional<std::string>> fields_;
+  std::string buffer_;
+  int64_t rows_ = 0;
+};
+
+}  // namespace
+
+void SqlSession::RunCopy(const ast::CopyStmt& stmt, ResultSink& sink) {
+  if (!stmt.stdio) {
+    // A superuser may make PostgreSQL read or write server files; Tessera
+    // has no server-side file access at all, for anyone.
+    throw SqlError(sqlstate::kFeatureNotSupported,
+                   std::string("COPY ") + (stmt.from ? "from" : "to") + " a file is not supported", {},
+                   "Anyone can COPY to stdout or from stdin. psql's \\copy command also works for anyone.");
+  }
+  CopyOptions options = CopyOptions::From(stmt);
+  if (stmt.from) {
+    FragmentServices services = Services();
+    LocalFragmentExecutor fragments(StatementTxn(), services, db_.EncodeFragments());
+    planner::EvalContext eval = EvalFor(nullptr);
+    auto snapshot = db_.Catalog().Snapshot();
+    CopyFromTarget target{snapshot.get(), &fragments, &eval, &settings_.Format(), &cancel_};
+    int64_t rows = CopyFromStdin(stmt, target, sink);
+    sink.Complete("COPY " + std::to_string(rows));
+    return;
+  }
+  if (options.binary) throw SqlError::FeatureNotSupported("COPY TO STDOUT in binary format");
+  auto snapshot = db_.Catalog().Snapshot();
+  const catalog::TableInfo* table = snapshot->FindTable(stmt.table.schema, stmt.table.name);
+  if (!table) throw SqlError::UndefinedTable(stmt.table.ToString());
+  std::vector<std::string> names = stmt.columns;
+  if (names.empty())
+    for (auto& c : table->columns) names.push_back(c.name);
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < names.size(); ++i) sql += (i ? ", " : "") + QuoteIdent(names[i]);
+  sql += " FROM " + (stmt.table.schema.empty() ? "" : QuoteIdent(stmt.table.schema) + ".") + QuoteIdent(table->name);
+  std::vector<ast::StatementPtr> parsed = ParseSql(sql);
+  std::vector<bool> force_quote(names.size(), options.force_quote_all);
+  for (auto& q : options.force_quote)
+    for (size_t i = 0; i < names.size(); ++i) force_quote[i] = force_quote[i] || names[i] == q;
+
+  auto prepared = PrepareStatement(nullptr, sql, {});
+  prepared->plan_ = std::make_shared<planner::PlannedQuery>(planner::PlanQuery(*parsed[0], *snapshot, {}));
+  sink.CopyOutBegin(false, names.size());
+  CopyOutSink out(sink, options, settings_.Format(), force_quote);
+  if (options.header) {
+    std::vector<std::optional<std::string>> header(names.begin(), names.end());
+    std::string line;
+    AppendCopyLine(options, header, {}, &line);
+    sink.CopyOutData(line);
+  }
+  SqlPortal portal(*this, prepared, {});
+  portal.Execute(0, out);
+  out.Flush();
+  sink.CopyOutDone();
+  sink.Complete("COPY " + std::to_string(out.Rows()));
+}
+
+}  // namespace tessera::executor

@@ -1,0 +1,197 @@
+// Session transactions: MVCC transactions at the session's isolation level,
+// BEGIN/COMMIT/ROLLBACK, SET TRANSACTION, settings and DDL undone by ROLLBACK.
+#include <chrono>
+
+#include "common/error.h"
+#include "executor/ddl_executor.h"
+#include "executor/sql_session.h"
+
+namespace tessera::executor {
+
+namespace {
+
+using storage::mvcc::IsolationLevel;
+
+int64_t NowPgMicros() {
+  using namespace std::chrono;
+  int64_t unix_us = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+  return unix_us - 946684800LL * 1000000LL;
+}
+
+// SERIALIZABLE runs as REPEATABLE READ (snapshot isolation), READ
+// UNCOMMITTED as READ COMMITTED, as PostgreSQL does for the latter.
+IsolationLevel LevelOf(const std::string& setting) {
+  if (setting == "repeatable read" || setting == "serializable") return IsolationLevel::kRepeatableRead;
+  return IsolationLevel::kReadCommitted;
+}
+
+}  // namespace
+
+storage::mvcc::MvccTransaction& SqlSession::Txn() {
+  if (!txn_) {
+    storage::mvcc::TxnOptions options;
+    const char* setting = in_block_ ? "transaction_isolation" : "default_transaction_isolation";
+    options.isolation = LevelOf(settings_.Show(setting));
+    options.lock_timeout = std::chrono::milliseconds(settings_.MillisecondsOf("lock_timeout"));
+    txn_ = db_.Mvcc().Begin(options);
+    txn_id_.store(txn_->Id());
+    txn_start_ = NowPgMicros();
+    ++txn_generation_;
+  }
+  return *txn_;
+}
+
+storage::mvcc::MvccTransaction& SqlSession::StatementTxn() {
+  bool fresh = !txn_;
+  storage::mvcc::MvccTransaction& txn = Txn();
+  if (!fresh && txn.Isolation() == IsolationLevel::kReadCommitted) txn.RefreshSnapshot();
+  int64_t lock_ms = settings_.MillisecondsOf("lock_timeout");
+  int64_t statement_ms = settings_.StatementTimeoutMs();
+  statement_timeout_binds_ = statement_ms > 0 && (lock_ms <= 0 || statement_ms < lock_ms);
+  txn.SetLockTimeout(std::chrono::milliseconds(statement_timeout_binds_ ? statement_ms : lock_ms));
+  return txn;
+}
+
+void SqlSession::RethrowLockWait(const SqlError& error) const {
+  if (statement_timeout_binds_ && error.Sqlstate() == storage::mvcc::kLockNotAvailable)
+    throw SqlError(sqlstate::kQueryCanceled, "canceling statement due to statement timeout");
+  throw error;
+}
+
+void SqlSession::Cancel() {
+  cancel_.store(true);
+  // A statement blocked on a row lock is woken to see the cancel.
+  if (uint64_t id = txn_id_.load(); id != 0) db_.Mvcc().Locks().Interrupt(id);
+}
+
+void SqlSession::CommitTxn() {
+  std::vector<ast::DropTableStmt> drops = ddl_undo_.TakeDeferredDrops();
+  if (txn_) {
+    auto txn = std::move(txn_);
+    txn_id_.store(0);
+    try {
+      txn->Commit();
+    } catch (...) {
+      ddl_undo_.Rollback(db_.Catalog());
+      throw;
+    }
+  }
+  // DROP TABLE deferred from the block: its own transaction, now that the
+  // block's writes are in.
+  for (auto& drop : drops) {
+    drop.if_exists = true;
+    auto txn = db_.Mvcc().Begin(storage::mvcc::TxnOptions{});
+    storage::Engine& engine = db_.Engine();
+    DdlExecutor ddl(
+        db_.Catalog(), *txn, [](const std::string&, const std::string&) {},
+        [&engine](const std::string& counter, int64_t count) { return engine.AllocateRange(counter, count); });
+    ddl.Execute(drop);
+    txn->Commit();
+  }
+}
+
+void SqlSession::RollbackTxn() {
+  ddl_undo_.Rollback(db_.Catalog());
+  if (!txn_) return;
+  auto txn = std::move(txn_);
+  txn_id_.store(0);
+  txn->Rollback();
+}
+
+void SqlSession::EndBlockSettings(bool commit) {
+  if (block_settings_) {
+    if (commit) {
+      for (auto& name : local_settings_) settings_.Restore(*block_settings_, name);
+    } else {
+      settings_.RestoreAll(*block_settings_);
+    }
+  }
+  block_settings_.reset();
+  local_settings_.clear();
+  settings_.Set("transaction_isolation", {settings_.Show("default_transaction_isolation")});
+}
+
+void SqlSession::SetIsolation(const std::string& level, ResultSink& sink) {
+  if (!in_block_) {
+    sink.Notice("WARNING", sqlstate::kNoActiveSqlTransaction, "SET TRANSACTION can only be used in transaction blocks");
+    return;
+  }
+  if (txn_)
+    throw SqlError(sqlstate::kActiveSqlTransaction, "SET TRANSACTION ISOLATION LEVEL must be called before any query");
+  settings_.Set("transaction_isolation", {level});
+}
+
+void SqlSession::RunSet(const ast::SetStmt& set, ResultSink& sink) {
+  if (set.name == "transaction_isolation") {
+    if (!set.to_default && !set.values.empty()) SetIsolation(set.values[0], sink);
+    sink.Complete("SET");
+    return;
+  }
+  if (set.local && !in_block_) {
+    sink.Notice("WARNING", sqlstate::kNoActiveSqlTransaction, "SET LOCAL can only be used in transaction blocks");
+    sink.Complete("SET");
+    return;
+  }
+  if (set.to_default) settings_.Reset(set.name);
+  else settings_.Set(set.name, set.values);
+  if (set.local) local_settings_.push_back(set.name);
+  // Outside a block the default is also the next transaction's level.
+  if (set.name == "default_transaction_isolation" && !in_block_)
+    settings_.Set("transaction_isolation", {settings_.Show("default_transaction_isolation")});
+  sink.Complete("SET");
+}
+
+void SqlSession::RunTransaction(const ast::TransactionStmt& stmt, ResultSink& sink) {
+  switch (stmt.txn_kind) {
+    case ast::TransactionKind::kBegin:
+      if (in_block_) {
+        sink.Notice("WARNING", sqlstate::kActiveSqlTransaction, "there is already a transaction in progress");
+      } else {
+        in_block_ = true;
+        implicit_ = false;
+        block_settings_ = settings_;
+      }
+      if (!stmt.isolation.empty() && !txn_) settings_.Set("transaction_isolation", {stmt.isolation});
+      sink.Complete("BEGIN");
+      return;
+    case ast::TransactionKind::kCommit:
+      if (!in_block_) {
+        sink.Notice("WARNING", sqlstate::kNoActiveSqlTransaction, "there is no transaction in progress");
+        sink.Complete("COMMIT");
+        return;
+      }
+      in_block_ = false;
+      if (failed_) {
+        failed_ = false;
+        RollbackTxn();
+        EndBlockSettings(false);
+        sink.Complete("ROLLBACK");
+        return;
+      }
+      try {
+        CommitTxn();
+      } catch (...) {
+        EndBlockSettings(false);
+        throw;
+      }
+      EndBlockSettings(true);
+      sink.Complete("COMMIT");
+      return;
+    case ast::TransactionKind::kRollback:
+      if (!in_block_) {
+        sink.Notice("WARNING", sqlstate::kNoActiveSqlTransaction, "there is no transaction in progress");
+      }
+      in_block_ = false;
+      failed_ = false;
+      RollbackTxn();
+      EndBlockSettings(false);
+      sink.Complete("ROLLBACK");
+      return;
+    case ast::TransactionKind::kSetTransaction:
+      if (!stmt.isolation.empty()) SetIsolation(stmt.isolation, sink);
+      sink.Complete("SET");
+      return;
+  }
+}
+
+}  // namespace tessera::executor

@@ -1,0 +1,404 @@
+#!/usr/bin/env python3
+"""Isolation tests: two or more psycopg2 sessions against one server.
+
+    test_isolation.py HOST PORT USER DB [TEST...]
+
+Every test prints "PASS concurrency <name>" or "FAIL concurrency <name>: <reason>".
+Each was checked against PostgreSQL 15, which passes all of them. A statement that
+is expected to block runs in a thread; a test that hangs fails after its time
+limit and the run goes on with the next test (the hung session is abandoned).
+"""
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import traceback
+
+import psycopg2
+
+HOST, PORT, USER, DB = sys.argv[1:5]
+ONLY = set(sys.argv[5:])
+TEST_TIMEOUT = float(os.environ.get("CONCURRENCY_TEST_TIMEOUT", "30"))
+BLOCK_CHECK = 0.5  # seconds a statement must stay blocked to count as waiting
+
+
+class Failure(Exception):
+    pass
+
+
+def connect():
+    c = psycopg2.connect(host=HOST, port=PORT, user=USER, dbname=DB, connect_timeout=10)
+    c.autocommit = True  # transactions are explicit BEGIN ... COMMIT below
+    return c
+
+
+def q(conn, sql, args=None):
+    """Runs one statement; returns its rows (or None)."""
+    with conn.cursor() as cur:
+        cur.execute(sql, args)
+        return cur.fetchall() if cur.description else None
+
+
+def q1(conn, sql, args=None):
+    return q(conn, sql, args)[0][0]
+
+
+def sqlstate_of(conn, sql):
+    """Runs sql and returns the SQLSTATE it failed with, or None when it succeeded."""
+    try:
+        q(conn, sql)
+        return None
+    except psycopg2.Error as e:
+        return e.pgcode or "(no sqlstate: %s)" % str(e).strip()
+
+
+def expect(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def expect_eq(got, want, what):
+    if got != want:
+        raise Failure("%s: got %r, want %r" % (what, got, want))
+
+
+class Async:
+    """Runs fn() in a daemon thread; result() waits for it."""
+
+    def __init__(self, fn):
+        self.value = None
+        self.error = None
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(fn,), daemon=True)
+        self.thread.start()
+
+    def _run(self, fn):
+        try:
+            self.value = fn()
+        except BaseException as e:  # noqa: B902 - reported to the test
+            self.error = e
+        finally:
+            self.done.set()
+
+    def blocked(self, seconds=BLOCK_CHECK):
+        return not self.done.wait(seconds)
+
+    def result(self, timeout, what):
+        if not self.done.wait(timeout):
+            raise Failure("%s did not finish within %.0f s" % (what, timeout))
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def run_sqlstate_async(conn, sql):
+    return Async(lambda: sqlstate_of(conn, sql))
+
+
+def make_table(conn, name, rows):
+    q(conn, "DROP TABLE IF EXISTS %s" % name)
+    q(conn, "CREATE TABLE %s (id integer PRIMARY KEY, x integer NOT NULL)" % name)
+    for i, x in rows:
+        q(conn, "INSERT INTO %s VALUES (%d, %d)" % (name, i, x))
+
+
+# --- tests ---------------------------------------------------------------------
+
+def test_no_dirty_read(a, b):
+    make_table(a, "iso_dirty", [(1, 10)])
+    q(a, "BEGIN")
+    q(a, "UPDATE iso_dirty SET x = 99 WHERE id = 1")
+    q(a, "INSERT INTO iso_dirty VALUES (2, 20)")
+    expect_eq(q(b, "SELECT id, x FROM iso_dirty ORDER BY id"), [(1, 10)], "other session during the transaction")
+    q(a, "ROLLBACK")
+    expect_eq(q(b, "SELECT id, x FROM iso_dirty ORDER BY id"), [(1, 10)], "other session after ROLLBACK")
+    expect_eq(q(a, "SELECT id, x FROM iso_dirty ORDER BY id"), [(1, 10)], "own session after ROLLBACK")
+
+
+def test_readers_do_not_block(a, b):
+    make_table(a, "iso_noblock", [(1, 10), (2, 20)])
+    q(a, "BEGIN")
+    q(a, "UPDATE iso_noblock SET x = 11 WHERE id = 1")
+    q(a, "DELETE FROM iso_noblock WHERE id = 2")
+    for level in ("READ COMMITTED", "REPEATABLE READ"):
+        r = Async(lambda: (q(b, "BEGIN ISOLATION LEVEL " + level),
+                           q(b, "SELECT x FROM iso_noblock WHERE id = 1"),
+                           q(b, "SELECT count(*) FROM iso_noblock"),
+                           q(b, "COMMIT")))
+        res = r.result(5, "a %s reader of rows another session has written" % level)
+        expect_eq(res[1], [(10,)], "%s read of an updated row" % level)
+        expect_eq(res[2], [(2,)], "%s count with a deleted row" % level)
+    q(a, "COMMIT")
+    expect_eq(q(b, "SELECT x FROM iso_noblock ORDER BY id"), [(11,)], "after COMMIT")
+
+
+def test_no_lost_updates(a, b):
+    threads, per_thread = 4, 50
+    make_table(a, "iso_counter", [(1, 0)])
+    errors = []
+
+    def worker(k):
+        try:
+            c = connect()
+            for i in range(per_thread):
+                if (k + i) % 2:
+                    q(c, "UPDATE iso_counter SET x = x + 1 WHERE id = 1")
+                else:
+                    q(c, "BEGIN")
+                    q(c, "UPDATE iso_counter SET x = x + 1 WHERE id = 1")
+                    q(c, "COMMIT")
+            c.close()
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append("thread %d: %s" % (k, str(e).strip()))
+
+    ts = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(threads)]
+    for t in ts:
+        t.start()
+    deadline = time.time() + TEST_TIMEOUT - 5
+    for t in ts:
+        t.join(max(0.1, deadline - time.time()))
+    expect(not any(t.is_alive() for t in ts), "the increment threads did not finish")
+    expect(not errors, "errors under READ COMMITTED: %s" % "; ".join(errors[:3]))
+    expect_eq(q1(a, "SELECT x FROM iso_counter WHERE id = 1"), threads * per_thread, "counter")
+
+
+def test_rc_waits_and_rereads(a, b):
+    make_table(a, "iso_reread", [(1, 100), (2, 100)])
+    q(a, "BEGIN")
+    q(a, "UPDATE iso_reread SET x = x + 1 WHERE id = 1")
+    q(a, "UPDATE iso_reread SET x = x + 1 WHERE id = 2")
+    w = run_sqlstate_async(b, "UPDATE iso_reread SET x = x * 2 WHERE id = 1")
+    expect(w.blocked(), "an UPDATE of a row locked by an open transaction did not wait")
+    q(a, "COMMIT")
+    expect_eq(w.result(10, "the waiting UPDATE"), None, "SQLSTATE of the waiting UPDATE")
+    expect_eq(q1(a, "SELECT x FROM iso_reread WHERE id = 1"), 202, "x after (100 + 1) * 2")
+    c = connect()
+    try:
+        q(a, "BEGIN")
+        q(a, "UPDATE iso_reread SET x = x + 1 WHERE id = 2")  # 101 -> 102
+        # The waiter re-checks its WHERE against the committed row, which no longer matches.
+        w2 = Async(lambda: q(c, "UPDATE iso_reread SET x = 0 WHERE id = 2 AND x = 101 RETURNING id"))
+        expect(w2.blocked(), "the second UPDATE did not wait")
+        q(a, "COMMIT")
+        expect_eq(w2.result(10, "the waiting UPDATE with a WHERE"), [], "rows updated after re-checking x = 101")
+        expect_eq(q1(a, "SELECT x FROM iso_reread WHERE id = 2"), 102, "x of row 2")
+    finally:
+        c.close()
+
+
+def test_rc_statement_snapshot(a, b):
+    make_table(a, "iso_rcsnap", [(1, 1)])
+    q(a, "BEGIN ISOLATION LEVEL READ COMMITTED")
+    expect_eq(q1(a, "SELECT sum(x) FROM iso_rcsnap"), 1, "first read")
+    q(b, "UPDATE iso_rcsnap SET x = 5 WHERE id = 1")
+    q(b, "INSERT INTO iso_rcsnap VALUES (2, 10)")
+    expect_eq(q1(a, "SELECT sum(x) FROM iso_rcsnap"), 15, "READ COMMITTED read after another commit")
+    q(a, "COMMIT")
+
+
+def test_rr_snapshot_stable(a, b):
+    make_table(a, "iso_rrsnap", [(1, 1), (2, 2)])
+    q(a, "BEGIN ISOLATION LEVEL REPEATABLE READ")
+    expect_eq(q(a, "SHOW transaction_isolation"), [("repeatable read",)], "SHOW transaction_isolation")
+    expect_eq(q1(a, "SELECT sum(x) FROM iso_rrsnap"), 3, "first read")
+    q(b, "UPDATE iso_rrsnap SET x = 100 WHERE id = 1")
+    q(b, "INSERT INTO iso_rrsnap VALUES (3, 3)")
+    q(b, "DELETE FROM iso_rrsnap WHERE id = 2")
+    expect_eq(q1(a, "SELECT sum(x) FROM iso_rrsnap"), 3, "sum after other commits")
+    expect_eq(q(a, "SELECT id, x FROM iso_rrsnap ORDER BY id"), [(1, 1), (2, 2)], "rows after other commits")
+    expect_eq(q(a, "SELECT x FROM iso_rrsnap WHERE id = 2"), [(2,)], "point read of a row deleted by another")
+    q(a, "COMMIT")
+    expect_eq(q(a, "SELECT id, x FROM iso_rrsnap ORDER BY id"), [(1, 100), (3, 3)], "rows after COMMIT")
+
+
+def test_rr_conflict_committed(a, b):
+    make_table(a, "iso_rr1", [(1, 0)])
+    q(a, "BEGIN ISOLATION LEVEL REPEATABLE READ")
+    q(a, "SELECT x FROM iso_rr1 WHERE id = 1")  # takes the snapshot
+    q(b, "UPDATE iso_rr1 SET x = 1 WHERE id = 1")
+    expect_eq(sqlstate_of(a, "UPDATE iso_rr1 SET x = 2 WHERE id = 1"), "40001",
+              "UPDATE of a row changed after the snapshot")
+    expect_eq(sqlstate_of(a, "SELECT 1"), "25P02", "next statement in the failed transaction")
+    q(a, "ROLLBACK")
+    expect_eq(q1(a, "SELECT x FROM iso_rr1 WHERE id = 1"), 1, "x after the conflict")
+
+
+def test_rr_conflict_concurrent(a, b):
+    make_table(a, "iso_rr2", [(1, 0)])
+    q(a, "BEGIN ISOLATION LEVEL REPEATABLE READ")
+    q(a, "SELECT x FROM iso_rr2 WHERE id = 1")
+    q(b, "BEGIN")
+    q(b, "UPDATE iso_rr2 SET x = 1 WHERE id = 1")
+    w = run_sqlstate_async(a, "UPDATE iso_rr2 SET x = 2 WHERE id = 1")
+    expect(w.blocked(), "the REPEATABLE READ UPDATE did not wait for the row lock")
+    q(b, "COMMIT")
+    expect_eq(w.result(10, "the waiting REPEATABLE READ UPDATE"), "40001", "SQLSTATE once the holder commits")
+    q(a, "ROLLBACK")
+    # When the holder rolls back instead, the waiter goes ahead.
+    q(a, "BEGIN ISOLATION LEVEL REPEATABLE READ")
+    q(a, "SELECT x FROM iso_rr2 WHERE id = 1")
+    q(b, "BEGIN")
+    q(b, "UPDATE iso_rr2 SET x = 5 WHERE id = 1")
+    w = run_sqlstate_async(a, "UPDATE iso_rr2 SET x = 3 WHERE id = 1")
+    expect(w.blocked(), "the second REPEATABLE READ UPDATE did not wait")
+    q(b, "ROLLBACK")
+    expect_eq(w.result(10, "the REPEATABLE READ UPDATE after a ROLLBACK"), None, "SQLSTATE once the holder rolls back")
+    q(a, "COMMIT")
+    expect_eq(q1(b, "SELECT x FROM iso_rr2 WHERE id = 1"), 3, "x")
+
+
+def test_deadlock(a, b):
+    make_table(a, "iso_dead", [(1, 0), (2, 0)])
+    q(a, "BEGIN")
+    q(b, "BEGIN")
+    q(a, "UPDATE iso_dead SET x = x + 1 WHERE id = 1")
+    q(b, "UPDATE iso_dead SET x = x + 10 WHERE id = 2")
+    wa = run_sqlstate_async(a, "UPDATE iso_dead SET x = x + 1 WHERE id = 2")
+    expect(wa.blocked(), "the first crossing UPDATE did not wait")
+    wb = run_sqlstate_async(b, "UPDATE iso_dead SET x = x + 10 WHERE id = 1")
+    sa = wa.result(15, "session A's crossing UPDATE")
+    sb = wb.result(15, "session B's crossing UPDATE")
+    states = sorted([str(sa), str(sb)])
+    expect_eq(states, ["40P01", "None"], "SQLSTATEs of the two sessions (exactly one 40P01)")
+    winner, loser = (a, b) if sb == "40P01" else (b, a)
+    expect_eq(sqlstate_of(loser, "SELECT 1"), "25P02", "the deadlock victim's next statement")
+    q(loser, "ROLLBACK")
+    q(winner, "COMMIT")
+    want = [(1, 1), (2, 1)] if winner is a else [(1, 10), (2, 10)]
+    expect_eq(q(a, "SELECT id, x FROM iso_dead ORDER BY id"), want, "rows: only the survivor's writes")
+
+
+def test_aborted_transaction(a, b):
+    make_table(a, "iso_abort", [(1, 0)])
+    q(a, "BEGIN")
+    q(a, "INSERT INTO iso_abort VALUES (2, 2)")
+    expect_eq(sqlstate_of(a, "SELECT 1 / 0"), "22012", "division by zero")
+    for sql in ("SELECT 1", "SELECT x FROM iso_abort", "INSERT INTO iso_abort VALUES (3, 3)",
+                "UPDATE iso_abort SET x = 5", "SET lock_timeout = '1s'"):
+        expect_eq(sqlstate_of(a, sql), "25P02", sql)
+    q(a, "ROLLBACK")
+    expect_eq(q1(a, "SELECT 1"), 1, "SELECT after ROLLBACK")
+    expect_eq(q(a, "SELECT id, x FROM iso_abort ORDER BY id"), [(1, 0)], "rows after ROLLBACK")
+    # COMMIT of a failed transaction rolls it back (command tag ROLLBACK, no error).
+    q(a, "BEGIN")
+    q(a, "UPDATE iso_abort SET x = 7")
+    sqlstate_of(a, "SELECT * FROM iso_no_such_table")
+    with a.cursor() as cur:
+        cur.execute("COMMIT")
+        expect_eq(cur.statusmessage, "ROLLBACK", "command tag of COMMIT in a failed transaction")
+    expect_eq(q1(b, "SELECT x FROM iso_abort WHERE id = 1"), 0, "x after COMMIT of a failed transaction")
+
+
+def test_lock_timeout(a, b):
+    make_table(a, "iso_lockto", [(1, 0)])
+    q(a, "BEGIN")
+    q(a, "UPDATE iso_lockto SET x = 1 WHERE id = 1")
+    q(b, "SET lock_timeout = '300ms'")
+    t0 = time.time()
+    w = run_sqlstate_async(b, "UPDATE iso_lockto SET x = 2 WHERE id = 1")
+    state = w.result(10, "the UPDATE with lock_timeout")
+    expect_eq(state, "55P03", "SQLSTATE after lock_timeout")
+    expect(time.time() - t0 >= 0.25, "55P03 came before lock_timeout elapsed")
+    q(b, "RESET lock_timeout")
+    q(a, "COMMIT")
+    expect_eq(q1(b, "SELECT x FROM iso_lockto WHERE id = 1"), 1, "x")
+
+
+CHILD = r"""
+import sys, time, psycopg2
+c = psycopg2.connect(host=sys.argv[1], port=sys.argv[2], user=sys.argv[3], dbname=sys.argv[4])
+c.autocommit = True
+cur = c.cursor()
+cur.execute("BEGIN")
+cur.execute("INSERT INTO iso_drop VALUES (2, 2)")
+cur.execute("UPDATE iso_drop SET x = 1 WHERE id = 1")
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+def test_dropped_connection(a, b):
+    make_table(a, "iso_drop", [(1, 0)])
+    child = subprocess.Popen([sys.executable, "-c", CHILD, HOST, PORT, USER, DB],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = Async(child.stdout.readline).result(10, "the child session")
+        expect_eq(line.strip(), "ready", "child session output")
+        expect_eq(q(b, "SELECT id, x FROM iso_drop ORDER BY id"), [(1, 0)], "rows while the child is open")
+        child.send_signal(signal.SIGKILL)  # the connection drops without a Terminate message
+        child.wait(5)
+        # Its row lock must go away: this UPDATE may wait briefly until the server notices.
+        w = run_sqlstate_async(b, "UPDATE iso_drop SET x = 5 WHERE id = 1")
+        expect_eq(w.result(10, "an UPDATE of the row the dropped session had locked"), None, "SQLSTATE")
+        expect_eq(q(a, "SELECT id, x FROM iso_drop ORDER BY id"), [(1, 5)], "rows after the drop")
+        expect_eq(q1(a, "SELECT count(*) FROM iso_drop WHERE id = 2"), 0, "the dropped session's INSERT")
+        q(a, "INSERT INTO iso_drop VALUES (2, 22)")  # its key is free again
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+TESTS = [
+    ("no_dirty_read", test_no_dirty_read),
+    ("readers_do_not_block", test_readers_do_not_block),
+    ("no_lost_updates_read_committed", test_no_lost_updates),
+    ("read_committed_waits_and_rereads", test_rc_waits_and_rereads),
+    ("read_committed_statement_snapshot", test_rc_statement_snapshot),
+    ("repeatable_read_snapshot_stable", test_rr_snapshot_stable),
+    ("repeatable_read_40001_after_commit", test_rr_conflict_committed),
+    ("repeatable_read_40001_concurrent", test_rr_conflict_concurrent),
+    ("deadlock_40P01_once", test_deadlock),
+    ("failed_transaction_25P02", test_aborted_transaction),
+    ("lock_timeout_55P03", test_lock_timeout),
+    ("dropped_connection_rolls_back", test_dropped_connection),
+]
+
+
+def run_one(name, fn):
+    conns = []
+    result = {}
+
+    def body():
+        conns.extend([connect(), connect()])
+        fn(*conns)
+
+    t = Async(body)
+    if not t.done.wait(TEST_TIMEOUT):
+        print("FAIL concurrency %s: timed out after %.0f s" % (name, TEST_TIMEOUT), flush=True)
+        return False  # the sessions stay open; the server will see them drop at exit
+    try:
+        if t.error is not None:
+            raise t.error
+        print("PASS concurrency %s" % name, flush=True)
+        result["ok"] = True
+    except Failure as e:
+        print("FAIL concurrency %s: %s" % (name, e), flush=True)
+    except psycopg2.Error as e:
+        print("FAIL concurrency %s: unexpected error %s: %s" % (name, e.pgcode, str(e).strip().splitlines()[0]),
+              flush=True)
+    except Exception as e:  # noqa: BLE001
+        print("FAIL concurrency %s: %s" % (name, "".join(traceback.format_exception_only(type(e), e)).strip()),
+              flush=True)
+    for c in conns:
+        try:
+            c.close()
+        except Exception:  # noqa: BLE001
+            pass
+    return bool(result)
+
+
+def main():
+    ok = True
+    for name, fn in TESTS:
+        if ONLY and name not in ONLY:
+            continue
+        ok = run_one(name, fn) and ok
+    sys.stdout.flush()
+    os._exit(0 if ok else 1)  # abandoned (hung) sessions must not keep us alive
+
+
+if __name__ == "__main__":
+    main()
