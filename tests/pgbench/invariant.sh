@@ -18,6 +18,9 @@ if [ -z "$port" ]; then
   port="$SERVER_PORT"
 fi
 pgbench_init "init -s 2" 2 || pgbench_total
+# pgbench -i loads 100000 accounts, 10 tellers and 1 branch per scale unit.
+counts=$(psql_q "SELECT (SELECT count(*) FROM pgbench_accounts) || ' ' || (SELECT count(*) FROM pgbench_tellers) || ' ' || (SELECT count(*) FROM pgbench_branches)" 2>&1)
+if [ "$counts" = "200000 20 2" ]; then pass "init row counts"; else fail "init row counts" "got '$counts', want '200000 20 2'"; fi
 pgbench_run "tpcb 8 clients 15s" -c 8 -j 2 -T 15
 tpcb_invariant "invariant after tpcb"
 # -n: no VACUUM and no TRUNCATE pgbench_history before these runs, so the
