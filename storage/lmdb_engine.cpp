@@ -11,7 +11,6 @@ namespace tessera::storage {
 namespace {
 
 constexpr unsigned kMaxReaders = 1024;
-constexpr size_t kMaxIdleReaders = 64;
 // Counters share the meta database with the catalog; the prefix keeps them apart.
 constexpr std::string_view kCounterPrefix = "counter/";
 
@@ -51,7 +50,7 @@ LmdbEngine::LmdbEngine(const std::string& dir, const EngineOptions& options) {
 
 LmdbEngine::~LmdbEngine() {
   committer_.reset();  // drains pending commits first
-  for (MDB_txn* txn : idle_readers_) mdb_txn_abort(txn);
+  readers_.Clear();
   mdb_env_close(env_);
 }
 
@@ -81,35 +80,6 @@ int64_t LmdbEngine::AllocateRange(std::string_view name, int64_t count) {
   request.count = count;
   committer_->Submit(&request);
   return request.result;
-}
-
-MDB_txn* LmdbEngine::AcquireReader() {
-  MDB_txn* txn = nullptr;
-  {
-    std::lock_guard lock(readers_mutex_);
-    if (!idle_readers_.empty()) {
-      txn = idle_readers_.back();
-      idle_readers_.pop_back();
-    }
-  }
-  if (txn != nullptr) {
-    int rc = mdb_txn_renew(txn);
-    if (rc == MDB_SUCCESS) return txn;
-    mdb_txn_abort(txn);
-  }
-  CheckLmdb(mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn), "mdb_txn_begin (read)");
-  return txn;
-}
-
-void LmdbEngine::ReleaseReader(MDB_txn* txn) {
-  // Reset drops the snapshot at once so old pages can be reused by writers.
-  mdb_txn_reset(txn);
-  std::lock_guard lock(readers_mutex_);
-  if (idle_readers_.size() < kMaxIdleReaders) {
-    idle_readers_.push_back(txn);
-    return;
-  }
-  mdb_txn_abort(txn);
 }
 
 }  // namespace tessera::storage

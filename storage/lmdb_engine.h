@@ -15,6 +15,7 @@
 
 #include "storage/engine.h"
 #include "storage/group_committer.h"
+#include "storage/reader_pool.h"
 
 namespace tessera::storage {
 
@@ -35,8 +36,8 @@ class LmdbEngine final : public Engine {
   // For LmdbTransaction: a read-only transaction on a fresh snapshot, taken
   // from a pool of reset ones (renewing keeps the reader slot, cheaper than
   // a new transaction), and its return.
-  MDB_txn* AcquireReader();
-  void ReleaseReader(MDB_txn* txn);
+  MDB_txn* AcquireReader() { return readers_.Acquire(env_); }
+  void ReleaseReader(MDB_txn* txn) { readers_.Release(txn); }
   GroupCommitter& Committer() { return *committer_; }
   size_t MaxKeySize() const { return max_key_size_; }
 
@@ -46,8 +47,7 @@ class LmdbEngine final : public Engine {
   MDB_dbi meta_dbi_ = 0;
   size_t max_key_size_ = 0;
   std::unique_ptr<GroupCommitter> committer_;
-  std::mutex readers_mutex_;
-  std::vector<MDB_txn*> idle_readers_;
+  ReaderPool readers_;
 };
 
 }  // namespace tessera::storage

@@ -13,7 +13,6 @@ namespace tessera::storage::mvcc {
 namespace {
 
 constexpr unsigned kMaxReaders = 1024;
-constexpr size_t kMaxIdleReaders = 64;
 // Same prefix as LmdbEngine, so counters mean the same thing in both engines.
 constexpr std::string_view kCounterPrefix = "counter/";
 // Outside the counter prefix: no counter name can collide with it.
@@ -74,7 +73,7 @@ void MvccEngine::OpenDatabases() {
 MvccEngine::~MvccEngine() {
   gc_.reset();         // stops the GC thread before the committer goes
   committer_.reset();  // drains pending commits
-  for (MDB_txn* txn : idle_readers_) mdb_txn_abort(txn);
+  readers_.Clear();
   mdb_env_close(env_);
 }
 
@@ -176,34 +175,6 @@ void MvccEngine::FinishCommit(Timestamp ts) {
 Timestamp MvccEngine::GcHorizon() {
   std::lock_guard lock(ts_mutex_);
   return tracker_->GcHorizon();
-}
-
-MDB_txn* MvccEngine::AcquireReader() {
-  MDB_txn* txn = nullptr;
-  {
-    std::lock_guard lock(readers_mutex_);
-    if (!idle_readers_.empty()) {
-      txn = idle_readers_.back();
-      idle_readers_.pop_back();
-    }
-  }
-  if (txn != nullptr) {
-    int rc = mdb_txn_renew(txn);
-    if (rc == MDB_SUCCESS) return txn;
-    mdb_txn_abort(txn);
-  }
-  CheckLmdb(mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn), "mdb_txn_begin (read)");
-  return txn;
-}
-
-void MvccEngine::ReleaseReader(MDB_txn* txn) {
-  mdb_txn_reset(txn);
-  std::lock_guard lock(readers_mutex_);
-  if (idle_readers_.size() < kMaxIdleReaders) {
-    idle_readers_.push_back(txn);
-    return;
-  }
-  mdb_txn_abort(txn);
 }
 
 }  // namespace tessera::storage::mvcc

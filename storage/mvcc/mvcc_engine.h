@@ -36,6 +36,7 @@
 
 #include "storage/engine.h"
 #include "storage/group_committer.h"
+#include "storage/reader_pool.h"
 #include "storage/mvcc/lock_manager.h"
 #include "storage/mvcc/snapshot_tracker.h"
 #include "storage/mvcc/timestamp_oracle.h"
@@ -90,8 +91,8 @@ class MvccEngine final : public Engine {
   uint64_t OracleReservations();
 
   // --- For MvccTransaction and the GC. ---
-  MDB_txn* AcquireReader();
-  void ReleaseReader(MDB_txn* txn);
+  MDB_txn* AcquireReader() { return readers_.Acquire(env_); }
+  void ReleaseReader(MDB_txn* txn) { readers_.Release(txn); }
   GroupCommitter& Committer() { return *committer_; }
   LockManager& Locks() { return locks_; }
   MDB_dbi Dbi(KeySpace space) const { return space == KeySpace::kData ? data_dbi_ : meta_dbi_; }
@@ -115,8 +116,7 @@ class MvccEngine final : public Engine {
   size_t max_user_key_size_ = 0;
   std::chrono::milliseconds lock_timeout_;
   std::unique_ptr<GroupCommitter> committer_;
-  std::mutex readers_mutex_;
-  std::vector<MDB_txn*> idle_readers_;
+  ReaderPool readers_;
   LockManager locks_;
   std::atomic<TxnId> next_txn_id_{1};
   // Guards the oracle and the tracker: a commit timestamp must be handed out
