@@ -71,7 +71,8 @@ void SqlSession::RunCopy(const ast::CopyStmt& stmt, ResultSink& sink) {
   CopyOptions options = CopyOptions::From(stmt);
   if (stmt.from) {
     FragmentServices services = Services();
-    LocalFragmentExecutor fragments(StatementTxn(), services, db_.EncodeFragments());
+    std::unique_ptr<FragmentExecutor> fragments_owner = StatementTxn().Fragments(services);
+    FragmentExecutor& fragments = *fragments_owner;
     planner::EvalContext eval = EvalFor(nullptr);
     auto snapshot = db_.Catalog().Snapshot();
     CopyFromTarget target{snapshot.get(), &fragments, &eval, &settings_.Format(), &cancel_};

@@ -1,13 +1,44 @@
-// OpenEmbeddedDatabase: the storage engine and LMDB catalog in the data directory.
+// OpenEmbeddedDatabase: the storage engine and LMDB catalog in the data
+// directory, and the in-process transaction the session drives.
 #include "executor/embedded_database.h"
 
 #include <cstdlib>
 #include <cstring>
 
 #include "catalog/lmdb_catalog.h"
+#include "executor/local_fragment_executor.h"
 #include "executor/sql_session.h"
+#include "storage/mvcc/mvcc_transaction.h"
 
 namespace tessera::executor {
+
+namespace {
+
+class EmbeddedTxn final : public BackendTxn {
+ public:
+  EmbeddedTxn(std::unique_ptr<storage::mvcc::MvccTransaction> txn, bool encode)
+      : txn_(std::move(txn)), encode_(encode) {}
+  uint64_t Id() const override { return txn_->Id(); }
+  IsolationLevel Isolation() const override { return txn_->Isolation(); }
+  void RefreshSnapshot() override {
+    if (txn_->Isolation() == IsolationLevel::kReadCommitted) txn_->RefreshSnapshot();
+  }
+  void SetLockTimeout(std::chrono::milliseconds timeout) override { txn_->SetLockTimeout(timeout); }
+  std::unique_ptr<FragmentExecutor> Fragments(const FragmentServices& services) override {
+    return std::make_unique<LocalFragmentExecutor>(*txn_, services, encode_);
+  }
+  storage::Transaction& Kv() override { return *txn_; }
+  void Commit() override { txn_->Commit(); }
+  void Rollback() override { txn_->Rollback(); }
+
+ private:
+  std::unique_ptr<storage::mvcc::MvccTransaction> txn_;
+  bool encode_;
+};
+
+}  // namespace
+
+std::unique_ptr<Session> Backend::NewSession() { return std::make_unique<SqlSession>(*this); }
 
 EmbeddedDatabase::EmbeddedDatabase(const DatabaseOptions& options) {
   storage::mvcc::MvccOptions engine_options;
@@ -18,12 +49,18 @@ EmbeddedDatabase::EmbeddedDatabase(const DatabaseOptions& options) {
   encode_fragments_ = options.encode_fragments || (env && std::strcmp(env, "0") != 0 && *env);
 }
 
-std::unique_ptr<Session> EmbeddedDatabase::NewSession() { return std::make_unique<SqlSession>(*this); }
+std::unique_ptr<BackendTxn> EmbeddedDatabase::Begin(const storage::mvcc::TxnOptions& options) {
+  return std::make_unique<EmbeddedTxn>(engine_->Begin(options), encode_fragments_);
+}
+
+std::pair<std::string, std::string> SplitQualifiedName(const std::string& qualified_name) {
+  auto dot = qualified_name.find('.');
+  if (dot == std::string::npos) return {"public", qualified_name};
+  return {qualified_name.substr(0, dot), qualified_name.substr(dot + 1)};
+}
 
 int64_t EmbeddedDatabase::NextVal(const std::string& qualified_name) {
-  auto dot = qualified_name.find('.');
-  std::string schema = dot == std::string::npos ? "public" : qualified_name.substr(0, dot);
-  std::string name = dot == std::string::npos ? qualified_name : qualified_name.substr(dot + 1);
+  auto [schema, name] = SplitQualifiedName(qualified_name);
   return catalog_->NextVal(schema, name);
 }
 

@@ -145,9 +145,9 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
         throw SqlError(sqlstate::kInFailedSqlTransaction,
                        "current transaction is aborted, commands ignored until end of transaction block");
       session_.cancel_.store(false);
-      storage::Transaction& txn = session_.StatementTxn();
+      BackendTxn& txn = session_.StatementTxn();
       txn_generation_ = session_.txn_generation_;
-      fragments_ = std::make_unique<LocalFragmentExecutor>(txn, session_.Services(), session_.db_.EncodeFragments());
+      fragments_ = txn.Fragments(session_.Services());
       ctx_->eval = session_.EvalFor(&ctx_->params);
       ctx_->fragments = fragments_.get();
       ctx_->cancel = &session_.cancel_;

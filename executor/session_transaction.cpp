@@ -27,13 +27,13 @@ IsolationLevel LevelOf(const std::string& setting) {
 
 }  // namespace
 
-storage::mvcc::MvccTransaction& SqlSession::Txn() {
+BackendTxn& SqlSession::Txn() {
   if (!txn_) {
     storage::mvcc::TxnOptions options;
     const char* setting = in_block_ ? "transaction_isolation" : "default_transaction_isolation";
     options.isolation = LevelOf(settings_.Show(setting));
     options.lock_timeout = std::chrono::milliseconds(settings_.MillisecondsOf("lock_timeout"));
-    txn_ = db_.Mvcc().Begin(options);
+    txn_ = db_.Begin(options);
     txn_id_.store(txn_->Id());
     txn_start_ = NowPgMicros();
     ++txn_generation_;
@@ -41,10 +41,10 @@ storage::mvcc::MvccTransaction& SqlSession::Txn() {
   return *txn_;
 }
 
-storage::mvcc::MvccTransaction& SqlSession::StatementTxn() {
+BackendTxn& SqlSession::StatementTxn() {
   bool fresh = !txn_;
-  storage::mvcc::MvccTransaction& txn = Txn();
-  if (!fresh && txn.Isolation() == IsolationLevel::kReadCommitted) txn.RefreshSnapshot();
+  BackendTxn& txn = Txn();
+  if (!fresh) txn.RefreshSnapshot();
   int64_t lock_ms = settings_.MillisecondsOf("lock_timeout");
   int64_t statement_ms = settings_.StatementTimeoutMs();
   statement_timeout_binds_ = statement_ms > 0 && (lock_ms <= 0 || statement_ms < lock_ms);
@@ -61,7 +61,7 @@ void SqlSession::RethrowLockWait(const SqlError& error) const {
 void SqlSession::Cancel() {
   cancel_.store(true);
   // A statement blocked on a row lock is woken to see the cancel.
-  if (uint64_t id = txn_id_.load(); id != 0) db_.Mvcc().Locks().Interrupt(id);
+  if (uint64_t id = txn_id_.load(); id != 0) db_.Interrupt(id);
 }
 
 void SqlSession::CommitTxn() {
@@ -80,11 +80,11 @@ void SqlSession::CommitTxn() {
   // block's writes are in.
   for (auto& drop : drops) {
     drop.if_exists = true;
-    auto txn = db_.Mvcc().Begin(storage::mvcc::TxnOptions{});
-    storage::Engine& engine = db_.Engine();
+    auto txn = db_.Begin(storage::mvcc::TxnOptions{});
+    Backend& db = db_;
     DdlExecutor ddl(
-        db_.Catalog(), *txn, [](const std::string&, const std::string&) {},
-        [&engine](const std::string& counter, int64_t count) { return engine.AllocateRange(counter, count); });
+        db_.Catalog(), txn->Kv(), [](const std::string&, const std::string&) {},
+        [&db](const std::string& counter, int64_t count) { return db.AllocateRange(counter, count); });
     ddl.Execute(drop);
     txn->Commit();
   }

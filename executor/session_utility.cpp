@@ -48,11 +48,11 @@ void SqlSession::RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool
 
 std::string SqlSession::RunDdl(const ast::Statement& stmt, ResultSink& sink) {
   if (in_block_ && stmt.kind == ast::StmtKind::kDropTable) return DeferDropTable(stmt.As<ast::DropTableStmt>(), sink);
-  storage::Engine& engine = db_.Engine();
+  Backend& db = db_;
   DdlExecutor ddl(
-      db_.Catalog(), StatementTxn(),
+      db_.Catalog(), StatementTxn().Kv(),
       [&sink](const std::string& code, const std::string& message) { sink.Notice("NOTICE", code, message); },
-      [&engine](const std::string& counter, int64_t count) { return engine.AllocateRange(counter, count); });
+      [&db](const std::string& counter, int64_t count) { return db.AllocateRange(counter, count); });
   // The catalog commits each change at once; the undo log takes it back if
   // the transaction does not commit (ddl_undo.h), even a half-done statement.
   auto before = db_.Catalog().Snapshot();

@@ -103,11 +103,8 @@ void SqlSession::Terminate() {
 
 FragmentServices SqlSession::Services() {
   FragmentServices services;
-  storage::Engine& engine = db_.Engine();
-  services.allocate = [&engine](const std::string& counter, int64_t count) {
-    return engine.AllocateRange(counter, count);
-  };
-  EmbeddedDatabase& db = db_;
+  Backend& db = db_;
+  services.allocate = [&db](const std::string& counter, int64_t count) { return db.AllocateRange(counter, count); };
   services.next_val = [&db](const std::string& seq) { return db.NextVal(seq); };
   services.functions.format = &settings_.Format();
   services.functions.statement_timestamp = statement_start_;

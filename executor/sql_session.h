@@ -10,13 +10,12 @@
 #include <vector>
 
 #include "executor/ddl_undo.h"
-#include "executor/embedded_database.h"
+#include "executor/backend.h"
 #include "executor/fragment_runner.h"
 #include "executor/physical_operator.h"
 #include "executor/session_settings.h"
 #include "parser/parser.h"
 #include "planner/planner.h"
-#include "storage/mvcc/mvcc_transaction.h"
 
 namespace tessera::executor {
 
@@ -63,7 +62,7 @@ class SqlPortal final : public Portal {
 
 class SqlSession final : public Session {
  public:
-  explicit SqlSession(EmbeddedDatabase& db) : db_(db) {}
+  explicit SqlSession(Backend& db) : db_(db) {}
   ~SqlSession() override;
 
   void Start(const std::map<std::string, std::string>& startup) override;
@@ -94,10 +93,10 @@ class SqlSession final : public Session {
   std::shared_ptr<SqlPrepared> PrepareStatement(ast::StatementPtr stmt, const std::string& sql,
                                                 const std::vector<Type>& param_types);
   // The open transaction, begun at the isolation level in effect.
-  storage::mvcc::MvccTransaction& Txn();
+  BackendTxn& Txn();
   // Txn() for a new statement: READ COMMITTED takes a fresh snapshot, and
   // lock waits get this statement's lock_timeout / statement_timeout.
-  storage::mvcc::MvccTransaction& StatementTxn();
+  BackendTxn& StatementTxn();
   void CommitTxn();
   void RollbackTxn();
   void RunSet(const ast::SetStmt& set, ResultSink& sink);
@@ -111,9 +110,9 @@ class SqlSession final : public Session {
   FragmentServices Services();
   planner::EvalContext EvalFor(const std::vector<Value>* params);
 
-  EmbeddedDatabase& db_;
+  Backend& db_;
   SessionSettings settings_;
-  std::unique_ptr<storage::mvcc::MvccTransaction> txn_;
+  std::unique_ptr<BackendTxn> txn_;
   std::atomic<uint64_t> txn_id_{0};  // for Cancel() from another thread
   std::optional<SessionSettings> block_settings_;  // at BEGIN, for ROLLBACK and SET LOCAL
   std::vector<std::string> local_settings_;       // SET LOCAL names of this block

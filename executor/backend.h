@@ -1,0 +1,63 @@
+// What the SQL session needs from the storage side, so one SqlSession serves
+// both deployments (DESIGN.md: one code path, two transports):
+//  - embedded (`tessera start`): one MvccEngine in the process, fragments run
+//    in-process (embedded_database.h);
+//  - cluster (`tessera gateway`): the catalog lives in etcd and a transaction
+//    spans participants on several storage nodes (cluster/gateway/).
+// The session owns parsing, planning, settings and the transaction state
+// machine; a backend owns where fragments run and how commits happen.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "catalog/catalog.h"
+#include "executor/fragment_runner.h"
+#include "executor/physical_operator.h"
+#include "executor/session.h"
+#include "storage/engine.h"
+#include "storage/mvcc/mvcc_engine.h"
+
+namespace tessera::executor {
+
+using storage::mvcc::IsolationLevel;
+
+// The storage side of one SQL transaction. Used by one thread at a time.
+class BackendTxn {
+ public:
+  virtual ~BackendTxn() = default;
+  virtual uint64_t Id() const = 0;
+  virtual IsolationLevel Isolation() const = 0;
+  // Before every statement after the first: READ COMMITTED takes a new snapshot.
+  virtual void RefreshSnapshot() = 0;
+  // How long the coming statement's writes wait for row locks; zero: forever.
+  virtual void SetLockTimeout(std::chrono::milliseconds timeout) = 0;
+  // Where this transaction's fragments run. `services` carries the session's
+  // function context (DateStyle, now()) and counters.
+  virtual std::unique_ptr<FragmentExecutor> Fragments(const FragmentServices& services) = 0;
+  // Plain key-value access in this transaction, for DDL's data work (index
+  // builds, table rewrites, truncation).
+  virtual storage::Transaction& Kv() = 0;
+  // Durable when it returns; throws SqlError (40001, 08006...) otherwise. The
+  // transaction is finished either way.
+  virtual void Commit() = 0;
+  virtual void Rollback() = 0;
+};
+
+class Backend : public SessionFactory {
+ public:
+  virtual catalog::Catalog& Catalog() = 0;
+  virtual std::unique_ptr<BackendTxn> Begin(const storage::mvcc::TxnOptions& options) = 0;
+  // Wakes transaction `txn_id` from a lock wait so it sees a cancel (any thread).
+  virtual void Interrupt(uint64_t txn_id) = 0;
+  // Hidden row ids and other counters (storage::Engine::AllocateRange).
+  virtual int64_t AllocateRange(const std::string& counter, int64_t count) = 0;
+  // nextval of "schema.name".
+  virtual int64_t NextVal(const std::string& qualified_name) = 0;
+
+  std::unique_ptr<Session> NewSession() override;  // a SqlSession over this backend
+};
+
+}  // namespace tessera::executor
