@@ -8,7 +8,7 @@ int64_t CounterCache::Next(const std::string& name) {
   std::lock_guard lock(mutex_);
   Block& block = blocks_[name];
   if (block.remaining == 0) {
-    block.next = engine_.AllocateRange(name, block_size_);
+    block.next = allocate_(name, block_size_);
     block.remaining = block_size_;
   }
   --block.remaining;

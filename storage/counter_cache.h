@@ -1,11 +1,12 @@
 // Hands out counter values (hidden row ids, sequence values) from blocks
-// reserved through Engine::AllocateRange, so that only one call in
+// reserved through Engine::AllocateRange (or etcd, in a cluster), so that only one call in
 // `block_size` pays for a durable write. Values cached when the process
 // stops are never handed out afterwards: gaps, never duplicates.
 // Thread-safe.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -16,7 +17,12 @@ namespace tessera::storage {
 
 class CounterCache {
  public:
-  CounterCache(Engine& engine, int64_t block_size) : engine_(engine), block_size_(block_size) {}
+  // allocate(name, count): the first of `count` fresh values of counter `name`.
+  using Allocate = std::function<int64_t(const std::string& name, int64_t count)>;
+  CounterCache(Allocate allocate, int64_t block_size) : allocate_(std::move(allocate)), block_size_(block_size) {}
+  CounterCache(Engine& engine, int64_t block_size)
+      : CounterCache([&engine](const std::string& name, int64_t count) { return engine.AllocateRange(name, count); },
+                     block_size) {}
   // The next value of counter `name` (the first is 1).
   int64_t Next(const std::string& name);
   // Forgets the cached block of `name` (after its counter was abandoned).
@@ -27,7 +33,7 @@ class CounterCache {
     int64_t next = 0;
     int64_t remaining = 0;
   };
-  Engine& engine_;
+  Allocate allocate_;
   const int64_t block_size_;
   std::mutex mutex_;
   std::unordered_map<std::string, Block> blocks_;

@@ -1,0 +1,191 @@
+// DocumentCatalog: every catalog change, over any CatalogStore.
+#include "catalog/document_catalog.h"
+
+#include <atomic>
+#include <mutex>
+#include <set>
+
+#include "catalog/catalog_json.h"
+#include "common/error.h"
+
+namespace tessera::catalog {
+
+namespace {
+
+std::string QualifiedName(const std::string& schema, const std::string& name) {
+  return (schema.empty() ? std::string("public") : schema) + "." + name;
+}
+
+SqlError DuplicateRelation(const std::string& name) {
+  return SqlError(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
+}
+
+// Tables, indexes (the primary key's included) and sequences share one
+// namespace per schema, as PostgreSQL's pg_class does. The previous version
+// was valid, so any clash involves the object being changed.
+void CheckRelationNames(const CatalogSnapshot& snapshot) {
+  std::set<std::string> seen;
+  auto add = [&seen](const std::string& schema, const std::string& name) {
+    if (name.empty()) return;
+    if (!seen.insert(QualifiedName(schema, name)).second) throw DuplicateRelation(name);
+  };
+  for (const auto& [key, seq] : snapshot.sequences_) add(seq.schema, seq.name);
+  for (const auto& [id, table] : snapshot.tables_) {
+    add(table.schema, table.name);
+    if (!table.primary_key.empty()) add(table.schema, table.primary_key_name);
+    for (const IndexInfo& index : table.indexes) add(table.schema, index.name);
+  }
+}
+
+void CheckColumns(const TableInfo& table) {
+  std::set<std::string> names;
+  for (const ColumnInfo& column : table.columns) {
+    if (!names.insert(column.name).second) {
+      throw SqlError(sqlstate::kDuplicateColumn, "column \"" + column.name + "\" specified more than once");
+    }
+  }
+}
+
+}  // namespace
+
+DocumentCatalog::DocumentCatalog(std::unique_ptr<CatalogStore> store)
+    : store_(std::move(store)),
+      sequence_cache_([this](const std::string& name, int64_t count) { return store_->Allocate(name, count); },
+                      kSequenceCache) {
+  std::lock_guard lock(mutex_);
+  LoadLocked();
+}
+
+void DocumentCatalog::LoadLocked() {
+  uint64_t token = 0;
+  auto stored = store_->Load(&token);
+  state_ = stored ? DeserializeCatalog(*stored) : StoredCatalog{};
+  token_ = token;
+  snapshot_.store(std::make_shared<const CatalogSnapshot>(state_.snapshot));
+}
+
+uint64_t DocumentCatalog::Reload() {
+  std::lock_guard lock(mutex_);
+  LoadLocked();
+  return state_.snapshot.version_;
+}
+
+void DocumentCatalog::Change(const std::function<void(StoredCatalog&)>& change) {
+  std::lock_guard lock(mutex_);
+  for (int attempt = 0;; ++attempt) {
+    StoredCatalog next = state_;
+    change(next);  // throws on an invalid change: nothing is stored
+    next.snapshot.version_ = state_.snapshot.version_ + 1;
+    if (store_->CompareAndSwap(SerializeCatalog(next), &token_)) {
+      state_ = std::move(next);
+      snapshot_.store(std::make_shared<const CatalogSnapshot>(state_.snapshot));
+      return;
+    }
+    if (attempt > 100) throw SqlError(sqlstate::kSerializationFailure, "could not update the catalog: too much concurrent DDL");
+
+    LoadLocked();  // another writer won: apply the change to its version
+  }
+}
+
+TableInfo DocumentCatalog::CreateTable(TableInfo table) {
+  CheckColumns(table);
+  if (table.schema.empty()) table.schema = "public";
+  if (!table.primary_key.empty() && table.primary_key_name.empty()) table.primary_key_name = table.name + "_pkey";
+  TableInfo stored;
+  Change([&](StoredCatalog& next) {
+    // Check names before spending ids on a table that will not exist.
+    next.snapshot.tables_.emplace(0, table);
+    CheckRelationNames(next.snapshot);
+    next.snapshot.tables_.erase(0);
+    stored = table;
+    stored.id = kFirstUserTableId + static_cast<uint32_t>(store_->Allocate("table_id", 1) - 1);
+    // Keep ids the caller took from AllocateIndexId (it may have built
+    // entries under them); fill in the rest.
+    for (IndexInfo& index : stored.indexes) {
+      if (index.id == 0) index.id = AllocateIndexId();
+    }
+    next.snapshot.tables_.emplace(stored.id, stored);
+  });
+  return stored;
+}
+
+void DocumentCatalog::DropTable(uint32_t table_id) {
+  Change([&](StoredCatalog& next) {
+    auto it = next.snapshot.tables_.find(table_id);
+    if (it == next.snapshot.tables_.end()) {
+      throw SqlError(sqlstate::kUndefinedTable, "table with OID " + std::to_string(table_id) + " does not exist");
+    }
+    const TableInfo& table = it->second;
+    // Owned (serial) sequences go with their table, as in PostgreSQL.
+    for (auto seq = next.snapshot.sequences_.begin(); seq != next.snapshot.sequences_.end();) {
+      if (seq->second.schema == table.schema && seq->second.owned_by_table == table.name) {
+        next.sequence_counters.erase(seq->first);
+        seq = next.snapshot.sequences_.erase(seq);
+      } else {
+        ++seq;
+      }
+    }
+    next.snapshot.tables_.erase(it);
+  });
+  // The data goes after the catalog entry: if we crash in between, it is
+  // unreachable garbage under an id never handed out again.
+  store_->ForgetTable(table_id);
+}
+
+void DocumentCatalog::UpdateTable(const TableInfo& table) {
+  CheckColumns(table);
+  Change([&](StoredCatalog& next) {
+    auto it = next.snapshot.tables_.find(table.id);
+    if (it == next.snapshot.tables_.end()) {
+      throw SqlError(sqlstate::kUndefinedTable, "relation \"" + table.name + "\" does not exist");
+    }
+    it->second = table;
+    if (it->second.schema.empty()) it->second.schema = "public";
+    CheckRelationNames(next.snapshot);
+    for (IndexInfo& index : it->second.indexes) {
+      if (index.id == 0) index.id = AllocateIndexId();
+    }
+  });
+}
+
+void DocumentCatalog::CreateSequence(const SequenceInfo& seq) {
+  SequenceInfo stored = seq;
+  if (stored.schema.empty()) stored.schema = "public";
+  std::string key = QualifiedName(stored.schema, stored.name);
+  Change([&](StoredCatalog& next) {
+    if (next.snapshot.sequences_.count(key) != 0) throw DuplicateRelation(stored.name);
+    next.snapshot.sequences_.emplace(key, stored);
+    CheckRelationNames(next.snapshot);
+    next.sequence_counters[key] = store_->Allocate("sequence_id", 1);
+  });
+}
+
+void DocumentCatalog::DropSequence(const std::string& schema, const std::string& name) {
+  std::string key = QualifiedName(schema, name);
+  Change([&](StoredCatalog& next) {
+    if (next.snapshot.sequences_.erase(key) == 0) {
+      throw SqlError(sqlstate::kUndefinedTable, "sequence \"" + name + "\" does not exist");
+    }
+    next.sequence_counters.erase(key);
+  });
+}
+
+int64_t DocumentCatalog::SequenceCounter(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  auto it = state_.sequence_counters.find(key);
+  return it == state_.sequence_counters.end() ? 0 : it->second;
+}
+
+int64_t DocumentCatalog::NextVal(const std::string& schema, const std::string& name) {
+  auto snapshot = Snapshot();
+  const SequenceInfo* seq = snapshot->FindSequence(schema, name);
+  if (seq == nullptr) throw SqlError(sqlstate::kUndefinedTable, "relation \"" + name + "\" does not exist");
+  int64_t counter_id = SequenceCounter(QualifiedName(schema.empty() ? seq->schema : schema, name));
+  // The n-th value handed out (n from 1) is start + (n - 1) * increment.
+  int64_t n = sequence_cache_.Next("sequence/" + std::to_string(counter_id));
+  return seq->start + (n - 1) * seq->increment;
+}
+
+uint32_t DocumentCatalog::AllocateIndexId() { return static_cast<uint32_t>(store_->Allocate("index_id", 1)); }
+
+}  // namespace tessera::catalog
