@@ -11,31 +11,28 @@
 namespace tessera::executor {
 
 std::vector<Row> DdlExecutor::ReadAllRows(const catalog::TableInfo& table) {
-  std::vector<Type> types;
-  for (auto& c : table.columns) types.push_back(c.type);
-  std::string prefix = storage::KeyPrefix(table.id, storage::kPrimaryIndexId);
-  std::vector<Row> rows;
-  for (auto it = txn_.Scan(prefix, storage::PrefixEnd(prefix)); it->Valid(); it->Next())
-    rows.push_back(storage::DecodeRow(it->Value(), types));
-  return rows;
+  auto fragment = std::make_shared<planner::Fragment>();
+  fragment->kind = planner::FragmentKind::kScan;
+  fragment->table = planner::MakeTableLayout(table);
+  planner::FragmentRequest request;
+  request.fragment = fragment;
+  return fragments_.Execute(request).rows;
 }
 
 // Writes rows afresh under `table`'s (new) layout; the old data must be gone.
+// Rows of a table without a primary key get fresh hidden ids: nothing refers
+// to the old ones.
 void DdlExecutor::WriteAllRows(const catalog::TableInfo& table, const std::vector<Row>& rows) {
-  planner::TableLayout layout = planner::MakeTableLayout(table);
-  TableStore store(layout, txn_);
-  int64_t next_row_id = 0;
-  if (layout.HasHiddenRowId() && !rows.empty())
-    next_row_id = allocate_("rowid:" + std::to_string(table.id), static_cast<int64_t>(rows.size()));
-  for (auto& row : rows) {
-    std::string suffix;
-    if (layout.HasHiddenRowId()) {
-      // Rows get fresh hidden ids: nothing refers to the old ones.
-      storage::AppendKeyValue(&suffix, Value::Int8(next_row_id++));
-    } else {
-      suffix = store.PrimaryKeySuffix(row);
-    }
-    store.Insert(row, suffix, false);
+  constexpr size_t kRowsPerRequest = 10000;  // bounds one request's size
+  auto fragment = std::make_shared<planner::Fragment>();
+  fragment->kind = planner::FragmentKind::kInsert;
+  fragment->table = planner::MakeTableLayout(table);
+  for (size_t start = 0; start < rows.size(); start += kRowsPerRequest) {
+    planner::FragmentRequest request;
+    request.fragment = fragment;
+    request.rows.assign(rows.begin() + static_cast<std::ptrdiff_t>(start),
+                        rows.begin() + static_cast<std::ptrdiff_t>(std::min(rows.size(), start + kRowsPerRequest)));
+    fragments_.Execute(request);
   }
 }
 
@@ -75,7 +72,7 @@ void DdlExecutor::AddPrimaryKey(catalog::TableInfo table, const ast::TableConstr
                      "Key (" + names + ")=(" + values + ") is duplicated.");
     }
   }
-  DeleteTableData(table.id);
+  DeleteTableData(table);
   table.primary_key = key;
   table.primary_key_name = name;
   for (int k : key) table.columns[k].not_null = true;
@@ -131,9 +128,9 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
       if (column.not_null && fill.IsNull() && !rows.empty())
         throw SqlError(sqlstate::kNotNullViolation, "column \"" + column.name + "\" of relation \"" + table.name +
                                                         "\" contains null values");
+      if (!fill.IsNull()) DeleteTableData(table);
       table.columns.push_back(column);
       if (!fill.IsNull()) {
-        DeleteTableData(table.id);
         for (auto& r : rows) r.push_back(fill);
         WriteAllRows(table, rows);
       }
@@ -148,7 +145,7 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
       for (int k : table.primary_key)
         if (k == *pos) throw SqlError::FeatureNotSupported("dropping a primary key column is not supported");
       std::vector<Row> rows = ReadAllRows(table);
-      DeleteTableData(table.id);
+      DeleteTableData(table);
       for (auto& r : rows) r.erase(r.begin() + *pos);
       table.columns.erase(table.columns.begin() + *pos);
       auto shift = [&](int c) { return c > *pos ? c - 1 : c; };

@@ -137,11 +137,13 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
   return "CREATE TABLE";
 }
 
-void DdlExecutor::DeleteTableData(uint32_t table_id) {
-  std::string prefix = storage::KeyPrefix(table_id, 0).substr(0, 4);
-  std::vector<std::string> keys;
-  for (auto it = txn_.Scan(prefix, storage::PrefixEnd(prefix)); it->Valid(); it->Next()) keys.emplace_back(it->Key());
-  for (auto& k : keys) txn_.Delete(k);
+void DdlExecutor::DeleteTableData(const catalog::TableInfo& table) {
+  auto fragment = std::make_shared<planner::Fragment>();
+  fragment->kind = planner::FragmentKind::kDelete;
+  fragment->table = planner::MakeTableLayout(table);
+  planner::FragmentRequest request;
+  request.fragment = fragment;
+  fragments_.Execute(request);
 }
 
 std::string DdlExecutor::DropTable(const ast::DropTableStmt& stmt) {
@@ -155,7 +157,7 @@ std::string DdlExecutor::DropTable(const ast::DropTableStmt& stmt) {
       }
       throw SqlError::UndefinedTable(name.ToString());
     }
-    DeleteTableData(table->id);
+    DeleteTableData(*table);
     for (auto& [key, seq] : snapshot->Sequences())
       if (seq.owned_by_table == table->name && seq.schema == table->schema) catalog_.DropSequence(seq.schema, seq.name);
     catalog_.DropTable(table->id);
@@ -235,7 +237,7 @@ std::string DdlExecutor::DropIndex(const ast::DropIndexStmt& stmt) {
 }
 
 std::string DdlExecutor::Truncate(const ast::TruncateStmt& stmt) {
-  for (auto& name : stmt.tables) DeleteTableData(Lookup(name, false).id);
+  for (auto& name : stmt.tables) DeleteTableData(Lookup(name, false));
   return "TRUNCATE TABLE";
 }
 

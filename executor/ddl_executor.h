@@ -1,7 +1,9 @@
 // DDL: CREATE/DROP TABLE and INDEX, ALTER TABLE, TRUNCATE. Catalog changes
 // go through catalog::Catalog (applied at once, as its versions are whole);
-// the data they touch (index builds, rewrites, truncation) is written in the
-// session's storage transaction.
+// the data they touch is written in the session's transaction: bulk work
+// (table rewrites, truncation, drops) as fragments, so in a cluster every
+// shard does its part locally; index builds and drops through the
+// key-value view.
 #pragma once
 
 #include <functional>
@@ -10,6 +12,7 @@
 #include "catalog/catalog.h"
 #include "common/value.h"
 #include "parser/parser.h"
+#include "executor/physical_operator.h"
 #include "storage/engine.h"
 
 namespace tessera::executor {
@@ -20,9 +23,13 @@ using NoticeFn = std::function<void(const std::string& sqlstate, const std::stri
 class DdlExecutor {
  public:
   // `allocate` hands out hidden row ids ("rowid:<table id>") for rewrites.
-  DdlExecutor(catalog::Catalog& catalog, storage::Transaction& txn, NoticeFn notice,
+  DdlExecutor(catalog::Catalog& catalog, storage::Transaction& txn, FragmentExecutor& fragments, NoticeFn notice,
               std::function<int64_t(const std::string&, int64_t)> allocate)
-      : catalog_(catalog), txn_(txn), notice_(std::move(notice)), allocate_(std::move(allocate)) {}
+      : catalog_(catalog),
+        txn_(txn),
+        fragments_(fragments),
+        notice_(std::move(notice)),
+        allocate_(std::move(allocate)) {}
 
   // Runs the statement and returns its command tag.
   std::string Execute(const ast::Statement& stmt);
@@ -37,7 +44,8 @@ class DdlExecutor {
   void AddPrimaryKey(catalog::TableInfo table, const ast::TableConstraint& constraint);
   void AddIndex(catalog::TableInfo table, std::string name, const std::vector<std::string>& columns,
                 const std::vector<bool>& descending, bool unique);
-  void DeleteTableData(uint32_t table_id);
+  // Deletes every row of `table` (and its index entries) as it is stored now.
+  void DeleteTableData(const catalog::TableInfo& table);
   // Reads every row of `table` (used by rewrites).
   std::vector<Row> ReadAllRows(const catalog::TableInfo& table);
   void WriteAllRows(const catalog::TableInfo& table, const std::vector<Row>& rows);
@@ -45,6 +53,7 @@ class DdlExecutor {
 
   catalog::Catalog& catalog_;
   storage::Transaction& txn_;
+  FragmentExecutor& fragments_;
   NoticeFn notice_;
   std::function<int64_t(const std::string&, int64_t)> allocate_;
   std::shared_ptr<const catalog::CatalogSnapshot> snapshot_;

@@ -40,19 +40,6 @@ bool KeyDescending(const Fragment& f, size_t k) {
 }
 
 // Encodes key bound values; false when one is NULL (nothing can match).
-bool EncodeBound(const Fragment& f, const std::vector<planner::ExprRef>& values, const planner::EvalContext& ctx,
-                 std::string* out) {
-  const std::vector<int>& columns = KeyColumns(f);
-  *out = storage::KeyPrefix(f.table.table_id, f.scan.index_id);
-  for (size_t k = 0; k < values.size(); ++k) {
-    Value v = planner::Evaluate(*values[k], {}, ctx);
-    if (v.IsNull()) return false;
-    Type column_type = f.table.column_types[columns[k]];
-    if (v.Id() != column_type.id) v = v.CastTo(column_type, {}, false);
-    storage::AppendKeyValue(out, v, KeyDescending(f, k));
-  }
-  return true;
-}
 
 // Calls `fn(pk_suffix, row)` for every row the access path yields, until it returns false.
 template <class Fn>
@@ -61,12 +48,12 @@ void ScanRows(const Fragment& f, storage::Transaction& txn, const planner::EvalC
   std::string primary_prefix = storage::KeyPrefix(f.table.table_id, storage::kPrimaryIndexId);
   std::string start, end;
   if (f.scan.kind == ScanKind::kPoint && f.scan.index_id == 0) {
-    if (!EncodeBound(f, f.scan.lower, ctx, &start)) return;
+    if (!EncodeScanBound(f, f.scan.lower, ctx, &start)) return;
     auto bytes = txn.Get(start);
     if (bytes) fn(start.substr(primary_prefix.size()), storage::DecodeRow(*bytes, f.table.column_types));
     return;
   }
-  if (!EncodeBound(f, f.scan.lower, ctx, &start) || !EncodeBound(f, f.scan.upper, ctx, &end)) return;
+  if (!EncodeScanBound(f, f.scan.lower, ctx, &start) || !EncodeScanBound(f, f.scan.upper, ctx, &end)) return;
   if (!f.scan.lower_inclusive) start = storage::PrefixEnd(start);
   if (f.scan.upper_inclusive) end = storage::PrefixEnd(end);
   auto it = txn.Scan(start, end);
@@ -199,6 +186,20 @@ planner::FragmentResult RunUpdateOrDelete(const Fragment& f, storage::Transactio
 }
 
 }  // namespace
+
+bool EncodeScanBound(const Fragment& f, const std::vector<planner::ExprRef>& values,
+                     const planner::EvalContext& ctx, std::string* out) {
+  const std::vector<int>& columns = KeyColumns(f);
+  *out = storage::KeyPrefix(f.table.table_id, f.scan.index_id);
+  for (size_t k = 0; k < values.size(); ++k) {
+    Value v = planner::Evaluate(*values[k], {}, ctx);
+    if (v.IsNull()) return false;
+    Type column_type = f.table.column_types[columns[k]];
+    if (v.Id() != column_type.id) v = v.CastTo(column_type, {}, false);
+    storage::AppendKeyValue(out, v, KeyDescending(f, k));
+  }
+  return true;
+}
 
 planner::FragmentResult RunFragment(const planner::FragmentRequest& request, storage::Transaction& txn,
                                     const FragmentServices& services) {

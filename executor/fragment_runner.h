@@ -18,7 +18,16 @@ struct FragmentServices {
   std::function<int64_t(const std::string& counter, int64_t count)> allocate;
   std::function<int64_t(const std::string& sequence)> next_val;  // SET x = DEFAULT with a serial
   FunctionContext functions;
+  // How many fragments the statement runs (0: unknown). A cluster runs a
+  // single-fragment statement on one node at that node's latest snapshot.
+  int statement_fragments = 0;
 };
+
+// The key bytes of a scan bound: the fragment's key prefix, then each
+// value cast to its column's type; false when a value is NULL (no row can
+// match). The cluster gateway uses it to route point lookups.
+bool EncodeScanBound(const planner::Fragment& f, const std::vector<planner::ExprRef>& values,
+                     const planner::EvalContext& ctx, std::string* out);
 
 planner::FragmentResult RunFragment(const planner::FragmentRequest& request, storage::Transaction& txn,
                                     const FragmentServices& services);

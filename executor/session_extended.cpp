@@ -10,6 +10,26 @@ namespace tessera::executor {
 
 namespace {
 
+int CountFragments(const planner::LogicalOperator& op) {
+  int n = 0;
+  switch (op.Kind()) {
+    case planner::LogicalKind::kFragmentScan:
+    case planner::LogicalKind::kInsert:
+    case planner::LogicalKind::kUpdate:
+    case planner::LogicalKind::kDelete: n = 1; break;
+    default: break;
+  }
+  for (auto& child : op.Children()) n += CountFragments(*child);
+  return n;
+}
+
+// Fragments one execution of `query` runs, its subqueries' included.
+int CountFragments(const planner::PlannedQuery& query) {
+  int n = CountFragments(*query.plan);
+  for (auto& sub : query.subqueries) n += CountFragments(*sub);
+  return n;
+}
+
 bool IsQuery(ast::StmtKind kind) {
   return kind == ast::StmtKind::kSelect || kind == ast::StmtKind::kInsert || kind == ast::StmtKind::kUpdate ||
          kind == ast::StmtKind::kDelete;
@@ -147,7 +167,9 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
       session_.cancel_.store(false);
       BackendTxn& txn = session_.StatementTxn();
       txn_generation_ = session_.txn_generation_;
-      fragments_ = txn.Fragments(session_.Services());
+      FragmentServices services = session_.Services();
+      services.statement_fragments = CountFragments(*plan_);
+      fragments_ = txn.Fragments(services);
       ctx_->eval = session_.EvalFor(&ctx_->params);
       ctx_->fragments = fragments_.get();
       ctx_->cancel = &session_.cancel_;

@@ -82,8 +82,9 @@ void SqlSession::CommitTxn() {
     drop.if_exists = true;
     auto txn = db_.Begin(storage::mvcc::TxnOptions{});
     Backend& db = db_;
+    std::unique_ptr<FragmentExecutor> fragments = txn->Fragments(Services());
     DdlExecutor ddl(
-        db_.Catalog(), txn->Kv(), [](const std::string&, const std::string&) {},
+        db_.Catalog(), txn->Kv(), *fragments, [](const std::string&, const std::string&) {},
         [&db](const std::string& counter, int64_t count) { return db.AllocateRange(counter, count); });
     ddl.Execute(drop);
     txn->Commit();

@@ -49,8 +49,10 @@ void SqlSession::RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool
 std::string SqlSession::RunDdl(const ast::Statement& stmt, ResultSink& sink) {
   if (in_block_ && stmt.kind == ast::StmtKind::kDropTable) return DeferDropTable(stmt.As<ast::DropTableStmt>(), sink);
   Backend& db = db_;
+  BackendTxn& txn = StatementTxn();
+  std::unique_ptr<FragmentExecutor> fragments = txn.Fragments(Services());
   DdlExecutor ddl(
-      db_.Catalog(), StatementTxn().Kv(),
+      db_.Catalog(), txn.Kv(), *fragments,
       [&sink](const std::string& code, const std::string& message) { sink.Notice("NOTICE", code, message); },
       [&db](const std::string& counter, int64_t count) { return db.AllocateRange(counter, count); });
   // The catalog commits each change at once; the undo log takes it back if

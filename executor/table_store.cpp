@@ -16,11 +16,13 @@ std::string RowText(const Row& row) {
   return out + ")";
 }
 
-std::string TableStore::PrimaryKeySuffix(const Row& row) const {
+std::string PrimaryKeySuffixOf(const planner::TableLayout& table, const Row& row) {
   std::string out;
-  for (int c : table_.primary_key) storage::AppendKeyValue(&out, row[c]);
+  for (int c : table.primary_key) storage::AppendKeyValue(&out, row[c]);
   return out;
 }
+
+std::string TableStore::PrimaryKeySuffix(const Row& row) const { return PrimaryKeySuffixOf(table_, row); }
 
 std::string TableStore::RowKey(const std::string& pk_suffix) const {
   std::string key = storage::KeyPrefix(table_.table_id, storage::kPrimaryIndexId);
@@ -86,6 +88,12 @@ bool TableStore::CheckUniqueIndex(const planner::TableLayout::Index& index, cons
     if (skip_conflicts) return false;
     throw SqlError::UniqueViolation(index.name, KeyDetail(index.columns, row));
   }
+  return true;
+}
+
+bool TableStore::CheckUniqueIndexes(const Row& row, const std::string& pk_suffix, bool skip_conflicts) {
+  for (auto& index : table_.indexes)
+    if (!CheckUniqueIndex(index, row, pk_suffix, skip_conflicts)) return false;
   return true;
 }
 

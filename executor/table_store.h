@@ -38,21 +38,31 @@ class TableStore {
   void BuildIndex(const planner::TableLayout::Index& index);
 
   void CheckNotNull(const Row& row) const;
+  // 23505 (or false, with skip_conflicts) when another row holds the values
+  // of one of the unique secondary indexes. A cluster gateway calls it over
+  // every shard before an insert, since each shard checks only its own rows.
+  bool CheckUniqueIndexes(const Row& row, const std::string& pk_suffix, bool skip_conflicts);
+  // The index key prefix of `row` (table, index, values); has_null is set
+  // when a value is NULL (NULLs never conflict).
+  std::string IndexPrefix(const planner::TableLayout::Index& index, const Row& row, bool* has_null) const;
+  // "Key (a, b)=(1, 2) already exists." for a unique violation.
+  std::string KeyDetail(const std::vector<int>& columns, const Row& row) const;
 
   const planner::TableLayout& Table() const { return table_; }
   std::vector<Type> Types() const { return table_.column_types; }
 
  private:
   std::string IndexKey(const planner::TableLayout::Index& index, const Row& row, const std::string& pk_suffix) const;
-  std::string IndexPrefix(const planner::TableLayout::Index& index, const Row& row, bool* has_null) const;
   // 23505 when another row holds the same unique index values.
   bool CheckUniqueIndex(const planner::TableLayout::Index& index, const Row& row, const std::string& pk_suffix,
                         bool skip_conflicts);
-  std::string KeyDetail(const std::vector<int>& columns, const Row& row) const;
 
   const planner::TableLayout& table_;
   storage::Transaction& txn_;
 };
+
+// The primary key part of a row's key (what a cluster hashes to route it).
+std::string PrimaryKeySuffixOf(const planner::TableLayout& table, const Row& row);
 
 // "(1, null, abc)" as PostgreSQL's "Failing row contains" detail.
 std::string RowText(const Row& row);

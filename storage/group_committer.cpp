@@ -146,6 +146,7 @@ void GroupCommitter::Apply(MDB_txn* txn, CommitRequest* request) {
   switch (request->kind) {
     case CommitRequest::Kind::kWrites:
       ApplyWrites(txn, request->dbi, *request->writes);
+      for (const auto& [dbi, writes] : request->more_writes) ApplyWrites(txn, dbi, *writes);
       return;
     case CommitRequest::Kind::kDeleteRange:
       DeleteRange(txn, request->dbi, request->start, request->end);

@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace tessera::storage {
@@ -33,6 +34,10 @@ struct CommitRequest {
   Kind kind = Kind::kWrites;
   MDB_dbi dbi = 0;
   const WriteSet* writes = nullptr;  // kWrites
+  // kWrites: writes to further databases, applied in the same LMDB write
+  // transaction, for a commit that must land whole across databases (an MVCC
+  // cluster commit: versions, prepare record and transaction record).
+  std::vector<std::pair<MDB_dbi, const WriteSet*>> more_writes;
   std::string_view start;            // kDeleteRange: first key; kAllocate: counter name
   std::string_view end;              // kDeleteRange: end (exclusive, empty: unbounded)
   int64_t count = 0;                 // kAllocate

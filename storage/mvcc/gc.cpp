@@ -71,6 +71,8 @@ void GarbageCollector::RunPass() {
   Timestamp horizon = engine_->GcHorizon();
   auto [data_scanned, data_removed] = CollectDatabase(engine_->Dbi(KeySpace::kData), horizon);
   auto [meta_scanned, meta_removed] = CollectDatabase(engine_->Dbi(KeySpace::kMeta), horizon);
+  // Cluster mode: the newest-commit marks only need their last entry.
+  engine_->TrimCommitMarks();
   uint64_t scanned = data_scanned + meta_scanned;
   uint64_t removed = data_removed + meta_removed;
   {

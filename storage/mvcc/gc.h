@@ -1,8 +1,10 @@
 // Garbage collection of old versions. A version can go once no snapshot can
 // read it: below the horizon (the oldest open snapshot, or the watermark when
-// none is open) each key needs only its newest version at or below the
-// horizon, and not even that one if it is a tombstone, since "no version" and
-// "deleted" read the same. Versions above the horizon all stay.
+// none is open; in cluster mode prepare_gate.h says how external snapshots
+// and prepared transactions hold it back) each key needs only its newest
+// version at or below the horizon, and not even that one if it is a
+// tombstone, since "no version" and "deleted" read the same. Versions above
+// the horizon all stay.
 //
 // A pass walks a database on one LMDB read snapshot, opened after taking the
 // horizon, and deletes through the group committer in chunks. A key's

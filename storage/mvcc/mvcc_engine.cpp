@@ -1,11 +1,17 @@
 #include "storage/mvcc/mvcc_engine.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <filesystem>
 
 #include "common/error.h"
 #include "storage/lmdb_util.h"
+#include "storage/mvcc/durable_clock.h"
 #include "storage/mvcc/gc.h"
 #include "storage/mvcc/mvcc_transaction.h"
+#include "storage/mvcc/prepared_store.h"
+#include "storage/mvcc/txn_records.h"
 #include "storage/mvcc/version_reader.h"
 
 namespace tessera::storage::mvcc {
@@ -19,6 +25,12 @@ constexpr std::string_view kCounterPrefix = "counter/";
 constexpr std::string_view kOracleKey = "mvcc/timestamp_window";
 // Keys per LMDB write transaction when DeleteRange removes versions.
 constexpr size_t kDeleteChunk = 10000;
+// Commit marks deleted per LMDB write transaction by TrimCommitMarks.
+constexpr size_t kTrimChunk = 10000;
+
+void RequireExternal(bool external, const char* what) {
+  TS_ASSERT(external, std::string(what) + " needs cluster mode (MvccOptions::external_timestamps)");
+}
 
 }  // namespace
 
@@ -26,7 +38,8 @@ std::unique_ptr<MvccEngine> MvccEngine::Open(const std::string& dir, const MvccO
   return std::make_unique<MvccEngine>(dir, options);
 }
 
-MvccEngine::MvccEngine(const std::string& dir, const MvccOptions& options) : lock_timeout_(options.lock_timeout) {
+MvccEngine::MvccEngine(const std::string& dir, const MvccOptions& options)
+    : lock_timeout_(options.lock_timeout), external_(options.external_timestamps), prepare_wait_(options.prepare_wait) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw SqlError(sqlstate::kInternalError, "could not create directory \"" + dir + "\": " + ec.message());
@@ -45,12 +58,41 @@ MvccEngine::MvccEngine(const std::string& dir, const MvccOptions& options) : loc
   }
   max_user_key_size_ = static_cast<size_t>(mdb_env_get_maxkeysize(env_)) - kTimestampSize;
   committer_ = std::make_unique<GroupCommitter>(env_);
-  oracle_ = std::make_unique<TimestampOracle>(
-      [this](uint64_t count) { return static_cast<Timestamp>(Allocate(kOracleKey, static_cast<int64_t>(count))); },
-      options.timestamp_window);
-  tracker_ = std::make_unique<SnapshotTracker>(oracle_.get());
+  records_ = std::make_unique<TxnRecords>(this, records_dbi_);
+  if (external_) {
+    OpenClusterState();
+  } else {
+    oracle_ = std::make_unique<TimestampOracle>(
+        [this](uint64_t count) { return static_cast<Timestamp>(Allocate(kOracleKey, static_cast<int64_t>(count))); },
+        options.timestamp_window);
+    tracker_ = std::make_unique<SnapshotTracker>(oracle_.get());
+  }
   gc_ = std::make_unique<GarbageCollector>(this);
+  // After recovery: the horizon must already hold the recovered snapshots.
   if (options.gc_interval.count() > 0) gc_->Start(options.gc_interval);
+}
+
+void MvccEngine::OpenClusterState() {
+  MDB_txn* reader = AcquireReader();
+  Timestamp max_committed = kNoTimestamp;
+  std::vector<PreparedRecord> prepared;
+  try {
+    max_committed = NewestCommitMark(reader, commit_marks_dbi_);
+    persisted_gc_floor_ = ReadGcFloor(reader, plain_meta_dbi_);
+    prepared = LoadPreparedRecords(reader, prepared_dbi_);
+  } catch (...) {
+    ReleaseReader(reader);
+    throw;
+  }
+  ReleaseReader(reader);
+  gate_ = std::make_unique<PrepareGate>(max_committed, persisted_gc_floor_);
+  // Back in the gate and locked before anyone can begin: a reader must wait
+  // for them, a writer must not take their keys.
+  for (PreparedRecord& record : prepared) {
+    recovered_.push_back(std::make_unique<MvccTransaction>(this, std::move(record)));
+  }
+  if (!recovered_.empty()) spdlog::info("mvcc: recovered {} prepared transactions", recovered_.size());
+  TrimCommitMarks();
 }
 
 void MvccEngine::OpenDatabases() {
@@ -59,6 +101,9 @@ void MvccEngine::OpenDatabases() {
   int rc = mdb_dbi_open(txn, "mvcc_data", MDB_CREATE, &data_dbi_);
   if (rc == MDB_SUCCESS) rc = mdb_dbi_open(txn, "mvcc_meta", MDB_CREATE, &meta_dbi_);
   if (rc == MDB_SUCCESS) rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &plain_meta_dbi_);
+  if (rc == MDB_SUCCESS) rc = mdb_dbi_open(txn, std::string(kPreparedDb).c_str(), MDB_CREATE, &prepared_dbi_);
+  if (rc == MDB_SUCCESS) rc = mdb_dbi_open(txn, std::string(kTxnRecordsDb).c_str(), MDB_CREATE, &records_dbi_);
+  if (rc == MDB_SUCCESS) rc = mdb_dbi_open(txn, std::string(kCommitMarksDb).c_str(), MDB_CREATE, &commit_marks_dbi_);
   // The comparator must be in place before any read or write of these
   // databases, in every process that opens them (version_key.h).
   if (rc == MDB_SUCCESS) rc = mdb_set_compare(txn, data_dbi_, CompareVersionKeys);
@@ -71,6 +116,7 @@ void MvccEngine::OpenDatabases() {
 }
 
 MvccEngine::~MvccEngine() {
+  recovered_.clear();  // unclaimed: released in memory, still durable
   gc_.reset();         // stops the GC thread before the committer goes
   committer_.reset();  // drains pending commits
   readers_.Clear();
@@ -83,6 +129,40 @@ std::unique_ptr<Transaction> MvccEngine::BeginMeta() { return Begin(TxnOptions{}
 
 std::unique_ptr<MvccTransaction> MvccEngine::Begin(const TxnOptions& options, KeySpace space) {
   return std::make_unique<MvccTransaction>(this, space, options);
+}
+
+std::unique_ptr<MvccTransaction> MvccEngine::BeginAt(const TxnOptions& options, Timestamp snapshot_ts, KeySpace space) {
+  RequireExternal(external_, "BeginAt");
+  return std::make_unique<MvccTransaction>(this, space, options, snapshot_ts);
+}
+
+Timestamp MvccEngine::MaxCommitted() {
+  std::lock_guard lock(ts_mutex_);
+  return external_ ? gate_->MaxCommitted() : tracker_->Watermark();
+}
+
+std::vector<std::unique_ptr<MvccTransaction>> MvccEngine::RecoverPrepared() {
+  RequireExternal(external_, "RecoverPrepared");
+  return std::move(recovered_);
+}
+
+std::optional<std::string> MvccEngine::GetTxnRecord(std::string_view txn_id) { return records_->Get(txn_id); }
+
+std::string MvccEngine::PutTxnRecordIfAbsent(std::string_view txn_id, std::string_view record) {
+  return records_->PutIfAbsent(txn_id, record);
+}
+
+void MvccEngine::DeleteTxnRecord(std::string_view txn_id) { records_->Delete(txn_id); }
+
+void MvccEngine::SetGcSafePoint(Timestamp ts) {
+  RequireExternal(external_, "SetGcSafePoint");
+  std::lock_guard lock(ts_mutex_);
+  gate_->SetSafePoint(ts);
+}
+
+size_t MvccEngine::PreparedCount() {
+  std::lock_guard lock(ts_mutex_);
+  return external_ ? gate_->Prepared() : 0;
 }
 
 void MvccEngine::DeleteRange(std::string_view start, std::string_view end) {
@@ -142,28 +222,49 @@ int64_t MvccEngine::Allocate(std::string_view key, int64_t count) {
 
 Timestamp MvccEngine::Watermark() {
   std::lock_guard lock(ts_mutex_);
-  return tracker_->Watermark();
+  return external_ ? gate_->Latest() : tracker_->Watermark();
 }
 
 uint64_t MvccEngine::OracleReservations() {
   std::lock_guard lock(ts_mutex_);
-  return oracle_->Reservations();
+  return oracle_ ? oracle_->Reservations() : 0;
 }
 
-Timestamp MvccEngine::OpenSnapshot() {
-  std::lock_guard lock(ts_mutex_);
-  return tracker_->OpenSnapshot();
+Timestamp MvccEngine::OpenSnapshotAt(Timestamp ts) {
+  std::unique_lock lock(ts_mutex_);
+  if (!external_) {
+    TS_ASSERT(ts == kNoTimestamp, "embedded snapshots are taken at the watermark");
+    return tracker_->OpenSnapshot();
+  }
+  if (gate_->TooOld(ts)) {
+    throw SqlError(sqlstate::kSerializationFailure,
+                   "could not serialize access: snapshot " + std::to_string(ts) +
+                       " is older than the garbage collection horizon " + std::to_string(gate_->GcFloor()));
+  }
+  SnapshotRequest request = gate_->RequestSnapshot(ts);
+  auto ready = [&] { return gate_->Ready(request); };
+  bool ok = true;
+  if (prepare_wait_.count() <= 0) gate_cv_.wait(lock, ready);
+  else ok = gate_cv_.wait_for(lock, prepare_wait_, ready);
+  if (!ok) {
+    gate_->CloseSnapshot(request.ts);
+    throw SqlError(sqlstate::kSerializationFailure,
+                   "could not serialize access: timed out waiting for a prepared transaction");
+  }
+  return request.ts;
 }
 
 void MvccEngine::CloseSnapshot(Timestamp ts) {
   std::lock_guard lock(ts_mutex_);
-  tracker_->CloseSnapshot(ts);
+  if (external_) gate_->CloseSnapshot(ts);
+  else tracker_->CloseSnapshot(ts);
 }
 
 Timestamp MvccEngine::BeginCommit() {
   // May block on one durable write per oracle window (every 10,000 commits
   // by default) while holding the mutex; cheap on average.
   std::lock_guard lock(ts_mutex_);
+  TS_ASSERT(!external_, "in cluster mode a writing transaction commits with Prepare and CommitAt");
   return tracker_->BeginCommit();
 }
 
@@ -172,9 +273,115 @@ void MvccEngine::FinishCommit(Timestamp ts) {
   tracker_->FinishCommit(ts);
 }
 
-Timestamp MvccEngine::GcHorizon() {
+PrepareTicket MvccEngine::JoinPrepared(std::string_view external_id, Timestamp floor) {
+  RequireExternal(external_, "Prepare");
   std::lock_guard lock(ts_mutex_);
-  return tracker_->GcHorizon();
+  std::optional<PrepareTicket> ticket = gate_->Prepare(external_id, floor);
+  if (!ticket) {
+    throw SqlError::Internal("transaction \"" + std::string(external_id) + "\" is already prepared on this node");
+  }
+  return *ticket;
+}
+
+Timestamp MvccEngine::PrepareFloor(PrepareTicket ticket) {
+  std::lock_guard lock(ts_mutex_);
+  return gate_->Floor(ticket);
+}
+
+void MvccEngine::BeginCommitAt(PrepareTicket ticket, Timestamp commit_ts, Timestamp lower_bound) {
+  {
+    std::lock_guard lock(ts_mutex_);
+    Timestamp floor = std::max(gate_->Floor(ticket), lower_bound);
+    if (commit_ts <= floor) {
+      // Only a TSO or gateway bug gets here (prepare_gate.h): committing
+      // would put versions under a snapshot that has already read without
+      // them. Refused; the transaction stays prepared.
+      throw SqlError::Internal("commit timestamp " + std::to_string(commit_ts) +
+                               " is not above the prepared transaction's floor " + std::to_string(floor) +
+                               " (a snapshot or version this node has already served)");
+    }
+    gate_->BeginCommit(ticket, commit_ts);
+  }
+  gate_cv_.notify_all();  // readers below commit_ts need not wait for us any more
+}
+
+void MvccEngine::AbortCommitAt(PrepareTicket ticket) {
+  std::lock_guard lock(ts_mutex_);
+  gate_->AbortCommit(ticket);
+}
+
+void MvccEngine::FinishCommitAt(PrepareTicket ticket, bool landed) {
+  {
+    std::lock_guard lock(ts_mutex_);
+    gate_->FinishCommit(ticket, landed);
+  }
+  gate_cv_.notify_all();
+}
+
+void MvccEngine::LeavePrepared(PrepareTicket ticket) {
+  {
+    std::lock_guard lock(ts_mutex_);
+    gate_->Leave(ticket);
+  }
+  gate_cv_.notify_all();
+}
+
+void MvccEngine::RegisterRecoveredSnapshot(Timestamp ts) {
+  std::lock_guard lock(ts_mutex_);
+  gate_->RegisterSnapshot(ts);
+}
+
+Timestamp MvccEngine::GcHorizon() {
+  if (!external_) {
+    std::lock_guard lock(ts_mutex_);
+    return tracker_->GcHorizon();
+  }
+  Timestamp horizon = kNoTimestamp;
+  Timestamp floor = kNoTimestamp;
+  {
+    std::lock_guard lock(ts_mutex_);
+    horizon = gate_->TakeGcHorizon();
+    floor = gate_->GcFloor();
+  }
+  // Durable before the GC deletes anything under it: after a restart, a
+  // snapshot below it must still be refused.
+  PersistGcFloor(floor);
+  return horizon;
+}
+
+void MvccEngine::PersistGcFloor(Timestamp floor) {
+  std::lock_guard lock(gc_floor_mutex_);
+  if (floor <= persisted_gc_floor_) return;
+  WriteSet writes;
+  writes.emplace(std::string(kGcFloorKey), EncodeTimestamp(floor));
+  CommitRequest request;
+  request.kind = CommitRequest::Kind::kWrites;
+  request.dbi = plain_meta_dbi_;
+  request.writes = &writes;
+  committer_->Submit(&request);
+  persisted_gc_floor_ = floor;
+}
+
+void MvccEngine::TrimCommitMarks() {
+  if (!external_) return;
+  for (;;) {
+    MDB_txn* reader = AcquireReader();
+    WriteSet stale;
+    try {
+      stale = StaleCommitMarks(reader, commit_marks_dbi_, kTrimChunk);
+    } catch (...) {
+      ReleaseReader(reader);
+      throw;
+    }
+    ReleaseReader(reader);
+    if (stale.empty()) return;
+    CommitRequest request;
+    request.kind = CommitRequest::Kind::kWrites;
+    request.dbi = commit_marks_dbi_;
+    request.writes = &stale;
+    committer_->Submit(&request);
+    if (stale.size() < kTrimChunk) return;
+  }
 }
 
 }  // namespace tessera::storage::mvcc

@@ -22,7 +22,36 @@
 //
 // Layout: one LMDB environment, databases "mvcc_data" (rows and index
 // entries) and "mvcc_meta" (the catalog), both versioned; "meta" (plain)
-// holds the counters of AllocateRange and the oracle's reservation.
+// holds the counters of AllocateRange, the oracle's reservation and the
+// cluster-mode GC floor; "mvcc_prepared", "mvcc_txn_records" and
+// "mvcc_commits" (plain) serve cluster mode (created, empty, in both modes).
+//
+// Cluster mode (MvccOptions::external_timestamps): the engine is one storage
+// node of a cluster, a participant in distributed transactions, and every
+// timestamp comes from the cluster's timestamp oracle (TSO) through the
+// caller; the local oracle is not even created.
+//  - BeginAt(S) reads at the TSO snapshot S (or at the node's latest point).
+//  - A writer ends its write phase with Prepare (keys stay locked, the
+//    transaction joins the prepare gate; durable: its write set and the
+//    coordinator are written to "mvcc_prepared") and finishes with
+//    CommitAt(C) (versions at C, the prepare record deleted and, on the
+//    primary, the transaction record written, all in one LMDB write
+//    transaction) or Rollback. Single-node: Prepare(non-durable), C from the
+//    TSO, CommitAt(C). Multi-node (Percolator): every participant prepares
+//    durably, the primary's CommitAt(C, record) is the decision, then the
+//    others commit; a cleaner resolves orphans through the primary's record
+//    (GetTxnRecord / PutTxnRecordIfAbsent).
+//  - The prepare gate (prepare_gate.h) keeps snapshots correct although
+//    commits arrive with caller timestamps in any order: a snapshot waits for
+//    every transaction prepared here before it was requested (bounded by
+//    prepare_wait, then 40001), and CommitAt refuses a timestamp at or below
+//    a snapshot that did not wait for it (XX000).
+//  - Crash safety: a durable prepared transaction comes back at Open, locked
+//    and in the gate (RecoverPrepared hands it out); a non-durable one is
+//    gone, as its single-node commit never happened. durable_clock.h keeps
+//    the newest commit and the GC floor across restarts.
+//  - Commit() of a writing transaction is refused (no timestamp to use);
+//    Begin()/BeginMeta() read at the latest point.
 #pragma once
 
 #include <lmdb.h>
@@ -30,14 +59,18 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/engine.h"
 #include "storage/group_committer.h"
 #include "storage/reader_pool.h"
 #include "storage/mvcc/lock_manager.h"
+#include "storage/mvcc/prepare_gate.h"
 #include "storage/mvcc/snapshot_tracker.h"
 #include "storage/mvcc/timestamp_oracle.h"
 
@@ -45,6 +78,7 @@ namespace tessera::storage::mvcc {
 
 class MvccTransaction;
 class GarbageCollector;
+class TxnRecords;
 
 enum class IsolationLevel : uint8_t {
   kReadCommitted,   // a new snapshot per statement (RefreshSnapshot)
@@ -68,6 +102,12 @@ struct MvccOptions {
   // call Gc().RunPass() themselves).
   std::chrono::milliseconds gc_interval{10000};
   uint64_t timestamp_window = TimestampOracle::kDefaultWindow;
+  // Cluster mode: commit and snapshot timestamps come from the caller (the
+  // cluster's TSO), not the local oracle (see the overview above).
+  bool external_timestamps = false;
+  // Cluster mode: the longest a snapshot waits on the prepare gate before
+  // failing with 40001; zero or less: forever.
+  std::chrono::milliseconds prepare_wait{5000};
 };
 
 class MvccEngine final : public Engine {
@@ -83,12 +123,42 @@ class MvccEngine final : public Engine {
   void DeleteRange(std::string_view start, std::string_view end) override;
   int64_t AllocateRange(std::string_view name, int64_t count) override;
 
+  // Cluster mode: BeginAt(options, kNoTimestamp, space).
   std::unique_ptr<MvccTransaction> Begin(const TxnOptions& options, KeySpace space = KeySpace::kData);
 
+  // --- Cluster mode (external_timestamps) only. ---
+  // A transaction reading at `snapshot_ts` (it sees the commits at or below
+  // it, i.e. below it, as the TSO never issues one timestamp twice), or at
+  // the node's latest point when kNoTimestamp (every commit landed here
+  // before the call is visible). Waits on the prepare gate; throws 40001 if
+  // that takes longer than prepare_wait, or if `snapshot_ts` is below a GC
+  // horizon already used (its versions may be gone).
+  std::unique_ptr<MvccTransaction> BeginAt(const TxnOptions& options, Timestamp snapshot_ts,
+                                           KeySpace space = KeySpace::kData);
+  // The newest commit timestamp landed on this node.
+  Timestamp MaxCommitted();
+  // The durable prepared transactions found at Open, locked and in the gate
+  // since then, handed out once (later calls return none). Call right after
+  // Open; any not taken are released in memory (not decided) at close.
+  std::vector<std::unique_ptr<MvccTransaction>> RecoverPrepared();
+  // Transaction records (txn_records.h): durable, opaque bytes per external id.
+  std::optional<std::string> GetTxnRecord(std::string_view txn_id);
+  // Writes the record unless one exists; returns the record now stored.
+  std::string PutTxnRecordIfAbsent(std::string_view txn_id, std::string_view record);
+  void DeleteTxnRecord(std::string_view txn_id);
+  // The cluster's promise that no snapshot below `ts` will be requested any
+  // more: the GC horizon never passes it. Until called the horizon follows
+  // local state only (open snapshots, newest commit), and a late BeginAt
+  // below a horizon already used fails with 40001.
+  void SetGcSafePoint(Timestamp ts);
+  size_t PreparedCount();
+
+  bool External() const { return external_; }
   GarbageCollector& Gc() { return *gc_; }
-  // The timestamp every commit so far is visible at (tests, monitoring).
+  // The timestamp every commit so far is visible at (tests, monitoring);
+  // cluster mode: what a "latest" snapshot would read at now.
   Timestamp Watermark();
-  uint64_t OracleReservations();
+  uint64_t OracleReservations();  // zero in cluster mode
 
   // --- For MvccTransaction and the GC. ---
   MDB_txn* AcquireReader() { return readers_.Acquire(env_); }
@@ -97,33 +167,71 @@ class MvccEngine final : public Engine {
   LockManager& Locks() { return locks_; }
   MDB_dbi Dbi(KeySpace space) const { return space == KeySpace::kData ? data_dbi_ : meta_dbi_; }
   size_t MaxUserKeySize() const { return max_user_key_size_; }
+  // Largest key of the plain databases (external ids).
+  size_t MaxPlainKeySize() const { return max_user_key_size_ + kTimestampSize; }
   std::chrono::milliseconds DefaultLockTimeout() const { return lock_timeout_; }
   TxnId NextTxnId() { return next_txn_id_.fetch_add(1); }
-  Timestamp OpenSnapshot();
+  Timestamp OpenSnapshot() { return OpenSnapshotAt(kNoTimestamp); }
+  // Embedded: at the watermark (`ts` must be kNoTimestamp). Cluster mode: at
+  // `ts` or latest, after the prepare gate (may throw 40001, see BeginAt).
+  Timestamp OpenSnapshotAt(Timestamp ts);
   void CloseSnapshot(Timestamp ts);
+  // Embedded only: a commit timestamp from the local oracle, in flight.
   Timestamp BeginCommit();
   void FinishCommit(Timestamp ts);
+  // Cluster mode, prepare_gate.h: joining (throws XX000 if `external_id` is
+  // prepared here already), the floor, and the commit's steps. BeginCommitAt
+  // throws XX000 unless commit_ts > max(floor, lower_bound).
+  PrepareTicket JoinPrepared(std::string_view external_id, Timestamp floor = kNoTimestamp);
+  Timestamp PrepareFloor(PrepareTicket ticket);
+  void BeginCommitAt(PrepareTicket ticket, Timestamp commit_ts, Timestamp lower_bound);
+  void AbortCommitAt(PrepareTicket ticket);
+  void FinishCommitAt(PrepareTicket ticket, bool landed);
+  void LeavePrepared(PrepareTicket ticket);
+  // Registers a recovered prepared transaction's snapshot (GC horizon).
+  void RegisterRecoveredSnapshot(Timestamp ts);
+  MDB_dbi PreparedDbi() const { return prepared_dbi_; }
+  MDB_dbi CommitMarksDbi() const { return commit_marks_dbi_; }
+  TxnRecords& Records() { return *records_; }
+  // Cluster mode also persists the GC floor before returning the horizon.
   Timestamp GcHorizon();
+  // Cluster mode: drops commit marks below the newest (durable_clock.h); the
+  // GC calls it after each pass.
+  void TrimCommitMarks();
 
  private:
   void OpenDatabases();
+  void OpenClusterState();
   int64_t Allocate(std::string_view key, int64_t count);
+  void PersistGcFloor(Timestamp floor);
 
   MDB_env* env_ = nullptr;
   MDB_dbi data_dbi_ = 0;
   MDB_dbi meta_dbi_ = 0;
   MDB_dbi plain_meta_dbi_ = 0;
+  MDB_dbi prepared_dbi_ = 0;
+  MDB_dbi records_dbi_ = 0;
+  MDB_dbi commit_marks_dbi_ = 0;
   size_t max_user_key_size_ = 0;
   std::chrono::milliseconds lock_timeout_;
+  bool external_ = false;
+  std::chrono::milliseconds prepare_wait_;
   std::unique_ptr<GroupCommitter> committer_;
   ReaderPool readers_;
   LockManager locks_;
   std::atomic<TxnId> next_txn_id_{1};
   // Guards the oracle and the tracker: a commit timestamp must be handed out
-  // and registered in flight in one step (snapshot_tracker.h).
+  // and registered in flight in one step (snapshot_tracker.h). In cluster
+  // mode it guards the gate instead, and snapshots wait on gate_cv_.
   std::mutex ts_mutex_;
-  std::unique_ptr<TimestampOracle> oracle_;
-  std::unique_ptr<SnapshotTracker> tracker_;
+  std::condition_variable gate_cv_;
+  std::unique_ptr<TimestampOracle> oracle_;      // embedded only
+  std::unique_ptr<SnapshotTracker> tracker_;     // embedded only
+  std::unique_ptr<PrepareGate> gate_;            // cluster mode only
+  Timestamp persisted_gc_floor_ = kNoTimestamp;  // under gc_floor_mutex_
+  std::mutex gc_floor_mutex_;
+  std::unique_ptr<TxnRecords> records_;
+  std::vector<std::unique_ptr<MvccTransaction>> recovered_;
   std::unique_ptr<GarbageCollector> gc_;
 };
 

@@ -1,7 +1,13 @@
 #include "storage/mvcc/mvcc_transaction.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
 #include "common/error.h"
+#include "storage/mvcc/durable_clock.h"
 #include "storage/mvcc/mvcc_iterator.h"
+#include "storage/mvcc/txn_records.h"
 #include "storage/mvcc/version_reader.h"
 
 namespace tessera::storage::mvcc {
@@ -14,12 +20,13 @@ SqlError SerializationFailure() {
 
 }  // namespace
 
-MvccTransaction::MvccTransaction(MvccEngine* engine, KeySpace space, const TxnOptions& options)
+MvccTransaction::MvccTransaction(MvccEngine* engine, KeySpace space, const TxnOptions& options, Timestamp snapshot_ts)
     : engine_(engine), space_(space), dbi_(engine->Dbi(space)), options_(options), id_(engine->NextTxnId()) {
   if (!options_.lock_timeout) options_.lock_timeout = engine->DefaultLockTimeout();
-  // The watermark first, the LMDB snapshot second: the read transaction then
-  // holds every commit at or below the watermark (snapshot_tracker.h).
-  snapshot_ts_ = engine_->OpenSnapshot();
+  // The watermark (cluster mode: the gate) first, the LMDB snapshot second:
+  // the read transaction then holds every commit at or below the snapshot
+  // (snapshot_tracker.h, prepare_gate.h).
+  snapshot_ts_ = engine_->OpenSnapshotAt(snapshot_ts);
   try {
     reader_ = engine_->AcquireReader();
   } catch (...) {
@@ -28,14 +35,49 @@ MvccTransaction::MvccTransaction(MvccEngine* engine, KeySpace space, const TxnOp
   }
 }
 
+MvccTransaction::MvccTransaction(MvccEngine* engine, PreparedRecord record)
+    : engine_(engine),
+      space_(record.space),
+      dbi_(engine->Dbi(record.space)),
+      id_(engine->NextTxnId()),
+      snapshot_ts_(record.snapshot_ts),
+      writes_(std::move(record.writes)),
+      locked_at_(std::move(record.locked_at)),
+      prepared_(true),
+      durable_(true),
+      external_id_(std::move(record.external_id)),
+      coordinator_(std::move(record.coordinator)) {
+  options_.isolation = record.isolation;
+  options_.lock_timeout = engine->DefaultLockTimeout();
+  // No reader: a prepared transaction reads nothing. Its snapshot still
+  // holds the GC horizon below its commit timestamp.
+  engine_->RegisterRecoveredSnapshot(snapshot_ts_);
+  ticket_ = engine_->JoinPrepared(external_id_, record.floor);
+  for (const auto& [key, value] : writes_) {
+    // Recovery runs before anyone else can lock anything.
+    TS_ASSERT(engine_->Locks().TryAcquire(id_, LockKey(key), [] {}) == AcquireResult::kGranted,
+              "a recovered prepared transaction gets its locks at once");
+  }
+}
+
 MvccTransaction::~MvccTransaction() {
-  if (open_) Finish();
+  if (!open_) return;
+  if (prepared_ && durable_) {
+    spdlog::warn("mvcc: prepared transaction \"{}\" released undecided; it stays durable until the next open",
+                 external_id_);
+  }
+  Finish();
 }
 
 void MvccTransaction::CheckOpen() const { TS_ASSERT(open_, "transaction used after commit or rollback"); }
 
-void MvccTransaction::CheckKey(std::string_view key) const {
+void MvccTransaction::CheckActive() const {
   CheckOpen();
+  TS_ASSERT(!prepared_, "a prepared transaction only allows CommitAt or Rollback");
+}
+
+void MvccTransaction::CheckKey(std::string_view key) const {
+  CheckActive();
   // Refused here, at the statement that wrote the key, rather than failing
   // the whole group commit later; the limit leaves room for the timestamp.
   if (key.empty() || key.size() > engine_->MaxUserKeySize()) {
@@ -53,7 +95,7 @@ std::string MvccTransaction::LockKey(std::string_view key) const {
 }
 
 std::optional<std::string> MvccTransaction::Get(std::string_view key) {
-  CheckOpen();
+  CheckActive();
   auto it = writes_.find(key);
   if (it != writes_.end()) return it->second;
   if (key.empty() || key.size() > engine_->MaxUserKeySize()) return std::nullopt;
@@ -63,7 +105,7 @@ std::optional<std::string> MvccTransaction::Get(std::string_view key) {
 }
 
 std::unique_ptr<Iterator> MvccTransaction::Scan(std::string_view start, std::string_view end) {
-  CheckOpen();
+  CheckActive();
   return std::make_unique<MvccIterator>(reader_, dbi_, snapshot_ts_, writes_, start, end);
 }
 
@@ -161,19 +203,19 @@ std::optional<std::string> MvccTransaction::GetLatestCommitted(std::string_view 
   return value;
 }
 
-void MvccTransaction::RefreshSnapshot() {
-  CheckOpen();
+void MvccTransaction::RefreshSnapshotAt(Timestamp ts) {
+  CheckActive();
+  // The new snapshot first (it may wait, or throw): on failure the
+  // transaction keeps its old one and stays usable.
+  Timestamp fresh = engine_->OpenSnapshotAt(ts);
   engine_->ReleaseReader(reader_);
   reader_ = nullptr;
   engine_->CloseSnapshot(snapshot_ts_);
-  snapshot_ts_ = engine_->OpenSnapshot();
+  snapshot_ts_ = fresh;
   reader_ = engine_->AcquireReader();
 }
 
-void MvccTransaction::Validate() {
-  // First-committer-wins, checked again at commit. The write-time lock makes
-  // this redundant; it guards against a lock-table bug or a writer that went
-  // around it, at the cost of one seek per written key.
+bool MvccTransaction::KeysChanged() {
   MDB_txn* latest = engine_->AcquireReader();
   bool changed = false;
   try {
@@ -190,15 +232,34 @@ void MvccTransaction::Validate() {
     throw;
   }
   engine_->ReleaseReader(latest);
-  if (changed) throw SerializationFailure();
+  return changed;
+}
+
+void MvccTransaction::Validate() {
+  // First-committer-wins, checked again at commit. The write-time lock makes
+  // this redundant; it guards against a lock-table bug or a writer that went
+  // around it, at the cost of one seek per written key.
+  if (KeysChanged()) throw SerializationFailure();
+}
+
+WriteSet MvccTransaction::Versions(Timestamp commit_ts) const {
+  WriteSet versions;
+  for (const auto& [key, value] : writes_) {
+    std::string stored_value =
+        value ? EncodeVersionValue(VersionTag::kRow, *value) : EncodeVersionValue(VersionTag::kTombstone, {});
+    versions.emplace(EncodeVersionKey(key, commit_ts), std::move(stored_value));
+  }
+  return versions;
 }
 
 void MvccTransaction::Commit() {
-  CheckOpen();
+  CheckActive();
   if (writes_.empty()) {
     Finish();
     return;
   }
+  // No timestamp to commit at: the TSO's comes through CommitAt.
+  TS_ASSERT(!engine_->External(), "in cluster mode a writing transaction commits with Prepare and CommitAt");
   try {
     Validate();
   } catch (...) {
@@ -208,12 +269,7 @@ void MvccTransaction::Commit() {
   Timestamp commit_ts = engine_->BeginCommit();
   // One version per key, all with the same timestamp, in one LMDB write
   // transaction: the commit lands whole or not at all.
-  WriteSet versions;
-  for (const auto& [key, value] : writes_) {
-    std::string stored_value =
-        value ? EncodeVersionValue(VersionTag::kRow, *value) : EncodeVersionValue(VersionTag::kTombstone, {});
-    versions.emplace(EncodeVersionKey(key, commit_ts), std::move(stored_value));
-  }
+  WriteSet versions = Versions(commit_ts);
   CommitRequest request;
   request.kind = CommitRequest::Kind::kWrites;
   request.dbi = dbi_;
@@ -232,8 +288,128 @@ void MvccTransaction::Commit() {
   Finish();
 }
 
+void MvccTransaction::Prepare(std::string_view external_id, std::string_view coordinator, bool durable) {
+  CheckActive();
+  try {
+    TS_ASSERT(engine_->External(), "Prepare needs cluster mode (MvccOptions::external_timestamps)");
+    if (durable) engine_->Records().CheckId(external_id);  // the prepare record's key
+    Validate();
+    // The gate before the durable write: readers requested from here on
+    // wait for us, and the floor written below is the one CommitAt checks.
+    ticket_ = engine_->JoinPrepared(external_id);
+    prepared_ = true;
+    durable_ = durable;
+    external_id_ = std::string(external_id);
+    coordinator_ = std::string(coordinator);
+    // No reads after Prepare; an LMDB reader held by an undecided
+    // transaction would pin old pages for as long as it waits.
+    engine_->ReleaseReader(reader_);
+    reader_ = nullptr;
+    if (durable_) WritePrepareRecord();
+  } catch (...) {
+    Finish();  // nothing durable landed: a plain rollback
+    throw;
+  }
+}
+
+void MvccTransaction::WritePrepareRecord() {
+  PreparedRecord record;
+  record.coordinator = coordinator_;
+  record.space = space_;
+  record.isolation = options_.isolation;
+  record.snapshot_ts = snapshot_ts_;
+  record.floor = engine_->PrepareFloor(ticket_);
+  record.writes = writes_;
+  record.locked_at = locked_at_;
+  WriteSet entry;
+  entry.emplace(external_id_, EncodePreparedRecord(record));
+  CommitRequest request;
+  request.kind = CommitRequest::Kind::kWrites;
+  request.dbi = engine_->PreparedDbi();
+  request.writes = &entry;
+  engine_->Committer().Submit(&request);
+}
+
+void MvccTransaction::CommitAt(Timestamp commit_ts, std::optional<std::string_view> record) {
+  CheckOpen();
+  TS_ASSERT(prepared_, "CommitAt needs a prepared transaction");
+  // Our versions must sort above every version we wrote over (else they
+  // would hide behind it) and above our snapshot; the gate adds the floor.
+  Timestamp lower_bound = snapshot_ts_;
+  for (const auto& [key, ts] : locked_at_) lower_bound = std::max(lower_bound, ts);
+  TxnRecords::Latch latch;
+  if (record) {
+    // The decision is check-then-write: a cleaner's "aborted" stored first
+    // must make this commit fail, never be overwritten.
+    latch = engine_->Records().Lock(external_id_);
+    std::optional<std::string> existing = engine_->Records().Get(external_id_);
+    if (existing && *existing != *record) {
+      throw SqlError(sqlstate::kSerializationFailure,
+                     "could not serialize access: transaction \"" + external_id_ + "\" was already decided otherwise");
+    }
+  }
+  // Held locks make this impossible; if it happened anyway, committing
+  // would overwrite a change we never saw, and a 40001 would invite a retry
+  // of a transaction that may already be decided: an internal error.
+  if (KeysChanged()) {
+    throw SqlError::Internal("keys of prepared transaction \"" + external_id_ + "\" changed while it was prepared");
+  }
+  // Why the floor, and why a violation is XX000 rather than 40001:
+  // prepare_gate.h ("Commit-ts check").
+  engine_->BeginCommitAt(ticket_, commit_ts, lower_bound);
+  bool landed = false;
+  try {
+    landed = SubmitCommitAt(commit_ts, record);
+  } catch (...) {
+    engine_->AbortCommitAt(ticket_);  // still prepared: the caller retries or rolls back
+    throw;
+  }
+  // Visible (the gate lets readers at or above commit_ts through) before
+  // the locks go: a waiter that then refreshes its snapshot must see it.
+  engine_->FinishCommitAt(ticket_, landed);
+  prepared_ = false;
+  commit_ts_ = commit_ts;
+  Finish();
+}
+
+bool MvccTransaction::SubmitCommitAt(Timestamp commit_ts, std::optional<std::string_view> record) {
+  WriteSet versions = Versions(commit_ts);
+  if (versions.empty() && !durable_ && !record) return false;  // a read-only single-node commit
+  CommitRequest request;
+  request.kind = CommitRequest::Kind::kWrites;
+  request.dbi = dbi_;
+  request.writes = &versions;
+  WriteSet prepare_record;
+  if (durable_) {
+    prepare_record.emplace(external_id_, std::nullopt);
+    request.more_writes.emplace_back(engine_->PreparedDbi(), &prepare_record);
+  }
+  WriteSet txn_record;
+  if (record) {
+    txn_record.emplace(external_id_, std::string(*record));
+    request.more_writes.emplace_back(engine_->Records().Dbi(), &txn_record);
+  }
+  WriteSet mark;
+  mark.emplace(EncodeTimestamp(commit_ts), std::string());
+  request.more_writes.emplace_back(engine_->CommitMarksDbi(), &mark);
+  engine_->Committer().Submit(&request);
+  return true;
+}
+
 void MvccTransaction::Rollback() {
-  if (open_) Finish();
+  if (!open_) return;
+  if (prepared_ && durable_) {
+    // Throws before anything is released: undecided, the transaction must
+    // keep its locks and its place in the gate.
+    WriteSet entry;
+    entry.emplace(external_id_, std::nullopt);
+    CommitRequest request;
+    request.kind = CommitRequest::Kind::kWrites;
+    request.dbi = engine_->PreparedDbi();
+    request.writes = &entry;
+    engine_->Committer().Submit(&request);
+  }
+  Finish();
 }
 
 void MvccTransaction::Finish() {
@@ -241,6 +417,8 @@ void MvccTransaction::Finish() {
   if (reader_ != nullptr) engine_->ReleaseReader(reader_);
   reader_ = nullptr;
   engine_->CloseSnapshot(snapshot_ts_);
+  if (prepared_) engine_->LeavePrepared(ticket_);
+  prepared_ = false;
   writes_.clear();
   locked_at_.clear();
   engine_->Locks().ReleaseAll(id_);

@@ -12,6 +12,15 @@
 //    report kNewerVersionCommitted, so the caller can re-read the row at a
 //    fresh snapshot (PostgreSQL's EvalPlanQual re-check).
 //  - After a SqlError from a write the transaction must be rolled back.
+//
+// Cluster mode (mvcc_engine.h): the snapshot is the caller's (BeginAt,
+// RefreshSnapshotAt); a writer ends with Prepare and then CommitAt(C) or
+// Rollback. A prepared transaction keeps its locks and snapshot (the GC
+// horizon) but gives up its LMDB reader: after Prepare only CommitAt,
+// Rollback and the accessors are allowed. A failed CommitAt leaves it
+// prepared (it must never lose its locks undecided). Destroying a prepared
+// transaction does not decide it: a durable one stays in LMDB and comes back
+// at the next Open, like after a crash (only do that when closing).
 // Not thread-safe: one user at a time, but it may move between threads.
 #pragma once
 
@@ -25,6 +34,7 @@
 #include "storage/group_committer.h"
 #include "storage/mvcc/lock_table.h"
 #include "storage/mvcc/mvcc_engine.h"
+#include "storage/mvcc/prepared_store.h"
 
 namespace tessera::storage::mvcc {
 
@@ -36,8 +46,14 @@ enum class WriteOutcome : uint8_t {
 
 class MvccTransaction final : public Transaction {
  public:
-  MvccTransaction(MvccEngine* engine, KeySpace space, const TxnOptions& options);
-  ~MvccTransaction() override;  // rolls back if still open
+  // Embedded mode: a snapshot at the watermark (`snapshot_ts` must be
+  // kNoTimestamp). Cluster mode: at `snapshot_ts`, or latest when
+  // kNoTimestamp, after the prepare gate (MvccEngine::BeginAt).
+  MvccTransaction(MvccEngine* engine, KeySpace space, const TxnOptions& options, Timestamp snapshot_ts = kNoTimestamp);
+  // Recovery (MvccEngine::Open, cluster mode): a durable prepared
+  // transaction back in the prepared state, its keys locked again.
+  MvccTransaction(MvccEngine* engine, PreparedRecord record);
+  ~MvccTransaction() override;  // rolls back if still open (see above for prepared ones)
 
   std::optional<std::string> Get(std::string_view key) override;
   void Put(std::string_view key, std::string_view value) override { Write(key, std::string(value)); }
@@ -45,7 +61,10 @@ class MvccTransaction final : public Transaction {
   std::unique_ptr<Iterator> Scan(std::string_view start, std::string_view end) override;
   // Throws 40001 if validation finds a key changed since it was locked (it
   // cannot while locks work; this is a safety net), or the commit's error.
+  // Cluster mode: only for a transaction without writes (XX000 otherwise).
   void Commit() override;
+  // Of a prepared transaction: also deletes its durable prepare record (if
+  // that write fails it throws and the transaction stays prepared).
   void Rollback() override;
   bool HasWrites() const override { return !writes_.empty(); }
   RowLock LockRow(std::string_view key, std::optional<std::string_view> current) override;
@@ -65,7 +84,38 @@ class MvccTransaction final : public Transaction {
   bool CancelWait();
 
   // READ COMMITTED: take a new snapshot (call before each statement).
-  void RefreshSnapshot();
+  // Cluster mode: RefreshSnapshotAt(kNoTimestamp).
+  void RefreshSnapshot() { RefreshSnapshotAt(kNoTimestamp); }
+  // Cluster mode, READ COMMITTED: a new snapshot at `ts` (or latest) for the
+  // next statement, through the prepare gate like BeginAt; on a SqlError the
+  // old snapshot stays.
+  void RefreshSnapshotAt(Timestamp ts);
+
+  // --- Cluster mode: two-phase commit. ---
+  // Ends the write phase: validates (40001, then rolled back), joins this
+  // node's prepare gate, keeps the locks. `durable`: the external id (the
+  // key, required), `coordinator` (opaque: who decides), the snapshot and
+  // the write set are written to "mvcc_prepared" (and synced) before it
+  // returns. Any failure rolls the transaction back. XX000 if another
+  // transaction with this external id is prepared here. No iterator may be
+  // open (the LMDB reader goes).
+  void Prepare(std::string_view external_id, std::string_view coordinator, bool durable);
+  // Commits a prepared transaction at `commit_ts`: every version at that
+  // timestamp, the deletion of the durable prepare record and, if `record`
+  // is given, the transaction record (key: the external id) land in one
+  // LMDB write transaction through the group committer; then it leaves the
+  // gate and releases its locks. Throws, staying prepared: XX000 if
+  // commit_ts is not above its snapshot, its floor (snapshots requested
+  // here before it prepared) and the versions it wrote over, or if a locked
+  // key changed; 40001 if `record` differs from one already stored (the
+  // decision was taken elsewhere: roll back); the LMDB write's error.
+  void CommitAt(Timestamp commit_ts, std::optional<std::string_view> record = std::nullopt);
+  bool IsPrepared() const { return prepared_; }
+  bool IsDurable() const { return durable_; }
+  const std::string& ExternalId() const { return external_id_; }
+  const std::string& Coordinator() const { return coordinator_; }
+  // The buffered writes (key -> row, nullopt: delete).
+  const WriteSet& Writes() const { return writes_; }
   // The newest committed version of `key`, ignoring the snapshot and this
   // transaction's writes: after kNewerVersionCommitted, the row to re-check
   // and update again. Stable while this transaction holds the key's lock.
@@ -79,13 +129,22 @@ class MvccTransaction final : public Transaction {
 
  private:
   void CheckOpen() const;
+  // Open and not prepared: reads and writes allowed.
+  void CheckActive() const;
   void CheckKey(std::string_view key) const;
   std::string LockKey(std::string_view key) const;
   // With the key's lock held: checks for a newer committed version, buffers.
   WriteOutcome Record(std::string_view key, std::optional<std::string> value);
   Timestamp NewestCommitted(std::string_view key);
+  // True if a locked key got a version newer than when we locked it.
+  bool KeysChanged();
   void Validate();
-  void Finish();  // drops snapshot, reader, locks and writes
+  // The stored form of the write set: one version per key at `commit_ts`.
+  WriteSet Versions(Timestamp commit_ts) const;
+  void WritePrepareRecord();
+  // CommitAt's single LMDB write; false if there was nothing to write.
+  bool SubmitCommitAt(Timestamp commit_ts, std::optional<std::string_view> record);
+  void Finish();  // drops snapshot, reader, gate entry, locks and writes
 
   MvccEngine* engine_;
   KeySpace space_;
@@ -100,6 +159,12 @@ class MvccTransaction final : public Transaction {
   // nobody else can add one while we hold the lock (checked at commit).
   std::unordered_map<std::string, Timestamp> locked_at_;
   Timestamp commit_ts_ = kNoTimestamp;
+  // Cluster mode, after Prepare.
+  bool prepared_ = false;
+  bool durable_ = false;
+  PrepareTicket ticket_ = 0;
+  std::string external_id_;
+  std::string coordinator_;
 };
 
 }  // namespace tessera::storage::mvcc

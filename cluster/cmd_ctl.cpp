@@ -1,0 +1,115 @@
+// `tessera ctl`: create the cluster's metadata (init) and show its state
+// (status: nodes, groups, buckets, gateways and whether each node answers).
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cluster/commands.h"
+#include "cluster/common/etcd_keys.h"
+#include "cluster/common/node_directory.h"
+#include "cluster/common/node_protocol.h"
+#include "cluster/common/shard_map.h"
+#include "cluster/etcd/etcd_client.h"
+#include "cluster/transport/rpc_client.h"
+
+namespace tessera::cli {
+
+namespace {
+
+namespace etcd = cluster::etcd;
+namespace keys = cluster::keys;
+using nlohmann::json;
+
+int Init(etcd::Client& client, const CtlCommand& options) {
+  cluster::ShardMap map = cluster::ShardMap::Even(options.groups, options.buckets);
+  etcd::Compare absent;
+  absent.key = keys::kCluster;
+  absent.target = etcd::Compare::Target::kCreateRevision;
+  absent.result = etcd::Compare::Result::kEqual;
+  absent.number = 0;
+  json cluster{{"groups", options.groups}, {"buckets", options.buckets}, {"superuser", "tessera"}, {"database", "tessera"}};
+  auto result = client.Txn({absent},
+                           {etcd::Op::Put(keys::kCluster, cluster.dump()), etcd::Op::Put(keys::kShardMap, map.ToJson())},
+                           {etcd::Op::Get(keys::kCluster)});
+  if (!result.succeeded) {
+    std::string existing = result.ranges.empty() || result.ranges[0].kvs.empty() ? "" : result.ranges[0].kvs[0].value;
+    std::fprintf(stderr, "tessera ctl init: the cluster is already initialised: %s\n", existing.c_str());
+    return 1;
+  }
+  std::printf("initialised cluster: %d shard groups, %d buckets\n", options.groups, options.buckets);
+  return 0;
+}
+
+int Status(etcd::Client& client, const CtlCommand& options) {
+  auto cluster_key = client.Get(keys::kCluster);
+  auto map_key = client.Get(keys::kShardMap);
+  if (cluster_key.kvs.empty() || map_key.kvs.empty()) {
+    std::fprintf(stderr, "tessera ctl status: the cluster is not initialised\n");
+    return 1;
+  }
+  cluster::ShardMap map = cluster::ShardMap::FromJson(map_key.kvs[0].value);
+  cluster::NodeDirectory directory(client);
+  auto nodes = directory.All();
+  std::string oracle;
+  if (auto leader = client.Get(keys::kTsoLeader); !leader.kvs.empty()) oracle = leader.kvs[0].value;
+  cluster::transport::RpcClient rpc(1);
+  std::vector<int> buckets = map.BucketsPerGroup();
+  json out{{"groups", json::array()}, {"gateways", json::array()}, {"buckets", map.Buckets()}, {"oracle", oracle}};
+  for (int g = 0; g < map.Groups(); ++g) {
+    json group{{"group", g}, {"buckets", buckets[static_cast<size_t>(g)]}, {"address", ""}, {"health", "down"}};
+    if (auto it = nodes.find(g); it != nodes.end()) {
+      group["address"] = it->second.address;
+      try {
+        cluster::transport::CallOptions call;
+        call.timeout = std::chrono::milliseconds(1000);
+        json ping = json::parse(rpc.Call(it->second.address, cluster::kPing, "", call));
+        group["health"] = "up";
+        group["transactions"] = ping.value("transactions", 0);
+        group["max_committed"] = ping.value("max_committed", uint64_t{0});
+      } catch (const std::exception& e) {
+        group["health"] = std::string("unreachable: ") + e.what();
+      }
+    }
+    out["groups"].push_back(group);
+  }
+  for (auto& kv : client.GetPrefix(keys::kGateways).kvs) {
+    json gateway = json::parse(kv.value, nullptr, false);
+    if (gateway.is_discarded()) continue;
+    gateway["id"] = kv.key.substr(keys::kGateways.size());
+    out["gateways"].push_back(gateway);
+  }
+  if (options.json) {
+    std::printf("%s\n", out.dump(2).c_str());
+    return 0;
+  }
+  std::printf("%-6s %-8s %-22s %-6s %s\n", "group", "buckets", "node", "txns", "health");
+  for (auto& g : out["groups"]) {
+    std::printf("%-6d %-8d %-22s %-6d %s\n", g["group"].get<int>(), g["buckets"].get<int>(),
+                g["address"].get<std::string>().c_str(), g.value("transactions", 0),
+                g["health"].get<std::string>().c_str());
+  }
+  std::printf("\n%-22s %s\n", "gateway", "port");
+  for (auto& gw : out["gateways"])
+    std::printf("%-22s %d\n", gw["id"].get<std::string>().c_str(), gw.value("port", 0));
+  std::printf("\ntimestamp oracle: %s\n", oracle.empty() ? "(no leader)" : oracle.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int RunCtl(const CtlCommand& options) {
+  try {
+    etcd::Client client(options.etcd);
+    if (!client.WaitUntilReady(std::chrono::seconds(10))) {
+      std::fprintf(stderr, "tessera ctl: etcd at %s does not answer\n", options.etcd.c_str());
+      return 1;
+    }
+    return options.action == "init" ? Init(client, options) : Status(client, options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tessera ctl %s: %s\n", options.action.c_str(), e.what());
+    return 1;
+  }
+}
+
+}  // namespace tessera::cli

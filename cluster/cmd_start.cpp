@@ -1,0 +1,50 @@
+// `tessera start`: the embedded database served over pgwire.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "cluster/commands.h"
+#include "common/error.h"
+#include "executor/database.h"
+#include "wire/server.h"
+
+namespace tessera::cli {
+
+void WaitForTerminationSignal() {
+  boost::asio::io_context signals_io;
+  boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  signals.async_wait([](const boost::system::error_code&, int signal) {
+    spdlog::info("received signal {}, shutting down", signal);
+  });
+  signals_io.run();
+}
+
+int RunStart(const StartOptions& options) {
+  std::unique_ptr<SessionFactory> database;
+  try {
+    database = OpenEmbeddedDatabase(DatabaseOptions{.data_dir = options.data_dir, .sync_commits = !options.no_sync});
+  } catch (const SqlError& error) {
+    spdlog::error("cannot open data directory {}: {} ({})", options.data_dir, error.Message(), error.Sqlstate());
+    return 1;
+  }
+  wire::ServerOptions server_options;
+  server_options.host = options.listen;
+  server_options.port = options.port;
+  server_options.worker_threads = options.workers;
+  wire::Server server(*database, server_options);
+  try {
+    server.Start();
+  } catch (const std::exception& error) {
+    spdlog::error("cannot listen on {}:{}: {}", options.listen, options.port, error.what());
+    return 1;
+  }
+  spdlog::info("tessera listening on {}:{} (data {})", options.listen, server.Port(), options.data_dir);
+  WaitForTerminationSignal();
+  server.Stop();
+  database.reset();
+  spdlog::info("tessera stopped");
+  return 0;
+}
+
+}  // namespace tessera::cli

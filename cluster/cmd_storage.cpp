@@ -1,0 +1,40 @@
+// `tessera storage`: one storage node, until SIGINT/SIGTERM.
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+#include <thread>
+
+#include "cluster/commands.h"
+#include "cluster/storage_node/storage_node.h"
+#include "common/error.h"
+
+namespace tessera::cli {
+
+int RunStorage(const StorageCommand& options) {
+  cluster::StorageNodeOptions node_options;
+  node_options.etcd = options.etcd;
+  node_options.group = options.group;
+  node_options.data_dir = options.data_dir;
+  node_options.listen = options.listen;
+  node_options.sync_commits = !options.no_sync;
+  std::atomic<bool> stop{false};
+  std::atomic<int> exit_code{0};
+  cluster::StorageNode node(node_options);
+  std::thread serving([&] {
+    try {
+      node.Run(stop);
+    } catch (const std::exception& error) {
+      spdlog::error("storage node for group {} failed: {}", options.group, error.what());
+      exit_code = 1;
+      std::raise(SIGTERM);  // wakes the signal wait below
+    }
+  });
+  WaitForTerminationSignal();
+  stop = true;
+  serving.join();
+  spdlog::info("storage node for group {} stopped", options.group);
+  return exit_code;
+}
+
+}  // namespace tessera::cli

@@ -1,0 +1,31 @@
+// Where the cluster keeps its metadata in etcd. One prefix per cluster, so
+// several loopback clusters (tests) can share an etcd.
+//
+//   /tessera/cluster            {"groups": N, "buckets": B}   written by `ctl init`
+//   /tessera/shardmap           {"buckets": [group of bucket 0, ...]}
+//   /tessera/nodes/<group>      {"address": "host:port", ...} on the node's lease
+//   /tessera/gateways/<id>      {"port": P, "catalog": revision seen} on its lease
+//   /tessera/catalog            the catalog document (catalog_json.h)
+//   /tessera/counters/<name>    counters (table and index ids, sequences) in ranges
+//   /tessera/tso/leader         the timestamp oracle leader's address, on its lease
+//   /tessera/tso/window         the end of the oracle's reserved window
+#pragma once
+
+#include <string>
+
+namespace tessera::cluster::keys {
+
+inline const std::string kRoot = "/tessera/";
+inline const std::string kCluster = "/tessera/cluster";
+inline const std::string kShardMap = "/tessera/shardmap";
+inline const std::string kNodes = "/tessera/nodes/";
+inline const std::string kGateways = "/tessera/gateways/";
+inline const std::string kCatalog = "/tessera/catalog";
+inline const std::string kCounters = "/tessera/counters/";
+inline const std::string kTsoLeader = "/tessera/tso/leader";
+inline const std::string kTsoWindow = "/tessera/tso/window";
+
+inline std::string Node(int group) { return kNodes + std::to_string(group); }
+inline std::string Gateway(const std::string& id) { return kGateways + id; }
+
+}  // namespace tessera::cluster::keys

@@ -1,0 +1,111 @@
+// The requests a gateway (or another node) sends a storage node, over the
+// transport (cluster/transport). Each is a field-numbered encoding
+// (planner/codec_buffer.h), so fields can be added without breaking older
+// peers; the transport frame carries the method and protocol version.
+//
+// Transactions are named by the gateway ("<gateway>-<n>"); a storage node
+// keeps a participant per name until commit or rollback. An empty name is a
+// one-shot statement: the node begins, runs and (with commit_now) commits it
+// in one request, at its own latest snapshot.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/value.h"
+
+namespace tessera::cluster {
+
+enum Method : uint16_t {
+  kExecute = 1,   // run a fragment: ExecuteRequest -> ExecuteResponse
+  kKv = 2,        // DDL's key-value work: KvRequest -> KvResponse
+  kPrepare = 3,   // TxnRequest (durable intents) -> empty
+  kCommit = 4,    // TxnRequest -> empty
+  kRollback = 5,  // TxnRequest -> empty
+  kTxnStatus = 6, // TxnRequest -> TxnStatusResponse (asked of the primary participant)
+  kTimestamps = 7,// TimestampRequest -> TimestampResponse (asked of the oracle leader)
+  kPing = 8,      // empty -> node description (ctl status)
+};
+
+// Which transaction a request belongs to, and how it reads.
+struct TxnHeader {
+  std::string txn_id;           // empty: one-shot
+  uint64_t snapshot_ts = 0;     // 0: the node's latest (the node reports what it used)
+  uint8_t isolation = 0;        // storage::mvcc::IsolationLevel
+  int64_t lock_timeout_ms = 0;  // 0: wait forever
+  // Statements are numbered within the transaction: under READ COMMITTED a
+  // participant takes a new snapshot (snapshot_ts, or its latest) whenever
+  // the number changes.
+  uint64_t statement = 0;
+};
+
+struct ExecuteRequest {
+  TxnHeader txn;
+  std::string fragment_request;  // planner::EncodeFragmentRequest
+  TextFormat format;             // for expressions the fragment evaluates
+  int64_t statement_timestamp = 0;
+  int64_t transaction_timestamp = 0;
+  bool commit_now = false;       // one-shot: commit the writes before answering
+};
+
+struct ExecuteResponse {
+  std::string fragment_result;  // planner::EncodeFragmentResult
+  uint64_t snapshot_ts = 0;     // the snapshot the node read at
+  bool wrote = false;           // the participant has writes now
+};
+
+struct KvRequest {
+  enum class Op : uint8_t { kGet = 1, kPut = 2, kDelete = 3, kScan = 4 };
+  TxnHeader txn;
+  Op op = Op::kGet;
+  std::string key;
+  std::string value;    // kPut
+  std::string end_key;  // kScan: exclusive; empty: unbounded
+};
+
+struct KvResponse {
+  bool found = false;  // kGet
+  std::string value;   // kGet
+  std::vector<std::pair<std::string, std::string>> pairs;  // kScan
+};
+
+struct TxnRequest {
+  std::string txn_id;
+  uint64_t commit_ts = 0;    // kCommit: 0 = one-phase (the node takes the timestamp itself)
+  bool write_record = false; // kCommit of the primary: the decision record goes with the data
+  std::string coordinator;   // kPrepare: the primary participant's group, for the cleaner
+};
+
+struct TxnStatusResponse {
+  enum class State : uint8_t { kPending = 0, kCommitted = 1, kAborted = 2 };
+  State state = State::kPending;
+  uint64_t commit_ts = 0;
+};
+
+struct TimestampRequest {
+  uint32_t count = 1;
+};
+struct TimestampResponse {
+  uint64_t first = 0;
+};
+
+std::string Encode(const ExecuteRequest& r);
+std::string Encode(const ExecuteResponse& r);
+std::string Encode(const KvRequest& r);
+std::string Encode(const KvResponse& r);
+std::string Encode(const TxnRequest& r);
+std::string Encode(const TxnStatusResponse& r);
+std::string Encode(const TimestampRequest& r);
+std::string Encode(const TimestampResponse& r);
+
+// Each throws SqlError XX001 on bytes it cannot read.
+template <typename T>
+T Decode(std::string_view bytes);
+
+// The transaction record a primary writes at commit (and an abort record).
+std::string EncodeTxnRecord(const TxnStatusResponse& status);
+TxnStatusResponse DecodeTxnRecord(std::string_view bytes);
+
+}  // namespace tessera::cluster

@@ -1,0 +1,66 @@
+#include "cluster/etcd/election.h"
+
+#include <spdlog/spdlog.h>
+
+namespace tessera::cluster::etcd {
+
+Election::Election(Client& client, std::string key, std::string my_value, int64_t ttl_seconds)
+    : client_(client), key_(std::move(key)), value_(std::move(my_value)), ttl_seconds_(ttl_seconds) {}
+
+Election::~Election() { Resign(); }
+
+bool Election::TryLead() {
+  std::lock_guard lock(mu_);
+  if (!lease_ || lease_->Lost()) {
+    leading_ = false;
+    lease_.reset();
+    // on_lost runs on the lease's thread, which our destructor joins: it may only touch atomics.
+    lease_ = std::make_unique<KeptLease>(client_, ttl_seconds_, [this] { leading_ = false; });
+  }
+  const int64_t lease = lease_->Id();
+  TxnResult result = client_.Txn({Compare::CreateRevision(key_, Compare::Result::kEqual, 0)},
+                                 {Op::Put(key_, value_, lease)}, {Op::Get(key_)});
+  if (result.succeeded) {
+    create_revision_ = result.revision;
+  } else {
+    // The key exists. It is ours if it is on our lease: we already lead, or an earlier TryLead
+    // succeeded but its answer was lost.
+    const auto& kvs = result.ranges.at(0).kvs;
+    if (kvs.empty() || kvs[0].lease != lease) {
+      leading_ = false;
+      return false;
+    }
+    create_revision_ = kvs[0].create_revision;
+  }
+  leading_ = !lease_->Lost();
+  return leading_;
+}
+
+bool Election::IsLeader() const {
+  std::lock_guard lock(mu_);
+  return leading_ && lease_ && !lease_->Lost();
+}
+
+std::optional<std::string> Election::Leader() {
+  RangeResult result = client_.Get(key_);
+  if (result.kvs.empty()) return std::nullopt;
+  return result.kvs[0].value;
+}
+
+void Election::Resign() {
+  std::lock_guard lock(mu_);
+  if (leading_ && lease_) {
+    try {
+      // Only our own key: after a lost lease someone else may lead already.
+      client_.Txn({Compare::CreateRevision(key_, Compare::Result::kEqual, create_revision_),
+                   Compare::Lease(key_, Compare::Result::kEqual, lease_->Id())},
+                  {Op::Delete(key_)}, {});
+    } catch (const EtcdError& e) {
+      spdlog::warn("etcd election '{}': resign failed ({}); the key goes with our lease", key_, e.what());
+    }
+  }
+  leading_ = false;
+  lease_.reset();  // revokes the lease, which deletes the key if the delete above failed
+}
+
+}  // namespace tessera::cluster::etcd

@@ -1,0 +1,47 @@
+// Leader election on one etcd key: the leader's key holds its value on its lease, so it vanishes
+// when the leader dies or resigns. Used wherever exactly one node must act (timestamp oracle,
+// rebalancer). Leadership is only as fresh as the lease: a leader that cannot reach etcd learns
+// of its loss at most one TTL later, when its KeptLease gives up.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "cluster/etcd/etcd_client.h"
+#include "cluster/etcd/kept_lease.h"
+
+namespace tessera::cluster::etcd {
+
+class Election {
+ public:
+  // The Client must outlive the Election. Nothing is contacted until TryLead.
+  Election(Client& client, std::string key, std::string my_value, int64_t ttl_seconds);
+  ~Election();  // resigns if leading
+  Election(const Election&) = delete;
+  Election& operator=(const Election&) = delete;
+
+  // Tries once to become leader (txn: create_revision(key) == 0 → put with our lease); true if we
+  // lead (already or now). Starts our KeptLease on first use; if the lease is lost we are no
+  // longer leader, and the next TryLead starts a new one. Throws EtcdError when etcd is unreachable.
+  bool TryLead();
+  bool IsLeader() const;
+  std::optional<std::string> Leader();  // current leader's value, read from etcd
+  // Deletes our key if we lead and drops our lease (best effort, never throws).
+  void Resign();
+
+ private:
+  Client& client_;
+  const std::string key_;
+  const std::string value_;
+  const int64_t ttl_seconds_;
+  mutable std::mutex mu_;
+  std::unique_ptr<KeptLease> lease_;
+  int64_t create_revision_ = 0;  // of our key while we lead
+  std::atomic<bool> leading_{false};
+};
+
+}  // namespace tessera::cluster::etcd

@@ -1,0 +1,83 @@
+#include "cluster/etcd/kept_lease.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "cluster/etcd/http_connection.h"
+
+namespace tessera::cluster::etcd {
+
+using std::chrono::milliseconds;
+
+namespace {
+
+constexpr milliseconds kRetryInterval{100};
+constexpr milliseconds kRevokeTimeout{1000};
+
+}  // namespace
+
+KeptLease::KeptLease(Client& client, int64_t ttl_seconds, std::function<void()> on_lost)
+    : client_(client), ttl_seconds_(std::max<int64_t>(ttl_seconds, 1)), on_lost_(std::move(on_lost)) {
+  granted_at_ = Clock::now();
+  id_ = client_.LeaseGrant(ttl_seconds_);
+  thread_ = std::thread([this] { Run(); });
+}
+
+KeptLease::~KeptLease() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+  if (!lost_) {
+    try {
+      client_.LeaseRevoke(id_, std::min(client_.Timeout(), kRevokeTimeout));
+    } catch (const EtcdError& e) {
+      // It expires on its own within the TTL.
+      spdlog::warn("etcd lease {:x}: revoke failed: {}", id_, e.what());
+    }
+  }
+}
+
+void KeptLease::MarkLost() {
+  if (lost_.exchange(true)) return;
+  spdlog::warn("etcd lease {:x} lost", id_);
+  if (on_lost_) on_lost_();
+}
+
+void KeptLease::Run() {
+  const milliseconds ttl(ttl_seconds_ * 1000);
+  const milliseconds interval = ttl / 3;
+  // Taken before the grant / the successful renewal's request, so our estimate of the expiry is
+  // never later than etcd's.
+  auto renewed = granted_at_;
+  auto wait = interval;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      if (cv_.wait_for(lock, wait, [&] { return stop_; })) return;
+    }
+    auto attempt = Clock::now();
+    auto left = std::chrono::duration_cast<milliseconds>(renewed + ttl - attempt);
+    try {
+      if (left <= milliseconds(0)) throw EtcdError("no renewal within the TTL");
+      if (!client_.LeaseKeepAlive(id_, std::min({client_.Timeout(), interval, left}))) {
+        MarkLost();
+        return;
+      }
+      renewed = attempt;
+      wait = interval;
+    } catch (const EtcdError& e) {
+      if (Clock::now() >= renewed + ttl) {
+        spdlog::warn("etcd lease {:x}: {}", id_, e.what());
+        MarkLost();
+        return;
+      }
+      wait = kRetryInterval;
+    }
+  }
+}
+
+}  // namespace tessera::cluster::etcd

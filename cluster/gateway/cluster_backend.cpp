@@ -1,0 +1,101 @@
+#include "cluster/gateway/cluster_backend.h"
+
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <random>
+#include <thread>
+
+#include "cluster/common/etcd_keys.h"
+#include "cluster/etcd/range_allocator.h"
+#include "cluster/gateway/cluster_txn.h"
+#include "cluster/gateway/etcd_catalog_store.h"
+#include "common/error.h"
+#include "executor/embedded_database.h"
+
+namespace tessera::cluster {
+
+namespace {
+
+std::string NewGatewayId() {
+  std::random_device random;
+  char buffer[32];
+  snprintf(buffer, sizeof buffer, "%d-%08x", static_cast<int>(getpid()), random());
+  return buffer;
+}
+
+}  // namespace
+
+ClusterBackend::ClusterBackend(GatewayOptions options, std::chrono::milliseconds wait)
+    : options_(std::move(options)), id_(NewGatewayId()) {
+  etcd_ = std::make_unique<etcd::Client>(options_.etcd);
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  if (!etcd_->WaitUntilReady(wait)) throw std::runtime_error("etcd at " + options_.etcd + " did not answer");
+  // Processes may start in any order: wait for `ctl init`.
+  while (true) {
+    auto found = etcd_->Get(keys::kShardMap);
+    if (!found.kvs.empty()) {
+      map_ = ShardMap::FromJson(found.kvs[0].value);
+      break;
+    }
+    if (std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error("the cluster is not initialised (run `tessera ctl --etcd URL init --groups N`)");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  nodes_ = std::make_unique<NodeDirectory>(*etcd_);
+  rpc_ = std::make_unique<transport::RpcClient>(2);
+  tso_ = std::make_unique<TsoClient>(*etcd_, *rpc_);
+  lease_ = std::make_unique<etcd::KeptLease>(*etcd_, 3);
+  catalog_ = std::make_unique<catalog::DocumentCatalog>(std::make_unique<EtcdCatalogStore>(*etcd_, id_));
+  int64_t revision = etcd_->Get(keys::kCatalog).revision;
+  Announce(revision);
+  catalog_watch_ = std::make_unique<etcd::Watcher>(
+      options_.etcd, keys::kCatalog, revision + 1,
+      [this](const std::vector<etcd::WatchEvent>&, int64_t at) { OnCatalogChange(at); },
+      [this] { OnCatalogChange(etcd_->Get(keys::kCatalog).revision); });
+  spdlog::info("gateway {} joined the cluster ({} shard groups, {} buckets)", id_, map_.Groups(), map_.Buckets());
+}
+
+ClusterBackend::~ClusterBackend() {
+  catalog_watch_.reset();
+  try {
+    etcd_->Delete(keys::Gateway(id_));
+  } catch (const std::exception&) {
+  }
+  lease_.reset();
+}
+
+void ClusterBackend::Announce(int64_t catalog_revision) {
+  etcd_->Put(keys::Gateway(id_), GatewayRegistration(options_.port, catalog_revision), lease_->Id());
+}
+
+void ClusterBackend::OnCatalogChange(int64_t revision) {
+  try {
+    catalog_->Reload();
+    Announce(revision);
+  } catch (const std::exception& e) {
+    spdlog::warn("reloading the catalog at revision {} failed: {}", revision, e.what());
+  }
+}
+
+std::unique_ptr<executor::BackendTxn> ClusterBackend::Begin(const storage::mvcc::TxnOptions& options) {
+  return std::make_unique<ClusterTxn>(*this, options);
+}
+
+int64_t ClusterBackend::AllocateRange(const std::string& counter, int64_t count) {
+  try {
+    return etcd::AllocateRange(*etcd_, keys::kCounters + counter, count);
+  } catch (const etcd::EtcdError& e) {
+    throw SqlError("08006", std::string("the cluster metadata store (etcd) is unavailable: ") + e.what());
+  }
+}
+
+int64_t ClusterBackend::NextVal(const std::string& qualified_name) {
+  auto [schema, name] = executor::SplitQualifiedName(qualified_name);
+  return catalog_->NextVal(schema, name);
+}
+
+std::string ClusterBackend::NextTxnName() { return id_ + "-" + std::to_string(next_txn_.fetch_add(1)); }
+
+}  // namespace tessera::cluster

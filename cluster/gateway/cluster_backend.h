@@ -1,0 +1,73 @@
+// `tessera gateway`: the SQL session's backend in a cluster (DESIGN.md,
+// Processes). Stateless: the catalog lives in etcd (a cached
+// DocumentCatalog, reloaded on every change etcd reports, and acknowledged
+// so DDL elsewhere waits until this gateway sees it), the shard map and node
+// addresses come from etcd, timestamps from the oracle leader, and all data
+// from storage nodes through ClusterTxn.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "catalog/document_catalog.h"
+#include "cluster/common/node_directory.h"
+#include "cluster/common/shard_map.h"
+#include "cluster/common/tso_client.h"
+#include "cluster/etcd/etcd_client.h"
+#include "cluster/etcd/kept_lease.h"
+#include "cluster/etcd/watcher.h"
+#include "cluster/transport/rpc_client.h"
+#include "executor/backend.h"
+
+namespace tessera::cluster {
+
+struct GatewayOptions {
+  std::string etcd;
+  int port = 5433;
+  // How long a storage node may stay silent before a request fails (08006).
+  std::chrono::milliseconds node_timeout{5000};
+};
+
+class ClusterBackend final : public executor::Backend {
+ public:
+  // Connects to etcd (waiting for it and for `ctl init`, up to `wait`).
+  explicit ClusterBackend(GatewayOptions options, std::chrono::milliseconds wait = std::chrono::seconds(60));
+  ~ClusterBackend() override;
+
+  catalog::Catalog& Catalog() override { return *catalog_; }
+  std::unique_ptr<executor::BackendTxn> Begin(const storage::mvcc::TxnOptions& options) override;
+  // Lock waits happen on storage nodes and end at the lock timeout.
+  void Interrupt(uint64_t) override {}
+  int64_t AllocateRange(const std::string& counter, int64_t count) override;
+  int64_t NextVal(const std::string& qualified_name) override;
+
+  // --- For ClusterTxn. ---
+  const ShardMap& Map() const { return map_; }
+  NodeDirectory& Nodes() { return *nodes_; }
+  transport::RpcClient& Rpc() { return *rpc_; }
+  TsoClient& Tso() { return *tso_; }
+  const GatewayOptions& Options() const { return options_; }
+  std::string NextTxnName();
+  int NextRowGroup() { return static_cast<int>(row_group_.fetch_add(1) % static_cast<uint64_t>(map_.Groups())); }
+  const std::string& Id() const { return id_; }
+
+ private:
+  void Announce(int64_t catalog_revision);
+  void OnCatalogChange(int64_t revision);
+
+  GatewayOptions options_;
+  std::string id_;
+  std::unique_ptr<etcd::Client> etcd_;
+  std::unique_ptr<etcd::KeptLease> lease_;
+  ShardMap map_;
+  std::unique_ptr<NodeDirectory> nodes_;
+  std::unique_ptr<transport::RpcClient> rpc_;
+  std::unique_ptr<TsoClient> tso_;
+  std::unique_ptr<catalog::DocumentCatalog> catalog_;
+  std::unique_ptr<etcd::Watcher> catalog_watch_;
+  std::atomic<uint64_t> next_txn_{1};
+  std::atomic<uint64_t> row_group_{0};
+};
+
+}  // namespace tessera::cluster

@@ -1,0 +1,298 @@
+#include "cluster/gateway/cluster_txn.h"
+
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+#include "cluster/gateway/fragment_router.h"
+#include "cluster/gateway/sharded_kv.h"
+#include "common/error.h"
+#include "executor/table_store.h"
+#include "planner/fragment_codec.h"
+
+namespace tessera::cluster {
+
+using executor::IsolationLevel;
+
+namespace {
+
+class ClusterFragments final : public executor::FragmentExecutor {
+ public:
+  ClusterFragments(ClusterTxn& txn, executor::FragmentServices services) : txn_(txn), services_(std::move(services)) {}
+  planner::FragmentResult Execute(const planner::FragmentRequest& request) override {
+    return txn_.RunFragment(request, services_);
+  }
+
+ private:
+  ClusterTxn& txn_;
+  executor::FragmentServices services_;
+};
+
+}  // namespace
+
+ClusterTxn::ClusterTxn(ClusterBackend& backend, const storage::mvcc::TxnOptions& options)
+    : backend_(backend), options_(options), name_(backend.NextTxnName()) {
+  numeric_id_ = std::hash<std::string>{}(name_);
+}
+
+ClusterTxn::~ClusterTxn() {
+  if (!open_) return;
+  try {
+    Rollback();
+  } catch (const std::exception& e) {
+    spdlog::warn("rollback of {} failed: {}", name_, e.what());
+  }
+}
+
+void ClusterTxn::RefreshSnapshot() {
+  ++statement_;
+  statement_snapshot_ = 0;
+}
+
+uint64_t ClusterTxn::StatementSnapshot() {
+  if (options_.isolation == IsolationLevel::kRepeatableRead) {
+    if (txn_snapshot_ == 0) txn_snapshot_ = backend_.Tso().Next();
+    return txn_snapshot_;
+  }
+  if (statement_snapshot_ == 0) statement_snapshot_ = backend_.Tso().Next();
+  return statement_snapshot_;
+}
+
+TxnHeader ClusterTxn::Header(bool participant, bool single_target) {
+  TxnHeader header;
+  header.txn_id = participant ? name_ : std::string();
+  header.isolation = static_cast<uint8_t>(options_.isolation);
+  header.lock_timeout_ms = options_.lock_timeout ? options_.lock_timeout->count() : 0;
+  header.statement = statement_;
+  // A READ COMMITTED statement confined to one node reads at its latest.
+  bool node_latest = options_.isolation == IsolationLevel::kReadCommitted && single_target && statement_snapshot_ == 0;
+  header.snapshot_ts = node_latest ? 0 : StatementSnapshot();
+  return header;
+}
+
+std::string ClusterTxn::Call(int group, uint16_t method, const std::string& payload,
+                             std::chrono::milliseconds extra) {
+  transport::CallOptions options;
+  options.timeout = backend_.Options().node_timeout + extra;
+  return backend_.Rpc().Call(backend_.Nodes().Address(group), method, payload, options);
+}
+
+std::vector<std::string> ClusterTxn::CallAll(const std::vector<int>& groups, uint16_t method,
+                                             const std::vector<std::string>& payloads,
+                                             std::chrono::milliseconds extra) {
+  if (groups.size() == 1) return {Call(groups[0], method, payloads[0], extra)};
+  transport::CallOptions options;
+  options.timeout = backend_.Options().node_timeout + extra;
+  std::vector<std::shared_ptr<transport::RpcClient::Pending>> pending;
+  std::exception_ptr error;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    try {
+      pending.push_back(backend_.Rpc().Start(backend_.Nodes().Address(groups[i]), method, payloads[i], options));
+    } catch (...) {
+      if (!error) error = std::current_exception();
+      pending.push_back(nullptr);
+    }
+  }
+  // Wait for every answer, even after a failure, so no call outlives this.
+  std::vector<std::string> replies(groups.size());
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (!pending[i]) continue;
+    try {
+      replies[i] = pending[i]->Wait();
+    } catch (...) {
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+  return replies;
+}
+
+void ClusterTxn::MarkParticipant(int group, bool wrote, int64_t writes) {
+  Part& part = participants_[group];
+  part.wrote = part.wrote || wrote;
+  part.writes += writes;
+}
+
+std::chrono::milliseconds ClusterTxn::CommitAllowance(const std::vector<int>& groups) const {
+  int64_t most = 0;
+  for (int g : groups)
+    if (auto it = participants_.find(g); it != participants_.end()) most = std::max(most, it->second.writes);
+  return std::chrono::milliseconds(most / 50);  // 20 µs a row, generously
+}
+
+planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& request,
+                                                const executor::FragmentServices& services) {
+  if (!open_) throw SqlError(sqlstate::kInternalError, "transaction is already finished");
+  planner::EvalContext ctx;
+  ctx.params = &request.params;
+  ctx.subquery_rows = &request.subquery_rows;
+  ctx.functions = services.functions;
+  const planner::FragmentRequest* to_route = &request;
+  planner::FragmentRequest checked;
+  if (request.fragment->kind == planner::FragmentKind::kInsert && HasUniqueIndex(request.fragment->table)) {
+    checked = request;
+    checked.rows = CheckUniqueAcrossShards(request);
+    to_route = &checked;
+  }
+  std::vector<RoutedRequest> routed =
+      RouteFragment(*to_route, backend_.Map(), ctx, [this] { return backend_.NextRowGroup(); });
+  if (routed.empty()) return {};
+  bool single = routed.size() == 1 && services.statement_fragments == 1;
+  bool writes = request.fragment->kind != planner::FragmentKind::kScan;
+
+  std::vector<int> groups;
+  std::vector<std::string> payloads;
+  for (auto& r : routed) {
+    // Reads where this transaction wrote nothing need no participant.
+    bool participant = writes || participants_.count(r.group) != 0;
+    ExecuteRequest execute;
+    execute.txn = Header(participant, single);
+    execute.fragment_request = planner::EncodeFragmentRequest(r.request);
+    if (services.functions.format) execute.format = *services.functions.format;
+    execute.statement_timestamp = services.functions.statement_timestamp;
+    execute.transaction_timestamp = services.functions.transaction_timestamp;
+    groups.push_back(r.group);
+    payloads.push_back(Encode(execute));
+    if (participant) MarkParticipant(r.group, false);
+  }
+  std::vector<std::string> replies = CallAll(groups, kExecute, payloads);
+  planner::FragmentResult merged;
+  for (size_t i = 0; i < replies.size(); ++i) {
+    ExecuteResponse response = Decode<ExecuteResponse>(replies[i]);
+    planner::FragmentResult part = planner::DecodeFragmentResult(response.fragment_result);
+    if (response.wrote) MarkParticipant(groups[i], true, part.affected);
+    merged.affected += part.affected;
+    if (merged.rows.empty()) {
+      merged.rows = std::move(part.rows);
+    } else {
+      merged.rows.insert(merged.rows.end(), std::make_move_iterator(part.rows.begin()),
+                         std::make_move_iterator(part.rows.end()));
+    }
+  }
+  return merged;
+}
+
+bool ClusterTxn::HasUniqueIndex(const planner::TableLayout& table) {
+  for (auto& index : table.indexes)
+    if (index.unique) return true;
+  return false;
+}
+
+// Each shard checks unique indexes against its own rows only, so before an
+// insert the gateway looks for each row's unique values on every shard (and
+// among the statement's own rows). Two transactions inserting the same value
+// on different shards at the same moment can both pass: closing that needs
+// global indexes (ARCHITECTURE.md, departures).
+std::vector<Row> ClusterTxn::CheckUniqueAcrossShards(const planner::FragmentRequest& request) {
+  const planner::Fragment& f = *request.fragment;
+  executor::TableStore store(f.table, Kv());
+  std::set<std::string> seen;
+  std::vector<Row> kept;
+  for (const Row& row : request.rows) {
+    std::string suffix = f.table.HasHiddenRowId() ? std::string() : executor::PrimaryKeySuffixOf(f.table, row);
+    bool ok = true;
+    for (auto& index : f.table.indexes) {
+      if (!index.unique) continue;
+      bool has_null = false;
+      std::string prefix = store.IndexPrefix(index, row, &has_null);
+      if (has_null || seen.insert(prefix).second) continue;
+      if (!f.on_conflict_do_nothing) throw SqlError::UniqueViolation(index.name, store.KeyDetail(index.columns, row));
+      ok = false;
+    }
+    ok = ok && store.CheckUniqueIndexes(row, suffix, f.on_conflict_do_nothing);
+    if (ok) kept.push_back(row);
+  }
+  return kept;
+}
+
+std::unique_ptr<executor::FragmentExecutor> ClusterTxn::Fragments(const executor::FragmentServices& services) {
+  return std::make_unique<ClusterFragments>(*this, services);
+}
+
+storage::Transaction& ClusterTxn::Kv() {
+  if (!kv_) kv_ = std::make_unique<ShardedKv>(*this);
+  return *kv_;
+}
+
+void ClusterTxn::ReleaseAll(const std::vector<int>& groups) {
+  if (groups.empty()) return;
+  TxnRequest release;
+  release.txn_id = name_;
+  std::vector<std::string> payloads(groups.size(), Encode(release));
+  try {
+    CallAll(groups, kRollback, payloads);
+  } catch (const std::exception& e) {
+    // A node that cannot be reached drops the participant when it sees our
+    // connection close, or its cleaner does.
+    spdlog::warn("releasing {} failed: {}", name_, e.what());
+  }
+}
+
+void ClusterTxn::Finish() {
+  open_ = false;
+  kv_.reset();
+}
+
+void ClusterTxn::Commit() {
+  if (!open_) return;
+  std::vector<int> writers, readers;
+  for (auto& [group, part] : participants_) (part.wrote ? writers : readers).push_back(group);
+  Finish();
+  if (writers.empty()) {
+    ReleaseAll(readers);
+    return;
+  }
+  TxnRequest request;
+  request.txn_id = name_;
+  if (writers.size() == 1) {
+    try {
+      Call(writers[0], kCommit, Encode(request), CommitAllowance(writers));  // one phase: the node takes the timestamp
+    } catch (...) {
+      ReleaseAll(readers);
+      throw;
+    }
+    ReleaseAll(readers);
+    return;
+  }
+  // Two phase. The first writer is the primary: its record decides.
+  request.coordinator = std::to_string(writers[0]);
+  try {
+    CallAll(writers, kPrepare, std::vector<std::string>(writers.size(), Encode(request)), CommitAllowance(writers));
+  } catch (...) {
+    std::vector<int> all = writers;
+    all.insert(all.end(), readers.begin(), readers.end());
+    ReleaseAll(all);
+    throw;
+  }
+  ReleaseAll(readers);
+  uint64_t commit_ts = 0;
+  try {
+    commit_ts = backend_.Tso().Next();
+  } catch (...) {
+    ReleaseAll(writers);
+    throw;
+  }
+  request.commit_ts = commit_ts;
+  request.write_record = true;
+  Call(writers[0], kCommit, Encode(request), CommitAllowance(writers));  // the decision; errors reach the client
+  // Committed. The others follow; one we cannot reach is rolled forward by
+  // its cleaner from the primary's record.
+  request.write_record = false;
+  std::vector<int> secondaries(writers.begin() + 1, writers.end());
+  try {
+    CallAll(secondaries, kCommit, std::vector<std::string>(secondaries.size(), Encode(request)),
+            CommitAllowance(secondaries));
+  } catch (const std::exception& e) {
+    spdlog::warn("transaction {} committed; finishing a secondary failed ({}), its cleaner will", name_, e.what());
+  }
+}
+
+void ClusterTxn::Rollback() {
+  if (!open_) return;
+  std::vector<int> groups;
+  for (auto& [group, part] : participants_) groups.push_back(group);
+  Finish();
+  ReleaseAll(groups);
+}
+
+}  // namespace tessera::cluster

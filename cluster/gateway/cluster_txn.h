@@ -1,0 +1,90 @@
+// One SQL transaction across storage nodes (DESIGN.md, Transactions).
+//
+// Snapshots: REPEATABLE READ takes one timestamp from the oracle for the
+// whole transaction. READ COMMITTED takes one per statement, except that a
+// statement running a single fragment on a single group reads at that node's
+// latest consistent point: one node's state includes every commit
+// acknowledged so far that touched it, so no oracle round trip is needed.
+//
+// Participants: a read on a group where the transaction has written nothing
+// runs one-shot (no state left on the node); a write makes the group a
+// participant that holds the transaction's intents and locks until commit.
+//
+// Commit: no writer: release. One writer: one phase on that node (it takes
+// the commit timestamp itself). Several: Percolator-style two phase — every
+// writer prepares durably naming the first writer as primary, the gateway
+// takes the commit timestamp, the primary commits with the transaction
+// record (the decision), then the others; if this gateway dies in between,
+// the nodes' cleaners settle the rest through the primary's record.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "cluster/common/node_protocol.h"
+#include "cluster/gateway/cluster_backend.h"
+#include "executor/backend.h"
+
+namespace tessera::cluster {
+
+class ClusterTxn final : public executor::BackendTxn {
+ public:
+  ClusterTxn(ClusterBackend& backend, const storage::mvcc::TxnOptions& options);
+  ~ClusterTxn() override;
+
+  uint64_t Id() const override { return numeric_id_; }
+  executor::IsolationLevel Isolation() const override { return options_.isolation; }
+  void RefreshSnapshot() override;
+  void SetLockTimeout(std::chrono::milliseconds timeout) override { options_.lock_timeout = timeout; }
+  std::unique_ptr<executor::FragmentExecutor> Fragments(const executor::FragmentServices& services) override;
+  storage::Transaction& Kv() override;
+  void Commit() override;
+  void Rollback() override;
+
+  // --- For the fragment executor and the key-value view. ---
+  planner::FragmentResult RunFragment(const planner::FragmentRequest& request,
+                                      const executor::FragmentServices& services);
+  // The header for a request to `group`; `participant` makes the group hold
+  // this transaction's state (writes), else the request is one-shot.
+  TxnHeader Header(bool participant, bool single_target);
+  // `extra`: how much longer than the node timeout the answer may take
+  // (prepare and commit of a large write set).
+  std::string Call(int group, uint16_t method, const std::string& payload,
+                   std::chrono::milliseconds extra = std::chrono::milliseconds(0));
+  // Sends `payloads[i]` to `groups[i]` at once and waits for all answers.
+  std::vector<std::string> CallAll(const std::vector<int>& groups, uint16_t method,
+                                   const std::vector<std::string>& payloads,
+                                   std::chrono::milliseconds extra = std::chrono::milliseconds(0));
+  // `writes`: rows the request wrote there (commit time grows with them).
+  void MarkParticipant(int group, bool wrote, int64_t writes = 0);
+  ClusterBackend& Backend() { return backend_; }
+
+ private:
+  uint64_t StatementSnapshot();
+  static bool HasUniqueIndex(const planner::TableLayout& table);
+  std::vector<Row> CheckUniqueAcrossShards(const planner::FragmentRequest& request);
+  void Finish();
+  void ReleaseAll(const std::vector<int>& groups);
+
+  ClusterBackend& backend_;
+  storage::mvcc::TxnOptions options_;
+  std::string name_;
+  uint64_t numeric_id_;
+  uint64_t txn_snapshot_ = 0;        // REPEATABLE READ
+  uint64_t statement_snapshot_ = 0;  // READ COMMITTED, this statement's
+  uint64_t statement_ = 1;
+  // The time a commit may take beyond the node timeout, for the largest
+  // write set among `groups` (LMDB writes some 100k versions a second).
+  std::chrono::milliseconds CommitAllowance(const std::vector<int>& groups) const;
+
+  struct Part {
+    bool wrote = false;
+    int64_t writes = 0;
+  };
+  std::map<int, Part> participants_;
+  std::unique_ptr<storage::Transaction> kv_;
+  bool open_ = true;
+};
+
+}  // namespace tessera::cluster

@@ -1,0 +1,31 @@
+// Which shard groups a fragment runs on (DESIGN.md, Sharding and Fragments):
+//  - a point lookup on the whole primary key goes to the one group owning
+//    the key's bucket;
+//  - an insert is split: each row goes to the group of its primary key
+//    (rows of a table without one go to one group, round robin per request);
+//  - everything else fans out to every group, and the gateway merges.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "cluster/common/shard_map.h"
+#include "planner/expr_evaluator.h"
+#include "planner/fragment.h"
+
+namespace tessera::cluster {
+
+struct RoutedRequest {
+  int group = 0;
+  planner::FragmentRequest request;
+};
+
+// `pick_group` chooses the group for rows without a primary key.
+std::vector<RoutedRequest> RouteFragment(const planner::FragmentRequest& request, const ShardMap& map,
+                                         const planner::EvalContext& ctx, const std::function<int()>& pick_group);
+
+// The group owning a storage key (row key: hashed suffix); nullopt for index
+// entries, whose owner only their value (the row's key suffix) tells.
+std::optional<int> GroupOfRowKey(std::string_view key, const ShardMap& map);
+
+}  // namespace tessera::cluster

@@ -1,0 +1,401 @@
+#include "cluster/storage_node/storage_node.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "cluster/common/etcd_keys.h"
+#include "common/error.h"
+#include "executor/fragment_runner.h"
+#include "planner/fragment_codec.h"
+#include "storage/mvcc/mvcc_transaction.h"
+
+namespace tessera::cluster {
+
+using storage::mvcc::IsolationLevel;
+using storage::mvcc::MvccTransaction;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Lock waits across nodes cannot be checked for deadlocks by one node's lock
+// manager, so a cluster never waits forever: lock_timeout = 0 means this.
+constexpr std::chrono::milliseconds kLongestLockWait{10000};
+
+std::pair<std::string, uint16_t> SplitAddress(const std::string& address) {
+  auto colon = address.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("address must be host:port: " + address);
+  return {address.substr(0, colon), static_cast<uint16_t>(std::stoi(address.substr(colon + 1)))};
+}
+
+storage::mvcc::TxnOptions OptionsOf(const TxnHeader& header) {
+  storage::mvcc::TxnOptions options;
+  options.isolation = static_cast<IsolationLevel>(header.isolation);
+  options.lock_timeout =
+      header.lock_timeout_ms > 0 ? std::chrono::milliseconds(header.lock_timeout_ms) : kLongestLockWait;
+  return options;
+}
+
+SqlError NotActive(const std::string& txn_id) {
+  return SqlError(sqlstate::kSerializationFailure,
+                  "transaction " + txn_id + " is no longer active on this storage node");
+}
+
+}  // namespace
+
+StorageNode::StorageNode(StorageNodeOptions options) : options_(std::move(options)), address_(options_.listen) {}
+
+StorageNode::~StorageNode() {
+  // Stop taking requests before the engine goes; participants roll back as
+  // their transactions are destroyed (prepared ones stay durable).
+  if (server_) server_->Stop();
+  tso_.reset();
+  tso_service_.reset();
+  directory_.reset();
+  lease_.reset();
+  for (auto& [id, p] : participants_.All()) participants_.Remove(id);
+}
+
+void StorageNode::Run(const std::atomic<bool>& stop) {
+  storage::mvcc::MvccOptions engine_options;
+  engine_options.engine.sync = options_.sync_commits;
+  engine_options.external_timestamps = true;
+  engine_ = storage::mvcc::MvccEngine::Open(options_.data_dir, engine_options);
+  for (auto& txn : engine_->RecoverPrepared()) {
+    auto p = std::make_shared<Participant>();
+    std::string id = txn->ExternalId();
+    p->coordinator = txn->Coordinator();
+    p->prepared = true;
+    p->snapshot = txn->SnapshotTs();
+    p->txn = std::move(txn);
+    participants_.Add(id, p);
+    spdlog::info("recovered prepared transaction {} (coordinator group {})", id, p->coordinator);
+  }
+
+  etcd_ = std::make_unique<etcd::Client>(options_.etcd);
+  spdlog::info("storage node for group {} waiting for etcd at {}", options_.group, options_.etcd);
+  while (!stop && !etcd_->WaitUntilReady(std::chrono::seconds(1))) {
+  }
+  if (stop) return;
+
+  auto [host, port] = SplitAddress(options_.listen);
+  server_ = std::make_unique<transport::RpcServer>(host, port, 2, options_.workers);
+  server_->Register(kExecute, [this](std::string_view p, transport::ResponseStream& s) { return HandleExecute(p, s); });
+  server_->Register(kKv, [this](std::string_view p, transport::ResponseStream& s) { return HandleKv(p, s); });
+  server_->Register(kPrepare, [this](std::string_view p, transport::ResponseStream& s) { return HandlePrepare(p, s); });
+  server_->Register(kCommit, [this](std::string_view p, transport::ResponseStream& s) { return HandleCommit(p, s); });
+  server_->Register(kRollback, [this](std::string_view p, transport::ResponseStream&) { return HandleRollback(p); });
+  server_->Register(kTxnStatus, [this](std::string_view p, transport::ResponseStream&) { return HandleTxnStatus(p); });
+  server_->Register(kTimestamps, [this](std::string_view p, transport::ResponseStream&) { return HandleTimestamps(p); });
+  server_->Register(kPing, [this](std::string_view, transport::ResponseStream&) { return HandlePing(); });
+  server_->OnDisconnect([this](uint64_t connection) { OnDisconnect(connection); });
+  server_->Start();
+  address_ = host + ":" + std::to_string(server_->Port());
+
+  rpc_ = std::make_unique<transport::RpcClient>(1);
+  tso_service_ = std::make_unique<TsoService>(*etcd_, address_);
+  tso_ = std::make_unique<TsoClient>(*etcd_, *rpc_, [this](uint32_t n) { return tso_service_->Allocate(n); });
+  directory_ = std::make_unique<NodeDirectory>(*etcd_);
+  Register();
+  spdlog::info("storage node for group {} serving on {} (data {})", options_.group, address_, options_.data_dir);
+  CleanerLoop(stop);
+}
+
+void StorageNode::Register() {
+  lease_ = std::make_unique<etcd::KeptLease>(*etcd_, 3);
+  etcd_->Put(keys::Node(options_.group), NodeRegistration(options_.group, address_), lease_->Id());
+}
+
+void StorageNode::CleanerLoop(const std::atomic<bool>& stop) {
+  while (!stop) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    try {
+      if (lease_->Lost()) {
+        spdlog::warn("lost the etcd lease of this node; registering again");
+        Register();
+      }
+      SettlePrepared();
+    } catch (const std::exception& e) {
+      spdlog::warn("cleaner: {}", e.what());
+    }
+  }
+}
+
+// --- fragments and key-value work ----------------------------------------------
+
+ParticipantRef StorageNode::Join(const TxnHeader& header, uint64_t connection) {
+  ParticipantRef p = participants_.FindOrAdd(header.txn_id, [&] {
+    auto fresh = std::make_shared<Participant>();
+    fresh->txn = engine_->BeginAt(OptionsOf(header), header.snapshot_ts);
+    fresh->snapshot = fresh->txn->SnapshotTs();
+    fresh->statement = header.statement;
+    fresh->connection = connection;
+    return fresh;
+  });
+  return p;
+}
+
+// READ COMMITTED: each new statement reads at its own snapshot (the one the
+// gateway sent, or this node's latest).
+void StorageNode::BeginStatement(Participant& p, const TxnHeader& header) {
+  if (header.statement == p.statement) return;
+  p.statement = header.statement;
+  if (p.txn->Isolation() == IsolationLevel::kReadCommitted) {
+    p.txn->RefreshSnapshotAt(header.snapshot_ts);
+    p.snapshot = p.txn->SnapshotTs();
+  }
+}
+
+std::string StorageNode::HandleExecute(std::string_view payload, transport::ResponseStream& stream) {
+  Heartbeats::Guard alive(heartbeats_, stream);
+  ExecuteRequest request = Decode<ExecuteRequest>(payload);
+  planner::FragmentRequest fragment = planner::DecodeFragmentRequest(request.fragment_request);
+  executor::FragmentServices services;
+  services.allocate = [this](const std::string& counter, int64_t count) {
+    return engine_->AllocateRange(counter, count);
+  };
+  services.next_val = [](const std::string& sequence) -> int64_t {
+    throw SqlError(sqlstate::kFeatureNotSupported,
+                   "nextval of \"" + sequence + "\" inside a distributed UPDATE is not supported");
+  };
+  services.functions.format = &request.format;
+  services.functions.statement_timestamp = request.statement_timestamp;
+  services.functions.transaction_timestamp = request.transaction_timestamp;
+
+  ExecuteResponse response;
+  if (request.txn.txn_id.empty()) {
+    // One-shot: a single-node statement outside any transaction block.
+    auto txn = engine_->BeginAt(OptionsOf(request.txn), request.txn.snapshot_ts);
+    planner::FragmentResult result = executor::RunFragment(fragment, *txn, services);
+    response.snapshot_ts = txn->SnapshotTs();
+    if (txn->HasWrites()) {
+      if (!request.commit_now) throw SqlError(sqlstate::kInternalError, "one-shot write without commit");
+      txn->Prepare("", "", false);
+      txn->CommitAt(tso_->Next());
+    } else {
+      txn->Rollback();
+    }
+    response.fragment_result = planner::EncodeFragmentResult(result);
+    return Encode(response);
+  }
+  ParticipantRef p = Join(request.txn, stream.ConnectionId());
+  std::lock_guard lock(p->mutex);
+  if (!p->txn || p->prepared) throw NotActive(request.txn.txn_id);
+  p->last_active = Clock::now();
+  BeginStatement(*p, request.txn);
+  p->txn->SetLockTimeout(*OptionsOf(request.txn).lock_timeout);
+  planner::FragmentResult result = executor::RunFragment(fragment, *p->txn, services);
+  response.fragment_result = planner::EncodeFragmentResult(result);
+  response.snapshot_ts = p->snapshot;
+  response.wrote = p->txn->HasWrites();
+  return Encode(response);
+}
+
+std::string StorageNode::HandleKv(std::string_view payload, transport::ResponseStream& stream) {
+  Heartbeats::Guard alive(heartbeats_, stream);
+  KvRequest request = Decode<KvRequest>(payload);
+  ParticipantRef p = Join(request.txn, stream.ConnectionId());
+  std::lock_guard lock(p->mutex);
+  if (!p->txn || p->prepared) throw NotActive(request.txn.txn_id);
+  p->last_active = Clock::now();
+  BeginStatement(*p, request.txn);
+  KvResponse response;
+  switch (request.op) {
+    case KvRequest::Op::kGet:
+      if (auto value = p->txn->Get(request.key)) {
+        response.found = true;
+        response.value = std::move(*value);
+      }
+      break;
+    case KvRequest::Op::kPut: p->txn->Put(request.key, request.value); break;
+    case KvRequest::Op::kDelete: p->txn->Delete(request.key); break;
+    case KvRequest::Op::kScan:
+      for (auto it = p->txn->Scan(request.key, request.end_key); it->Valid(); it->Next())
+        response.pairs.emplace_back(std::string(it->Key()), std::string(it->Value()));
+      break;
+  }
+  return Encode(response);
+}
+
+// --- commit protocol -------------------------------------------------------------
+
+std::string StorageNode::HandlePrepare(std::string_view payload, transport::ResponseStream& stream) {
+  Heartbeats::Guard alive(heartbeats_, stream);
+  TxnRequest request = Decode<TxnRequest>(payload);
+  ParticipantRef p = participants_.Find(request.txn_id);
+  if (!p) throw NotActive(request.txn_id);
+  std::lock_guard lock(p->mutex);
+  if (!p->txn) throw NotActive(request.txn_id);
+  if (p->prepared) return {};
+  try {
+    p->txn->Prepare(request.txn_id, request.coordinator, true);
+  } catch (...) {
+    p->txn->Rollback();
+    p->txn.reset();
+    participants_.Remove(request.txn_id);
+    throw;
+  }
+  p->prepared = true;
+  p->coordinator = request.coordinator;
+  p->last_active = Clock::now();
+  return {};
+}
+
+void StorageNode::CommitPrimary(Participant& p, const std::string& txn_id, uint64_t commit_ts) {
+  // The record and the data land in one LMDB transaction: that is the
+  // decision. A cleaner may have decided "aborted" first; then we lose.
+  std::lock_guard decide(decision_mutex_);
+  if (auto record = engine_->GetTxnRecord(txn_id)) {
+    TxnStatusResponse status = DecodeTxnRecord(*record);
+    if (status.state == TxnStatusResponse::State::kAborted) {
+      p.txn->Rollback();
+      throw SqlError(sqlstate::kSerializationFailure,
+                     "could not commit transaction " + txn_id + ": it was aborted after its gateway stopped answering");
+    }
+  }
+  TxnStatusResponse committed{TxnStatusResponse::State::kCommitted, commit_ts};
+  p.txn->CommitAt(commit_ts, EncodeTxnRecord(committed));
+}
+
+std::string StorageNode::HandleCommit(std::string_view payload, transport::ResponseStream& stream) {
+  Heartbeats::Guard alive(heartbeats_, stream);
+  TxnRequest request = Decode<TxnRequest>(payload);
+  ParticipantRef p = participants_.Find(request.txn_id);
+  if (!p) {
+    // Committed already (a retry, or the cleaner was faster)?
+    if (auto record = engine_->GetTxnRecord(request.txn_id);
+        record && DecodeTxnRecord(*record).state == TxnStatusResponse::State::kCommitted)
+      return {};
+    throw NotActive(request.txn_id);
+  }
+  std::lock_guard lock(p->mutex);
+  if (!p->txn) throw NotActive(request.txn_id);
+  try {
+    if (request.commit_ts == 0) {
+      // One phase: this node is the only writer.
+      if (!p->prepared) p->txn->Prepare(request.txn_id, "", false);
+      p->txn->CommitAt(tso_->Next());
+    } else if (request.write_record) {
+      CommitPrimary(*p, request.txn_id, request.commit_ts);
+    } else {
+      p->txn->CommitAt(request.commit_ts);
+    }
+  } catch (...) {
+    p->txn.reset();
+    participants_.Remove(request.txn_id);
+    throw;
+  }
+  p->txn.reset();
+  participants_.Remove(request.txn_id);
+  return {};
+}
+
+std::string StorageNode::HandleRollback(std::string_view payload) {
+  TxnRequest request = Decode<TxnRequest>(payload);
+  ParticipantRef p = participants_.Find(request.txn_id);
+  if (!p) return {};
+  std::lock_guard lock(p->mutex);
+  if (p->txn) p->txn->Rollback();
+  p->txn.reset();
+  participants_.Remove(request.txn_id);
+  return {};
+}
+
+TxnStatusResponse StorageNode::Decide(const std::string& txn_id) {
+  std::lock_guard decide(decision_mutex_);
+  if (auto record = engine_->GetTxnRecord(txn_id)) return DecodeTxnRecord(*record);
+  ParticipantRef p = participants_.Find(txn_id);
+  if (p) {
+    std::unique_lock lock(p->mutex, std::try_to_lock);
+    // Busy (mid-commit) or recently active: its gateway may still commit it.
+    if (!lock.owns_lock() || Clock::now() - p->last_active < options_.settle_after) return {};
+    // A participant with an owner connection that is still open is only
+    // settled once it is prepared and stale; unprepared ones belong to a
+    // gateway that is still deciding.
+    if (!p->prepared && p->connection != 0) return {};
+  }
+  TxnStatusResponse aborted{TxnStatusResponse::State::kAborted, 0};
+  TxnStatusResponse stored = DecodeTxnRecord(engine_->PutTxnRecordIfAbsent(txn_id, EncodeTxnRecord(aborted)));
+  if (p && stored.state == TxnStatusResponse::State::kAborted) {
+    std::lock_guard lock(p->mutex);
+    if (p->txn) p->txn->Rollback();
+    p->txn.reset();
+    participants_.Remove(txn_id);
+  }
+  return stored;
+}
+
+std::string StorageNode::HandleTxnStatus(std::string_view payload) {
+  return Encode(Decide(Decode<TxnRequest>(payload).txn_id));
+}
+
+void StorageNode::SettlePrepared() {
+  for (auto& [id, p] : participants_.All()) {
+    TxnStatusResponse status;
+    {
+      std::unique_lock lock(p->mutex, std::try_to_lock);
+      if (!lock.owns_lock() || !p->prepared || !p->txn) continue;
+      if (Clock::now() - p->last_active < options_.settle_after) continue;
+    }
+    int coordinator = p->coordinator.empty() ? options_.group : std::stoi(p->coordinator);
+    if (coordinator == options_.group) {
+      status = Decide(id);
+    } else {
+      try {
+        transport::CallOptions call;
+        call.timeout = std::chrono::milliseconds(2000);
+        TxnRequest ask;
+        ask.txn_id = id;
+        status = Decode<TxnStatusResponse>(rpc_->Call(directory_->Address(coordinator), kTxnStatus, Encode(ask), call));
+      } catch (const SqlError& e) {
+        spdlog::warn("cleaner: cannot ask group {} about transaction {}: {}", coordinator, id, e.what());
+        continue;
+      }
+    }
+    if (status.state == TxnStatusResponse::State::kPending) continue;
+    std::lock_guard lock(p->mutex);
+    if (!p->txn) continue;
+    if (status.state == TxnStatusResponse::State::kCommitted) {
+      p->txn->CommitAt(status.commit_ts);
+      spdlog::info("cleaner: committed transaction {} at {} after its gateway went away", id, status.commit_ts);
+    } else {
+      p->txn->Rollback();
+      spdlog::info("cleaner: rolled back transaction {} after its gateway went away", id);
+    }
+    p->txn.reset();
+    participants_.Remove(id);
+  }
+}
+
+void StorageNode::OnDisconnect(uint64_t connection) {
+  for (auto& [id, p] : participants_.All()) {
+    std::lock_guard lock(p->mutex);
+    if (p->connection != connection || p->prepared || !p->txn) continue;
+    p->txn->Rollback();
+    p->txn.reset();
+    participants_.Remove(id);
+  }
+}
+
+// --- oracle and status ---------------------------------------------------------
+
+std::string StorageNode::HandleTimestamps(std::string_view payload) {
+  TimestampRequest request = Decode<TimestampRequest>(payload);
+  uint64_t first = tso_service_->Allocate(std::max<uint32_t>(request.count, 1));
+  if (first == 0) throw SqlError("08006", "this node is not the timestamp oracle leader");
+  return Encode(TimestampResponse{first});
+}
+
+std::string StorageNode::HandlePing() {
+  return nlohmann::json{{"group", options_.group},
+                        {"address", address_},
+                        {"transactions", participants_.Size()},
+                        {"oracle_leader", tso_service_->IsLeader()},
+                        {"max_committed", engine_->MaxCommitted()}}
+      .dump();
+}
+
+}  // namespace tessera::cluster

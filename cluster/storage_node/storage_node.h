@@ -1,0 +1,86 @@
+// `tessera storage`: one replica of one shard group (DESIGN.md, Processes).
+// It owns an LMDB environment through the MVCC engine in cluster mode
+// (timestamps from the cluster oracle), serves fragments and transaction
+// commands over the transport, registers itself in etcd on a lease, takes
+// part in the timestamp oracle election, and runs the cleaner that settles
+// prepared transactions whose gateway went away (Percolator's roll-forward /
+// roll-back through the primary's transaction record).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "cluster/common/node_directory.h"
+#include "cluster/common/node_protocol.h"
+#include "cluster/common/tso_client.h"
+#include "cluster/etcd/etcd_client.h"
+#include "cluster/etcd/kept_lease.h"
+#include "cluster/storage_node/heartbeats.h"
+#include "cluster/storage_node/participants.h"
+#include "cluster/storage_node/tso_service.h"
+#include "cluster/transport/rpc_client.h"
+#include "cluster/transport/rpc_server.h"
+#include "storage/mvcc/mvcc_engine.h"
+
+namespace tessera::cluster {
+
+struct StorageNodeOptions {
+  std::string etcd;
+  int group = 0;
+  std::string data_dir;
+  std::string listen = "127.0.0.1:7100";  // host:port
+  bool sync_commits = true;
+  size_t workers = 32;
+  // A prepared transaction older than this is settled by the cleaner.
+  std::chrono::milliseconds settle_after{2000};
+};
+
+class StorageNode {
+ public:
+  explicit StorageNode(StorageNodeOptions options);
+  ~StorageNode();
+  // Serves until `stop` becomes true.
+  void Run(const std::atomic<bool>& stop);
+
+ private:
+  std::string HandleExecute(std::string_view payload, transport::ResponseStream& stream);
+  std::string HandleKv(std::string_view payload, transport::ResponseStream& stream);
+  std::string HandlePrepare(std::string_view payload, transport::ResponseStream& stream);
+  std::string HandleCommit(std::string_view payload, transport::ResponseStream& stream);
+  std::string HandleRollback(std::string_view payload);
+  std::string HandleTxnStatus(std::string_view payload);
+  std::string HandleTimestamps(std::string_view payload);
+  std::string HandlePing();
+  void OnDisconnect(uint64_t connection);
+
+  ParticipantRef Join(const TxnHeader& header, uint64_t connection);
+  void BeginStatement(Participant& p, const TxnHeader& header);
+  // The decision for `txn_id`, as the primary participant: the record if one
+  // exists, pending while the transaction may still commit, else aborted
+  // (recorded, so that a late commit fails).
+  TxnStatusResponse Decide(const std::string& txn_id);
+  void CommitPrimary(Participant& p, const std::string& txn_id, uint64_t commit_ts);
+  void CleanerLoop(const std::atomic<bool>& stop);
+  void SettlePrepared();
+  void Register();
+
+  StorageNodeOptions options_;
+  std::string address_;
+  std::unique_ptr<storage::mvcc::MvccEngine> engine_;
+  ParticipantTable participants_;
+  std::mutex decision_mutex_;  // a primary's commit and a cleaner's abort decide one at a time
+  std::unique_ptr<etcd::Client> etcd_;
+  std::unique_ptr<etcd::KeptLease> lease_;
+  std::unique_ptr<NodeDirectory> directory_;
+  std::unique_ptr<TsoService> tso_service_;
+  std::unique_ptr<transport::RpcClient> rpc_;
+  std::unique_ptr<TsoClient> tso_;
+  Heartbeats heartbeats_;
+  std::unique_ptr<transport::RpcServer> server_;
+};
+
+}  // namespace tessera::cluster

@@ -1,0 +1,244 @@
+#include "cluster/transport/framed_socket.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cstring>
+
+namespace tessera::cluster::transport::detail {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr size_t kReadBufferSize = 64 * 1024;
+// Frames bigger than this are read into their own string rather than through
+// the buffer, which saves a copy and keeps the buffer small.
+constexpr size_t kLargeFrame = 16 * 1024;
+
+std::string DescribeReadError(const boost::system::error_code& ec) {
+  if (ec == asio::error::eof) return "connection closed by peer";
+  return ec.message();
+}
+
+}  // namespace
+
+FramedSocket::FramedSocket(asio::io_context& io)
+    : strand_(asio::make_strand(io)), socket_(strand_), buffer_(kReadBufferSize) {}
+
+size_t FramedSocket::Send(FrameKind kind, uint16_t method, uint64_t request_id, std::string payload) {
+  const size_t bytes = kFrameHeaderSize + payload.size();
+  OutFrame frame{EncodeFrameHeader(kind, method, request_id, payload.size()), std::move(payload)};
+  std::lock_guard lock(mutex_);
+  if (closed_) return kClosed;
+  if (io_started_ && !writing_ && pending_.empty()) {
+    frame.sent = TrySendNow(frame);
+    if (frame.sent == bytes) return queued_bytes_;
+  }
+  queued_bytes_ += bytes - frame.sent;
+  pending_.push_back(std::move(frame));
+  if (io_started_ && !writing_) {
+    writing_ = true;
+    asio::post(strand_, [self = shared_from_this()] { self->WriteNext(); });
+  }
+  return queued_bytes_;
+}
+
+size_t FramedSocket::TrySendNow(const OutFrame& frame) {
+  iovec parts[2] = {{const_cast<char*>(frame.header.data()), frame.header.size()},
+                    {const_cast<char*>(frame.payload.data()), frame.payload.size()}};
+  msghdr message{};
+  message.msg_iov = parts;
+  message.msg_iovlen = frame.payload.empty() ? 1 : 2;
+  const ssize_t n = ::sendmsg(fd_, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+  // EAGAIN or an error: the strand's write retries and reports the error.
+  return n > 0 ? static_cast<size_t>(n) : 0;
+}
+
+bool FramedSocket::WaitQueueBelow(size_t limit, const std::atomic<bool>& abort, std::atomic<uint64_t>& waits) {
+  std::unique_lock lock(mutex_);
+  if (!closed_ && !abort.load() && queued_bytes_ >= limit) ++waits;
+  while (!closed_ && !abort.load() && queued_bytes_ >= limit) {
+    ++waiters_;
+    drained_.wait(lock);
+    --waiters_;
+  }
+  return !closed_ && !abort.load();
+}
+
+void FramedSocket::WakeWaiters() {
+  // Taking the lock orders this after a waiter's check of the abort flag.
+  std::lock_guard lock(mutex_);
+  drained_.notify_all();
+}
+
+bool FramedSocket::Closed() const {
+  std::lock_guard lock(mutex_);
+  return closed_;
+}
+
+void FramedSocket::Close(std::string reason) {
+  asio::post(strand_, [self = shared_from_this(), reason = std::move(reason)] { self->CloseOnStrand(reason); });
+}
+
+void FramedSocket::ResumeReading() {
+  asio::post(strand_, [self = shared_from_this()] {
+    if (!self->paused_ || self->closed_on_strand_) return;
+    self->paused_ = false;
+    self->ProcessBuffer();
+  });
+}
+
+void FramedSocket::StartIo() {
+  if (closed_on_strand_) return;
+  boost::system::error_code ec;
+  const auto endpoint = socket_.remote_endpoint(ec);
+  if (!ec) peer_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  {
+    std::lock_guard lock(mutex_);
+    io_started_ = true;
+    fd_ = socket_.native_handle();
+    if (!pending_.empty() && !writing_) {
+      writing_ = true;
+      asio::post(strand_, [self = shared_from_this()] { self->WriteNext(); });
+    }
+  }
+  ReadMore();
+}
+
+void FramedSocket::CloseOnStrand(const std::string& reason) {
+  if (closed_on_strand_) return;
+  closed_on_strand_ = true;
+  {
+    std::lock_guard lock(mutex_);  // see fd_
+    closed_ = true;
+    fd_ = -1;
+    pending_.clear();
+    queued_bytes_ = 0;
+    drained_.notify_all();
+    boost::system::error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+  OnClosed(reason);
+}
+
+// ---- reading ----
+
+void FramedSocket::ProcessBuffer() {
+  while (!paused_ && !closed_on_strand_) {
+    const size_t available = end_ - begin_;
+    if (available < kFrameHeaderSize) break;
+    FrameHeader header;
+    const FrameCheck check = DecodeFrameHeader(buffer_.data() + begin_, header);
+    if (check != FrameCheck::kOk || !Accepts(header.kind)) {
+      const std::string what = check != FrameCheck::kOk ? DescribeFrameCheck(check) : "unexpected frame kind";
+      spdlog::warn("transport: closing connection from {}: protocol violation: {}", PeerName(), what);
+      CloseOnStrand("protocol violation: " + what);
+      return;
+    }
+    const size_t total = kFrameHeaderSize + header.payload_size;
+    if (available >= total) {
+      std::string payload(buffer_.data() + begin_ + kFrameHeaderSize, header.payload_size);
+      begin_ += total;
+      Deliver(header, std::move(payload));
+      continue;
+    }
+    if (total > kLargeFrame) {
+      ReadLargePayload(header);
+      return;
+    }
+    break;  // a small frame, not all here yet
+  }
+  if (!paused_ && !closed_on_strand_) ReadMore();
+}
+
+void FramedSocket::ReadMore() {
+  if (begin_ == end_) {
+    begin_ = end_ = 0;
+  } else if (begin_ > 0 && buffer_.size() - end_ < kLargeFrame) {
+    // The partial frame is at most kLargeFrame bytes, so it fits once moved to the front.
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  socket_.async_read_some(asio::buffer(buffer_.data() + end_, buffer_.size() - end_),
+                          [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+                            if (self->closed_on_strand_) return;
+                            if (ec) {
+                              self->CloseOnStrand(DescribeReadError(ec));
+                              return;
+                            }
+                            self->end_ += n;
+                            self->ProcessBuffer();
+                          });
+}
+
+void FramedSocket::ReadLargePayload(const FrameHeader& header) {
+  const size_t have = end_ - begin_ - kFrameHeaderSize;
+  large_header_ = header;
+  large_payload_.resize(header.payload_size);
+  std::memcpy(large_payload_.data(), buffer_.data() + begin_ + kFrameHeaderSize, have);
+  begin_ = end_ = 0;
+  asio::async_read(socket_, asio::buffer(large_payload_.data() + have, header.payload_size - have),
+                   [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                     if (self->closed_on_strand_) return;
+                     if (ec) {
+                       self->CloseOnStrand(DescribeReadError(ec));
+                       return;
+                     }
+                     std::string payload = std::move(self->large_payload_);
+                     self->large_payload_ = {};
+                     self->Deliver(self->large_header_, std::move(payload));
+                     self->ProcessBuffer();
+                   });
+}
+
+void FramedSocket::Deliver(const FrameHeader& header, std::string payload) {
+  if (!OnFrame(header, std::move(payload))) paused_ = true;
+}
+
+// ---- writing ----
+
+void FramedSocket::WriteNext() {
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_ || pending_.empty()) {
+      writing_ = false;
+      return;
+    }
+    in_flight_.swap(pending_);  // in_flight_ is empty here; pending_ keeps its capacity for reuse
+  }
+  write_buffers_.clear();
+  for (const OutFrame& frame : in_flight_) {
+    // Only the first frame can have been partly written by TrySendNow.
+    if (frame.sent < frame.header.size()) {
+      write_buffers_.emplace_back(frame.header.data() + frame.sent, frame.header.size() - frame.sent);
+    }
+    const size_t payload_sent = frame.sent > frame.header.size() ? frame.sent - frame.header.size() : 0;
+    if (payload_sent < frame.payload.size()) {
+      write_buffers_.emplace_back(frame.payload.data() + payload_sent, frame.payload.size() - payload_sent);
+    }
+  }
+  asio::async_write(
+      socket_, write_buffers_,
+      [self = shared_from_this()](const boost::system::error_code& ec, size_t bytes) { self->OnWritten(ec, bytes); });
+}
+
+void FramedSocket::OnWritten(const boost::system::error_code& ec, size_t bytes) {
+  in_flight_.clear();
+  if (closed_on_strand_) return;
+  if (ec) {
+    CloseOnStrand(ec.message());
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    queued_bytes_ -= bytes;
+    if (waiters_ > 0) drained_.notify_all();
+  }
+  WriteNext();
+}
+
+}  // namespace tessera::cluster::transport::detail

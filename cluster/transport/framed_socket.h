@@ -1,0 +1,122 @@
+// One TCP connection carrying transport frames (frame.h): the part the server
+// and client sides share. Everything that touches the socket runs on the
+// connection's strand; Send() and the other public calls are thread-safe, so
+// worker threads and callers never touch Asio objects directly.
+//
+// Reading is buffered: one read usually brings several small frames, which are
+// cut out of a 64 KiB buffer; a large frame's payload is read straight into its
+// own string. A subclass may pause reading from OnFrame (client backpressure:
+// the kernel's receive window then stops the sender) and resume it later.
+//
+// Writing gathers every frame queued since the last write into one writev.
+// QueuedBytes counts frames queued and not yet written to the kernel, so a
+// producer can wait for it to drop (server backpressure, WaitQueueBelow).
+#pragma once
+
+// clang-format off
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange
+#include <boost/asio.hpp>
+// clang-format on
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cluster/transport/frame.h"
+
+namespace tessera::cluster::transport::detail {
+
+class FramedSocket : public std::enable_shared_from_this<FramedSocket> {
+ public:
+  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+
+  explicit FramedSocket(boost::asio::io_context& io);
+  virtual ~FramedSocket() = default;
+  FramedSocket(const FramedSocket&) = delete;
+  FramedSocket& operator=(const FramedSocket&) = delete;
+
+  static constexpr size_t kClosed = SIZE_MAX;
+  // Thread-safe. Sends one frame: written at once from the calling thread when
+  // nothing else is queued (the common case; saves waking the I/O thread),
+  // else queued for the strand. Returns the bytes queued unsent afterwards, or
+  // kClosed when the connection is closed (the frame is dropped).
+  size_t Send(FrameKind kind, uint16_t method, uint64_t request_id, std::string payload);
+  // Thread-safe. Blocks while `limit` or more bytes are queued unsent, until the
+  // connection closes or `abort` is set (call WakeWaiters after setting it).
+  // Returns true when the caller may send. Counts in `waits` each time it
+  // starts to block (before blocking, so a wait that never ends is seen too).
+  bool WaitQueueBelow(size_t limit, const std::atomic<bool>& abort, std::atomic<uint64_t>& waits);
+  void WakeWaiters();
+  // Thread-safe. Continues reading after OnFrame returned false.
+  void ResumeReading();
+  // Thread-safe and idempotent; OnClosed(reason) follows on the strand.
+  void Close(std::string reason);
+  // Thread-safe. True once closed (frames are dropped from then on).
+  bool Closed() const;
+
+ protected:
+  // On the strand: whether a frame of this kind may arrive on this side.
+  virtual bool Accepts(FrameKind kind) const = 0;
+  // On the strand, for each frame in order. Return false to pause reading.
+  virtual bool OnFrame(const FrameHeader& header, std::string payload) = 0;
+  // On the strand, exactly once, after the socket was closed for any reason.
+  virtual void OnClosed(const std::string& reason) = 0;
+
+  // On the strand, after accept or connect: starts reading and flushes frames
+  // queued meanwhile.
+  void StartIo();
+  void CloseOnStrand(const std::string& reason);
+  bool ClosedOnStrand() const { return closed_on_strand_; }
+  const std::string& PeerName() const { return peer_; }  // "ip:port" for logs, once I/O started; on the strand
+
+  Strand strand_;
+  boost::asio::ip::tcp::socket socket_;
+
+ private:
+  struct OutFrame {
+    EncodedHeader header;
+    std::string payload;
+    size_t sent = 0;  // bytes of header + payload already written
+  };
+
+  // With mutex_ held: writes what the kernel takes right now, never blocks.
+  size_t TrySendNow(const OutFrame& frame);
+
+  void ProcessBuffer();
+  void ReadMore();
+  void ReadLargePayload(const FrameHeader& header);
+  void Deliver(const FrameHeader& header, std::string payload);
+  void WriteNext();
+  void OnWritten(const boost::system::error_code& ec, size_t bytes);
+
+  // Strand only.
+  std::string peer_ = "?";
+  std::vector<char> buffer_;
+  size_t begin_ = 0;  // unparsed bytes are buffer_[begin_, end_)
+  size_t end_ = 0;
+  FrameHeader large_header_;
+  std::string large_payload_;
+  bool paused_ = false;
+  bool closed_on_strand_ = false;
+  std::vector<OutFrame> in_flight_;  // frames of the write in progress
+  std::vector<boost::asio::const_buffer> write_buffers_;
+
+  // Shared with other threads.
+  mutable std::mutex mutex_;
+  std::condition_variable drained_;
+  std::vector<OutFrame> pending_;
+  size_t queued_bytes_ = 0;  // pending_ + in_flight_
+  int waiters_ = 0;
+  // The socket's descriptor once I/O started, -1 once closed. Threads other
+  // than the strand write to it only with mutex_ held, and the strand closes
+  // it only with mutex_ held, so a write can never hit a reused descriptor.
+  int fd_ = -1;
+  bool io_started_ = false;
+  bool writing_ = false;  // a WriteNext is scheduled or running
+  bool closed_ = false;
+};
+
+}  // namespace tessera::cluster::transport::detail

@@ -1,0 +1,28 @@
+// The errors the transport raises itself, in one place so their SQLSTATEs and
+// wording stay fixed: callers (the gateway, its tests) match on them.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "common/error.h"
+
+namespace tessera::cluster::transport {
+
+// connection_failure: the storage node is unreachable, gone or unresponsive.
+inline constexpr const char* kConnectionFailure = "08006";
+
+// 08006 "could not connect to storage node <addr>: <reason>"
+SqlError CouldNotConnect(const std::string& address, const std::string& reason);
+// 08006 "connection to storage node <addr> lost"; `reason` goes to the detail.
+SqlError ConnectionLost(const std::string& address, const std::string& reason);
+// 08006 "storage node <addr> did not answer within <n> ms"
+SqlError DidNotAnswer(const std::string& address, std::chrono::milliseconds timeout);
+// 57014 "canceling statement due to user request"
+SqlError CanceledByUser();
+// 57014, raised in a server handler's ResponseStream::Send once its request is gone.
+SqlError RequestCanceled(const std::string& why);
+// 54000, a payload that does not fit in one frame.
+SqlError PayloadTooLarge(size_t size);
+
+}  // namespace tessera::cluster::transport

@@ -1,0 +1,138 @@
+// The prepare gate: snapshots, prepared transactions and commits of an
+// MvccEngine in cluster mode (MvccOptions::external_timestamps), where every
+// timestamp comes from the cluster's timestamp oracle (TSO) and none from the
+// local one. It is the cluster-mode counterpart of SnapshotTracker.
+//
+// Why a gate. The TSO issues a commit timestamp C only after every
+// participant has prepared, and issues timestamps in strictly increasing
+// order. So for a read at snapshot S arriving here:
+//  - a transaction that prepares here after the read arrived gets C > S (C
+//    was issued after S): the read can ignore it;
+//  - one that prepared here before may still get C < S, and the read must
+//    see its writes: it waits until that transaction has committed (landed in
+//    LMDB) or rolled back, or has announced a C above S.
+// A snapshot request therefore notes the prepare ticket counter and waits
+// (Ready) for every older prepared transaction. Commits only happen from the
+// prepared state here, so "every commit in flight below S has landed" is part
+// of the same condition: a transaction leaves the gate only once its LMDB
+// write has landed.
+//
+// "Latest" (no timestamp given) resolves, when requested, to the newest
+// commit timestamp this node knows (landed or in flight). Every such
+// timestamp was issued before the request, so any transaction the read does
+// not wait for gets a larger C. Resolving it later, after the wait, would be
+// wrong: a commit that landed meanwhile may carry a C issued after a
+// transaction that prepared meanwhile (and is not waited for) got a smaller
+// one, which would then appear below the snapshot after it was taken.
+//
+// Commit-ts check. The same argument, read backwards: a transaction's C must
+// be above every snapshot requested here before it prepared (those readers
+// did not wait for it), recorded as its floor at Prepare. A C at or below
+// the floor means the TSO or a gateway broke the protocol; the engine
+// refuses it (XX000) instead of silently tearing a snapshot.
+//
+// GC: the horizon is the oldest open snapshot (readers, waiting readers and
+// prepared transactions, whose snapshot stays registered: their C is above
+// it, so no commit can land below the horizon), capped by the newest landed
+// commit and by an optional cluster safe point. A later request for a
+// snapshot below a horizon already used is refused (TooOld): its versions
+// may be gone.
+//
+// Deterministic core: no threads, no clock, not thread-safe; the engine holds
+// its mutex around it and waits on a condition variable for Ready.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "storage/mvcc/version_key.h"
+
+namespace tessera::storage::mvcc {
+
+// Orders prepared transactions by when they joined the gate.
+using PrepareTicket = uint64_t;
+
+struct SnapshotRequest {
+  Timestamp ts = kNoTimestamp;  // the snapshot, "latest" already resolved
+  PrepareTicket before = 0;     // waits for prepared tickets below this
+};
+
+class PrepareGate {
+ public:
+  // What the node knew before a restart: the newest landed commit and the
+  // highest GC horizon ever used (durable_clock.h).
+  PrepareGate(Timestamp max_committed, Timestamp gc_floor);
+
+  // --- Snapshots. ---
+  // True if versions a snapshot at `ts` needs may already be collected.
+  bool TooOld(Timestamp ts) const { return ts != kNoTimestamp && ts < gc_floor_; }
+  // Registers a snapshot at `ts` (kNoTimestamp: latest) as open at once, so
+  // the GC keeps its versions while it waits. Check TooOld first.
+  SnapshotRequest RequestSnapshot(Timestamp ts);
+  // True once the snapshot may read: no prepared transaction older than the
+  // request can still commit at or below its timestamp.
+  bool Ready(const SnapshotRequest& request) const;
+  // Registers a snapshot that is not a read (a recovered prepared
+  // transaction's): holds the GC horizon, does not count as served.
+  void RegisterSnapshot(Timestamp ts) { snapshots_.insert(ts); }
+  void CloseSnapshot(Timestamp ts);
+
+  // --- Prepared transactions. ---
+  // Joins the gate; nullopt if `external_id` (when not empty) is prepared
+  // already. The floor is the highest snapshot requested so far, or
+  // `floor` if higher (a recovered transaction's persisted floor).
+  std::optional<PrepareTicket> Prepare(std::string_view external_id, Timestamp floor = kNoTimestamp);
+  // A commit timestamp must be above this.
+  Timestamp Floor(PrepareTicket ticket) const;
+  // The commit is in flight at `commit_ts` (checked against Floor by the
+  // caller): readers at snapshots below it stop waiting.
+  void BeginCommit(PrepareTicket ticket, Timestamp commit_ts);
+  // The commit's LMDB write failed: prepared again. A retry must use a
+  // timestamp at least as high, since readers below it stopped waiting.
+  void AbortCommit(PrepareTicket ticket);
+  // The commit landed (`landed`: something was written): leaves the gate.
+  void FinishCommit(PrepareTicket ticket, bool landed);
+  // Rolled back (or abandoned): leaves the gate.
+  void Leave(PrepareTicket ticket);
+  size_t Prepared() const { return prepared_.size(); }
+
+  // --- Clock and GC. ---
+  Timestamp MaxCommitted() const { return max_committed_; }
+  // What a "latest" snapshot resolves to now.
+  Timestamp Latest() const { return max_known_; }
+  // The horizon for a GC pass; remembered as the new floor for TooOld.
+  Timestamp TakeGcHorizon();
+  Timestamp GcFloor() const { return gc_floor_; }
+  // The cluster's promise that no snapshot below `ts` will be requested any
+  // more; kMaxTimestamp (the default) leaves the horizon to local state.
+  void SetSafePoint(Timestamp ts) { safe_point_ = ts; }
+  size_t OpenSnapshots() const { return snapshots_.size(); }
+
+ private:
+  struct Entry {
+    std::string external_id;
+    Timestamp floor = kNoTimestamp;
+    std::optional<Timestamp> commit_ts;  // set while the commit is in flight
+  };
+
+  Entry& Find(PrepareTicket ticket);
+  const Entry& Find(PrepareTicket ticket) const;
+  void Erase(PrepareTicket ticket);
+
+  PrepareTicket next_ticket_ = 1;
+  std::map<PrepareTicket, Entry> prepared_;
+  std::unordered_map<std::string, PrepareTicket> by_id_;
+  std::multiset<Timestamp> snapshots_;
+  Timestamp max_requested_ = kNoTimestamp;  // highest snapshot ever requested
+  Timestamp max_committed_ = kNoTimestamp;  // newest landed commit
+  Timestamp max_known_ = kNoTimestamp;      // newest commit landed or in flight
+  Timestamp gc_floor_ = kNoTimestamp;
+  Timestamp safe_point_ = kMaxTimestamp;
+};
+
+}  // namespace tessera::storage::mvcc
