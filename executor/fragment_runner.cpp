@@ -71,7 +71,8 @@ void ScanRows(const Fragment& f, storage::Transaction& txn, const planner::EvalC
   }
 }
 
-planner::FragmentResult RunScan(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx) {
+planner::FragmentResult RunScan(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx,
+                                bool want_row_keys) {
   planner::FragmentResult result;
   if (!f.aggregates.empty() || !f.group_by.empty()) {
     HashAggregator aggregator(f.group_by, f.aggregates, ctx);
@@ -84,8 +85,10 @@ planner::FragmentResult RunScan(const Fragment& f, storage::Transaction& txn, co
   }
   bool early_stop = f.limit >= 0 && f.top_n.empty();
   std::vector<KeyedRow> keyed;
-  ScanRows(f, txn, ctx, [&](const std::string&, Row row) {
+  bool keys = want_row_keys && f.top_n.empty() && f.scan.index_id == 0;
+  ScanRows(f, txn, ctx, [&](const std::string& suffix, Row row) {
     if (f.filter && !planner::EvaluatePredicate(*f.filter, row, ctx)) return true;
+    if (keys) result.row_keys.push_back(suffix);
     Row out;
     if (f.projection.empty()) {
       out = std::move(row);
@@ -123,12 +126,16 @@ planner::FragmentResult RunInsert(const planner::FragmentRequest& request, stora
   planner::FragmentResult result;
   // Row ids for the whole batch in one allocation: each one is a durable counter update.
   int64_t next_row_id = 0;
-  if (f.table.HasHiddenRowId() && !request.rows.empty())
+  bool given_ids = !request.row_ids.empty();
+  if (given_ids && request.row_ids.size() != request.rows.size())
+    throw SqlError(sqlstate::kInternalError, "insert request has a row id count unlike its row count");
+  if (f.table.HasHiddenRowId() && !given_ids && !request.rows.empty())
     next_row_id = services.allocate("rowid:" + std::to_string(f.table.table_id), static_cast<int64_t>(request.rows.size()));
-  for (const Row& row : request.rows) {
+  for (size_t i = 0; i < request.rows.size(); ++i) {
+    const Row& row = request.rows[i];
     std::string suffix;
     if (f.table.HasHiddenRowId()) {
-      storage::AppendKeyValue(&suffix, Value::Int8(next_row_id++));
+      storage::AppendKeyValue(&suffix, Value::Int8(given_ids ? request.row_ids[i] : next_row_id++));
     } else {
       store.CheckNotNull(row);
       suffix = store.PrimaryKeySuffix(row);
@@ -210,7 +217,7 @@ planner::FragmentResult RunFragment(const planner::FragmentRequest& request, sto
   ctx.next_val = services.next_val;
   const Fragment& f = *request.fragment;
   switch (f.kind) {
-    case FragmentKind::kScan: return RunScan(f, txn, ctx);
+    case FragmentKind::kScan: return RunScan(f, txn, ctx, request.want_row_keys);
     case FragmentKind::kInsert: return RunInsert(request, txn, services, ctx);
     case FragmentKind::kUpdate:
     case FragmentKind::kDelete: return RunUpdateOrDelete(f, txn, ctx);

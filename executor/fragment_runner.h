@@ -3,6 +3,7 @@
 // a storage node in a cluster calls it on a decoded request.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
 
@@ -21,6 +22,9 @@ struct FragmentServices {
   // How many fragments the statement runs (0: unknown). A cluster runs a
   // single-fragment statement on one node at that node's latest snapshot.
   int statement_fragments = 0;
+  // Set when the client cancels; a cluster stops waiting on nodes (57014)
+  // and tells them to stop.
+  std::atomic<bool>* cancel = nullptr;
 };
 
 // The key bytes of a scan bound: the fragment's key prefix, then each

@@ -107,6 +107,7 @@ FragmentServices SqlSession::Services() {
   services.allocate = [&db](const std::string& counter, int64_t count) { return db.AllocateRange(counter, count); };
   services.next_val = [&db](const std::string& seq) { return db.NextVal(seq); };
   services.functions.format = &settings_.Format();
+  services.cancel = &cancel_;
   services.functions.statement_timestamp = statement_start_;
   services.functions.transaction_timestamp = txn_start_;
   return services;

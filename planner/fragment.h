@@ -87,11 +87,19 @@ struct FragmentRequest {
   std::vector<Value> params;
   std::vector<Row> rows;
   std::vector<std::vector<Value>> subquery_rows;  // see EvalContext::subquery_rows
+  // Insert into a table without a primary key: the hidden row id of each row
+  // (a cluster gateway assigns them, to place rows by their key); empty: the
+  // fragment allocates them.
+  std::vector<int64_t> row_ids;
+  // Scan of the primary key without aggregate or top-N: return each row's
+  // key suffix too, so a gateway can merge shards' rows in key order.
+  bool want_row_keys = false;
 };
 
 struct FragmentResult {
   std::vector<Row> rows;  // scan output or RETURNING rows
   int64_t affected = 0;   // rows written
+  std::vector<std::string> row_keys;  // with want_row_keys: one per row
 };
 
 }  // namespace tessera::planner

@@ -335,6 +335,8 @@ std::string EncodeFragmentRequest(const FragmentRequest& request) {
   for (auto& p : request.params) w.FieldBytes(2, EncodeValue(p));
   for (auto& r : request.rows) w.FieldBytes(3, EncodeRowBytes(r));
   for (auto& s : request.subquery_rows) w.FieldBytes(4, EncodeRowBytes(s));
+  for (int64_t id : request.row_ids) w.FieldInt(5, id);
+  if (request.want_row_keys) w.FieldVarint(6, 1);
   w.End();
   return w.Take();
 }
@@ -346,6 +348,8 @@ FragmentRequest DecodeFragmentRequest(std::string_view bytes) {
     if (f.number == 2) request.params.push_back(DecodeValue(f.bytes));
     if (f.number == 3) request.rows.push_back(DecodeRowBytes(f.bytes));
     if (f.number == 4) request.subquery_rows.push_back(DecodeRowBytes(f.bytes));
+    if (f.number == 5) request.row_ids.push_back(f.Int());
+    if (f.number == 6) request.want_row_keys = f.varint != 0;
   });
   if (!request.fragment) Reader::Corrupt();
   return request;
@@ -356,6 +360,7 @@ std::string EncodeFragmentResult(const FragmentResult& result) {
   WriteHeader(w);
   for (auto& r : result.rows) w.FieldBytes(1, EncodeRowBytes(r));
   w.FieldInt(2, result.affected);
+  for (auto& k : result.row_keys) w.FieldBytes(3, k);
   w.End();
   return w.Take();
 }
@@ -365,6 +370,7 @@ FragmentResult DecodeFragmentResult(std::string_view bytes) {
   ReadHeader(bytes).Fields([&](const Field& f) {
     if (f.number == 1) result.rows.push_back(DecodeRowBytes(f.bytes));
     if (f.number == 2) result.affected = f.Int();
+    if (f.number == 3) result.row_keys.emplace_back(f.bytes);
   });
   return result;
 }

@@ -44,6 +44,8 @@ ClusterBackend::ClusterBackend(GatewayOptions options, std::chrono::milliseconds
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   nodes_ = std::make_unique<NodeDirectory>(*etcd_);
+  row_ids_ = std::make_unique<storage::CounterCache>(
+      [this](const std::string& counter, int64_t count) { return AllocateRange(counter, count); }, 1000);
   rpc_ = std::make_unique<transport::RpcClient>(2);
   tso_ = std::make_unique<TsoClient>(*etcd_, *rpc_);
   lease_ = std::make_unique<etcd::KeptLease>(*etcd_, 3);

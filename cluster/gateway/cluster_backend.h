@@ -19,6 +19,7 @@
 #include "cluster/etcd/watcher.h"
 #include "cluster/transport/rpc_client.h"
 #include "executor/backend.h"
+#include "storage/counter_cache.h"
 
 namespace tessera::cluster {
 
@@ -49,7 +50,8 @@ class ClusterBackend final : public executor::Backend {
   TsoClient& Tso() { return *tso_; }
   const GatewayOptions& Options() const { return options_; }
   std::string NextTxnName();
-  int NextRowGroup() { return static_cast<int>(row_group_.fetch_add(1) % static_cast<uint64_t>(map_.Groups())); }
+  // A hidden row id for a new row of `table_id`, from blocks reserved in etcd.
+  int64_t NextRowId(uint32_t table_id) { return row_ids_->Next("rowid:" + std::to_string(table_id)); }
   const std::string& Id() const { return id_; }
 
  private:
@@ -67,7 +69,7 @@ class ClusterBackend final : public executor::Backend {
   std::unique_ptr<catalog::DocumentCatalog> catalog_;
   std::unique_ptr<etcd::Watcher> catalog_watch_;
   std::atomic<uint64_t> next_txn_{1};
-  std::atomic<uint64_t> row_group_{0};
+  std::unique_ptr<storage::CounterCache> row_ids_;
 };
 
 }  // namespace tessera::cluster

@@ -74,6 +74,7 @@ std::string ClusterTxn::Call(int group, uint16_t method, const std::string& payl
                              std::chrono::milliseconds extra) {
   transport::CallOptions options;
   options.timeout = backend_.Options().node_timeout + extra;
+  options.cancel = cancel_;
   return backend_.Rpc().Call(backend_.Nodes().Address(group), method, payload, options);
 }
 
@@ -83,6 +84,7 @@ std::vector<std::string> ClusterTxn::CallAll(const std::vector<int>& groups, uin
   if (groups.size() == 1) return {Call(groups[0], method, payloads[0], extra)};
   transport::CallOptions options;
   options.timeout = backend_.Options().node_timeout + extra;
+  options.cancel = cancel_;
   std::vector<std::shared_ptr<transport::RpcClient::Pending>> pending;
   std::exception_ptr error;
   for (size_t i = 0; i < groups.size(); ++i) {
@@ -123,20 +125,34 @@ std::chrono::milliseconds ClusterTxn::CommitAllowance(const std::vector<int>& gr
 planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& request,
                                                 const executor::FragmentServices& services) {
   if (!open_) throw SqlError(sqlstate::kInternalError, "transaction is already finished");
+  cancel_ = services.cancel;
   planner::EvalContext ctx;
   ctx.params = &request.params;
   ctx.subquery_rows = &request.subquery_rows;
   ctx.functions = services.functions;
   const planner::FragmentRequest* to_route = &request;
-  planner::FragmentRequest checked;
-  if (request.fragment->kind == planner::FragmentKind::kInsert && HasUniqueIndex(request.fragment->table)) {
-    checked = request;
-    checked.rows = CheckUniqueAcrossShards(request);
-    to_route = &checked;
+  planner::FragmentRequest adjusted;
+  const planner::Fragment& fragment = *request.fragment;
+  if (fragment.kind == planner::FragmentKind::kInsert &&
+      (HasUniqueIndex(fragment.table) || fragment.table.HasHiddenRowId())) {
+    adjusted = request;
+    if (HasUniqueIndex(fragment.table)) adjusted.rows = CheckUniqueAcrossShards(request);
+    if (fragment.table.HasHiddenRowId()) {
+      adjusted.row_ids.clear();
+      for (size_t i = 0; i < adjusted.rows.size(); ++i) adjusted.row_ids.push_back(backend_.NextRowId(fragment.table.table_id));
+    }
+    to_route = &adjusted;
   }
-  std::vector<RoutedRequest> routed =
-      RouteFragment(*to_route, backend_.Map(), ctx, [this] { return backend_.NextRowGroup(); });
+  std::vector<RoutedRequest> routed = RouteFragment(*to_route, backend_.Map(), ctx);
   if (routed.empty()) return {};
+  // Shards return rows in key order; merging keeps that order across them,
+  // so a scan reads like one table (PostgreSQL users rely on it more than
+  // they should, and tests compare outputs).
+  bool merge_by_key = routed.size() > 1 && fragment.kind == planner::FragmentKind::kScan &&
+                      fragment.aggregates.empty() && fragment.group_by.empty() && fragment.top_n.empty() &&
+                      fragment.scan.index_id == 0;
+  if (merge_by_key)
+    for (auto& r : routed) r.request.want_row_keys = true;
   bool single = routed.size() == 1 && services.statement_fragments == 1;
   bool writes = request.fragment->kind != planner::FragmentKind::kScan;
 
@@ -156,11 +172,18 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
     if (participant) MarkParticipant(r.group, false);
   }
   std::vector<std::string> replies = CallAll(groups, kExecute, payloads);
-  planner::FragmentResult merged;
+  std::vector<planner::FragmentResult> parts;
   for (size_t i = 0; i < replies.size(); ++i) {
     ExecuteResponse response = Decode<ExecuteResponse>(replies[i]);
-    planner::FragmentResult part = planner::DecodeFragmentResult(response.fragment_result);
-    if (response.wrote) MarkParticipant(groups[i], true, part.affected);
+    parts.push_back(planner::DecodeFragmentResult(response.fragment_result));
+    if (response.wrote) MarkParticipant(groups[i], true, parts.back().affected);
+  }
+  return merge_by_key ? MergeByKey(std::move(parts)) : Concatenate(std::move(parts));
+}
+
+planner::FragmentResult ClusterTxn::Concatenate(std::vector<planner::FragmentResult> parts) {
+  planner::FragmentResult merged;
+  for (auto& part : parts) {
     merged.affected += part.affected;
     if (merged.rows.empty()) {
       merged.rows = std::move(part.rows);
@@ -168,6 +191,29 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
       merged.rows.insert(merged.rows.end(), std::make_move_iterator(part.rows.begin()),
                          std::make_move_iterator(part.rows.end()));
     }
+  }
+  return merged;
+}
+
+// A k-way merge of the shards' rows by their key suffixes (each shard's are
+// ascending, and a key lives on one shard only).
+planner::FragmentResult ClusterTxn::MergeByKey(std::vector<planner::FragmentResult> parts) {
+  planner::FragmentResult merged;
+  std::vector<size_t> pos(parts.size(), 0);
+  for (auto& part : parts) {
+    merged.affected += part.affected;
+    if (part.row_keys.size() != part.rows.size()) return Concatenate(std::move(parts));
+  }
+  while (true) {
+    int best = -1;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (pos[i] >= parts[i].rows.size()) continue;
+      if (best < 0 || parts[i].row_keys[pos[i]] < parts[static_cast<size_t>(best)].row_keys[pos[static_cast<size_t>(best)]])
+        best = static_cast<int>(i);
+    }
+    if (best < 0) break;
+    auto b = static_cast<size_t>(best);
+    merged.rows.push_back(std::move(parts[b].rows[pos[b]++]));
   }
   return merged;
 }
@@ -230,6 +276,7 @@ void ClusterTxn::ReleaseAll(const std::vector<int>& groups) {
 
 void ClusterTxn::Finish() {
   open_ = false;
+  cancel_ = nullptr;  // commit and rollback run to the end
   kv_.reset();
 }
 

@@ -62,6 +62,8 @@ class ClusterTxn final : public executor::BackendTxn {
 
  private:
   uint64_t StatementSnapshot();
+  static planner::FragmentResult Concatenate(std::vector<planner::FragmentResult> parts);
+  static planner::FragmentResult MergeByKey(std::vector<planner::FragmentResult> parts);
   static bool HasUniqueIndex(const planner::TableLayout& table);
   std::vector<Row> CheckUniqueAcrossShards(const planner::FragmentRequest& request);
   void Finish();
@@ -84,6 +86,7 @@ class ClusterTxn final : public executor::BackendTxn {
   };
   std::map<int, Part> participants_;
   std::unique_ptr<storage::Transaction> kv_;
+  std::atomic<bool>* cancel_ = nullptr;  // the statement's cancel flag (57014 stops the calls)
   bool open_ = true;
 };
 

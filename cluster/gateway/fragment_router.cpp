@@ -3,7 +3,9 @@
 #include <map>
 
 #include "executor/fragment_runner.h"
+#include "common/error.h"
 #include "executor/table_store.h"
+#include "storage/key_encoding.h"
 #include "storage/key_encoding.h"
 
 namespace tessera::cluster {
@@ -22,21 +24,32 @@ std::vector<RoutedRequest> Everywhere(const planner::FragmentRequest& request, c
 }  // namespace
 
 std::vector<RoutedRequest> RouteFragment(const planner::FragmentRequest& request, const ShardMap& map,
-                                         const planner::EvalContext& ctx, const std::function<int()>& pick_group) {
+                                         const planner::EvalContext& ctx) {
   const planner::Fragment& f = *request.fragment;
   const planner::TableLayout& table = f.table;
   if (f.kind == FragmentKind::kInsert) {
-    if (table.HasHiddenRowId()) return {{pick_group(), request}};
+    bool hidden = table.HasHiddenRowId();
+    if (hidden && request.row_ids.size() != request.rows.size())
+      throw SqlError(sqlstate::kInternalError, "rows without a primary key need row ids before routing");
     std::map<int, RoutedRequest> by_group;
-    for (const Row& row : request.rows) {
-      int group = map.GroupOf(executor::PrimaryKeySuffixOf(table, row));
+    for (size_t i = 0; i < request.rows.size(); ++i) {
+      const Row& row = request.rows[i];
+      std::string key;
+      if (hidden) {
+        storage::AppendKeyValue(&key, Value::Int8(request.row_ids[i]));
+      } else {
+        key = executor::PrimaryKeySuffixOf(table, row);
+      }
+      int group = map.GroupOf(key);
       auto [it, added] = by_group.try_emplace(group);
       if (added) {
         it->second.group = group;
         it->second.request = request;
         it->second.request.rows.clear();
+        it->second.request.row_ids.clear();
       }
       it->second.request.rows.push_back(row);
+      if (hidden) it->second.request.row_ids.push_back(request.row_ids[i]);
     }
     std::vector<RoutedRequest> out;
     for (auto& [group, routed] : by_group) out.push_back(std::move(routed));

@@ -1,8 +1,9 @@
 // Which shard groups a fragment runs on (DESIGN.md, Sharding and Fragments):
 //  - a point lookup on the whole primary key goes to the one group owning
 //    the key's bucket;
-//  - an insert is split: each row goes to the group of its primary key
-//    (rows of a table without one go to one group, round robin per request);
+//  - an insert is split: each row goes to the group of its primary key (a
+//    table without one is keyed by hidden row ids, which the gateway assigns
+//    before routing: request.row_ids);
 //  - everything else fans out to every group, and the gateway merges.
 #pragma once
 
@@ -20,9 +21,8 @@ struct RoutedRequest {
   planner::FragmentRequest request;
 };
 
-// `pick_group` chooses the group for rows without a primary key.
 std::vector<RoutedRequest> RouteFragment(const planner::FragmentRequest& request, const ShardMap& map,
-                                         const planner::EvalContext& ctx, const std::function<int()>& pick_group);
+                                         const planner::EvalContext& ctx);
 
 // The group owning a storage key (row key: hashed suffix); nullopt for index
 // entries, whose owner only their value (the row's key suffix) tells.
