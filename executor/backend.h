@@ -57,6 +57,12 @@ class Backend : public SessionFactory {
   // nextval of "schema.name".
   virtual int64_t NextVal(const std::string& qualified_name) = 0;
 
+  // EXPLAIN's line on where a fragment runs (empty: nowhere worth saying).
+  virtual std::string FragmentPlacement(const planner::Fragment& fragment) {
+    (void)fragment;
+    return {};
+  }
+
   std::unique_ptr<Session> NewSession() override;  // a SqlSession over this backend
 };
 

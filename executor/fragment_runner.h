@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "planner/expr_evaluator.h"
@@ -12,6 +13,18 @@
 #include "storage/engine.h"
 
 namespace tessera::executor {
+
+// What EXPLAIN ANALYZE shows per fragment: each execution of it, where it
+// ran (a shard group; -1 in-process), the rows it returned and its time.
+struct FragmentStats {
+  struct Run {
+    int group = -1;
+    size_t rows = 0;
+    int64_t affected = 0;
+    int64_t micros = 0;
+  };
+  std::map<const planner::Fragment*, std::vector<Run>> runs;
+};
 
 // What a fragment may need beyond its transaction.
 struct FragmentServices {
@@ -25,6 +38,7 @@ struct FragmentServices {
   // Set when the client cancels; a cluster stops waiting on nodes (57014)
   // and tells them to stop.
   std::atomic<bool>* cancel = nullptr;
+  FragmentStats* stats = nullptr;  // EXPLAIN ANALYZE: record every run here
 };
 
 // The key bytes of a scan bound: the fragment's key prefix, then each

@@ -16,6 +16,7 @@ class LocalFragmentExecutor final : public FragmentExecutor {
   planner::FragmentResult Execute(const planner::FragmentRequest& request) override;
 
  private:
+  planner::FragmentResult Run(const planner::FragmentRequest& request);
   storage::Transaction& txn_;
   FragmentServices services_;
   bool encode_;

@@ -169,6 +169,7 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
       txn_generation_ = session_.txn_generation_;
       FragmentServices services = session_.Services();
       services.statement_fragments = CountFragments(*plan_);
+      services.stats = stats_;
       fragments_ = txn.Fragments(services);
       ctx_->eval = session_.EvalFor(&ctx_->params);
       ctx_->fragments = fragments_.get();

@@ -26,6 +26,7 @@ void SqlSession::RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool
       inner.kind != ast::StmtKind::kUpdate && inner.kind != ast::StmtKind::kDelete)
     throw SqlError::FeatureNotSupported("EXPLAIN is only supported for SELECT, INSERT, UPDATE and DELETE");
   planner::PlannedQuery plan = planner::PlanQuery(inner, *db_.Catalog().Snapshot(), {});
+  FragmentStats stats;
   if (stmt.analyze) {
     // EXPLAIN ANALYZE runs the statement (its writes included), discarding rows.
     class Discard final : public ResultSink {
@@ -39,10 +40,26 @@ void SqlSession::RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool
     auto prepared = std::make_shared<SqlPrepared>();
     prepared->plan_ = std::make_shared<planner::PlannedQuery>(plan);
     SqlPortal portal(*this, prepared, {});
+    portal.stats_ = &stats;
     portal.Execute(0, discard);
   }
+  auto details = [&](const planner::Fragment& fragment) {
+    std::vector<std::string> lines;
+    if (std::string placement = db_.FragmentPlacement(fragment); !placement.empty()) lines.push_back(placement);
+    auto runs = stats.runs.find(&fragment);
+    if (runs == stats.runs.end()) return lines;
+    for (auto& run : runs->second) {
+      char text[160];
+      std::snprintf(text, sizeof text, "Actual: %s%s rows=%zu%s time=%.3f ms",
+                    run.group < 0 ? "in-process" : "group ", run.group < 0 ? "" : std::to_string(run.group).c_str(),
+                    run.rows, run.affected ? (" written=" + std::to_string(run.affected)).c_str() : "",
+                    static_cast<double>(run.micros) / 1000.0);
+      lines.push_back(text);
+    }
+    return lines;
+  };
   if (describe_columns) sink.Columns({{"QUERY PLAN", 0, 0, Type::Of(TypeId::kText)}});
-  for (auto& line : planner::ExplainQuery(plan)) sink.Row({Value::Text(line)});
+  for (auto& line : planner::ExplainQuery(plan, details)) sink.Row({Value::Text(line)});
   sink.Complete("EXPLAIN");
 }
 

@@ -46,6 +46,7 @@ class SqlPortal final : public Portal {
  private:
   friend class SqlSession;
   void RunSubqueries();
+  FragmentStats* stats_ = nullptr;  // EXPLAIN ANALYZE
   SqlSession& session_;
   std::shared_ptr<SqlPrepared> prepared_;
   std::shared_ptr<const planner::PlannedQuery> plan_;

@@ -84,14 +84,18 @@ void Emit(std::vector<std::string>* out, int indent, bool arrow, const std::stri
   for (auto& d : details) out->push_back(detail_pad + d);
 }
 
-void Walk(const LogicalOperator& node, int indent, bool arrow, std::vector<std::string>* out) {
-  Emit(out, indent, arrow, node.Explain(), node.ExplainDetails());
+void Walk(const LogicalOperator& node, int indent, bool arrow, const FragmentDetails& extra,
+          std::vector<std::string>* out) {
+  std::vector<std::string> details = node.ExplainDetails();
   int child_indent = arrow ? indent + 6 : indent + 2;
   const Fragment* fragment = nullptr;
   if (node.Kind() == LogicalKind::kFragmentScan) fragment = node.Cast<LogicalFragmentScan>().GetFragment().get();
   if (node.Kind() == LogicalKind::kUpdate || node.Kind() == LogicalKind::kDelete)
     fragment = static_cast<const LogicalWrite&>(node).GetFragment().get();
   if (node.Kind() == LogicalKind::kInsert) fragment = node.Cast<LogicalInsert>().GetFragment().get();
+  if (fragment && extra)
+    for (auto& line : extra(*fragment)) details.push_back(line);
+  Emit(out, indent, arrow, node.Explain(), details);
   if (fragment) {
     int inner = child_indent;
     for (auto& line : FragmentLines(*fragment)) {
@@ -99,23 +103,24 @@ void Walk(const LogicalOperator& node, int indent, bool arrow, std::vector<std::
       inner += 6;
     }
   }
-  for (auto& child : node.Children()) Walk(*child, child_indent, true, out);
+  for (auto& child : node.Children()) Walk(*child, child_indent, true, extra, out);
 }
 
 }  // namespace
 
 std::vector<std::string> ExplainPlan(const LogicalOperator& plan) {
   std::vector<std::string> out;
-  Walk(plan, 0, false, &out);
+  Walk(plan, 0, false, {}, &out);
   return out;
 }
 
-std::vector<std::string> ExplainQuery(const PlannedQuery& query) {
-  std::vector<std::string> out = ExplainPlan(*query.plan);
+std::vector<std::string> ExplainQuery(const PlannedQuery& query, const FragmentDetails& fragment_details) {
+  std::vector<std::string> out;
+  Walk(*query.plan, 0, false, fragment_details, &out);
   for (size_t i = 0; i < query.subqueries.size(); ++i) {
     out.push_back("  SubPlan " + std::to_string(i + 1));
     std::vector<std::string> inner;
-    Walk(*query.subqueries[i], 4, true, &inner);
+    Walk(*query.subqueries[i], 4, true, fragment_details, &inner);
     out.insert(out.end(), inner.begin(), inner.end());
   }
   return out;

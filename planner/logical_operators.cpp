@@ -119,7 +119,7 @@ std::string LogicalSetOp::Explain() const {
 }
 
 std::string LogicalFragmentScan::Explain() const {
-  return "Fragment " + std::to_string(number_) + " (shard: local)";
+  return "Fragment " + std::to_string(number_) + "";
 }
 
 std::string LogicalInsert::Explain() const { return "Insert on " + fragment_->table.table_name; }

@@ -4,6 +4,8 @@
 // shared by every execution of a prepared statement.
 #pragma once
 
+#include <functional>
+
 #include <string>
 #include <vector>
 
@@ -37,7 +39,10 @@ ScanSpec ChooseAccessPath(const TableLayout& table, std::vector<ExprRef>* conjun
 // EXPLAIN text, one line per node, indented as PostgreSQL's.
 std::vector<std::string> ExplainPlan(const LogicalOperator& plan);
 // The statement's plan followed by its subqueries ("SubPlan 1", ...).
-std::vector<std::string> ExplainQuery(const PlannedQuery& query);
+// `fragment_details`, if set, adds lines under each fragment's node (where
+// it runs, and what EXPLAIN ANALYZE measured there).
+using FragmentDetails = std::function<std::vector<std::string>(const Fragment& fragment)>;
+std::vector<std::string> ExplainQuery(const PlannedQuery& query, const FragmentDetails& fragment_details = {});
 std::string SortKeysText(const std::vector<SortKey>& keys);
 
 }  // namespace tessera::planner

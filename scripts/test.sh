@@ -73,11 +73,12 @@ echo "tessera listening on 127.0.0.1:$SERVER_PORT (data $SERVER_DIR/data)"
 
 # run_sql_suites LABEL SLT_PORT REGRESS_PORT: tests/sql and tests/regress.
 run_sql_suites() {
-  local label="$1" slt_port="$2" regress_port="$3" total p f n
+  local label="$1" slt_port="$2" regress_port="$3" total p f n engine=postgresql
+  [ "$label" = cluster ] && engine=tessera-cluster
   echo "== sqllogictest tests/sql ($label)"
   local slt="$B/tests/runners/sqllogictest"
   if [ -x "$slt" ]; then
-    "$slt" -h 127.0.0.1 -p "$slt_port" -U tessera -d tessera --timeout 10 --summary tests/sql | tee "$B/sqllogictest-$label.log"
+    "$slt" -h 127.0.0.1 -p "$slt_port" -U tessera -d tessera --engine "$engine" --timeout 10 --summary tests/sql | tee "$B/sqllogictest-$label.log"
     total=$(grep '^sqllogictest total:' "$B/sqllogictest-$label.log")
     p=$(sed -E 's/^sqllogictest total: ([0-9]+)\/.*/\1/' <<< "$total")
     f=$(sed -E 's/.*\), ([0-9]+) failed.*/\1/' <<< "$total")

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <mutex>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cluster/etcd/http_connection.h"
 #include "cluster/etcd/json_codec.h"
@@ -58,7 +57,8 @@ struct Client::Pool {
 
   void Failed(const Endpoint& endpoint) {
     size_t current = preferred.load();
-    if (endpoints[current % endpoints.size()].url == endpoint.url) preferred.compare_exchange_strong(current, current + 1);
+    if (endpoints[current % endpoints.size()].url == endpoint.url)
+      preferred.compare_exchange_strong(current, current + 1);
     // The other idle connections to that endpoint are most likely dead too (etcd restarted).
     std::lock_guard lock(mu);
     std::erase_if(idle, [&](const auto& c) { return c->endpoint().url == endpoint.url; });

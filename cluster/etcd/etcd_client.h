@@ -9,10 +9,10 @@
 // (election, allocators) are written to tolerate that.
 #pragma once
 
-#include <optional>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,7 +33,7 @@ class Client {
   RangeResult Get(const std::string& key);
   RangeResult GetPrefix(const std::string& prefix);
   int64_t Put(const std::string& key, const std::string& value, int64_t lease = 0);  // returns the revision
-  int64_t Delete(const std::string& key, bool prefix = false);                          // number deleted
+  int64_t Delete(const std::string& key, bool prefix = false);                       // number deleted
   TxnResult Txn(const std::vector<Compare>& compares, const std::vector<Op>& success, const std::vector<Op>& failure);
 
   int64_t LeaseGrant(int64_t ttl_seconds);  // lease id; etcd may raise the TTL to its minimum

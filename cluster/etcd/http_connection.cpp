@@ -6,13 +6,12 @@
 
 #include <algorithm>
 #include <array>
-#include <limits>
-#include <vector>
-
 #include <boost/asio/connect.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <limits>
+#include <vector>
 
 namespace tessera::cluster::etcd {
 
@@ -40,8 +39,7 @@ void TuneSocket(tcp::socket& socket) {
 
 }  // namespace
 
-HttpConnection::HttpConnection(Endpoint endpoint)
-    : endpoint_(std::move(endpoint)), resolver_(ioc_), stream_(ioc_) {}
+HttpConnection::HttpConnection(Endpoint endpoint) : endpoint_(std::move(endpoint)), resolver_(ioc_), stream_(ioc_) {}
 
 HttpConnection::~HttpConnection() { Close(); }
 

@@ -5,19 +5,18 @@
 // keeps a pool of them). Internal to cluster/etcd.
 #pragma once
 
-#include <chrono>
-#include <cstdint>
-#include <functional>
-#include <optional>
-#include <string>
-#include <string_view>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "cluster/etcd/endpoint.h"
 #include "cluster/etcd/etcd_types.h"
@@ -58,8 +57,7 @@ class HttpConnection {
 
   // POSTs a JSON body and reads the whole reply, connecting first if needed. Throws
   // TransportError (the connection is then closed) or StoppedError.
-  HttpReply Post(std::string_view target, const std::string& body, Clock::time_point deadline,
-                 const StopFn& stop = {});
+  HttpReply Post(std::string_view target, const std::string& body, Clock::time_point deadline, const StopFn& stop = {});
 
   // For streamed replies (watch): POSTs and reads only the reply header; returns the HTTP status.
   unsigned OpenStream(std::string_view target, const std::string& body, Clock::time_point deadline,

@@ -1,8 +1,8 @@
 #include "cluster/etcd/kept_lease.h"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include "cluster/etcd/http_connection.h"
 

@@ -34,9 +34,9 @@ class TimestampWindow {
   const uint64_t window_;
   std::mutex mu_;
   bool loaded_ = false;
-  uint64_t next_ = 1;           // next timestamp to hand out
-  uint64_t end_ = 0;            // last timestamp of our reserved window (next_ > end_: none left)
-  int64_t mod_revision_ = 0;    // of `key` as we last wrote or read it (0: missing)
+  uint64_t next_ = 1;         // next timestamp to hand out
+  uint64_t end_ = 0;          // last timestamp of our reserved window (next_ > end_: none left)
+  int64_t mod_revision_ = 0;  // of `key` as we last wrote or read it (0: missing)
 };
 
 }  // namespace tessera::cluster::etcd

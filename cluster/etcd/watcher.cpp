@@ -1,13 +1,13 @@
 #include "cluster/etcd/watcher.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
-#include <thread>
-
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+#include <thread>
 
 #include "cluster/etcd/etcd_client.h"
 #include "cluster/etcd/http_connection.h"
@@ -104,8 +104,8 @@ void Watcher::Impl::WatchOnce(const Endpoint& endpoint, bool& progressed) {
     std::string text;
     auto deadline = Clock::now() + kOpenTimeout;
     while (auto more = connection.ReadStream(stopping, deadline)) text += *more;
-    throw EtcdError("etcd " + endpoint.url + " /v3/watch: " + ErrorMessage(text) + " (HTTP " +
-                    std::to_string(status) + ")");
+    throw EtcdError("etcd " + endpoint.url + " /v3/watch: " + ErrorMessage(text) + " (HTTP " + std::to_string(status) +
+                    ")");
   }
   // The gateway writes one JSON object per line.
   std::string pending;
@@ -155,7 +155,8 @@ bool Watcher::Impl::HandleMessage(const Endpoint& endpoint, const std::string& l
   if (auto list = result.find("events"); list != result.end() && list->is_array()) {
     for (const auto& item : *list) {
       WatchEvent event;
-      event.type = item.value("type", std::string("PUT")) == "DELETE" ? WatchEvent::Type::kDelete : WatchEvent::Type::kPut;
+      event.type =
+          item.value("type", std::string("PUT")) == "DELETE" ? WatchEvent::Type::kDelete : WatchEvent::Type::kPut;
       if (auto kv = item.find("kv"); kv != item.end()) event.kv = ParseKeyValue(*kv);
       events.push_back(std::move(event));
     }

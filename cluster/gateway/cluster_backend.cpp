@@ -11,6 +11,7 @@
 #include "cluster/etcd/range_allocator.h"
 #include "cluster/gateway/cluster_txn.h"
 #include "cluster/gateway/etcd_catalog_store.h"
+#include "cluster/gateway/fragment_router.h"
 #include "common/error.h"
 #include "executor/embedded_database.h"
 
@@ -96,6 +97,24 @@ int64_t ClusterBackend::AllocateRange(const std::string& counter, int64_t count)
 int64_t ClusterBackend::NextVal(const std::string& qualified_name) {
   auto [schema, name] = executor::SplitQualifiedName(qualified_name);
   return catalog_->NextVal(schema, name);
+}
+
+std::string ClusterBackend::FragmentPlacement(const planner::Fragment& fragment) {
+  std::string all = "Shards: all " + std::to_string(map_.Groups()) + " groups";
+  if (fragment.kind == planner::FragmentKind::kInsert) return "Shards: each row to its key's group";
+  bool whole_key = fragment.scan.kind == planner::ScanKind::kPoint && fragment.scan.index_id == 0 &&
+                   !fragment.table.HasHiddenRowId() && fragment.scan.lower.size() == fragment.table.primary_key.size();
+  if (!whole_key) return all;
+  planner::FragmentRequest request;
+  request.fragment = std::make_shared<planner::Fragment>(fragment);
+  planner::EvalContext ctx;
+  try {
+    auto routed = RouteFragment(request, map_, ctx);
+    if (routed.size() == 1) return "Shards: group " + std::to_string(routed[0].group) + " (by primary key)";
+  } catch (const SqlError&) {
+    // The key is a parameter: known when the statement runs.
+  }
+  return "Shards: one group, by primary key";
 }
 
 std::string ClusterBackend::NextTxnName() { return id_ + "-" + std::to_string(next_txn_.fetch_add(1)); }

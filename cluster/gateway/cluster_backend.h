@@ -42,6 +42,7 @@ class ClusterBackend final : public executor::Backend {
   void Interrupt(uint64_t) override {}
   int64_t AllocateRange(const std::string& counter, int64_t count) override;
   int64_t NextVal(const std::string& qualified_name) override;
+  std::string FragmentPlacement(const planner::Fragment& fragment) override;
 
   // --- For ClusterTxn. ---
   const ShardMap& Map() const { return map_; }

@@ -171,12 +171,18 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
     payloads.push_back(Encode(execute));
     if (participant) MarkParticipant(r.group, false);
   }
+  auto start = std::chrono::steady_clock::now();
   std::vector<std::string> replies = CallAll(groups, kExecute, payloads);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   std::vector<planner::FragmentResult> parts;
   for (size_t i = 0; i < replies.size(); ++i) {
     ExecuteResponse response = Decode<ExecuteResponse>(replies[i]);
     parts.push_back(planner::DecodeFragmentResult(response.fragment_result));
     if (response.wrote) MarkParticipant(groups[i], true, parts.back().affected);
+    // The calls run in parallel: each group is charged the whole wait.
+    if (services.stats)
+      services.stats->runs[request.fragment.get()].push_back(
+          {groups[i], parts.back().rows.size(), parts.back().affected, micros.count()});
   }
   return merge_by_key ? MergeByKey(std::move(parts)) : Concatenate(std::move(parts));
 }

@@ -100,6 +100,14 @@ void StorageNode::Run(const std::atomic<bool>& stop) {
   tso_ = std::make_unique<TsoClient>(*etcd_, *rpc_, [this](uint32_t n) { return tso_service_->Allocate(n); });
   directory_ = std::make_unique<NodeDirectory>(*etcd_);
   Register();
+  try {
+    // Until the first sample ages, keep everything from now on: no
+    // transaction begun after this node came up can need older versions
+    // it does not already see.
+    engine_->SetGcSafePoint(tso_->Next());
+  } catch (const SqlError& e) {
+    spdlog::warn("no timestamp oracle yet ({}); the GC keeps local state only", e.what());
+  }
   spdlog::info("storage node for group {} serving on {} (data {})", options_.group, address_, options_.data_dir);
   CleanerLoop(stop);
 }
@@ -118,6 +126,7 @@ void StorageNode::CleanerLoop(const std::atomic<bool>& stop) {
         Register();
       }
       SettlePrepared();
+      AdvanceGcSafePoint();
     } catch (const std::exception& e) {
       spdlog::warn("cleaner: {}", e.what());
     }
@@ -368,6 +377,18 @@ void StorageNode::SettlePrepared() {
     p->txn.reset();
     participants_.Remove(id);
   }
+}
+
+void StorageNode::AdvanceGcSafePoint() {
+  auto now = Clock::now();
+  if (oracle_samples_.empty() || now - oracle_samples_.back().first >= std::chrono::seconds(5))
+    oracle_samples_.emplace_back(now, tso_->Next());
+  std::optional<uint64_t> safe;
+  while (!oracle_samples_.empty() && now - oracle_samples_.front().first >= kLongestSnapshot) {
+    safe = oracle_samples_.front().second;
+    oracle_samples_.pop_front();
+  }
+  if (safe) engine_->SetGcSafePoint(*safe);
 }
 
 void StorageNode::OnDisconnect(uint64_t connection) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -66,7 +67,15 @@ class StorageNode {
   void CommitPrimary(Participant& p, const std::string& txn_id, uint64_t commit_ts);
   void CleanerLoop(const std::atomic<bool>& stop);
   void SettlePrepared();
+  // Lets the GC collect versions no transaction younger than kLongestSnapshot can need.
+  void AdvanceGcSafePoint();
   void Register();
+
+  // Cluster timestamps carry no clock, so the node samples the oracle now
+  // and then: the sample taken kLongestSnapshot ago bounds what any live
+  // snapshot may still read (an older one fails with 40001 on this node).
+  static constexpr std::chrono::seconds kLongestSnapshot{120};
+  std::deque<std::pair<std::chrono::steady_clock::time_point, uint64_t>> oracle_samples_;
 
   StorageNodeOptions options_;
   std::string address_;

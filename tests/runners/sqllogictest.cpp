@@ -1,7 +1,10 @@
 // sqllogictest: runs sqllogictest files against a PostgreSQL-protocol server.
 //
 //   sqllogictest [-h HOST] [-p PORT] [-d DB] [-U USER] [--timeout S]
-//                [--summary] [--report] [--quiet] FILE_OR_DIR...
+//                [--engine NAME] [--summary] [--report] [--quiet] FILE_OR_DIR...
+// --engine names the system under test for skipif/onlyif (default
+// postgresql, whose behaviour Tessera matches; the cluster run uses
+// tessera-cluster where its EXPLAIN output differs).
 //
 // --timeout limits each statement (default 30 s); after two timeouts in a file
 // its remaining records count as failed without being run.
@@ -35,12 +38,13 @@ struct CommandLine {
   bool report = false;
   bool quiet = false;
   int timeout_seconds = 30;
+  std::string engine = "postgresql";  // the name skipif/onlyif records match
   std::vector<std::string> inputs;
 };
 
 [[noreturn]] void Usage() {
   std::cerr << "usage: sqllogictest [-h HOST] [-p PORT] [-d DB] [-U USER] [--timeout SECONDS]\n"
-               "                    [--summary] [--report] [--quiet] FILE_OR_DIR...\n";
+               "                    [--engine NAME] [--summary] [--report] [--quiet] FILE_OR_DIR...\n";
   std::exit(2);
 }
 
@@ -62,6 +66,8 @@ CommandLine ParseArgs(int argc, char** argv) {
       cl.user = next();
     else if (arg == "--timeout")
       cl.timeout_seconds = std::stoi(next());
+    else if (arg == "--engine")
+      cl.engine = next();
     else if (arg == "--summary")
       cl.summary = true;
     else if (arg == "--report")
@@ -109,6 +115,7 @@ int main(int argc, char** argv) {
   RunnerOptions options;
   options.conninfo = "host=" + cl.host + " port=" + cl.port + " dbname=" + cl.dbname + " user=" + cl.user;
   options.timeout_seconds = cl.timeout_seconds;
+  options.engine = cl.engine;
   options.max_failures_shown = cl.quiet ? 0 : 10;
 
   FileResult total;

@@ -1,5 +1,7 @@
 // Election: exactly one contender leads; leadership passes on when the leader resigns, is
 // destroyed or loses its lease.
+#include "cluster/etcd/election.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -7,7 +9,6 @@
 #include <thread>
 #include <vector>
 
-#include "cluster/etcd/election.h"
 #include "tests/unit/cluster_etcd/etcd_test_support.h"
 
 namespace tessera::cluster::etcd::testing {

@@ -72,16 +72,19 @@ class EtcdProcess {
     std::string peer_url = "http://127.0.0.1:" + std::to_string(peer_port_);
     // A short heartbeat makes startup fast and lets etcd grant 1 s leases (its minimum TTL is
     // 1.5 election timeouts, rounded up to whole seconds).
-    std::vector<std::string> args = {"/usr/bin/etcd",
-                                     "--name", "t",
-                                     "--data-dir", dir_ + "/data",
-                                     "--listen-client-urls", client_url,
-                                     "--advertise-client-urls", client_url,
-                                     "--listen-peer-urls", peer_url,
-                                     "--initial-advertise-peer-urls", peer_url,
-                                     "--initial-cluster", "t=" + peer_url,
-                                     "--heartbeat-interval", "50",
-                                     "--election-timeout", "500"};
+    // clang-format off
+    std::vector<std::string> args = {
+        "/usr/bin/etcd",
+        "--name", "t",
+        "--data-dir", dir_ + "/data",
+        "--listen-client-urls", client_url,
+        "--advertise-client-urls", client_url,
+        "--listen-peer-urls", peer_url,
+        "--initial-advertise-peer-urls", peer_url,
+        "--initial-cluster", "t=" + peer_url,
+        "--heartbeat-interval", "50",
+        "--election-timeout", "500"};
+    // clang-format on
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

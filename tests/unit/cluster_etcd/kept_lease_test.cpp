@@ -1,11 +1,12 @@
 // KeptLease: renews its lease in the background, revokes it on destruction, and reports a loss
 // once when etcd revokes it or stays unreachable past the TTL.
+#include "cluster/etcd/kept_lease.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
 
-#include "cluster/etcd/kept_lease.h"
 #include "tests/unit/cluster_etcd/etcd_test_support.h"
 
 namespace tessera::cluster::etcd::testing {

@@ -1,5 +1,7 @@
 // AllocateRange: ranges from concurrent allocators (threads of several clients) never overlap
 // and leave no gaps.
+#include "cluster/etcd/range_allocator.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,7 +11,6 @@
 #include <utility>
 #include <vector>
 
-#include "cluster/etcd/range_allocator.h"
 #include "tests/unit/cluster_etcd/etcd_test_support.h"
 
 namespace tessera::cluster::etcd::testing {

@@ -1,5 +1,7 @@
 // TimestampWindow: strictly increasing timestamps within one oracle, across a new oracle on the
 // same key (a new leader), and a deposed oracle that notices the other's reservation.
+#include "cluster/etcd/timestamp_window.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,7 +9,6 @@
 #include <thread>
 #include <vector>
 
-#include "cluster/etcd/timestamp_window.h"
 #include "tests/unit/cluster_etcd/etcd_test_support.h"
 
 namespace tessera::cluster::etcd::testing {
@@ -15,9 +16,7 @@ namespace {
 
 class TimestampWindowTest : public EtcdSuite {};
 
-uint64_t StoredEnd(Client& client, const std::string& key) {
-  return std::stoull(client.Get(key).kvs.at(0).value);
-}
+uint64_t StoredEnd(Client& client, const std::string& key) { return std::stoull(client.Get(key).kvs.at(0).value); }
 
 TEST_F(TimestampWindowTest, ReservesTheWindowBeforeHandingItOut) {
   Client client(Endpoint());
@@ -61,7 +60,7 @@ TEST_F(TimestampWindowTest, DeposedOracleFailsItsNextReservationThenReReads) {
   uint64_t b_first = b.Allocate(1);  // b reads a's end and reserves above it
   EXPECT_GT(b_first, a_first + 4);
 
-  EXPECT_EQ(a.Allocate(4), a_first + 1);  // still inside a's own window
+  EXPECT_EQ(a.Allocate(4), a_first + 1);   // still inside a's own window
   EXPECT_THROW(a.Allocate(1), EtcdError);  // needs a new window: its CAS fails
   uint64_t b_next = b.Allocate(5);         // b must not be disturbed by the attempt
   EXPECT_GT(b_next, b_first);

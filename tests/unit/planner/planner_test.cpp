@@ -59,7 +59,7 @@ TEST(PlannerTest, ExplainShowsFragmentsAndTopN) {
             "Limit\n"
             "  ->  Sort\n"
             "        Sort Key: a DESC\n"
-            "        ->  Fragment 1 (shard: local)\n"
+            "        ->  Fragment 1\n"
             "              ->  Top-N 3\n"
             "                    Sort Key: a DESC\n"
             "                    ->  Project (t.a, t.b)\n"

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Bank transfers on a loopback cluster (3 shard groups, 2 gateways): runs
+# bank.py (see its header) against a cluster of its own.
+#
+#   TESSERA_BIN=build/cluster/tessera bash tests/cluster/bank.sh
+#   BANK_SECONDS=20 BANK_WORKERS=6 BANK_ACCOUNTS=200   (defaults)
+#   KEEP_CLUSTER=1   keep the cluster directory when a check fails
+# Last line: "cluster-bank total: P passed, F failed". Takes about 30 s.
+set -uo pipefail
+suite=cluster-bank
+source "$(dirname "$0")/lib.sh"
+trap cluster_stop EXIT
+
+if ! "$PYTHON" -c 'import psycopg2' 2> /dev/null; then
+  fail "psycopg2" "$PYTHON cannot import psycopg2 (package python3-psycopg2)"
+  cluster_total
+fi
+cluster_start 3 2 || cluster_total
+run_python "bank.py" "$(( ${BANK_SECONDS:-20} + 200 ))" "$here/bank.py" "$CLUSTER_DIR"
+check_processes_alive
+cluster_total

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Storage node failures on a loopback cluster (3 shard groups, 2 gateways):
+# runs faults.py (see its header: SIGSTOP of each node, SIGKILL during writes)
+# against a cluster of its own.
+#
+#   TESSERA_BIN=build/cluster/tessera bash tests/cluster/faults.sh
+#   FAULT_BOUND=6.5 (seconds a failing statement may take) FAULT_KILL_GROUP=1
+#   KEEP_CLUSTER=1   keep the cluster directory when a check fails
+# Last line: "cluster-faults total: P passed, F failed". Takes about a minute.
+set -uo pipefail
+suite=cluster-faults
+source "$(dirname "$0")/lib.sh"
+trap cluster_stop EXIT
+
+if ! "$PYTHON" -c 'import psycopg2' 2> /dev/null; then
+  fail "psycopg2" "$PYTHON cannot import psycopg2 (package python3-psycopg2)"
+  cluster_total
+fi
+cluster_start 3 2 || cluster_total
+run_python "faults.py" 400 "$here/faults.py" "$CLUSTER_DIR"
+check_processes_alive
+cluster_total
