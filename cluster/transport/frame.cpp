@@ -1,5 +1,7 @@
 #include "cluster/transport/frame.h"
 
+#include <vector>
+
 namespace tessera::cluster::transport {
 
 namespace {
@@ -83,9 +85,30 @@ std::string EncodeErrorPayload(std::string_view sqlstate, std::string_view messa
   return payload;
 }
 
+std::string EncodeErrorPayload(const SqlError& error) {
+  std::string payload = EncodeErrorPayload(error.Sqlstate(), error.Message());
+  if (error.Detail().empty() && error.Hint().empty() && error.Context().empty()) return payload;
+  for (const std::string* field : {&error.Detail(), &error.Hint(), &error.Context()}) {
+    payload.push_back('\0');
+    payload.append(*field);
+  }
+  return payload;
+}
+
 SqlError DecodeErrorPayload(std::string_view payload) {
   if (payload.size() < 5) return SqlError(sqlstate::kInternalError, "malformed error frame from storage node");
-  return SqlError(std::string(payload.substr(0, 5)), std::string(payload.substr(5)));
+  std::string_view rest = payload.substr(5);
+  std::vector<std::string> parts;
+  while (true) {
+    size_t nul = rest.find('\0');
+    parts.emplace_back(rest.substr(0, nul));
+    if (nul == std::string_view::npos) break;
+    rest.remove_prefix(nul + 1);
+  }
+  parts.resize(4);
+  SqlError error(std::string(payload.substr(0, 5)), parts[0], parts[1], parts[2]);
+  if (!parts[3].empty()) error.WithContext(parts[3]);
+  return error;
 }
 
 }  // namespace tessera::cluster::transport

@@ -70,6 +70,10 @@ std::string EncodeFrame(FrameKind kind, uint16_t method, uint64_t request_id, st
 
 // kError payloads. A payload shorter than 5 bytes decodes as XX000.
 std::string EncodeErrorPayload(std::string_view sqlstate, std::string_view message);
+// The whole error: SQLSTATE, message, then NUL-separated detail, hint and
+// context (PostgreSQL's messages never contain NUL), so a client of the
+// cluster sees the same ErrorResponse fields as one of a single node.
+std::string EncodeErrorPayload(const SqlError& error);
 SqlError DecodeErrorPayload(std::string_view payload);
 
 }  // namespace tessera::cluster::transport

@@ -174,7 +174,14 @@ std::string RpcClient::Call(const std::string& address, uint16_t method, std::st
 
 std::shared_ptr<RpcClient::Pending> RpcClient::Start(const std::string& address, uint16_t method, std::string payload,
                                                      const CallOptions& options, ChunkCallback on_chunk) {
-  Begun begun = BeginCall(*core_, address, method, payload, options.timeout);
+  Begun begun;
+  try {
+    begun = BeginCall(*core_, address, method, payload, options.timeout);
+  } catch (const SqlError& e) {
+    // Fan-out code handles every node's failure at Wait(), in one place.
+    begun.call = std::make_shared<detail::CallState>(0);
+    begun.call->error = e;
+  }
   return std::shared_ptr<Pending>(
       new Pending(core_, std::move(begun.connection), std::move(begun.call), options, std::move(on_chunk)));
 }
@@ -195,12 +202,13 @@ RpcClient::Pending::Pending(std::shared_ptr<detail::ClientCore> core,
       on_chunk_(std::move(on_chunk)) {}
 
 RpcClient::Pending::~Pending() {
-  if (!waited_) connection_->Abandon(*call_);
+  if (!waited_ && connection_ != nullptr) connection_->Abandon(*call_);
 }
 
 std::string RpcClient::Pending::Wait() {
   if (waited_) throw SqlError(sqlstate::kInternalError, "RpcClient::Pending::Wait called twice");
   waited_ = true;
+  if (connection_ == nullptr) throw SqlError(*call_->error);  // Start could not even send it
   return detail::WaitForCall(*connection_, *call_, options_, on_chunk_);
 }
 

@@ -87,15 +87,18 @@ class RpcClient {
   //   08006 "storage node <addr> did not answer within <n> ms"
   //   57014 "canceling statement due to user request" (options.cancel)
   //   a kError from the server: its SQLSTATE and message
+  //   54000 for a payload over kMaxPayloadSize (256 MiB less the header)
   //   whatever on_chunk throws (the call is cancelled on the server)
   std::string Call(const std::string& address, uint16_t method, std::string_view payload,
                    const CallOptions& options = {}, const ChunkCallback& on_chunk = {});
 
   // Asynchronous form, for fanning one request out to many nodes: the request
-  // is queued for sending at once. Responses are buffered until Wait(); if one
-  // call buffers over ~16 MiB its connection stops reading until that call is
-  // waited for, so wait for every Pending on one address in start order (or
-  // from several threads), never leave a streaming call unwaited.
+  // is queued for sending at once. Never throws SqlError itself: every error,
+  // even an invalid address, comes from Wait(). Responses are buffered until
+  // Wait(); if one call buffers over ~16 MiB its connection stops reading
+  // until that call is waited for, so wait for the Pendings of one address in
+  // start order (or from several threads); never leave a streaming call
+  // unwaited while waiting for another on the same address.
   std::shared_ptr<Pending> Start(const std::string& address, uint16_t method, std::string payload,
                                  const CallOptions& options = {}, ChunkCallback on_chunk = {});
 

@@ -94,7 +94,7 @@ void ServerConnection::RunHandler(const std::shared_ptr<ResponseStream>& stream,
       if (result.size() > kMaxPayloadSize) throw PayloadTooLarge(result.size());
       kind = FrameKind::kEnd;
     } catch (const SqlError& e) {
-      result = EncodeErrorPayload(e.Sqlstate(), e.Message());
+      result = EncodeErrorPayload(e);
     } catch (const std::exception& e) {
       result = EncodeErrorPayload(sqlstate::kInternalError, e.what());
     } catch (...) {
