@@ -40,6 +40,20 @@ TEST(RpcFailureTest, ClosedPortFailsFast) {
   EXPECT_EQ(error.Message().rfind("could not connect to storage node " + address + ": ", 0), 0u) << error.Message();
 }
 
+TEST(RpcFailureTest, StartDefersEveryErrorToWait) {
+  RpcClient client;
+  const std::string closed = AddressOf(FreePort());
+  std::shared_ptr<RpcClient::Pending> refused, invalid;
+  ASSERT_NO_THROW(refused = client.Start(closed, kEcho, "x"));
+  ASSERT_NO_THROW(invalid = client.Start("nonsense", kEcho, "x"));
+  const SqlError refused_error = CatchSqlError([&] { refused->Wait(); });
+  EXPECT_EQ(refused_error.Sqlstate(), "08006");
+  EXPECT_EQ(refused_error.Message().rfind("could not connect to storage node " + closed + ": ", 0), 0u);
+  const SqlError invalid_error = CatchSqlError([&] { invalid->Wait(); });
+  EXPECT_EQ(invalid_error.Sqlstate(), "08006");
+  EXPECT_EQ(invalid_error.Message(), "could not connect to storage node nonsense: invalid address, expected host:port");
+}
+
 TEST(RpcFailureTest, SlowHandlerTimesOutAndIsCancelled) {
   CancelProbe probe;
   RpcServer server("127.0.0.1", 0);
