@@ -11,14 +11,26 @@
 
 namespace tessera::cli {
 
-void WaitForTerminationSignal() {
-  boost::asio::io_context signals_io;
-  boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
-  signals.async_wait([](const boost::system::error_code&, int signal) {
-    spdlog::info("received signal {}, shutting down", signal);
+struct TerminationSignal::State {
+  boost::asio::io_context io;
+  boost::asio::signal_set signals{io, SIGINT, SIGTERM};
+};
+
+TerminationSignal::TerminationSignal() : state_(std::make_unique<State>()) {
+  state_->signals.async_wait([](const boost::system::error_code& error, int signal) {
+    if (!error) spdlog::info("received signal {}, shutting down", signal);
   });
-  signals_io.run();
 }
+
+TerminationSignal::~TerminationSignal() = default;
+
+void TerminationSignal::Wait() { state_->io.run(); }
+
+void TerminationSignal::Stop() {
+  boost::asio::post(state_->io, [this] { state_->signals.cancel(); });
+}
+
+void WaitForTerminationSignal() { TerminationSignal().Wait(); }
 
 int RunStart(const StartOptions& options) {
   std::unique_ptr<SessionFactory> database;

@@ -2,7 +2,6 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <csignal>
 #include <thread>
 
 #include "cluster/commands.h"
@@ -21,16 +20,17 @@ int RunStorage(const StorageCommand& options) {
   std::atomic<bool> stop{false};
   std::atomic<int> exit_code{0};
   cluster::StorageNode node(node_options);
+  TerminationSignal signal;
   std::thread serving([&] {
     try {
       node.Run(stop);
     } catch (const std::exception& error) {
       spdlog::error("storage node for group {} failed: {}", options.group, error.what());
       exit_code = 1;
-      std::raise(SIGTERM);  // wakes the signal wait below
+      signal.Stop();
     }
   });
-  WaitForTerminationSignal();
+  signal.Wait();
   stop = true;
   serving.join();
   spdlog::info("storage node for group {} stopped", options.group);

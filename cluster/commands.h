@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace tessera::cli {
@@ -46,5 +47,19 @@ int RunCtl(const CtlCommand& options);
 
 // Blocks until SIGINT or SIGTERM.
 void WaitForTerminationSignal();
+
+// SIGINT/SIGTERM handling installed at construction, so a failure that
+// Stop()s before anyone waits is not lost.
+class TerminationSignal {
+ public:
+  TerminationSignal();
+  ~TerminationSignal();
+  void Wait();  // until a signal or Stop()
+  void Stop();  // from any thread
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace tessera::cli
