@@ -31,18 +31,25 @@ std::string NewGatewayId() {
 ClusterBackend::ClusterBackend(GatewayOptions options, std::chrono::milliseconds wait)
     : options_(std::move(options)), id_(NewGatewayId()) {
   etcd_ = std::make_unique<etcd::Client>(options_.etcd);
+  // Processes may start in any order: wait for etcd, then for `ctl init`.
   auto deadline = std::chrono::steady_clock::now() + wait;
-  if (!etcd_->WaitUntilReady(wait)) throw std::runtime_error("etcd at " + options_.etcd + " did not answer");
-  // Processes may start in any order: wait for `ctl init`.
+  auto next_log = std::chrono::steady_clock::now();
   while (true) {
-    auto found = etcd_->Get(keys::kShardMap);
-    if (!found.kvs.empty()) {
+    std::string waiting_for;
+    if (!etcd_->WaitUntilReady(std::chrono::seconds(1))) {
+      waiting_for = "etcd at " + options_.etcd;
+    } else if (auto found = etcd_->Get(keys::kShardMap); !found.kvs.empty()) {
       map_ = ShardMap::FromJson(found.kvs[0].value);
       break;
+    } else {
+      waiting_for = "`tessera ctl --etcd " + options_.etcd + " init --groups N`";
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
-    if (std::chrono::steady_clock::now() > deadline)
-      throw std::runtime_error("the cluster is not initialised (run `tessera ctl --etcd URL init --groups N`)");
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("gave up waiting for " + waiting_for);
+    if (std::chrono::steady_clock::now() >= next_log) {
+      spdlog::info("gateway waiting for {}", waiting_for);
+      next_log = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    }
   }
   nodes_ = std::make_unique<NodeDirectory>(*etcd_);
   row_ids_ = std::make_unique<storage::CounterCache>(

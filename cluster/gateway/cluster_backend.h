@@ -33,7 +33,7 @@ struct GatewayOptions {
 class ClusterBackend final : public executor::Backend {
  public:
   // Connects to etcd (waiting for it and for `ctl init`, up to `wait`).
-  explicit ClusterBackend(GatewayOptions options, std::chrono::milliseconds wait = std::chrono::seconds(60));
+  explicit ClusterBackend(GatewayOptions options, std::chrono::milliseconds wait = std::chrono::hours(24));
   ~ClusterBackend() override;
 
   catalog::Catalog& Catalog() override { return *catalog_; }
