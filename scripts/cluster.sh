@@ -44,10 +44,15 @@ start_node() {  # start_node GROUP
   echo $! > "$DIR/node$g.pid"
 }
 
-node_registered() {  # node_registered GROUP: its key is in etcd (the v3 JSON API wants base64 keys)
-  local key
+node_registered() {  # node_registered GROUP: the node started last registered itself in etcd
+  local key value pid
   key="$(printf '/tessera/nodes/%s' "$1" | base64)"
-  curl -sf -X POST "$ETCD_URL/v3/kv/range" -d "{\"key\": \"$key\"}" | grep -q '"kvs"'
+  pid="$(cat "$DIR/node$1.pid")"
+  kill -0 "$pid" 2> /dev/null || return 1
+  # The v3 JSON API takes and returns base64; the registration names its pid.
+  value="$(curl -sf -X POST "$ETCD_URL/v3/kv/range" -d "{\"key\": \"$key\"}" |
+    python3 -c 'import base64, json, sys; kvs = json.load(sys.stdin).get("kvs", []); print(base64.b64decode(kvs[0]["value"]).decode() if kvs else "")')"
+  grep -q "\"pid\":$pid[,}]" <<< "$value"
 }
 
 cmd_start() {
@@ -149,13 +154,21 @@ case "$action" in
     ;;
   kill-node)
     g="$1"; sig="${2:-KILL}"; DIR="${3:-/tmp/tessera-cluster}"
-    kill "-$sig" "$(cat "$DIR/node$g.pid")"
+    pid="$(cat "$DIR/node$g.pid")"
+    kill "-$sig" "$pid"
+    # A killed node is gone (its port free) when this returns.
+    if [ "$sig" = KILL ] || [ "$sig" = 9 ]; then
+      for _ in $(seq 1 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.05; done
+    fi
     ;;
   restart-node)
     g="$1"; DIR="${2:-/tmp/tessera-cluster}"
     source "$DIR/cluster.env"
     start_node "$g"
-    wait_for 30 node_registered "$g"
+    wait_for 30 node_registered "$g" || {
+      echo "cluster: storage node $g did not come back; see $DIR/node$g.log" >&2
+      exit 1
+    }
     ;;
   *)
     sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'

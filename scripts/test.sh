@@ -11,7 +11,8 @@
 #
 #   BUILD_DIR=DIR        build and test there instead of ./build
 #   TESSERA_SKIP_BUILD=1 test what DIR already holds (for quick re-runs)
-#   TESSERA_QUICK=1      skip the slow pgbench tests (tests/pgbench); CI runs them
+#   TESSERA_QUICK=1      skip the slow pgbench tests (tests/pgbench, and the
+#                        cluster's pgbench part); CI runs them
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -163,6 +164,9 @@ else
   echo "== pgbench tests/pgbench/crash.sh"
   run_suite pgbench-crash "$B/pgbench-crash.log" bash tests/pgbench/crash.sh
 fi
+
+echo "== cluster tests/cluster"
+run_suite cluster "$B/cluster.log" bash tests/cluster/run.sh
 
 if ! kill -0 "$SERVER_PID" 2> /dev/null; then
   echo "the server died during the tests; its log:"

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cluster/common/etcd_keys.h"
+#include "cluster/common/node_protocol.h"
 #include "cluster/etcd/range_allocator.h"
 #include "cluster/gateway/cluster_txn.h"
 #include "cluster/gateway/etcd_catalog_store.h"
@@ -64,10 +65,17 @@ ClusterBackend::ClusterBackend(GatewayOptions options, std::chrono::milliseconds
       options_.etcd, keys::kCatalog, revision + 1,
       [this](const std::vector<etcd::WatchEvent>&, int64_t at) { OnCatalogChange(at); },
       [this] { OnCatalogChange(etcd_->Get(keys::kCatalog).revision); });
+  releaser_ = std::thread([this] { ReleaseLoop(); });
   spdlog::info("gateway {} joined the cluster ({} shard groups, {} buckets)", id_, map_.Groups(), map_.Buckets());
 }
 
 ClusterBackend::~ClusterBackend() {
+  {
+    std::lock_guard lock(release_mutex_);
+    stopping_ = true;
+  }
+  release_wake_.notify_all();
+  if (releaser_.joinable()) releaser_.join();
   catalog_watch_.reset();
   try {
     etcd_->Delete(keys::Gateway(id_));
@@ -122,6 +130,37 @@ std::string ClusterBackend::FragmentPlacement(const planner::Fragment& fragment)
     // The key is a parameter: known when the statement runs.
   }
   return "Shards: one group, by primary key";
+}
+
+void ClusterBackend::DeferRelease(int group, const std::string& txn_name) {
+  std::lock_guard lock(release_mutex_);
+  pending_releases_.emplace_back(group, txn_name);
+}
+
+void ClusterBackend::ReleaseLoop() {
+  std::unique_lock lock(release_mutex_);
+  while (!stopping_) {
+    release_wake_.wait_for(lock, std::chrono::seconds(1));
+    if (pending_releases_.empty() || stopping_) continue;
+    auto batch = std::move(pending_releases_);
+    pending_releases_.clear();
+    lock.unlock();
+    std::vector<std::pair<int, std::string>> again;
+    for (auto& [group, name] : batch) {
+      try {
+        TxnRequest release;
+        release.txn_id = name;
+        transport::CallOptions options;
+        options.timeout = std::chrono::milliseconds(1000);
+        rpc_->Call(nodes_->Address(group), kRollback, Encode(release), options);
+        spdlog::info("released transaction {} on group {} after it came back", name, group);
+      } catch (const std::exception&) {
+        again.emplace_back(group, name);  // still unreachable: next round
+      }
+    }
+    lock.lock();
+    pending_releases_.insert(pending_releases_.end(), again.begin(), again.end());
+  }
 }
 
 std::string ClusterBackend::NextTxnName() { return id_ + "-" + std::to_string(next_txn_.fetch_add(1)); }

@@ -7,6 +7,10 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -54,8 +58,15 @@ class ClusterBackend final : public executor::Backend {
   // A hidden row id for a new row of `table_id`, from blocks reserved in etcd.
   int64_t NextRowId(uint32_t table_id) { return row_ids_->Next("rowid:" + std::to_string(table_id)); }
   const std::string& Id() const { return id_; }
+  // A rollback that could not reach `group`'s node (down, stopped): retried
+  // in the background until the node answers, so the participant's locks
+  // do not outlive the transaction there. The node refuses to begin a
+  // transaction again once it has ended, so a delayed request cannot
+  // resurrect it either.
+  void DeferRelease(int group, const std::string& txn_name);
 
  private:
+  void ReleaseLoop();
   void Announce(int64_t catalog_revision);
   void OnCatalogChange(int64_t revision);
 
@@ -71,6 +82,11 @@ class ClusterBackend final : public executor::Backend {
   std::unique_ptr<etcd::Watcher> catalog_watch_;
   std::atomic<uint64_t> next_txn_{1};
   std::unique_ptr<storage::CounterCache> row_ids_;
+  std::mutex release_mutex_;
+  std::condition_variable release_wake_;
+  std::vector<std::pair<int, std::string>> pending_releases_;
+  bool stopping_ = false;
+  std::thread releaser_;
 };
 
 }  // namespace tessera::cluster

@@ -47,6 +47,7 @@ ClusterTxn::~ClusterTxn() {
 void ClusterTxn::RefreshSnapshot() {
   ++statement_;
   statement_snapshot_ = 0;
+  statement_started_ = std::chrono::steady_clock::now();
 }
 
 uint64_t ClusterTxn::StatementSnapshot() {
@@ -70,10 +71,21 @@ TxnHeader ClusterTxn::Header(bool participant, bool single_target) {
   return header;
 }
 
+std::chrono::milliseconds ClusterTxn::CallTimeout(uint16_t method, std::chrono::milliseconds extra) const {
+  std::chrono::milliseconds timeout = backend_.Options().node_timeout + extra;
+  if (method != kExecute && method != kKv) return timeout;
+  // A statement's work on nodes shares one budget, so time spent first (an
+  // oracle failover, another node) does not add to the wait for a dead node.
+  auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                     statement_started_);
+  // Never below what a busy node needs to send its first heartbeat (heartbeats.h).
+  return std::max(timeout - spent, std::chrono::milliseconds(2500));
+}
+
 std::string ClusterTxn::Call(int group, uint16_t method, const std::string& payload,
                              std::chrono::milliseconds extra) {
   transport::CallOptions options;
-  options.timeout = backend_.Options().node_timeout + extra;
+  options.timeout = CallTimeout(method, extra);
   options.cancel = cancel_;
   return backend_.Rpc().Call(backend_.Nodes().Address(group), method, payload, options);
 }
@@ -83,7 +95,7 @@ std::vector<std::string> ClusterTxn::CallAll(const std::vector<int>& groups, uin
                                              std::chrono::milliseconds extra) {
   if (groups.size() == 1) return {Call(groups[0], method, payloads[0], extra)};
   transport::CallOptions options;
-  options.timeout = backend_.Options().node_timeout + extra;
+  options.timeout = CallTimeout(method, extra);
   options.cancel = cancel_;
   std::vector<std::shared_ptr<transport::RpcClient::Pending>> pending;
   std::exception_ptr error;
@@ -270,13 +282,26 @@ void ClusterTxn::ReleaseAll(const std::vector<int>& groups) {
   if (groups.empty()) return;
   TxnRequest release;
   release.txn_id = name_;
-  std::vector<std::string> payloads(groups.size(), Encode(release));
-  try {
-    CallAll(groups, kRollback, payloads);
-  } catch (const std::exception& e) {
-    // A node that cannot be reached drops the participant when it sees our
-    // connection close, or its cleaner does.
-    spdlog::warn("releasing {} failed: {}", name_, e.what());
+  std::string payload = Encode(release);
+  transport::CallOptions options;
+  options.timeout = backend_.Options().node_timeout;
+  // One call per group, each on its own: a node that cannot be reached now
+  // is released later by the backend, the others at once.
+  std::vector<std::pair<int, std::shared_ptr<transport::RpcClient::Pending>>> pending;
+  for (int group : groups) {
+    try {
+      pending.emplace_back(group, backend_.Rpc().Start(backend_.Nodes().Address(group), kRollback, payload, options));
+    } catch (const std::exception&) {
+      backend_.DeferRelease(group, name_);
+    }
+  }
+  for (auto& [group, call] : pending) {
+    try {
+      call->Wait();
+    } catch (const std::exception& e) {
+      spdlog::warn("releasing {} on group {} failed ({}); retrying in the background", name_, group, e.what());
+      backend_.DeferRelease(group, name_);
+    }
   }
 }
 

@@ -62,6 +62,7 @@ class ClusterTxn final : public executor::BackendTxn {
 
  private:
   uint64_t StatementSnapshot();
+  std::chrono::milliseconds CallTimeout(uint16_t method, std::chrono::milliseconds extra) const;
   static planner::FragmentResult Concatenate(std::vector<planner::FragmentResult> parts);
   static planner::FragmentResult MergeByKey(std::vector<planner::FragmentResult> parts);
   static bool HasUniqueIndex(const planner::TableLayout& table);
@@ -76,6 +77,7 @@ class ClusterTxn final : public executor::BackendTxn {
   uint64_t txn_snapshot_ = 0;        // REPEATABLE READ
   uint64_t statement_snapshot_ = 0;  // READ COMMITTED, this statement's
   uint64_t statement_ = 1;
+  std::chrono::steady_clock::time_point statement_started_ = std::chrono::steady_clock::now();
   // The time a commit may take beyond the node timeout, for the largest
   // write set among `groups` (LMDB writes some 100k versions a second).
   std::chrono::milliseconds CommitAllowance(const std::vector<int>& groups) const;

@@ -19,7 +19,7 @@ namespace tessera::cluster {
 
 class Heartbeats {
  public:
-  explicit Heartbeats(std::chrono::milliseconds interval = std::chrono::milliseconds(1000));
+  explicit Heartbeats(std::chrono::milliseconds interval = std::chrono::milliseconds(500));
   ~Heartbeats();
 
   // Sends heartbeats on `stream` while the guard lives.

@@ -9,10 +9,15 @@ ParticipantRef ParticipantTable::Find(const std::string& txn_id) {
 }
 
 ParticipantRef ParticipantTable::FindOrAdd(const std::string& txn_id, const std::function<ParticipantRef()>& begin) {
-  if (auto found = Find(txn_id)) return found;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = by_id_.find(txn_id); it != by_id_.end()) return it->second;
+    if (ended_.count(txn_id) != 0) return nullptr;
+  }
   // Begin outside the table's lock: it may wait on the prepare gate.
   ParticipantRef fresh = begin();
   std::lock_guard lock(mutex_);
+  if (ended_.count(txn_id) != 0) return nullptr;  // rolled back while we began
   auto [it, inserted] = by_id_.emplace(txn_id, fresh);
   return it->second;
 }
@@ -25,6 +30,12 @@ void ParticipantTable::Add(const std::string& txn_id, ParticipantRef participant
 void ParticipantTable::Remove(const std::string& txn_id) {
   std::lock_guard lock(mutex_);
   by_id_.erase(txn_id);
+  if (!ended_.insert(txn_id).second) return;
+  ended_order_.push_back(txn_id);
+  if (ended_order_.size() > kRememberedEnds) {
+    ended_.erase(ended_order_.front());
+    ended_order_.pop_front();
+  }
 }
 
 std::vector<std::pair<std::string, ParticipantRef>> ParticipantTable::All() {

@@ -10,7 +10,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <deque>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "storage/mvcc/mvcc_transaction.h"
@@ -32,17 +34,24 @@ using ParticipantRef = std::shared_ptr<Participant>;
 class ParticipantTable {
  public:
   ParticipantRef Find(const std::string& txn_id);
-  // The participant, made by `begin` if it does not exist yet.
+  // The participant, made by `begin` if it does not exist yet; nullptr if
+  // the transaction already ended here (a request that arrives after its
+  // transaction's rollback, e.g. one delayed in a stopped node's socket,
+  // must not start it again and take locks nobody will release).
   ParticipantRef FindOrAdd(const std::string& txn_id, const std::function<ParticipantRef()>& begin);
   void Add(const std::string& txn_id, ParticipantRef participant);
+  // The transaction ended here (committed or rolled back).
   void Remove(const std::string& txn_id);
   // Snapshot of the table (cleaner, disconnect handling).
   std::vector<std::pair<std::string, ParticipantRef>> All();
   size_t Size();
 
  private:
+  static constexpr size_t kRememberedEnds = 100000;
   std::mutex mutex_;
   std::unordered_map<std::string, ParticipantRef> by_id_;
+  std::unordered_set<std::string> ended_;
+  std::deque<std::string> ended_order_;  // oldest first, to forget beyond kRememberedEnds
 };
 
 }  // namespace tessera::cluster

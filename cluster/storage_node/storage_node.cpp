@@ -144,6 +144,7 @@ ParticipantRef StorageNode::Join(const TxnHeader& header, uint64_t connection) {
     fresh->connection = connection;
     return fresh;
   });
+  if (!p) throw NotActive(header.txn_id);
   return p;
 }
 
@@ -305,7 +306,10 @@ std::string StorageNode::HandleCommit(std::string_view payload, transport::Respo
 std::string StorageNode::HandleRollback(std::string_view payload) {
   TxnRequest request = Decode<TxnRequest>(payload);
   ParticipantRef p = participants_.Find(request.txn_id);
-  if (!p) return {};
+  if (!p) {
+    participants_.Remove(request.txn_id);  // remembered: a late request must not begin it
+    return {};
+  }
   std::lock_guard lock(p->mutex);
   if (p->txn) p->txn->Rollback();
   p->txn.reset();

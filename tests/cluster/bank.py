@@ -25,7 +25,7 @@ import time
 
 import psycopg2
 
-from cluster_common import Checks, Failure, connect, describe, expect, expect_eq, gateway_ports, load_env, q, q1
+from cluster_common import Checks, Failure, connect, describe, expect, expect_eq, gateway_ports, load_env, q
 
 SUITE = "cluster-bank"
 ACCOUNTS = int(os.environ.get("BANK_ACCOUNTS", "200"))

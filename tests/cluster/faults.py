@@ -14,7 +14,10 @@ inserts.
 a. For every group g: SIGSTOP node g. A point read and an update of a key on
    g, and SELECT count(*), fail with 08006 within FAULT_BOUND (6.5 s; the
    gateway waits 5 s for a silent node); meanwhile and afterwards reads and
-   writes on the other groups succeed. After SIGCONT everything works again.
+   writes on the other groups succeed. After SIGCONT everything works again:
+   the rows are right (the UPDATE that failed is in doubt: either value), and
+   neither that UPDATE nor a transaction that was open across the stop and
+   rolled back during it leaves a row lock behind.
 b. SIGKILL node FAULT_KILL_GROUP during a write workload: two writers (one
    per gateway) insert single rows (autocommit) over all groups, and an
    updater commits multi-shard transactions (the same value into a pair of
@@ -45,7 +48,7 @@ GROUPS = int(env["CLUSTER_GROUPS"])
 BOUND = float(os.environ.get("FAULT_BOUND", "6.5"))  # seconds an error may take (node timeout 5 s + slack)
 HANG = 25.0  # a statement still running after this long is a hang
 KILL_GROUP = int(os.environ.get("FAULT_KILL_GROUP", "1")) % GROUPS
-KILL_SECONDS = float(os.environ.get("FAULT_KILL_SECONDS", "3"))
+KILL_SECONDS = float(os.environ.get("FAULT_KILL_SECONDS", "5"))  # the node stays dead this long
 BASE = list(range(1, 301))
 POOL = list(range(2001, 4001))  # missing keys, mapped too: inserted later
 # In doubt: the statement may or may not have committed. 08006: the node did
@@ -74,6 +77,24 @@ def take(g):
         if g is None or group_of[k] == g:
             return free_pool.pop(i)
     raise Failure("no free pool key left on group %s" % g)
+
+
+def kill9(g):
+    """kill -9 storage node g and wait until the process is gone: cluster.sh
+    restart-node right away could find the port still taken by the dying one."""
+    with open(os.path.join(DIR, "node%d.pid" % g)) as f:
+        pid = int(f.read().strip())
+    cluster_sh("kill-node", g, "KILL", DIR)
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 20:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                if f.read().split(")")[-1].split()[0] == "Z":
+                    return
+        except (FileNotFoundError, ProcessLookupError):
+            return
+        time.sleep(0.02)
+    raise Failure("storage node %d (pid %d) still runs 20 s after SIGKILL" % (g, pid))
 
 
 def wait_answers(keys, limit=30.0):
@@ -114,7 +135,7 @@ def setup():
 def map_keys():
     c = None
     for g in range(GROUPS):
-        cluster_sh("kill-node", g, "KILL", DIR)
+        kill9(g)
         try:
             c = connect(GW[0])
             for k in BASE + POOL:
@@ -144,11 +165,21 @@ def map_keys():
 
 def stop_round(g):
     """SIGSTOPs node g, runs the statements, SIGCONTs. Returns the outcomes."""
-    on_g = keys_on(g)
-    k_read, k_write = on_g[0], on_g[1]
+    k_read = keys_on(g)[0]
     others = [h for h in range(GROUPS) if h != g]
     other_reads = [(h, keys_on(h)[0]) for h in others]
-    out = {"k_write": k_write, "old": expected[k_write], "inserted": {}}
+    # Rows of their own (nothing later touches them), so that what this round
+    # leaves behind cannot spill into later checks.
+    k_write, k_txn = take(g), take(g)
+    c = connect(GW[0])
+    for k in (k_write, k_txn):
+        q(c, "INSERT INTO t VALUES (%s, %s)", (k, k))
+        expected[k] = k
+    out = {"k_write": k_write, "k_txn": k_txn, "inserted": {}}
+    # A transaction that holds a row lock on g across the stop.
+    txn = connect(GW[0])
+    q(txn, "BEGIN")
+    q(txn, "UPDATE t SET v = v + 1 WHERE k = %s", (k_txn,))
 
     def other_ops():
         """Reads and inserts on the other groups; returns [(what, error, seconds)]."""
@@ -164,8 +195,16 @@ def stop_round(g):
             rows, err, sec = timed_query(GW[1], "INSERT INTO t VALUES (%s, %s)", (k, k), HANG)
             if err is None:
                 out["inserted"][k] = k
-            res.append(("insert k=%d (group %d)" % (k, h), err, sec))
+            res.append(("insert k=%d (group %d) on gateway 1" % (k, h), err, sec))
         return res
+
+    def rollback():
+        t0 = time.monotonic()
+        try:
+            q(txn, "ROLLBACK")
+            return None, time.monotonic() - t0
+        except psycopg2.Error as e:
+            return e, time.monotonic() - t0
 
     cluster_sh("kill-node", g, "STOP", DIR)
     try:
@@ -181,15 +220,16 @@ def stop_round(g):
         out["point2"].wait(HANG + 5)
         out["after"] = Async(other_ops)
         out["after"].wait(HANG * 4)
+        out["rollback"] = Async(rollback)
+        out["rollback"].wait(HANG)
     finally:
         cluster_sh("kill-node", g, "CONT", DIR)
-    t0 = time.monotonic()
+    out["t_cont"] = time.monotonic()
     try:
         out["recovery"] = wait_answers([k_read, k_write], 30.0)
         out["recovery_error"] = None
     except Failure as e:
         out["recovery_error"] = e
-    out["recovery_total"] = time.monotonic() - t0
     return out
 
 
@@ -210,9 +250,25 @@ def expect_ops_ok(a, when):
         raise a.error
     bad = [(w, e, s) for w, e, s in a.value if e is not None]
     expect(not bad, "%s: %s" % (when, "; ".join("%s: %s after %.2f s" % (w, describe(e), s) for w, e, s in bad)))
-    slow = max(s for _, _, s in a.value)
-    expect(slow <= BOUND, "%s: the slowest took %.2f s" % (when, slow))
-    return slow
+    what, _, slow = max(a.value, key=lambda x: x[2])
+    expect(slow <= BOUND, "%s: %s took %.2f s" % (when, what, slow))
+    return "%.2f s (%s)" % (slow, what)
+
+
+def update_until_free(c, k, limit):
+    """UPDATEs row k (lock_timeout 2s) until it works; returns (first error, seconds) or (None, 0)."""
+    q(c, "SET lock_timeout = '2s'")
+    t0 = time.monotonic()
+    first = None
+    while True:
+        try:
+            q(c, "UPDATE t SET v = v WHERE k = %s", (k,))
+            return first, time.monotonic() - t0
+        except psycopg2.Error as e:
+            first = first or e
+            if time.monotonic() - t0 > limit:
+                raise Failure("UPDATE of k=%d (lock_timeout 2s) still fails after %.0f s of retries: %s" %
+                              (k, time.monotonic() - t0, describe(first)))
 
 
 def sigstop_checks(g):
@@ -232,7 +288,7 @@ def sigstop_checks(g):
     def others():
         a = expect_ops_ok(res["during"], "while statements on node %d waited" % g)
         b = expect_ops_ok(res["after"], "after they failed")
-        return "reads on both gateways and inserts, slowest %.2f s meanwhile, %.2f s after" % (a, b)
+        return "reads on both gateways and inserts; slowest %s meanwhile, %s after" % (a, b)
 
     checks.run("%s reads and writes on other groups succeed" % tag, others)
 
@@ -243,25 +299,18 @@ def sigstop_checks(g):
         for k, v in res["inserted"].items():
             expected[k] = v
         # The timed-out UPDATE is in doubt: the node may have applied it after SIGCONT.
-        v = q(c, "SELECT v FROM t WHERE k = %s", (res["k_write"],))
-        expect(v in ([(res["old"],)], [(res["old"] + 1,)]),
-               "k=%d after the UPDATE in doubt: %r, want %d or %d" % (res["k_write"], v, res["old"], res["old"] + 1))
-        expected[res["k_write"]] = v[0][0]
+        k = res["k_write"]
+        v = q(c, "SELECT v FROM t WHERE k = %s", (k,))
+        expect(v in ([(k,)], [(k + 1,)]), "k=%d after the UPDATE in doubt: %r, want %d or %d" % (k, v, k, k + 1))
+        expected[k] = v[0][0]
         try:
-            q(c, "UPDATE t SET v = v WHERE k = %s", (res["k_write"],))
-        except psycopg2.Error as e:
-            # Say for how long the row stays unusable.
-            t0 = time.monotonic()
-            while time.monotonic() - t0 < 30:
-                try:
-                    q(c, "UPDATE t SET v = v WHERE k = %s", (res["k_write"],))
-                    break
-                except psycopg2.Error:
-                    pass
-            raise Failure("UPDATE of k=%d (group %d, the row the timed-out UPDATE wrote) after SIGCONT: %s; "
-                          "%s" % (res["k_write"], g, describe(e),
-                                  "it still failed %.0f s later" % (time.monotonic() - t0) if time.monotonic() - t0 >= 30
-                                  else "it worked %.0f s later" % (time.monotonic() - t0)))
+            err, sec = update_until_free(c, k, 5)
+        except Failure as e:
+            raise Failure("%s (k=%d is the row of the UPDATE that failed with 08006 while node %d was stopped: "
+                          "its row lock outlives it)" % (e, k, g))
+        if err is not None:
+            raise Failure("UPDATE of k=%d (group %d), the row of the UPDATE that failed with 08006, after SIGCONT: "
+                          "%s, for %.1f s" % (k, g, describe(err), sec))
         got = dict(q(c, "SELECT k, v FROM t"))
         want = {k: v for k, v in expected.items() if v is not None}
         expect_eq(len(got), len(want), "count(*) after SIGCONT")
@@ -269,7 +318,28 @@ def sigstop_checks(g):
         expect(not wrong, "rows differ after SIGCONT (k, got, want): %s" % wrong[:5])
         return "answers again %.1f s after SIGCONT" % res["recovery"]
 
-    checks.run("%s works again after SIGCONT" % tag, recovered)
+    checks.run("%s works again after SIGCONT" % tag, recovered, 60)
+
+    def txn_released():
+        # BEGIN; UPDATE k_txn (a row on g) before the stop; ROLLBACK while the
+        # node was stopped (and, by then, no longer registered in etcd). Either
+        # outcome of the ROLLBACK is fine; the row lock must not outlive it.
+        a = res["rollback"]
+        expect(a.done.is_set(), "ROLLBACK did not return within %.0f s (hang)" % HANG)
+        err, sec = a.value
+        how = "ROLLBACK during the stop %s in %.2f s" % ("succeeded" if err is None else describe(err), sec)
+        c = connect(GW[1])
+        k = res["k_txn"]
+        try:
+            lock_err, lock_sec = update_until_free(c, k, 5)
+        except Failure as e:
+            raise Failure("%s; %s (the rolled-back transaction's row lock on node %d is still held)" % (how, e, g))
+        expect(lock_err is None, "%s; UPDATE of k=%d after SIGCONT failed with %s for %.1f s" %
+               (how, k, describe(lock_err) if lock_err else "", lock_sec))
+        expect_eq(q(c, "SELECT v FROM t WHERE k = %s", (k,)), [(k,)], "k=%d after the ROLLBACK" % k)
+        return how
+
+    checks.run("%s a transaction rolled back during the stop leaves no lock" % tag, txn_released, 60)
 
 
 # --- b. SIGKILL during writes --------------------------------------------------------
@@ -312,8 +382,8 @@ class Workload:
                 self.note("writer %d, connect" % w, e)
                 c = None
                 time.sleep(0.1)
-            time.sleep(0.01)
-        self.note("writer %d" % w, "ran out of keys")
+            time.sleep(0.02)
+        self.note("writer %d" % w, "ran out of keys (a test limit: make POOL larger)")
 
     def updater(self):
         c = None
@@ -416,12 +486,15 @@ def sigkill_checks(g):
     off_g = [keys_on(h, range(1, 191))[0] for h in range(GROUPS) if h != g]
     wl = Workload(g)
     res = {}
+    pairs = make_pairs(g)
+    for a, b in pairs:  # the pairs check covers these rows
+        del expected[a], expected[b]
 
     def run():
-        wl.start(make_pairs(g))
+        wl.start(pairs)
         try:
             time.sleep(2)
-            cluster_sh("kill-node", g, "KILL", DIR)
+            kill9(g)
             res["t_kill"] = time.monotonic()
             time.sleep(0.3)
             res["point"] = Async(lambda: timed_query(GW[0], "SELECT v FROM t WHERE k = %s", (on_g[0],), HANG))

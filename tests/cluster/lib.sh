@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tests/cluster/*.sh: a throwaway loopback cluster
 # (scripts/cluster.sh) per script, checks and totals.
 #
@@ -8,6 +9,7 @@
 # Each check prints "PASS <suite> <check>" or "FAIL <suite> <check>: <reason>";
 # cluster_total prints "<suite> total: P passed, F failed" and exits non-zero
 # when a check failed.
+suite="${suite:?set suite before sourcing lib.sh}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 build="${BUILD_DIR:-build}"
@@ -100,8 +102,8 @@ check_processes_alive() {
 run_python() {
   local name="$1" limit="$2" log rc p f
   shift 2
-  log="$(mktemp /tmp/tessera-$suite-py.XXXXXX)"
-  timeout -k 5 "$limit" "$PYTHON" "$@" > "$log" 2>&1
+  log="$(mktemp "/tmp/tessera-$suite-py.XXXXXX")"
+  PYTHONDONTWRITEBYTECODE=1 timeout -k 5 "$limit" "$PYTHON" "$@" > "$log" 2>&1
   rc=$?
   grep -E '^(PASS|FAIL) ' "$log"
   p=$(grep -c '^PASS ' "$log")

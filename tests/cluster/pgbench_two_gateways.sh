@@ -19,6 +19,7 @@ SCALE="${PGBENCH_SCALE:-10}"
 SECONDS_RUN="${PGBENCH_SECONDS:-30}"
 PGBENCH="${PGBENCH:-pgbench}"
 work="$(mktemp -d /tmp/tessera-cluster-pgbench-work.XXXXXX)"
+# shellcheck disable=SC2317  # the EXIT trap
 cleanup() { cluster_stop; rm -rf "$work"; }
 trap cleanup EXIT
 
@@ -52,7 +53,7 @@ rc1=$?
 
 processed=0
 check_run() {  # check_run I RC: the pgbench run on gateway I
-  local i="$1" rc="$2" log="$work/run$1.log" n nf tps name="tpcb 4 clients ${SECONDS_RUN}s on gateway $1"
+  local rc="$2" log="$work/run$1.log" n nf tps name="tpcb 4 clients ${SECONDS_RUN}s on gateway $1"
   n=$(sed -nE 's/^number of transactions actually processed: ([0-9]+).*/\1/p' "$log")
   nf=$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' "$log")
   tps=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' "$log")
