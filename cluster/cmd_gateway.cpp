@@ -3,7 +3,6 @@
 
 #include "cluster/commands.h"
 #include "cluster/gateway/cluster_backend.h"
-#include "wire/server.h"
 
 namespace tessera::cli {
 
@@ -19,23 +18,7 @@ int RunGateway(const GatewayCommand& options) {
     spdlog::error("gateway cannot join the cluster: {}", error.what());
     return 1;
   }
-  wire::ServerOptions server_options;
-  server_options.host = options.listen;
-  server_options.port = options.port;
-  server_options.worker_threads = options.workers;
-  wire::Server server(*backend, server_options);
-  try {
-    server.Start();
-  } catch (const std::exception& error) {
-    spdlog::error("cannot listen on {}:{}: {}", options.listen, options.port, error.what());
-    return 1;
-  }
-  spdlog::info("tessera gateway listening on {}:{} (etcd {})", options.listen, server.Port(), options.etcd);
-  WaitForTerminationSignal();
-  server.Stop();
-  backend.reset();
-  spdlog::info("gateway stopped");
-  return 0;
+  return ServeSql(*backend, options.listen, options.port, options.workers, "tessera gateway (etcd " + options.etcd + ")");
 }
 
 }  // namespace tessera::cli

@@ -40,22 +40,25 @@ int RunStart(const StartOptions& options) {
     spdlog::error("cannot open data directory {}: {} ({})", options.data_dir, error.Message(), error.Sqlstate());
     return 1;
   }
+  return ServeSql(*database, options.listen, options.port, options.workers, "tessera (data " + options.data_dir + ")");
+}
+
+int ServeSql(SessionFactory& sessions, const std::string& listen, uint16_t port, int workers, const std::string& what) {
   wire::ServerOptions server_options;
-  server_options.host = options.listen;
-  server_options.port = options.port;
-  server_options.worker_threads = options.workers;
-  wire::Server server(*database, server_options);
+  server_options.host = listen;
+  server_options.port = port;
+  server_options.worker_threads = workers;
+  wire::Server server(sessions, server_options);
   try {
     server.Start();
   } catch (const std::exception& error) {
-    spdlog::error("cannot listen on {}:{}: {}", options.listen, options.port, error.what());
+    spdlog::error("cannot listen on {}:{}: {}", listen, port, error.what());
     return 1;
   }
-  spdlog::info("tessera listening on {}:{} (data {})", options.listen, server.Port(), options.data_dir);
+  spdlog::info("{} listening on {}:{}", what, listen, server.Port());
   WaitForTerminationSignal();
   server.Stop();
-  database.reset();
-  spdlog::info("tessera stopped");
+  spdlog::info("{} stopped", what);
   return 0;
 }
 

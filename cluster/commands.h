@@ -6,6 +6,10 @@
 #include <memory>
 #include <string>
 
+namespace tessera {
+class SessionFactory;
+}
+
 namespace tessera::cli {
 
 struct StartOptions {
@@ -47,6 +51,10 @@ int RunCtl(const CtlCommand& options);
 
 // Blocks until SIGINT or SIGTERM.
 void WaitForTerminationSignal();
+
+// Serves `sessions` over pgwire on listen:port until SIGINT/SIGTERM; `what`
+// names the server in its log lines. Returns the process's exit status.
+int ServeSql(SessionFactory& sessions, const std::string& listen, uint16_t port, int workers, const std::string& what);
 
 // SIGINT/SIGTERM handling installed at construction, so a failure that
 // Stop()s before anyone waits is not lost.
