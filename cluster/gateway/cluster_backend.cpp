@@ -66,6 +66,7 @@ ClusterBackend::ClusterBackend(GatewayOptions options, std::chrono::milliseconds
       [this](const std::vector<etcd::WatchEvent>&, int64_t at) { OnCatalogChange(at); },
       [this] { OnCatalogChange(etcd_->Get(keys::kCatalog).revision); });
   releaser_ = std::thread([this] { ReleaseLoop(); });
+  finisher_ = std::thread([this] { FinishLoop(); });
   spdlog::info("gateway {} joined the cluster ({} shard groups, {} buckets)", id_, map_.Groups(), map_.Buckets());
 }
 
@@ -75,7 +76,9 @@ ClusterBackend::~ClusterBackend() {
     stopping_ = true;
   }
   release_wake_.notify_all();
+  finishing_wake_.notify_all();
   if (releaser_.joinable()) releaser_.join();
+  if (finisher_.joinable()) finisher_.join();
   catalog_watch_.reset();
   try {
     etcd_->Delete(keys::Gateway(id_));
@@ -135,6 +138,33 @@ std::string ClusterBackend::FragmentPlacement(const planner::Fragment& fragment)
 void ClusterBackend::DeferRelease(int group, const std::string& txn_name) {
   std::lock_guard lock(release_mutex_);
   pending_releases_.emplace_back(group, txn_name);
+}
+
+void ClusterBackend::FinishInBackground(const std::string& txn_name, int group,
+                                        std::shared_ptr<transport::RpcClient::Pending> call) {
+  {
+    std::lock_guard lock(release_mutex_);
+    finishing_.push_back({txn_name, group, std::move(call)});
+  }
+  finishing_wake_.notify_one();
+}
+
+void ClusterBackend::FinishLoop() {
+  std::unique_lock lock(release_mutex_);
+  while (true) {
+    finishing_wake_.wait(lock, [this] { return stopping_ || !finishing_.empty(); });
+    if (finishing_.empty()) return;  // stopping, nothing left
+    Finishing next = std::move(finishing_.front());
+    finishing_.pop_front();
+    lock.unlock();
+    try {
+      next.call->Wait();  // calls finish in about the order they started
+    } catch (const std::exception& e) {
+      spdlog::warn("transaction {} committed; group {} will learn it from its cleaner ({})", next.txn_name,
+                   next.group, e.what());
+    }
+    lock.lock();
+  }
 }
 
 void ClusterBackend::ReleaseLoop() {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -64,9 +65,13 @@ class ClusterBackend final : public executor::Backend {
   // transaction again once it has ended, so a delayed request cannot
   // resurrect it either.
   void DeferRelease(int group, const std::string& txn_name);
+  // Waits in the background for a secondary's commit call (logs a failure:
+  // that node's cleaner finishes the commit from the primary's record).
+  void FinishInBackground(const std::string& txn_name, int group, std::shared_ptr<transport::RpcClient::Pending> call);
 
  private:
   void ReleaseLoop();
+  void FinishLoop();
   void Announce(int64_t catalog_revision);
   void OnCatalogChange(int64_t revision);
 
@@ -87,6 +92,14 @@ class ClusterBackend final : public executor::Backend {
   std::vector<std::pair<int, std::string>> pending_releases_;
   bool stopping_ = false;
   std::thread releaser_;
+  struct Finishing {
+    std::string txn_name;
+    int group;
+    std::shared_ptr<transport::RpcClient::Pending> call;
+  };
+  std::deque<Finishing> finishing_;  // guarded by release_mutex_
+  std::condition_variable finishing_wake_;
+  std::thread finisher_;
 };
 
 }  // namespace tessera::cluster

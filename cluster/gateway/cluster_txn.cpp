@@ -353,15 +353,23 @@ void ClusterTxn::Commit() {
   request.commit_ts = commit_ts;
   request.write_record = true;
   Call(writers[0], kCommit, Encode(request), CommitAllowance(writers));  // the decision; errors reach the client
-  // Committed. The others follow; one we cannot reach is rolled forward by
+  // Committed: the client may hear so now. The others follow in the
+  // background (Percolator's asynchronous secondaries). Nobody can see the
+  // transaction half done meanwhile: a secondary stays prepared and locked
+  // until its commit lands, and a snapshot on that node waits for it (the
+  // MVCC engine's prepare gate). One we cannot reach is rolled forward by
   // its cleaner from the primary's record.
   request.write_record = false;
-  std::vector<int> secondaries(writers.begin() + 1, writers.end());
-  try {
-    CallAll(secondaries, kCommit, std::vector<std::string>(secondaries.size(), Encode(request)),
-            CommitAllowance(secondaries));
-  } catch (const std::exception& e) {
-    spdlog::warn("transaction {} committed; finishing a secondary failed ({}), its cleaner will", name_, e.what());
+  transport::CallOptions options;
+  options.timeout = backend_.Options().node_timeout + CommitAllowance(writers);
+  std::string payload = Encode(request);
+  for (auto it = writers.begin() + 1; it != writers.end(); ++it) {
+    try {
+      backend_.FinishInBackground(
+          name_, *it, backend_.Rpc().Start(backend_.Nodes().Address(*it), kCommit, payload, options));
+    } catch (const std::exception& e) {
+      spdlog::warn("transaction {} committed; group {} will learn it from its cleaner ({})", name_, *it, e.what());
+    }
   }
 }
 
