@@ -39,11 +39,18 @@ bool KeyDescending(const Fragment& f, size_t k) {
   return false;
 }
 
-// Encodes key bound values; false when one is NULL (nothing can match).
+// 57014 once the statement was cancelled (on a storage node: the gateway
+// gave up or the client cancelled); checked every kCancelCheckRows rows.
+constexpr size_t kCancelCheckRows = 1024;
+void CheckCancelled(const std::atomic<bool>* cancel, size_t rows) {
+  if (cancel && rows % kCancelCheckRows == 0 && cancel->load(std::memory_order_relaxed))
+    throw SqlError(sqlstate::kQueryCanceled, "canceling statement due to user request");
+}
 
 // Calls `fn(pk_suffix, row)` for every row the access path yields, until it returns false.
 template <class Fn>
-void ScanRows(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx, Fn fn) {
+void ScanRows(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx,
+              const std::atomic<bool>* cancel, Fn fn) {
   TableStore store(f.table, txn);
   std::string primary_prefix = storage::KeyPrefix(f.table.table_id, storage::kPrimaryIndexId);
   std::string start, end;
@@ -57,26 +64,30 @@ void ScanRows(const Fragment& f, storage::Transaction& txn, const planner::EvalC
   if (!f.scan.lower_inclusive) start = storage::PrefixEnd(start);
   if (f.scan.upper_inclusive) end = storage::PrefixEnd(end);
   auto it = txn.Scan(start, end);
+  size_t rows = 0;
   if (f.scan.index_id == 0) {
-    for (; it->Valid(); it->Next())
+    for (; it->Valid(); it->Next()) {
+      CheckCancelled(cancel, ++rows);
       if (!fn(std::string(it->Key().substr(primary_prefix.size())), storage::DecodeRow(it->Value(), f.table.column_types)))
         return;
+    }
     return;
   }
   std::vector<std::string> suffixes;
   for (; it->Valid(); it->Next()) suffixes.emplace_back(it->Value());
   for (auto& suffix : suffixes) {
+    CheckCancelled(cancel, ++rows);
     auto row = store.GetRow(suffix);
     if (row && !fn(suffix, std::move(*row))) return;
   }
 }
 
 planner::FragmentResult RunScan(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx,
-                                bool want_row_keys) {
+                                bool want_row_keys, const std::atomic<bool>* cancel) {
   planner::FragmentResult result;
   if (!f.aggregates.empty() || !f.group_by.empty()) {
     HashAggregator aggregator(f.group_by, f.aggregates, ctx);
-    ScanRows(f, txn, ctx, [&](const std::string&, Row row) {
+    ScanRows(f, txn, ctx, cancel, [&](const std::string&, Row row) {
       if (!f.filter || planner::EvaluatePredicate(*f.filter, row, ctx)) aggregator.Add(row);
       return true;
     });
@@ -86,7 +97,7 @@ planner::FragmentResult RunScan(const Fragment& f, storage::Transaction& txn, co
   bool early_stop = f.limit >= 0 && f.top_n.empty();
   std::vector<KeyedRow> keyed;
   bool keys = want_row_keys && f.top_n.empty() && f.scan.index_id == 0;
-  ScanRows(f, txn, ctx, [&](const std::string& suffix, Row row) {
+  ScanRows(f, txn, ctx, cancel, [&](const std::string& suffix, Row row) {
     if (f.filter && !planner::EvaluatePredicate(*f.filter, row, ctx)) return true;
     if (keys) result.row_keys.push_back(suffix);
     Row out;
@@ -166,11 +177,11 @@ bool LockMatch(const Fragment& f, TableStore& store, storage::Transaction& txn, 
 }
 
 planner::FragmentResult RunUpdateOrDelete(const Fragment& f, storage::Transaction& txn,
-                                          const planner::EvalContext& ctx) {
+                                          const planner::EvalContext& ctx, const std::atomic<bool>* cancel) {
   // Collect first, then write: an update that moves a row forward in key
   // order must not meet it again.
   std::vector<ScannedRow> matches;
-  ScanRows(f, txn, ctx, [&](const std::string& suffix, Row row) {
+  ScanRows(f, txn, ctx, cancel, [&](const std::string& suffix, Row row) {
     if (!f.filter || planner::EvaluatePredicate(*f.filter, row, ctx)) matches.push_back({suffix, std::move(row)});
     return true;
   });
@@ -217,10 +228,10 @@ planner::FragmentResult RunFragment(const planner::FragmentRequest& request, sto
   ctx.next_val = services.next_val;
   const Fragment& f = *request.fragment;
   switch (f.kind) {
-    case FragmentKind::kScan: return RunScan(f, txn, ctx, request.want_row_keys);
+    case FragmentKind::kScan: return RunScan(f, txn, ctx, request.want_row_keys, services.cancel);
     case FragmentKind::kInsert: return RunInsert(request, txn, services, ctx);
     case FragmentKind::kUpdate:
-    case FragmentKind::kDelete: return RunUpdateOrDelete(f, txn, ctx);
+    case FragmentKind::kDelete: return RunUpdateOrDelete(f, txn, ctx, services.cancel);
   }
   throw SqlError::Internal("unknown fragment kind");
 }

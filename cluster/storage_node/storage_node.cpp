@@ -174,6 +174,7 @@ std::string StorageNode::HandleExecute(std::string_view payload, transport::Resp
   services.functions.format = &request.format;
   services.functions.statement_timestamp = request.statement_timestamp;
   services.functions.transaction_timestamp = request.transaction_timestamp;
+  services.cancel = stream.CancelFlag();  // the gateway gave up or its client cancelled
 
   ExecuteResponse response;
   if (request.txn.txn_id.empty()) {

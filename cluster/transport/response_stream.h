@@ -30,6 +30,9 @@ class ResponseStream {
   // long handler should check this between steps: the transport cannot
   // interrupt it otherwise.
   bool Cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+  // The flag itself, for work that polls a std::atomic<bool> (a fragment
+  // scan checks it every thousand rows). Only the transport sets it.
+  std::atomic<bool>* CancelFlag() { return &cancelled_; }
   // Stable per accepted connection (also passed to RpcServer::OnDisconnect),
   // so a handler can tie state such as open transactions to its gateway.
   uint64_t ConnectionId() const;
