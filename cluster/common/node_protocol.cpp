@@ -47,6 +47,7 @@ std::string Encode(const ExecuteRequest& r) {
   w.FieldInt(15, r.statement_timestamp);
   w.FieldInt(16, r.transaction_timestamp);
   w.FieldVarint(17, r.commit_now);
+  w.FieldVarint(18, r.quick);
   w.End();
   return w.Take();
 }
@@ -65,6 +66,7 @@ ExecuteRequest Decode<ExecuteRequest>(std::string_view bytes) {
       case 15: r.statement_timestamp = f.Int(); break;
       case 16: r.transaction_timestamp = f.Int(); break;
       case 17: r.commit_now = f.varint != 0; break;
+      case 18: r.quick = f.varint != 0; break;
       default: break;
     }
   });

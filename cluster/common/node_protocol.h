@@ -48,6 +48,9 @@ struct ExecuteRequest {
   int64_t statement_timestamp = 0;
   int64_t transaction_timestamp = 0;
   bool commit_now = false;       // one-shot: commit the writes before answering
+  // A one-shot point lookup: the node may run it on the I/O thread that
+  // read it (transport RunInline) when nothing could make it wait.
+  bool quick = false;
 };
 
 struct ExecuteResponse {

@@ -179,6 +179,7 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
     if (services.functions.format) execute.format = *services.functions.format;
     execute.statement_timestamp = services.functions.statement_timestamp;
     execute.transaction_timestamp = services.functions.transaction_timestamp;
+    execute.quick = !participant && fragment.scan.kind == planner::ScanKind::kPoint && !writes;
     groups.push_back(r.group);
     payloads.push_back(Encode(execute));
     if (participant) MarkParticipant(r.group, false);

@@ -20,6 +20,7 @@ RpcServer::RpcServer(std::string host, uint16_t port, size_t io_threads, size_t 
     : core_(std::make_unique<detail::ServerCore>(std::move(host), port, io_threads, workers)) {}
 RpcServer::~RpcServer() { core_->Stop(); }
 void RpcServer::Register(uint16_t method, Handler handler) { core_->Register(method, std::move(handler)); }
+void RpcServer::RunInline(uint16_t method, InlineFilter run_inline) { core_->RunInline(method, std::move(run_inline)); }
 void RpcServer::OnDisconnect(std::function<void(uint64_t)> hook) { core_->OnDisconnect(std::move(hook)); }
 void RpcServer::Start() { core_->Start(); }
 void RpcServer::Stop() { core_->Stop(); }
@@ -42,6 +43,16 @@ ServerCore::~ServerCore() { Stop(); }
 void ServerCore::Register(uint16_t method, RpcServer::Handler handler) {
   if (started_) throw std::logic_error("RpcServer::Register after Start");
   handlers_[method] = std::move(handler);
+}
+
+void ServerCore::RunInline(uint16_t method, RpcServer::InlineFilter run_inline) {
+  if (started_) throw std::logic_error("RpcServer::RunInline after Start");
+  inline_filters_[method] = std::move(run_inline);
+}
+
+bool ServerCore::RunsInline(uint16_t method, std::string_view payload) const {
+  auto it = inline_filters_.find(method);
+  return it != inline_filters_.end() && it->second(payload);
 }
 
 void ServerCore::OnDisconnect(std::function<void(uint64_t)> hook) {

@@ -64,6 +64,10 @@ void ServerConnection::HandleRequest(const FrameHeader& header, std::string payl
     CloseOnStrand("protocol violation: duplicate request id");  // OnClosed takes requests_mutex_
     return;
   }
+  if (core_.RunsInline(header.method, payload)) {
+    RunHandler(stream, *handler, payload);
+    return;
+  }
   core_.RunOnWorker([self = std::move(self), stream = std::move(stream), handler, payload = std::move(payload)] {
     self->RunHandler(stream, *handler, payload);
   });

@@ -30,6 +30,8 @@ class ServerCore {
   ~ServerCore();
 
   void Register(uint16_t method, RpcServer::Handler handler);
+  void RunInline(uint16_t method, RpcServer::InlineFilter run_inline);
+  bool RunsInline(uint16_t method, std::string_view payload) const;
   void OnDisconnect(std::function<void(uint64_t)> hook);
   void Start();
   void Stop();
@@ -59,6 +61,7 @@ class ServerCore {
   const size_t io_thread_count_;
 
   std::unordered_map<uint16_t, RpcServer::Handler> handlers_;
+  std::unordered_map<uint16_t, RpcServer::InlineFilter> inline_filters_;
   std::function<void(uint64_t)> on_disconnect_;
 
   std::atomic<uint64_t> next_connection_id_{1};
