@@ -12,7 +12,7 @@ PACKAGES=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libcctz-dev
   libpq-dev postgresql-client
   postgresql-15   # server and pgbench: the reference the tests compare against
-  etcd-server     # cluster metadata (later issues)
+  etcd-server curl  # cluster metadata; scripts/cluster.sh asks etcd over its HTTP API
   python3
   python3-psycopg2 libpostgresql-jdbc-java openjdk-17-jdk-headless nodejs $(command -v npm > /dev/null || echo npm)  # tests/drivers (a nodejs that bundles npm needs no npm package)
 )
