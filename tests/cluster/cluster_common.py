@@ -10,7 +10,13 @@ import threading
 import time
 import traceback
 
+import sys
+
 import psycopg2
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import sql_client  # noqa: E402
+from sql_client import q, q1  # noqa: E402,F401
 
 HOST = "127.0.0.1"
 USER = "tessera"
@@ -50,20 +56,7 @@ def gateway_ports(env):
 
 
 def connect(port, autocommit=True):
-    c = psycopg2.connect(host=HOST, port=port, user=USER, dbname=DB, connect_timeout=10)
-    c.autocommit = autocommit  # transactions are explicit BEGIN ... COMMIT
-    return c
-
-
-def q(conn, sql, args=None):
-    """Runs one statement; returns its rows (or None)."""
-    with conn.cursor() as cur:
-        cur.execute(sql, args)
-        return cur.fetchall() if cur.description else None
-
-
-def q1(conn, sql, args=None):
-    return q(conn, sql, args)[0][0]
+    return sql_client.connect(HOST, port, USER, DB, autocommit)
 
 
 def describe(e):

@@ -13,11 +13,4 @@ suite=cluster-faults
 source "$(dirname "$0")/lib.sh"
 trap cluster_stop EXIT
 
-if ! "$PYTHON" -c 'import psycopg2' 2> /dev/null; then
-  fail "psycopg2" "$PYTHON cannot import psycopg2 (package python3-psycopg2)"
-  cluster_total
-fi
-cluster_start 3 2 || cluster_total
-run_python "faults.py" 400 "$here/faults.py" "$CLUSTER_DIR"
-check_processes_alive
-cluster_total
+python_suite faults.py 400

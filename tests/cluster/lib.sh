@@ -32,6 +32,21 @@ cluster_total() {
   exit $?
 }
 
+# python_suite SCRIPT TIMEOUT: the whole of a Python-driven script: checks
+# psycopg2, starts a 3-group, 2-gateway cluster, runs tests/cluster/SCRIPT
+# against it (its PASS/FAIL lines count), checks no process died, and exits
+# with the totals.
+python_suite() {
+  if ! "$PYTHON" -c 'import psycopg2' 2> /dev/null; then
+    fail "psycopg2" "$PYTHON cannot import psycopg2 (package python3-psycopg2)"
+    cluster_total
+  fi
+  cluster_start 3 2 || cluster_total
+  run_python "$1" "$2" "$here/$1" "$CLUSTER_DIR"
+  check_processes_alive
+  cluster_total
+}
+
 # cluster_start GROUPS GATEWAYS: starts a cluster in a new temporary directory
 # ($CLUSTER_DIR) and sources its cluster.env (ETCD_URL, NODE_PORT_<g>,
 # GATEWAY_PORT_<i>, GATEWAY_PORTS). Storage nodes skip fsync (NO_SYNC=1).

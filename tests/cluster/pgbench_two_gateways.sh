@@ -15,6 +15,7 @@
 set -uo pipefail
 suite=cluster-pgbench
 source "$(dirname "$0")/lib.sh"
+source "$root/tests/pgbench/judge_run.sh"
 SCALE="${PGBENCH_SCALE:-10}"
 SECONDS_RUN="${PGBENCH_SECONDS:-30}"
 PGBENCH="${PGBENCH:-pgbench}"
@@ -53,20 +54,8 @@ rc1=$?
 
 processed=0
 check_run() {  # check_run I RC: the pgbench run on gateway I
-  local rc="$2" log="$work/run$1.log" n nf tps name="tpcb 4 clients ${SECONDS_RUN}s on gateway $1"
-  n=$(sed -nE 's/^number of transactions actually processed: ([0-9]+).*/\1/p' "$log")
-  nf=$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' "$log")
-  tps=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' "$log")
-  processed=$((processed + ${n:-0}))
-  if [ "$rc" -ne 0 ]; then
-    fail "$name" "pgbench exited with $rc: $(grep -m1 -iE 'error|abort|fatal' "$log" || tail -n 1 "$log")"
-  elif [ -z "$n" ] || [ "$n" -eq 0 ]; then
-    fail "$name" "no transactions processed"
-  elif [ "$nf" != 0 ]; then
-    fail "$name" "${nf:-unknown number of} failed transactions: $(grep -m1 -iE 'error' "$log")"
-  else
-    pass "$name ($n transactions, tps $tps)"
-  fi
+  judge_pgbench_run "tpcb 4 clients ${SECONDS_RUN}s on gateway $1" "$2" "$work/run$1.log"
+  processed=$((processed + PGBENCH_PROCESSED))
 }
 check_run 0 "$rc0"
 check_run 1 "$rc1"

@@ -18,6 +18,10 @@ import traceback
 
 import psycopg2
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import sql_client  # noqa: E402
+from sql_client import q, q1  # noqa: E402,F401
+
 HOST, PORT, USER, DB = sys.argv[1:5]
 ONLY = set(sys.argv[5:])
 TEST_TIMEOUT = float(os.environ.get("CONCURRENCY_TEST_TIMEOUT", "30"))
@@ -29,20 +33,7 @@ class Failure(Exception):
 
 
 def connect():
-    c = psycopg2.connect(host=HOST, port=PORT, user=USER, dbname=DB, connect_timeout=10)
-    c.autocommit = True  # transactions are explicit BEGIN ... COMMIT below
-    return c
-
-
-def q(conn, sql, args=None):
-    """Runs one statement; returns its rows (or None)."""
-    with conn.cursor() as cur:
-        cur.execute(sql, args)
-        return cur.fetchall() if cur.description else None
-
-
-def q1(conn, sql, args=None):
-    return q(conn, sql, args)[0][0]
+    return sql_client.connect(HOST, PORT, USER, DB)
 
 
 def sqlstate_of(conn, sql):

@@ -20,6 +20,7 @@ build="${BUILD_DIR:-build}"
 [[ "$build" == /* ]] || build="$root/$build"
 TESSERA_BIN="${TESSERA_BIN:-$build/cluster/tessera}"
 source "$root/scripts/server.sh"
+source "$here/judge_run.sh"
 work="$(mktemp -d /tmp/tessera-pgbench.XXXXXX)"
 passed=0
 failed=0
@@ -53,22 +54,9 @@ pgbench_init() {
 # pgbench_run NAME ARGS...: runs pgbench; passes when it exits 0, processed
 # transactions > 0 and "number of failed transactions: 0".
 pgbench_run() {
-  local name="$1" log="$work/$1.log" rc n nf; shift
+  local name="$1" log="$work/$1.log"; shift
   timeout 120 "$PGBENCH" -h "$host" -p "$port" -U "$user" "$@" "$db" > "$log" 2>&1
-  rc=$?
-  n=$(sed -nE 's/^number of transactions actually processed: ([0-9]+).*/\1/p' "$log")
-  nf=$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' "$log")
-  local tps
-  tps=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' "$log")
-  if [ $rc -ne 0 ]; then
-    fail "$name" "pgbench exited with $rc: $(grep -m1 -iE 'error|abort|fatal' "$log" || tail -n 1 "$log")"
-  elif [ -z "$n" ] || [ "$n" -eq 0 ]; then
-    fail "$name" "no transactions processed"
-  elif [ "$nf" != 0 ]; then
-    fail "$name" "${nf:-unknown number of} failed transactions: $(grep -m1 -iE 'error' "$log")"
-  else
-    pass "$name ($n transactions, tps $tps)"
-  fi
+  judge_pgbench_run "$name" $? "$log"
 }
 
 # tpcb_invariant NAME: sum(abalance) = sum(bbalance) = sum(tbalance) = sum(delta).
