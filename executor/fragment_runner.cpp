@@ -1,8 +1,10 @@
-// The fragment runner: scan by the fragment's access path, filter, then
-// project + top-N/limit (reads) or write with constraint checks.
+// The fragment runner: scan by the fragment's access path, filter, join a
+// co-located table, then project + top-N/limit (reads) or write with constraint checks.
 #include "executor/fragment_runner.h"
 
 #include <algorithm>
+#include <optional>
+#include <unordered_map>
 
 #include "common/error.h"
 #include "executor/aggregator.h"
@@ -24,19 +26,32 @@ struct ScannedRow {
   Row row;
 };
 
-const std::vector<int>& KeyColumns(const Fragment& f) {
-  static const std::vector<int> kNone;
-  if (f.scan.index_id == 0) return f.table.primary_key;
-  for (auto& i : f.table.indexes)
-    if (i.id == f.scan.index_id) return i.columns;
+const std::vector<int>& KeyColumns(const planner::TableLayout& table, const planner::ScanSpec& scan) {
+  if (scan.index_id == 0) return table.primary_key;
+  for (auto& i : table.indexes)
+    if (i.id == scan.index_id) return i.columns;
   throw SqlError::Internal("fragment names an index its table does not have");
 }
 
-bool KeyDescending(const Fragment& f, size_t k) {
-  if (f.scan.index_id == 0) return false;
-  for (auto& i : f.table.indexes)
-    if (i.id == f.scan.index_id) return k < i.descending.size() && i.descending[k];
+bool KeyDescending(const planner::TableLayout& table, const planner::ScanSpec& scan, size_t k) {
+  if (scan.index_id == 0) return false;
+  for (auto& i : table.indexes)
+    if (i.id == scan.index_id) return k < i.descending.size() && i.descending[k];
   return false;
+}
+
+bool EncodeBound(const planner::TableLayout& table, const planner::ScanSpec& scan,
+                 const std::vector<planner::ExprRef>& values, const planner::EvalContext& ctx, std::string* out) {
+  const std::vector<int>& columns = KeyColumns(table, scan);
+  *out = storage::KeyPrefix(table.table_id, scan.index_id);
+  for (size_t k = 0; k < values.size(); ++k) {
+    Value v = planner::Evaluate(*values[k], {}, ctx);
+    if (v.IsNull()) return false;
+    Type column_type = table.column_types[columns[k]];
+    if (v.Id() != column_type.id) v = v.CastTo(column_type, {}, false);
+    storage::AppendKeyValue(out, v, KeyDescending(table, scan, k));
+  }
+  return true;
 }
 
 // 57014 once the statement was cancelled (on a storage node: the gateway
@@ -47,28 +62,29 @@ void CheckCancelled(const std::atomic<bool>* cancel, size_t rows) {
     throw SqlError(sqlstate::kQueryCanceled, "canceling statement due to user request");
 }
 
-// Calls `fn(pk_suffix, row)` for every row the access path yields, until it returns false.
+// Calls `fn(pk_suffix, row)` for every row of `table` the access path
+// yields, until it returns false.
 template <class Fn>
-void ScanRows(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx,
-              const std::atomic<bool>* cancel, Fn fn) {
-  TableStore store(f.table, txn);
-  std::string primary_prefix = storage::KeyPrefix(f.table.table_id, storage::kPrimaryIndexId);
+void ScanRows(const planner::TableLayout& table, const planner::ScanSpec& scan, storage::Transaction& txn,
+              const planner::EvalContext& ctx, const std::atomic<bool>* cancel, Fn fn) {
+  TableStore store(table, txn);
+  std::string primary_prefix = storage::KeyPrefix(table.table_id, storage::kPrimaryIndexId);
   std::string start, end;
-  if (f.scan.kind == ScanKind::kPoint && f.scan.index_id == 0) {
-    if (!EncodeScanBound(f, f.scan.lower, ctx, &start)) return;
+  if (scan.kind == ScanKind::kPoint && scan.index_id == 0) {
+    if (!EncodeBound(table, scan, scan.lower, ctx, &start)) return;
     auto bytes = txn.Get(start);
-    if (bytes) fn(start.substr(primary_prefix.size()), storage::DecodeRow(*bytes, f.table.column_types));
+    if (bytes) fn(start.substr(primary_prefix.size()), storage::DecodeRow(*bytes, table.column_types));
     return;
   }
-  if (!EncodeScanBound(f, f.scan.lower, ctx, &start) || !EncodeScanBound(f, f.scan.upper, ctx, &end)) return;
-  if (!f.scan.lower_inclusive) start = storage::PrefixEnd(start);
-  if (f.scan.upper_inclusive) end = storage::PrefixEnd(end);
+  if (!EncodeBound(table, scan, scan.lower, ctx, &start) || !EncodeBound(table, scan, scan.upper, ctx, &end)) return;
+  if (!scan.lower_inclusive) start = storage::PrefixEnd(start);
+  if (scan.upper_inclusive) end = storage::PrefixEnd(end);
   auto it = txn.Scan(start, end);
   size_t rows = 0;
-  if (f.scan.index_id == 0) {
+  if (scan.index_id == 0) {
     for (; it->Valid(); it->Next()) {
       CheckCancelled(cancel, ++rows);
-      if (!fn(std::string(it->Key().substr(primary_prefix.size())), storage::DecodeRow(it->Value(), f.table.column_types)))
+      if (!fn(std::string(it->Key().substr(primary_prefix.size())), storage::DecodeRow(it->Value(), table.column_types)))
         return;
     }
     return;
@@ -82,13 +98,83 @@ void ScanRows(const Fragment& f, storage::Transaction& txn, const planner::EvalC
   }
 }
 
+// The scan's input rows after the fragment's filter and, for a co-located
+// join, joined with their partners (see planner::FragmentJoin): calls
+// `fn(pk_suffix, row)` until it returns false. Both tables' keys are
+// byte-equal for partners, so one suffix names both rows.
+template <class Fn>
+void InputRows(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx,
+               const std::atomic<bool>* cancel, Fn fn) {
+  auto passes = [&](const planner::ExprRef& predicate, const Row& row) {
+    return !predicate || planner::EvaluatePredicate(*predicate, row, ctx);
+  };
+  if (!f.join) {
+    ScanRows(f.table, f.scan, txn, ctx, cancel, [&](const std::string& suffix, Row row) {
+      return !passes(f.filter, row) || fn(suffix, std::move(row));
+    });
+    return;
+  }
+  const planner::FragmentJoin& join = *f.join;
+  size_t inner_width = join.table.column_names.size();
+  // Emits outer ++ inner (or the NULL-extended outer row of a left join);
+  // returns what `fn` returns, true when nothing is emitted.
+  auto emit = [&](const std::string& suffix, Row outer, const Row* inner) {
+    Row joined = std::move(outer);
+    size_t outer_width = joined.size();
+    if (inner) {
+      joined.insert(joined.end(), inner->begin(), inner->end());
+      if (passes(join.condition, joined)) return fn(suffix, std::move(joined));
+      joined.resize(outer_width);
+    }
+    if (join.kind == planner::FragmentJoinKind::kInner) return true;
+    joined.resize(outer_width + inner_width, Value::Null());
+    return fn(suffix, std::move(joined));
+  };
+  switch (join.method) {
+    case planner::FragmentJoinMethod::kLookupInner: {
+      TableStore inner_store(join.table, txn);
+      ScanRows(f.table, f.scan, txn, ctx, cancel, [&](const std::string& suffix, Row outer) {
+        if (!passes(f.filter, outer)) return true;
+        std::optional<Row> inner = inner_store.GetRow(suffix);
+        if (inner && !passes(join.filter, *inner)) inner.reset();
+        return emit(suffix, std::move(outer), inner ? &*inner : nullptr);
+      });
+      return;
+    }
+    case planner::FragmentJoinMethod::kLookupOuter: {
+      TS_ASSERT(join.kind == planner::FragmentJoinKind::kInner, "a left join cannot be driven by its inner side");
+      TableStore outer_store(f.table, txn);
+      ScanRows(join.table, join.scan, txn, ctx, cancel, [&](const std::string& suffix, Row inner) {
+        if (!passes(join.filter, inner)) return true;
+        std::optional<Row> outer = outer_store.GetRow(suffix);
+        if (!outer || !passes(f.filter, *outer)) return true;
+        return emit(suffix, std::move(*outer), &inner);
+      });
+      return;
+    }
+    case planner::FragmentJoinMethod::kHashInner: {
+      std::unordered_map<std::string, Row> inner_rows;
+      ScanRows(join.table, join.scan, txn, ctx, cancel, [&](const std::string& suffix, Row inner) {
+        if (passes(join.filter, inner)) inner_rows.emplace(suffix, std::move(inner));
+        return true;
+      });
+      ScanRows(f.table, f.scan, txn, ctx, cancel, [&](const std::string& suffix, Row outer) {
+        if (!passes(f.filter, outer)) return true;
+        auto partner = inner_rows.find(suffix);
+        return emit(suffix, std::move(outer), partner == inner_rows.end() ? nullptr : &partner->second);
+      });
+      return;
+    }
+  }
+}
+
 planner::FragmentResult RunScan(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx,
                                 bool want_row_keys, const std::atomic<bool>* cancel) {
   planner::FragmentResult result;
   if (!f.aggregates.empty() || !f.group_by.empty()) {
     HashAggregator aggregator(f.group_by, f.aggregates, ctx);
-    ScanRows(f, txn, ctx, cancel, [&](const std::string&, Row row) {
-      if (!f.filter || planner::EvaluatePredicate(*f.filter, row, ctx)) aggregator.Add(row);
+    InputRows(f, txn, ctx, cancel, [&](const std::string&, Row row) {
+      aggregator.Add(row);
       return true;
     });
     result.rows = aggregator.Finish();
@@ -97,8 +183,7 @@ planner::FragmentResult RunScan(const Fragment& f, storage::Transaction& txn, co
   bool early_stop = f.limit >= 0 && f.top_n.empty();
   std::vector<KeyedRow> keyed;
   bool keys = want_row_keys && f.top_n.empty() && f.scan.index_id == 0;
-  ScanRows(f, txn, ctx, cancel, [&](const std::string& suffix, Row row) {
-    if (f.filter && !planner::EvaluatePredicate(*f.filter, row, ctx)) return true;
+  InputRows(f, txn, ctx, cancel, [&](const std::string& suffix, Row row) {
     if (keys) result.row_keys.push_back(suffix);
     Row out;
     if (f.projection.empty()) {
@@ -181,7 +266,7 @@ planner::FragmentResult RunUpdateOrDelete(const Fragment& f, storage::Transactio
   // Collect first, then write: an update that moves a row forward in key
   // order must not meet it again.
   std::vector<ScannedRow> matches;
-  ScanRows(f, txn, ctx, cancel, [&](const std::string& suffix, Row row) {
+  ScanRows(f.table, f.scan, txn, ctx, cancel, [&](const std::string& suffix, Row row) {
     if (!f.filter || planner::EvaluatePredicate(*f.filter, row, ctx)) matches.push_back({suffix, std::move(row)});
     return true;
   });
@@ -207,16 +292,7 @@ planner::FragmentResult RunUpdateOrDelete(const Fragment& f, storage::Transactio
 
 bool EncodeScanBound(const Fragment& f, const std::vector<planner::ExprRef>& values,
                      const planner::EvalContext& ctx, std::string* out) {
-  const std::vector<int>& columns = KeyColumns(f);
-  *out = storage::KeyPrefix(f.table.table_id, f.scan.index_id);
-  for (size_t k = 0; k < values.size(); ++k) {
-    Value v = planner::Evaluate(*values[k], {}, ctx);
-    if (v.IsNull()) return false;
-    Type column_type = f.table.column_types[columns[k]];
-    if (v.Id() != column_type.id) v = v.CastTo(column_type, {}, false);
-    storage::AppendKeyValue(out, v, KeyDescending(f, k));
-  }
-  return true;
+  return EncodeBound(f.table, f.scan, values, ctx, out);
 }
 
 planner::FragmentResult RunFragment(const planner::FragmentRequest& request, storage::Transaction& txn,

@@ -7,12 +7,11 @@ namespace tessera::planner {
 
 namespace {
 
-std::string ScanText(const Fragment& f) {
-  const TableLayout& t = f.table;
+std::string ScanText(const TableLayout& t, const ScanSpec& scan) {
   std::string index_name = t.primary_key_name.empty() ? t.table_name + "_pkey" : t.primary_key_name;
   for (auto& i : t.indexes)
-    if (i.id == f.scan.index_id && f.scan.index_id != 0) index_name = i.name;
-  switch (f.scan.kind) {
+    if (i.id == scan.index_id && scan.index_id != 0) index_name = i.name;
+  switch (scan.kind) {
     case ScanKind::kFull: return "Seq Scan on " + t.table_name;
     case ScanKind::kPoint: return "Point Lookup using " + index_name + " on " + t.table_name;
     case ScanKind::kRange: return "Range Scan using " + index_name + " on " + t.table_name;
@@ -32,7 +31,51 @@ std::string KeyText(const std::vector<ExprRef>& values) {
 struct Line {
   std::string text;
   std::vector<std::string> details;
+  bool sibling = false;  // a second input: indented like the line before it
 };
+
+Line ScanLine(const TableLayout& table, const ScanSpec& s, const ExprRef& filter) {
+  Line scan{ScanText(table, s), {}};
+  if (s.kind == ScanKind::kPoint) scan.details.push_back("Key: " + KeyText(s.lower));
+  if (s.kind == ScanKind::kRange) {
+    if (!s.lower.empty())
+      scan.details.push_back(std::string("Lower: ") + KeyText(s.lower) + (s.lower_inclusive ? " incl" : " excl"));
+    if (!s.upper.empty())
+      scan.details.push_back(std::string("Upper: ") + KeyText(s.upper) + (s.upper_inclusive ? " incl" : " excl"));
+  }
+  if (filter) scan.details.push_back("Filter: " + ExprToText(*filter));
+  return scan;
+}
+
+// A co-located join: the join, then its outer and inner inputs. An input
+// read by key shows as a point lookup on the partner's key.
+void AddJoinLines(const Fragment& f, std::vector<Line>* lines) {
+  const FragmentJoin& j = *f.join;
+  bool left = j.kind == FragmentJoinKind::kLeft;
+  std::string method = j.method == FragmentJoinMethod::kHashInner ? "Hash " : "Key Lookup ";
+  Line join{method + (left ? "Left Join" : "Join") + " (co-located, on primary key)", {}};
+  if (j.condition) join.details.push_back("Join Filter: " + ExprToText(*j.condition));
+  lines->push_back(join);
+  auto by_key = [](const TableLayout& t) {
+    ScanSpec s;
+    s.kind = ScanKind::kPoint;
+    Line line{ScanText(t, s), {"Key: the partner's primary key"}};
+    return line;
+  };
+  Line outer = ScanLine(f.table, f.scan, f.filter);
+  Line inner = ScanLine(j.table, j.scan, j.filter);
+  if (j.method == FragmentJoinMethod::kLookupInner) {
+    inner = by_key(j.table);
+    if (j.filter) inner.details.push_back("Filter: " + ExprToText(*j.filter));
+  }
+  if (j.method == FragmentJoinMethod::kLookupOuter) {
+    outer = by_key(f.table);
+    if (f.filter) outer.details.push_back("Filter: " + ExprToText(*f.filter));
+  }
+  inner.sibling = true;
+  lines->push_back(outer);
+  lines->push_back(inner);
+}
 
 // The fragment's operators, outermost first.
 std::vector<Line> FragmentLines(const Fragment& f) {
@@ -63,16 +106,11 @@ std::vector<Line> FragmentLines(const Fragment& f) {
     for (size_t i = 0; i < f.projection.size(); ++i) text += (i ? ", " : "") + ExprToText(*f.projection[i]);
     lines.push_back({text + ")", {}});
   }
-  Line scan{ScanText(f), {}};
-  if (f.scan.kind == ScanKind::kPoint) scan.details.push_back("Key: " + KeyText(f.scan.lower));
-  if (f.scan.kind == ScanKind::kRange) {
-    if (!f.scan.lower.empty())
-      scan.details.push_back(std::string("Lower: ") + KeyText(f.scan.lower) + (f.scan.lower_inclusive ? " incl" : " excl"));
-    if (!f.scan.upper.empty())
-      scan.details.push_back(std::string("Upper: ") + KeyText(f.scan.upper) + (f.scan.upper_inclusive ? " incl" : " excl"));
+  if (f.join) {
+    AddJoinLines(f, &lines);
+    return lines;
   }
-  if (f.filter) scan.details.push_back("Filter: " + ExprToText(*f.filter));
-  lines.push_back(scan);
+  lines.push_back(ScanLine(f.table, f.scan, f.filter));
   return lines;
 }
 
@@ -99,6 +137,7 @@ void Walk(const LogicalOperator& node, int indent, bool arrow, const FragmentDet
   if (fragment) {
     int inner = child_indent;
     for (auto& line : FragmentLines(*fragment)) {
+      if (line.sibling) inner -= 6;
       Emit(out, inner, true, line.text, line.details);
       inner += 6;
     }

@@ -62,11 +62,37 @@ struct SetColumn {
   ExprRef value;  // over the old row
 };
 
+// A join that runs inside a scan fragment because both tables are
+// partitioned alike: the join condition equates the two whole primary keys,
+// column by column and of identical types, so matching rows have the same
+// key bytes, hence the same bucket and the same shard. Each shard joins its
+// own rows and the union of the shards' results is the whole join. Keys are
+// unique on both sides, so every row has at most one partner.
+enum class FragmentJoinKind : uint8_t { kInner, kLeft };
+enum class FragmentJoinMethod : uint8_t {
+  kLookupInner,  // scan the outer table by `scan`, read each partner by key
+  kLookupOuter,  // scan the inner table by `join->scan`, read each partner by key (inner joins)
+  kHashInner,    // hash the inner table's rows by key, then scan the outer table
+};
+
+struct FragmentJoin {
+  FragmentJoinKind kind = FragmentJoinKind::kInner;
+  FragmentJoinMethod method = FragmentJoinMethod::kHashInner;
+  TableLayout table;  // the inner (right-hand) table
+  ScanSpec scan;      // its access path; a full scan when its rows are read by key
+  ExprRef filter;     // over the inner row; null: none
+  ExprRef condition;  // beyond the key equality, over outer ++ inner; null: none
+};
+
 struct Fragment {
   FragmentKind kind = FragmentKind::kScan;
   TableLayout table;
   ScanSpec scan;
   ExprRef filter;                   // over the table row; null: none
+  // kScan only: joined with a co-located table; the row that the projection,
+  // aggregates and top-N see is then the outer row followed by the inner one
+  // (all NULL for an unmatched outer row of a left join).
+  std::shared_ptr<const FragmentJoin> join;
   std::vector<ExprRef> projection;  // kScan output; empty: the whole row
   // Partial aggregate (kScan, instead of `projection`): output is the group
   // keys then one partial result per aggregate, merged by the gateway.

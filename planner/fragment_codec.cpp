@@ -273,6 +273,40 @@ ExprRef DecodeExpr(std::string_view bytes) {
   return e;
 }
 
+namespace {
+
+std::string EncodeJoin(const FragmentJoin& j) {
+  Writer w;
+  w.FieldVarint(1, static_cast<uint8_t>(j.kind));
+  w.FieldVarint(2, static_cast<uint8_t>(j.method));
+  w.FieldBytes(3, EncodeLayout(j.table));
+  w.FieldBytes(4, EncodeScan(j.scan));
+  if (j.filter) w.FieldBytes(5, EncodeExpr(*j.filter));
+  if (j.condition) w.FieldBytes(6, EncodeExpr(*j.condition));
+  w.End();
+  return w.Take();
+}
+
+std::shared_ptr<const FragmentJoin> DecodeJoin(std::string_view bytes) {
+  auto j = std::make_shared<FragmentJoin>();
+  bool has_table = false;
+  Reader(bytes).Fields([&](const Field& f) {
+    switch (f.number) {
+      case 1: j->kind = static_cast<FragmentJoinKind>(f.varint); break;
+      case 2: j->method = static_cast<FragmentJoinMethod>(f.varint); break;
+      case 3: j->table = DecodeLayout(f.bytes), has_table = true; break;
+      case 4: j->scan = DecodeScan(f.bytes); break;
+      case 5: j->filter = DecodeExpr(f.bytes); break;
+      case 6: j->condition = DecodeExpr(f.bytes); break;
+      default: break;
+    }
+  });
+  if (!has_table || j->kind > FragmentJoinKind::kLeft || j->method > FragmentJoinMethod::kHashInner) Reader::Corrupt();
+  return j;
+}
+
+}  // namespace
+
 std::string EncodeFragment(const Fragment& f) {
   Writer w;
   w.FieldVarint(1, static_cast<uint8_t>(f.kind));
@@ -293,6 +327,7 @@ std::string EncodeFragment(const Fragment& f) {
   if (f.on_conflict_do_nothing) w.FieldVarint(10, 1);
   EncodeExprs(w, 11, f.group_by);
   EncodeExprs(w, 12, f.aggregates);
+  if (f.join) w.FieldBytes(13, EncodeJoin(*f.join));
   w.End();
   return w.Take();
 }
@@ -322,6 +357,7 @@ Fragment DecodeFragment(std::string_view bytes) {
       case 10: f.on_conflict_do_nothing = x.varint != 0; break;
       case 11: f.group_by.push_back(DecodeExpr(x.bytes)); break;
       case 12: f.aggregates.push_back(DecodeExpr(x.bytes)); break;
+      case 13: f.join = DecodeJoin(x.bytes); break;
       default: break;
     }
   });

@@ -136,6 +136,7 @@ struct Cutter {
       case LogicalKind::kProjection: return CutProjection(plan->Cast<LogicalProjection>());
       case LogicalKind::kLimit: return CutLimit(plan->Cast<LogicalLimit>());
       case LogicalKind::kAggregate: return CutAggregate(plan->Cast<LogicalAggregate>());
+      case LogicalKind::kJoin: return CutJoin(plan);
       default: break;
     }
     return Rebuild(plan);
@@ -150,6 +151,19 @@ struct Cutter {
     fragment->scan = ChooseAccessPath(fragment->table, &conjuncts);
     fragment->filter = MakeAndExpr(std::move(conjuncts));
     return std::make_shared<LogicalFragmentScan>(fragment, get.Types(), next_fragment++);
+  }
+
+  // A join of two tables on both whole primary keys becomes one fragment
+  // that joins on every shard; any other join runs at the gateway.
+  LogicalRef CutJoin(const LogicalRef& plan) {
+    const auto& join = plan->Cast<LogicalJoin>();
+    if (join.Child(0).Kind() == LogicalKind::kGet && join.Child(1).Kind() == LogicalKind::kGet) {
+      const auto& left = join.Child(0).Cast<LogicalGet>();
+      const auto& right = join.Child(1).Cast<LogicalGet>();
+      if (FragmentRef fragment = PlanColocatedJoin(join, left.Table(), left.Filter(), right.Table(), right.Filter()))
+        return std::make_shared<LogicalFragmentScan>(fragment, join.Types(), next_fragment++);
+    }
+    return Rebuild(plan);
   }
 
   // A projection over a plain fragment moves into it: only the needed values travel.

@@ -36,6 +36,12 @@ LogicalRef Optimize(const LogicalRef& plan);
 // the conjuncts the scan bounds make redundant.
 ScanSpec ChooseAccessPath(const TableLayout& table, std::vector<ExprRef>* conjuncts);
 
+// The scan fragment that runs `join` of two base tables on the shards, when
+// its condition equates their whole primary keys (see colocated_join.cpp);
+// null otherwise. The filters are each table's pushed-down conjuncts.
+FragmentRef PlanColocatedJoin(const LogicalJoin& join, const TableLayout& left_table, const ExprRef& left_filter,
+                              const TableLayout& right_table, const ExprRef& right_filter);
+
 // EXPLAIN text, one line per node, indented as PostgreSQL's.
 std::vector<std::string> ExplainPlan(const LogicalOperator& plan);
 // The statement's plan followed by its subqueries ("SubPlan 1", ...).

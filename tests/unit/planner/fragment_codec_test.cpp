@@ -189,6 +189,35 @@ TEST(FragmentCodecTest, EveryFragmentKindRoundTrips) {
   }
 }
 
+TEST(FragmentCodecTest, ColocatedJoinRoundTrips) {
+  Fragment f;
+  f.table = Layout();
+  auto join = std::make_shared<FragmentJoin>();
+  join->kind = FragmentJoinKind::kLeft;
+  join->method = FragmentJoinMethod::kLookupInner;
+  join->table = Layout();
+  join->table.table_id = 16400;
+  join->table.table_name = "ledger";
+  join->scan.kind = ScanKind::kPoint;
+  join->scan.lower = {MakeConstantExpr(Value::Int4(7))};
+  join->filter = MakeCompareExpr(CompareOp::kGt, MakeColumnExpr(0, kInt), MakeConstantExpr(Value::Int4(1)));
+  join->condition = MakeCompareExpr(CompareOp::kNe, MakeColumnExpr(1, Type::Varchar(20)), MakeColumnExpr(4, Type::Varchar(20)));
+  f.join = join;
+  Fragment back = DecodeFragment(EncodeFragment(f));
+  ASSERT_TRUE(back.join);
+  EXPECT_EQ(back.join->kind, FragmentJoinKind::kLeft);
+  EXPECT_EQ(back.join->method, FragmentJoinMethod::kLookupInner);
+  EXPECT_EQ(back.join->table.table_id, 16400u);
+  EXPECT_EQ(back.join->table.table_name, "ledger");
+  EXPECT_EQ(back.join->scan.kind, ScanKind::kPoint);
+  ASSERT_EQ(back.join->scan.lower.size(), 1u);
+  EXPECT_TRUE(ExprEquals(*back.join->filter, *join->filter));
+  EXPECT_TRUE(ExprEquals(*back.join->condition, *join->condition));
+  // A plain fragment stays plain.
+  f.join = nullptr;
+  EXPECT_FALSE(DecodeFragment(EncodeFragment(f)).join);
+}
+
 TEST(FragmentCodecTest, ResultRoundTrips) {
   FragmentResult r;
   r.rows = {{Value::Int4(1), Value::Text("a")}, {Value::Null(kInt), Value::Float8(0.5)}};

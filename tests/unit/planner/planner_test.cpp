@@ -51,6 +51,59 @@ TEST(PlannerTest, PushesPredicatesIntoJoinSides) {
   EXPECT_NE(text.find("Filter: (a.abalance > 0)"), std::string::npos) << text;
 }
 
+// Joins on both whole primary keys (same types) run inside one fragment; the
+// method follows from the access paths of the two sides.
+TEST(PlannerTest, ColocatedJoinsOnBothPrimaryKeys) {
+  auto snap = PgbenchCatalog();
+  auto join_of = [&](const std::string& sql) -> const planner::FragmentJoin* {
+    auto q = PlanSql(snap, sql, {Type::Of(TypeId::kInt4)});
+    const planner::LogicalOperator* node = q.plan.get();
+    while (node->Kind() != planner::LogicalKind::kFragmentScan) {
+      if (node->Children().size() != 1) return nullptr;  // a gateway join has two inputs
+      node = &node->Child();
+    }
+    static planner::FragmentRef keep;
+    keep = node->Cast<planner::LogicalFragmentScan>().GetFragment();
+    return keep->join.get();
+  };
+  const planner::FragmentJoin* j = join_of("SELECT * FROM pgbench_accounts a JOIN t ON t.a = a.aid");
+  ASSERT_NE(j, nullptr);
+  EXPECT_EQ(j->method, planner::FragmentJoinMethod::kHashInner);
+  EXPECT_EQ(j->kind, planner::FragmentJoinKind::kInner);
+  EXPECT_EQ(j->table.table_name, "t");
+  EXPECT_EQ(j->condition, nullptr);
+
+  j = join_of("SELECT * FROM pgbench_accounts a LEFT JOIN t ON a.aid = t.a AND t.b <> a.filler WHERE a.aid = $1");
+  ASSERT_NE(j, nullptr);
+  EXPECT_EQ(j->method, planner::FragmentJoinMethod::kLookupInner);
+  EXPECT_EQ(j->kind, planner::FragmentJoinKind::kLeft);
+  EXPECT_NE(j->condition, nullptr);
+
+  // A point on the inner side's key becomes the outer side's point.
+  auto q = PlanSql(snap, "SELECT * FROM pgbench_accounts a JOIN t ON t.a = a.aid WHERE t.a = 5");
+  std::string text = ExplainText(q);
+  EXPECT_EQ(text,
+            "Fragment 1\n"
+            "  ->  Key Lookup Join (co-located, on primary key)\n"
+            "        ->  Point Lookup using pgbench_accounts_pkey on pgbench_accounts\n"
+            "              Key: (5)\n"
+            "        ->  Point Lookup using t_pkey on t\n"
+            "              Key: the partner's primary key\n")
+      << text;
+
+  // An index on the inner side drives an inner join.
+  j = join_of("SELECT * FROM pgbench_accounts a JOIN t ON t.a = a.aid WHERE t.c = 3");
+  ASSERT_NE(j, nullptr);
+  EXPECT_EQ(j->method, planner::FragmentJoinMethod::kLookupOuter);
+  EXPECT_EQ(j->scan.index_id, 7u);
+
+  // Not co-located: a non-key column, a table without a key, a right join.
+  EXPECT_EQ(join_of("SELECT * FROM pgbench_accounts a JOIN pgbench_branches b ON a.bid = b.bid"), nullptr);
+  EXPECT_EQ(join_of("SELECT * FROM pgbench_accounts a JOIN pgbench_history h ON a.aid = h.aid"), nullptr);
+  EXPECT_EQ(join_of("SELECT * FROM pgbench_accounts a RIGHT JOIN t ON t.a = a.aid"), nullptr);
+  EXPECT_EQ(join_of("SELECT * FROM pgbench_accounts a JOIN t ON t.a = a.aid + 0"), nullptr);
+}
+
 TEST(PlannerTest, ExplainShowsFragmentsAndTopN) {
   auto snap = PgbenchCatalog();
   auto q = PlanSql(snap, "SELECT a, b FROM t WHERE b = 'x' ORDER BY a DESC LIMIT 3");
