@@ -133,8 +133,10 @@ void TableStore::Update(const std::string& old_suffix, const Row& old_row, const
     std::string old_key = IndexKey(index, old_row, old_suffix);
     std::string new_key = IndexKey(index, new_row, new_suffix);
     if (old_key == new_key) continue;
-    CheckUniqueIndex(index, new_row, new_suffix, false);
+    // The row's own old entry goes first: a new key with unchanged values
+    // must not count as a duplicate of itself.
     txn_.Delete(old_key);
+    CheckUniqueIndex(index, new_row, new_suffix, false);
     txn_.Put(new_key, new_suffix);
   }
   std::string bytes;

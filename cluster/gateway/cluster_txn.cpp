@@ -5,6 +5,7 @@
 #include <set>
 
 #include "cluster/gateway/fragment_router.h"
+#include "cluster/gateway/key_move.h"
 #include "cluster/gateway/sharded_kv.h"
 #include "common/error.h"
 #include "executor/table_store.h"
@@ -145,6 +146,7 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
   const planner::FragmentRequest* to_route = &request;
   planner::FragmentRequest adjusted;
   const planner::Fragment& fragment = *request.fragment;
+  if (UpdateMovesRows(fragment)) return MoveUpdatedRows(*this, request, services);
   if (fragment.kind == planner::FragmentKind::kInsert &&
       (HasUniqueIndex(fragment.table) || fragment.table.HasHiddenRowId())) {
     adjusted = request;
