@@ -3,6 +3,7 @@
 #include "executor/ddl_executor.h"
 
 #include <set>
+#include <unordered_set>
 
 #include "common/error.h"
 #include "executor/table_store.h"
@@ -177,17 +178,42 @@ void DdlExecutor::AddIndex(catalog::TableInfo table, std::string name, const std
   }
   index.descending = descending;
   index.unique = unique;
-  planner::TableLayout layout = planner::MakeTableLayout(table);
-  planner::TableLayout::Index li{index.id, index.name, index.columns, index.descending, index.unique};
+  table.indexes.push_back(index);
+  // Every shard indexes its own rows; a unique index's values come back so
+  // that duplicates on different shards are found here.
+  auto fragment = std::make_shared<planner::Fragment>();
+  fragment->kind = planner::FragmentKind::kBuildIndex;
+  fragment->table = planner::MakeTableLayout(table);
+  fragment->scan.index_id = index.id;
+  planner::FragmentRequest request;
+  request.fragment = fragment;
+  auto duplicated = [&](const std::string& key_text) {
+    return SqlError(sqlstate::kUniqueViolation, "could not create unique index \"" + index.name + "\"",
+                    key_text + " is duplicated.");
+  };
+  planner::FragmentResult built;
   try {
-    TableStore(layout, txn_).BuildIndex(li);
+    built = fragments_.Execute(request);
   } catch (const SqlError& e) {
     if (e.Sqlstate() != sqlstate::kUniqueViolation) throw;
     std::string detail = e.Detail();
-    if (auto p = detail.rfind("already exists."); p != std::string::npos) detail = detail.substr(0, p) + "is duplicated.";
-    throw SqlError(sqlstate::kUniqueViolation, "could not create unique index \"" + index.name + "\"", detail);
+    if (auto p = detail.rfind(" already exists."); p != std::string::npos) throw duplicated(detail.substr(0, p));
+    throw;
   }
-  table.indexes.push_back(index);
+  if (index.unique) {
+    std::unordered_set<std::string> seen;
+    for (const Row& values : built.rows) {
+      std::string key;
+      for (const Value& v : values) storage::AppendKeyValue(&key, v);
+      if (seen.insert(std::move(key)).second) continue;
+      std::string names, texts;
+      for (size_t i = 0; i < values.size(); ++i) {
+        names += (i ? ", " : "") + table.columns[index.columns[i]].name;
+        texts += (i ? ", " : "") + values[i].ToText();
+      }
+      throw duplicated("Key (" + names + ")=(" + texts + ")");
+    }
+  }
   catalog_.UpdateTable(table);
 }
 
@@ -226,10 +252,13 @@ std::string DdlExecutor::DropIndex(const ast::DropIndexStmt& stmt) {
     }
     catalog::TableInfo table = *owner;
     uint32_t id = index->id;
-    std::string prefix = storage::KeyPrefix(table.id, id);
-    std::vector<std::string> keys;
-    for (auto it = txn_.Scan(prefix, storage::PrefixEnd(prefix)); it->Valid(); it->Next()) keys.emplace_back(it->Key());
-    for (auto& k : keys) txn_.Delete(k);
+    auto fragment = std::make_shared<planner::Fragment>();
+    fragment->kind = planner::FragmentKind::kDropIndex;
+    fragment->table = planner::MakeTableLayout(table);
+    fragment->scan.index_id = id;
+    planner::FragmentRequest request;
+    request.fragment = fragment;
+    fragments_.Execute(request);
     std::erase_if(table.indexes, [&](const catalog::IndexInfo& i) { return i.id == id; });
     catalog_.UpdateTable(table);
   }

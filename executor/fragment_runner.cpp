@@ -288,6 +288,38 @@ planner::FragmentResult RunUpdateOrDelete(const Fragment& f, storage::Transactio
   return result;
 }
 
+const planner::TableLayout::Index& IndexOf(const Fragment& f) {
+  for (auto& index : f.table.indexes)
+    if (index.id == f.scan.index_id) return index;
+  throw SqlError::Internal("index fragment names an index its table does not have");
+}
+
+planner::FragmentResult RunBuildIndex(const Fragment& f, storage::Transaction& txn) {
+  const planner::TableLayout::Index& index = IndexOf(f);
+  planner::FragmentResult result;
+  TableStore(f.table, txn).BuildIndex(index, [&](const Row& row) {
+    ++result.affected;
+    if (!index.unique) return;
+    Row values;
+    for (int c : index.columns) {
+      if (row[c].IsNull()) return;  // NULLs never collide
+      values.push_back(row[c]);
+    }
+    result.rows.push_back(std::move(values));
+  });
+  return result;
+}
+
+planner::FragmentResult RunDropIndex(const Fragment& f, storage::Transaction& txn) {
+  std::string prefix = storage::KeyPrefix(f.table.table_id, f.scan.index_id);
+  std::vector<std::string> keys;
+  for (auto it = txn.Scan(prefix, storage::PrefixEnd(prefix)); it->Valid(); it->Next()) keys.emplace_back(it->Key());
+  for (auto& key : keys) txn.Delete(key);
+  planner::FragmentResult result;
+  result.affected = static_cast<int64_t>(keys.size());
+  return result;
+}
+
 }  // namespace
 
 bool EncodeScanBound(const Fragment& f, const std::vector<planner::ExprRef>& values,
@@ -308,6 +340,8 @@ planner::FragmentResult RunFragment(const planner::FragmentRequest& request, sto
     case FragmentKind::kInsert: return RunInsert(request, txn, services, ctx);
     case FragmentKind::kUpdate:
     case FragmentKind::kDelete: return RunUpdateOrDelete(f, txn, ctx, services.cancel);
+    case FragmentKind::kBuildIndex: return RunBuildIndex(f, txn);
+    case FragmentKind::kDropIndex: return RunDropIndex(f, txn);
   }
   throw SqlError::Internal("unknown fragment kind");
 }

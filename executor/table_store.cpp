@@ -149,7 +149,7 @@ void TableStore::Delete(const std::string& pk_suffix, const Row& row) {
   for (auto& index : table_.indexes) txn_.Delete(IndexKey(index, row, pk_suffix));
 }
 
-void TableStore::BuildIndex(const planner::TableLayout::Index& index) {
+void TableStore::BuildIndex(const planner::TableLayout::Index& index, const std::function<void(const Row&)>& on_row) {
   std::string prefix = storage::KeyPrefix(table_.table_id, storage::kPrimaryIndexId);
   std::vector<std::pair<std::string, Row>> rows;
   for (auto it = txn_.Scan(prefix, storage::PrefixEnd(prefix)); it->Valid(); it->Next())
@@ -157,6 +157,7 @@ void TableStore::BuildIndex(const planner::TableLayout::Index& index) {
   for (auto& [suffix, row] : rows) {
     CheckUniqueIndex(index, row, suffix, false);
     txn_.Put(IndexKey(index, row, suffix), suffix);
+    if (on_row) on_row(row);
   }
 }
 

@@ -8,6 +8,7 @@
 // transaction.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,8 +35,9 @@ class TableStore {
   // Replaces `old_row` (at `old_suffix`) with `new_row`; the primary key may change.
   void Update(const std::string& old_suffix, const Row& old_row, const Row& new_row);
   void Delete(const std::string& pk_suffix, const Row& row);
-  // Writes the entries of one index for every existing row (CREATE INDEX).
-  void BuildIndex(const planner::TableLayout::Index& index);
+  // Writes the entries of one index for every existing row (CREATE INDEX),
+  // calling `on_row` (if set) with each row.
+  void BuildIndex(const planner::TableLayout::Index& index, const std::function<void(const Row&)>& on_row = {});
 
   void CheckNotNull(const Row& row) const;
   // 23505 (or false, with skip_conflicts) when another row holds the values

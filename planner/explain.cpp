@@ -84,6 +84,8 @@ std::vector<Line> FragmentLines(const Fragment& f) {
     case FragmentKind::kInsert: lines.push_back({"Insert into " + f.table.table_name, {}}); return lines;
     case FragmentKind::kUpdate: lines.push_back({"Update " + f.table.table_name, {}}); break;
     case FragmentKind::kDelete: lines.push_back({"Delete from " + f.table.table_name, {}}); break;
+    case FragmentKind::kBuildIndex: lines.push_back({"Build index of " + f.table.table_name, {}}); return lines;
+    case FragmentKind::kDropIndex: lines.push_back({"Drop index of " + f.table.table_name, {}}); return lines;
     case FragmentKind::kScan: break;
   }
   if (f.limit >= 0 && !f.top_n.empty())

@@ -1,7 +1,7 @@
 // A fragment is the part of a plan that runs next to the data on one storage
 // node: scan (point, range or full, on the primary key or an index) ->
 // filter -> project -> top-N / limit, or a write (insert, update, delete with
-// the unique and not-null checks). It names everything it needs (the table's
+// the unique and not-null checks, index builds and drops). It names everything it needs (the table's
 // layout travels with it) so a shard can run it without the catalog, and it
 // serialises to bytes (fragment_codec.h) so the cluster transport is only a
 // transport. Embedded mode runs the very same structure in-process.
@@ -37,7 +37,18 @@ struct TableLayout {
   bool HasHiddenRowId() const { return primary_key.empty(); }
 };
 
-enum class FragmentKind : uint8_t { kScan, kInsert, kUpdate, kDelete };
+enum class FragmentKind : uint8_t {
+  kScan,
+  kInsert,
+  kUpdate,
+  kDelete,
+  // DDL data work, on every shard's own rows: write the entries of index
+  // `scan.index_id` (in `table.indexes`) for every row, or delete them all.
+  // A unique index build also returns each entry's values (NULLs skipped), so
+  // the caller can find duplicates that lie on different shards.
+  kBuildIndex,
+  kDropIndex,
+};
 enum class ScanKind : uint8_t { kFull, kPoint, kRange };
 
 // Key bounds are expressions over constants and parameters, evaluated when
