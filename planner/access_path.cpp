@@ -1,7 +1,10 @@
-// Access path selection: a point lookup when equalities cover a whole key, a
+// Access path selection: a point lookup when equalities cover a whole key,
+// point lookups of each key for an IN list on a one-column primary key, a
 // range scan when they cover a prefix (optionally bounded by <, <=, >, >= on
 // the next column), otherwise a full scan. The primary key is preferred.
 #include "planner/planner.h"
+
+#include <optional>
 
 namespace tessera::planner {
 
@@ -95,6 +98,30 @@ ScanSpec ToSpec(const KeyMatch& m, uint32_t index_id, bool point) {
   return spec;
 }
 
+// `pk IN (v1, v2, ...)` on a one-column primary key, values of its type.
+std::optional<ScanSpec> MatchKeyList(const TableLayout& table, std::vector<ExprRef>* conjuncts) {
+  if (table.primary_key.size() != 1) return std::nullopt;
+  int column = table.primary_key[0];
+  for (auto it = conjuncts->begin(); it != conjuncts->end(); ++it) {
+    const BoundExpr& c = **it;
+    if (c.kind != BoundExprKind::kInList || c.negated || c.args.size() < 2) continue;
+    const BoundExpr& target = *c.args[0];
+    if (target.kind != BoundExprKind::kColumn || target.index != column) continue;
+    bool values = true;
+    for (size_t i = 1; i < c.args.size() && values; ++i) {
+      const BoundExpr& v = *c.args[i];
+      values = !HasColumnRefs(v) && !HasVolatile(v) && v.type.id == target.type.id;
+    }
+    if (!values) continue;
+    ScanSpec spec;
+    spec.kind = ScanKind::kKeyList;
+    spec.lower.assign(c.args.begin() + 1, c.args.end());
+    conjuncts->erase(it);
+    return spec;
+  }
+  return std::nullopt;
+}
+
 void RemoveUsed(std::vector<ExprRef>* conjuncts, std::vector<size_t> used) {
   std::sort(used.rbegin(), used.rend());
   for (size_t i : used) conjuncts->erase(conjuncts->begin() + static_cast<long>(i));
@@ -109,6 +136,7 @@ ScanSpec ChooseAccessPath(const TableLayout& table, std::vector<ExprRef>* conjun
       RemoveUsed(conjuncts, m.used);
       return ToSpec(m, 0, true);
     }
+    if (auto keys = MatchKeyList(table, conjuncts)) return *keys;
     bool has_range = !m.equal.empty() || m.lower || m.upper;
     // A secondary index with a full equality match beats a primary range.
     for (auto& index : table.indexes) {

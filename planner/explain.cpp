@@ -15,6 +15,7 @@ std::string ScanText(const TableLayout& t, const ScanSpec& scan) {
     case ScanKind::kFull: return "Seq Scan on " + t.table_name;
     case ScanKind::kPoint: return "Point Lookup using " + index_name + " on " + t.table_name;
     case ScanKind::kRange: return "Range Scan using " + index_name + " on " + t.table_name;
+    case ScanKind::kKeyList: return "Key Lookups using " + index_name + " on " + t.table_name;
   }
   return "Scan";
 }
@@ -37,6 +38,7 @@ struct Line {
 Line ScanLine(const TableLayout& table, const ScanSpec& s, const ExprRef& filter) {
   Line scan{ScanText(table, s), {}};
   if (s.kind == ScanKind::kPoint) scan.details.push_back("Key: " + KeyText(s.lower));
+  if (s.kind == ScanKind::kKeyList) scan.details.push_back("Keys: " + KeyText(s.lower));
   if (s.kind == ScanKind::kRange) {
     if (!s.lower.empty())
       scan.details.push_back(std::string("Lower: ") + KeyText(s.lower) + (s.lower_inclusive ? " incl" : " excl"));

@@ -49,7 +49,9 @@ enum class FragmentKind : uint8_t {
   kBuildIndex,
   kDropIndex,
 };
-enum class ScanKind : uint8_t { kFull, kPoint, kRange };
+// kKeyList: point lookups of several whole primary keys (`pk IN (...)` on a
+// one-column key); `lower` holds one value per key.
+enum class ScanKind : uint8_t { kFull, kPoint, kRange, kKeyList };
 
 // Key bounds are expressions over constants and parameters, evaluated when
 // the fragment runs: a prepared UPDATE ... WHERE aid = $2 keeps its point lookup.

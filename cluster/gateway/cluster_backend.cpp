@@ -122,17 +122,21 @@ std::string ClusterBackend::FragmentPlacement(const planner::Fragment& fragment)
   if (fragment.kind == planner::FragmentKind::kInsert) return "Shards: each row to its key's group";
   bool whole_key = fragment.scan.kind == planner::ScanKind::kPoint && fragment.scan.index_id == 0 &&
                    !fragment.table.HasHiddenRowId() && fragment.scan.lower.size() == fragment.table.primary_key.size();
-  if (!whole_key) return all;
+  bool key_list = fragment.scan.kind == planner::ScanKind::kKeyList;
+  if (!whole_key && !key_list) return all;
   planner::FragmentRequest request;
   request.fragment = std::make_shared<planner::Fragment>(fragment);
   planner::EvalContext ctx;
   try {
     auto routed = RouteFragment(request, map_, ctx);
     if (routed.size() == 1) return "Shards: group " + std::to_string(routed[0].group) + " (by primary key)";
+    std::string groups;
+    for (auto& r : routed) groups += (groups.empty() ? "" : ", ") + std::to_string(r.group);
+    return "Shards: groups " + groups + " (by primary key)";
   } catch (const SqlError&) {
     // The key is a parameter: known when the statement runs.
   }
-  return "Shards: one group, by primary key";
+  return key_list ? "Shards: the keys' groups" : "Shards: one group, by primary key";
 }
 
 void ClusterBackend::DeferRelease(int group, const std::string& txn_name) {

@@ -6,7 +6,6 @@
 #include "common/error.h"
 #include "executor/table_store.h"
 #include "storage/key_encoding.h"
-#include "storage/key_encoding.h"
 
 namespace tessera::cluster {
 
@@ -18,6 +17,28 @@ namespace {
 std::vector<RoutedRequest> Everywhere(const planner::FragmentRequest& request, const ShardMap& map) {
   std::vector<RoutedRequest> out;
   for (int g = 0; g < map.Groups(); ++g) out.push_back({g, request});
+  return out;
+}
+
+// Each group gets the keys it holds (a copy of the fragment with only those).
+std::vector<RoutedRequest> RouteKeyList(const planner::FragmentRequest& request, const ShardMap& map,
+                                        const planner::EvalContext& ctx) {
+  const planner::Fragment& f = *request.fragment;
+  std::map<int, std::vector<planner::ExprRef>> by_group;
+  for (auto& value : f.scan.lower) {
+    std::string key;
+    if (!executor::EncodeScanBound(f, {value}, ctx, &key)) continue;  // NULL matches nothing
+    by_group[map.GroupOf(std::string_view(key).substr(storage::kKeyPrefixSize))].push_back(value);
+  }
+  if (by_group.empty()) return {{0, request}};
+  std::vector<RoutedRequest> out;
+  for (auto& [group, values] : by_group) {
+    auto part = std::make_shared<planner::Fragment>(f);
+    part->scan.lower = std::move(values);
+    RoutedRequest routed{group, request};
+    routed.request.fragment = std::move(part);
+    out.push_back(std::move(routed));
+  }
   return out;
 }
 
@@ -55,6 +76,7 @@ std::vector<RoutedRequest> RouteFragment(const planner::FragmentRequest& request
     for (auto& [group, routed] : by_group) out.push_back(std::move(routed));
     return out;
   }
+  if (f.scan.kind == ScanKind::kKeyList && !table.HasHiddenRowId()) return RouteKeyList(request, map, ctx);
   bool whole_key = f.scan.kind == ScanKind::kPoint && f.scan.index_id == 0 && !table.HasHiddenRowId() &&
                    f.scan.lower.size() == table.primary_key.size();
   if (!whole_key) return Everywhere(request, map);

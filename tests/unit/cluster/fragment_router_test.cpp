@@ -46,6 +46,31 @@ TEST(FragmentRouterTest, PointLookupGoesToTheKeysGroup) {
   }
 }
 
+TEST(FragmentRouterTest, KeyListSendsEachGroupOnlyItsKeys) {
+  ShardMap map = ShardMap::Even(3, 64);
+  planner::EvalContext ctx;
+  auto r = Request(planner::FragmentKind::kDelete, true);
+  auto f = std::make_shared<planner::Fragment>(*r.fragment);
+  f->scan.kind = planner::ScanKind::kKeyList;
+  for (int k = 0; k < 30; ++k) f->scan.lower.push_back(planner::MakeConstantExpr(Value::Int4(k)));
+  f->scan.lower.push_back(planner::MakeConstantExpr(Value::Null(Type::Of(TypeId::kInt4))));
+  r.fragment = f;
+  auto routed = RouteFragment(r, map, ctx);
+  ASSERT_EQ(routed.size(), 3u);
+  size_t keys = 0;
+  for (auto& part : routed) {
+    EXPECT_EQ(part.request.fragment->kind, planner::FragmentKind::kDelete);
+    for (auto& value : part.request.fragment->scan.lower) {
+      std::string suffix;
+      storage::AppendKeyValue(&suffix, value->value);
+      EXPECT_EQ(map.GroupOf(suffix), part.group) << value->value.ToText();
+      ++keys;
+    }
+  }
+  EXPECT_EQ(keys, 30u);  // the NULL goes nowhere
+  EXPECT_EQ(f->scan.lower.size(), 31u);  // the statement's fragment is unchanged
+}
+
 TEST(FragmentRouterTest, FullScanFansOut) {
   ShardMap map = ShardMap::Even(3, 64);
   planner::EvalContext ctx;
