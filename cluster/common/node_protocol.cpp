@@ -234,4 +234,34 @@ TimestampResponse Decode<TimestampResponse>(std::string_view bytes) {
   return r;
 }
 
+std::string Encode(const WaitEdgesResponse& r) {
+  codec::Writer w;
+  for (auto& e : r.edges) {
+    codec::Writer edge;
+    edge.FieldBytes(1, e.waiter);
+    edge.FieldBytes(2, e.holder);
+    edge.FieldInt(3, e.waited_ms);
+    edge.End();
+    w.FieldBytes(10, edge.Take());
+  }
+  w.End();
+  return w.Take();
+}
+
+template <>
+WaitEdgesResponse Decode<WaitEdgesResponse>(std::string_view bytes) {
+  WaitEdgesResponse r;
+  ReadFields(bytes, [&](const codec::Field& f) {
+    if (f.number != 10) return;
+    WaitEdgesResponse::Edge e;
+    ReadFields(f.bytes, [&](const codec::Field& g) {
+      if (g.number == 1) e.waiter = std::string(g.bytes);
+      if (g.number == 2) e.holder = std::string(g.bytes);
+      if (g.number == 3) e.waited_ms = g.Int();
+    });
+    r.edges.push_back(std::move(e));
+  });
+  return r;
+}
+
 }  // namespace tessera::cluster

@@ -27,6 +27,8 @@ enum Method : uint16_t {
   kTxnStatus = 6, // TxnRequest -> TxnStatusResponse (asked of the primary participant)
   kTimestamps = 7,// TimestampRequest -> TimestampResponse (asked of the oracle leader)
   kPing = 8,      // empty -> node description (ctl status)
+  kWaitEdges = 9, // empty -> WaitEdgesResponse (asked by the deadlock detector)
+  kBreakWait = 10,// TxnRequest -> empty: the named transaction's lock wait fails with 40P01
 };
 
 // Which transaction a request belongs to, and how it reads.
@@ -94,6 +96,17 @@ struct TimestampResponse {
   uint64_t first = 0;
 };
 
+// The lock waits of a node's named transactions: `waiter` waits for a row
+// lock that `holder` has, since `waited_ms` ago.
+struct WaitEdgesResponse {
+  struct Edge {
+    std::string waiter;
+    std::string holder;
+    int64_t waited_ms = 0;
+  };
+  std::vector<Edge> edges;
+};
+
 std::string Encode(const ExecuteRequest& r);
 std::string Encode(const ExecuteResponse& r);
 std::string Encode(const KvRequest& r);
@@ -102,6 +115,7 @@ std::string Encode(const TxnRequest& r);
 std::string Encode(const TxnStatusResponse& r);
 std::string Encode(const TimestampRequest& r);
 std::string Encode(const TimestampResponse& r);
+std::string Encode(const WaitEdgesResponse& r);
 
 // Each throws SqlError XX001 on bytes it cannot read.
 template <typename T>

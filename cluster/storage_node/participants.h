@@ -22,6 +22,9 @@ namespace tessera::cluster {
 struct Participant {
   std::mutex mutex;  // one request at a time per transaction
   std::unique_ptr<storage::mvcc::MvccTransaction> txn;
+  // txn's id in the lock manager, readable without `mutex` (which a request
+  // blocked in a lock wait holds): the deadlock detector's view.
+  storage::mvcc::TxnId lock_id = 0;
   uint64_t connection = 0;  // 0: recovered after a restart (no owner)
   uint64_t snapshot = 0;
   uint64_t statement = 0;  // the gateway's statement number last seen

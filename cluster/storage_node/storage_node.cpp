@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <thread>
+#include <unordered_map>
 
 #include "cluster/common/etcd_keys.h"
 #include "common/error.h"
@@ -71,6 +72,7 @@ void StorageNode::Run(const std::atomic<bool>& stop) {
     p->prepared = true;
     p->snapshot = txn->SnapshotTs();
     p->txn = std::move(txn);
+    p->lock_id = p->txn->Id();
     participants_.Add(id, p);
     spdlog::info("recovered prepared transaction {} (coordinator group {})", id, p->coordinator);
   }
@@ -82,7 +84,7 @@ void StorageNode::Run(const std::atomic<bool>& stop) {
   if (stop) return;
 
   auto [host, port] = SplitAddress(options_.listen);
-  server_ = std::make_unique<transport::RpcServer>(host, port, 2, options_.workers);
+  server_ = std::make_unique<transport::RpcServer>(host, port, getenv("TESSERA_XP_NODE_IO") ? atoi(getenv("TESSERA_XP_NODE_IO")) : 2, options_.workers);  // XP-TEMP
   server_->Register(kExecute, [this](std::string_view p, transport::ResponseStream& s) { return HandleExecute(p, s); });
   server_->Register(kKv, [this](std::string_view p, transport::ResponseStream& s) { return HandleKv(p, s); });
   server_->Register(kPrepare, [this](std::string_view p, transport::ResponseStream& s) { return HandlePrepare(p, s); });
@@ -91,6 +93,12 @@ void StorageNode::Run(const std::atomic<bool>& stop) {
   server_->Register(kTxnStatus, [this](std::string_view p, transport::ResponseStream&) { return HandleTxnStatus(p); });
   server_->Register(kTimestamps, [this](std::string_view p, transport::ResponseStream&) { return HandleTimestamps(p); });
   server_->Register(kPing, [this](std::string_view, transport::ResponseStream&) { return HandlePing(); });
+  server_->Register(kWaitEdges, [this](std::string_view, transport::ResponseStream&) { return HandleWaitEdges(); });
+  server_->Register(kBreakWait, [this](std::string_view p, transport::ResponseStream&) { return HandleBreakWait(p); });
+  // Workers may all be parked in lock waits: the detector's questions must
+  // not queue behind them (both answers are quick and never wait).
+  server_->RunInline(kWaitEdges, [](std::string_view) { return true; });
+  server_->RunInline(kBreakWait, [](std::string_view) { return true; });
   // A point lookup outside any transaction, with no prepared transaction
   // that could hold its snapshot, is quick enough to answer on the I/O
   // thread: that skips two thread switches per lookup.
@@ -111,6 +119,7 @@ void StorageNode::Run(const std::atomic<bool>& stop) {
   tso_service_ = std::make_unique<TsoService>(*etcd_, address_);
   tso_ = std::make_unique<TsoClient>(*etcd_, *rpc_, [this](uint32_t n) { return tso_service_->Allocate(n); });
   directory_ = std::make_unique<NodeDirectory>(*etcd_);
+  deadlocks_ = std::make_unique<DeadlockDetector>(*directory_, *rpc_);
   Register();
   try {
     // Until the first sample ages, keep everything from now on: no
@@ -130,7 +139,7 @@ void StorageNode::Register() {
 }
 
 void StorageNode::CleanerLoop(const std::atomic<bool>& stop) {
-  while (!stop) {
+  for (uint64_t round = 1; !stop; ++round) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     try {
       if (lease_->Lost()) {
@@ -139,6 +148,7 @@ void StorageNode::CleanerLoop(const std::atomic<bool>& stop) {
       }
       SettlePrepared();
       AdvanceGcSafePoint();
+      if (round % 5 == 0 && tso_service_->IsLeader()) deadlocks_->RunOnce();
     } catch (const std::exception& e) {
       spdlog::warn("cleaner: {}", e.what());
     }
@@ -151,6 +161,7 @@ ParticipantRef StorageNode::Join(const TxnHeader& header, uint64_t connection) {
   ParticipantRef p = participants_.FindOrAdd(header.txn_id, [&] {
     auto fresh = std::make_shared<Participant>();
     fresh->txn = engine_->BeginAt(OptionsOf(header), header.snapshot_ts);
+    fresh->lock_id = fresh->txn->Id();
     fresh->snapshot = fresh->txn->SnapshotTs();
     fresh->statement = header.statement;
     fresh->connection = connection;
@@ -406,6 +417,32 @@ void StorageNode::AdvanceGcSafePoint() {
     oracle_samples_.pop_front();
   }
   if (safe) engine_->SetGcSafePoint(*safe);
+}
+
+// --- the deadlock detector's questions (deadlock_detector.h) --------------------
+
+std::string StorageNode::HandleWaitEdges() {
+  auto edges = engine_->Locks().WaitEdges();
+  WaitEdgesResponse response;
+  if (edges.empty()) return Encode(response);
+  std::unordered_map<storage::mvcc::TxnId, std::string> names;
+  for (auto& [name, p] : participants_.All()) names.emplace(p->lock_id, name);
+  for (auto& e : edges) {
+    auto waiter = names.find(e.waiter);
+    auto holder = names.find(e.holder);
+    // One-shot statements have no name; they touch one node, so any cycle
+    // through them is local, and the lock manager refuses it itself.
+    if (waiter == names.end() || holder == names.end()) continue;
+    response.edges.push_back({waiter->second, holder->second, e.waited.count()});
+  }
+  return Encode(response);
+}
+
+std::string StorageNode::HandleBreakWait(std::string_view payload) {
+  TxnRequest request = Decode<TxnRequest>(payload);
+  if (ParticipantRef p = participants_.Find(request.txn_id))
+    engine_->Locks().Interrupt(p->lock_id, storage::mvcc::LockManager::InterruptReason::kDeadlock);
+  return {};
 }
 
 void StorageNode::OnDisconnect(uint64_t connection) {

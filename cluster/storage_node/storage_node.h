@@ -20,6 +20,7 @@
 #include "cluster/common/tso_client.h"
 #include "cluster/etcd/etcd_client.h"
 #include "cluster/etcd/kept_lease.h"
+#include "cluster/storage_node/deadlock_detector.h"
 #include "cluster/storage_node/heartbeats.h"
 #include "cluster/storage_node/participants.h"
 #include "cluster/storage_node/tso_service.h"
@@ -56,6 +57,8 @@ class StorageNode {
   std::string HandleTxnStatus(std::string_view payload);
   std::string HandleTimestamps(std::string_view payload);
   std::string HandlePing();
+  std::string HandleWaitEdges();
+  std::string HandleBreakWait(std::string_view payload);
   void OnDisconnect(uint64_t connection);
 
   ParticipantRef Join(const TxnHeader& header, uint64_t connection);
@@ -88,6 +91,7 @@ class StorageNode {
   std::unique_ptr<TsoService> tso_service_;
   std::unique_ptr<transport::RpcClient> rpc_;
   std::unique_ptr<TsoClient> tso_;
+  std::unique_ptr<DeadlockDetector> deadlocks_;  // runs while this node leads the oracle
   Heartbeats heartbeats_;
   std::unique_ptr<transport::RpcServer> server_;
 };

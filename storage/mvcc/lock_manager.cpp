@@ -11,7 +11,10 @@ namespace tessera::storage::mvcc {
 AcquireResult LockManager::TryAcquire(TxnId txn, const std::string& key, Waker on_granted) {
   std::lock_guard lock(mutex_);
   AcquireResult result = table_.Acquire(txn, key);
-  if (result == AcquireResult::kWaiting) wakers_[txn] = std::move(on_granted);
+  if (result == AcquireResult::kWaiting) {
+    wakers_[txn] = std::move(on_granted);
+    waiting_since_[txn] = std::chrono::steady_clock::now();
+  }
   return result;
 }
 
@@ -19,6 +22,7 @@ bool LockManager::CancelWait(TxnId txn) {
   std::lock_guard lock(mutex_);
   if (!table_.CancelWait(txn)) return false;
   wakers_.erase(txn);
+  waiting_since_.erase(txn);
   return true;
 }
 
@@ -27,8 +31,10 @@ void LockManager::ReleaseAll(TxnId txn) {
   {
     std::lock_guard lock(mutex_);
     wakers_.erase(txn);
+    waiting_since_.erase(txn);
     interrupted_.erase(txn);
     for (TxnId granted : table_.ReleaseAll(txn)) {
+      waiting_since_.erase(granted);
       auto it = wakers_.find(granted);
       if (it == wakers_.end()) continue;
       to_wake.push_back(std::move(it->second));
@@ -64,28 +70,51 @@ void LockManager::Acquire(TxnId txn, const std::string& key, std::chrono::millis
   else woken = state->cv.wait_for(lock, timeout, granted);
   lock.unlock();
   if (woken) {
-    std::lock_guard guard(mutex_);
-    if (interrupted_.erase(txn) == 0) return;
+    InterruptReason reason;
+    {
+      std::lock_guard guard(mutex_);
+      auto it = interrupted_.find(txn);
+      if (it == interrupted_.end()) return;
+      reason = it->second;
+      interrupted_.erase(it);
+    }
+    if (reason == InterruptReason::kDeadlock)
+      throw SqlError(sqlstate::kDeadlockDetected, "deadlock detected",
+                     "The transaction waited for a lock in a cycle of waits that spans storage nodes.");
     throw SqlError(sqlstate::kQueryCanceled, "canceling statement due to user request");
   }
   // Either we withdraw in time, or the grant won the race and the lock is ours.
   if (CancelWait(txn)) throw SqlError(kLockNotAvailable, "canceling statement due to lock timeout");
 }
 
-bool LockManager::Interrupt(TxnId txn) {
+bool LockManager::Interrupt(TxnId txn, InterruptReason reason) {
   Waker waker;
   {
     std::lock_guard lock(mutex_);
     if (!table_.CancelWait(txn)) return false;
+    waiting_since_.erase(txn);
     auto it = wakers_.find(txn);
     if (it != wakers_.end()) {
       waker = std::move(it->second);
       wakers_.erase(it);
     }
-    interrupted_.insert(txn);
+    interrupted_[txn] = reason;
   }
   if (waker) waker();
   return true;
+}
+
+std::vector<LockManager::WaitEdge> LockManager::WaitEdges() const {
+  std::lock_guard lock(mutex_);
+  auto now = std::chrono::steady_clock::now();
+  std::vector<WaitEdge> edges;
+  for (auto& [waiter, holder] : table_.WaitEdges()) {
+    auto since = waiting_since_.find(waiter);
+    auto waited = since == waiting_since_.end() ? std::chrono::milliseconds(0)
+                                                : std::chrono::duration_cast<std::chrono::milliseconds>(now - since->second);
+    edges.push_back({waiter, holder, waited});
+  }
+  return edges;
 }
 
 size_t LockManager::LockedKeys() const {

@@ -14,6 +14,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "storage/mvcc/lock_table.h"
 
@@ -37,9 +38,19 @@ class LockManager {
   // lock_timeout = 0).
   void Acquire(TxnId txn, const std::string& key, std::chrono::milliseconds timeout);
 
-  // Ends a blocked Acquire of `txn` early (query cancel, dropped
-  // connection): it throws 57014. False if `txn` was not waiting.
-  bool Interrupt(TxnId txn);
+  // Ends a blocked Acquire of `txn` early: for a query cancel or a dropped
+  // connection it throws 57014, for a deadlock found across nodes 40P01.
+  // False if `txn` was not waiting.
+  enum class InterruptReason : uint8_t { kCancel, kDeadlock };
+  bool Interrupt(TxnId txn, InterruptReason reason = InterruptReason::kCancel);
+
+  struct WaitEdge {
+    TxnId waiter = 0;
+    TxnId holder = 0;
+    std::chrono::milliseconds waited{0};
+  };
+  // Every current wait, and how long it has lasted.
+  std::vector<WaitEdge> WaitEdges() const;
 
   size_t LockedKeys() const;
 
@@ -47,7 +58,8 @@ class LockManager {
   mutable std::mutex mutex_;
   LockTable table_;
   std::unordered_map<TxnId, Waker> wakers_;
-  std::unordered_set<TxnId> interrupted_;
+  std::unordered_map<TxnId, std::chrono::steady_clock::time_point> waiting_since_;
+  std::unordered_map<TxnId, InterruptReason> interrupted_;
 };
 
 }  // namespace tessera::storage::mvcc

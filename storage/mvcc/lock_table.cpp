@@ -35,6 +35,13 @@ bool LockTable::WouldDeadlock(TxnId waiter, TxnId holder) const {
   return true;
 }
 
+std::vector<std::pair<TxnId, TxnId>> LockTable::WaitEdges() const {
+  std::vector<std::pair<TxnId, TxnId>> edges;
+  edges.reserve(waiting_.size());
+  for (auto& [waiter, key] : waiting_) edges.emplace_back(waiter, locks_.at(key).holder);
+  return edges;
+}
+
 bool LockTable::CancelWait(TxnId txn) {
   auto wait = waiting_.find(txn);
   if (wait == waiting_.end()) return false;

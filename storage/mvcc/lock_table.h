@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace tessera::storage::mvcc {
@@ -44,6 +45,9 @@ class LockTable {
   std::vector<TxnId> ReleaseAll(TxnId txn);
 
   bool IsWaiting(TxnId txn) const { return waiting_.count(txn) != 0; }
+  // Every wait as (waiter, holder): this table's part of a wait-for graph
+  // that spans nodes (a cluster's deadlock detector joins them).
+  std::vector<std::pair<TxnId, TxnId>> WaitEdges() const;
   std::optional<TxnId> Holder(const std::string& key) const;
   size_t LockedKeys() const { return locks_.size(); }
 

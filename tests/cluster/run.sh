@@ -6,6 +6,7 @@
 #   bank.sh                  bank transfers over both gateways; DDL seen at once
 #   faults.sh                SIGSTOP / SIGKILL of storage nodes (08006 within
 #                            bounds, no acknowledged write lost, 2PC atomic)
+#   locks.sh                 deadlocks across nodes get 40P01 within seconds
 #
 #   TESSERA_BIN=build/cluster/tessera bash tests/cluster/run.sh
 #   TESSERA_QUICK=1   skip the pgbench part (about 2 minutes of the total)
@@ -21,7 +22,7 @@ scripts=("$@")
 if [ ${#scripts[@]} -eq 0 ]; then
   scripts=()
   [ "${TESSERA_QUICK:-0}" = 1 ] || scripts+=(pgbench_two_gateways.sh)
-  scripts+=(bank.sh faults.sh)
+  scripts+=(bank.sh faults.sh locks.sh)
 fi
 p=0
 f=0

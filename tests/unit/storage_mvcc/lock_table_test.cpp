@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <thread>
+
+#include "common/error.h"
+#include "storage/mvcc/lock_manager.h"
+
 #include "storage/mvcc/snapshot_tracker.h"
 #include "storage/mvcc/timestamp_oracle.h"
 
@@ -44,6 +50,46 @@ TEST(LockTableTest, CancelledWaiterIsSkipped) {
   EXPECT_FALSE(table.CancelWait(2));
   EXPECT_TRUE(table.ReleaseAll(1).empty());
   EXPECT_EQ(table.LockedKeys(), 0u);
+}
+
+TEST(LockTableTest, ReportsWaitEdges) {
+  LockTable t;
+  EXPECT_EQ(t.Acquire(1, "a"), AcquireResult::kGranted);
+  EXPECT_EQ(t.Acquire(2, "b"), AcquireResult::kGranted);
+  EXPECT_EQ(t.Acquire(3, "a"), AcquireResult::kWaiting);
+  EXPECT_EQ(t.Acquire(1, "b"), AcquireResult::kWaiting);
+  auto edges = t.WaitEdges();
+  std::sort(edges.begin(), edges.end());
+  ASSERT_EQ(edges.size(), 2u);
+  EXPECT_EQ(edges[0], std::make_pair(TxnId{1}, TxnId{2}));
+  EXPECT_EQ(edges[1], std::make_pair(TxnId{3}, TxnId{1}));
+  t.ReleaseAll(2);  // 1 gets b
+  ASSERT_EQ(t.WaitEdges().size(), 1u);
+}
+
+// A deadlock found elsewhere (across nodes) fails the blocked wait with
+// 40P01, not the 57014 of a cancel, and the wait no longer shows.
+TEST(LockManagerTest, InterruptForDeadlockFailsTheWaitWith40P01) {
+  LockManager locks;
+  locks.Acquire(1, "k", std::chrono::milliseconds(0));
+  std::string sqlstate;
+  std::thread waiter([&] {
+    try {
+      locks.Acquire(2, "k", std::chrono::milliseconds(10000));
+    } catch (const SqlError& e) {
+      sqlstate = e.Sqlstate();
+    }
+  });
+  while (locks.WaitEdges().empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto edges = locks.WaitEdges();
+  ASSERT_EQ(edges.size(), 1u);
+  EXPECT_EQ(edges[0].waiter, 2u);
+  EXPECT_EQ(edges[0].holder, 1u);
+  EXPECT_TRUE(locks.Interrupt(2, LockManager::InterruptReason::kDeadlock));
+  waiter.join();
+  EXPECT_EQ(sqlstate, "40P01");
+  EXPECT_TRUE(locks.WaitEdges().empty());
+  EXPECT_FALSE(locks.Interrupt(2, LockManager::InterruptReason::kDeadlock));
 }
 
 TEST(TimestampOracleTest, ReservesWindowsBeforeUse) {
