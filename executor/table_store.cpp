@@ -50,7 +50,9 @@ std::string TableStore::IndexPrefix(const planner::TableLayout::Index& index, co
 std::string TableStore::IndexKey(const planner::TableLayout::Index& index, const Row& row,
                                  const std::string& pk_suffix) const {
   bool has_null;
-  return IndexPrefix(index, row, &has_null) + pk_suffix;
+  std::string prefix = IndexPrefix(index, row, &has_null);
+  if (index.unique && !has_null) return prefix;
+  return prefix + pk_suffix;
 }
 
 std::string TableStore::KeyDetail(const std::vector<int>& columns, const Row& row) const {
@@ -77,17 +79,27 @@ void TableStore::CheckNotNull(const Row& row) const {
 }
 
 bool TableStore::CheckUniqueIndex(const planner::TableLayout::Index& index, const Row& row,
-                                  const std::string& pk_suffix, bool skip_conflicts) {
+                                  const std::string& pk_suffix, bool skip_conflicts, bool lock) {
   if (!index.unique) return true;
   bool has_null;
   std::string prefix = IndexPrefix(index, row, &has_null);
   if (has_null) return true;  // NULLs are distinct in a unique index
-  auto it = txn_.Scan(prefix, storage::PrefixEnd(prefix));
-  for (; it->Valid(); it->Next()) {
-    if (it->Value() == pk_suffix) continue;
+  auto conflict = [&] {
     if (skip_conflicts) return false;
     throw SqlError::UniqueViolation(index.name, KeyDetail(index.columns, row));
+  };
+  // What this transaction sees. A scan of the prefix, not a read of the one
+  // key, so entries written with a pk suffix by older versions count too.
+  for (auto it = txn_.Scan(prefix, storage::PrefixEnd(prefix)); it->Valid(); it->Next()) {
+    if (it->Value() == pk_suffix) continue;
+    return conflict();
   }
+  if (!lock) return true;
+  // What is committed now: waits for a concurrent writer of these values,
+  // then sees its entry if it committed (READ COMMITTED; REPEATABLE READ
+  // gets 40001, as for a primary key). The caller's Put follows.
+  storage::Transaction::RowLock claim = txn_.LockRow(prefix, std::nullopt);
+  if (claim.changed && claim.latest && *claim.latest != pk_suffix) return conflict();
   return true;
 }
 
@@ -132,7 +144,12 @@ void TableStore::Update(const std::string& old_suffix, const Row& old_row, const
   for (auto& index : table_.indexes) {
     std::string old_key = IndexKey(index, old_row, old_suffix);
     std::string new_key = IndexKey(index, new_row, new_suffix);
-    if (old_key == new_key) continue;
+    if (old_key == new_key) {
+      // A unique entry is keyed by its values alone: a new primary key with
+      // the same values only changes what the entry points to.
+      if (new_suffix != old_suffix) txn_.Put(new_key, new_suffix);
+      continue;
+    }
     // The row's own old entry goes first: a new key with unchanged values
     // must not count as a duplicate of itself.
     txn_.Delete(old_key);
@@ -155,7 +172,7 @@ void TableStore::BuildIndex(const planner::TableLayout::Index& index, const std:
   for (auto it = txn_.Scan(prefix, storage::PrefixEnd(prefix)); it->Valid(); it->Next())
     rows.emplace_back(std::string(it->Key().substr(prefix.size())), storage::DecodeRow(it->Value(), table_.column_types));
   for (auto& [suffix, row] : rows) {
-    CheckUniqueIndex(index, row, suffix, false);
+    CheckUniqueIndex(index, row, suffix, false, /*lock=*/false);
     txn_.Put(IndexKey(index, row, suffix), suffix);
     if (on_row) on_row(row);
   }

@@ -1,11 +1,15 @@
 // How a table's rows and index entries sit in the ordered key-value store:
-//   row:    [table][0][primary key values]            -> EncodeRow(row)
-//   index:  [table][index id][index values][pk values] -> pk suffix
+//   row:           [table][0][primary key values]            -> EncodeRow(row)
+//   index:         [table][index id][index values][pk values] -> pk suffix
+//   unique index:  [table][index id][index values]            -> pk suffix
 // A table without a primary key is keyed by a hidden int8 row id. Index
 // entries carry the row's primary key suffix as their value, so an index scan
 // turns into point reads of the rows, and a non-unique index never has two
-// equal keys. Every write keeps the row and its index entries in one
-// transaction.
+// equal keys. A unique index entry is keyed by its values alone (unless one
+// is NULL: NULLs never conflict, so those keep the pk suffix), which makes
+// two writers of the same values lock the same key, as two inserts of one
+// primary key do: the second waits for the first and then sees its commit.
+// Every write keeps the row and its index entries in one transaction.
 #pragma once
 
 #include <functional>
@@ -55,9 +59,12 @@ class TableStore {
 
  private:
   std::string IndexKey(const planner::TableLayout::Index& index, const Row& row, const std::string& pk_suffix) const;
-  // 23505 when another row holds the same unique index values.
+  // 23505 when another row holds the same unique index values. With
+  // `lock`, the entry's key is locked first, so a concurrent writer of the
+  // same values is waited for and its commit seen (an index being built is
+  // not visible to other writers yet and needs no lock).
   bool CheckUniqueIndex(const planner::TableLayout::Index& index, const Row& row, const std::string& pk_suffix,
-                        bool skip_conflicts);
+                        bool skip_conflicts, bool lock = true);
 
   const planner::TableLayout& table_;
   storage::Transaction& txn_;

@@ -261,6 +261,31 @@ def test_deadlock(a, b):
     expect_eq(q(a, "SELECT id, x FROM iso_dead ORDER BY id"), want, "rows: only the survivor's writes")
 
 
+def test_unique_index_waits(a, b):
+    """Two inserts of one value into a unique (non-key) column: the second
+    waits for the first, then fails with 23505 if it committed, or goes on
+    if it rolled back. Never two rows with the value."""
+    q(a, "DROP TABLE IF EXISTS iso_uniq")
+    q(a, "CREATE TABLE iso_uniq (id integer PRIMARY KEY, u text UNIQUE)")
+    for outcome, want_b, want_rows in (("COMMIT", "23505", [(1, "v")]), ("ROLLBACK", "None", [(2, "v")])):
+        q(a, "DELETE FROM iso_uniq")
+        q(a, "BEGIN")
+        q(a, "INSERT INTO iso_uniq VALUES (1, 'v')")
+        wb = run_sqlstate_async(b, "INSERT INTO iso_uniq VALUES (2, 'v')")
+        expect(wb.blocked(), "the second insert of the value did not wait (%s)" % outcome)
+        q(a, outcome)
+        expect_eq(str(wb.result(15, "the second insert")), want_b, "SQLSTATE of the second insert after " + outcome)
+        expect_eq(q(a, "SELECT id, u FROM iso_uniq ORDER BY id"), want_rows, "rows after " + outcome)
+    # An UPDATE to a new value holds it the same way.
+    q(a, "INSERT INTO iso_uniq VALUES (3, 'w')")
+    q(a, "BEGIN")
+    q(a, "UPDATE iso_uniq SET u = 'q' WHERE id = 3")
+    wb = run_sqlstate_async(b, "INSERT INTO iso_uniq VALUES (4, 'q')")
+    expect(wb.blocked(), "an insert of a value being updated into did not wait")
+    q(a, "COMMIT")
+    expect_eq(str(wb.result(15, "the insert")), "23505", "SQLSTATE of the insert after the UPDATE committed")
+
+
 def test_aborted_transaction(a, b):
     make_table(a, "iso_abort", [(1, 0)])
     q(a, "BEGIN")
@@ -342,6 +367,7 @@ TESTS = [
     ("repeatable_read_40001_after_commit", test_rr_conflict_committed),
     ("repeatable_read_40001_concurrent", test_rr_conflict_concurrent),
     ("deadlock_40P01_once", test_deadlock),
+    ("unique_index_insert_waits_23505", test_unique_index_waits),
     ("failed_transaction_25P02", test_aborted_transaction),
     ("lock_timeout_55P03", test_lock_timeout),
     ("dropped_connection_rolls_back", test_dropped_connection),
