@@ -84,7 +84,7 @@ void StorageNode::Run(const std::atomic<bool>& stop) {
   if (stop) return;
 
   auto [host, port] = SplitAddress(options_.listen);
-  server_ = std::make_unique<transport::RpcServer>(host, port, getenv("TESSERA_XP_NODE_IO") ? atoi(getenv("TESSERA_XP_NODE_IO")) : 2, options_.workers);  // XP-TEMP
+  server_ = std::make_unique<transport::RpcServer>(host, port, 2, options_.workers);
   server_->Register(kExecute, [this](std::string_view p, transport::ResponseStream& s) { return HandleExecute(p, s); });
   server_->Register(kKv, [this](std::string_view p, transport::ResponseStream& s) { return HandleKv(p, s); });
   server_->Register(kPrepare, [this](std::string_view p, transport::ResponseStream& s) { return HandlePrepare(p, s); });

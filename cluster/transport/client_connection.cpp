@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <vector>
 
 #include "cluster/transport/client_core.h"
@@ -34,6 +38,10 @@ bool SplitAddress(const std::string& address, std::string& host, uint16_t& port)
 
 ClientConnection::ClientConnection(asio::io_context& io, ClientCore& core, std::string address)
     : FramedSocket(io), core_(core), address_(std::move(address)), connect_timer_(strand_), resolver_(strand_) {}
+
+ClientConnection::~ClientConnection() {
+  if (read_fd_ >= 0) ::close(read_fd_);
+}
 
 void ClientConnection::Connect(std::chrono::milliseconds timeout) {
   asio::post(strand_, [self = std::static_pointer_cast<ClientConnection>(shared_from_this()), timeout] {
@@ -85,6 +93,10 @@ void ClientConnection::OnConnected(const boost::system::error_code& ec) {
   boost::system::error_code ignored;
   // Requests are small and latency-bound (one round trip per point query).
   socket_.set_option(tcp::no_delay(true), ignored);
+  {
+    std::lock_guard lock(calls_mutex_);
+    read_fd_ = ::dup(socket_.native_handle());  // -1 (out of descriptors): the strand keeps reading
+  }
   connected_.store(true, std::memory_order_release);
   connect_timer_.cancel();
   core_.CountOpened();
@@ -93,14 +105,79 @@ void ClientConnection::OnConnected(const boost::system::error_code& ec) {
 
 std::shared_ptr<CallState> ClientConnection::Begin(uint16_t method, std::string& payload) {
   auto call = std::make_shared<CallState>(next_request_id_++);
+  std::string gone;
   {
     std::lock_guard lock(calls_mutex_);
     if (failure_) return nullptr;
-    calls_.emplace(call->id, call);
+    // While nobody reads, nobody has seen the node close the connection (it
+    // restarted, say): look before writing, so the request goes out on a new
+    // connection instead of failing with this one.
+    if (reader_ == Reader::kNobody) gone = PeerGone();
+    if (gone.empty()) {
+      calls_.emplace(call->id, call);
+    } else {
+      failure_ = ConnectionLost(address_, gone);
+      reader_ = Reader::kStrand;
+    }
+  }
+  if (!gone.empty()) {
+    core_.Forget(address_, this);
+    Close(gone);  // OnClosed fails the calls started and not yet waited for
+    return nullptr;
   }
   // If the connection closes before this is written, OnClosed fails the call.
   Send(FrameKind::kRequest, method, call->id, std::move(payload));
   return call;
+}
+
+std::string ClientConnection::PeerGone() const {
+  char byte;
+  const ssize_t n = ::recv(read_fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n > 0) return {};
+  if (n == 0) return "connection closed by peer";
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return {};
+  return std::strerror(errno);
+}
+
+bool ClientConnection::ReadForCall(CallState& call, std::unique_lock<std::mutex>& call_lock,
+                                   std::chrono::steady_clock::time_point until) {
+  {
+    std::lock_guard lock(calls_mutex_);
+    if (reader_ != Reader::kNobody || failure_) return false;
+    reader_ = Reader::kCaller;
+  }
+  call_lock.unlock();  // delivering a frame of this call takes call.mutex
+  InlineRead read;
+  while (true) {
+    read = ReadInline(read_fd_, until - std::chrono::steady_clock::now());
+    if (read.to_strand) break;
+    {
+      std::lock_guard lock(call.mutex);
+      if (!call.chunks.empty() || call.done || call.error) break;
+    }
+    if (std::chrono::steady_clock::now() >= until) break;
+  }
+  bool to_strand = read.to_strand;
+  {
+    std::lock_guard lock(calls_mutex_);
+    // Other callers wait on their condvars: the strand reads for them now.
+    if (!to_strand) to_strand = calls_.size() > calls_.count(call.id);
+    reader_ = to_strand ? Reader::kStrand : Reader::kNobody;
+  }
+  if (!read.close_reason.empty()) {
+    Close(read.close_reason);
+  } else if (to_strand) {
+    ReadOnStrand();
+  }
+  call_lock.lock();
+  return true;
+}
+
+bool ClientConnection::StopReadingWhenIdle() {
+  std::lock_guard lock(calls_mutex_);
+  if (!calls_.empty() || failure_ || read_fd_ < 0) return false;
+  reader_ = Reader::kNobody;
+  return true;
 }
 
 SqlError ClientConnection::Failure() const {
@@ -132,6 +209,8 @@ void ClientConnection::FailAll(const SqlError& error) {
     std::lock_guard lock(calls_mutex_);
     if (!failure_) failure_ = error;
     calls.swap(calls_);
+    // Wakes a caller blocked reading (the socket is closing anyway).
+    if (reader_ == Reader::kCaller) ::shutdown(read_fd_, SHUT_RDWR);
   }
   for (auto& [id, call] : calls) {
     {

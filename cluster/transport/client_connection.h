@@ -4,6 +4,14 @@
 // CallState. When one call has too much buffered, reading pauses until its
 // caller catches up: TCP then pushes back on the server, whose handler blocks
 // in Send. Internal to the transport.
+//
+// Who reads: while no call is in flight nobody does, and the first caller to
+// wait then reads the socket on its own thread (ReadForCall), delivering
+// every frame that comes, its own and other callers'. That saves the hand-off
+// through the I/O thread (its wake-up and the condvar wake of the caller),
+// which is most of a point query's transport cost on a busy machine. When it
+// has its answer and other calls are still in flight, the strand reads for
+// them, until none is left.
 #pragma once
 
 #include <atomic>
@@ -31,6 +39,7 @@ bool SplitAddress(const std::string& address, std::string& host, uint16_t& port)
 class ClientConnection final : public FramedSocket {
  public:
   ClientConnection(boost::asio::io_context& io, ClientCore& core, std::string address);
+  ~ClientConnection() override;
 
   const std::string& Address() const { return address_; }
   // Starts resolving and connecting; gives up after `timeout`. Thread-safe, once.
@@ -45,6 +54,11 @@ class ClientConnection final : public FramedSocket {
   // The caller stopped waiting (timeout, cancel, error in on_chunk, Pending
   // dropped): forget the call and send kCancel if it was still running.
   void Abandon(CallState& call);
+  // With `call_lock` (on call.mutex) held: if nobody reads the socket, reads
+  // it on this thread until `call` has news or `until`, and returns true
+  // (call_lock held again). False: someone else reads; wait on call.cv.
+  bool ReadForCall(CallState& call, std::unique_lock<std::mutex>& call_lock,
+                   std::chrono::steady_clock::time_point until);
   // The caller drained a call's queue below the resume mark.
   void CallDrained() { ResumeReading(); }
   // Fails every call in flight with `error` and refuses new ones (client shutdown).
@@ -54,10 +68,13 @@ class ClientConnection final : public FramedSocket {
   bool Accepts(FrameKind kind) const override;
   bool OnFrame(const FrameHeader& header, std::string payload) override;
   void OnClosed(const std::string& reason) override;
+  bool StopReadingWhenIdle() override;
 
  private:
   void ConnectOnStrand(std::chrono::milliseconds timeout);
   void OnConnected(const boost::system::error_code& ec);
+  // With calls_mutex_ held and nobody reading: why the peer is gone, or "".
+  std::string PeerGone() const;
 
   ClientCore& core_;
   const std::string address_;
@@ -69,6 +86,12 @@ class ClientConnection final : public FramedSocket {
   mutable std::mutex calls_mutex_;
   std::unordered_map<uint64_t, std::shared_ptr<CallState>> calls_;
   std::optional<SqlError> failure_;  // set once failed: no new calls
+  enum class Reader { kStrand, kNobody, kCaller };
+  Reader reader_ = Reader::kStrand;
+  // A second descriptor of the socket for ReadForCall, closed only by the
+  // destructor: the strand may close the socket's own descriptor at any
+  // time, and a read must never hit a number the OS gave to another file.
+  int read_fd_ = -1;
 };
 
 }  // namespace tessera::cluster::transport::detail

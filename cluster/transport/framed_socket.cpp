@@ -1,9 +1,12 @@
 #include "cluster/transport/framed_socket.h"
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 namespace tessera::cluster::transport::detail {
@@ -151,10 +154,12 @@ void FramedSocket::ProcessBuffer() {
     }
     break;  // a small frame, not all here yet
   }
-  if (!paused_ && !closed_on_strand_) ReadMore();
+  if (paused_ || closed_on_strand_) return;
+  if (begin_ == end_ && StopReadingWhenIdle()) return;
+  ReadMore();
 }
 
-void FramedSocket::ReadMore() {
+void FramedSocket::CompactBuffer() {
   if (begin_ == end_) {
     begin_ = end_ = 0;
   } else if (begin_ > 0 && buffer_.size() - end_ < kLargeFrame) {
@@ -163,6 +168,10 @@ void FramedSocket::ReadMore() {
     end_ -= begin_;
     begin_ = 0;
   }
+}
+
+void FramedSocket::ReadMore() {
+  CompactBuffer();
   socket_.async_read_some(asio::buffer(buffer_.data() + end_, buffer_.size() - end_),
                           [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
                             if (self->closed_on_strand_) return;
@@ -197,6 +206,56 @@ void FramedSocket::ReadLargePayload(const FrameHeader& header) {
 
 void FramedSocket::Deliver(const FrameHeader& header, std::string payload) {
   if (!OnFrame(header, std::move(payload))) paused_ = true;
+}
+
+// ---- reading on a caller's thread ----
+
+FramedSocket::InlineRead FramedSocket::ReadInline(int fd, std::chrono::nanoseconds wait) {
+  // Frames a previous owner left complete in the buffer come first.
+  size_t delivered = 0;
+  InlineRead result = DeliverInline(delivered);
+  if (result.to_strand || delivered > 0) return result;
+  const int64_t ns = std::max<int64_t>(wait.count(), 0);
+  timespec timeout{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+  pollfd ready{fd, POLLIN, 0};
+  if (::ppoll(&ready, 1, &timeout, nullptr) <= 0) return {};  // nothing yet (or a signal)
+  CompactBuffer();
+  if (end_ == buffer_.size()) return {true, {}};
+  const ssize_t n = ::recv(fd, buffer_.data() + end_, buffer_.size() - end_, MSG_DONTWAIT);
+  if (n == 0) return {true, "connection closed by peer"};
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return {};
+    return {true, std::strerror(errno)};
+  }
+  end_ += static_cast<size_t>(n);
+  return DeliverInline(delivered);
+}
+
+FramedSocket::InlineRead FramedSocket::DeliverInline(size_t& delivered) {
+  while (end_ - begin_ >= kFrameHeaderSize) {
+    FrameHeader header;
+    const FrameCheck check = DecodeFrameHeader(buffer_.data() + begin_, header);
+    if (check != FrameCheck::kOk || !Accepts(header.kind)) {
+      const std::string what = check != FrameCheck::kOk ? DescribeFrameCheck(check) : "unexpected frame kind";
+      spdlog::warn("transport: closing connection from {}: protocol violation: {}", PeerName(), what);
+      return {true, "protocol violation: " + what};
+    }
+    const size_t total = kFrameHeaderSize + header.payload_size;
+    if (end_ - begin_ < total) {
+      if (total > kLargeFrame) return {true, {}};  // the strand reads it into a string of its own
+      break;
+    }
+    std::string payload(buffer_.data() + begin_ + kFrameHeaderSize, header.payload_size);
+    begin_ += total;
+    ++delivered;
+    // A call queued too much: the strand reads on and pauses for it properly.
+    if (!OnFrame(header, std::move(payload))) return {true, {}};
+  }
+  return {};
+}
+
+void FramedSocket::ReadOnStrand() {
+  asio::post(strand_, [self = shared_from_this()] { self->ProcessBuffer(); });
 }
 
 // ---- writing ----

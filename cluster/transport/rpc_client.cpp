@@ -67,7 +67,8 @@ std::string WaitForCall(ClientConnection& connection, CallState& call, const Cal
       }
       throw DidNotAnswer(connection.Address(), options.timeout);
     }
-    call.cv.wait_until(lock, options.cancel != nullptr ? std::min(deadline, now + kCancelPoll) : deadline);
+    const auto until = options.cancel != nullptr ? std::min(deadline, now + kCancelPoll) : deadline;
+    if (!connection.ReadForCall(call, lock, until)) call.cv.wait_until(lock, until);
   }
 }
 

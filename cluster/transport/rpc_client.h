@@ -4,6 +4,8 @@
 // One TCP connection per address, opened on first use and again after it
 // breaks, shared by every calling thread: requests carry ids and responses are
 // matched back to their caller, so a slow request never holds up a fast one.
+// A caller waiting on a connection nobody else reads reads its answer on its
+// own thread; otherwise the client's I/O thread reads and wakes it.
 // Every wait is bounded: a refused connect fails at once, and a node that
 // accepts but never answers (hung, SIGSTOPped, partitioned) fails after
 // CallOptions::timeout without progress. All failures are SqlError (08006 for

@@ -29,14 +29,23 @@ ServerStats RpcServer::Stats() const { return core_->Stats(); }
 
 namespace detail {
 
+namespace {
+
+std::vector<std::unique_ptr<asio::io_context>> MakeIoContexts(size_t count) {
+  std::vector<std::unique_ptr<asio::io_context>> ios;
+  for (size_t i = 0; i < std::max<size_t>(count, 1); ++i) ios.push_back(std::make_unique<asio::io_context>(1));
+  return ios;
+}
+
+}  // namespace
+
 ServerCore::ServerCore(std::string host, uint16_t port, size_t io_threads, size_t workers)
-    : io_(static_cast<int>(std::max<size_t>(io_threads, 1))),
-      acceptor_strand_(asio::make_strand(io_)),
+    : ios_(MakeIoContexts(io_threads)),
+      acceptor_strand_(asio::make_strand(*ios_.front())),
       acceptor_(acceptor_strand_),
       workers_(std::max<size_t>(workers, 1)),
       host_(std::move(host)),
-      port_(port),
-      io_thread_count_(std::max<size_t>(io_threads, 1)) {}
+      port_(port) {}
 
 ServerCore::~ServerCore() { Stop(); }
 
@@ -82,13 +91,14 @@ void ServerCore::Start() {
     accepting_ = true;
     started_ = true;
   }
-  work_.emplace(io_.get_executor());
+  for (auto& io : ios_) work_.emplace_back(io->get_executor());
   asio::post(acceptor_strand_, [this] { Accept(); });
-  for (size_t i = 0; i < io_thread_count_; ++i) io_threads_.emplace_back([this] { io_.run(); });
+  for (auto& io : ios_) io_threads_.emplace_back([io = io.get()] { io->run(); });
 }
 
 void ServerCore::Accept() {
-  auto connection = std::make_shared<ServerConnection>(io_, *this, next_connection_id_++);
+  asio::io_context& io = *ios_[next_io_++ % ios_.size()];
+  auto connection = std::make_shared<ServerConnection>(io, *this, next_connection_id_++);
   acceptor_.async_accept(connection->Socket(), [this, connection](const boost::system::error_code& ec) {
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
@@ -129,8 +139,8 @@ void ServerCore::Stop() {
     connections_gone_.wait(lock, [this] { return connections_.empty(); });
   }
   workers_.join();  // running handlers see Cancelled() or a throwing Send
-  work_.reset();
-  io_.stop();
+  work_.clear();
+  for (auto& io : ios_) io->stop();
   for (auto& thread : io_threads_) thread.join();
   io_threads_.clear();
   boost::system::error_code ignored;

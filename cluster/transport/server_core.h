@@ -49,16 +49,22 @@ class ServerCore {
  private:
   void Accept();
 
-  // Declared first, destroyed last: every socket, strand and timer belongs to it.
-  boost::asio::io_context io_;
+  using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
+
+  // Declared first, destroyed last: every socket, strand and timer belongs to
+  // one of them. One io_context per I/O thread, connections spread over them:
+  // an io_context run by several threads wakes a second thread for every
+  // event (to take over the reactor while the first runs the handler), which
+  // doubles the wake-ups of a point lookup answered on the I/O thread.
+  std::vector<std::unique_ptr<boost::asio::io_context>> ios_;
   boost::asio::strand<boost::asio::io_context::executor_type> acceptor_strand_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::thread_pool workers_;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::vector<WorkGuard> work_;
   std::vector<std::thread> io_threads_;
+  size_t next_io_ = 0;  // acceptor strand only
   const std::string host_;
   uint16_t port_;
-  const size_t io_thread_count_;
 
   std::unordered_map<uint16_t, RpcServer::Handler> handlers_;
   std::unordered_map<uint16_t, RpcServer::InlineFilter> inline_filters_;
