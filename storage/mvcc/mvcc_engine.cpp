@@ -39,7 +39,8 @@ std::unique_ptr<MvccEngine> MvccEngine::Open(const std::string& dir, const MvccO
 }
 
 MvccEngine::MvccEngine(const std::string& dir, const MvccOptions& options)
-    : lock_timeout_(options.lock_timeout), external_(options.external_timestamps), prepare_wait_(options.prepare_wait) {
+    : lock_timeout_(options.lock_timeout), external_(options.external_timestamps), prepare_wait_(options.prepare_wait),
+      landing_wait_(options.landing_wait) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw SqlError(sqlstate::kInternalError, "could not create directory \"" + dir + "\": " + ec.message());
@@ -244,8 +245,15 @@ Timestamp MvccEngine::OpenSnapshotAt(Timestamp ts) {
   SnapshotRequest request = gate_->RequestSnapshot(ts);
   auto ready = [&] { return gate_->Ready(request); };
   bool ok = true;
-  if (prepare_wait_.count() <= 0) gate_cv_.wait(lock, ready);
-  else ok = gate_cv_.wait_for(lock, prepare_wait_, ready);
+  if (prepare_wait_.count() <= 0) {
+    gate_cv_.wait(lock, ready);
+  } else {
+    auto start = std::chrono::steady_clock::now();
+    ok = gate_cv_.wait_for(lock, prepare_wait_, ready);
+    // Past prepare_wait, a wait only on commits that are landing goes on.
+    while (!ok && gate_->OnlyLandingsPending(request) && std::chrono::steady_clock::now() - start < landing_wait_)
+      ok = gate_cv_.wait_for(lock, prepare_wait_, ready);
+  }
   if (!ok) {
     gate_->CloseSnapshot(request.ts);
     throw SqlError(sqlstate::kSerializationFailure,

@@ -105,9 +105,13 @@ struct MvccOptions {
   // Cluster mode: commit and snapshot timestamps come from the caller (the
   // cluster's TSO), not the local oracle (see the overview above).
   bool external_timestamps = false;
-  // Cluster mode: the longest a snapshot waits on the prepare gate before
-  // failing with 40001; zero or less: forever.
+  // Cluster mode: the longest a snapshot waits on the prepare gate for
+  // undecided transactions before failing with 40001; zero or less:
+  // forever. Commits already landing are waited for up to landing_wait (a
+  // large secondary of a two-phase commit may take longer than prepare_wait
+  // to write, and will finish).
   std::chrono::milliseconds prepare_wait{5000};
+  std::chrono::milliseconds landing_wait{120000};
 };
 
 class MvccEngine final : public Engine {
@@ -131,8 +135,9 @@ class MvccEngine final : public Engine {
   // it, i.e. below it, as the TSO never issues one timestamp twice), or at
   // the node's latest point when kNoTimestamp (every commit landed here
   // before the call is visible). Waits on the prepare gate; throws 40001 if
-  // that takes longer than prepare_wait, or if `snapshot_ts` is below a GC
-  // horizon already used (its versions may be gone).
+  // that takes longer than prepare_wait (landing_wait while only landing
+  // commits remain), or if `snapshot_ts` is below a GC horizon already used
+  // (its versions may be gone).
   std::unique_ptr<MvccTransaction> BeginAt(const TxnOptions& options, Timestamp snapshot_ts,
                                            KeySpace space = KeySpace::kData);
   // The newest commit timestamp landed on this node.
@@ -216,6 +221,7 @@ class MvccEngine final : public Engine {
   std::chrono::milliseconds lock_timeout_;
   bool external_ = false;
   std::chrono::milliseconds prepare_wait_;
+  std::chrono::milliseconds landing_wait_;
   std::unique_ptr<GroupCommitter> committer_;
   ReaderPool readers_;
   LockManager locks_;

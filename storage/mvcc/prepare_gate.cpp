@@ -26,6 +26,14 @@ bool PrepareGate::Ready(const SnapshotRequest& request) const {
   return true;
 }
 
+bool PrepareGate::OnlyLandingsPending(const SnapshotRequest& request) const {
+  for (const auto& [ticket, entry] : prepared_) {
+    if (ticket >= request.before) break;
+    if (!entry.commit_ts) return false;  // undecided: its gateway may be gone
+  }
+  return true;
+}
+
 void PrepareGate::CloseSnapshot(Timestamp ts) {
   auto it = snapshots_.find(ts);
   TS_ASSERT(it != snapshots_.end(), "closing a snapshot that is open");

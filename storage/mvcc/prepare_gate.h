@@ -77,6 +77,10 @@ class PrepareGate {
   // True once the snapshot may read: no prepared transaction older than the
   // request can still commit at or below its timestamp.
   bool Ready(const SnapshotRequest& request) const;
+  // True when every transaction the request waits for is landing (its
+  // commit timestamp is known): the wait will end without anyone deciding
+  // anything, however long a large write takes.
+  bool OnlyLandingsPending(const SnapshotRequest& request) const;
   // Registers a snapshot that is not a read (a recovered prepared
   // transaction's): holds the GC horizon, does not count as served.
   void RegisterSnapshot(Timestamp ts) { snapshots_.insert(ts); }

@@ -32,6 +32,25 @@ TEST(PrepareGateTest, AnnouncedCommitAboveTheSnapshotEndsTheWait) {
   EXPECT_EQ(gate.MaxCommitted(), 60u);
 }
 
+// A wait past prepare_wait goes on only for commits already landing.
+TEST(PrepareGateTest, TellsLandingCommitsFromUndecidedOnes) {
+  PrepareGate gate(10, kNoTimestamp);
+  PrepareTicket landing = *gate.Prepare("landing");
+  PrepareTicket undecided = *gate.Prepare("undecided");
+  SnapshotRequest at70 = gate.RequestSnapshot(70);
+  gate.BeginCommit(landing, 60);
+  EXPECT_FALSE(gate.Ready(at70));
+  EXPECT_FALSE(gate.OnlyLandingsPending(at70));  // "undecided" may wait on a dead gateway
+  gate.Leave(undecided);
+  EXPECT_FALSE(gate.Ready(at70));
+  EXPECT_TRUE(gate.OnlyLandingsPending(at70));
+  PrepareTicket later = *gate.Prepare("later");  // after the request: not waited for
+  EXPECT_TRUE(gate.OnlyLandingsPending(at70));
+  gate.FinishCommit(landing, true);
+  EXPECT_TRUE(gate.Ready(at70));
+  gate.Leave(later);
+}
+
 TEST(PrepareGateTest, LatestIsResolvedAtRequestFromKnownCommits) {
   PrepareGate gate(10, kNoTimestamp);
   PrepareTicket a = *gate.Prepare("a");
