@@ -172,6 +172,7 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
 
   std::vector<int> groups;
   std::vector<std::string> payloads;
+  std::vector<ExecuteRequest> quick;  // sent as quick: kept to resend as not quick
   for (auto& r : routed) {
     // Reads where this transaction wrote nothing need no participant.
     bool participant = writes || participants_.count(r.group) != 0;
@@ -184,10 +185,23 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
     execute.quick = !participant && fragment.scan.kind == planner::ScanKind::kPoint && !writes;
     groups.push_back(r.group);
     payloads.push_back(Encode(execute));
+    if (execute.quick) quick.push_back(std::move(execute));
     if (participant) MarkParticipant(r.group, false);
   }
   auto start = std::chrono::steady_clock::now();
-  std::vector<std::string> replies = CallAll(groups, kExecute, payloads);
+  std::vector<std::string> replies;
+  try {
+    replies = CallAll(groups, kExecute, payloads);
+  } catch (const SqlError& e) {
+    // A quick lookup answered on the node's I/O thread found a transaction
+    // preparing there, and must not wait on that thread: again, on a worker.
+    if (e.Sqlstate() != storage::mvcc::kGateBusy || quick.size() != groups.size()) throw;
+    for (size_t i = 0; i < quick.size(); ++i) {
+      quick[i].quick = false;
+      payloads[i] = Encode(quick[i]);
+    }
+    replies = CallAll(groups, kExecute, payloads);
+  }
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   std::vector<planner::FragmentResult> parts;
   for (size_t i = 0; i < replies.size(); ++i) {

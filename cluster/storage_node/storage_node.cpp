@@ -202,7 +202,13 @@ std::string StorageNode::HandleExecute(std::string_view payload, transport::Resp
   ExecuteResponse response;
   if (request.txn.txn_id.empty()) {
     // One-shot: a single-node statement outside any transaction block.
-    auto txn = engine_->BeginAt(OptionsOf(request.txn), request.txn.snapshot_ts);
+    storage::mvcc::TxnOptions options = OptionsOf(request.txn);
+    // The inline filter saw no prepared transaction, but one may have
+    // prepared since: then fail (the gateway retries off this thread)
+    // rather than block the I/O thread, whose other connections may carry
+    // the very commit the gate waits for.
+    options.no_gate_wait = stream.OnIoThread();
+    auto txn = engine_->BeginAt(options, request.txn.snapshot_ts);
     planner::FragmentResult result = executor::RunFragment(fragment, *txn, services);
     response.snapshot_ts = txn->SnapshotTs();
     if (txn->HasWrites()) {

@@ -37,6 +37,10 @@ class ResponseStream {
   // so a handler can tie state such as open transactions to its gateway.
   uint64_t ConnectionId() const;
   uint64_t RequestId() const { return request_id_; }
+  // True while the handler runs on the I/O thread (RpcServer::RunInline): it
+  // must not wait for anything, since every connection of that thread waits
+  // with it.
+  bool OnIoThread() const { return on_io_thread_; }
   uint16_t Method() const { return method_; }
 
  private:
@@ -46,6 +50,7 @@ class ResponseStream {
   const uint64_t request_id_;
   const uint16_t method_;
   std::atomic<bool> cancelled_{false};
+  bool on_io_thread_ = false;
 };
 
 }  // namespace tessera::cluster::transport

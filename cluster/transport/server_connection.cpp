@@ -65,6 +65,7 @@ void ServerConnection::HandleRequest(const FrameHeader& header, std::string payl
     return;
   }
   if (core_.RunsInline(header.method, payload)) {
+    stream->on_io_thread_ = true;
     RunHandler(stream, *handler, payload);
     return;
   }

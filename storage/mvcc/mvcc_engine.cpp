@@ -231,7 +231,7 @@ uint64_t MvccEngine::OracleReservations() {
   return oracle_ ? oracle_->Reservations() : 0;
 }
 
-Timestamp MvccEngine::OpenSnapshotAt(Timestamp ts) {
+Timestamp MvccEngine::OpenSnapshotAt(Timestamp ts, bool wait) {
   std::unique_lock lock(ts_mutex_);
   if (!external_) {
     TS_ASSERT(ts == kNoTimestamp, "embedded snapshots are taken at the watermark");
@@ -245,6 +245,11 @@ Timestamp MvccEngine::OpenSnapshotAt(Timestamp ts) {
   SnapshotRequest request = gate_->RequestSnapshot(ts);
   auto ready = [&] { return gate_->Ready(request); };
   bool ok = true;
+  if (!wait) {
+    if (gate_->Ready(request)) return request.ts;
+    gate_->CloseSnapshot(request.ts);
+    throw SqlError(kGateBusy, "the snapshot would wait for a prepared transaction");
+  }
   if (prepare_wait_.count() <= 0) {
     gate_cv_.wait(lock, ready);
   } else {

@@ -93,7 +93,16 @@ struct TxnOptions {
   // How long a write waits for another writer's lock; nullopt: the engine's
   // default, zero: forever (as PostgreSQL's lock_timeout = 0).
   std::optional<std::chrono::milliseconds> lock_timeout;
+  // Cluster mode: when the snapshot would have to wait on the prepare gate,
+  // fail at once with kGateBusy instead. For a read on a thread that must
+  // never block (a storage node's I/O thread): the caller retries it where
+  // waiting is allowed.
+  bool no_gate_wait = false;
 };
+
+// Internal to the cluster (never shown to a client): a no_gate_wait
+// snapshot found the prepare gate closed.
+inline constexpr const char* kGateBusy = "TS001";
 
 struct MvccOptions {
   EngineOptions engine;
@@ -179,7 +188,7 @@ class MvccEngine final : public Engine {
   Timestamp OpenSnapshot() { return OpenSnapshotAt(kNoTimestamp); }
   // Embedded: at the watermark (`ts` must be kNoTimestamp). Cluster mode: at
   // `ts` or latest, after the prepare gate (may throw 40001, see BeginAt).
-  Timestamp OpenSnapshotAt(Timestamp ts);
+  Timestamp OpenSnapshotAt(Timestamp ts, bool wait = true);
   void CloseSnapshot(Timestamp ts);
   // Embedded only: a commit timestamp from the local oracle, in flight.
   Timestamp BeginCommit();

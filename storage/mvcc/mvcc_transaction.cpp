@@ -26,7 +26,7 @@ MvccTransaction::MvccTransaction(MvccEngine* engine, KeySpace space, const TxnOp
   // The watermark (cluster mode: the gate) first, the LMDB snapshot second:
   // the read transaction then holds every commit at or below the snapshot
   // (snapshot_tracker.h, prepare_gate.h).
-  snapshot_ts_ = engine_->OpenSnapshotAt(snapshot_ts);
+  snapshot_ts_ = engine_->OpenSnapshotAt(snapshot_ts, !options_.no_gate_wait);
   try {
     reader_ = engine_->AcquireReader();
   } catch (...) {

@@ -214,6 +214,23 @@ TEST_F(ClusterTest, GateTimeoutIs40001) {
   EXPECT_EQ(ReadAt(50, "k"), std::nullopt);  // no wait once it is gone
 }
 
+// A read that must not block (a node's I/O thread) fails at once instead of
+// waiting; the same read waits (and succeeds) once nothing is prepared.
+TEST_F(ClusterTest, NoGateWaitFailsAtOnceWithGateBusy) {
+  CommitKey("k", "old", 10);
+  auto txn = PrepareKey("k", "new", 20);
+  TxnOptions options;
+  options.no_gate_wait = true;
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(SqlstateOf([&] { engine_->BeginAt(options, kNoTimestamp); }), kGateBusy);
+  EXPECT_EQ(SqlstateOf([&] { engine_->BeginAt(options, 50); }), kGateBusy);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+  txn->CommitAt(30);
+  auto after = engine_->BeginAt(options, kNoTimestamp);
+  EXPECT_EQ(after->Get("k"), "new");
+  after->Rollback();
+}
+
 TEST_F(ClusterTest, RefreshSnapshotAtMovesAndWaitsOnTheGate) {
   options_.prepare_wait = 200ms;
   Reopen();
