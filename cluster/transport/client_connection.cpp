@@ -173,6 +173,16 @@ bool ClientConnection::ReadForCall(CallState& call, std::unique_lock<std::mutex>
   return true;
 }
 
+void ClientConnection::ReadForLaterCall() {
+  {
+    std::lock_guard lock(calls_mutex_);
+    // A caller reading hands over to the strand itself when calls remain.
+    if (reader_ != Reader::kNobody || failure_) return;
+    reader_ = Reader::kStrand;
+  }
+  ReadOnStrand();
+}
+
 bool ClientConnection::StopReadingWhenIdle() {
   std::lock_guard lock(calls_mutex_);
   if (!calls_.empty() || failure_ || read_fd_ < 0) return false;

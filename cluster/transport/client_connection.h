@@ -59,6 +59,11 @@ class ClientConnection final : public FramedSocket {
   // (call_lock held again). False: someone else reads; wait on call.cv.
   bool ReadForCall(CallState& call, std::unique_lock<std::mutex>& call_lock,
                    std::chrono::steady_clock::time_point until);
+  // For a call its caller will wait for later (RpcClient::Start): if nobody
+  // reads, the strand starts reading, so the answer (and the node's
+  // heartbeats) arrive and count as progress while the caller is busy with
+  // other calls.
+  void ReadForLaterCall();
   // The caller drained a call's queue below the resume mark.
   void CallDrained() { ResumeReading(); }
   // Fails every call in flight with `error` and refuses new ones (client shutdown).

@@ -36,12 +36,14 @@ std::string WaitForCall(ClientConnection& connection, CallState& call, const Cal
   } guard{connection, call};
 
   std::unique_lock lock(call.mutex);
+  bool read_before_judging = false;
   while (true) {
     if (!call.chunks.empty()) {
       std::string chunk = std::move(call.chunks.front());
       call.chunks.pop_front();
       call.queued_bytes -= chunk.size();
       call.progress = std::chrono::steady_clock::now();
+      read_before_judging = false;
       const bool resume = call.paused_reading && call.queued_bytes < kCallResumeMark;
       if (resume) call.paused_reading = false;
       lock.unlock();
@@ -62,6 +64,12 @@ std::string WaitForCall(ClientConnection& connection, CallState& call, const Cal
     const auto now = std::chrono::steady_clock::now();
     const auto deadline = call.progress + options.timeout;
     if (now >= deadline) {
+      // Frames may lie unread in the socket (nobody read it while this
+      // caller was busy elsewhere): deliver them before judging the node.
+      if (!read_before_judging && connection.ReadForCall(call, lock, now)) {
+        read_before_judging = true;
+        continue;
+      }
       if (!connection.Connected()) {
         throw CouldNotConnect(connection.Address(), fmt::format("timed out after {} ms", options.timeout.count()));
       }
@@ -178,6 +186,7 @@ std::shared_ptr<RpcClient::Pending> RpcClient::Start(const std::string& address,
   Begun begun;
   try {
     begun = BeginCall(*core_, address, method, payload, options.timeout);
+    begun.connection->ReadForLaterCall();
   } catch (const SqlError& e) {
     // Fan-out code handles every node's failure at Wait(), in one place.
     begun.call = std::make_shared<detail::CallState>(0);

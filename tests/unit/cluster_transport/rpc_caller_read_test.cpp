@@ -176,5 +176,23 @@ TEST(RpcCallerReadRestartTest, IdleConnectionClosedByTheNodeIsReplacedBeforeSend
   EXPECT_EQ(client.Stats().connections_opened, 2u);
 }
 
+// A fan-out (Start on several nodes, then Wait on each in turn): while the
+// caller waits on the slow node, the quick node's answer must still be read
+// and count as progress, or waiting on it afterwards would judge the quick
+// node silent for as long as the slow one took.
+TEST_F(RpcCallerReadTest, StartedCallIsReadWhileTheCallerWaitsOnAnother) {
+  RpcServer other{"127.0.0.1", 0, 1, 16};
+  Register(other);
+  other.Start();
+  const std::string other_address = AddressOf(other);
+  ASSERT_EQ(client_.Call(other_address, kEcho, "warm"), "warm");  // idle: nobody reads it now
+  const CallOptions options{.timeout = 500ms};
+  auto quick = client_.Start(other_address, kEcho, "quick", options);
+  auto slow = client_.Start(address_, kSleep, "300000", options);  // 0.3 s
+  EXPECT_EQ(slow->Wait(), "slept:300000");
+  std::this_thread::sleep_for(400ms);  // busy elsewhere: 0.7 s since the quick one answered
+  EXPECT_EQ(quick->Wait(), "quick");
+}
+
 }  // namespace
 }  // namespace tessera::cluster::transport::testing
