@@ -342,13 +342,18 @@ bool EncodeScanBound(const Fragment& f, const std::vector<planner::ExprRef>& val
   return EncodeBound(f.table, f.scan, values, ctx, out);
 }
 
-planner::FragmentResult RunFragment(const planner::FragmentRequest& request, storage::Transaction& txn,
-                                    const FragmentServices& services) {
+planner::EvalContext FragmentEvalContext(const planner::FragmentRequest& request, const FragmentServices& services) {
   planner::EvalContext ctx;
   ctx.params = &request.params;
   ctx.subquery_rows = &request.subquery_rows;
   ctx.functions = services.functions;
   ctx.next_val = services.next_val;
+  return ctx;
+}
+
+planner::FragmentResult RunFragment(const planner::FragmentRequest& request, storage::Transaction& txn,
+                                    const FragmentServices& services) {
+  planner::EvalContext ctx = FragmentEvalContext(request, services);
   const Fragment& f = *request.fragment;
   switch (f.kind) {
     case FragmentKind::kScan: return RunScan(f, txn, ctx, request.want_row_keys, services.cancel);

@@ -47,6 +47,10 @@ struct FragmentServices {
 bool EncodeScanBound(const planner::Fragment& f, const std::vector<planner::ExprRef>& values,
                      const planner::EvalContext& ctx, std::string* out);
 
+// How a fragment's expressions evaluate: the request's parameters and
+// subquery rows, the services' functions. Points into `request`.
+planner::EvalContext FragmentEvalContext(const planner::FragmentRequest& request, const FragmentServices& services);
+
 planner::FragmentResult RunFragment(const planner::FragmentRequest& request, storage::Transaction& txn,
                                     const FragmentServices& services);
 

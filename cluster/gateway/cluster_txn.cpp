@@ -139,10 +139,7 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
                                                 const executor::FragmentServices& services) {
   if (!open_) throw SqlError(sqlstate::kInternalError, "transaction is already finished");
   cancel_ = services.cancel;
-  planner::EvalContext ctx;
-  ctx.params = &request.params;
-  ctx.subquery_rows = &request.subquery_rows;
-  ctx.functions = services.functions;
+  planner::EvalContext ctx = executor::FragmentEvalContext(request, services);
   const planner::FragmentRequest* to_route = &request;
   planner::FragmentRequest adjusted;
   const planner::Fragment& fragment = *request.fragment;

@@ -34,11 +34,7 @@ planner::FragmentResult MoveUpdatedRows(ClusterTxn& txn, const planner::Fragment
   remove_request.fragment = remove;
   planner::FragmentResult old_rows = txn.RunFragment(remove_request, services);
 
-  planner::EvalContext ctx;
-  ctx.params = &request.params;
-  ctx.subquery_rows = &request.subquery_rows;
-  ctx.functions = services.functions;
-  ctx.next_val = services.next_val;
+  planner::EvalContext ctx = executor::FragmentEvalContext(request, services);
   auto insert = std::make_shared<planner::Fragment>();
   insert->kind = planner::FragmentKind::kInsert;
   insert->table = update.table;
