@@ -206,12 +206,9 @@ void DdlExecutor::AddIndex(catalog::TableInfo table, std::string name, const std
       std::string key;
       for (const Value& v : values) storage::AppendKeyValue(&key, v);
       if (seen.insert(std::move(key)).second) continue;
-      std::string names, texts;
-      for (size_t i = 0; i < values.size(); ++i) {
-        names += (i ? ", " : "") + table.columns[index.columns[i]].name;
-        texts += (i ? ", " : "") + values[i].ToText();
-      }
-      throw duplicated("Key (" + names + ")=(" + texts + ")");
+      std::vector<std::string> names;
+      for (int c : index.columns) names.push_back(table.columns[c].name);
+      throw duplicated(KeyText(names, values));
     }
   }
   catalog_.UpdateTable(table);

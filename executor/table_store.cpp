@@ -55,17 +55,27 @@ std::string TableStore::IndexKey(const planner::TableLayout::Index& index, const
   return prefix + pk_suffix;
 }
 
-std::string TableStore::KeyDetail(const std::vector<int>& columns, const Row& row) const {
-  std::string names, values;
-  for (size_t i = 0; i < columns.size(); ++i) {
+std::string KeyText(const std::vector<std::string>& names, const std::vector<Value>& values) {
+  std::string name_list, value_list;
+  for (size_t i = 0; i < names.size(); ++i) {
     if (i) {
-      names += ", ";
-      values += ", ";
+      name_list += ", ";
+      value_list += ", ";
     }
-    names += table_.column_names[columns[i]];
-    values += row[columns[i]].IsNull() ? "null" : row[columns[i]].ToText();
+    name_list += names[i];
+    value_list += values[i].IsNull() ? "null" : values[i].ToText();
   }
-  return "Key (" + names + ")=(" + values + ") already exists.";
+  return "Key (" + name_list + ")=(" + value_list + ")";
+}
+
+std::string TableStore::KeyDetail(const std::vector<int>& columns, const Row& row) const {
+  std::vector<std::string> names;
+  std::vector<Value> values;
+  for (int c : columns) {
+    names.push_back(table_.column_names[c]);
+    values.push_back(row[c]);
+  }
+  return KeyText(names, values) + " already exists.";
 }
 
 void TableStore::CheckNotNull(const Row& row) const {

@@ -73,6 +73,9 @@ class TableStore {
 // The primary key part of a row's key (what a cluster hashes to route it).
 std::string PrimaryKeySuffixOf(const planner::TableLayout& table, const Row& row);
 
+// "Key (a, b)=(1, null)", as PostgreSQL's unique violation details begin.
+std::string KeyText(const std::vector<std::string>& names, const std::vector<Value>& values);
+
 // "(1, null, abc)" as PostgreSQL's "Failing row contains" detail.
 std::string RowText(const Row& row);
 
