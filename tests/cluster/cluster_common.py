@@ -6,7 +6,6 @@ never stops the run (the hung session is abandoned).
 """
 import os
 import subprocess
-import threading
 import time
 import traceback
 
@@ -17,26 +16,13 @@ import psycopg2
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import sql_client  # noqa: E402
 from sql_client import q, q1  # noqa: E402,F401
+from checks import Async, Failure, expect, expect_eq  # noqa: E402,F401
 
 HOST = "127.0.0.1"
 USER = "tessera"
 DB = "tessera"
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CLUSTER_SH = os.path.join(ROOT, "scripts", "cluster.sh")
-
-
-class Failure(Exception):
-    pass
-
-
-def expect(cond, msg):
-    if not cond:
-        raise Failure(msg)
-
-
-def expect_eq(got, want, what):
-    if got != want:
-        raise Failure("%s: got %r, want %r" % (what, got, want))
 
 
 def load_env(cluster_dir):
@@ -71,31 +57,6 @@ def cluster_sh(*args):
                        stderr=subprocess.STDOUT, text=True, timeout=60)
     if r.returncode != 0:
         raise Failure("cluster.sh %s failed (%d): %s" % (" ".join(map(str, args)), r.returncode, r.stdout.strip()))
-
-
-class Async:
-    """Runs fn() in a daemon thread; result() waits for it."""
-
-    def __init__(self, fn):
-        self.value = None
-        self.error = None
-        self.started = time.monotonic()
-        self.elapsed = None
-        self.done = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(fn,), daemon=True)
-        self.thread.start()
-
-    def _run(self, fn):
-        try:
-            self.value = fn()
-        except BaseException as e:  # noqa: B902 - reported to the caller
-            self.error = e
-        finally:
-            self.elapsed = time.monotonic() - self.started
-            self.done.set()
-
-    def wait(self, timeout):
-        return self.done.wait(timeout)
 
 
 def timed_query(port, sql, args=None, limit=20.0):

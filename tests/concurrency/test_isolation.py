@@ -21,15 +21,11 @@ import psycopg2
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import sql_client  # noqa: E402
 from sql_client import q, q1  # noqa: E402,F401
+from checks import Async, Failure, expect, expect_eq  # noqa: E402
 
 HOST, PORT, USER, DB = sys.argv[1:5]
 ONLY = set(sys.argv[5:])
 TEST_TIMEOUT = float(os.environ.get("CONCURRENCY_TEST_TIMEOUT", "30"))
-BLOCK_CHECK = 0.5  # seconds a statement must stay blocked to count as waiting
-
-
-class Failure(Exception):
-    pass
 
 
 def connect():
@@ -43,45 +39,6 @@ def sqlstate_of(conn, sql):
         return None
     except psycopg2.Error as e:
         return e.pgcode or "(no sqlstate: %s)" % str(e).strip()
-
-
-def expect(cond, msg):
-    if not cond:
-        raise Failure(msg)
-
-
-def expect_eq(got, want, what):
-    if got != want:
-        raise Failure("%s: got %r, want %r" % (what, got, want))
-
-
-class Async:
-    """Runs fn() in a daemon thread; result() waits for it."""
-
-    def __init__(self, fn):
-        self.value = None
-        self.error = None
-        self.done = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(fn,), daemon=True)
-        self.thread.start()
-
-    def _run(self, fn):
-        try:
-            self.value = fn()
-        except BaseException as e:  # noqa: B902 - reported to the test
-            self.error = e
-        finally:
-            self.done.set()
-
-    def blocked(self, seconds=BLOCK_CHECK):
-        return not self.done.wait(seconds)
-
-    def result(self, timeout, what):
-        if not self.done.wait(timeout):
-            raise Failure("%s did not finish within %.0f s" % (what, timeout))
-        if self.error is not None:
-            raise self.error
-        return self.value
 
 
 def run_sqlstate_async(conn, sql):
