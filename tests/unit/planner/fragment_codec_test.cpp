@@ -216,6 +216,20 @@ TEST(FragmentCodecTest, ColocatedJoinRoundTrips) {
   // A plain fragment stays plain.
   f.join = nullptr;
   EXPECT_FALSE(DecodeFragment(EncodeFragment(f)).join);
+  // A join without its table, or of a kind this reader does not know, is refused.
+  codec::Writer empty_join;
+  empty_join.End();
+  codec::Writer unknown_kind;
+  unknown_kind.FieldVarint(1, 9);
+  unknown_kind.FieldBytes(3, "");
+  unknown_kind.End();
+  for (codec::Writer* join_bytes : {&empty_join, &unknown_kind}) {
+    codec::Writer w;
+    w.FieldVarint(1, static_cast<uint8_t>(FragmentKind::kScan));
+    w.FieldBytes(13, join_bytes->Take());
+    w.End();
+    EXPECT_THROW(DecodeFragment(w.Take()), SqlError);
+  }
 }
 
 TEST(FragmentCodecTest, ResultRoundTrips) {
