@@ -21,6 +21,8 @@ struct ColumnInfo {
   bool not_null = false;
   std::string default_sql;  // default expression as SQL text; empty: none
   bool is_serial = false;   // default is nextval of an owned sequence
+
+  friend bool operator==(const ColumnInfo&, const ColumnInfo&) = default;
 };
 
 struct IndexInfo {
@@ -30,6 +32,17 @@ struct IndexInfo {
   std::vector<bool> descending;
   bool unique = false;
   bool primary = false;
+
+  friend bool operator==(const IndexInfo&, const IndexInfo&) = default;
+};
+
+// A CHECK constraint: its expression as SQL text over the table's columns,
+// bound whenever a plan writes the table (planner::MakeTableLayout).
+struct CheckInfo {
+  std::string name;
+  std::string sql;
+
+  friend bool operator==(const CheckInfo&, const CheckInfo&) = default;
 };
 
 struct TableInfo {
@@ -42,9 +55,12 @@ struct TableInfo {
   std::vector<int> primary_key;
   std::string primary_key_name;  // constraint name, e.g. t_pkey
   std::vector<IndexInfo> indexes;  // secondary indexes (not the primary)
+  std::vector<CheckInfo> checks;   // in the order PostgreSQL checks them: by name
 
   bool HasHiddenRowId() const { return primary_key.empty(); }
   std::optional<int> FindColumn(const std::string& name) const;
+
+  friend bool operator==(const TableInfo&, const TableInfo&) = default;
 };
 
 struct SequenceInfo {
@@ -53,6 +69,20 @@ struct SequenceInfo {
   int64_t increment = 1;
   int64_t start = 1;
   std::string owned_by_table;  // serial columns own their sequence
+
+  friend bool operator==(const SequenceInfo&, const SequenceInfo&) = default;
+};
+
+// One catalog change of a transaction's DDL. A transaction keeps its changes
+// to itself (executor/ddl_block_catalog.h) and COMMIT applies them all as one
+// catalog version (Catalog::Apply).
+struct CatalogChange {
+  enum class Kind : uint8_t { kCreateTable, kDropTable, kUpdateTable, kRenameSequence, kDropSequence };
+  Kind kind = Kind::kCreateTable;
+  TableInfo table;   // create: the new table (ids from Allocate*Id); update: the new definition
+  TableInfo before;  // drop, update: the definition the transaction saw
+  SequenceInfo sequence;  // rename: its final name and owner; drop: the sequence
+  std::string from_name;  // rename: the name it was created under
 };
 
 // An immutable view of one catalog version.
@@ -93,6 +123,24 @@ class Catalog {
   virtual int64_t NextVal(const std::string& schema, const std::string& name) = 0;
   // A fresh id for a new index of any table.
   virtual uint32_t AllocateIndexId() = 0;
+  // A fresh id for a table created by Apply.
+  virtual uint32_t AllocateTableId() = 0;
+  // Applies `changes` in order as one new version, or none of them: throws
+  // 40001 when a table or sequence they drop or update changed since the
+  // transaction saw it (concurrent DDL), 42P07 on a name taken meanwhile. A
+  // dropped table's stored data stays until ForgetTable.
+  virtual void Apply(const std::vector<CatalogChange>& changes) = 0;
+  // Drops whatever data the store keeps for a table no longer in the catalog.
+  virtual void ForgetTable(uint32_t table_id) { (void)table_id; }
 };
+
+// `change` applied to `snapshot` (and to `counters`, the sequences' counter
+// ids, when given). `strict`: fail as Apply does when the change's `before`
+// is not what is there; otherwise it replaces whatever is there, and is
+// skipped only when its table or sequence is gone.
+void ApplyChange(CatalogSnapshot& snapshot, std::map<std::string, int64_t>* counters, const CatalogChange& change,
+                 bool strict);
+// Tables, indexes and sequences share one namespace per schema (42P07).
+void CheckRelationNames(const CatalogSnapshot& snapshot);
 
 }  // namespace tessera::catalog

@@ -42,6 +42,12 @@ void from_json(const json& j, IndexInfo& i) {
   i.primary = j.value("primary", false);
 }
 
+void to_json(json& j, const CheckInfo& c) { j = {{"name", c.name}, {"sql", c.sql}}; }
+void from_json(const json& j, CheckInfo& c) {
+  c.name = j.at("name").get<std::string>();
+  c.sql = j.at("sql").get<std::string>();
+}
+
 void to_json(json& j, const TableInfo& t) {
   j = {{"id", t.id},
        {"schema", t.schema},
@@ -50,6 +56,7 @@ void to_json(json& j, const TableInfo& t) {
        {"primary_key", t.primary_key},
        {"primary_key_name", t.primary_key_name},
        {"indexes", t.indexes}};
+  if (!t.checks.empty()) j["checks"] = t.checks;
 }
 void from_json(const json& j, TableInfo& t) {
   t.id = j.at("id").get<uint32_t>();
@@ -59,6 +66,7 @@ void from_json(const json& j, TableInfo& t) {
   t.primary_key = j.value("primary_key", std::vector<int>());
   t.primary_key_name = j.value("primary_key_name", std::string());
   t.indexes = j.value("indexes", std::vector<IndexInfo>());
+  t.checks = j.value("checks", std::vector<CheckInfo>());
 }
 
 void to_json(json& j, const SequenceInfo& s) {

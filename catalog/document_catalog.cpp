@@ -20,23 +20,6 @@ SqlError DuplicateRelation(const std::string& name) {
   return SqlError(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
 }
 
-// Tables, indexes (the primary key's included) and sequences share one
-// namespace per schema, as PostgreSQL's pg_class does. The previous version
-// was valid, so any clash involves the object being changed.
-void CheckRelationNames(const CatalogSnapshot& snapshot) {
-  std::set<std::string> seen;
-  auto add = [&seen](const std::string& schema, const std::string& name) {
-    if (name.empty()) return;
-    if (!seen.insert(QualifiedName(schema, name)).second) throw DuplicateRelation(name);
-  };
-  for (const auto& [key, seq] : snapshot.sequences_) add(seq.schema, seq.name);
-  for (const auto& [id, table] : snapshot.tables_) {
-    add(table.schema, table.name);
-    if (!table.primary_key.empty()) add(table.schema, table.primary_key_name);
-    for (const IndexInfo& index : table.indexes) add(table.schema, index.name);
-  }
-}
-
 void CheckColumns(const TableInfo& table) {
   std::set<std::string> names;
   for (const ColumnInfo& column : table.columns) {
@@ -98,7 +81,7 @@ TableInfo DocumentCatalog::CreateTable(TableInfo table) {
     CheckRelationNames(next.snapshot);
     next.snapshot.tables_.erase(0);
     stored = table;
-    stored.id = kFirstUserTableId + static_cast<uint32_t>(store_->Allocate("table_id", 1) - 1);
+    stored.id = AllocateTableId();
     // Keep ids the caller took from AllocateIndexId (it may have built
     // entries under them); fill in the rest.
     for (IndexInfo& index : stored.indexes) {
@@ -187,5 +170,24 @@ int64_t DocumentCatalog::NextVal(const std::string& schema, const std::string& n
 }
 
 uint32_t DocumentCatalog::AllocateIndexId() { return static_cast<uint32_t>(store_->Allocate("index_id", 1)); }
+
+}  // namespace tessera::catalog
+
+namespace tessera::catalog {
+
+uint32_t DocumentCatalog::AllocateTableId() {
+  return kFirstUserTableId + static_cast<uint32_t>(store_->Allocate("table_id", 1) - 1);
+}
+
+void DocumentCatalog::Apply(const std::vector<CatalogChange>& changes) {
+  for (const CatalogChange& change : changes) {
+    if (change.kind == CatalogChange::Kind::kCreateTable || change.kind == CatalogChange::Kind::kUpdateTable)
+      CheckColumns(change.table);
+  }
+  Change([&](StoredCatalog& next) {
+    for (const CatalogChange& change : changes) ApplyChange(next.snapshot, &next.sequence_counters, change, true);
+    CheckRelationNames(next.snapshot);
+  });
+}
 
 }  // namespace tessera::catalog

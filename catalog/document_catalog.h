@@ -62,6 +62,9 @@ class DocumentCatalog final : public Catalog {
   void DropSequence(const std::string& schema, const std::string& name) override;
   int64_t NextVal(const std::string& schema, const std::string& name) override;
   uint32_t AllocateIndexId() override;
+  uint32_t AllocateTableId() override;
+  void Apply(const std::vector<CatalogChange>& changes) override;
+  void ForgetTable(uint32_t table_id) override { store_->ForgetTable(table_id); }
 
   // Re-reads the store (a cluster gateway calls this when etcd reports a
   // change made elsewhere). Returns the version now published.

@@ -1,5 +1,7 @@
 // `tessera ctl`: create the cluster's metadata (init) and show its state
-// (status: nodes, groups, buckets, gateways and whether each node answers).
+// (status: groups with their primary, epoch and backups, buckets, gateways
+// and whether each node answers; checksum: each replica's databases, to
+// check that backups hold exactly what their primary holds).
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -11,6 +13,7 @@
 #include "cluster/common/node_protocol.h"
 #include "cluster/common/shard_map.h"
 #include "cluster/etcd/etcd_client.h"
+#include "cluster/replication/group_membership.h"
 #include "cluster/transport/rpc_client.h"
 
 namespace tessera::cli {
@@ -67,10 +70,23 @@ int Status(etcd::Client& client, const CtlCommand& options) {
         group["health"] = "up";
         group["transactions"] = ping.value("transactions", 0);
         group["max_committed"] = ping.value("max_committed", uint64_t{0});
+        group["log_position"] = ping.value("log_position", uint64_t{0});
+        group["backups"] = ping.value("backups", json::array());
       } catch (const std::exception& e) {
         group["health"] = std::string("unreachable: ") + e.what();
       }
     }
+    if (auto record = client.Get(keys::GroupPrimary(g)); !record.kvs.empty()) {
+      if (auto primary = cluster::replication::PrimaryRecord::FromJson(record.kvs[0].value)) {
+        group["primary"] = primary->node;
+        group["epoch"] = primary->epoch;
+      }
+    }
+    group["in_sync"] = cluster::replication::ReadInSync(client, g).members;
+    json replicas = json::array();
+    for (auto& r : cluster::replication::ReadReplicas(client, g))
+      replicas.push_back({{"node", r.node}, {"address", r.address}, {"role", r.role}});
+    group["replicas"] = replicas;
     out["groups"].push_back(group);
   }
   for (auto& kv : client.GetPrefix(keys::kGateways).kvs) {
@@ -83,17 +99,71 @@ int Status(etcd::Client& client, const CtlCommand& options) {
     std::printf("%s\n", out.dump(2).c_str());
     return 0;
   }
-  std::printf("%-6s %-8s %-22s %-6s %s\n", "group", "buckets", "node", "txns", "health");
+  std::printf("%-6s %-8s %-22s %-6s %-6s %-10s %s\n", "group", "buckets", "primary", "epoch", "txns", "log", "health");
   for (auto& g : out["groups"]) {
-    std::printf("%-6d %-8d %-22s %-6d %s\n", g["group"].get<int>(), g["buckets"].get<int>(),
-                g["address"].get<std::string>().c_str(), g.value("transactions", 0),
+    std::printf("%-6d %-8d %-22s %-6llu %-6d %-10llu %s\n", g["group"].get<int>(), g["buckets"].get<int>(),
+                g["address"].get<std::string>().c_str(), static_cast<unsigned long long>(g.value("epoch", uint64_t{0})),
+                g.value("transactions", 0), static_cast<unsigned long long>(g.value("log_position", uint64_t{0})),
                 g["health"].get<std::string>().c_str());
+    for (auto& b : g.value("backups", json::array())) {
+      std::string problem = b.value("problem", "");
+      std::printf("       backup %-22s %-8s acked %-10llu %s\n", b.value("address", "").c_str(),
+                  b.value("in_sync", false) ? "in-sync" : "behind",
+                  static_cast<unsigned long long>(b.value("acked", uint64_t{0})), problem.c_str());
+    }
   }
   std::printf("\n%-22s %s\n", "gateway", "port");
   for (auto& gw : out["gateways"])
     std::printf("%-22s %d\n", gw["id"].get<std::string>().c_str(), gw.value("port", 0));
   std::printf("\ntimestamp oracle: %s\n", oracle.empty() ? "(no leader)" : oracle.c_str());
   return 0;
+}
+
+// Every replica of the group(s) computes a checksum of its databases at one
+// snapshot, with the log position it holds: replicas at the same position
+// must have the same checksum.
+int Checksum(etcd::Client& client, const CtlCommand& options) {
+  auto cluster_key = client.Get(keys::kCluster);
+  if (cluster_key.kvs.empty()) {
+    std::fprintf(stderr, "tessera ctl checksum: the cluster is not initialised\n");
+    return 1;
+  }
+  int groups = json::parse(cluster_key.kvs[0].value).value("groups", 0);
+  cluster::transport::RpcClient rpc(1);
+  json out = json::array();
+  int failures = 0;
+  for (int g = 0; g < groups; ++g) {
+    if (options.group >= 0 && g != options.group) continue;
+    for (auto& r : cluster::replication::ReadReplicas(client, g)) {
+      json row{{"group", g}, {"node", r.node}, {"address", r.address}, {"role", r.role}};
+      try {
+        cluster::transport::CallOptions call;
+        call.timeout = std::chrono::milliseconds(5000);
+        json sum = json::parse(rpc.Call(r.address, cluster::kChecksum, "", call));
+        row["position"] = sum.value("position", uint64_t{0});
+        row["hash"] = sum.value("hash", "");
+        row["entries"] = sum.value("entries", uint64_t{0});
+      } catch (const std::exception& e) {
+        row["error"] = e.what();
+        ++failures;
+      }
+      out.push_back(row);
+    }
+  }
+  if (options.json) {
+    std::printf("%s\n", out.dump(2).c_str());
+  } else {
+    std::printf("%-6s %-8s %-34s %-22s %-10s %-10s %s\n", "group", "role", "node", "address", "position", "entries", "checksum");
+    for (auto& row : out)
+      std::printf("%-6d %-8s %-34s %-22s %-10llu %-10llu %s\n", row["group"].get<int>(),
+                  row["role"].get<std::string>().c_str(), row["node"].get<std::string>().c_str(),
+                  row["address"].get<std::string>().c_str(),
+                  static_cast<unsigned long long>(row.value("position", uint64_t{0})),
+                  static_cast<unsigned long long>(row.value("entries", uint64_t{0})),
+                  row.contains("error") ? ("error: " + row["error"].get<std::string>()).c_str()
+                                        : row["hash"].get<std::string>().c_str());
+  }
+  return failures == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -105,7 +175,9 @@ int RunCtl(const CtlCommand& options) {
       std::fprintf(stderr, "tessera ctl: etcd at %s does not answer\n", options.etcd.c_str());
       return 1;
     }
-    return options.action == "init" ? Init(client, options) : Status(client, options);
+    if (options.action == "init") return Init(client, options);
+    if (options.action == "checksum") return Checksum(client, options);
+    return Status(client, options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tessera ctl %s: %s\n", options.action.c_str(), e.what());
     return 1;

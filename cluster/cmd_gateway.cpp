@@ -7,6 +7,7 @@
 namespace tessera::cli {
 
 int RunGateway(const GatewayCommand& options) {
+  if (!ApplyMemoryLimit(options.memory_limit)) return 2;
   std::unique_ptr<cluster::ClusterBackend> backend;
   try {
     cluster::GatewayOptions gateway_options;
@@ -18,7 +19,7 @@ int RunGateway(const GatewayCommand& options) {
     spdlog::error("gateway cannot join the cluster: {}", error.what());
     return 1;
   }
-  return ServeSql(*backend, options.listen, options.port, options.workers, "tessera gateway (etcd " + options.etcd + ")");
+  return ServeSql(*backend, options.listen, options.port, options.workers, options.connections, "tessera gateway (etcd " + options.etcd + ")");
 }
 
 }  // namespace tessera::cli

@@ -1,11 +1,14 @@
 // `tessera start`: the embedded database served over pgwire.
 #include <spdlog/spdlog.h>
 
+#include <string>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include "cluster/commands.h"
 #include "common/error.h"
+#include "common/memory_account.h"
 #include "executor/database.h"
 #include "wire/server.h"
 
@@ -32,7 +35,28 @@ void TerminationSignal::Stop() {
 
 void WaitForTerminationSignal() { TerminationSignal().Wait(); }
 
+bool ApplyMemoryLimit(const std::string& text) {
+  int64_t limit = text.empty() ? MemoryPool::DefaultLimit() : ParseByteSize(text);
+  if (limit <= 0) {
+    spdlog::error("--memory-limit {}: not a size (such as 512MB or 8GB)", text);
+    return false;
+  }
+  // The limit is for the whole process: what statements may charge is 75%
+  // of it, less what the process holds already, leaving room for what is
+  // not accounted (prepared ASTs and plans, connections, the allocator's slack, which
+  // after a run of big statements on many workers' arenas reached 20% of a
+  // 256MB limit in tests/limits: 85% let the process pass the limit).
+  int64_t accounted = limit / 100 * 75 - ResidentBytes();
+  if (accounted < limit / 4) accounted = limit / 4;
+  MemoryPool::Server().SetLimit(accounted);
+  SetResidentLimit(limit);
+  spdlog::info("memory limit {} (--memory-limit): statements, results and write sets may use {}",
+               FormatByteSize(limit), FormatByteSize(accounted / (1 << 20) * (1 << 20)));
+  return true;
+}
+
 int RunStart(const StartOptions& options) {
+  if (!ApplyMemoryLimit(options.memory_limit)) return 2;
   std::unique_ptr<SessionFactory> database;
   try {
     database = OpenEmbeddedDatabase(DatabaseOptions{.data_dir = options.data_dir, .sync_commits = !options.no_sync});
@@ -40,14 +64,18 @@ int RunStart(const StartOptions& options) {
     spdlog::error("cannot open data directory {}: {} ({})", options.data_dir, error.Message(), error.Sqlstate());
     return 1;
   }
-  return ServeSql(*database, options.listen, options.port, options.workers, "tessera (data " + options.data_dir + ")");
+  return ServeSql(*database, options.listen, options.port, options.workers, options.connections,
+                  "tessera (data " + options.data_dir + ")");
 }
 
-int ServeSql(SessionFactory& sessions, const std::string& listen, uint16_t port, int workers, const std::string& what) {
+int ServeSql(SessionFactory& sessions, const std::string& listen, uint16_t port, int workers,
+             const ConnectionOptions& connections, const std::string& what) {
   wire::ServerOptions server_options;
   server_options.host = listen;
   server_options.port = port;
   server_options.worker_threads = workers;
+  server_options.limits.max_connections = connections.max_connections;
+  server_options.handler.authentication_timeout_ms = connections.authentication_timeout_s * 1000;
   wire::Server server(sessions, server_options);
   try {
     server.Start();

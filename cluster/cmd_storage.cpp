@@ -11,6 +11,7 @@
 namespace tessera::cli {
 
 int RunStorage(const StorageCommand& options) {
+  if (!ApplyMemoryLimit(options.memory_limit)) return 2;
   cluster::StorageNodeOptions node_options;
   node_options.etcd = options.etcd;
   node_options.group = options.group;

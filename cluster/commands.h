@@ -12,12 +12,20 @@ class SessionFactory;
 
 namespace tessera::cli {
 
+// Limits of a pgwire front end (`start` and `gateway` alike).
+struct ConnectionOptions {
+  int max_connections = 100;           // sessions; 53300 beyond (3 kept for the superuser)
+  int authentication_timeout_s = 60;   // to finish the startup
+};
+
 struct StartOptions {
   std::string data_dir;
   uint16_t port = 5433;
   std::string listen = "127.0.0.1";
   bool no_sync = false;
   int workers = 64;
+  ConnectionOptions connections;
+  std::string memory_limit;  // --memory-limit; empty: a quarter of RAM
 };
 
 struct GatewayCommand {
@@ -26,6 +34,8 @@ struct GatewayCommand {
   std::string listen = "127.0.0.1";
   int workers = 64;
   int node_timeout_ms = 5000;
+  ConnectionOptions connections;
+  std::string memory_limit;
 };
 
 struct StorageCommand {
@@ -34,12 +44,14 @@ struct StorageCommand {
   std::string data_dir;
   std::string listen = "127.0.0.1:7100";
   bool no_sync = false;
+  std::string memory_limit;
 };
 
 struct CtlCommand {
   std::string etcd;
-  std::string action;  // init | status
+  std::string action;  // init | status | checksum
   int groups = 0;
+  int group = -1;      // checksum: one group (-1: all)
   int buckets = 256;
   bool json = false;
 };
@@ -49,12 +61,18 @@ int RunGateway(const GatewayCommand& options);
 int RunStorage(const StorageCommand& options);
 int RunCtl(const CtlCommand& options);
 
+// Sets the process's memory limit (common/memory_account.h) from
+// --memory-limit ("8GB"; empty: a quarter of physical memory) and logs it;
+// false (logged) for a value that is not a size.
+bool ApplyMemoryLimit(const std::string& text);
+
 // Blocks until SIGINT or SIGTERM.
 void WaitForTerminationSignal();
 
 // Serves `sessions` over pgwire on listen:port until SIGINT/SIGTERM; `what`
 // names the server in its log lines. Returns the process's exit status.
-int ServeSql(SessionFactory& sessions, const std::string& listen, uint16_t port, int workers, const std::string& what);
+int ServeSql(SessionFactory& sessions, const std::string& listen, uint16_t port, int workers,
+             const ConnectionOptions& connections, const std::string& what);
 
 // SIGINT/SIGTERM handling installed at construction, so a failure that
 // Stop()s before anyone waits is not lost.

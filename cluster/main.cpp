@@ -6,6 +6,21 @@
 
 #include "cluster/commands.h"
 
+namespace {
+
+void AddConnectionOptions(CLI::App* cmd, tessera::cli::ConnectionOptions& options) {
+  cmd->add_option("--max-connections", options.max_connections,
+                  "sessions at once; 53300 beyond, the last 3 kept for the superuser")
+      ->capture_default_str()
+      ->check(CLI::Range(4, 100000));
+  cmd->add_option("--authentication-timeout", options.authentication_timeout_s,
+                  "seconds a client has to finish its startup")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 600));
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("tessera"));
   std::signal(SIGPIPE, SIG_IGN);  // a vanished peer must not kill the process
@@ -21,6 +36,9 @@ int main(int argc, char** argv) {
   start_cmd->add_option("--listen", start.listen, "address to listen on")->capture_default_str();
   start_cmd->add_flag("--no-sync", start.no_sync, "do not fsync at commit (faster, unsafe on power loss)");
   start_cmd->add_option("--workers", start.workers, "threads running statements")->capture_default_str();
+  AddConnectionOptions(start_cmd, start.connections);
+  const char* memory_help = "most memory statements may use, e.g. 8GB (default: a quarter of physical memory)";
+  start_cmd->add_option("--memory-limit", start.memory_limit, memory_help);
 
   GatewayCommand gateway;
   CLI::App* gateway_cmd = app.add_subcommand("gateway", "run a stateless SQL front end of a cluster");
@@ -28,8 +46,10 @@ int main(int argc, char** argv) {
   gateway_cmd->add_option("--port", gateway.port, "SQL port")->capture_default_str();
   gateway_cmd->add_option("--listen", gateway.listen, "address to listen on")->capture_default_str();
   gateway_cmd->add_option("--workers", gateway.workers, "threads running statements")->capture_default_str();
+  AddConnectionOptions(gateway_cmd, gateway.connections);
   gateway_cmd->add_option("--node-timeout-ms", gateway.node_timeout_ms, "how long a storage node may stay silent")
       ->capture_default_str();
+  gateway_cmd->add_option("--memory-limit", gateway.memory_limit, memory_help);
 
   StorageCommand storage;
   CLI::App* storage_cmd = app.add_subcommand("storage", "run one storage node of a shard group");
@@ -38,6 +58,7 @@ int main(int argc, char** argv) {
   storage_cmd->add_option("--data", storage.data_dir, "data directory (created on first use)")->required();
   storage_cmd->add_option("--listen", storage.listen, "host:port for gateways and other nodes")->capture_default_str();
   storage_cmd->add_flag("--no-sync", storage.no_sync, "do not fsync at commit (faster, unsafe on power loss)");
+  storage_cmd->add_option("--memory-limit", storage.memory_limit, memory_help);
 
   CtlCommand ctl;
   CLI::App* ctl_cmd = app.add_subcommand("ctl", "cluster administration");
@@ -50,11 +71,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 65536));
   CLI::App* status_cmd = ctl_cmd->add_subcommand("status", "nodes, groups, buckets and health");
   status_cmd->add_flag("--json", ctl.json, "print JSON instead of a table");
+  CLI::App* checksum_cmd =
+      ctl_cmd->add_subcommand("checksum", "checksum of every replica's databases, with its log position");
+  checksum_cmd->add_option("--group", ctl.group, "only this shard group");
+  checksum_cmd->add_flag("--json", ctl.json, "print JSON instead of a table");
 
   CLI11_PARSE(app, argc, argv);
   if (start_cmd->parsed()) return RunStart(start);
   if (gateway_cmd->parsed()) return RunGateway(gateway);
   if (storage_cmd->parsed()) return RunStorage(storage);
-  ctl.action = init_cmd->parsed() ? "init" : "status";
+  ctl.action = init_cmd->parsed() ? "init" : checksum_cmd->parsed() ? "checksum" : "status";
   return RunCtl(ctl);
 }

@@ -29,6 +29,8 @@ const Registry& GetRegistry() {
     builtins::AddMathFunctions(r.overloads);
     builtins::AddTimeFunctions(r.overloads);
     builtins::AddExtractFunctions(r.overloads);
+    builtins::AddCatalogFunctions(r.overloads);
+    builtins::AddRegexFunctions(r.overloads);
     for (const auto& f : r.overloads) r.by_name[f.name].push_back(&f);
     return r;
   }();
@@ -164,6 +166,8 @@ ResolvedFunction Finish(const FunctionOverload* f, const std::vector<Type>& args
 }  // namespace
 
 bool IsKnownFunction(const std::string& name) { return GetRegistry().by_name.count(Lower(name)) != 0; }
+
+const std::vector<FunctionOverload>& BuiltinFunctionOverloads() { return GetRegistry().overloads; }
 
 ResolvedFunction ResolveFunction(const std::string& raw_name, const std::vector<Type>& args) {
   const std::string name = Lower(raw_name);

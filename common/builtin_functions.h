@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/catalog_view.h"
 #include "common/value.h"
 
 namespace tessera {
@@ -16,6 +17,8 @@ struct FunctionContext {
   const TextFormat* format = nullptr;
   int64_t statement_timestamp = 0;    // µs since 2000-01-01 UTC; now() = transaction start
   int64_t transaction_timestamp = 0;
+  // The statement's catalog, for the catalog-reading built-ins; nullptr on a storage node.
+  const CatalogView* catalog = nullptr;
 };
 
 // Arguments are never NULL for strict functions (the evaluator returns NULL first).
@@ -41,5 +44,7 @@ struct ResolvedFunction {
 };
 ResolvedFunction ResolveFunction(const std::string& name, const std::vector<Type>& arg_types);
 bool IsKnownFunction(const std::string& name);
+// Every registered overload, in registration order (pg_proc lists them).
+const std::vector<FunctionOverload>& BuiltinFunctionOverloads();
 
 }  // namespace tessera

@@ -257,7 +257,8 @@ class Parser {
   }
 
   void ApplyOffset(const Field& f) {
-    if (!p_.has_time || p_.offset || !p_.zone.empty()) throw Syntax();
+    // After a time or a date: pgjdbc's setDate sends '2020-01-02 +00'.
+    if ((!p_.has_time && !p_.day) || p_.offset || !p_.zone.empty()) throw Syntax();
     int sign = f.text[0] == '-' ? -1 : 1;
     std::string body = f.text.substr(1);
     int64_t h = 0, m = 0, s = 0;

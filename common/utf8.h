@@ -40,3 +40,18 @@ std::string ToUpper(std::string_view s);
 std::string ToLower(std::string_view s);
 
 }  // namespace tessera::utf8
+
+namespace tessera::utf8 {
+
+// Byte offset of the first character that is not valid UTF-8 (or is NUL,
+// which PostgreSQL text cannot hold), or npos when all of `s` is valid.
+size_t FindInvalid(std::string_view s);
+// Throws 22021 naming the bad bytes at `pos`, as PostgreSQL's
+// `invalid byte sequence for encoding "UTF8": 0xc3 0x28`.
+[[noreturn]] void ThrowInvalid(std::string_view s, size_t pos);
+// Throws 22021 unless `s` is valid UTF-8 without NUL.
+inline void Check(std::string_view s) {
+  if (size_t pos = FindInvalid(s); pos != std::string_view::npos) ThrowInvalid(s, pos);
+}
+
+}  // namespace tessera::utf8

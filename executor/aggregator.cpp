@@ -38,6 +38,7 @@ void HashAggregator::Accumulate(std::vector<AggState>& states, const Row& row) {
     if (agg.distinct) {
       if (!s.seen) s.seen = std::make_unique<RowMap<bool>>();
       if (!s.seen->emplace(std::vector<Value>{NormaliseKey(v)}, true).second) continue;
+      charge_.Add(EstimateValueBytes(v) + static_cast<int64_t>(sizeof(std::vector<Value>)) + kHashEntryOverhead);
     }
     ++s.count;
     switch (kind) {
@@ -81,6 +82,9 @@ void HashAggregator::Add(const Row& row) {
   for (auto& g : groups_) key.push_back(planner::Evaluate(*g, row, ctx_));
   auto [it, inserted] = index_.emplace(key, states_.size());
   if (inserted) {
+    // The key is held twice (the index and keys_), then the states.
+    charge_.Add(2 * EstimateRowBytes(key) + kHashEntryOverhead + static_cast<int64_t>(sizeof(std::vector<AggState>)) +
+                static_cast<int64_t>(aggregates_.size() * sizeof(AggState)));
     keys_.push_back(std::move(key));
     states_.emplace_back(aggregates_.size());
   }
@@ -93,14 +97,17 @@ std::vector<Row> HashAggregator::Finish() {
     keys_.emplace_back();
     states_.emplace_back(aggregates_.size());
   }
-  std::vector<Row> rows;
+  // Built in a member: if a cancel stops this half way, the rows go with
+  // the aggregator (freed in the background when big), not with the unwinding.
+  std::vector<Row>& rows = finished_;
   rows.reserve(states_.size());
   for (size_t g = 0; g < states_.size(); ++g) {
+    if (poll_) poll_->Tick();
     Row row = std::move(keys_[g]);
     for (size_t i = 0; i < aggregates_.size(); ++i) row.push_back(Result(*aggregates_[i], states_[g][i]));
     rows.push_back(std::move(row));
   }
-  return rows;
+  return std::move(rows);
 }
 
 }  // namespace tessera::executor

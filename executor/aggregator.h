@@ -6,20 +6,28 @@
 #include <memory>
 #include <vector>
 
+#include "common/memory_account.h"
 #include "executor/operators/row_hash.h"
+#include "executor/statement_poll.h"
 #include "planner/expr_evaluator.h"
 
 namespace tessera::executor {
 
 class HashAggregator {
  public:
+  // `poll` (cancel, statement_timeout) is ticked per group while finishing;
+  // groups and DISTINCT sets are charged to `memory`. Both may be null.
   HashAggregator(const std::vector<planner::ExprRef>& groups, const std::vector<planner::ExprRef>& aggregates,
-                 const planner::EvalContext& ctx)
-      : groups_(groups), aggregates_(aggregates), ctx_(ctx) {}
+                 const planner::EvalContext& ctx, StatementPoll* poll = nullptr, MemoryAccount* memory = nullptr)
+      : groups_(groups), aggregates_(aggregates), ctx_(ctx), poll_(poll), charge_(memory, "HashAgg table") {}
   void Add(const Row& row);
   // One row per group: the keys, then each aggregate's result. Without
   // GROUP BY there is always exactly one row, even over no input.
   std::vector<Row> Finish();
+  // The bytes charged for groups and DISTINCT sets; Uncharge gives them
+  // back now (before the aggregator is freed elsewhere).
+  int64_t Charged() const { return charge_.Charged(); }
+  void Uncharge() { charge_.Reset(); }
 
  private:
   struct AggState {
@@ -33,9 +41,12 @@ class HashAggregator {
   const std::vector<planner::ExprRef>& groups_;
   const std::vector<planner::ExprRef>& aggregates_;
   const planner::EvalContext& ctx_;
+  StatementPoll* poll_;
+  MemoryCharge charge_;
   RowMap<size_t> index_;
   std::vector<std::vector<Value>> keys_;
   std::vector<std::vector<AggState>> states_;
+  std::vector<Row> finished_;  // Finish's rows while it builds them
 };
 
 }  // namespace tessera::executor

@@ -44,6 +44,17 @@ class BackendTxn {
   // transaction is finished either way.
   virtual void Commit() = 0;
   virtual void Rollback() = 0;
+
+  // Savepoints (SAVEPOINT, ROLLBACK TO; ARCHITECTURE.md): from the first
+  // call on, the transaction records what each write replaces. Returns a
+  // mark above every write so far; 0 is before the first write.
+  virtual uint64_t Savepoint() = 0;
+  // Undoes every write after `mark` (a value Savepoint returned, or 0), on
+  // every node it reached, and unlocks the rows first written after it.
+  // Throws SqlError if it could not (the transaction must then roll back).
+  virtual void RollbackTo(uint64_t mark) = 0;
+  // No savepoint is left: stop recording (frees the record).
+  virtual void ForgetSavepoints() = 0;
 };
 
 class Backend : public SessionFactory {

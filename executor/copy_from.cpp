@@ -3,6 +3,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/utf8.h"
 #include "executor/table_store.h"
 #include "planner/binder.h"
 
@@ -61,6 +62,16 @@ class CopyLoader {
 
   // Converts one record into a table row and queues it.
   void Add(const CopyRecord& record, int64_t line, std::string_view raw) {
+    for (const auto& field : record) {  // after escapes: \000 or \xff make no valid text (22021)
+      if (!field) continue;
+      if (size_t bad = utf8::FindInvalid(*field); bad != std::string_view::npos) {
+        try {
+          utf8::ThrowInvalid(*field, bad);
+        } catch (const SqlError& e) {
+          throw WithLine(e, line, raw);
+        }
+      }
+    }
     size_t n = columns_.targets.size();
     if (record.size() > n && !(n == 0 && record.size() == 1 && record[0] && record[0]->empty()))
       throw WithLine(SqlError("22P04", "extra data after last expected column"), line, raw);

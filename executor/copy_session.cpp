@@ -20,7 +20,9 @@ std::string QuoteIdent(const std::string& name) {
   return out + "\"";
 }
 
-// Turns a portal's rows into COPY lines, sent in ~64 kB CopyData chunks.
+// Turns a portal's rows into COPY lines, one CopyData message each, as
+// PostgreSQL sends them (psycopg 3's Copy.rows() reads a row per message);
+// the wire layer batches the messages into large writes.
 class CopyOutSink final : public ResultSink {
  public:
   CopyOutSink(ResultSink& client, const CopyOptions& options, const TextFormat& format, std::vector<bool> force_quote)
@@ -33,19 +35,15 @@ class CopyOutSink final : public ResultSink {
       if (row[i].IsNull()) fields_[i].reset();
       else fields_[i] = row[i].ToText(format_);
     }
+    buffer_.clear();
     AppendCopyLine(options_, fields_, force_quote_, &buffer_);
     ++rows_;
-    if (buffer_.size() >= 64 * 1024) Flush();
+    client_.CopyOutData(buffer_);
   }
   void Complete(const std::string&) override {}
   void EmptyQuery() override {}
   void Notice(const std::string& s, const std::string& c, const std::string& m) override { client_.Notice(s, c, m); }
 
-  void Flush() {
-    if (buffer_.empty()) return;
-    client_.CopyOutData(buffer_);
-    buffer_.clear();
-  }
   int64_t Rows() const { return rows_; }
 
  private:
@@ -74,14 +72,14 @@ void SqlSession::RunCopy(const ast::CopyStmt& stmt, ResultSink& sink) {
     std::unique_ptr<FragmentExecutor> fragments_owner = StatementTxn().Fragments(services);
     FragmentExecutor& fragments = *fragments_owner;
     planner::EvalContext eval = EvalFor(nullptr);
-    auto snapshot = db_.Catalog().Snapshot();
+    auto snapshot = SessionCatalog().Snapshot();
     CopyFromTarget target{snapshot.get(), &fragments, &eval, &settings_.Format(), &cancel_};
     int64_t rows = CopyFromStdin(stmt, target, sink);
     sink.Complete("COPY " + std::to_string(rows));
     return;
   }
   if (options.binary) throw SqlError::FeatureNotSupported("COPY TO STDOUT in binary format");
-  auto snapshot = db_.Catalog().Snapshot();
+  auto snapshot = SessionCatalog().Snapshot();
   const catalog::TableInfo* table = snapshot->FindTable(stmt.table.schema, stmt.table.name);
   if (!table) throw SqlError::UndefinedTable(stmt.table.ToString());
   std::vector<std::string> names = stmt.columns;
@@ -107,7 +105,6 @@ void SqlSession::RunCopy(const ast::CopyStmt& stmt, ResultSink& sink) {
   }
   SqlPortal portal(*this, prepared, {});
   portal.Execute(0, out);
-  out.Flush();
   sink.CopyOutDone();
   sink.Complete("COPY " + std::to_string(out.Rows()));
 }

@@ -101,8 +101,13 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
         for (size_t i = 0; i < c.columns.size(); ++i) cols += (i ? "_" : "") + c.columns[i];
         AddIndex(table, c.name.empty() ? table.name + "_" + cols + "_key" : c.name, c.columns,
                  std::vector<bool>(c.columns.size(), false), true);
+      } else if (c.kind == ast::ConstraintKind::kCheck) {
+        ValidateCheck(table, AddCheck(table, c.name, c.check_text, ""));
+        catalog_.UpdateTable(table);
+      } else {
+        throw ForeignKeysNotSupported(c.location);
       }
-      break;  // CHECK / FOREIGN KEY: accepted, not enforced yet
+      break;
     }
     case ast::AlterTableAction::kAddColumn: {
       const ast::ColumnDef& def = *stmt.column;
@@ -117,6 +122,7 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
       column.type = ResolveTypeName(def.type.name, mod(0), mod(1));
       column.not_null = def.not_null;
       column.default_sql = def.default_text;
+      if (def.references_location >= 0) throw ForeignKeysNotSupported(def.references_location);
       std::vector<Row> rows = ReadAllRows(table);
       Value fill = Value::Null(column.type);
       if (!column.default_sql.empty()) {
@@ -130,6 +136,23 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
                                                         "\" contains null values");
       if (!fill.IsNull()) DeleteTableData(table);
       table.columns.push_back(column);
+      if (def.check) {
+        catalog::TableInfo with_check = table;
+        catalog::CheckInfo check = AddCheck(with_check, def.check_name, def.check_text, def.name);
+        static const catalog::CatalogSnapshot kNoCatalog;
+        std::vector<Type> none;
+        planner::ExprRef bound = planner::Binder(kNoCatalog, &none).BindCheck(with_check, check.sql);
+        planner::EvalContext eval;
+        for (const Row& r : rows) {  // as they will be, with the new column filled
+          Row probe = r;
+          probe.push_back(fill);
+          Value ok = planner::Evaluate(*bound, probe, eval);
+          if (!ok.IsNull() && !ok.GetBool())
+            throw SqlError(sqlstate::kCheckViolation, "check constraint \"" + check.name + "\" of relation \"" +
+                                                          table.name + "\" is violated by some row");
+        }
+        table = with_check;
+      }
       if (!fill.IsNull()) {
         for (auto& r : rows) r.push_back(fill);
         WriteAllRows(table, rows);
@@ -155,6 +178,7 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
       });
       for (auto& i : table.indexes)
         for (auto& c : i.columns) c = shift(c);
+      KeepChecksValid(table, stmt.old_name, "");
       WriteAllRows(table, rows);
       catalog_.UpdateTable(table);
       break;
@@ -167,6 +191,7 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
       auto pos = table.FindColumn(stmt.old_name);
       if (!pos) throw SqlError(sqlstate::kUndefinedColumn, "column \"" + stmt.old_name + "\" does not exist");
       table.columns[*pos].name = stmt.new_name;
+      KeepChecksValid(table, "", stmt.old_name);
       catalog_.UpdateTable(table);
       break;
     }

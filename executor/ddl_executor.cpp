@@ -98,6 +98,7 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
       table.primary_key.push_back(static_cast<int>(table.columns.size()));
     }
     if (def.unique) uniques.push_back({table.name + "_" + def.name + "_key", {def.name}});
+    if (def.references_location >= 0) throw ForeignKeysNotSupported(def.references_location);
     table.columns.push_back(column);
   }
   for (auto& c : stmt.constraints) {
@@ -115,8 +116,12 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
       for (auto& name : c.columns) ColumnIndex(table, name);
       uniques.push_back({c.name.empty() ? table.name + "_" + JoinNames(c.columns) + "_key" : c.name, c.columns});
     }
-    // CHECK and FOREIGN KEY constraints are accepted and not enforced yet.
+    if (c.kind == ast::ConstraintKind::kForeignKey) throw ForeignKeysNotSupported(c.location);
   }
+  for (auto& def : stmt.columns)
+    if (def.check) AddCheck(table, def.check_name, def.check_text, def.name);
+  for (auto& c : stmt.constraints)
+    if (c.kind == ast::ConstraintKind::kCheck) AddCheck(table, c.name, c.check_text, "");
   if (!table.primary_key.empty() && table.primary_key_name.empty()) table.primary_key_name = table.name + "_pkey";
   for (auto& seq : serial_sequences) {
     catalog::SequenceInfo info;
@@ -191,6 +196,22 @@ void DdlExecutor::AddIndex(catalog::TableInfo table, std::string name, const std
     return SqlError(sqlstate::kUniqueViolation, "could not create unique index \"" + index.name + "\"",
                     key_text + " is duplicated.");
   };
+  // Other transactions keep writing the table meanwhile (index_fence.h):
+  // every shard first registers the index and waits for the transactions
+  // writing the table, and the build reads at a snapshot taken after that.
+  if (!own_table_ || !own_table_(table.id)) {
+    if (!refresh_snapshot_)
+      throw SqlError::FeatureNotSupported("index builds need a transaction that can refresh its snapshot");
+    auto await = std::make_shared<planner::Fragment>(*fragment);
+    await->await_writers_only = true;
+    planner::FragmentRequest first;
+    first.fragment = await;
+    if (!refresh_snapshot_())
+      throw SqlError::FeatureNotSupported(
+          "CREATE INDEX on a table other transactions can write is only supported in READ COMMITTED transactions");
+    fragments_.Execute(first);
+    refresh_snapshot_();
+  }
   planner::FragmentResult built;
   try {
     built = fragments_.Execute(request);

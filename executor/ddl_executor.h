@@ -17,6 +17,9 @@
 
 namespace tessera::executor {
 
+// 0A000 for FOREIGN KEY and REFERENCES: not enforced, so not accepted.
+SqlError ForeignKeysNotSupported(int location);
+
 // Notices (e.g. "relation ... already exists, skipping") go to this callback.
 using NoticeFn = std::function<void(const std::string& sqlstate, const std::string& message)>;
 
@@ -34,6 +37,14 @@ class DdlExecutor {
   // Runs the statement and returns its command tag.
   std::string Execute(const ast::Statement& stmt);
 
+  // For index builds while others write (index_fence.h): whether a table is
+  // this transaction's own (created in it, so nobody else writes it), and
+  // a new snapshot for the build (false where the isolation level keeps one).
+  void SetBuildSnapshot(std::function<bool(uint32_t)> own_table, std::function<bool()> refresh) {
+    own_table_ = std::move(own_table);
+    refresh_snapshot_ = std::move(refresh);
+  }
+
  private:
   std::string CreateTable(const ast::CreateTableStmt& stmt);
   std::string DropTable(const ast::DropTableStmt& stmt);
@@ -50,6 +61,16 @@ class DdlExecutor {
   std::vector<Row> ReadAllRows(const catalog::TableInfo& table);
   void WriteAllRows(const catalog::TableInfo& table, const std::vector<Row>& rows);
   const catalog::TableInfo& Lookup(const ast::QualifiedName& name, bool if_exists);
+  // CHECK constraints (ddl_constraints.cpp). AddCheck binds `sql` over the
+  // table's columns, names it (`column` for a column constraint) and adds it.
+  catalog::CheckInfo AddCheck(catalog::TableInfo& table, const std::string& name, const std::string& sql,
+                              const std::string& column);
+  // 23514 unless every stored row satisfies `check`.
+  void ValidateCheck(const catalog::TableInfo& table, const catalog::CheckInfo& check);
+  // After DROP COLUMN (drops the checks that used it) or RENAME COLUMN
+  // (refused, 0A000, when a check uses it).
+  void KeepChecksValid(catalog::TableInfo& table, const std::string& dropped_column,
+                       const std::string& renamed_column);
 
   catalog::Catalog& catalog_;
   storage::Transaction& txn_;
@@ -57,6 +78,8 @@ class DdlExecutor {
   NoticeFn notice_;
   std::function<int64_t(const std::string&, int64_t)> allocate_;
   std::shared_ptr<const catalog::CatalogSnapshot> snapshot_;
+  std::function<bool(uint32_t)> own_table_;
+  std::function<bool()> refresh_snapshot_;
 };
 
 }  // namespace tessera::executor

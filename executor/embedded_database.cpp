@@ -30,6 +30,12 @@ class EmbeddedTxn final : public BackendTxn {
   storage::Transaction& Kv() override { return *txn_; }
   void Commit() override { txn_->Commit(); }
   void Rollback() override { txn_->Rollback(); }
+  uint64_t Savepoint() override {
+    txn_->KeepUndo();
+    return txn_->UndoMark();
+  }
+  void RollbackTo(uint64_t mark) override { txn_->RollbackToMark(mark); }
+  void ForgetSavepoints() override { txn_->DropUndo(); }
 
  private:
   std::unique_ptr<storage::mvcc::MvccTransaction> txn_;

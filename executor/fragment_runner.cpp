@@ -4,12 +4,18 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "common/error.h"
 #include "executor/aggregator.h"
+#include "executor/index_fence.h"
+#include "executor/background_free.h"
 #include "executor/sort_util.h"
+#include "executor/statement_poll.h"
 #include "executor/table_store.h"
+#include "executor/top_n.h"
+#include "planner/key_bound.h"
 #include "storage/key_encoding.h"
 #include "storage/row_encoding.h"
 
@@ -40,33 +46,48 @@ bool KeyDescending(const planner::TableLayout& table, const planner::ScanSpec& s
   return false;
 }
 
+// The key bytes of `values` (a prefix of the scan's key). False when the
+// scan is empty: a NULL, or a value of another type that no key value can
+// equal or, for the range bound after the scan's equalities (on `side`),
+// satisfy; such a bound may also become inclusive (key_bound.h).
 bool EncodeBound(const planner::TableLayout& table, const planner::ScanSpec& scan,
-                 const std::vector<planner::ExprRef>& values, const planner::EvalContext& ctx, std::string* out) {
+                 const std::vector<planner::ExprRef>& values, const planner::EvalContext& ctx, std::string* out,
+                 planner::KeyBoundSide side = planner::KeyBoundSide::kEqual, bool* inclusive = nullptr) {
   const std::vector<int>& columns = KeyColumns(table, scan);
   *out = storage::KeyPrefix(table.table_id, scan.index_id);
   for (size_t k = 0; k < values.size(); ++k) {
     Value v = planner::Evaluate(*values[k], {}, ctx);
     if (v.IsNull()) return false;
     Type column_type = table.column_types[columns[k]];
-    if (v.Id() != column_type.id) v = v.CastTo(column_type, {}, false);
+    if (v.Id() != column_type.id) {
+      if (planner::KeyBoundConvertible(column_type.id, v.Id())) {
+        if (!planner::ToKeyBound(&v, column_type, k < scan.equalities ? planner::KeyBoundSide::kEqual : side,
+                                 inclusive))
+          return false;
+      } else {
+        v = v.CastTo(column_type, {}, false);
+      }
+    }
     storage::AppendKeyValue(out, v, KeyDescending(table, scan, k));
   }
   return true;
 }
 
-// 57014 once the statement was cancelled (on a storage node: the gateway
-// gave up or the client cancelled); checked every kCancelCheckRows rows.
-constexpr size_t kCancelCheckRows = 1024;
-void CheckCancelled(const std::atomic<bool>* cancel, size_t rows) {
-  if (cancel && rows % kCancelCheckRows == 0 && cancel->load(std::memory_order_relaxed))
-    throw SqlError(sqlstate::kQueryCanceled, "canceling statement due to user request");
-}
+// What one fragment run polls and charges: 57014 once the statement was
+// cancelled (on a storage node: the gateway gave up or the client
+// cancelled) or its statement_timeout passed, ticked per row; 53200 past
+// the statement's memory. The charges end with the run: the caller charges
+// the result it keeps.
+struct RunLimits {
+  StatementPoll poll;
+  MemoryAccount* memory = nullptr;
+};
 
 // Calls `fn(pk_suffix, row)` for every row of `table` the access path
 // yields, until it returns false.
 template <class Fn>
 void ScanRows(const planner::TableLayout& table, const planner::ScanSpec& scan, storage::Transaction& txn,
-              const planner::EvalContext& ctx, const std::atomic<bool>* cancel, Fn fn) {
+              const planner::EvalContext& ctx, RunLimits& limits, Fn fn) {
   TableStore store(table, txn);
   std::string primary_prefix = storage::KeyPrefix(table.table_id, storage::kPrimaryIndexId);
   std::string start, end;
@@ -83,33 +104,41 @@ void ScanRows(const planner::TableLayout& table, const planner::ScanSpec& scan, 
       if (EncodeBound(table, scan, {value}, ctx, &start)) keys.push_back(start);
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    size_t rows = 0;
     for (auto& key : keys) {
-      CheckCancelled(cancel, ++rows);
+      limits.poll.Tick();
       auto bytes = txn.Get(key);
       if (bytes && !fn(key.substr(primary_prefix.size()), storage::DecodeRow(*bytes, table.column_types))) return;
     }
     return;
   }
-  if (!EncodeBound(table, scan, scan.lower, ctx, &start) || !EncodeBound(table, scan, scan.upper, ctx, &end)) return;
-  if (!scan.lower_inclusive) start = storage::PrefixEnd(start);
-  if (scan.upper_inclusive) end = storage::PrefixEnd(end);
+  bool lower_inclusive = scan.lower_inclusive, upper_inclusive = scan.upper_inclusive;
+  if (!EncodeBound(table, scan, scan.lower, ctx, &start, planner::KeyBoundSide::kLower, &lower_inclusive) ||
+      !EncodeBound(table, scan, scan.upper, ctx, &end, planner::KeyBoundSide::kUpper, &upper_inclusive))
+    return;
+  if (!lower_inclusive) start = storage::PrefixEnd(start);
+  if (upper_inclusive) end = storage::PrefixEnd(end);
   auto it = txn.Scan(start, end);
-  size_t rows = 0;
   if (scan.index_id == 0) {
     for (; it->Valid(); it->Next()) {
-      CheckCancelled(cancel, ++rows);
+      limits.poll.Tick();
       if (!fn(std::string(it->Key().substr(primary_prefix.size())), storage::DecodeRow(it->Value(), table.column_types)))
         return;
     }
     return;
   }
-  std::vector<std::string> suffixes;
-  for (; it->Valid(); it->Next()) suffixes.emplace_back(it->Value());
-  for (auto& suffix : suffixes) {
-    CheckCancelled(cancel, ++rows);
+  std::vector<std::pair<std::string, std::string>> entries;  // key, pk suffix
+  MemoryCharge charge(limits.memory, "IndexScan");
+  for (; it->Valid(); it->Next()) {
+    limits.poll.Tick();
+    entries.emplace_back(it->Key(), it->Value());
+    charge.Add(static_cast<int64_t>(2 * sizeof(std::string) + entries.back().first.capacity() +
+                                    entries.back().second.capacity()));
+  }
+  for (auto& [key, suffix] : entries) {
+    limits.poll.Tick();
     auto row = store.GetRow(suffix);
-    if (row && !fn(suffix, std::move(*row))) return;
+    // An entry left by an index build for a version since replaced is skipped (index_fence.h).
+    if (row && store.EntryMatches(scan.index_id, key, *row, suffix) && !fn(suffix, std::move(*row))) return;
   }
 }
 
@@ -118,13 +147,13 @@ void ScanRows(const planner::TableLayout& table, const planner::ScanSpec& scan, 
 // `fn(pk_suffix, row)` until it returns false. Both tables' keys are
 // byte-equal for partners, so one suffix names both rows.
 template <class Fn>
-void InputRows(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx,
-               const std::atomic<bool>* cancel, Fn fn) {
+void InputRows(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx, RunLimits& limits,
+               Fn fn) {
   auto passes = [&](const planner::ExprRef& predicate, const Row& row) {
     return !predicate || planner::EvaluatePredicate(*predicate, row, ctx);
   };
   if (!f.join) {
-    ScanRows(f.table, f.scan, txn, ctx, cancel, [&](const std::string& suffix, Row row) {
+    ScanRows(f.table, f.scan, txn, ctx, limits, [&](const std::string& suffix, Row row) {
       return !passes(f.filter, row) || fn(suffix, std::move(row));
     });
     return;
@@ -148,7 +177,7 @@ void InputRows(const Fragment& f, storage::Transaction& txn, const planner::Eval
   switch (join.method) {
     case planner::FragmentJoinMethod::kLookupInner: {
       TableStore inner_store(join.table, txn);
-      ScanRows(f.table, f.scan, txn, ctx, cancel, [&](const std::string& suffix, Row outer) {
+      ScanRows(f.table, f.scan, txn, ctx, limits, [&](const std::string& suffix, Row outer) {
         if (!passes(f.filter, outer)) return true;
         std::optional<Row> inner = inner_store.GetRow(suffix);
         if (inner && !passes(join.filter, *inner)) inner.reset();
@@ -159,7 +188,7 @@ void InputRows(const Fragment& f, storage::Transaction& txn, const planner::Eval
     case planner::FragmentJoinMethod::kLookupOuter: {
       TS_ASSERT(join.kind == planner::FragmentJoinKind::kInner, "a left join cannot be driven by its inner side");
       TableStore outer_store(f.table, txn);
-      ScanRows(join.table, join.scan, txn, ctx, cancel, [&](const std::string& suffix, Row inner) {
+      ScanRows(join.table, join.scan, txn, ctx, limits, [&](const std::string& suffix, Row inner) {
         if (!passes(join.filter, inner)) return true;
         std::optional<Row> outer = outer_store.GetRow(suffix);
         if (!outer || !passes(f.filter, *outer)) return true;
@@ -169,11 +198,15 @@ void InputRows(const Fragment& f, storage::Transaction& txn, const planner::Eval
     }
     case planner::FragmentJoinMethod::kHashInner: {
       std::unordered_map<std::string, Row> inner_rows;
-      ScanRows(join.table, join.scan, txn, ctx, cancel, [&](const std::string& suffix, Row inner) {
-        if (passes(join.filter, inner)) inner_rows.emplace(suffix, std::move(inner));
+      MemoryCharge charge(limits.memory, "HashTableContext");
+      ScanRows(join.table, join.scan, txn, ctx, limits, [&](const std::string& suffix, Row inner) {
+        if (!passes(join.filter, inner)) return true;
+        charge.Add(EstimateRowBytes(inner) + static_cast<int64_t>(sizeof(std::string) + suffix.size()) +
+                   kHashEntryOverhead);
+        inner_rows.emplace(suffix, std::move(inner));
         return true;
       });
-      ScanRows(f.table, f.scan, txn, ctx, cancel, [&](const std::string& suffix, Row outer) {
+      ScanRows(f.table, f.scan, txn, ctx, limits, [&](const std::string& suffix, Row outer) {
         if (!passes(f.filter, outer)) return true;
         auto partner = inner_rows.find(suffix);
         return emit(suffix, std::move(outer), partner == inner_rows.end() ? nullptr : &partner->second);
@@ -183,23 +216,47 @@ void InputRows(const Fragment& f, storage::Transaction& txn, const planner::Eval
   }
 }
 
-planner::FragmentResult RunScan(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx,
-                                bool want_row_keys, const std::atomic<bool>* cancel) {
+// What a scan fragment builds up. On an error (a cancel, a timeout, 53200)
+// a big one is freed in the background, uncharged first: the account may
+// be gone before that thread is done.
+struct ScanState {
   planner::FragmentResult result;
+  std::unique_ptr<TopN> top_n;
+  std::unique_ptr<HashAggregator> aggregator;
+};
+
+void ScanInto(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx, bool want_row_keys,
+              RunLimits& limits, ScanState& state, MemoryCharge& charge) {
+  planner::FragmentResult& result = state.result;
   if (!f.aggregates.empty() || !f.group_by.empty()) {
-    HashAggregator aggregator(f.group_by, f.aggregates, ctx);
-    InputRows(f, txn, ctx, cancel, [&](const std::string&, Row row) {
+    state.aggregator = std::make_unique<HashAggregator>(f.group_by, f.aggregates, ctx, &limits.poll, limits.memory);
+    HashAggregator& aggregator = *state.aggregator;
+    InputRows(f, txn, ctx, limits, [&](const std::string&, Row row) {
       aggregator.Add(row);
       return true;
     });
     result.rows = aggregator.Finish();
-    return result;
+    // Freeing a million groups takes long enough to matter to a cancel
+    // arriving meanwhile: big ones go to the background, uncharged.
+    if (aggregator.Charged() >= kBackgroundFreeBytes) {
+      aggregator.Uncharge();
+      FreeInBackground(std::move(state.aggregator));
+    }
+    return;
   }
   bool early_stop = f.limit >= 0 && f.top_n.empty();
-  std::vector<KeyedRow> keyed;
+  if (!f.top_n.empty()) {
+    // The planner sets top_n only with a limit (LIMIT n + OFFSET m).
+    if (f.limit < 0) throw SqlError::Internal("a fragment's top-N has no limit");
+    state.top_n = std::make_unique<TopN>(f.top_n, static_cast<size_t>(f.limit), limits.memory, "TupleSort main");
+  }
+  TopN* top_n = state.top_n.get();
   bool keys = want_row_keys && f.top_n.empty() && f.scan.index_id == 0;
-  InputRows(f, txn, ctx, cancel, [&](const std::string& suffix, Row row) {
-    if (keys) result.row_keys.push_back(suffix);
+  InputRows(f, txn, ctx, limits, [&](const std::string& suffix, Row row) {
+    if (keys) {
+      result.row_keys.push_back(suffix);
+      charge.Add(static_cast<int64_t>(sizeof(std::string) + suffix.size()));
+    }
     Row out;
     if (f.projection.empty()) {
       out = std::move(row);
@@ -207,20 +264,39 @@ planner::FragmentResult RunScan(const Fragment& f, storage::Transaction& txn, co
       out.reserve(f.projection.size());
       for (auto& e : f.projection) out.push_back(planner::Evaluate(*e, row, ctx));
     }
-    if (!f.top_n.empty()) {
-      keyed.push_back(MakeKeyed(std::move(out), f.top_n, ctx));
+    if (top_n) {
+      top_n->Offer(std::move(out), ctx);
       return true;
     }
+    charge.Add(EstimateRowBytes(out));
     result.rows.push_back(std::move(out));
     return !(early_stop && static_cast<int64_t>(result.rows.size()) >= f.limit);
   });
-  if (!f.top_n.empty()) {
-    std::stable_sort(keyed.begin(), keyed.end(),
-                     [&](const KeyedRow& a, const KeyedRow& b) { return CompareKeys(a.keys, b.keys, f.top_n) < 0; });
-    size_t n = f.limit >= 0 ? std::min<size_t>(keyed.size(), f.limit) : keyed.size();
-    for (size_t i = 0; i < n; ++i) result.rows.push_back(std::move(keyed[i].row));
+  if (top_n) {
+    result.rows = top_n->TakeSorted();
+    for (const Row& row : result.rows) charge.Add(EstimateRowBytes(row));
   }
-  return result;
+}
+
+planner::FragmentResult RunScan(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx,
+                                bool want_row_keys, RunLimits& limits) {
+  auto state = std::make_unique<ScanState>();
+  // The result is held until the run ends.
+  MemoryCharge charge(limits.memory, "ExecutorState");
+  try {
+    ScanInto(f, txn, ctx, want_row_keys, limits, *state, charge);
+  } catch (...) {
+    int64_t held = charge.Charged() + (state->aggregator ? state->aggregator->Charged() : 0) +
+                   (state->top_n ? state->top_n->Charged() : 0);
+    if (held >= kBackgroundFreeBytes) {
+      charge.Reset();
+      if (state->aggregator) state->aggregator->Uncharge();
+      if (state->top_n) state->top_n->Uncharge();
+      FreeInBackground(std::move(state));
+    }
+    throw;
+  }
+  return std::move(state->result);
 }
 
 void AddReturning(const Fragment& f, const Row& row, const planner::EvalContext& ctx, planner::FragmentResult* result) {
@@ -228,6 +304,35 @@ void AddReturning(const Fragment& f, const Row& row, const planner::EvalContext&
   Row out;
   for (auto& e : f.returning) out.push_back(planner::Evaluate(*e, row, ctx));
   result->rows.push_back(std::move(out));
+}
+
+// ON CONFLICT (key) DO UPDATE for a proposed row whose key is taken: locks
+// the existing row and takes its newest committed version (READ COMMITTED;
+// REPEATABLE READ gets 40001 from the lock, as PostgreSQL does), then
+// applies SET where WHERE holds, over the existing row followed by the
+// proposed one (`excluded`). The new row, or nothing when WHERE filtered it.
+std::optional<Row> UpdateConflicting(const Fragment& f, TableStore& store, storage::Transaction& txn,
+                                     const planner::EvalContext& ctx, const std::string& suffix,
+                                     const Row& proposed) {
+  std::string key = store.RowKey(suffix);
+  std::optional<std::string> current = txn.Get(key);
+  storage::Transaction::RowLock lock =
+      txn.LockRow(key, current ? std::optional<std::string_view>(*current) : std::nullopt);
+  if (lock.changed) current = lock.latest;
+  std::optional<Row> existing;
+  if (current) existing = storage::DecodeRow(*current, f.table.column_types);
+  if (!existing) {
+    // Deleted by a transaction that committed since the conflict was seen:
+    // PostgreSQL would try the insert again; asking the client to is simpler.
+    throw SqlError(sqlstate::kSerializationFailure, "could not serialize access due to concurrent delete");
+  }
+  Row both = *existing;
+  both.insert(both.end(), proposed.begin(), proposed.end());
+  if (f.conflict_filter && !planner::EvaluatePredicate(*f.conflict_filter, both, ctx)) return std::nullopt;
+  Row updated = *existing;
+  for (auto& s : f.conflict_set) updated[s.column] = planner::Evaluate(*s.value, both, ctx);
+  store.Update(suffix, *existing, updated);
+  return updated;
 }
 
 planner::FragmentResult RunInsert(const planner::FragmentRequest& request, storage::Transaction& txn,
@@ -242,6 +347,8 @@ planner::FragmentResult RunInsert(const planner::FragmentRequest& request, stora
     throw SqlError(sqlstate::kInternalError, "insert request has a row id count unlike its row count");
   if (f.table.HasHiddenRowId() && !given_ids && !request.rows.empty())
     next_row_id = services.allocate("rowid:" + std::to_string(f.table.table_id), static_cast<int64_t>(request.rows.size()));
+  ConflictSkip skip = ConflictSkip::Of(f);
+  std::set<std::string> touched;  // DO UPDATE: keys this command wrote
   for (size_t i = 0; i < request.rows.size(); ++i) {
     const Row& row = request.rows[i];
     std::string suffix;
@@ -251,7 +358,19 @@ planner::FragmentResult RunInsert(const planner::FragmentRequest& request, stora
       store.CheckNotNull(row);
       suffix = store.PrimaryKeySuffix(row);
     }
-    if (!store.Insert(row, suffix, f.on_conflict_do_nothing)) continue;
+    if (f.on_conflict_do_update) {
+      // A row this command inserted or updated must not be updated again.
+      if (!touched.insert(suffix).second) throw AffectsRowTwice();
+      if (store.Insert(row, suffix, skip)) {
+        ++result.affected;
+        AddReturning(f, row, ctx, &result);
+      } else if (auto updated = UpdateConflicting(f, store, txn, ctx, suffix, row)) {
+        ++result.affected;
+        AddReturning(f, *updated, ctx, &result);
+      }
+      continue;
+    }
+    if (!store.Insert(row, suffix, skip)) continue;
     ++result.affected;
     AddReturning(f, row, ctx, &result);
   }
@@ -277,17 +396,21 @@ bool LockMatch(const Fragment& f, TableStore& store, storage::Transaction& txn, 
 }
 
 planner::FragmentResult RunUpdateOrDelete(const Fragment& f, storage::Transaction& txn,
-                                          const planner::EvalContext& ctx, const std::atomic<bool>* cancel) {
+                                          const planner::EvalContext& ctx, RunLimits& limits) {
   // Collect first, then write: an update that moves a row forward in key
   // order must not meet it again.
   std::vector<ScannedRow> matches;
-  ScanRows(f.table, f.scan, txn, ctx, cancel, [&](const std::string& suffix, Row row) {
-    if (!f.filter || planner::EvaluatePredicate(*f.filter, row, ctx)) matches.push_back({suffix, std::move(row)});
+  MemoryCharge charge(limits.memory, "ModifyTable");
+  ScanRows(f.table, f.scan, txn, ctx, limits, [&](const std::string& suffix, Row row) {
+    if (f.filter && !planner::EvaluatePredicate(*f.filter, row, ctx)) return true;
+    charge.Add(EstimateRowBytes(row) + static_cast<int64_t>(sizeof(std::string) + suffix.size()));
+    matches.push_back({suffix, std::move(row)});
     return true;
   });
   TableStore store(f.table, txn);
   planner::FragmentResult result;
   for (auto& m : matches) {
+    limits.poll.Tick();
     if (!LockMatch(f, store, txn, ctx, &m)) continue;
     if (f.kind == FragmentKind::kDelete) {
       store.Delete(m.pk_suffix, m.row);
@@ -309,9 +432,13 @@ const planner::TableLayout::Index& IndexOf(const Fragment& f) {
   throw SqlError::Internal("index fragment names an index its table does not have");
 }
 
-planner::FragmentResult RunBuildIndex(const Fragment& f, storage::Transaction& txn) {
+planner::FragmentResult RunBuildIndex(const Fragment& f, storage::Transaction& txn, const std::atomic<bool>* cancel) {
   const planner::TableLayout::Index& index = IndexOf(f);
   planner::FragmentResult result;
+  if (f.await_writers_only) {  // the first of two steps (index_fence.h)
+    RegisterAndAwaitWriters(f.table, index, txn, cancel);
+    return result;
+  }
   TableStore(f.table, txn).BuildIndex(index, [&](const Row& row) {
     ++result.affected;
     if (!index.unique) return;
@@ -326,6 +453,8 @@ planner::FragmentResult RunBuildIndex(const Fragment& f, storage::Transaction& t
 }
 
 planner::FragmentResult RunDropIndex(const Fragment& f, storage::Transaction& txn) {
+  IndexFence::Instance().Forget(f.table.table_id, f.scan.index_id);
+  txn.Delete(IndexMarkerKey(f.table.table_id, f.scan.index_id));
   std::string prefix = storage::KeyPrefix(f.table.table_id, f.scan.index_id);
   std::vector<std::string> keys;
   for (auto it = txn.Scan(prefix, storage::PrefixEnd(prefix)); it->Valid(); it->Next()) keys.emplace_back(it->Key());
@@ -336,6 +465,12 @@ planner::FragmentResult RunDropIndex(const Fragment& f, storage::Transaction& tx
 }
 
 }  // namespace
+
+SqlError AffectsRowTwice() {
+  return SqlError("21000", "ON CONFLICT DO UPDATE command cannot affect row a second time", {},
+                  "Ensure that no rows proposed for insertion within the same command have duplicate "
+                  "constrained values.");
+}
 
 bool EncodeScanBound(const Fragment& f, const std::vector<planner::ExprRef>& values,
                      const planner::EvalContext& ctx, std::string* out) {
@@ -355,12 +490,17 @@ planner::FragmentResult RunFragment(const planner::FragmentRequest& request, sto
                                     const FragmentServices& services) {
   planner::EvalContext ctx = FragmentEvalContext(request, services);
   const Fragment& f = *request.fragment;
+  RunLimits limits;
+  limits.poll.cancel = services.cancel;
+  limits.poll.deadline_ns = services.deadline_ns;
+  limits.memory = services.memory;
+  limits.poll.Check();  // a statement stopped between two fragments runs no more
   switch (f.kind) {
-    case FragmentKind::kScan: return RunScan(f, txn, ctx, request.want_row_keys, services.cancel);
+    case FragmentKind::kScan: return RunScan(f, txn, ctx, request.want_row_keys, limits);
     case FragmentKind::kInsert: return RunInsert(request, txn, services, ctx);
     case FragmentKind::kUpdate:
-    case FragmentKind::kDelete: return RunUpdateOrDelete(f, txn, ctx, services.cancel);
-    case FragmentKind::kBuildIndex: return RunBuildIndex(f, txn);
+    case FragmentKind::kDelete: return RunUpdateOrDelete(f, txn, ctx, limits);
+    case FragmentKind::kBuildIndex: return RunBuildIndex(f, txn, services.cancel);
     case FragmentKind::kDropIndex: return RunDropIndex(f, txn);
   }
   throw SqlError::Internal("unknown fragment kind");

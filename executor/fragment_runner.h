@@ -8,6 +8,8 @@
 #include <map>
 #include <string>
 
+#include "common/error.h"
+#include "common/memory_account.h"
 #include "planner/expr_evaluator.h"
 #include "planner/fragment.h"
 #include "storage/engine.h"
@@ -38,12 +40,21 @@ struct FragmentServices {
   // Set when the client cancels; a cluster stops waiting on nodes (57014)
   // and tells them to stop.
   std::atomic<bool>* cancel = nullptr;
+  // statement_timeout's steady-clock deadline in ns (0: none); a storage
+  // node sets it from the time the gateway says is left.
+  int64_t deadline_ns = 0;
+  // The statement's memory (on a storage node: this request's): what the
+  // fragment buffers is charged here while it runs. Null: not accounted.
+  MemoryAccount* memory = nullptr;
   FragmentStats* stats = nullptr;  // EXPLAIN ANALYZE: record every run here
 };
 
 // The key bytes of a scan bound: the fragment's key prefix, then each
 // value cast to its column's type; false when a value is NULL (no row can
 // match). The cluster gateway uses it to route point lookups.
+// 21000: an INSERT ... ON CONFLICT DO UPDATE proposed one key twice.
+SqlError AffectsRowTwice();
+
 bool EncodeScanBound(const planner::Fragment& f, const std::vector<planner::ExprRef>& values,
                      const planner::EvalContext& ctx, std::string* out);
 

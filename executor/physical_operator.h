@@ -5,9 +5,12 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <vector>
 
+#include "common/memory_account.h"
+#include "executor/statement_poll.h"
 #include "planner/expr_evaluator.h"
 #include "planner/fragment.h"
 #include "planner/logical_operator.h"
@@ -24,16 +27,27 @@ class FragmentExecutor {
   virtual planner::FragmentResult Execute(const planner::FragmentRequest& request) = 0;
 };
 
+struct CteTape;  // executor/operators/physical_cte.h
+
 struct ExecContext {
   planner::EvalContext eval;  // eval.params points at `params`
   std::vector<Value> params;
   std::vector<std::vector<Value>> subquery_rows;  // eval.subquery_rows points here
   FragmentExecutor* fragments = nullptr;
-  const std::atomic<bool>* cancel = nullptr;
-  // statement_timeout: the steady-clock deadline in ns; 0 for none.
-  int64_t deadline_ns = 0;
-  // 57014 when the client asked to cancel; checked between batches.
-  void CheckCancel() const;
+  // The cancel flag and statement_timeout's deadline; operators Tick() it
+  // once per row, comparison or join pair (executor/statement_poll.h).
+  StatementPoll poll;
+  // The statement's memory: operators charge their buffers and hash tables
+  // here (53200 past the statement's or the server's limit). Null: none.
+  MemoryAccount* memory = nullptr;
+  // WITH: each CTE's rows, computed once per statement and shared by its
+  // scans, and the work table each running recursive CTE's recursive term
+  // reads; keyed by the plan's planner::CteInfo.
+  std::map<const void*, std::shared_ptr<CteTape>> cte_tapes;
+  std::map<const void*, const std::vector<Row>*> work_tables;
+  // 57014 when the client asked to cancel or statement_timeout passed.
+  void CheckCancel() const { poll.Check(); }
+  void Tick() { poll.Tick(); }
 };
 
 class PhysicalOperator {
@@ -54,18 +68,22 @@ using PhysicalRef = std::unique_ptr<PhysicalOperator>;
 // Builds the operator tree for `plan`.
 PhysicalRef CreatePhysical(const planner::LogicalOperator& plan, ExecContext& ctx);
 
-// Serves a materialised row vector in batches.
+// Serves a materialised row vector in batches. Given an account, it charges
+// the rows' memory there until it is set again or destroyed.
 class RowBuffer {
  public:
-  void Set(std::vector<Row> rows) {
-    rows_ = std::move(rows);
-    pos_ = 0;
-  }
+  void Set(std::vector<Row> rows, MemoryAccount* account = nullptr);
+  // Set with the rows' estimate already known (EstimateRowsBytes).
+  void SetCharged(std::vector<Row> rows, MemoryAccount* account, int64_t bytes);
   bool Next(Batch* out);
 
  private:
   std::vector<Row> rows_;
   size_t pos_ = 0;
+  MemoryCharge charge_;
 };
+
+// The estimated memory of a vector of rows (common/memory_account.h).
+int64_t EstimateRowsBytes(const std::vector<Row>& rows);
 
 }  // namespace tessera::executor

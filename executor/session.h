@@ -67,6 +67,28 @@ class ResultSink {
   virtual void CopyOutDone() {}
 };
 
+// Passes every call on to another sink; wrappers derive from it and
+// override only what they change.
+class ForwardingSink : public ResultSink {
+ public:
+  explicit ForwardingSink(ResultSink& inner) : inner_(inner) {}
+  void Columns(const std::vector<ColumnDesc>& columns) override { inner_.Columns(columns); }
+  void Row(const tessera::Row& row) override { inner_.Row(row); }
+  void Complete(const std::string& tag) override { inner_.Complete(tag); }
+  void EmptyQuery() override { inner_.EmptyQuery(); }
+  void Notice(const std::string& severity, const std::string& sqlstate, const std::string& message) override {
+    inner_.Notice(severity, sqlstate, message);
+  }
+  void CopyInBegin(bool binary, size_t columns) override { inner_.CopyInBegin(binary, columns); }
+  bool CopyInNext(std::string& chunk) override { return inner_.CopyInNext(chunk); }
+  void CopyOutBegin(bool binary, size_t columns) override { inner_.CopyOutBegin(binary, columns); }
+  void CopyOutData(std::string_view data) override { inner_.CopyOutData(data); }
+  void CopyOutDone() override { inner_.CopyOutDone(); }
+
+ protected:
+  ResultSink& inner_;
+};
+
 // A parsed statement of the extended protocol; immutable once prepared, so
 // several portals may share it.
 class PreparedStatement {
@@ -117,6 +139,10 @@ class Session {
   virtual void OnError() = 0;
 
   virtual TxnStatus Status() const = 0;
+  // How long the connection may stay idle in its present state before the
+  // server ends it: idle_in_transaction_session_timeout inside a block,
+  // idle_session_timeout outside one; 0 for no limit.
+  virtual int64_t IdleTimeoutMs() const { return 0; }
   // Cancels the running statement (57014); thread-safe.
   virtual void Cancel() = 0;
   // The connection is gone: roll back whatever is open.

@@ -1,8 +1,10 @@
 // The extended protocol: Prepare plans once, Bind attaches parameters,
 // Execute runs with a row limit and keeps its operator tree between calls.
 #include <chrono>
+#include <new>
 
 #include "common/error.h"
+#include "executor/background_free.h"
 #include "executor/local_fragment_executor.h"
 #include "executor/sql_session.h"
 
@@ -17,6 +19,8 @@ int CountFragments(const planner::LogicalOperator& op) {
     case planner::LogicalKind::kInsert:
     case planner::LogicalKind::kUpdate:
     case planner::LogicalKind::kDelete: n = 1; break;
+    // The recursive term's fragments run once per round: never a single fragment.
+    case planner::LogicalKind::kRecursiveUnion: n = 1; break;
     default: break;
   }
   for (auto& child : op.Children()) n += CountFragments(*child);
@@ -36,22 +40,10 @@ bool IsQuery(ast::StmtKind kind) {
 }
 
 // Passes everything through except Columns: the extended protocol describes separately.
-class NoColumnsSink final : public ResultSink {
+class NoColumnsSink final : public ForwardingSink {
  public:
-  explicit NoColumnsSink(ResultSink& inner) : inner_(inner) {}
+  using ForwardingSink::ForwardingSink;
   void Columns(const std::vector<ColumnDesc>&) override {}
-  void Row(const tessera::Row& row) override { inner_.Row(row); }
-  void Complete(const std::string& tag) override { inner_.Complete(tag); }
-  void EmptyQuery() override { inner_.EmptyQuery(); }
-  void Notice(const std::string& s, const std::string& c, const std::string& m) override { inner_.Notice(s, c, m); }
-  void CopyInBegin(bool binary, size_t columns) override { inner_.CopyInBegin(binary, columns); }
-  bool CopyInNext(std::string& chunk) override { return inner_.CopyInNext(chunk); }
-  void CopyOutBegin(bool binary, size_t columns) override { inner_.CopyOutBegin(binary, columns); }
-  void CopyOutData(std::string_view data) override { inner_.CopyOutData(data); }
-  void CopyOutDone() override { inner_.CopyOutDone(); }
-
- private:
-  ResultSink& inner_;
 };
 
 std::string Tag(const planner::PlannedQuery& plan, int64_t rows, int64_t affected) {
@@ -78,7 +70,7 @@ std::shared_ptr<SqlPrepared> SqlSession::PrepareStatement(ast::StatementPtr stmt
 
 void SqlSession::PrepareInto(SqlPrepared& prepared) {
   const ast::Statement& stmt = *prepared.stmt_;
-  auto snapshot = db_.Catalog().Snapshot();
+  auto snapshot = SessionCatalog().Snapshot();
   prepared.catalog_version_ = snapshot->Version();
   prepared.columns_.clear();
   if (IsQuery(stmt.kind)) {
@@ -102,10 +94,10 @@ void SqlSession::PrepareInto(SqlPrepared& prepared) {
 }
 
 std::shared_ptr<PreparedStatement> SqlSession::Prepare(const std::string& sql, const std::vector<Type>& param_types) {
-  std::vector<ast::StatementPtr> stmts = ParseSql(sql);
+  std::vector<ast::StatementPtr> stmts = ParseCharged(sql);
   if (stmts.size() > 1)
     throw SqlError(sqlstate::kSyntaxError, "cannot insert multiple commands into a prepared statement");
-  if (failed_ && !EndsTransaction(*stmts[0]))
+  if (failed_ && !AllowedInFailedBlock(*stmts[0]))
     throw SqlError(sqlstate::kInFailedSqlTransaction,
                    "current transaction is aborted, commands ignored until end of transaction block");
   ast::StatementPtr stmt = stmts.empty() || stmts[0]->kind == ast::StmtKind::kEmpty ? nullptr : std::move(stmts[0]);
@@ -115,11 +107,11 @@ std::shared_ptr<PreparedStatement> SqlSession::Prepare(const std::string& sql, c
 std::unique_ptr<Portal> SqlSession::Bind(std::shared_ptr<PreparedStatement> statement, std::vector<Value> params) {
   auto prepared = std::dynamic_pointer_cast<SqlPrepared>(statement);
   TS_ASSERT(prepared != nullptr, "foreign prepared statement");
-  if (failed_ && !(prepared->stmt_ && EndsTransaction(*prepared->stmt_)))
+  if (failed_ && !(prepared->stmt_ && AllowedInFailedBlock(*prepared->stmt_)))
     throw SqlError(sqlstate::kInFailedSqlTransaction,
                    "current transaction is aborted, commands ignored until end of transaction block");
   // A plan made against an older catalog is made again (tables may have changed).
-  if (prepared->plan_ && prepared->stmt_ && prepared->catalog_version_ != db_.Catalog().Snapshot()->Version()) {
+  if (prepared->plan_ && prepared->stmt_ && prepared->catalog_version_ != SessionCatalog().Snapshot()->Version()) {
     auto fresh = PrepareStatement(nullptr, prepared->sql_, prepared->given_types_);
     fresh->stmt_ = std::move(prepared->stmt_);
     PrepareInto(*fresh);
@@ -136,9 +128,38 @@ std::unique_ptr<Portal> SqlSession::Bind(std::shared_ptr<PreparedStatement> stat
 }
 
 SqlPortal::SqlPortal(SqlSession& session, std::shared_ptr<SqlPrepared> prepared, std::vector<Value> params)
-    : session_(session), prepared_(std::move(prepared)), plan_(prepared_->plan_) {
+    : session_(session),
+      prepared_(std::move(prepared)),
+      plan_(prepared_->plan_),
+      memory_(std::make_unique<MemoryAccount>("ExecutorState", session.StatementMemoryLimit())) {
   ctx_ = std::make_unique<ExecContext>();
+  ctx_->memory = memory_.get();
+  memory_->Grow(EstimateRowBytes(params));  // Bind's parameter values live as long as the portal
   ctx_->params = std::move(params);
+}
+
+SqlPortal::~SqlPortal() {
+  if (!root_ || memory_->Used() < kBackgroundFreeBytes) {
+    // Operators first (they give their charges back), then the account.
+    root_.reset();
+    ctx_.reset();
+    bool trim = WorthTrimming(memory_->Peak());
+    memory_.reset();
+    if (trim) TrimFreedMemory();
+    return;
+  }
+  // The operators (their charges), what they point into (context, plan),
+  // then the account, in that order, off this thread. fragments_ stays:
+  // it belongs to the transaction, which this thread goes on using.
+  struct Doomed {
+    std::shared_ptr<const planner::PlannedQuery> plan;
+    std::unique_ptr<MemoryAccount> memory;
+    std::unique_ptr<ExecContext> ctx;
+    PhysicalRef root;
+  };
+  bool trim = WorthTrimming(memory_->Peak());
+  FreeInBackground(std::make_unique<Doomed>(Doomed{plan_, std::move(memory_), std::move(ctx_), std::move(root_)}),
+                   trim);
 }
 
 bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
@@ -165,17 +186,21 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
         throw SqlError(sqlstate::kInFailedSqlTransaction,
                        "current transaction is aborted, commands ignored until end of transaction block");
       session_.cancel_.store(false);
+      ctx_->poll.cancel = &session_.cancel_;
+      if (int64_t ms = session_.settings_.StatementTimeoutMs(); ms > 0)
+        ctx_->poll.deadline_ns = StatementPoll::NowNs() + ms * 1000000;
       BackendTxn& txn = session_.StatementTxn();
       txn_generation_ = session_.txn_generation_;
       FragmentServices services = session_.Services();
       services.statement_fragments = CountFragments(*plan_);
       services.stats = stats_;
+      // Fragments see the same deadline (on a storage node: the time left)
+      // and charge the same account while they run.
+      services.deadline_ns = ctx_->poll.deadline_ns;
+      services.memory = memory_.get();
       fragments_ = txn.Fragments(services);
       ctx_->eval = session_.EvalFor(&ctx_->params);
       ctx_->fragments = fragments_.get();
-      ctx_->cancel = &session_.cancel_;
-      if (int64_t ms = session_.settings_.StatementTimeoutMs(); ms > 0)
-        ctx_->deadline_ns = std::chrono::steady_clock::now().time_since_epoch().count() + ms * 1000000;
       RunSubqueries();
       root_ = CreatePhysical(*plan_->plan, *ctx_);
     } else if (!session_.txn_ || txn_generation_ != session_.txn_generation_) {
@@ -210,6 +235,11 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
   } catch (const SqlError& e) {
     if (prepared_->stmt_) session_.HandleError();
     session_.RethrowLockWait(e);
+  } catch (const std::bad_alloc&) {
+    // The allocator failed before our accounting did: the statement fails
+    // as PostgreSQL's does, not with XX000.
+    if (prepared_->stmt_) session_.HandleError();
+    throw OutOfMemoryError();
   }
 }
 
@@ -222,8 +252,16 @@ void SqlPortal::RunSubqueries() {
     PhysicalRef sub = CreatePhysical(*plan_->subqueries[i], *ctx_);
     std::vector<Value> values;
     Batch batch;
-    while (sub->Next(&batch))
-      for (auto& row : batch) values.push_back(row.empty() ? Value::Bool(true) : std::move(row[0]));
+    while (sub->Next(&batch)) {
+      ctx_->CheckCancel();
+      // The materialised values live until the statement ends.
+      int64_t bytes = 0;
+      for (auto& row : batch) {
+        values.push_back(row.empty() ? Value::Bool(true) : std::move(row[0]));
+        bytes += EstimateValueBytes(values.back());
+      }
+      memory_->Grow(bytes, "SubPlan");
+    }
     ctx_->subquery_rows.push_back(std::move(values));
   }
 }

@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <stdexcept>
 
 #include "common/error.h"
+#include "common/memory_account.h"
 
 namespace tessera::executor {
 
@@ -57,12 +59,15 @@ SessionSettings::SessionSettings() {
   add("statement_timeout", "0", false, "Sets the maximum allowed duration of any statement.");
   add("lock_timeout", "0", false, "Sets the maximum allowed duration of any wait for a lock.");
   add("idle_in_transaction_session_timeout", "0", false, "Sets the maximum allowed idle time between queries, when in a transaction.");
+  add("idle_session_timeout", "0", false, "Sets the maximum allowed idle time between queries, when not in a transaction.");
   add("transaction_isolation", "read committed", false, "Sets the current transaction's isolation level.");
   add("default_transaction_isolation", "read committed", false, "Sets the transaction isolation level of each new transaction.");
   add("transaction_read_only", "off", false, "Sets the current transaction's read-only status.");
   add("synchronous_commit", "on", false, "Sets the current transaction's synchronization level.");
   add("client_min_messages", "notice", false, "Sets the message levels that are sent to the client.");
   add("work_mem", "4MB", false, "Sets the maximum memory to be used for query workspaces.");
+  add("tessera.statement_memory_limit", "0", false,
+      "Sets the most memory one statement may use (0: half the server's --memory-limit; never above it).");
   add("max_parallel_workers_per_gather", "2", false, "Sets the maximum number of parallel processes per executor node.");
   add("bytea_output", "hex", false, "Sets the output format for bytea.");
   add("lc_messages", "C", false, "Sets the language in which messages are displayed.");
@@ -167,10 +172,18 @@ std::string SessionSettings::Normalise(Setting& s, const std::string& key, const
       key == "is_superuser" || key == "server_version_num" || key == "max_identifier_length" || key == "block_size" ||
       key == "max_connections")
     throw SqlError("55P02", "parameter \"" + s.canonical + "\" cannot be changed");
-  if (key == "statement_timeout" || key == "lock_timeout" || key == "idle_in_transaction_session_timeout") {
+  if (key == "statement_timeout" || key == "lock_timeout" || key == "idle_in_transaction_session_timeout" ||
+      key == "idle_session_timeout") {
     if (joined.empty() || !(std::isdigit(static_cast<unsigned char>(joined[0])) || joined[0] == '-'))
       throw SqlError(sqlstate::kInvalidParameterValue,
                      "invalid value for parameter \"" + s.canonical + "\": \"" + joined + "\"");
+    return joined;
+  }
+  if (key == "tessera.statement_memory_limit") {
+    if (ParseByteSize(joined) < 0)
+      throw SqlError(sqlstate::kInvalidParameterValue,
+                     "invalid value for parameter \"" + s.canonical + "\": \"" + joined + "\"",
+                     "", "Valid units for this parameter are \"B\", \"kB\", \"MB\", \"GB\", and \"TB\".");
     return joined;
   }
   return joined;
@@ -208,6 +221,13 @@ void SessionSettings::RestoreAll(const SessionSettings& saved) {
   format_ = saved.format_;
 }
 
+bool SessionSettings::SameValues(const SessionSettings& other) const {
+  if (settings_.size() != other.settings_.size()) return false;
+  for (auto a = settings_.begin(), b = other.settings_.begin(); a != settings_.end(); ++a, ++b)
+    if (a->first != b->first || a->second.value != b->second.value) return false;
+  return true;
+}
+
 void SessionSettings::Restore(const SessionSettings& saved, const std::string& name) {
   std::string key = Lower(name);
   auto it = saved.settings_.find(key);
@@ -231,6 +251,10 @@ int64_t SessionSettings::MillisecondsOf(const std::string& name) const {
   if (unit == "h") return n * 3600000;
   if (unit == "us") return n / 1000;
   return n;
+}
+
+int64_t SessionSettings::BytesOf(const std::string& name) const {
+  return std::max<int64_t>(0, ParseByteSize(settings_.at(name).value));
 }
 
 std::string SessionSettings::Show(const std::string& name) const { return Find(name).value; }

@@ -35,10 +35,16 @@ class SessionSettings {
   // A time setting (statement_timeout, lock_timeout) in milliseconds; a bare
   // number is milliseconds, as in PostgreSQL.
   int64_t MillisecondsOf(const std::string& name) const;
+  // A memory setting (tessera.statement_memory_limit) in bytes; a bare
+  // number is kilobytes, as for PostgreSQL's work_mem.
+  int64_t BytesOf(const std::string& name) const;
   // Back to the values in `saved` (ROLLBACK of a block's SETs), all of them
   // or one (the end of a SET LOCAL); changed reported ones are re-announced.
   void RestoreAll(const SessionSettings& saved);
   void Restore(const SessionSettings& saved, const std::string& name);
+  // Every setting has the same value in both (a savepoint can share the
+  // previous one's copy instead of making its own).
+  bool SameValues(const SessionSettings& other) const;
 
  private:
   struct Setting {

@@ -1,9 +1,8 @@
 // Session transactions: MVCC transactions at the session's isolation level,
-// BEGIN/COMMIT/ROLLBACK, SET TRANSACTION, settings and DDL undone by ROLLBACK.
+// BEGIN/COMMIT/ROLLBACK, SET TRANSACTION, settings, and the DDL a transaction publishes at COMMIT.
 #include <chrono>
 
 #include "common/error.h"
-#include "executor/ddl_executor.h"
 #include "executor/sql_session.h"
 
 namespace tessera::executor {
@@ -37,6 +36,8 @@ BackendTxn& SqlSession::Txn() {
     txn_id_.store(txn_->Id());
     txn_start_ = NowPgMicros();
     ++txn_generation_;
+    // Savepoints taken before the first statement mark its beginning (0).
+    if (!savepoints_.empty()) txn_->Savepoint();
   }
   return *txn_;
 }
@@ -58,6 +59,11 @@ void SqlSession::RethrowLockWait(const SqlError& error) const {
   throw error;
 }
 
+int64_t SqlSession::IdleTimeoutMs() const {
+  return settings_.MillisecondsOf(Status() == TxnStatus::kIdle ? "idle_session_timeout"
+                                                               : "idle_in_transaction_session_timeout");
+}
+
 void SqlSession::Cancel() {
   cancel_.store(true);
   // A statement blocked on a row lock is woken to see the cancel.
@@ -65,34 +71,41 @@ void SqlSession::Cancel() {
 }
 
 void SqlSession::CommitTxn() {
-  std::vector<ast::DropTableStmt> drops = ddl_undo_.TakeDeferredDrops();
-  if (txn_) {
-    auto txn = std::move(txn_);
-    txn_id_.store(0);
+  std::unique_ptr<BlockCatalog> ddl = std::move(block_catalog_);
+  std::unique_ptr<BackendTxn> txn = std::move(txn_);
+  savepoints_.clear();
+  txn_id_.store(0);
+  // The transaction's DDL becomes visible first, as one catalog version, and
+  // is taken back if its data then fails to commit (ARCHITECTURE.md).
+  if (ddl && ddl->HasChanges()) {
     try {
-      txn->Commit();
+      ddl->Publish();
     } catch (...) {
-      ddl_undo_.Rollback(db_.Catalog());
+      ddl->Discard();
+      if (txn) txn->Rollback();
       throw;
     }
   }
-  // DROP TABLE deferred from the block: its own transaction, now that the
-  // block's writes are in.
-  for (auto& drop : drops) {
-    drop.if_exists = true;
-    auto txn = db_.Begin(storage::mvcc::TxnOptions{});
-    Backend& db = db_;
-    std::unique_ptr<FragmentExecutor> fragments = txn->Fragments(Services());
-    DdlExecutor ddl(
-        db_.Catalog(), txn->Kv(), *fragments, [](const std::string&, const std::string&) {},
-        [&db](const std::string& counter, int64_t count) { return db.AllocateRange(counter, count); });
-    ddl.Execute(drop);
-    txn->Commit();
+  if (txn) {
+    try {
+      txn->Commit();
+    } catch (...) {
+      if (ddl) {
+        ddl->Unpublish();
+        ddl->Discard();
+      }
+      throw;
+    }
   }
+  if (ddl) ddl->ForgetDroppedTables();
 }
 
 void SqlSession::RollbackTxn() {
-  ddl_undo_.Rollback(db_.Catalog());
+  savepoints_.clear();
+  if (block_catalog_) {
+    block_catalog_->Discard();
+    block_catalog_.reset();
+  }
   if (!txn_) return;
   auto txn = std::move(txn_);
   txn_id_.store(0);
@@ -187,6 +200,11 @@ void SqlSession::RunTransaction(const ast::TransactionStmt& stmt, ResultSink& si
       RollbackTxn();
       EndBlockSettings(false);
       sink.Complete("ROLLBACK");
+      return;
+    case ast::TransactionKind::kSavepoint:
+    case ast::TransactionKind::kRelease:
+    case ast::TransactionKind::kRollbackTo:
+      RunSavepointStmt(stmt, sink);
       return;
     case ast::TransactionKind::kSetTransaction:
       if (!stmt.isolation.empty()) SetIsolation(stmt.isolation, sink);

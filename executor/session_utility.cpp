@@ -1,6 +1,7 @@
 // Utility statements: SET/SHOW/RESET, EXPLAIN, DDL, VACUUM/ANALYZE.
 #include "common/error.h"
 #include "executor/ddl_executor.h"
+#include "executor/embedded_database.h"
 #include "executor/sql_session.h"
 
 namespace tessera::executor {
@@ -25,7 +26,7 @@ void SqlSession::RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool
   if (inner.kind != ast::StmtKind::kSelect && inner.kind != ast::StmtKind::kInsert &&
       inner.kind != ast::StmtKind::kUpdate && inner.kind != ast::StmtKind::kDelete)
     throw SqlError::FeatureNotSupported("EXPLAIN is only supported for SELECT, INSERT, UPDATE and DELETE");
-  planner::PlannedQuery plan = planner::PlanQuery(inner, *db_.Catalog().Snapshot(), {});
+  planner::PlannedQuery plan = planner::PlanQuery(inner, *SessionCatalog().Snapshot(), {});
   FragmentStats stats;
   if (stmt.analyze) {
     // EXPLAIN ANALYZE runs the statement (its writes included), discarding rows.
@@ -64,37 +65,29 @@ void SqlSession::RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool
 }
 
 std::string SqlSession::RunDdl(const ast::Statement& stmt, ResultSink& sink) {
-  if (in_block_ && stmt.kind == ast::StmtKind::kDropTable) return DeferDropTable(stmt.As<ast::DropTableStmt>(), sink);
   Backend& db = db_;
   BackendTxn& txn = StatementTxn();
   std::unique_ptr<FragmentExecutor> fragments = txn.Fragments(Services());
+  // The DDL stays this transaction's until COMMIT (ddl_block_catalog.h); a
+  // failed statement fails the transaction, which forgets all of it.
+  if (!block_catalog_) block_catalog_ = std::make_unique<BlockCatalog>(db_.Catalog());
   DdlExecutor ddl(
-      db_.Catalog(), txn.Kv(), *fragments,
+      *block_catalog_, txn.Kv(), *fragments,
       [&sink](const std::string& code, const std::string& message) { sink.Notice("NOTICE", code, message); },
       [&db](const std::string& counter, int64_t count) { return db.AllocateRange(counter, count); });
-  // The catalog commits each change at once; the undo log takes it back if
-  // the transaction does not commit (ddl_undo.h), even a half-done statement.
-  auto before = db_.Catalog().Snapshot();
-  try {
-    std::string tag = ddl.Execute(stmt);
-    ddl_undo_.Record(*before, *db_.Catalog().Snapshot());
-    return tag;
-  } catch (...) {
-    ddl_undo_.Record(*before, *db_.Catalog().Snapshot());
-    throw;
-  }
+  ddl.SetBuildSnapshot([&db](uint32_t table_id) { return db.Catalog().Snapshot()->FindTableById(table_id) == nullptr; },
+                       [&txn] {
+                         if (txn.Isolation() != IsolationLevel::kReadCommitted) return false;
+                         txn.RefreshSnapshot();
+                         return true;
+                       });
+  return ddl.Execute(stmt);
 }
 
-std::string SqlSession::DeferDropTable(const ast::DropTableStmt& stmt, ResultSink& sink) {
-  // Checked now, dropped at COMMIT (ddl_undo.h): a ROLLBACK keeps the table.
-  auto snapshot = db_.Catalog().Snapshot();
-  for (auto& name : stmt.tables) {
-    if (snapshot->FindTable(name.schema, name.name)) continue;
-    if (!stmt.if_exists) throw SqlError::UndefinedTable(name.ToString());
-    sink.Notice("NOTICE", sqlstate::kSuccessfulCompletion, "table \"" + name.name + "\" does not exist, skipping");
-  }
-  ddl_undo_.DeferDrop(stmt);
-  return "DROP TABLE";
+int64_t SqlSession::NextVal(const std::string& qualified_name) {
+  if (!block_catalog_) return db_.NextVal(qualified_name);
+  auto [schema, name] = SplitQualifiedName(qualified_name);
+  return block_catalog_->NextVal(schema, name);
 }
 
 void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool describe_columns) {
@@ -110,7 +103,7 @@ void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool d
     case ast::StmtKind::kVacuum: {
       const auto& v = stmt.As<ast::VacuumStmt>();
       for (auto& t : v.tables)
-        if (!db_.Catalog().Snapshot()->FindTable(t.schema, t.name)) throw SqlError::UndefinedTable(t.ToString());
+        if (!SessionCatalog().Snapshot()->FindTable(t.schema, t.name)) throw SqlError::UndefinedTable(t.ToString());
       // VACUUM ANALYZE and ANALYZE parse alike; the tag follows the statement's first word.
       size_t first = current_sql_.find_first_not_of(" \t\r\n(");
       bool analyze = first != std::string::npos && (current_sql_.compare(first, 5, "analy") == 0 ||

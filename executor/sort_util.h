@@ -15,6 +15,11 @@ struct KeyedRow {
   Row row;
 };
 
+// What a KeyedRow costs beyond its two vectors' contents: its slot in a
+// vector that grows by doubling (up to twice its size), and half a slot in
+// std::stable_sort's merge buffer.
+inline constexpr int64_t kKeyedRowSlot = 2 * sizeof(KeyedRow) + sizeof(KeyedRow) / 2;
+
 inline int CompareKeys(const std::vector<Value>& a, const std::vector<Value>& b,
                        const std::vector<planner::SortKey>& keys) {
   for (size_t i = 0; i < keys.size(); ++i) {

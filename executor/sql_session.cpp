@@ -2,7 +2,9 @@
 // protocol (transactions themselves: session_transaction.cpp).
 #include "executor/sql_session.h"
 
+#include <algorithm>
 #include <chrono>
+#include <new>
 
 #include "common/error.h"
 
@@ -16,6 +18,27 @@ int64_t NowPgMicros() {
   int64_t unix_us = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
   return unix_us - 946684800LL * 1000000LL;
 }
+
+// Holds back a statement's CommandComplete until its transaction committed:
+// PostgreSQL's simple protocol commits before it sends the tag, so a commit
+// that fails sends only the error, never "INSERT 0 10" first.
+class HeldCompleteSink final : public ForwardingSink {
+ public:
+  using ForwardingSink::ForwardingSink;
+  void Complete(const std::string& tag) override {
+    tag_ = tag;
+    held_ = true;
+  }
+  // Sends the held tag, if any.
+  void Release() {
+    if (held_) inner_.Complete(tag_);
+    held_ = false;
+  }
+
+ private:
+  std::string tag_;
+  bool held_ = false;
+};
 
 }  // namespace
 
@@ -74,7 +97,9 @@ void SqlSession::FinishStatement() {
 void SqlSession::HandleError() {
   if (in_block_) {
     failed_ = true;
-    RollbackTxn();
+    // With a savepoint the transaction lives on: ROLLBACK TO undoes the
+    // failed statement's writes with the rest after the savepoint.
+    if (savepoints_.empty()) RollbackTxn();
     return;
   }
   RollbackTxn();
@@ -105,12 +130,34 @@ FragmentServices SqlSession::Services() {
   FragmentServices services;
   Backend& db = db_;
   services.allocate = [&db](const std::string& counter, int64_t count) { return db.AllocateRange(counter, count); };
-  services.next_val = [&db](const std::string& seq) { return db.NextVal(seq); };
+  services.next_val = [this](const std::string& seq) { return NextVal(seq); };
   services.functions.format = &settings_.Format();
   services.cancel = &cancel_;
   services.functions.statement_timestamp = statement_start_;
   services.functions.transaction_timestamp = txn_start_;
+  services.functions.catalog = &catalog_view_;
   return services;
+}
+
+int64_t SqlSession::StatementMemoryLimit() const {
+  int64_t server = MemoryPool::Server().Limit();
+  int64_t session = settings_.BytesOf("tessera.statement_memory_limit");
+  // 0: a quarter of --memory-limit (README), never more than what
+  // statements may use together. The operators' figures are estimates that
+  // real allocations exceed by up to half again, and memory freed by one
+  // statement is not back from the allocator at once: with half, a run of
+  // big failing statements took the process past a 256MB --memory-limit
+  // (tests/limits). At or above the server's limit only that one binds
+  // (0: no limit of its own).
+  if (session <= 0) {
+    int64_t process = ResidentLimit();
+    return process > 0 && server > 0 ? std::min(process / 4, server) : server / 4;
+  }
+  return server > 0 && session >= server ? 0 : session;
+}
+
+SqlError OutOfMemoryError() {
+  return SqlError(sqlstate::kOutOfMemory, "out of memory", "Failed on request in memory context \"ExecutorState\".");
 }
 
 planner::EvalContext SqlSession::EvalFor(const std::vector<Value>* params) {
@@ -127,7 +174,7 @@ void SqlSession::RunStatement(const ast::Statement& stmt, const std::string& sql
   cancel_.store(false);
   statement_start_ = NowPgMicros();
   current_sql_ = sql;
-  if (failed_ && !EndsTransaction(stmt))
+  if (failed_ && !AllowedInFailedBlock(stmt))
     throw SqlError(sqlstate::kInFailedSqlTransaction,
                    "current transaction is aborted, commands ignored until end of transaction block");
   try {
@@ -138,7 +185,7 @@ void SqlSession::RunStatement(const ast::Statement& stmt, const std::string& sql
       case ast::StmtKind::kDelete: {
         std::shared_ptr<SqlPrepared> prepared = PrepareStatement(nullptr, sql, {});
         prepared->plan_ = std::make_shared<planner::PlannedQuery>(
-            planner::PlanQuery(stmt, *db_.Catalog().Snapshot(), {}));
+            planner::PlanQuery(stmt, *SessionCatalog().Snapshot(), {}));
         prepared->columns_ = prepared->plan_->returns_rows ? ToColumnDescs(prepared->plan_->columns)
                                                            : std::vector<ColumnDesc>{};
         if (describe_columns && prepared->plan_->returns_rows) sink.Columns(prepared->columns_);
@@ -152,16 +199,31 @@ void SqlSession::RunStatement(const ast::Statement& stmt, const std::string& sql
   } catch (const SqlError&) {
     HandleError();
     throw;
+  } catch (const std::bad_alloc&) {
+    HandleError();
+    throw OutOfMemoryError();
   } catch (const std::exception& e) {
     HandleError();
     throw SqlError::Internal(e.what());
   }
 }
 
+std::vector<ast::StatementPtr> SqlSession::ParseCharged(const std::string& sql) {
+  // The parse's own account, as PostgreSQL's MessageContext: tokens and
+  // parse trees grow with the text, and a statement of hundreds of MB must
+  // end in 53200, not in the kernel's OOM killer. Released once parsed.
+  MemoryAccount memory("MessageContext", StatementMemoryLimit());
+  try {
+    return ParseSql(sql, &memory);
+  } catch (const std::bad_alloc&) {
+    throw OutOfMemoryError();
+  }
+}
+
 void SqlSession::ExecuteSimple(const std::string& sql, ResultSink& sink) {
   std::vector<ast::StatementPtr> stmts;
   try {
-    stmts = ParseSql(sql);
+    stmts = ParseCharged(sql);
   } catch (const SqlError&) {
     HandleError();
     throw;
@@ -169,23 +231,27 @@ void SqlSession::ExecuteSimple(const std::string& sql, ResultSink& sink) {
   // Several statements in one simple query form one implicit transaction.
   bool was_implicit = implicit_;
   implicit_ = stmts.size() > 1 && !in_block_;
+  HeldCompleteSink held(sink);
   try {
-    for (auto& stmt : stmts) {
-      if (stmt->kind == ast::StmtKind::kEmpty) {
+    for (size_t i = 0; i < stmts.size(); ++i) {
+      const ast::Statement& stmt = *stmts[i];
+      if (stmt.kind == ast::StmtKind::kEmpty) {
         if (stmts.size() == 1) sink.EmptyQuery();
         continue;
       }
-      std::string text = sql.substr(stmt->start, stmt->end - stmt->start);
-      RunStatement(*stmt, text, sink, true);
+      std::string text = sql.substr(stmt.start, stmt.end - stmt.start);
+      held.Release();  // the previous statement's: it did not end the implicit transaction
+      RunStatement(stmt, text, held, true);
+    }
+    if (implicit_ && !in_block_) {
+      implicit_ = false;
+      CommitTxn();
     }
   } catch (...) {
     implicit_ = was_implicit;
     throw;
   }
-  if (implicit_ && !in_block_) {
-    implicit_ = false;
-    CommitTxn();
-  }
+  held.Release();
   implicit_ = was_implicit;
 }
 

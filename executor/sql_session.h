@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "executor/ddl_undo.h"
+#include "catalog/system/snapshot_catalog_view.h"
+#include "executor/ddl_block_catalog.h"
 #include "executor/backend.h"
 #include "executor/fragment_runner.h"
 #include "executor/physical_operator.h"
@@ -40,6 +41,9 @@ class SqlPrepared final : public PreparedStatement {
 class SqlPortal final : public Portal {
  public:
   SqlPortal(SqlSession& session, std::shared_ptr<SqlPrepared> prepared, std::vector<Value> params);
+  // A portal that holds a lot of memory (a sort or hash table cut short by
+  // an error or a cancel) frees it in the background (background_free.h).
+  ~SqlPortal() override;
   const std::vector<ColumnDesc>& ResultColumns() const override { return prepared_->columns_; }
   bool Execute(size_t max_rows, ResultSink& sink) override;
 
@@ -50,6 +54,9 @@ class SqlPortal final : public Portal {
   SqlSession& session_;
   std::shared_ptr<SqlPrepared> prepared_;
   std::shared_ptr<const planner::PlannedQuery> plan_;
+  // The statement's memory; declared before everything that charges it, so
+  // it is destroyed after them (and then returns it all to the server).
+  std::unique_ptr<MemoryAccount> memory_;
   std::unique_ptr<ExecContext> ctx_;
   std::unique_ptr<FragmentExecutor> fragments_;
   PhysicalRef root_;
@@ -76,6 +83,7 @@ class SqlSession final : public Session {
   void Sync() override;
   void OnError() override;
   TxnStatus Status() const override;
+  int64_t IdleTimeoutMs() const override;
   void Cancel() override;
   void Terminate() override;
 
@@ -85,11 +93,17 @@ class SqlSession final : public Session {
   void RunStatement(const ast::Statement& stmt, const std::string& sql, ResultSink& sink, bool describe_columns);
   void RunUtility(const ast::Statement& stmt, ResultSink& sink, bool describe_columns);
   void RunTransaction(const ast::TransactionStmt& stmt, ResultSink& sink);
+  // SAVEPOINT, RELEASE and ROLLBACK TO (session_savepoints.cpp).
+  void RunSavepointStmt(const ast::TransactionStmt& stmt, ResultSink& sink);
+  // The newest savepoint of that name (3B001 if none).
+  size_t FindSavepoint(const std::string& name) const;
   void RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool describe_columns);
   void RunShow(const ast::ShowStmt& stmt, ResultSink& sink, bool describe_columns);
   void RunCopy(const ast::CopyStmt& stmt, ResultSink& sink);  // executor/copy_session.cpp
   std::string RunDdl(const ast::Statement& stmt, ResultSink& sink);
-  std::string DeferDropTable(const ast::DropTableStmt& stmt, ResultSink& sink);
+  // The catalog as this transaction sees it: with its own DDL until COMMIT.
+  catalog::Catalog& SessionCatalog() { return block_catalog_ ? *block_catalog_ : db_.Catalog(); }
+  int64_t NextVal(const std::string& qualified_name);
   void PrepareInto(SqlPrepared& prepared);
   std::shared_ptr<SqlPrepared> PrepareStatement(ast::StatementPtr stmt, const std::string& sql,
                                                 const std::vector<Type>& param_types);
@@ -109,15 +123,33 @@ class SqlSession final : public Session {
   void FinishStatement();  // autocommit when no block or implicit transaction is open
   void HandleError();
   FragmentServices Services();
+  // tessera.statement_memory_limit in bytes, within the server's limit.
+  int64_t StatementMemoryLimit() const;
+  // ParseSql charged to an account of StatementMemoryLimit (53200 past it).
+  std::vector<ast::StatementPtr> ParseCharged(const std::string& sql);
   planner::EvalContext EvalFor(const std::vector<Value>* params);
 
   Backend& db_;
+  // What the catalog-reading built-ins (pg_table_is_visible, regclass, ...) see.
+  catalog::system::SnapshotCatalogView catalog_view_{[this] { return db_.Catalog().Snapshot(); }};
   SessionSettings settings_;
   std::unique_ptr<BackendTxn> txn_;
   std::atomic<uint64_t> txn_id_{0};  // for Cancel() from another thread
   std::optional<SessionSettings> block_settings_;  // at BEGIN, for ROLLBACK and SET LOCAL
   std::vector<std::string> local_settings_;       // SET LOCAL names of this block
-  DdlUndoLog ddl_undo_;
+  std::unique_ptr<BlockCatalog> block_catalog_;  // the transaction's DDL, if it did any
+  // What ROLLBACK TO returns to (session_savepoints.cpp).
+  struct Savepoint {
+    std::string name;
+    uint64_t mark = 0;             // BackendTxn::Savepoint (0: before the transaction's first write)
+    size_t catalog_changes = 0;    // BlockCatalog::ChangeCount
+    // SET after the savepoint is undone too. Shared with the previous
+    // savepoint when nothing changed: drivers that set a savepoint before
+    // every statement (pgjdbc's autosave) pile them up without RELEASE.
+    std::shared_ptr<const SessionSettings> settings;
+    std::vector<std::string> local_settings;
+  };
+  std::vector<Savepoint> savepoints_;  // oldest first; names may repeat
   bool statement_timeout_binds_ = false;  // the current lock wait ends at statement_timeout
   uint64_t txn_generation_ = 1;
   int64_t txn_start_ = 0;
@@ -129,8 +161,13 @@ class SqlSession final : public Session {
   std::atomic<bool> cancel_{false};
 };
 
+// 53200 for a std::bad_alloc that escaped a statement.
+SqlError OutOfMemoryError();
+
 // COMMIT or ROLLBACK: the statements a failed block still accepts.
 bool EndsTransaction(const ast::Statement& stmt);
+// What a failed block still runs: COMMIT, ROLLBACK and ROLLBACK TO SAVEPOINT.
+bool AllowedInFailedBlock(const ast::Statement& stmt);
 std::vector<ColumnDesc> ToColumnDescs(const std::vector<planner::OutputColumn>& columns);
 
 }  // namespace tessera::executor

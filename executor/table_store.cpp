@@ -2,6 +2,8 @@
 #include "executor/table_store.h"
 
 #include "common/error.h"
+#include "executor/index_fence.h"
+#include "planner/expr_evaluator.h"
 #include "storage/key_encoding.h"
 #include "storage/row_encoding.h"
 
@@ -88,6 +90,18 @@ void TableStore::CheckNotNull(const Row& row) const {
   }
 }
 
+void TableStore::CheckConstraints(const Row& row) const {
+  if (table_.checks.empty()) return;
+  planner::EvalContext ctx;
+  for (const auto& check : table_.checks) {
+    Value ok = planner::Evaluate(*check.expr, row, ctx);
+    if (ok.IsNull() || ok.GetBool()) continue;  // NULL passes a CHECK, as in SQL
+    throw SqlError(sqlstate::kCheckViolation, "new row for relation \"" + table_.table_name +
+                                                  "\" violates check constraint \"" + check.name + "\"")
+        .WithDetail("Failing row contains " + RowText(row) + ".");
+  }
+}
+
 bool TableStore::CheckUniqueIndex(const planner::TableLayout::Index& index, const Row& row,
                                   const std::string& pk_suffix, bool skip_conflicts, bool lock) {
   if (!index.unique) return true;
@@ -100,27 +114,73 @@ bool TableStore::CheckUniqueIndex(const planner::TableLayout::Index& index, cons
   };
   // What this transaction sees. A scan of the prefix, not a read of the one
   // key, so entries written with a pk suffix by older versions count too.
+  std::vector<std::string> others;
   for (auto it = txn_.Scan(prefix, storage::PrefixEnd(prefix)); it->Valid(); it->Next()) {
     if (it->Value() == pk_suffix) continue;
-    return conflict();
+    others.emplace_back(it->Value());
   }
+  for (const std::string& other : others)
+    if (LiveEntry(index, prefix, other, false)) return conflict();
   if (!lock) return true;
   // What is committed now: waits for a concurrent writer of these values,
   // then sees its entry if it committed (READ COMMITTED; REPEATABLE READ
   // gets 40001, as for a primary key). The caller's Put follows.
   storage::Transaction::RowLock claim = txn_.LockRow(prefix, std::nullopt);
-  if (claim.changed && claim.latest && *claim.latest != pk_suffix) return conflict();
+  if (claim.changed && claim.latest && *claim.latest != pk_suffix && LiveEntry(index, prefix, *claim.latest, true))
+    return conflict();
   return true;
 }
 
-bool TableStore::CheckUniqueIndexes(const Row& row, const std::string& pk_suffix, bool skip_conflicts) {
+bool TableStore::LiveEntry(const planner::TableLayout::Index& index, const std::string& prefix,
+                           const std::string& other_suffix, bool committed_since) {
+  // An entry committed after our snapshot belongs with the row as last
+  // committed; one our snapshot shows, with the row as the snapshot shows it.
+  std::optional<std::string> bytes = committed_since ? txn_.LatestCommitted(RowKey(other_suffix)) : txn_.Get(RowKey(other_suffix));
+  if (!bytes) return false;
+  bool has_null = false;
+  return IndexPrefix(index, storage::DecodeRow(*bytes, table_.column_types), &has_null) == prefix;
+}
+
+const std::vector<planner::TableLayout::Index>& TableStore::WriteIndexes() {
+  std::vector<planner::TableLayout::Index> building = IndexFence::Instance().Missing(table_, txn_);
+  if (building.empty()) return table_.indexes;
+  with_building_ = table_.indexes;
+  with_building_.insert(with_building_.end(), building.begin(), building.end());
+  return with_building_;
+}
+
+bool TableStore::EntryMatches(uint32_t index_id, std::string_view entry_key, const Row& row,
+                              const std::string& pk_suffix) const {
+  for (const auto& index : table_.indexes) {
+    if (index.id != index_id) continue;
+    if (IndexKey(index, row, pk_suffix) == entry_key) return true;
+    // A unique entry from before unique entries were keyed by values alone.
+    bool has_null = false;
+    return index.unique && IndexPrefix(index, row, &has_null) + pk_suffix == entry_key;
+  }
+  return true;
+}
+
+ConflictSkip ConflictSkip::Of(const planner::Fragment& f) {
+  ConflictSkip skip;
+  if (f.on_conflict_do_update) {
+    skip.key = storage::kPrimaryIndexId;
+  } else if (f.on_conflict_do_nothing) {
+    skip.any = f.conflict_arbiter < 0;
+    if (f.conflict_arbiter >= 0) skip.key = static_cast<uint32_t>(f.conflict_arbiter);
+  }
+  return skip;
+}
+
+bool TableStore::CheckUniqueIndexes(const Row& row, const std::string& pk_suffix, const ConflictSkip& skip) {
   for (auto& index : table_.indexes)
-    if (!CheckUniqueIndex(index, row, pk_suffix, skip_conflicts)) return false;
+    if (!CheckUniqueIndex(index, row, pk_suffix, skip.Skips(index.id))) return false;
   return true;
 }
 
-bool TableStore::Insert(const Row& row, const std::string& pk_suffix, bool skip_conflicts) {
+bool TableStore::Insert(const Row& row, const std::string& pk_suffix, const ConflictSkip& skip) {
   CheckNotNull(row);
+  CheckConstraints(row);
   std::string key = RowKey(pk_suffix);
   // Absent from our snapshot; the lock makes a concurrent insert of the same
   // key wait for its writer, then see its committed row (PostgreSQL's
@@ -131,27 +191,29 @@ bool TableStore::Insert(const Row& row, const std::string& pk_suffix, bool skip_
     exists = lock.changed && lock.latest;
   }
   if (exists) {
-    if (skip_conflicts) return false;
+    if (skip.Skips(storage::kPrimaryIndexId)) return false;
     throw SqlError::UniqueViolation(table_.primary_key_name, KeyDetail(table_.primary_key, row));
   }
-  for (auto& index : table_.indexes)
-    if (!CheckUniqueIndex(index, row, pk_suffix, skip_conflicts)) return false;
+  const auto& indexes = WriteIndexes();
+  for (auto& index : indexes)
+    if (!CheckUniqueIndex(index, row, pk_suffix, skip.Skips(index.id))) return false;
   std::string bytes;
   storage::EncodeRow(row, &bytes);
   txn_.Put(key, bytes);
-  for (auto& index : table_.indexes) txn_.Put(IndexKey(index, row, pk_suffix), pk_suffix);
+  for (auto& index : indexes) txn_.Put(IndexKey(index, row, pk_suffix), pk_suffix);
   return true;
 }
 
 void TableStore::Update(const std::string& old_suffix, const Row& old_row, const Row& new_row) {
   CheckNotNull(new_row);
+  CheckConstraints(new_row);
   std::string new_suffix = table_.HasHiddenRowId() ? old_suffix : PrimaryKeySuffix(new_row);
   if (new_suffix != old_suffix) {
     if (txn_.Get(RowKey(new_suffix)))
       throw SqlError::UniqueViolation(table_.primary_key_name, KeyDetail(table_.primary_key, new_row));
     txn_.Delete(RowKey(old_suffix));
   }
-  for (auto& index : table_.indexes) {
+  for (auto& index : WriteIndexes()) {
     std::string old_key = IndexKey(index, old_row, old_suffix);
     std::string new_key = IndexKey(index, new_row, new_suffix);
     if (old_key == new_key) {
@@ -173,7 +235,7 @@ void TableStore::Update(const std::string& old_suffix, const Row& old_row, const
 
 void TableStore::Delete(const std::string& pk_suffix, const Row& row) {
   txn_.Delete(RowKey(pk_suffix));
-  for (auto& index : table_.indexes) txn_.Delete(IndexKey(index, row, pk_suffix));
+  for (auto& index : WriteIndexes()) txn_.Delete(IndexKey(index, row, pk_suffix));
 }
 
 void TableStore::BuildIndex(const planner::TableLayout::Index& index, const std::function<void(const Row&)>& on_row) {
@@ -182,7 +244,9 @@ void TableStore::BuildIndex(const planner::TableLayout::Index& index, const std:
   for (auto it = txn_.Scan(prefix, storage::PrefixEnd(prefix)); it->Valid(); it->Next())
     rows.emplace_back(std::string(it->Key().substr(prefix.size())), storage::DecodeRow(it->Value(), table_.column_types));
   for (auto& [suffix, row] : rows) {
-    CheckUniqueIndex(index, row, suffix, false, /*lock=*/false);
+    // Writers maintain the index from its registration on (index_fence.h),
+    // so a unique entry is locked as theirs are.
+    CheckUniqueIndex(index, row, suffix, false);
     txn_.Put(IndexKey(index, row, suffix), suffix);
     if (on_row) on_row(row);
   }

@@ -23,6 +23,16 @@
 
 namespace tessera::executor {
 
+// Which unique-key conflicts an INSERT ... ON CONFLICT skips (Insert then
+// returns false) instead of raising 23505: any key's (DO NOTHING without a
+// target), or the arbiter's only (0: the primary key, else a unique index).
+struct ConflictSkip {
+  bool any = false;
+  std::optional<uint32_t> key;
+  static ConflictSkip Of(const planner::Fragment& f);
+  bool Skips(uint32_t key_id) const { return any || (key && *key == key_id); }
+};
+
 class TableStore {
  public:
   TableStore(const planner::TableLayout& table, storage::Transaction& txn) : table_(table), txn_(txn) {}
@@ -34,20 +44,26 @@ class TableStore {
 
   // Checks (not-null, unique) and writes a new row. `pk_suffix` is computed
   // from the row unless given (hidden row ids). Returns false when the row
-  // conflicts and `skip_conflicts` is set.
-  bool Insert(const Row& row, const std::string& pk_suffix, bool skip_conflicts);
+  // conflicts on a key `skip` skips.
+  bool Insert(const Row& row, const std::string& pk_suffix, const ConflictSkip& skip = {});
   // Replaces `old_row` (at `old_suffix`) with `new_row`; the primary key may change.
   void Update(const std::string& old_suffix, const Row& old_row, const Row& new_row);
   void Delete(const std::string& pk_suffix, const Row& row);
   // Writes the entries of one index for every existing row (CREATE INDEX),
   // calling `on_row` (if set) with each row.
   void BuildIndex(const planner::TableLayout::Index& index, const std::function<void(const Row&)>& on_row = {});
+  // Whether the entry at `entry_key` of index `index_id` belongs to `row` as
+  // it is now: an index build racing an update can leave an entry for a
+  // version that is gone (index_fence.h), which scans skip.
+  bool EntryMatches(uint32_t index_id, std::string_view entry_key, const Row& row, const std::string& pk_suffix) const;
 
   void CheckNotNull(const Row& row) const;
+  // The table's CHECK constraints: 23514 for the first one `row` makes false.
+  void CheckConstraints(const Row& row) const;
   // 23505 (or false, with skip_conflicts) when another row holds the values
   // of one of the unique secondary indexes. A cluster gateway calls it over
   // every shard before an insert, since each shard checks only its own rows.
-  bool CheckUniqueIndexes(const Row& row, const std::string& pk_suffix, bool skip_conflicts);
+  bool CheckUniqueIndexes(const Row& row, const std::string& pk_suffix, const ConflictSkip& skip);
   // The index key prefix of `row` (table, index, values); has_null is set
   // when a value is NULL (NULLs never conflict).
   std::string IndexPrefix(const planner::TableLayout::Index& index, const Row& row, bool* has_null) const;
@@ -66,8 +82,18 @@ class TableStore {
   bool CheckUniqueIndex(const planner::TableLayout::Index& index, const Row& row, const std::string& pk_suffix,
                         bool skip_conflicts, bool lock = true);
 
+  // The indexes a write maintains: the layout's, plus those being built
+  // that it does not name yet (index_fence.h). Called once the row is locked.
+  const std::vector<planner::TableLayout::Index>& WriteIndexes();
+  // Whether another row's unique entry is live: its row (as this
+  // transaction reads it, or as last committed for an entry committed since
+  // its snapshot) still has these values.
+  bool LiveEntry(const planner::TableLayout::Index& index, const std::string& prefix, const std::string& other_suffix,
+                 bool committed_since);
+
   const planner::TableLayout& table_;
   storage::Transaction& txn_;
+  std::vector<planner::TableLayout::Index> with_building_;
 };
 
 // The primary key part of a row's key (what a cluster hashes to route it).

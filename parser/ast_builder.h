@@ -26,6 +26,8 @@ class AstBuilder {
 
   // build_select.cpp
   std::unique_ptr<ast::SelectStmt> BuildSelect(TP::SelectStmtContext* ctx);
+  // WITH ... (build_with.cpp); null for a null context.
+  ast::WithClauseRef BuildWith(TP::WithClauseContext* ctx);
   std::vector<ast::SelectTarget> BuildTargetList(TP::TargetListContext* ctx);
   ast::TableRefPtr BuildTableRef(TP::TableRefContext* ctx);
   std::vector<ast::OrderItem> BuildOrderItems(const std::vector<TP::OrderItemContext*>& items);
@@ -58,6 +60,8 @@ class AstBuilder {
   // build_expr.cpp
   ast::ExprPtr BuildExpr(TP::ExprContext* ctx);
   ast::ExprPtr BuildBExpr(TP::BExprContext* ctx);
+  ast::ExprPtr BuildLogicChain(TP::ExprContext* ctx);
+  ast::ExprPtr BuildBinaryChain(TP::BExprContext* ctx);
   std::vector<ast::ExprPtr> BuildExprList(TP::ExprListContext* ctx);
   ast::ExprPtr BuildConstant(TP::ConstantContext* ctx);
 

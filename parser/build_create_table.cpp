@@ -23,8 +23,11 @@ ast::ColumnDef AstBuilder::BuildColumnDef(TP::ColumnDefContext* ctx) {
       column.default_text = SourceText(d->bExpr());
     } else if (auto* c = dynamic_cast<TP::CcCheckContext*>(body)) {
       column.check = BuildExpr(c->expr());
+      column.check_text = SourceText(c->expr());
+      if (constraint->identifier() != nullptr) column.check_name = Identifier(constraint->identifier());
+    } else if (dynamic_cast<TP::CcReferencesContext*>(body) != nullptr) {
+      column.references_location = Loc(constraint);  // refused by DDL: foreign keys are not enforced
     }
-    // REFERENCES: parsed and ignored; foreign keys are not enforced.
   }
   return column;
 }
@@ -43,6 +46,7 @@ ast::TableConstraint AstBuilder::BuildTableConstraint(TP::TableConstraintContext
   } else if (auto* check = dynamic_cast<TP::TcCheckContext*>(body)) {
     constraint.kind = ast::ConstraintKind::kCheck;
     constraint.check = BuildExpr(check->expr());
+    constraint.check_text = SourceText(check->expr());
   } else {
     auto* fk = static_cast<TP::TcForeignKeyContext*>(body);
     constraint.kind = ast::ConstraintKind::kForeignKey;

@@ -5,6 +5,7 @@ namespace tessera {
 
 ast::StatementPtr AstBuilder::BuildDelete(TP::DeleteStmtContext* ctx) {
   auto stmt = std::make_unique<ast::DeleteStmt>();
+  stmt->with = BuildWith(ctx->withClause());
   stmt->table = QualifiedName(ctx->qualifiedName());
   if (ctx->identifier() != nullptr) stmt->alias = Identifier(ctx->identifier());
   for (auto* ref : ctx->tableRef()) stmt->using_tables.push_back(BuildTableRef(ref));

@@ -1,6 +1,7 @@
 // Expressions: one method per precedence level of the grammar, each folding
 // its operator loop into left-associative binary nodes.
 #include "common/error.h"
+#include "common/stack_depth.h"
 #include "parser/ast_builder.h"
 
 namespace tessera {
@@ -34,6 +35,7 @@ bool HasNotAt2(antlr4::ParserRuleContext* ctx) { return TokenAt(ctx, 2)->getType
 }  // namespace
 
 ast::ExprPtr AstBuilder::BuildExpr(TP::ExprContext* ctx) {
+  CheckStackDepth();
   if (auto* p = dynamic_cast<TP::PredicateContext*>(ctx)) return BuildPredicate(p);
   if (auto* c = dynamic_cast<TP::CompareContext*>(ctx)) {
     auto* left = ChildAt<TP::ExprContext>(c, 0);
@@ -47,9 +49,7 @@ ast::ExprPtr AstBuilder::BuildExpr(TP::ExprContext* ctx) {
     return ast::MakeBinary(std::move(text), BuildExpr(left), BuildExpr(ChildAt<TP::ExprContext>(c, 2)), Loc(op));
   }
   if (dynamic_cast<TP::AndContext*>(ctx) != nullptr || dynamic_cast<TP::OrContext*>(ctx) != nullptr) {
-    auto* op = TokenAt(ctx, 1);
-    return ast::MakeBinary(op->getType() == TP::AND ? "and" : "or", BuildExpr(ChildAt<TP::ExprContext>(ctx, 0)),
-                           BuildExpr(ChildAt<TP::ExprContext>(ctx, 2)), Loc(op));
+    return BuildLogicChain(ctx);
   }
   if (dynamic_cast<TP::NotContext*>(ctx) != nullptr) {
     return ast::MakeUnary("not", BuildExpr(ChildAt<TP::ExprContext>(ctx, 1)), Loc(ctx));
@@ -119,8 +119,67 @@ ast::ExprPtr AstBuilder::BuildPredicate(TP::PredicateContext* ctx) {
   return ast::MakeBinary(std::move(op), std::move(left), std::move(pattern), Loc(op_token));
 }
 
+// `a AND b AND c ...` (or OR) as one n-ary node: ORMs send thousands of
+// terms, and a left-deep chain that deep would make every later walk
+// recurse once per term. The parse tree's chain is walked iteratively.
+ast::ExprPtr AstBuilder::BuildLogicChain(TP::ExprContext* ctx) {
+  const size_t op_type = TokenAt(ctx, 1)->getType();
+  const bool is_and = op_type == TP::AND;
+  auto same_op = [&](TP::ExprContext* c) {
+    return (is_and ? dynamic_cast<TP::AndContext*>(c) != nullptr : dynamic_cast<TP::OrContext*>(c) != nullptr);
+  };
+  auto e = MakeExpr(ast::ExprKind::kBinary, Loc(TokenAt(ctx, 1)));
+  e->op = is_and ? "and" : "or";
+  // Right operands from the top down, then the leftmost: reversed below.
+  std::vector<TP::ExprContext*> operands;
+  TP::ExprContext* node = ctx;
+  while (same_op(node)) {
+    operands.push_back(ChildAt<TP::ExprContext>(node, 2));
+    node = ChildAt<TP::ExprContext>(node, 0);
+  }
+  operands.push_back(node);
+  for (auto it = operands.rbegin(); it != operands.rend(); ++it) {
+    ast::ExprPtr operand = BuildExpr(*it);
+    // A parenthesised chain of the same operator is the same chain: (a OR b) OR c.
+    if (operand->kind == ast::ExprKind::kBinary && operand->op == e->op) {
+      for (auto& a : operand->args) e->args.push_back(std::move(a));
+    } else {
+      e->args.push_back(std::move(operand));
+    }
+  }
+  return e;
+}
+
+// Left-associative binary operators (`1 + 2 + 3 ...`, `a || b || ...`):
+// the parse tree's left spine is walked iteratively, so only the later
+// walks over the tree recurse (with stack-depth checks).
+ast::ExprPtr AstBuilder::BuildBinaryChain(TP::BExprContext* ctx) {
+  auto is_binary = [](TP::BExprContext* c) { return dynamic_cast<TP::BinaryContext*>(c) != nullptr; };
+  std::vector<TP::BExprContext*> spine;  // binary nodes, top down
+  TP::BExprContext* node = ctx;
+  while (is_binary(node)) {
+    spine.push_back(node);
+    node = ChildAt<TP::BExprContext>(node, 0);
+  }
+  ast::ExprPtr left = BuildBExpr(node);
+  for (auto it = spine.rbegin(); it != spine.rend(); ++it) {
+    TP::BExprContext* b = *it;
+    antlr4::Token* op = nullptr;
+    if (auto* qualified = dynamic_cast<TP::QualifiedOperatorContext*>(b->children[1])) {
+      // OPERATOR(schema.op) is the operator itself; the schema is pg_catalog.
+      op = TokenAt(qualified, qualified->children.size() - 2);
+    } else {
+      op = TokenAt(b, 1);
+    }
+    left = ast::MakeBinary(op->getText(), std::move(left), BuildBExpr(ChildAt<TP::BExprContext>(b, 2)), Loc(op));
+  }
+  return left;
+}
+
 ast::ExprPtr AstBuilder::BuildBExpr(TP::BExprContext* ctx) {
+  CheckStackDepth();
   if (ctx->children.size() == 1) return BuildPrimary(ChildAt<TP::PrimaryExprContext>(ctx, 0));
+  if (dynamic_cast<TP::BinaryContext*>(ctx) != nullptr) return BuildBinaryChain(ctx);
   if (ctx->children.size() == 2) {  // unary + or -
     ast::ExprPtr operand = BuildBExpr(ChildAt<TP::BExprContext>(ctx, 1));
     if (TokenAt(ctx, 0)->getType() == TP::PLUS) return ast::MakeUnary("+", std::move(operand), Loc(ctx));

@@ -1,5 +1,5 @@
 // INSERT INTO t [AS a] [(cols)] {VALUES ... | SELECT ... | DEFAULT VALUES}
-// [ON CONFLICT ... DO NOTHING] [RETURNING ...].
+// [ON CONFLICT ... DO NOTHING | DO UPDATE SET ... [WHERE ...]] [RETURNING ...].
 #include "common/error.h"
 #include "parser/ast_builder.h"
 
@@ -7,6 +7,7 @@ namespace tessera {
 
 ast::StatementPtr AstBuilder::BuildInsert(TP::InsertStmtContext* ctx) {
   auto stmt = std::make_unique<ast::InsertStmt>();
+  stmt->with = BuildWith(ctx->withClause());
   stmt->table = QualifiedName(ctx->qualifiedName());
   if (ctx->identifier() != nullptr) stmt->alias = Identifier(ctx->identifier());
   stmt->columns = IdentifierList(ctx->identifierList());
@@ -16,11 +17,19 @@ ast::StatementPtr AstBuilder::BuildInsert(TP::InsertStmtContext* ctx) {
     stmt->default_values = true;
   }
   if (auto* conflict = ctx->onConflict()) {
-    if (conflict->NOTHING() == nullptr) {
-      throw SqlError(sqlstate::kFeatureNotSupported, "ON CONFLICT DO UPDATE is not supported", {}, {},
-                     Loc(conflict) + 1);
+    stmt->conflict_location = Loc(conflict);
+    if (auto* columns = conflict->identifierList()) {
+      stmt->conflict_columns = IdentifierList(columns);
+      stmt->conflict_columns_location = Loc(conflict->OPEN_PAREN()->getSymbol());
     }
-    stmt->on_conflict_do_nothing = true;
+    if (conflict->CONSTRAINT() != nullptr) stmt->conflict_constraint = Identifier(conflict->identifier());
+    if (conflict->NOTHING() != nullptr) {
+      stmt->on_conflict_do_nothing = true;
+    } else {
+      stmt->on_conflict_do_update = true;
+      for (auto* clause : conflict->setClause()) BuildSetClause(clause, stmt->conflict_set);
+      if (conflict->whereClause() != nullptr) stmt->conflict_where = BuildExpr(conflict->whereClause()->expr());
+    }
   }
   if (ctx->returningClause() != nullptr) stmt->returning = BuildTargetList(ctx->returningClause()->targetList());
   return stmt;

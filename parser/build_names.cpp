@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "common/error.h"
+#include "common/utf8.h"
 #include "parser/ast_builder.h"
 
 namespace tessera {
@@ -137,6 +138,7 @@ std::string BackslashUnescape(const std::string& body) {
         }
     }
   }
+  utf8::Check(out);  // \000 or \xff make no valid text (22021)
   return out;
 }
 

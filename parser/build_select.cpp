@@ -51,6 +51,23 @@ std::unique_ptr<ast::SelectStmt> FoldSetOps(Ctx* ctx, Fn build_operand) {
 
 std::unique_ptr<ast::SelectStmt> AstBuilder::BuildSelect(TP::SelectStmtContext* ctx) {
   auto select = BuildUnion(ctx->selectUnion());
+  if (auto* with = ctx->withClause()) {
+    // (WITH a AS (...) SELECT ...) nested in another WITH keeps both: wrap it.
+    if (select->with) {
+      auto outer = std::make_unique<ast::SelectStmt>();
+      ast::SelectTarget star;
+      star.expr = ast::MakeColumnRef({"*"}, Loc(with));
+      outer->targets.push_back(std::move(star));
+      auto sub = std::make_unique<ast::TableRef>();
+      sub->kind = ast::TableRefKind::kSubquery;
+      sub->alias = "*SELECT*";
+      sub->location = Loc(with);
+      sub->subquery = std::move(select);
+      outer->from.push_back(std::move(sub));
+      select = std::move(outer);
+    }
+    select->with = BuildWith(with);
+  }
   if (auto* order = ctx->orderByClause()) {
     if (!select->order_by.empty()) {
       throw SqlError(sqlstate::kSyntaxError, "multiple ORDER BY clauses not allowed", {}, {}, Loc(order) + 1);
@@ -91,6 +108,7 @@ std::unique_ptr<ast::SelectStmt> AstBuilder::BuildSelectPrimary(TP::SelectPrimar
 
 std::unique_ptr<ast::SelectStmt> AstBuilder::BuildSimpleSelect(TP::SimpleSelectContext* ctx) {
   auto select = std::make_unique<ast::SelectStmt>();
+  select->start = Loc(ctx);
   if (auto* distinct = ctx->distinctClause()) {
     select->distinct = distinct->DISTINCT() != nullptr;
     if (distinct->exprList() != nullptr) select->distinct_on = BuildExprList(distinct->exprList());

@@ -33,6 +33,7 @@ void AstBuilder::BuildSetClause(TP::SetClauseContext* ctx, std::vector<ast::SetC
 
 ast::StatementPtr AstBuilder::BuildUpdate(TP::UpdateStmtContext* ctx) {
   auto stmt = std::make_unique<ast::UpdateStmt>();
+  stmt->with = BuildWith(ctx->withClause());
   stmt->table = QualifiedName(ctx->qualifiedName());
   if (ctx->identifier() != nullptr) stmt->alias = Identifier(ctx->identifier());
   for (auto* clause : ctx->setClause()) BuildSetClause(clause, stmt->set);

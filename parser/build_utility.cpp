@@ -41,6 +41,15 @@ ast::StatementPtr AstBuilder::BuildTransaction(TP::TransactionStmtContext* ctx) 
     stmt->txn_kind = ast::TransactionKind::kCommit;
   } else if (dynamic_cast<TP::RollbackStmtContext*>(ctx) != nullptr) {
     stmt->txn_kind = ast::TransactionKind::kRollback;
+  } else if (auto* to = dynamic_cast<TP::RollbackToStmtContext*>(ctx)) {
+    stmt->txn_kind = ast::TransactionKind::kRollbackTo;
+    stmt->savepoint = Identifier(to->identifier());
+  } else if (auto* sp = dynamic_cast<TP::SavepointStmtContext*>(ctx)) {
+    stmt->txn_kind = ast::TransactionKind::kSavepoint;
+    stmt->savepoint = Identifier(sp->identifier());
+  } else if (auto* release = dynamic_cast<TP::ReleaseStmtContext*>(ctx)) {
+    stmt->txn_kind = ast::TransactionKind::kRelease;
+    stmt->savepoint = Identifier(release->identifier());
   } else {
     stmt->txn_kind = ast::TransactionKind::kSetTransaction;
     ApplyTransactionModes(static_cast<TP::SetTransactionStmtContext*>(ctx)->transactionModes(), *stmt);

@@ -66,23 +66,33 @@ class ThrowingErrorListener : public antlr4::BaseErrorListener {
   size_t input_chars_;
 };
 
-// ANTLR and the AST builder recurse once per nesting level; a statement
-// nested deeper than any real query would overflow the stack and take the
-// whole server down, so it is refused first, as PostgreSQL refuses it.
-void CheckNestingDepth(antlr4::CommonTokenStream& tokens) {
+// Lexes the whole statement, token by token, before it is parsed. ANTLR and
+// the AST builder recurse once per nesting level; a statement nested deeper
+// than any real query would overflow the stack, so it is refused with
+// 54001 at its first open parenthesis too many, as PostgreSQL refuses it,
+// before the rest is lexed (a 180 MB statement of nested parentheses used
+// to be lexed whole first, and its tokens alone took the server past its
+// memory). Every token is charged to `memory`: the token, the parse tree
+// and the AST built over it take memory in proportion, so a statement of
+// hundreds of MB fails with 53200 rather than waking the kernel's OOM killer.
+void LexWithinLimits(antlr4::CommonTokenStream& tokens, MemoryAccount* memory) {
   constexpr int kMaxDepth = 500;
-  tokens.fill();
   int depth = 0;
-  for (antlr4::Token* token : tokens.getTokens()) {
+  for (;;) {
+    antlr4::Token* token = tokens.LT(1);
+    if (memory != nullptr) memory->Grow(kParseBytesPerToken);
+    if (token->getType() == antlr4::Token::EOF) break;
     if (token->getType() == TP::OPEN_PAREN && ++depth > kMaxDepth) {
       throw SqlError("54001", "stack depth limit exceeded", {}, {}, Loc(token) + 1);
     }
     if (token->getType() == TP::CLOSE_PAREN) --depth;
+    tokens.consume();
   }
+  tokens.seek(0);
 }
 
 template <class Rule, class Build>
-auto RunParser(std::string_view sql, Rule rule, Build build) {
+auto RunParser(std::string_view sql, MemoryAccount* memory, Rule rule, Build build) {
   auto input = std::make_unique<Utf8InputStream>(sql);
   tessera_antlr::TesseraLexer lexer(input.get());
   lexer.removeErrorListeners();
@@ -92,7 +102,7 @@ auto RunParser(std::string_view sql, Rule rule, Build build) {
   auto* interpreter = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
   interpreter->setPredictionMode(antlr4::atn::PredictionMode::SLL);
   parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-  CheckNestingDepth(tokens);
+  LexWithinLimits(tokens, memory);
   AstBuilder builder(input.get());
   try {
     return build(builder, (parser.*rule)());
@@ -112,12 +122,12 @@ auto RunParser(std::string_view sql, Rule rule, Build build) {
 
 uint64_t ParserLlFallbackCount() { return ll_fallbacks.load(std::memory_order_relaxed); }
 
-std::vector<ast::StatementPtr> ParseSql(std::string_view sql) {
-  return RunParser(sql, &TP::root, [](AstBuilder& b, TP::RootContext* root) { return b.BuildRoot(root); });
+std::vector<ast::StatementPtr> ParseSql(std::string_view sql, MemoryAccount* memory) {
+  return RunParser(sql, memory, &TP::root, [](AstBuilder& b, TP::RootContext* root) { return b.BuildRoot(root); });
 }
 
 ast::ExprPtr ParseExpression(std::string_view sql) {
-  return RunParser(sql, &TP::exprOnly, [](AstBuilder& b, TP::ExprOnlyContext* e) { return b.BuildExpr(e->expr()); });
+  return RunParser(sql, nullptr, &TP::exprOnly, [](AstBuilder& b, TP::ExprOnlyContext* e) { return b.BuildExpr(e->expr()); });
 }
 
 }  // namespace tessera

@@ -6,6 +6,9 @@
 
 #include <optional>
 
+#include "planner/expr_evaluator.h"
+#include "planner/key_bound.h"
+
 namespace tessera::planner {
 
 namespace {
@@ -18,23 +21,41 @@ struct KeyMatch {
   bool complete = false;       // equalities cover every key column
 };
 
-// `conjunct` as (column op value) with the column on the left, if it is one.
-bool AsColumnBound(const ExprRef& conjunct, int* column, CompareOp* op, ExprRef* value) {
+// The key column under `e`: the column itself, or an implicit cast of it
+// to a type whose values bound it exactly (the binder casts a date column
+// to compare it with a timestamp, and an IN list's items to their common type).
+const BoundExpr* KeyColumnOf(const ExprRef& e) {
+  if (e->kind == BoundExprKind::kColumn) return e.get();
+  if (e->kind == BoundExprKind::kCast && e->op == kCastImplicit && e->args[0]->kind == BoundExprKind::kColumn &&
+      KeyBoundConvertible(e->args[0]->type.id, e->type.id))
+    return e->args[0].get();
+  return nullptr;
+}
+
+bool IsKeyValue(const BoundExpr& value, const BoundExpr& column, bool* converted) {
+  if (HasColumnRefs(value) || HasVolatile(value)) return false;
+  *converted = value.type.id != column.type.id;
+  return !*converted || KeyBoundConvertible(column.type.id, value.type.id);
+}
+
+// `conjunct` as (column op value) with the column on the left, if it is
+// one. `converted`: the value is of another type than the column, so it
+// bounds the key by key_bound.h and the conjunct stays as a filter.
+bool AsColumnBound(const ExprRef& conjunct, int* column, CompareOp* op, ExprRef* value, bool* converted) {
   if (conjunct->kind != BoundExprKind::kCompare) return false;
   auto cmp = static_cast<CompareOp>(conjunct->op);
   const ExprRef& l = conjunct->args[0];
   const ExprRef& r = conjunct->args[1];
-  auto is_value = [](const ExprRef& e) { return !HasColumnRefs(*e) && !HasVolatile(*e); };
-  if (l->kind == BoundExprKind::kColumn && is_value(r) && r->type.id == l->type.id) {
-    *column = l->index;
+  if (const BoundExpr* c = KeyColumnOf(l); c && IsKeyValue(*r, *c, converted)) {
+    *column = c->index;
     *op = cmp;
     *value = r;
     return true;
   }
-  if (r->kind == BoundExprKind::kColumn && is_value(l) && l->type.id == r->type.id) {
+  if (const BoundExpr* c = KeyColumnOf(r); c && IsKeyValue(*l, *c, converted)) {
     static const CompareOp kFlip[] = {CompareOp::kEq, CompareOp::kNe, CompareOp::kGt,
                                       CompareOp::kGe, CompareOp::kLt, CompareOp::kLe};
-    *column = r->index;
+    *column = c->index;
     *op = kFlip[static_cast<int>(cmp)];
     *value = l;
     return true;
@@ -51,9 +72,11 @@ KeyMatch MatchKey(const std::vector<int>& key, const std::vector<bool>& descendi
       int column;
       CompareOp op;
       ExprRef value;
-      if (AsColumnBound(conjuncts[i], &column, &op, &value) && column == key[k] && op == CompareOp::kEq) {
+      bool converted;
+      if (AsColumnBound(conjuncts[i], &column, &op, &value, &converted) && column == key[k] &&
+          op == CompareOp::kEq) {
         m.equal.push_back(value);
-        m.used.push_back(i);
+        if (!converted) m.used.push_back(i);
         found = true;
       }
     }
@@ -64,15 +87,16 @@ KeyMatch MatchKey(const std::vector<int>& key, const std::vector<bool>& descendi
       int column;
       CompareOp op;
       ExprRef value;
-      if (!AsColumnBound(conjuncts[i], &column, &op, &value) || column != key[k]) continue;
+      bool converted;
+      if (!AsColumnBound(conjuncts[i], &column, &op, &value, &converted) || column != key[k]) continue;
       if ((op == CompareOp::kGt || op == CompareOp::kGe) && !m.lower) {
         m.lower = value;
         m.lower_inclusive = op == CompareOp::kGe;
-        m.used.push_back(i);
+        if (!converted) m.used.push_back(i);
       } else if ((op == CompareOp::kLt || op == CompareOp::kLe) && !m.upper) {
         m.upper = value;
         m.upper_inclusive = op == CompareOp::kLe;
-        m.used.push_back(i);
+        if (!converted) m.used.push_back(i);
       }
     }
     return m;
@@ -87,6 +111,7 @@ ScanSpec ToSpec(const KeyMatch& m, uint32_t index_id, bool point) {
   spec.kind = point ? ScanKind::kPoint : ScanKind::kRange;
   spec.lower = m.equal;
   spec.upper = m.equal;
+  spec.equalities = static_cast<uint32_t>(m.equal.size());
   if (m.lower) {
     spec.lower.push_back(m.lower);
     spec.lower_inclusive = m.lower_inclusive;
@@ -98,25 +123,28 @@ ScanSpec ToSpec(const KeyMatch& m, uint32_t index_id, bool point) {
   return spec;
 }
 
-// `pk IN (v1, v2, ...)` on a one-column primary key, values of its type.
+// `pk IN (v1, v2, ...)` on a one-column primary key, values of its type
+// or convertible to it (then the IN list stays as a filter).
 std::optional<ScanSpec> MatchKeyList(const TableLayout& table, std::vector<ExprRef>* conjuncts) {
   if (table.primary_key.size() != 1) return std::nullopt;
   int column = table.primary_key[0];
   for (auto it = conjuncts->begin(); it != conjuncts->end(); ++it) {
     const BoundExpr& c = **it;
     if (c.kind != BoundExprKind::kInList || c.negated || c.args.size() < 2) continue;
-    const BoundExpr& target = *c.args[0];
-    if (target.kind != BoundExprKind::kColumn || target.index != column) continue;
-    bool values = true;
+    const BoundExpr* target = KeyColumnOf(c.args[0]);
+    if (target == nullptr || target->index != column) continue;
+    bool values = true, any_converted = false;
     for (size_t i = 1; i < c.args.size() && values; ++i) {
-      const BoundExpr& v = *c.args[i];
-      values = !HasColumnRefs(v) && !HasVolatile(v) && v.type.id == target.type.id;
+      bool converted;
+      values = IsKeyValue(*c.args[i], *target, &converted);
+      any_converted = any_converted || converted;
     }
     if (!values) continue;
     ScanSpec spec;
     spec.kind = ScanKind::kKeyList;
     spec.lower.assign(c.args.begin() + 1, c.args.end());
-    conjuncts->erase(it);
+    spec.equalities = static_cast<uint32_t>(spec.lower.size());
+    if (!any_converted) conjuncts->erase(it);
     return spec;
   }
   return std::nullopt;

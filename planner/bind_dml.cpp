@@ -1,5 +1,6 @@
 // INSERT, UPDATE and DELETE: target columns, defaults, assignment casts and
 // RETURNING. The writes themselves are fragments (planner/fragment.h).
+#include <algorithm>
 #include <set>
 
 #include "common/error.h"
@@ -57,7 +58,35 @@ static void BindReturning(Binder& binder, const std::vector<ast::SelectTarget>& 
   }
 }
 
+// SET col = value, ... over `scope`, each value cast for its column (or
+// its DEFAULT). `key_refusal`, if given, refuses a primary-key column with
+// 0A000: "<key_refusal> \"col\" yet".
+static std::vector<SetColumn> BindSetClauses(Binder& binder, const std::vector<ast::SetClause>& set,
+                                             const catalog::TableInfo& table, const Scope& scope,
+                                             const char* key_refusal = nullptr) {
+  std::vector<SetColumn> out;
+  std::set<int> seen;
+  for (auto& s : set) {
+    auto pos = table.FindColumn(s.column);
+    if (!pos) throw NoSuchColumn(s.column, table.name, s.location);
+    if (!seen.insert(*pos).second)
+      throw SqlError(sqlstate::kSyntaxError, "multiple assignments to same column \"" + s.column + "\"");
+    if (key_refusal != nullptr &&
+        std::find(table.primary_key.begin(), table.primary_key.end(), *pos) != table.primary_key.end())
+      throw SqlError::FeatureNotSupported(std::string(key_refusal) + " \"" + s.column + "\" yet");
+    const auto& column = table.columns[*pos];
+    ExprRef value = s.value->kind == ast::ExprKind::kDefault
+                        ? binder.BindDefault(column)
+                        : binder.AssignTo(binder.BindExpr(*s.value, scope, "UPDATE"), column);
+    out.push_back({*pos, value});
+  }
+  return out;
+}
+
 BoundQuery Binder::BindInsert(const ast::InsertStmt& stmt) {
+  CteScope with_scope;
+  ScopedWith restore(this);
+  if (stmt.with) BindWith(*stmt.with, &with_scope);
   const catalog::TableInfo& table = LookupTable(stmt.table);
   std::vector<int> targets;
   if (stmt.columns.empty()) {
@@ -126,14 +155,69 @@ BoundQuery Binder::BindInsert(const ast::InsertStmt& stmt) {
   auto fragment = std::make_shared<Fragment>();
   fragment->kind = FragmentKind::kInsert;
   fragment->table = MakeTableLayout(table);
-  fragment->on_conflict_do_nothing = stmt.on_conflict_do_nothing;
+  BindOnConflict(stmt, table, fragment.get());
   BoundQuery out;
   BindReturning(*this, stmt.returning, TableScope(table, stmt.alias), &fragment->returning, &out.columns);
   out.plan = std::make_shared<LogicalInsert>(child, fragment, TypesOf(fragment->returning));
   return out;
 }
 
+namespace {
+
+// The unique key an ON CONFLICT names: 0 for the primary key, else a unique
+// index's id; -1 when it names none (any key, for DO NOTHING).
+int64_t ConflictArbiter(const ast::InsertStmt& stmt, const catalog::TableInfo& table) {
+  if (!stmt.conflict_constraint.empty()) {
+    if (!table.primary_key.empty() && stmt.conflict_constraint == table.primary_key_name) return 0;
+    for (auto& index : table.indexes)
+      if (index.unique && index.name == stmt.conflict_constraint) return index.id;
+    throw SqlError(sqlstate::kUndefinedObject, "constraint \"" + stmt.conflict_constraint + "\" for table \"" +
+                                                   table.name + "\" does not exist");
+  }
+  if (stmt.conflict_columns.empty()) return -1;
+  std::set<int> wanted;
+  for (auto& name : stmt.conflict_columns) {
+    auto pos = table.FindColumn(name);
+    if (!pos)  // PostgreSQL points at the list's parenthesis
+      throw SqlError(sqlstate::kUndefinedColumn, "column \"" + name + "\" does not exist", {}, {},
+                     stmt.conflict_columns_location + 1);
+    wanted.insert(*pos);
+  }
+  if (!table.primary_key.empty() && std::set<int>(table.primary_key.begin(), table.primary_key.end()) == wanted)
+    return 0;
+  for (auto& index : table.indexes)
+    if (index.unique && std::set<int>(index.columns.begin(), index.columns.end()) == wanted) return index.id;
+  throw SqlError(sqlstate::kInvalidColumnReference,
+                 "there is no unique or exclusion constraint matching the ON CONFLICT specification");
+}
+
+}  // namespace
+
+void Binder::BindOnConflict(const ast::InsertStmt& stmt, const catalog::TableInfo& table, Fragment* fragment) {
+  if (!stmt.on_conflict_do_nothing && !stmt.on_conflict_do_update) return;
+  fragment->on_conflict_do_nothing = stmt.on_conflict_do_nothing;
+  fragment->conflict_arbiter = ConflictArbiter(stmt, table);
+  if (!stmt.on_conflict_do_update) return;
+  if (fragment->conflict_arbiter < 0)
+    throw SqlError(sqlstate::kSyntaxError, "ON CONFLICT DO UPDATE requires inference specification or constraint name",
+                   {}, "For example, ON CONFLICT (column_name).", stmt.conflict_location + 1);
+  if (fragment->conflict_arbiter != 0)
+    throw SqlError::FeatureNotSupported("ON CONFLICT DO UPDATE is supported on the primary key only, not on a unique index");
+  fragment->on_conflict_do_update = true;
+  // SET and WHERE see the existing row (by the table's name or alias) and
+  // the proposed one as `excluded`, in that order.
+  Scope scope = TableScope(table, stmt.alias);
+  for (auto& c : TableScope(table, "excluded").columns) scope.columns.push_back(c);
+  // A new key would move the row (on a cluster, to another shard).
+  fragment->conflict_set = BindSetClauses(*this, stmt.conflict_set, table, scope,
+                                          "ON CONFLICT DO UPDATE cannot change the primary key column");
+  if (stmt.conflict_where) fragment->conflict_filter = BindPredicate(*stmt.conflict_where, scope, "WHERE");
+}
+
 BoundQuery Binder::BindUpdate(const ast::UpdateStmt& stmt) {
+  CteScope with_scope;
+  ScopedWith restore(this);
+  if (stmt.with) BindWith(*stmt.with, &with_scope);
   if (!stmt.from.empty()) throw SqlError::FeatureNotSupported("UPDATE ... FROM is not supported yet");
   const catalog::TableInfo& table = LookupTable(stmt.table);
   Scope scope = TableScope(table, stmt.alias);
@@ -141,17 +225,7 @@ BoundQuery Binder::BindUpdate(const ast::UpdateStmt& stmt) {
   fragment->kind = FragmentKind::kUpdate;
   fragment->table = MakeTableLayout(table);
   if (stmt.where) fragment->filter = BindPredicate(*stmt.where, scope, "WHERE");
-  std::set<int> seen;
-  for (auto& s : stmt.set) {
-    auto pos = table.FindColumn(s.column);
-    if (!pos) throw NoSuchColumn(s.column, table.name, s.location);
-    if (!seen.insert(*pos).second)
-      throw SqlError(sqlstate::kSyntaxError, "multiple assignments to same column \"" + s.column + "\"");
-    const auto& column = table.columns[*pos];
-    ExprRef value = s.value->kind == ast::ExprKind::kDefault ? BindDefault(column)
-                                                             : AssignTo(BindExpr(*s.value, scope, "UPDATE"), column);
-    fragment->set.push_back({*pos, value});
-  }
+  fragment->set = BindSetClauses(*this, stmt.set, table, scope);
   BoundQuery out;
   BindReturning(*this, stmt.returning, scope, &fragment->returning, &out.columns);
   out.plan = std::make_shared<LogicalWrite>(LogicalKind::kUpdate, fragment, TypesOf(fragment->returning));
@@ -159,6 +233,9 @@ BoundQuery Binder::BindUpdate(const ast::UpdateStmt& stmt) {
 }
 
 BoundQuery Binder::BindDelete(const ast::DeleteStmt& stmt) {
+  CteScope with_scope;
+  ScopedWith restore(this);
+  if (stmt.with) BindWith(*stmt.with, &with_scope);
   if (!stmt.using_tables.empty()) throw SqlError::FeatureNotSupported("DELETE ... USING is not supported yet");
   const catalog::TableInfo& table = LookupTable(stmt.table);
   Scope scope = TableScope(table, stmt.alias);

@@ -2,6 +2,8 @@
 // casts, following PostgreSQL's operator resolution for the types we have.
 #include <algorithm>
 
+#include "catalog/system/snapshot_catalog_view.h"
+#include "common/stack_depth.h"
 #include "common/error.h"
 #include "common/value_ops.h"
 #include "planner/binder.h"
@@ -79,7 +81,10 @@ bool Scope::HasTable(const std::string& name) const {
 ExprRef Binder::Fold(ExprRef e, int location) {
   if (e->IsConstant() || e->kind == BoundExprKind::kParam || e->kind == BoundExprKind::kColumn) return e;
   if (HasColumnRefs(*e) || HasVolatile(*e) || HasParams(*e)) return e;
+  // Catalog-reading built-ins ('t'::regclass) fold against the binder's snapshot.
+  catalog::system::SnapshotCatalogView view(catalog_);
   EvalContext ctx;
+  ctx.functions.catalog = &view;
   auto folded = std::make_shared<BoundExpr>();
   folded->value = Evaluate(*e, {}, ctx);
   folded->type = folded->value.GetType();
@@ -135,6 +140,7 @@ ExprRef Binder::CoerceToBool(ExprRef e, const std::string& construct, int locati
 }
 
 ExprRef Binder::BindExpr(const ast::Expr& e, const Scope& scope, const char* context) {
+  CheckStackDepth();
   const char* saved = aggregate_context_;
   if (context) aggregate_context_ = context;
   ExprRef out;
@@ -153,6 +159,10 @@ ExprRef Binder::BindExpr(const ast::Expr& e, const Scope& scope, const char* con
     case ast::ExprKind::kBinary: out = BindBinary(e, scope); break;
     case ast::ExprKind::kFuncCall: out = BindFunction(e, scope); break;
     case ast::ExprKind::kCast: {
+      if (IsRegTypeName(e.cast_type.name)) {
+        out = BindRegCast(e.cast_type.name, BindExpr(*e.args[0], scope), e.location);
+        break;
+      }
       Type target = ResolveTypeName(e.cast_type.name,
                                     e.cast_type.modifiers.size() > 0 ? std::optional(e.cast_type.modifiers[0]) : std::nullopt,
                                     e.cast_type.modifiers.size() > 1 ? std::optional(e.cast_type.modifiers[1]) : std::nullopt);
@@ -265,14 +275,16 @@ ExprRef Binder::BindUnary(const ast::Expr& e, const Scope& scope) {
 
 ExprRef Binder::BindBinary(const ast::Expr& e, const Scope& scope) {
   const std::string& op = e.op;
+  if (op == "and" || op == "or") {  // n-ary, as the parser builds them
+    const char* name = op == "and" ? "AND" : "OR";
+    std::vector<ExprRef> operands;
+    operands.reserve(e.args.size());
+    for (const ast::ExprPtr& arg : e.args) operands.push_back(CoerceToBool(BindExpr(*arg, scope), name, arg->location));
+    return MakeNode(op == "and" ? BoundExprKind::kAnd : BoundExprKind::kOr, Type::Of(TypeId::kBool),
+                    std::move(operands));
+  }
   ExprRef l = BindExpr(*e.args[0], scope);
   ExprRef r = BindExpr(*e.args[1], scope);
-  if (op == "and" || op == "or") {
-    const char* name = op == "and" ? "AND" : "OR";
-    l = CoerceToBool(l, name, e.args[0]->location);
-    r = CoerceToBool(r, name, e.args[1]->location);
-    return MakeNode(op == "and" ? BoundExprKind::kAnd : BoundExprKind::kOr, Type::Of(TypeId::kBool), {l, r});
-  }
   if (op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=")
     return BindComparison(op, l, r, e.location);
   if (op == "||") {
@@ -281,6 +293,7 @@ ExprRef Binder::BindBinary(const ast::Expr& e, const Scope& scope) {
     r = Coerce(r, Type::Of(TypeId::kText), IsStringType(r->type.id) ? kCastImplicit : kCastExplicit);
     return MakeNode(BoundExprKind::kConcat, Type::Of(TypeId::kText), {l, r});
   }
+  if (op == "~" || op == "!~" || op == "~*" || op == "!~*") return BindRegexMatch(op, l, r, e.location);
   if (op == "like" || op == "not like" || op == "ilike" || op == "not ilike" || op == "~~" || op == "!~~") {
     if (!IsStringType(l->type.id) || !IsStringType(r->type.id))
       throw NoOperator(op.find("ilike") != std::string::npos ? "~~*" : "~~", l->type, r->type, e.location);
@@ -404,7 +417,7 @@ ExprRef Binder::BindCase(const ast::Expr& e, const Scope& scope) {
 // reference to an outer column fails as an unknown column) and becomes a slot
 // whose rows the executor computes before the statement runs.
 ExprRef Binder::BindSubquery(const ast::Expr& e, const Scope& scope) {
-  BoundQuery q = Nested().BindSelect(*e.subquery);
+  BoundQuery q = Subquery().BindSelect(*e.subquery);
   SubqueryKind kind = e.kind == ast::ExprKind::kExists   ? SubqueryKind::kExists
                       : e.kind == ast::ExprKind::kInSubquery ? SubqueryKind::kIn
                                                            : SubqueryKind::kScalar;

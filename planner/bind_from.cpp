@@ -28,6 +28,13 @@ TableLayout MakeTableLayout(const catalog::TableInfo& table) {
     i.unique = index.unique;
     layout.indexes.push_back(std::move(i));
   }
+  if (!table.checks.empty()) {
+    static const catalog::CatalogSnapshot kNoCatalog;  // checks name only the table's own columns
+    for (auto& check : table.checks) {
+      std::vector<Type> no_params;
+      layout.checks.push_back({check.name, Binder(kNoCatalog, &no_params).BindCheck(table, check.sql)});
+    }
+  }
   return layout;
 }
 
@@ -65,7 +72,23 @@ FromResult SelectBinder::BindTableRef(const ast::TableRef& ref) {
   FromResult out;
   switch (ref.kind) {
     case ast::TableRefKind::kTable: {
-      const catalog::TableInfo& table = binder_.LookupTable(ref.table);
+      // A WITH query shadows a table of the same name.
+      if (binder_.ctes_ && ref.table.schema.empty())
+        if (CteBinding* cte = binder_.ctes_->Find(ref.table.name)) {
+          std::string alias = ref.alias.empty() ? cte->info->name : ref.alias;
+          out.plan = binder_.BindCteReference(*cte, alias, ref.location);
+          for (auto& c : cte->columns) out.scope.columns.push_back({alias, c.name, c.type, 0, 0, false});
+          ApplyColumnAliases(ref, &out.scope, 0);
+          return out;
+        }
+      const catalog::TableInfo* found = binder_.catalog_.FindTable(ref.table.schema, ref.table.name);
+      if (!found) {
+        if (std::optional<FromResult> system = BindSystemRelation(ref)) {
+          ApplyColumnAliases(ref, &system->scope, 0);
+          return std::move(*system);
+        }
+      }
+      const catalog::TableInfo& table = found ? *found : binder_.LookupTable(ref.table);
       std::string alias = ref.alias.empty() ? table.name : ref.alias;
       out.plan = std::make_shared<LogicalGet>(MakeTableLayout(table), alias, nullptr);
       for (size_t i = 0; i < table.columns.size(); ++i)
@@ -77,8 +100,9 @@ FromResult SelectBinder::BindTableRef(const ast::TableRef& ref) {
     case ast::TableRefKind::kSubquery: {
       if (ref.alias.empty())
         throw SqlError(sqlstate::kSyntaxError, "subquery in FROM must have an alias", {}, {}, ref.location + 1);
-      Binder sub(binder_.catalog_, binder_.param_types_, binder_.subqueries_);
-      BoundQuery q = sub.BindSelect(*ref.subquery);
+      // Same level as this query for WITH RECURSIVE: PostgreSQL allows the
+      // recursive reference in a subquery in FROM (not in an expression's).
+      BoundQuery q = binder_.Nested().BindSelect(*ref.subquery);
       out.plan = q.plan;
       for (auto& c : q.columns) out.scope.columns.push_back({ref.alias, c.name, c.type, 0, 0, false});
       ApplyColumnAliases(ref, &out.scope, 0);
@@ -126,8 +150,14 @@ FromResult SelectBinder::BindSeries(const ast::Expr& call) {
 }
 
 FromResult SelectBinder::BindJoin(const ast::TableRef& ref) {
+  // The nullable side of an outer join may not hold a recursive reference.
+  bool left_nullable = ref.join_type == ast::JoinType::kRight || ref.join_type == ast::JoinType::kFull;
+  bool right_nullable = ref.join_type == ast::JoinType::kLeft || ref.join_type == ast::JoinType::kFull;
+  binder_.outer_join_nullable_ += left_nullable;
   FromResult left = BindTableRef(*ref.left);
+  binder_.outer_join_nullable_ += static_cast<int>(right_nullable) - static_cast<int>(left_nullable);
   FromResult right = BindTableRef(*ref.right);
+  binder_.outer_join_nullable_ -= right_nullable;
   FromResult out;
   int left_width = static_cast<int>(left.scope.columns.size());
   out.scope.columns = left.scope.columns;

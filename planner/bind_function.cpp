@@ -1,5 +1,6 @@
 // Function calls: aggregates, the special forms (COALESCE, NULLIF, GREATEST,
 // LEAST, nextval) and scalar built-ins from common/builtin_functions.h.
+#include "common/stack_depth.h"
 #include "common/error.h"
 #include "common/value_ops.h"
 #include "planner/binder.h"
@@ -234,6 +235,7 @@ std::string InternalTypeName(TypeId id) {
 }
 
 std::string FigureColumnName(const ast::Expr& e) {
+  CheckStackDepth();
   switch (e.kind) {
     case ast::ExprKind::kColumnRef: return e.names.back();
     case ast::ExprKind::kFuncCall: {

@@ -1,5 +1,6 @@
 // SELECT: FROM -> WHERE -> GROUP BY/aggregates -> HAVING -> select list ->
 // DISTINCT -> ORDER BY -> LIMIT, plus VALUES and set operations.
+#include "common/stack_depth.h"
 #include "common/error.h"
 #include "common/value_ops.h"
 #include "planner/bind_select_internal.h"
@@ -8,11 +9,15 @@
 namespace tessera::planner {
 
 BoundQuery Binder::BindSelect(const ast::SelectStmt& stmt) {
+  CteScope with_scope;
+  ScopedWith restore(this);
+  if (stmt.with) BindWith(*stmt.with, &with_scope);
   SelectBinder select(*this);
   return select.Bind(stmt);
 }
 
 bool SelectBinder::HasAggregate(const BoundExpr& e) {
+  CheckStackDepth();
   if (e.kind == BoundExprKind::kAggregate) return true;
   for (auto& a : e.args)
     if (HasAggregate(*a)) return true;
@@ -20,6 +25,7 @@ bool SelectBinder::HasAggregate(const BoundExpr& e) {
 }
 
 ExprRef SelectBinder::BindWithAggregates(const ast::Expr& e, const Scope& scope, const char* context) {
+  CheckStackDepth();
   bool saved = binder_.allow_aggregates_;
   binder_.allow_aggregates_ = true;
   ExprRef out = binder_.BindExpr(e, scope, context);
@@ -83,6 +89,7 @@ void SelectBinder::BindTargets(const ast::SelectStmt& stmt, const Scope& scope) 
 }
 
 BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
+  CheckStackDepth();
   if (stmt.set_op != ast::SetOpKind::kNone) return BindSetOp(stmt);
   if (!stmt.values.empty()) return BindValues(stmt);
   if (!stmt.distinct_on.empty()) throw SqlError::FeatureNotSupported("SELECT DISTINCT ON is not supported yet");
@@ -92,7 +99,9 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
     for (auto& t : stmt.targets)
       if (t.expr->kind == ast::ExprKind::kFuncCall && t.expr->func_name == "generate_series" && !series_target_)
         series_target_ = t.expr.get();
+  int work_table_refs = binder_.work_table_refs_;
   FromResult from = series_target_ ? BindSeries(*series_target_) : BindFrom(stmt.from);
+  bool reads_work_table = binder_.work_table_refs_ != work_table_refs;
   const Scope& scope = from.scope;
   LogicalRef plan = from.plan;
   if (stmt.where) plan = std::make_shared<LogicalFilter>(plan, binder_.BindPredicate(*stmt.where, scope, "WHERE"));
@@ -186,6 +195,9 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
     std::vector<ExprRef> aggs;
     for (auto& o : outputs) o = ResolveGrouped(o, groups, &aggs, scope);
     if (having) having = ResolveGrouped(having, groups, &aggs, scope);
+    if (reads_work_table && !aggs.empty())
+      throw SqlError("42P19", "aggregate functions are not allowed in a recursive query's recursive term", {}, {},
+                     aggs[0]->location + 1);
     plan = std::make_shared<LogicalAggregate>(plan, groups, aggs);
     if (having) plan = std::make_shared<LogicalFilter>(plan, having);
   }

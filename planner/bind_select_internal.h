@@ -2,6 +2,8 @@
 // list, grouping), shared by bind_select.cpp and bind_from.cpp.
 #pragma once
 
+#include <optional>
+
 #include "planner/binder.h"
 
 namespace tessera::planner {
@@ -25,6 +27,10 @@ class SelectBinder {
   FromResult BindTableRef(const ast::TableRef& ref);
   FromResult BindJoin(const ast::TableRef& ref);
   FromResult BindTableFunction(const ast::TableRef& ref);
+  // A virtual pg_catalog/information_schema relation named by `ref`, when no
+  // user table has that name (bind_system_relation.cpp); the caller applies
+  // column aliases.
+  std::optional<FromResult> BindSystemRelation(const ast::TableRef& ref);
   // generate_series(...) over constants: a FROM item, or a select-list entry of a query without FROM.
   FromResult BindSeries(const ast::Expr& call);
   BoundQuery BindValues(const ast::SelectStmt& stmt);

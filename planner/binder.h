@@ -12,6 +12,7 @@
 #include "parser/parser.h"
 #include "planner/bound_expr.h"
 #include "planner/fragment.h"
+#include "planner/logical_cte.h"
 #include "planner/logical_operators.h"
 
 namespace tessera::planner {
@@ -45,6 +46,29 @@ struct BoundQuery {
 
 TableLayout MakeTableLayout(const catalog::TableInfo& table);
 
+// A WITH query visible to the query being bound (bind_cte.cpp).
+struct CteBinding {
+  // Where binding its body has got to: a reference is an ordinary CTE scan
+  // once the body is bound; while a WITH RECURSIVE body is being bound, a
+  // reference is an error or (in the recursive term) the work table.
+  enum class Phase : uint8_t { kBound, kNotUnion, kNonRecursiveTerm, kRecursiveTerm };
+  std::shared_ptr<CteInfo> info;
+  std::vector<OutputColumn> columns;  // the CTE's column names and types
+  LogicalRef body;                    // set in kBound
+  Phase phase = Phase::kBound;
+  int location = -1;         // of its name in the statement
+  int recursive_level = -1;  // kRecursiveTerm: the query level of the recursive term
+  int self_references = 0;   // kRecursiveTerm: work-table scans bound so far
+};
+
+// The CTEs of one WITH clause and the WITH clauses around it.
+struct CteScope {
+  const CteScope* parent = nullptr;
+  std::vector<std::shared_ptr<CteBinding>> ctes;
+  // The CTE named `name`, innermost first; null when none.
+  CteBinding* Find(const std::string& name) const;
+};
+
 class Binder {
  public:
   // `param_types` holds the client's parameter types (kUnknown where not
@@ -55,12 +79,30 @@ class Binder {
          std::vector<LogicalRef>* subqueries = nullptr)
       : catalog_(catalog), param_types_(param_types), subqueries_(subqueries ? subqueries : &own_subqueries_) {}
   Binder(const Binder&) = delete;
+  Binder(Binder&&) = default;
   // A binder for a nested query block, sharing parameters and subquery slots.
-  Binder Nested() const { return Binder(catalog_, param_types_, subqueries_); }
+  // A binder for a nested query block, sharing parameters and subquery slots
+  // and seeing the same WITH queries: a set operation's side (same level).
+  Binder Nested() const {
+    Binder b(catalog_, param_types_, subqueries_);
+    b.ctes_ = ctes_;
+    b.query_level_ = query_level_;
+    b.outer_join_nullable_ = outer_join_nullable_;
+    return b;
+  }
+  // A subquery's binder (in FROM, in an expression, a CTE's body): one level down.
+  Binder Subquery() const {
+    Binder b = Nested();
+    b.query_level_ = query_level_ + 1;
+    b.outer_join_nullable_ = 0;
+    return b;
+  }
   std::vector<LogicalRef>& Subqueries() { return *subqueries_; }
 
   BoundQuery BindSelect(const ast::SelectStmt& stmt);
   BoundQuery BindInsert(const ast::InsertStmt& stmt);
+  // ON CONFLICT: the arbiter key and DO UPDATE's SET and WHERE (bind_dml.cpp).
+  void BindOnConflict(const ast::InsertStmt& stmt, const catalog::TableInfo& table, Fragment* fragment);
   BoundQuery BindUpdate(const ast::UpdateStmt& stmt);
   BoundQuery BindDelete(const ast::DeleteStmt& stmt);
 
@@ -77,6 +119,9 @@ class Binder {
   ExprRef AssignTo(ExprRef e, const catalog::ColumnInfo& column);
   // The default of a column as a bound expression (NULL constant when none).
   ExprRef BindDefault(const catalog::ColumnInfo& column);
+  // A CHECK constraint's expression over the columns of `table` (column i
+  // is input column i): boolean, no subqueries or aggregates (bind_check.cpp).
+  ExprRef BindCheck(const catalog::TableInfo& table, const std::string& sql);
   // Leaves parameters still untyped as text, as the client sees them.
   void FinishParams();
 
@@ -84,6 +129,13 @@ class Binder {
 
  private:
   friend class SelectBinder;
+  // Restores the visible WITH queries when a statement's binding ends.
+  struct ScopedWith {
+    explicit ScopedWith(Binder* b) : binder(b), saved(b->ctes_) {}
+    ~ScopedWith() { binder->ctes_ = saved; }
+    Binder* binder;
+    const CteScope* saved;
+  };
   ExprRef BindColumnRef(const ast::Expr& e, const Scope& scope);
   ExprRef BindParam(const ast::Expr& e);
   ExprRef BindUnary(const ast::Expr& e, const Scope& scope);
@@ -98,9 +150,26 @@ class Binder {
   ExprRef BindSubquery(const ast::Expr& e, const Scope& scope);
   std::vector<ExprRef> CoerceToCommon(std::vector<ExprRef> args, const char* context, Type* common);
   ExprRef Fold(ExprRef e, int location);
+  // ::regclass, ::regtype, ... (bind_catalog_cast.cpp).
+  ExprRef BindRegCast(const std::string& type_name, ExprRef arg, int location);
+  // ~, !~, ~*, !~* (bind_regex.cpp).
+  ExprRef BindRegexMatch(const std::string& op, ExprRef left, ExprRef right, int location);
+
+  // WITH [RECURSIVE] (bind_cte.cpp): binds the clause's queries into `scope`
+  // and makes them visible (ctes_ = scope; the caller restores it).
+  void BindWith(const ast::WithClause& with, CteScope* scope);
+  void BindCteBody(const ast::CommonTableExpr& cte, bool recursive_with, CteBinding* binding);
+  void BindRecursiveCte(const ast::CommonTableExpr& cte, CteBinding* binding);
+  // A FROM item naming a visible CTE: its scan, or the work table in a recursive term.
+  LogicalRef BindCteReference(CteBinding& cte, const std::string& alias, int location);
+  bool InsideRecursiveTerm() const;
 
   const catalog::CatalogSnapshot& catalog_;
   std::vector<Type>* param_types_;
+  const CteScope* ctes_ = nullptr;
+  int query_level_ = 0;          // subqueries below the statement's query
+  int outer_join_nullable_ = 0;  // > 0: binding the nullable side of an outer join
+  int work_table_refs_ = 0;      // recursive references bound by this binder (FROM items)
   std::vector<LogicalRef>* subqueries_;
   std::vector<LogicalRef> own_subqueries_;
   // Set while binding a select list, HAVING or ORDER BY of a grouped query.
@@ -111,6 +180,8 @@ class Binder {
 
 // PostgreSQL's name for a select-list entry without an alias (FigureColname).
 std::string FigureColumnName(const ast::Expr& e);
+// regclass, pg_catalog.regtype, ...: the OID alias types (bind_catalog_cast.cpp).
+bool IsRegTypeName(const std::string& name);
 // PostgreSQL's internal short name of a type ("int4", "text", "bool").
 std::string InternalTypeName(TypeId id);
 

@@ -2,6 +2,7 @@
 // the EXPLAIN text.
 #include "planner/bound_expr.h"
 
+#include "common/stack_depth.h"
 #include "common/value_ops.h"
 
 namespace tessera::planner {
@@ -52,6 +53,7 @@ ExprRef MakeAndExpr(std::vector<ExprRef> conjuncts) {
 }
 
 bool ExprEquals(const BoundExpr& a, const BoundExpr& b) {
+  CheckStackDepth();
   if (a.kind != b.kind || !(a.type == b.type) || a.index != b.index || a.op != b.op || a.negated != b.negated ||
       a.distinct != b.distinct || a.args.size() != b.args.size())
     return false;
@@ -67,6 +69,7 @@ bool ExprEquals(const BoundExpr& a, const BoundExpr& b) {
 }
 
 bool ReferencesOnly(const BoundExpr& e, int begin, int end) {
+  CheckStackDepth();
   if (e.kind == BoundExprKind::kColumn) return e.index >= begin && e.index < end;
   for (auto& a : e.args)
     if (!ReferencesOnly(*a, begin, end)) return false;
@@ -74,6 +77,7 @@ bool ReferencesOnly(const BoundExpr& e, int begin, int end) {
 }
 
 bool HasColumnRefs(const BoundExpr& e) {
+  CheckStackDepth();
   if (e.kind == BoundExprKind::kColumn) return true;
   for (auto& a : e.args)
     if (HasColumnRefs(*a)) return true;
@@ -81,6 +85,7 @@ bool HasColumnRefs(const BoundExpr& e) {
 }
 
 bool HasVolatile(const BoundExpr& e) {
+  CheckStackDepth();
   if (e.kind == BoundExprKind::kNextVal || e.kind == BoundExprKind::kAggregate) return true;
   if (e.kind == BoundExprKind::kFunction && e.fn && e.fn->volatile_fn) return true;
   for (auto& a : e.args)
@@ -89,6 +94,7 @@ bool HasVolatile(const BoundExpr& e) {
 }
 
 bool HasParams(const BoundExpr& e) {
+  CheckStackDepth();
   // Subquery results are statement inputs, like parameters: known only when it runs.
   if (e.kind == BoundExprKind::kParam || e.kind == BoundExprKind::kSubqueryValue ||
       e.kind == BoundExprKind::kInSubquery)
@@ -99,6 +105,7 @@ bool HasParams(const BoundExpr& e) {
 }
 
 ExprRef RemapColumns(const ExprRef& e, const std::vector<int>& map) {
+  CheckStackDepth();
   if (e->kind == BoundExprKind::kColumn) {
     auto c = std::make_shared<BoundExpr>(*e);
     c->index = map.at(e->index);
@@ -111,6 +118,7 @@ ExprRef RemapColumns(const ExprRef& e, const std::vector<int>& map) {
 }
 
 ExprRef ShiftColumns(const ExprRef& e, int delta) {
+  CheckStackDepth();
   if (delta == 0) return e;
   if (e->kind == BoundExprKind::kColumn) {
     auto c = std::make_shared<BoundExpr>(*e);
@@ -124,6 +132,7 @@ ExprRef ShiftColumns(const ExprRef& e, int delta) {
 }
 
 void SplitConjuncts(const ExprRef& e, std::vector<ExprRef>* out) {
+  CheckStackDepth();
   if (!e) return;
   if (e->kind == BoundExprKind::kAnd) {
     for (auto& a : e->args) SplitConjuncts(a, out);
@@ -183,6 +192,7 @@ std::string ConstantText(const Value& v) {
 }  // namespace
 
 std::string ExprToText(const BoundExpr& e) {
+  CheckStackDepth();
   switch (e.kind) {
     case BoundExprKind::kConstant: return ConstantText(e.value);
     case BoundExprKind::kColumn: return e.name.empty() ? "#" + std::to_string(e.index) : e.name;

@@ -1,6 +1,9 @@
 // EXPLAIN text in PostgreSQL's layout: the root at column 0, each child on
 // its own line as "->  Node" indented under its parent, details ("Filter:")
 // under the node. Fragments show what runs on the shard as nested nodes.
+#include <algorithm>
+
+#include "common/stack_depth.h"
 #include "planner/planner.h"
 
 namespace tessera::planner {
@@ -126,8 +129,20 @@ void Emit(std::vector<std::string>* out, int indent, bool arrow, const std::stri
   for (auto& d : details) out->push_back(detail_pad + d);
 }
 
+// The CTEs met while walking, in order, each listed once after the plan.
+struct CteList {
+  std::vector<const CteInfo*> seen;
+  std::vector<const LogicalCteScan*> scans;
+  void Add(const LogicalCteScan& scan) {
+    if (std::find(seen.begin(), seen.end(), scan.Cte().get()) != seen.end()) return;
+    seen.push_back(scan.Cte().get());
+    scans.push_back(&scan);
+  }
+};
+
 void Walk(const LogicalOperator& node, int indent, bool arrow, const FragmentDetails& extra,
-          std::vector<std::string>* out) {
+          std::vector<std::string>* out, CteList* ctes) {
+  CheckStackDepth();
   std::vector<std::string> details = node.ExplainDetails();
   int child_indent = arrow ? indent + 6 : indent + 2;
   const Fragment* fragment = nullptr;
@@ -146,26 +161,43 @@ void Walk(const LogicalOperator& node, int indent, bool arrow, const FragmentDet
       inner += 6;
     }
   }
-  for (auto& child : node.Children()) Walk(*child, child_indent, true, extra, out);
+  // A CTE's query shows once, under "CTE name" after the plan.
+  if (node.Kind() == LogicalKind::kCteScan) {
+    ctes->Add(node.Cast<LogicalCteScan>());
+    return;
+  }
+  for (auto& child : node.Children()) Walk(*child, child_indent, true, extra, out, ctes);
+}
+
+void WalkCtes(const FragmentDetails& extra, std::vector<std::string>* out, CteList* ctes) {
+  for (size_t i = 0; i < ctes->scans.size(); ++i) {  // bodies may add CTEs they read
+    const LogicalCteScan& scan = *ctes->scans[i];
+    out->push_back("  CTE " + scan.Cte()->name);
+    Walk(scan.Child(), 4, true, extra, out, ctes);
+  }
 }
 
 }  // namespace
 
 std::vector<std::string> ExplainPlan(const LogicalOperator& plan) {
   std::vector<std::string> out;
-  Walk(plan, 0, false, {}, &out);
+  CteList ctes;
+  Walk(plan, 0, false, {}, &out, &ctes);
+  WalkCtes({}, &out, &ctes);
   return out;
 }
 
 std::vector<std::string> ExplainQuery(const PlannedQuery& query, const FragmentDetails& fragment_details) {
   std::vector<std::string> out;
-  Walk(*query.plan, 0, false, fragment_details, &out);
+  CteList ctes;
+  Walk(*query.plan, 0, false, fragment_details, &out, &ctes);
   for (size_t i = 0; i < query.subqueries.size(); ++i) {
     out.push_back("  SubPlan " + std::to_string(i + 1));
     std::vector<std::string> inner;
-    Walk(*query.subqueries[i], 4, true, fragment_details, &inner);
+    Walk(*query.subqueries[i], 4, true, fragment_details, &inner, &ctes);
     out.insert(out.end(), inner.begin(), inner.end());
   }
+  WalkCtes(fragment_details, &out, &ctes);
   return out;
 }
 

@@ -2,6 +2,7 @@
 // value_ops.h and builtin functions see non-NULL operands of the right types.
 #include "planner/expr_evaluator.h"
 
+#include "common/stack_depth.h"
 #include "common/error.h"
 #include "common/value_ops.h"
 
@@ -92,6 +93,7 @@ const std::vector<Value>& SubqueryRows(const BoundExpr& e, const EvalContext& ct
 }  // namespace
 
 Value Evaluate(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  CheckStackDepth();
   switch (e.kind) {
     case BoundExprKind::kConstant: return e.value;
     case BoundExprKind::kColumn: return row.at(e.index);

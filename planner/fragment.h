@@ -33,6 +33,12 @@ struct TableLayout {
   std::vector<int> primary_key;  // empty: hidden int8 row id key, allocated from "rowid:<id>"
   std::string primary_key_name;
   std::vector<Index> indexes;
+  // CHECK constraints, over the row's columns, tested on every row written.
+  struct Check {
+    std::string name;
+    ExprRef expr;
+  };
+  std::vector<Check> checks;
 
   bool HasHiddenRowId() const { return primary_key.empty(); }
 };
@@ -62,6 +68,11 @@ struct ScanSpec {
   bool lower_inclusive = true;
   std::vector<ExprRef> upper;  // range: upper bound prefix; empty: unbounded
   bool upper_inclusive = true;
+  // How many leading values of `lower` and `upper` are equalities; a range
+  // adds at most one bound after them to each. Values of another type than
+  // their key column become bounds by it (key_bound.h). Point and key-list
+  // values are all equalities.
+  uint32_t equalities = 0;
 };
 
 struct SortKey {
@@ -116,6 +127,18 @@ struct Fragment {
   std::vector<SetColumn> set;       // kUpdate
   std::vector<ExprRef> returning;   // over the new row (insert/update) or the old one (delete)
   bool on_conflict_do_nothing = false;  // kInsert
+  // kInsert with ON CONFLICT: the unique key whose conflicts it handles
+  // (0: the primary key, else a unique index's id), or -1: any (DO NOTHING
+  // without a target). Conflicts on other keys raise 23505.
+  int64_t conflict_arbiter = -1;
+  // DO UPDATE (arbiter: the primary key): SET values and WHERE over the
+  // existing row followed by the proposed one (`excluded`).
+  bool on_conflict_do_update = false;
+  std::vector<SetColumn> conflict_set;
+  ExprRef conflict_filter;
+  // kBuildIndex: only register the index and wait for the transactions
+  // writing the table (executor/index_fence.h); the build comes after.
+  bool await_writers_only = false;
 };
 using FragmentRef = std::shared_ptr<const Fragment>;
 

@@ -1,5 +1,6 @@
 // Fragment encoding: values, expressions, table layouts, scans, fragments,
 // requests and results, each a list of numbered fields (codec_buffer.h).
+#include "common/stack_depth.h"
 #include "planner/fragment_codec.h"
 
 #include "planner/codec_buffer.h"
@@ -118,6 +119,13 @@ std::string EncodeLayout(const TableLayout& t) {
     x.End();
     w.FieldBytes(6, x.Take());
   }
+  for (auto& check : t.checks) {
+    Writer x;
+    x.FieldBytes(1, check.name);
+    x.FieldBytes(2, EncodeExpr(*check.expr));
+    x.End();
+    w.FieldBytes(7, x.Take());
+  }
   w.End();
   return w.Take();
 }
@@ -155,6 +163,16 @@ TableLayout DecodeLayout(std::string_view bytes) {
           if (x.number == 5) index.unique = x.varint != 0;
         });
         t.indexes.push_back(std::move(index));
+        break;
+      }
+      case 7: {
+        TableLayout::Check check;
+        Reader(f.bytes).Fields([&](const Field& x) {
+          if (x.number == 1) check.name = std::string(x.bytes);
+          if (x.number == 2) check.expr = DecodeExpr(x.bytes);
+        });
+        if (!check.expr) Reader::Corrupt();
+        t.checks.push_back(std::move(check));
         break;
       }
       default: break;
@@ -195,6 +213,7 @@ std::string EncodeScan(const ScanSpec& s) {
   w.FieldVarint(4, s.lower_inclusive);
   EncodeExprs(w, 5, s.upper);
   w.FieldVarint(6, s.upper_inclusive);
+  w.FieldVarint(7, s.equalities);
   w.End();
   return w.Take();
 }
@@ -209,6 +228,7 @@ ScanSpec DecodeScan(std::string_view bytes) {
       case 4: s.lower_inclusive = f.varint != 0; break;
       case 5: s.upper.push_back(DecodeExpr(f.bytes)); break;
       case 6: s.upper_inclusive = f.varint != 0; break;
+      case 7: s.equalities = static_cast<uint32_t>(f.varint); break;
       default: break;
     }
   });
@@ -232,6 +252,7 @@ Reader ReadHeader(std::string_view bytes) {
 }  // namespace
 
 std::string EncodeExpr(const BoundExpr& e) {
+  CheckStackDepth();
   Writer w;
   w.FieldVarint(1, static_cast<uint8_t>(e.kind));
   w.FieldVarint(2, static_cast<uint32_t>(e.type.id));
@@ -248,6 +269,7 @@ std::string EncodeExpr(const BoundExpr& e) {
 }
 
 ExprRef DecodeExpr(std::string_view bytes) {
+  CheckStackDepth();
   auto e = std::make_shared<BoundExpr>();
   Reader(bytes).Fields([&](const Field& f) {
     switch (f.number) {
@@ -305,6 +327,24 @@ std::shared_ptr<const FragmentJoin> DecodeJoin(std::string_view bytes) {
   return j;
 }
 
+std::string EncodeSetColumn(const SetColumn& s) {
+  Writer x;
+  x.FieldVarint(1, static_cast<uint64_t>(s.column));
+  x.FieldBytes(2, EncodeExpr(*s.value));
+  x.End();
+  return x.Take();
+}
+
+SetColumn DecodeSetColumn(std::string_view bytes) {
+  SetColumn s;
+  Reader(bytes).Fields([&](const Field& y) {
+    if (y.number == 1) s.column = static_cast<int>(y.varint);
+    if (y.number == 2) s.value = DecodeExpr(y.bytes);
+  });
+  if (!s.value) Reader::Corrupt();
+  return s;
+}
+
 }  // namespace
 
 std::string EncodeFragment(const Fragment& f) {
@@ -316,18 +356,17 @@ std::string EncodeFragment(const Fragment& f) {
   EncodeExprs(w, 5, f.projection);
   for (auto& k : f.top_n) w.FieldBytes(6, EncodeSortKey(k));
   w.FieldInt(7, f.limit);
-  for (auto& s : f.set) {
-    Writer x;
-    x.FieldVarint(1, static_cast<uint64_t>(s.column));
-    x.FieldBytes(2, EncodeExpr(*s.value));
-    x.End();
-    w.FieldBytes(8, x.Take());
-  }
+  for (auto& s : f.set) w.FieldBytes(8, EncodeSetColumn(s));
   EncodeExprs(w, 9, f.returning);
   if (f.on_conflict_do_nothing) w.FieldVarint(10, 1);
   EncodeExprs(w, 11, f.group_by);
   EncodeExprs(w, 12, f.aggregates);
   if (f.join) w.FieldBytes(13, EncodeJoin(*f.join));
+  if (f.await_writers_only) w.FieldVarint(14, 1);
+  w.FieldInt(15, f.conflict_arbiter);
+  if (f.on_conflict_do_update) w.FieldVarint(16, 1);
+  for (auto& s : f.conflict_set) w.FieldBytes(17, EncodeSetColumn(s));
+  if (f.conflict_filter) w.FieldBytes(18, EncodeExpr(*f.conflict_filter));
   w.End();
   return w.Take();
 }
@@ -343,21 +382,17 @@ Fragment DecodeFragment(std::string_view bytes) {
       case 5: f.projection.push_back(DecodeExpr(x.bytes)); break;
       case 6: f.top_n.push_back(DecodeSortKey(x.bytes)); break;
       case 7: f.limit = x.Int(); break;
-      case 8: {
-        SetColumn s;
-        Reader(x.bytes).Fields([&](const Field& y) {
-          if (y.number == 1) s.column = static_cast<int>(y.varint);
-          if (y.number == 2) s.value = DecodeExpr(y.bytes);
-        });
-        if (!s.value) Reader::Corrupt();
-        f.set.push_back(std::move(s));
-        break;
-      }
+      case 8: f.set.push_back(DecodeSetColumn(x.bytes)); break;
       case 9: f.returning.push_back(DecodeExpr(x.bytes)); break;
       case 10: f.on_conflict_do_nothing = x.varint != 0; break;
       case 11: f.group_by.push_back(DecodeExpr(x.bytes)); break;
       case 12: f.aggregates.push_back(DecodeExpr(x.bytes)); break;
       case 13: f.join = DecodeJoin(x.bytes); break;
+      case 14: f.await_writers_only = x.varint != 0; break;
+      case 15: f.conflict_arbiter = x.Int(); break;
+      case 16: f.on_conflict_do_update = x.varint != 0; break;
+      case 17: f.conflict_set.push_back(DecodeSetColumn(x.bytes)); break;
+      case 18: f.conflict_filter = DecodeExpr(x.bytes); break;
       default: break;
     }
   });
@@ -401,10 +436,13 @@ std::string EncodeFragmentResult(const FragmentResult& result) {
   return w.Take();
 }
 
-FragmentResult DecodeFragmentResult(std::string_view bytes) {
+FragmentResult DecodeFragmentResult(std::string_view bytes, const std::function<void()>& per_row) {
   FragmentResult result;
   ReadHeader(bytes).Fields([&](const Field& f) {
-    if (f.number == 1) result.rows.push_back(DecodeRowBytes(f.bytes));
+    if (f.number == 1) {
+      result.rows.push_back(DecodeRowBytes(f.bytes));
+      if (per_row) per_row();
+    }
     if (f.number == 2) result.affected = f.Int();
     if (f.number == 3) result.row_keys.emplace_back(f.bytes);
   });

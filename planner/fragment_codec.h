@@ -7,6 +7,8 @@
 // versions can talk during a rolling upgrade.
 #pragma once
 
+#include <functional>
+
 #include <string>
 #include <string_view>
 
@@ -19,7 +21,9 @@ inline constexpr uint32_t kFragmentFormatVersion = 1;
 std::string EncodeFragmentRequest(const FragmentRequest& request);
 FragmentRequest DecodeFragmentRequest(std::string_view bytes);  // throws SqlError XX001 on corrupt input
 std::string EncodeFragmentResult(const FragmentResult& result);
-FragmentResult DecodeFragmentResult(std::string_view bytes);
+// `per_row`, if set, is called after each decoded row: a million-row
+// result takes long enough to decode that a cancel must be able to stop it.
+FragmentResult DecodeFragmentResult(std::string_view bytes, const std::function<void()>& per_row = {});
 
 // Exposed for tests and for embedding in other messages.
 std::string EncodeFragment(const Fragment& fragment);

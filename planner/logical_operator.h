@@ -30,6 +30,10 @@ enum class LogicalKind : uint8_t {
   kInsert,
   kUpdate,
   kDelete,
+  kSystemScan,  // a virtual pg_catalog / information_schema relation (logical_system_scan.h)
+  kCteScan,        // WITH: planner/logical_cte.h
+  kRecursiveUnion,
+  kWorkTableScan,
 };
 
 class LogicalOperator;

@@ -2,6 +2,7 @@
 // and join sides, turning cross joins with equalities into inner joins),
 // access path selection and cutting each scan into a fragment, then
 // projection, top-N and limit pushdown into those fragments.
+#include "common/stack_depth.h"
 #include "planner/planner.h"
 
 namespace tessera::planner {
@@ -14,6 +15,48 @@ LogicalRef WrapFilter(LogicalRef plan, std::vector<ExprRef> conjuncts) {
 }
 
 LogicalRef PushDown(const LogicalRef& plan, std::vector<ExprRef> conjuncts);
+
+// Whether every column `e` reads is one `map` passes through (>= 0).
+bool OnlyPassedThrough(const BoundExpr& e, const std::vector<int>& map) {
+  CheckStackDepth();
+  if (e.kind == BoundExprKind::kColumn) return e.index >= 0 && e.index < static_cast<int>(map.size()) && map[e.index] >= 0;
+  for (auto& a : e.args)
+    if (!OnlyPassedThrough(*a, map)) return false;
+  return true;
+}
+
+// Conjuncts over columns a projection passes through unchanged move below
+// it: a subquery's or CTE's columns filtered outside it reach its scans.
+// Returns the rebuilt projection, or null when nothing moved (the conjuncts
+// are then all in `above`).
+LogicalRef PushThroughProjection(const LogicalProjection& proj, std::vector<ExprRef> conjuncts,
+                                 std::vector<ExprRef>* above) {
+  bool volatile_outputs = false;
+  std::vector<int> map;
+  for (auto& e : proj.Exprs()) {
+    volatile_outputs = volatile_outputs || HasVolatile(*e);
+    map.push_back(e->kind == BoundExprKind::kColumn ? e->index : -1);
+  }
+  std::vector<ExprRef> below;
+  for (auto& c : conjuncts) {
+    if (!volatile_outputs && !HasVolatile(*c) && OnlyPassedThrough(*c, map))
+      below.push_back(RemapColumns(c, map));
+    else
+      above->push_back(c);
+  }
+  if (below.empty()) return nullptr;
+  return std::make_shared<LogicalProjection>(PushDown(proj.ChildRef(), std::move(below)), proj.Exprs());
+}
+
+// A CTE scan or recursive union over rewritten children.
+LogicalRef RebuildCte(const LogicalOperator& plan, const std::vector<LogicalRef>& children) {
+  if (plan.Kind() == LogicalKind::kCteScan) {
+    const auto& scan = plan.Cast<LogicalCteScan>();
+    return std::make_shared<LogicalCteScan>(children[0], scan.Cte(), scan.Alias());
+  }
+  const auto& u = plan.Cast<LogicalRecursiveUnion>();
+  return std::make_shared<LogicalRecursiveUnion>(children[0], children[1], u.All(), u.Cte());
+}
 
 LogicalRef PushIntoJoin(const LogicalJoin& join, std::vector<ExprRef> conjuncts) {
   int left_width = static_cast<int>(join.Child(0).Types().size());
@@ -59,6 +102,7 @@ LogicalRef PushIntoJoin(const LogicalJoin& join, std::vector<ExprRef> conjuncts)
 }
 
 LogicalRef PushDown(const LogicalRef& plan, std::vector<ExprRef> conjuncts) {
+  CheckStackDepth();
   switch (plan->Kind()) {
     case LogicalKind::kFilter: {
       SplitConjuncts(plan->Cast<LogicalFilter>().Predicate(), &conjuncts);
@@ -71,6 +115,18 @@ LogicalRef PushDown(const LogicalRef& plan, std::vector<ExprRef> conjuncts) {
       return std::make_shared<LogicalGet>(get.Table(), get.Alias(), MakeAndExpr(std::move(conjuncts)));
     }
     case LogicalKind::kJoin: return PushIntoJoin(plan->Cast<LogicalJoin>(), std::move(conjuncts));
+    case LogicalKind::kProjection: {
+      std::vector<ExprRef> above;
+      LogicalRef pushed = PushThroughProjection(plan->Cast<LogicalProjection>(), std::move(conjuncts), &above);
+      if (pushed) return WrapFilter(pushed, std::move(above));
+      conjuncts = std::move(above);
+      break;
+    }
+    case LogicalKind::kCteScan:
+      // A CTE read once is inlined, as PostgreSQL does: the predicates
+      // above reach into its query like a subquery's.
+      if (plan->Cast<LogicalCteScan>().Inlinable()) return PushDown(plan->ChildRef(), std::move(conjuncts));
+      break;
     default: break;
   }
   // Any other node: optimise below it and keep the conjuncts above.
@@ -110,6 +166,8 @@ LogicalRef PushDown(const LogicalRef& plan, std::vector<ExprRef> conjuncts) {
         rebuilt = std::make_shared<LogicalInsert>(children[0], ins.GetFragment(), ins.Types());
         break;
       }
+      case LogicalKind::kCteScan:
+      case LogicalKind::kRecursiveUnion: rebuilt = RebuildCte(*plan, children); break;
       default: break;
     }
   }
@@ -282,6 +340,8 @@ struct Cutter {
         const auto& ins = plan->Cast<LogicalInsert>();
         return std::make_shared<LogicalInsert>(c[0], ins.GetFragment(), ins.Types());
       }
+      case LogicalKind::kCteScan:
+      case LogicalKind::kRecursiveUnion: return RebuildCte(*plan, c);
       default: return plan;
     }
   }

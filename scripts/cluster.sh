@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A loopback cluster for development, tests and benchmarks (DESIGN.md,
-# Processes): one etcd, GROUPS storage nodes (one shard group each), GATEWAYS
-# gateways. Every process logs to a file of its own in the cluster directory.
+# Processes): one etcd, GROUPS shard groups of REPLICAS storage nodes each,
+# GATEWAYS gateways. Every process logs to a file of its own in the cluster
+# directory. Replica 0 of group G is node<G> (started first: the primary),
+# replica R > 0 is node<G>r<R> (a backup).
 #
 #   scripts/cluster.sh start [DIR]   start (DIR default /tmp/tessera-cluster);
 #                                    prints the gateway ports and writes DIR/cluster.env
@@ -9,17 +11,22 @@
 #   scripts/cluster.sh status [DIR]  tessera ctl status
 #   scripts/cluster.sh kill-node G [SIGNAL] [DIR]  signal storage node G (default KILL)
 #   scripts/cluster.sh restart-node G [DIR]        start storage node G again (same data)
+#   scripts/cluster.sh kill-replica G R [SIGNAL] [DIR] / restart-replica G R [DIR]   the same for replica R
 #
 #   TESSERA_BIN  the binary (default build/cluster/tessera)
-#   CLUSTER_GROUPS=3 CLUSTER_GATEWAYS=2   cluster shape
+#   CLUSTER_GROUPS=3 CLUSTER_GATEWAYS=2 CLUSTER_REPLICAS=1   cluster shape
 #   NO_SYNC=1    storage nodes skip fsync (tests)
 #   GATEWAY_PORT first gateway SQL port (default: free ports)
+#   STORAGE_ARGS, GATEWAY_ARGS  more arguments for every storage node or
+#                gateway (e.g. "--memory-limit 512MB")
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/process.sh"
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 BIN="${TESSERA_BIN:-$ROOT/build/cluster/tessera}"
 NUM_GROUPS="${CLUSTER_GROUPS:-3}"
 NUM_GATEWAYS="${CLUSTER_GATEWAYS:-2}"
+NUM_REPLICAS="${CLUSTER_REPLICAS:-1}"
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
@@ -35,24 +42,36 @@ wait_for() {  # wait_for SECONDS COMMAND...: polls every 0.1 s
   return 1
 }
 
-start_node() {  # start_node GROUP
-  local g="$1" sync_flag=""
-  [ "${NO_SYNC:-0}" = 1 ] && sync_flag="--no-sync"
-  mkdir -p "$DIR/node$g"
-  "$BIN" storage --etcd "$ETCD_URL" --group "$g" --data "$DIR/node$g/data" \
-    --listen "127.0.0.1:$(eval echo "\$NODE_PORT_$g")" $sync_flag >> "$DIR/node$g.log" 2>&1 &
-  echo $! > "$DIR/node$g.pid"
+replica_name() {  # replica_name GROUP REPLICA: node<G> for replica 0, node<G>r<R> otherwise
+  if [ "$2" = 0 ]; then echo "node$1"; else echo "node$1r$2"; fi
 }
 
-node_registered() {  # node_registered GROUP: the node started last registered itself in etcd
-  local key value pid
-  key="$(printf '/tessera/nodes/%s' "$1" | base64)"
-  pid="$(cat "$DIR/node$1.pid")"
-  kill -0 "$pid" 2> /dev/null || return 1
-  # The v3 JSON API takes and returns base64; the registration names its pid.
-  value="$(curl -sf -X POST "$ETCD_URL/v3/kv/range" -d "{\"key\": \"$key\"}" |
-    python3 -c 'import base64, json, sys; kvs = json.load(sys.stdin).get("kvs", []); print(base64.b64decode(kvs[0]["value"]).decode() if kvs else "")')"
-  grep -q "\"pid\":$pid[,}]" <<< "$value"
+replica_port() {  # replica_port GROUP REPLICA
+  if [ "$2" = 0 ]; then eval echo "\$NODE_PORT_$1"; else eval echo "\$NODE_PORT_$1_$2"; fi
+}
+
+start_node() {  # start_node GROUP [REPLICA]
+  local g="$1" r="${2:-0}" sync_flag="" name
+  [ "${NO_SYNC:-0}" = 1 ] && sync_flag="--no-sync"
+  name="$(replica_name "$g" "$r")"
+  mkdir -p "$DIR/$name"
+  "$BIN" storage --etcd "$ETCD_URL" --group "$g" --data "$DIR/$name/data" \
+    --listen "127.0.0.1:$(replica_port "$g" "$r")" $sync_flag ${STORAGE_ARGS:-} >> "$DIR/$name.log" 2>&1 &
+  echo $! > "$DIR/$name.pid"
+}
+
+node_registered() {  # node_registered GROUP [REPLICA]: the node started last registered itself in etcd
+  local prefix pid name
+  name="$(replica_name "$1" "${2:-0}")"
+  pid="$(cat "$DIR/$name.pid")"
+  pid_running "$pid" || return 1
+  # Every replica, primary or backup, registers under the group's replicas
+  # prefix, naming its pid. The v3 JSON API takes and returns base64.
+  prefix="$(printf '/tessera/groups/%s/replicas/' "$1")"
+  curl -sf -X POST "$ETCD_URL/v3/kv/range" \
+    -d "{\"key\": \"$(printf '%s' "$prefix" | base64)\", \"range_end\": \"$(printf '%s' "${prefix%/}0" | base64)\"}" |
+    python3 -c 'import base64, json, sys; [print(base64.b64decode(kv["value"]).decode()) for kv in json.load(sys.stdin).get("kvs", [])]' |
+    grep -q "\"pid\":$pid[,}]"
 }
 
 cmd_start() {
@@ -69,7 +88,11 @@ cmd_start() {
   {
     echo "ETCD_URL=$ETCD_URL"
     echo "CLUSTER_GROUPS=$NUM_GROUPS"
-    for g in $(seq 0 $((NUM_GROUPS - 1))); do echo "NODE_PORT_$g=$(free_port)"; done
+    echo "CLUSTER_REPLICAS=$NUM_REPLICAS"
+    for g in $(seq 0 $((NUM_GROUPS - 1))); do
+      echo "NODE_PORT_$g=$(free_port)"
+      for r in $(seq 1 $((NUM_REPLICAS - 1))); do echo "NODE_PORT_${g}_$r=$(free_port)"; done
+    done
     local first="${GATEWAY_PORT:-}"
     local ports=""
     for i in $(seq 0 $((NUM_GATEWAYS - 1))); do
@@ -94,18 +117,24 @@ cmd_start() {
     cat "$DIR/ctl.log" >&2
     return 1
   }
-  for g in $(seq 0 $((NUM_GROUPS - 1))); do start_node "$g"; done
-  for g in $(seq 0 $((NUM_GROUPS - 1))); do
-    if ! wait_for 30 node_registered "$g"; then
-      echo "cluster: storage node $g did not register; see $DIR/node$g.log" >&2
-      tail -n 20 "$DIR/node$g.log" >&2
-      return 1
-    fi
+  # Replica 0 of each group first, so that it becomes the primary; then the backups.
+  for r in $(seq 0 $((NUM_REPLICAS - 1))); do
+    for g in $(seq 0 $((NUM_GROUPS - 1))); do start_node "$g" "$r"; done
+    for g in $(seq 0 $((NUM_GROUPS - 1))); do
+      if ! wait_for 30 node_registered "$g" "$r"; then
+        local name
+        name="$(replica_name "$g" "$r")"
+        echo "cluster: storage node $name did not register; see $DIR/$name.log" >&2
+        tail -n 20 "$DIR/$name.log" >&2
+        return 1
+      fi
+    done
   done
   for i in $(seq 0 $((NUM_GATEWAYS - 1))); do
     local port
     port="$(eval echo "\$GATEWAY_PORT_$i")"
-    "$BIN" gateway --etcd "$ETCD_URL" --port "$port" --listen 127.0.0.1 > "$DIR/gateway$i.log" 2>&1 &
+    # shellcheck disable=SC2086 # GATEWAY_ARGS is a list of words
+    "$BIN" gateway --etcd "$ETCD_URL" --port "$port" --listen 127.0.0.1 ${GATEWAY_ARGS:-} > "$DIR/gateway$i.log" 2>&1 &
     echo $! > "$DIR/gateway$i.pid"
   done
   for i in $(seq 0 $((NUM_GATEWAYS - 1))); do
@@ -117,7 +146,7 @@ cmd_start() {
       return 1
     fi
   done
-  echo "cluster up in $DIR: etcd $ETCD_URL, $NUM_GROUPS shard groups, gateways on ports $GATEWAY_PORTS"
+  echo "cluster up in $DIR: etcd $ETCD_URL, $NUM_GROUPS shard groups of $NUM_REPLICAS replicas, gateways on ports $GATEWAY_PORTS"
   echo "connect: psql -h 127.0.0.1 -p $GATEWAY_PORT_0 -U tessera tessera"
 }
 
@@ -128,7 +157,7 @@ stop_pid_file() {
   kill -CONT "$pid" 2> /dev/null  # a SIGSTOPped node must wake to see SIGTERM
   kill -TERM "$pid" 2> /dev/null || return 0
   for _ in $(seq 1 50); do
-    kill -0 "$pid" 2> /dev/null || return 0
+    pid_running "$pid" || return 0
     sleep 0.1
   done
   kill -KILL "$pid" 2> /dev/null
@@ -152,26 +181,30 @@ case "$action" in
     source "$DIR/cluster.env"
     "$BIN" ctl --etcd "$ETCD_URL" status
     ;;
-  kill-node)
-    g="$1"; sig="${2:-KILL}"; DIR="${3:-/tmp/tessera-cluster}"
-    pid="$(cat "$DIR/node$g.pid")"
+  kill-node | kill-replica)
+    g="$1"; shift
+    if [ "$action" = kill-replica ]; then r="$1"; shift; else r=0; fi
+    sig="${1:-KILL}"; DIR="${2:-/tmp/tessera-cluster}"
+    pid="$(cat "$DIR/$(replica_name "$g" "$r").pid")"
     kill "-$sig" "$pid"
     # A killed node is gone (its port free) when this returns.
     if [ "$sig" = KILL ] || [ "$sig" = 9 ]; then
-      for _ in $(seq 1 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.05; done
+      for _ in $(seq 1 100); do pid_running "$pid" || break; sleep 0.05; done
     fi
     ;;
-  restart-node)
-    g="$1"; DIR="${2:-/tmp/tessera-cluster}"
+  restart-node | restart-replica)
+    g="$1"; shift
+    if [ "$action" = restart-replica ]; then r="$1"; shift; else r=0; fi
+    DIR="${1:-/tmp/tessera-cluster}"
     source "$DIR/cluster.env"
-    start_node "$g"
-    wait_for 30 node_registered "$g" || {
-      echo "cluster: storage node $g did not come back; see $DIR/node$g.log" >&2
+    start_node "$g" "$r"
+    wait_for 30 node_registered "$g" "$r" || {
+      echo "cluster: storage node $(replica_name "$g" "$r") did not come back; see $DIR/$(replica_name "$g" "$r").log" >&2
       exit 1
     }
     ;;
   *)
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

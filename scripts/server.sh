@@ -1,8 +1,11 @@
 # Sourced helpers: start a throwaway Tessera server on a free loopback port.
-#   tessera_server_start BINARY   sets SERVER_PORT, SERVER_PID, SERVER_DIR
+#   tessera_server_start BINARY [ARG...]   sets SERVER_PORT, SERVER_PID, SERVER_DIR
+#                                          (ARGs go to `tessera start`)
 #   tessera_server_stop
 # The caller sets `trap tessera_server_stop EXIT` so an interrupted run leaves
 # no server behind.
+
+source "$(dirname "${BASH_SOURCE[0]}")/process.sh"
 
 SERVER_PID=""
 SERVER_DIR=""
@@ -21,7 +24,7 @@ tessera_server_start() {
   SERVER_DIR="$(mktemp -d /tmp/tessera-test.XXXXXX)"
   SERVER_PORT="$(free_port)"
   mkdir -p "$SERVER_DIR/data"
-  "$binary" start --data "$SERVER_DIR/data" --port "$SERVER_PORT" --listen 127.0.0.1 \
+  "$binary" start --data "$SERVER_DIR/data" --port "$SERVER_PORT" --listen 127.0.0.1 "${@:2}" \
     > "$SERVER_DIR/server.log" 2>&1 &
   SERVER_PID=$!
   # Poll for readiness: pg_isready succeeds once the server answers a startup packet.
@@ -46,7 +49,7 @@ tessera_server_stop() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2> /dev/null; then
     kill -TERM "$SERVER_PID" 2> /dev/null || true
     for _ in $(seq 1 50); do
-      kill -0 "$SERVER_PID" 2> /dev/null || break
+      pid_running "$SERVER_PID" || break
       sleep 0.1
     done
     kill -KILL "$SERVER_PID" 2> /dev/null || true

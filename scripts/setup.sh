@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache
   antlr4 libantlr4-runtime-dev
-  liblmdb-dev libboost-dev libssl-dev
+  liblmdb-dev libboost-dev libboost-context-dev libssl-dev
   libgtest-dev libbenchmark-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libcctz-dev
   libpq-dev postgresql-client

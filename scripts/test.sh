@@ -4,8 +4,8 @@
 # loopback port with a temporary data directory and stops afterwards.
 #
 # Counts: ctest tests + sqllogictest records (tests/sql) + regress tests
-# (tests/regress) + check lines of tests/drivers, tests/concurrency and
-# tests/pgbench (each starts its own server). The last line is "N passed, M failed"; the exit code is
+# (tests/regress) + check lines of tests/drivers, tests/concurrency, tests/psql,
+# tests/pgbench, tests/limits and tests/cluster (each starts its own server). The last line is "N passed, M failed"; the exit code is
 # non-zero when anything failed, including a server that is missing or does
 # not start (that is a failure, not a skip).
 #
@@ -156,6 +156,13 @@ run_suite() {  # run_suite SUITE LOG COMMAND...
 }
 echo "== concurrency tests/concurrency"
 run_suite concurrency "$B/concurrency.log" bash tests/concurrency/run.sh
+echo "== overload tests/overload"
+run_suite overload "$B/overload.log" bash tests/overload/run.sh
+echo "== fuzz tests/fuzz"
+run_suite fuzz "$B/fuzz.log" bash tests/fuzz/run.sh
+echo "== psql meta-commands against PostgreSQL 15 tests/psql"
+run_suite psql "$B/psql.log" bash tests/psql/run.sh
+run_suite psql "$B/psql-cluster.log" bash tests/psql/run.sh --cluster
 if [ "${TESSERA_QUICK:-0}" = 1 ]; then
   echo "== pgbench tests/pgbench skipped (TESSERA_QUICK=1)"
 else
@@ -164,6 +171,9 @@ else
   echo "== pgbench tests/pgbench/crash.sh"
   run_suite pgbench-crash "$B/pgbench-crash.log" bash tests/pgbench/crash.sh
 fi
+
+echo "== limits tests/limits"
+run_suite limits "$B/limits.log" bash tests/limits/run.sh
 
 echo "== cluster tests/cluster"
 run_suite cluster "$B/cluster.log" bash tests/cluster/run.sh

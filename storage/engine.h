@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tessera::storage {
 
@@ -61,6 +62,28 @@ class Transaction {
     (void)current;
     return {};
   }
+
+  // For an index build (executor/index_fence.h): the keys starting with
+  // `prefix` that other transactions hold write locks on, with their
+  // holders; whether transaction `other` waits for a lock this one holds;
+  // and the newest committed version of a key, whatever the snapshot.
+  struct LockedKey {
+    std::string key;
+    uint64_t holder = 0;
+  };
+  virtual std::vector<LockedKey> LockedByOthers(std::string_view prefix) {
+    (void)prefix;
+    return {};
+  }
+  virtual bool WaitsForMe(uint64_t other) {
+    (void)other;
+    return false;
+  }
+  virtual bool LockedByOther(std::string_view key) {
+    (void)key;
+    return false;
+  }
+  virtual std::optional<std::string> LatestCommitted(std::string_view key) { return Get(key); }
 };
 
 struct EngineOptions {

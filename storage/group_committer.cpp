@@ -27,6 +27,15 @@ void GroupCommitter::Submit(CommitRequest* request) {
   if (queue_.size() == 1) queue_cv_.notify_one();
   done_cv_.wait(lock, [request] { return request->done; });
   if (request->error) std::rethrow_exception(request->error);
+  if (request->position == 0 || !barrier_) return;
+  std::function<void(uint64_t)> barrier = barrier_;
+  lock.unlock();
+  barrier(request->position);
+}
+
+void GroupCommitter::SetDurabilityBarrier(std::function<void(uint64_t position)> barrier) {
+  std::lock_guard lock(mutex_);
+  barrier_ = std::move(barrier);
 }
 
 uint64_t GroupCommitter::CommitCount() const {
@@ -76,30 +85,56 @@ void GroupCommitter::ApplyBatch(const std::vector<CommitRequest*>& batch) {
 void GroupCommitter::CommitOnce(const std::vector<CommitRequest*>& batch) {
   MDB_txn* txn = nullptr;
   CheckLmdb(mdb_txn_begin(env_, nullptr, 0, &txn), "mdb_txn_begin");
+  uint64_t position = 0;
   try {
-    for (CommitRequest* request : batch) Apply(txn, request);
+    if (log_ == nullptr) {
+      for (CommitRequest* request : batch) Apply(txn, request, nullptr);
+    } else {
+      LogRecordWriter record = log_->NewWriter();
+      for (CommitRequest* request : batch) Apply(txn, request, &record);
+      if (!record.Empty()) position = log_->Append(txn, record.Finish(log_->Epoch()));
+    }
   } catch (...) {
     mdb_txn_abort(txn);
+    if (log_ != nullptr) log_->Abandoned();
     throw;
   }
   // mdb_txn_commit frees the transaction even when it fails.
-  CheckLmdb(mdb_txn_commit(txn), "mdb_txn_commit");
+  int rc = mdb_txn_commit(txn);
+  if (log_ != nullptr) {
+    if (rc != MDB_SUCCESS) log_->Abandoned();
+    else log_->Published();
+  }
+  CheckLmdb(rc, "mdb_txn_commit");
+  for (CommitRequest* request : batch) {
+    if (request->kind == CommitRequest::Kind::kApplyLog) {
+      request->position = request->records->empty() ? 0 : request->records->back().first;
+    } else if (request->kind != CommitRequest::Kind::kTrimLog) {
+      request->position = position;
+    }
+  }
   std::lock_guard lock(mutex_);
   ++commits_;
 }
 
 namespace {
 
-void ApplyWrites(MDB_txn* txn, MDB_dbi dbi, const WriteSet& writes) {
+// `record` (when replicating) gets every change as it is made; `database` is
+// the dbi's index in the log.
+void ApplyWrites(MDB_txn* txn, MDB_dbi dbi, const WriteSet& writes, LogRecordWriter* record, uint8_t database) {
   for (const auto& [key, value] : writes) {
     MDB_val k = ToVal(key);
     if (value) {
       MDB_val v = ToVal(*value);
       CheckLmdb(mdb_put(txn, dbi, &k, &v, 0), "mdb_put");
+      if (record) record->Put(database, key, *value);
       continue;
     }
     int rc = mdb_del(txn, dbi, &k, nullptr);
     if (rc != MDB_NOTFOUND) CheckLmdb(rc, "mdb_del");
+    // Logged even when absent here: the backup holds the same keys, and a
+    // delete of nothing is harmless there too.
+    if (record) record->Delete(database, key);
   }
 }
 
@@ -142,17 +177,33 @@ int64_t Allocate(MDB_txn* txn, MDB_dbi dbi, std::string_view name, int64_t count
 
 }  // namespace
 
-void GroupCommitter::Apply(MDB_txn* txn, CommitRequest* request) {
+void GroupCommitter::Apply(MDB_txn* txn, CommitRequest* request, LogRecordWriter* record) {
+  auto index = [&](MDB_dbi dbi) { return record ? log_->DatabaseIndex(dbi) : uint8_t{0}; };
   switch (request->kind) {
     case CommitRequest::Kind::kWrites:
-      ApplyWrites(txn, request->dbi, *request->writes);
-      for (const auto& [dbi, writes] : request->more_writes) ApplyWrites(txn, dbi, *writes);
+      ApplyWrites(txn, request->dbi, *request->writes, record, index(request->dbi));
+      for (const auto& [dbi, writes] : request->more_writes) ApplyWrites(txn, dbi, *writes, record, index(dbi));
       return;
     case CommitRequest::Kind::kDeleteRange:
       DeleteRange(txn, request->dbi, request->start, request->end);
+      if (record) record->DeleteRange(index(request->dbi), request->start, request->end);
       return;
-    case CommitRequest::Kind::kAllocate:
+    case CommitRequest::Kind::kAllocate: {
       request->result = Allocate(txn, request->dbi, request->start, request->count);
+      if (record) {
+        int64_t after = request->result + request->count;
+        record->Put(index(request->dbi), request->start,
+                    std::string_view(reinterpret_cast<const char*>(&after), sizeof(after)));
+      }
+      return;
+    }
+    case CommitRequest::Kind::kApplyLog:
+      TS_ASSERT(log_ != nullptr, "applying replication records needs a log");
+      log_->ApplyRecords(txn, *request->records);
+      return;
+    case CommitRequest::Kind::kTrimLog:
+      TS_ASSERT(log_ != nullptr, "trimming needs a log");
+      log_->TrimBelow(txn, request->trim_below, 10000);
       return;
   }
 }

@@ -7,6 +7,15 @@
 //
 // If a batch fails, the committer retries its requests one by one so that one
 // bad request (say, one too large for the map) cannot fail its neighbours.
+//
+// Replication (replication_log.h): with a log attached, every write
+// transaction also stores the record of what it changed under the next log
+// position, and each request learns that position; a request of a backup
+// (kApplyLog) applies the primary's records instead. A durability barrier,
+// when set, runs in the submitting thread after its request is durable here
+// and before Submit returns: the primary waits there for its in-sync backups,
+// so nothing is acknowledged that only this node has, while the committer
+// thread goes on with the next batch (pipelining).
 #pragma once
 
 #include <lmdb.h>
@@ -21,7 +30,10 @@
 #include <string_view>
 #include <thread>
 #include <utility>
+#include <functional>
 #include <vector>
+
+#include "storage/replication_log.h"
 
 namespace tessera::storage {
 
@@ -30,7 +42,7 @@ namespace tessera::storage {
 using WriteSet = std::map<std::string, std::optional<std::string>, std::less<>>;
 
 struct CommitRequest {
-  enum class Kind : uint8_t { kWrites, kDeleteRange, kAllocate };
+  enum class Kind : uint8_t { kWrites, kDeleteRange, kAllocate, kApplyLog, kTrimLog };
   Kind kind = Kind::kWrites;
   MDB_dbi dbi = 0;
   const WriteSet* writes = nullptr;  // kWrites
@@ -42,6 +54,11 @@ struct CommitRequest {
   std::string_view end;              // kDeleteRange: end (exclusive, empty: unbounded)
   int64_t count = 0;                 // kAllocate
   int64_t result = 0;                // kAllocate: first value of the range
+  const std::vector<PositionedRecord>* records = nullptr;  // kApplyLog
+  uint64_t trim_below = 0;                                  // kTrimLog
+  // Set by the committer: the log position of the write transaction that
+  // made this request durable (0 without a log, or when it changed nothing).
+  uint64_t position = 0;
   // Set by the committer under its mutex.
   bool done = false;
   std::exception_ptr error;
@@ -58,6 +75,12 @@ class GroupCommitter {
   void Submit(CommitRequest* request);
   // LMDB write transactions committed so far (tests check batching).
   uint64_t CommitCount() const;
+  // Before the first Submit: records every write transaction in `log`.
+  void AttachLog(ReplicationLog* log) { log_ = log; }
+  ReplicationLog* Log() const { return log_; }
+  // Runs after a request is durable and before its Submit returns, with its
+  // log position (see above). Must not throw; an empty function removes it.
+  void SetDurabilityBarrier(std::function<void(uint64_t position)> barrier);
 
  private:
   void Run();
@@ -65,7 +88,7 @@ class GroupCommitter {
   void ApplyBatch(const std::vector<CommitRequest*>& batch);
   // One write transaction over `batch`; throws on any failure.
   void CommitOnce(const std::vector<CommitRequest*>& batch);
-  static void Apply(MDB_txn* txn, CommitRequest* request);
+  void Apply(MDB_txn* txn, CommitRequest* request, LogRecordWriter* record);
 
   MDB_env* env_;
   mutable std::mutex mutex_;
@@ -74,6 +97,8 @@ class GroupCommitter {
   std::vector<CommitRequest*> queue_;
   bool stop_ = false;
   uint64_t commits_ = 0;
+  ReplicationLog* log_ = nullptr;
+  std::function<void(uint64_t)> barrier_;  // under mutex_
   std::thread thread_;
 };
 

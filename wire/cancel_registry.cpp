@@ -1,12 +1,14 @@
 #include "wire/cancel_registry.h"
 
+#include "common/secure_random.h"
+
 namespace tessera::wire {
 
 BackendKey CancelRegistry::Register(Session* session) {
   std::lock_guard lock(mutex_);
   int32_t pid = next_pid_++;
   if (next_pid_ <= 0) next_pid_ = 10000;  // wrapped: pids stay positive, as clients expect
-  int32_t secret = static_cast<int32_t>(random_());
+  int32_t secret = static_cast<int32_t>(SecureRandom32());
   sessions_[pid] = Entry{secret, session};
   return BackendKey{pid, secret};
 }

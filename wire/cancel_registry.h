@@ -1,12 +1,13 @@
 // Maps the (process id, secret key) pairs sent in BackendKeyData to live
 // sessions, so a CancelRequest arriving on another connection can cancel
 // the statement running on this one. Thread-safe: cancels come from I/O
-// threads while statements run on workers.
+// threads while statements run on workers. Secret keys come from OpenSSL's
+// CSPRNG (common/secure_random.h): they are the only proof a CancelRequest
+// carries.
 #pragma once
 
 #include <cstdint>
 #include <mutex>
-#include <random>
 #include <unordered_map>
 
 #include "executor/session.h"
@@ -37,7 +38,6 @@ class CancelRegistry {
   std::mutex mutex_;
   std::unordered_map<int32_t, Entry> sessions_;
   int32_t next_pid_ = 10000;
-  std::mt19937 random_{std::random_device{}()};
 };
 
 }  // namespace tessera::wire

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "common/fiber.h"
 #include "wire/frontend_messages.h"
 #include "wire/wire_buffer.h"
 
@@ -49,6 +50,9 @@ Connection::Connection(asio::ip::tcp::socket socket, asio::thread_pool& workers,
       workers_(workers),
       registry_(registry),
       on_destroyed_(std::move(on_destroyed)),
+      authentication_timeout_ms_(options.authentication_timeout_ms),
+      auth_timer_(socket_.get_executor()),
+      idle_timer_(socket_.get_executor()),
       framer_(options.limits),
       handler_(std::make_unique<ProtocolHandler>(factory, *this, registry, options)) {
   handler_->SetMessageSource(this);
@@ -63,7 +67,38 @@ void Connection::Start() {
   boost::system::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
   native_fd_ = socket_.native_handle();
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->ReadMore(); });
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->ArmAuthenticationTimer();
+    self->ReadMore();
+  });
+}
+
+void Connection::ArmAuthenticationTimer() {
+  if (authentication_timeout_ms_ <= 0) return;
+  auth_timer_.expires_after(std::chrono::milliseconds(authentication_timeout_ms_));
+  auth_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->session_started_.load()) return;
+    self->read_stopped_ = true;
+    self->CloseSocket();  // as PostgreSQL: the socket is dropped without a message
+  });
+}
+
+void Connection::ArmIdleTimer(uint64_t epoch, int64_t ms) {
+  asio::post(socket_.get_executor(), [weak = weak_from_this(), epoch, ms] {
+    auto self = weak.lock();
+    if (!self) return;
+    self->idle_timer_.expires_after(std::chrono::milliseconds(ms));
+    self->idle_timer_.async_wait([weak, epoch](const boost::system::error_code& ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;
+      {
+        std::lock_guard lock(self->mutex_);
+        if (self->input_epoch_ != epoch || self->socket_dead_) return;  // the client spoke meanwhile
+      }
+      self->Enqueue(Item{Item::Kind::kIdleTimeout, {}, {}, epoch});
+    });
+  });
 }
 
 void Connection::ReadMore() {
@@ -77,6 +112,9 @@ void Connection::ReadMore() {
 void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
   if (ec) {
     read_stopped_ = true;
+    // The client is gone: stop its running statement now rather than let
+    // it run (and hold its locks) to the end for nobody.
+    if (session_started_.load()) registry_.Cancel(key_pid_.load(), key_secret_.load());
     Enqueue(Item{Item::Kind::kEof, {}, {}});
     return;
   }
@@ -141,7 +179,7 @@ void Connection::Enqueue(Item item, bool front) {
     worker_scheduled_ = true;
   }
   cv_.notify_all();  // a COPY FROM STDIN may be waiting in NextMessage()
-  if (schedule) asio::post(workers_, [self = shared_from_this()] { self->Drain(); });
+  if (schedule) ScheduleDrain();
 }
 
 void Connection::EnqueueBatch(std::vector<Item>& items) {
@@ -149,6 +187,7 @@ void Connection::EnqueueBatch(std::vector<Item>& items) {
   bool schedule = false;
   {
     std::lock_guard lock(mutex_);
+    ++input_epoch_;
     for (Item& item : items) {
       inbox_bytes_ += item.message.body.size();
       inbox_.push_back(std::move(item));
@@ -158,7 +197,7 @@ void Connection::EnqueueBatch(std::vector<Item>& items) {
   }
   items.clear();
   cv_.notify_all();  // a COPY FROM STDIN may be waiting in NextMessage()
-  if (schedule) asio::post(workers_, [self = shared_from_this()] { self->Drain(); });
+  if (schedule) ScheduleDrain();
 }
 
 void Connection::Drain() {
@@ -170,10 +209,20 @@ void Connection::Drain() {
   for (int budget = kDrainBudget; budget > 0; --budget) {
     Item item;
     {
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
       if (inbox_.empty()) {
-        worker_scheduled_ = false;
-        return;
+        // Out of input: the idle timeouts start now. Asked outside the
+        // lock (the session reads its settings), then checked again.
+        lock.unlock();
+        const int64_t idle_ms = handler_ ? handler_->IdleTimeoutMs() : 0;
+        lock.lock();
+        if (inbox_.empty()) {
+          worker_scheduled_ = false;
+          const uint64_t epoch = input_epoch_;
+          lock.unlock();
+          if (idle_ms > 0) ArmIdleTimer(epoch, idle_ms);
+          return;
+        }
       }
       item = std::move(inbox_.front());
       inbox_.pop_front();
@@ -185,7 +234,17 @@ void Connection::Drain() {
     }
     Process(item);
   }
-  asio::post(workers_, [self = shared_from_this()] { self->Drain(); });
+  ScheduleDrain();
+}
+
+// The worker side runs on a fiber, so a statement that waits for a lock
+// parks and gives its worker back (common/fiber.h).
+void Connection::ScheduleDrain() {
+  asio::post(workers_, [self = shared_from_this()] {
+    asio::thread_pool& pool = self->workers_;
+    Fiber::Run([&pool](std::function<void()> task) { asio::post(pool, std::move(task)); },
+               [self] { self->Drain(); });
+  });
 }
 
 void Connection::Process(Item& item) {
@@ -194,12 +253,26 @@ void Connection::Process(Item& item) {
     case Item::Kind::kMessage: handler_->Handle(item.message); break;
     case Item::Kind::kFramingError: handler_->FailFraming(ProtocolViolation(item.error)); break;
     case Item::Kind::kShutdown: handler_->AdminShutdown(); break;
+    case Item::Kind::kIdleTimeout: {
+      bool still_idle;
+      {
+        std::lock_guard lock(mutex_);
+        still_idle = input_epoch_ == item.epoch;
+      }
+      if (still_idle) handler_->IdleTimeout();
+      break;
+    }
     case Item::Kind::kEof:
       // The client is gone: end the session now rather than when the last
       // reference to this connection drops.
       handler_.reset();
       Close();
       return;
+  }
+  if (!session_started_.load() && handler_->Started()) {
+    key_pid_.store(handler_->Key().process_id);
+    key_secret_.store(handler_->Key().secret_key);
+    session_started_.store(true);
   }
   if (handler_->Closed()) {
     std::lock_guard lock(mutex_);

@@ -11,6 +11,7 @@
 
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange
 #include <boost/asio.hpp>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -41,10 +42,11 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
 
  private:
   struct Item {
-    enum class Kind { kMessage, kFramingError, kShutdown, kEof };
+    enum class Kind { kMessage, kFramingError, kShutdown, kEof, kIdleTimeout };
     Kind kind;
     RawMessage message;
     std::string error;
+    uint64_t epoch = 0;  // kIdleTimeout: the input epoch it was armed at
   };
 
   // I/O side.
@@ -55,8 +57,15 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   void EnqueueBatch(std::vector<Item>& items);
   void WriteNext();
   void CloseSocket();
+  // authentication_timeout: a client that has not finished its startup by
+  // then is dropped (it holds a socket and a descriptor, not a session).
+  void ArmAuthenticationTimer();
+  // idle_in_transaction_session_timeout / idle_session_timeout, armed each
+  // time the worker side runs out of input; any input since disarms it.
+  void ArmIdleTimer(uint64_t epoch, int64_t ms);
 
   // Worker side.
+  void ScheduleDrain();
   void Drain();
   void Process(Item& item);
   void Send(std::string bytes) override;
@@ -68,6 +77,14 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   boost::asio::thread_pool& workers_;
   CancelRegistry& registry_;
   std::function<void(Connection*)> on_destroyed_;
+  int authentication_timeout_ms_;
+  boost::asio::steady_timer auth_timer_;  // strand only
+  boost::asio::steady_timer idle_timer_;  // strand only
+  // Set by the worker once the session started: the I/O side then cancels
+  // the running statement when the client goes away.
+  std::atomic<bool> session_started_{false};
+  std::atomic<int32_t> key_pid_{0};
+  std::atomic<int32_t> key_secret_{0};
   Framer framer_;
   std::unique_ptr<ProtocolHandler> handler_;  // worker side only
   char read_buffer_[16384];
@@ -77,6 +94,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   std::condition_variable cv_;
   std::deque<Item> inbox_;
   size_t inbox_bytes_ = 0;
+  uint64_t input_epoch_ = 0;  // counts batches of client messages
   bool worker_scheduled_ = false;
   bool read_paused_ = false;
   size_t pending_write_bytes_ = 0;

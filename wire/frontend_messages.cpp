@@ -60,8 +60,7 @@ ParseMessage ParseMessage::Decode(const std::string& body) {
   ParseMessage msg;
   msg.statement = in.GetCString();
   msg.sql = in.GetCString();
-  int16_t n = in.GetInt16();
-  if (n < 0) throw ProtocolViolation("invalid message format");
+  uint16_t n = static_cast<uint16_t>(in.GetInt16());  // unsigned, as in PostgreSQL
   // Each count is checked against the bytes left before reserving for it.
   if (static_cast<size_t>(n) * 4 > in.Remaining()) throw ProtocolViolation("invalid message format");
   msg.param_type_oids.reserve(n);
@@ -75,15 +74,16 @@ BindMessage BindMessage::Decode(const std::string& body) {
   BindMessage msg;
   msg.portal = in.GetCString();
   msg.statement = in.GetCString();
+  // Counts are unsigned 16-bit, as PostgreSQL reads them: up to 65,535.
   auto read_formats = [&in](std::vector<int16_t>& formats) {
-    int16_t n = in.GetInt16();
-    if (n < 0 || static_cast<size_t>(n) * 2 > in.Remaining()) throw ProtocolViolation("invalid message format");
+    uint16_t n = static_cast<uint16_t>(in.GetInt16());
+    if (static_cast<size_t>(n) * 2 > in.Remaining()) throw ProtocolViolation("invalid message format");
     formats.reserve(n);
     for (int i = 0; i < n; ++i) formats.push_back(in.GetInt16());
   };
   read_formats(msg.param_formats);
-  int16_t n = in.GetInt16();
-  if (n < 0 || static_cast<size_t>(n) * 4 > in.Remaining()) throw ProtocolViolation("invalid message format");
+  uint16_t n = static_cast<uint16_t>(in.GetInt16());
+  if (static_cast<size_t>(n) * 4 > in.Remaining()) throw ProtocolViolation("invalid message format");
   msg.params.reserve(n);
   for (int i = 0; i < n; ++i) {
     int32_t len = in.GetInt32();

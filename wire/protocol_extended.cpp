@@ -1,4 +1,5 @@
 // The extended query protocol: Parse, Bind, Describe, Execute, Close, Sync.
+#include "common/utf8.h"
 #include "wire/backend_messages.h"
 #include "wire/frontend_messages.h"
 #include "wire/protocol_handler.h"
@@ -30,6 +31,7 @@ std::vector<int16_t> ExpandFormats(const std::vector<int16_t>& codes, size_t cou
 
 void ProtocolHandler::HandleParse(const std::string& body) {
   ParseMessage parse = ParseMessage::Decode(body);
+  utf8::Check(parse.sql);
   if (!parse.statement.empty() && statements_.count(parse.statement)) {
     throw SqlError(sqlstate::kDuplicatePreparedStatement,
                    "prepared statement \"" + parse.statement + "\" already exists");

@@ -1,5 +1,8 @@
 #include "wire/protocol_handler.h"
 
+#include "common/utf8.h"
+#include <new>
+
 #include "wire/backend_messages.h"
 #include "wire/frontend_messages.h"
 #include "wire/result_writer.h"
@@ -12,6 +15,7 @@ ProtocolHandler::ProtocolHandler(SessionFactory& factory, Output& output, Cancel
 
 ProtocolHandler::~ProtocolHandler() {
   if (key_.process_id != 0) registry_.Unregister(key_.process_id);
+  if (holds_slot_) options_.slots->Release();
   if (session_ && !closed_) {
     try {
       session_->Terminate();
@@ -49,6 +53,20 @@ void ProtocolHandler::FailFraming(const SqlError& error) { SendFatalAndClose(err
 void ProtocolHandler::AdminShutdown() {
   if (closed_) return;
   SendFatalAndClose(SqlError(sqlstate::kAdminShutdown, "terminating connection due to administrator command"));
+}
+
+int64_t ProtocolHandler::IdleTimeoutMs() const {
+  if (!started_ || closed_ || !session_) return 0;
+  return session_->IdleTimeoutMs();
+}
+
+void ProtocolHandler::IdleTimeout() {
+  if (!started_ || closed_ || !session_) return;
+  if (session_->Status() == TxnStatus::kIdle) {
+    SendFatalAndClose(SqlError("57P05", "terminating connection due to idle-session timeout"));
+  } else {
+    SendFatalAndClose(SqlError("25P03", "terminating connection due to idle-in-transaction timeout"));
+  }
 }
 
 void ProtocolHandler::HandleStartup(const RawMessage& message) {
@@ -104,6 +122,10 @@ void ProtocolHandler::StartSession(const std::vector<std::pair<std::string, std:
   }
   if (startup["database"].empty()) startup["database"] = startup["user"];
   try {
+    if (options_.slots != nullptr) {
+      options_.slots->Acquire(startup["user"]);
+      holds_slot_ = true;
+    }
     session_ = factory_.NewSession();
     session_->Start(startup);
   } catch (const SqlError& error) {
@@ -134,6 +156,8 @@ void ProtocolHandler::StartSession(const std::vector<std::pair<std::string, std:
   session_->TakeChangedParameters();  // already reported in full
   for (auto& [name, value] : reported) ParameterStatus{name, value}.Encode(out_);
   key_ = registry_.Register(session_.get());
+  key_secret_.store(key_.secret_key);
+  registered_pid_.store(key_.process_id);
   BackendKeyData{key_.process_id, key_.secret_key}.Encode(out_);
   started_ = true;
   SendReadyForQuery();
@@ -142,7 +166,10 @@ void ProtocolHandler::StartSession(const std::vector<std::pair<std::string, std:
 void ProtocolHandler::HandleTyped(const RawMessage& message) {
   // After an error in an extended-protocol batch everything up to Sync is
   // dropped, so the client's pipelined messages do not run half a batch.
-  if (skip_until_sync_ && message.type != 'S' && message.type != 'X') return;
+  if (skip_until_sync_ && message.type != 'S' && message.type != 'X') {
+    if (message.type == 'H') Flush();
+    return;
+  }
   bool extended = message.type != 'Q';
   try {
     Dispatch(message);
@@ -150,6 +177,10 @@ void ProtocolHandler::HandleTyped(const RawMessage& message) {
     SendFatalAndClose(error);
   } catch (const SqlError& error) {
     ReportStatementError(error, extended);
+  } catch (const std::bad_alloc&) {
+    // The allocator failed outside the statement's accounting (parsing a
+    // huge statement, say): 53200 as PostgreSQL answers, not XX000.
+    ReportStatementError(SqlError(sqlstate::kOutOfMemory, "out of memory"), extended);
   } catch (const std::exception& error) {
     // A bug below us (not an SqlError) costs the statement, not the connection.
     ReportStatementError(SqlError::Internal(error.what()), extended);
@@ -169,6 +200,9 @@ void ProtocolHandler::ReportStatementError(const SqlError& error, bool extended)
     SendError(nested, "ERROR");
   }
   skip_until_sync_ = true;
+  // PostgreSQL sends an error at once: a client that sent Flush (or
+  // nothing) after its batch waits for it before sending Sync.
+  Flush();
 }
 
 void ProtocolHandler::Dispatch(const RawMessage& message) {
@@ -197,6 +231,7 @@ void ProtocolHandler::Dispatch(const RawMessage& message) {
 
 void ProtocolHandler::HandleQuery(const std::string& body) {
   QueryMessage query = QueryMessage::Decode(body);
+  utf8::Check(query.sql);
   // The unnamed statement and portal do not survive a simple query.
   statements_.erase("");
   portals_.erase("");

@@ -10,6 +10,7 @@
 // is an ERROR, after which an extended-protocol batch is skipped up to Sync.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -19,6 +20,7 @@
 
 #include "executor/session.h"
 #include "wire/cancel_registry.h"
+#include "wire/connection_slots.h"
 #include "wire/copy_input.h"
 #include "wire/framer.h"
 #include "wire/output.h"
@@ -30,6 +32,11 @@ struct HandlerOptions {
   FramerLimits limits;
   // ParameterStatus values sent when the session does not report them.
   std::string server_version = "15.0 (Tessera 0.1)";
+  // max_connections; null: no limit (unit tests).
+  ConnectionSlots* slots = nullptr;
+  // A client must finish its startup within this (PostgreSQL's
+  // authentication_timeout); 0: no limit.
+  int authentication_timeout_ms = 60000;
 };
 
 class ProtocolHandler {
@@ -48,9 +55,22 @@ class ProtocolHandler {
   // Server shutdown: FATAL 57P01, close.
   void AdminShutdown();
   bool Closed() const { return closed_; }
+  // The session started (startup done), and its cancel key.
+  bool Started() const { return started_; }
+  BackendKey Key() const { return key_; }
+  // How long the connection may now stay idle (Session::IdleTimeoutMs); 0: forever.
+  int64_t IdleTimeoutMs() const;
+  // The idle timeout ran out: FATAL 25P03 inside a transaction block
+  // (its locks are released as the session ends), 57P05 outside one.
+  void IdleTimeout();
   // Where COPY FROM STDIN reads the client's data while a statement runs
   // (the connection's inbox); without one, the rest of what Feed() got.
   void SetMessageSource(MessageSource* source) { source_ = source; }
+  // Any thread: cancels the statement running for this client (57014), as
+  // when the connection is lost mid-statement. Nothing before startup.
+  void CancelRunning() {
+    if (int32_t pid = registered_pid_.load(); pid != 0) registry_.Cancel(pid, key_secret_.load());
+  }
 
  private:
   struct PortalState {
@@ -86,8 +106,12 @@ class ProtocolHandler {
   WriteBuffer out_;
   std::unique_ptr<Session> session_;
   BackendKey key_;
+  // key_ for CancelRunning() from another thread.
+  std::atomic<int32_t> registered_pid_{0};
+  std::atomic<int32_t> key_secret_{0};
   bool started_ = false;
   bool closed_ = false;
+  bool holds_slot_ = false;
   bool skip_until_sync_ = false;
   std::map<std::string, std::shared_ptr<PreparedStatement>> statements_;
   std::map<std::string, PortalState> portals_;

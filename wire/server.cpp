@@ -2,7 +2,9 @@
 
 #include <chrono>
 
+#include "wire/backend_messages.h"
 #include "wire/connection.h"
+#include "wire/wire_buffer.h"
 
 namespace tessera::wire {
 
@@ -13,7 +15,10 @@ Server::Server(SessionFactory& factory, ServerOptions options)
     : factory_(factory),
       options_(std::move(options)),
       acceptor_(io_),
-      workers_(static_cast<size_t>(options_.worker_threads > 0 ? options_.worker_threads : 1)) {}
+      workers_(static_cast<size_t>(options_.worker_threads > 0 ? options_.worker_threads : 1)),
+      slots_(options_.limits) {
+  options_.handler.slots = &slots_;
+}
 
 Server::~Server() { Stop(); }
 
@@ -44,12 +49,37 @@ void Server::Accept() {
     {
       std::lock_guard lock(mutex_);
       if (!accepting_) return;
+      if (connections_.size() >= MaxSockets()) {
+        // Far past max_connections (sockets that have not started, or are
+        // being refused): refuse at once, before spending a session on it.
+        RefuseSocket(std::move(socket));
+        Accept();
+        return;
+      }
       connection = std::make_shared<Connection>(std::move(socket), workers_, factory_, registry_, options_.handler,
                                                 [this](Connection* gone) { Forget(gone); });
       connections_[connection.get()] = connection;
     }
     connection->Start();
     Accept();
+  });
+}
+
+size_t Server::MaxSockets() const {
+  // As PostgreSQL's postmaster: room for twice the sessions, so clients
+  // refused at startup with 53300 still get their message.
+  return 2 * static_cast<size_t>(std::max(1, options_.limits.max_connections)) + 16;
+}
+
+void Server::RefuseSocket(asio::ip::tcp::socket socket) {
+  WriteBuffer out;
+  ErrorFields::From(SqlError("53300", "sorry, too many clients already"), "FATAL").Encode(out, 'E');
+  auto bytes = std::make_shared<std::string>(out.Take());
+  auto sock = std::make_shared<tcp::socket>(std::move(socket));
+  asio::async_write(*sock, asio::buffer(*bytes), [sock, bytes](const boost::system::error_code&, size_t) {
+    boost::system::error_code ignored;
+    sock->shutdown(tcp::socket::shutdown_both, ignored);
+    sock->close(ignored);
   });
 }
 

@@ -17,6 +17,7 @@
 
 #include "executor/session.h"
 #include "wire/cancel_registry.h"
+#include "wire/connection_slots.h"
 #include "wire/protocol_handler.h"
 
 namespace tessera::wire {
@@ -27,8 +28,12 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 5433;  // 0: any free port (tests)
   int io_threads = 2;
-  int worker_threads = 64;  // generous: a statement waiting on another session must not starve it of a worker
+  // Statements wait for locks on parked fibers, not on workers
+  // (common/fiber.h); the pool still absorbs short blocking waits (fsync,
+  // a slow client's socket).
+  int worker_threads = 64;
   HandlerOptions handler;
+  ConnectionLimits limits;
   // How long Stop() lets connections say goodbye before closing them hard.
   int shutdown_grace_ms = 3000;
 };
@@ -52,6 +57,8 @@ class Server {
  private:
   void Accept();
   void Forget(Connection* connection);
+  size_t MaxSockets() const;
+  void RefuseSocket(boost::asio::ip::tcp::socket socket);
 
   SessionFactory& factory_;
   ServerOptions options_;
@@ -61,6 +68,7 @@ class Server {
   boost::asio::thread_pool workers_;
   std::vector<std::thread> io_threads_;
   CancelRegistry registry_;
+  ConnectionSlots slots_;
   uint16_t port_ = 0;
   bool started_ = false;
   bool stopped_ = false;

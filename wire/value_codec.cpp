@@ -3,6 +3,8 @@
 #include <bit>
 #include <cstring>
 
+#include "common/utf8.h"
+
 namespace tessera::wire {
 
 namespace {
@@ -132,6 +134,11 @@ Value DecodeParam(const std::optional<std::string>& bytes, int16_t format, Type 
                   int index) {
   CheckFormatCode(format);
   if (!bytes) return Value::Null(type);
+  // Text arrives in the client encoding (UTF8) and is checked as PostgreSQL
+  // checks it: invalid bytes and NUL get 22021, never stored.
+  bool text_type = type.id == TypeId::kText || type.id == TypeId::kVarchar || type.id == TypeId::kBpchar ||
+                   type.id == TypeId::kUnknown;
+  if (format == kTextFormat || text_type) utf8::Check(*bytes);
   if (format == kTextFormat) {
     if (type.id == TypeId::kUnknown) return Value::Unknown(*bytes);
     return Value::FromText(*bytes, type, fmt);

@@ -3,7 +3,13 @@
 //
 //   /tessera/cluster            {"groups": N, "buckets": B}   written by `ctl init`
 //   /tessera/shardmap           {"buckets": [group of bucket 0, ...]}
-//   /tessera/nodes/<group>      {"address": "host:port", ...} on the node's lease
+//   /tessera/nodes/<group>      {"address": "host:port", "node", "epoch", ...} on the lease of
+//                               the group's primary: where gateways send the group's work
+//   /tessera/groups/<g>/primary {"node", "address", "epoch"}: which replica holds the group's
+//                               authority, and its epoch (durable; claimed and raised in txns)
+//   /tessera/groups/<g>/replicas/<node>  {"address", "role", "epoch", "pid"} on each replica's lease
+//   /tessera/groups/<g>/insync  {"epoch", "members": [node ids]}: the backups every commit
+//                               waits for (written by the primary, conditioned on its epoch)
 //   /tessera/gateways/<id>      {"port": P, "catalog": revision seen} on its lease
 //   /tessera/catalog            the catalog document (catalog_json.h)
 //   /tessera/counters/<name>    counters (table and index ids, sequences) in ranges
@@ -25,7 +31,14 @@ inline const std::string kCounters = "/tessera/counters/";
 inline const std::string kTsoLeader = "/tessera/tso/leader";
 inline const std::string kTsoWindow = "/tessera/tso/window";
 
+inline const std::string kGroups = "/tessera/groups/";
+
 inline std::string Node(int group) { return kNodes + std::to_string(group); }
+inline std::string Group(int group) { return kGroups + std::to_string(group) + "/"; }
+inline std::string GroupPrimary(int group) { return Group(group) + "primary"; }
+inline std::string GroupReplicas(int group) { return Group(group) + "replicas/"; }
+inline std::string GroupReplica(int group, const std::string& node) { return GroupReplicas(group) + node; }
+inline std::string GroupInSync(int group) { return Group(group) + "insync"; }
 inline std::string Gateway(const std::string& id) { return kGateways + id; }
 
 }  // namespace tessera::cluster::keys

@@ -30,9 +30,13 @@ std::string NodeRegistration(int group, const std::string& address) {
 }
 
 NodeDirectory::NodeDirectory(etcd::Client& etcd) : etcd_(etcd) {
-  Refresh();
+  // The watch starts right after the revision the first read saw: a node that
+  // registers between the read and the watch's start (the watch connects on a
+  // thread of its own) would otherwise be missed for good, and All() (the
+  // deadlock detector's list of nodes) never re-reads.
+  const int64_t read_at = Reload();
   watcher_ = std::make_unique<etcd::Watcher>(
-      etcd_.Endpoints(), keys::kNodes, 0,
+      etcd_.Endpoints(), keys::kNodes, read_at + 1,
       [this](const std::vector<etcd::WatchEvent>& events, int64_t) {
         std::lock_guard lock(mutex_);
         for (auto& e : events) {
@@ -51,16 +55,22 @@ NodeDirectory::NodeDirectory(etcd::Client& etcd) : etcd_(etcd) {
 
 NodeDirectory::~NodeDirectory() { watcher_.reset(); }
 
-void NodeDirectory::Refresh() {
+void NodeDirectory::Refresh() { Reload(); }
+
+int64_t NodeDirectory::Reload() {
   std::map<int, NodeInfo> nodes;
+  int64_t revision = 0;
   try {
-    for (auto& kv : etcd_.GetPrefix(keys::kNodes).kvs)
+    etcd::RangeResult result = etcd_.GetPrefix(keys::kNodes);
+    revision = result.revision;
+    for (auto& kv : result.kvs)
       if (auto info = Parse(kv.key, kv.value)) nodes[info->group] = *info;
   } catch (const std::exception& e) {
     throw SqlError("08006", std::string("could not read the node directory from etcd: ") + e.what());
   }
   std::lock_guard lock(mutex_);
   nodes_ = std::move(nodes);
+  return revision;
 }
 
 std::string NodeDirectory::Address(int group) {

@@ -32,6 +32,9 @@ class NodeDirectory {
   void Refresh();
 
  private:
+  // Reads every registration; returns the etcd revision it read at.
+  int64_t Reload();
+
   etcd::Client& etcd_;
   std::mutex mutex_;
   std::map<int, NodeInfo> nodes_;

@@ -15,6 +15,7 @@ void WriteHeader(codec::Writer& w, const TxnHeader& h) {
   w.FieldVarint(3, h.isolation);
   w.FieldInt(4, h.lock_timeout_ms);
   w.FieldVarint(5, h.statement);
+  w.FieldVarint(6, h.keep_undo);
 }
 
 bool ReadHeader(const codec::Field& f, TxnHeader& h) {
@@ -24,6 +25,7 @@ bool ReadHeader(const codec::Field& f, TxnHeader& h) {
     case 3: h.isolation = static_cast<uint8_t>(f.varint); return true;
     case 4: h.lock_timeout_ms = f.Int(); return true;
     case 5: h.statement = f.varint; return true;
+    case 6: h.keep_undo = f.varint != 0; return true;
     default: return false;
   }
 }
@@ -48,6 +50,8 @@ std::string Encode(const ExecuteRequest& r) {
   w.FieldInt(16, r.transaction_timestamp);
   w.FieldVarint(17, r.commit_now);
   w.FieldVarint(18, r.quick);
+  w.FieldInt(19, r.time_left_ms);
+  w.FieldInt(20, r.memory_limit);
   w.End();
   return w.Take();
 }
@@ -67,6 +71,8 @@ ExecuteRequest Decode<ExecuteRequest>(std::string_view bytes) {
       case 16: r.transaction_timestamp = f.Int(); break;
       case 17: r.commit_now = f.varint != 0; break;
       case 18: r.quick = f.varint != 0; break;
+      case 19: r.time_left_ms = f.Int(); break;
+      case 20: r.memory_limit = f.Int(); break;
       default: break;
     }
   });
@@ -159,6 +165,7 @@ std::string Encode(const TxnRequest& r) {
   w.FieldVarint(10, r.commit_ts);
   w.FieldVarint(11, r.write_record);
   w.FieldBytes(12, r.coordinator);
+  w.FieldVarint(13, r.after_statement);
   w.End();
   return w.Take();
 }
@@ -172,6 +179,7 @@ TxnRequest Decode<TxnRequest>(std::string_view bytes) {
       case 10: r.commit_ts = f.varint; break;
       case 11: r.write_record = f.varint != 0; break;
       case 12: r.coordinator = std::string(f.bytes); break;
+      case 13: r.after_statement = f.varint; break;
       default: break;
     }
   });

@@ -29,6 +29,9 @@ enum Method : uint16_t {
   kPing = 8,      // empty -> node description (ctl status)
   kWaitEdges = 9, // empty -> WaitEdgesResponse (asked by the deadlock detector)
   kBreakWait = 10,// TxnRequest -> empty: the named transaction's lock wait fails with 40P01
+  kReplicate = 11,// primary -> backup: ReplicateRequest -> ReplicateResponse (cluster/replication)
+  kChecksum = 12, // empty -> JSON {position, hash, entries} of the node's databases (ctl checksum)
+  kRollbackTo = 13,// TxnRequest (after_statement) -> empty: ROLLBACK TO SAVEPOINT on a participant
 };
 
 // Which transaction a request belongs to, and how it reads.
@@ -41,6 +44,9 @@ struct TxnHeader {
   // participant takes a new snapshot (snapshot_ts, or its latest) whenever
   // the number changes.
   uint64_t statement = 0;
+  // The transaction has savepoints: the participant remembers where each
+  // statement's writes begin, so kRollbackTo can undo those after one.
+  bool keep_undo = false;
 };
 
 struct ExecuteRequest {
@@ -53,6 +59,12 @@ struct ExecuteRequest {
   // A one-shot point lookup: the node may run it on the I/O thread that
   // read it (transport RunInline) when nothing could make it wait.
   bool quick = false;
+  // statement_timeout: the milliseconds the statement had left when this
+  // was sent (0: no timeout); the node stops the fragment with 57014 then.
+  int64_t time_left_ms = 0;
+  // The statement's memory limit in bytes (0: the node's default), which
+  // the fragment's buffers are charged against on the node.
+  int64_t memory_limit = 0;
 };
 
 struct ExecuteResponse {
@@ -81,6 +93,7 @@ struct TxnRequest {
   uint64_t commit_ts = 0;    // kCommit: 0 = one-phase (the node takes the timestamp itself)
   bool write_record = false; // kCommit of the primary: the decision record goes with the data
   std::string coordinator;   // kPrepare: the primary participant's group, for the cleaner
+  uint64_t after_statement = 0;  // kRollbackTo: undo the writes of statements numbered above this
 };
 
 struct TxnStatusResponse {

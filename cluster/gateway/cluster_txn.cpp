@@ -8,6 +8,8 @@
 #include "cluster/gateway/key_move.h"
 #include "cluster/gateway/sharded_kv.h"
 #include "common/error.h"
+#include "executor/background_free.h"
+#include "executor/statement_poll.h"
 #include "executor/table_store.h"
 #include "planner/fragment_codec.h"
 
@@ -66,6 +68,7 @@ TxnHeader ClusterTxn::Header(bool participant, bool single_target) {
   header.isolation = static_cast<uint8_t>(options_.isolation);
   header.lock_timeout_ms = options_.lock_timeout ? options_.lock_timeout->count() : 0;
   header.statement = statement_;
+  header.keep_undo = keep_undo_;
   // A READ COMMITTED statement confined to one node reads at its latest.
   bool node_latest = options_.isolation == IsolationLevel::kReadCommitted && single_target && statement_snapshot_ == 0;
   header.snapshot_ts = node_latest ? 0 : StatementSnapshot();
@@ -180,6 +183,9 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
     execute.statement_timestamp = services.functions.statement_timestamp;
     execute.transaction_timestamp = services.functions.transaction_timestamp;
     execute.quick = !participant && fragment.scan.kind == planner::ScanKind::kPoint && !writes;
+    if (services.deadline_ns != 0)  // at least 1 ms: 0 would mean "no timeout"
+      execute.time_left_ms = std::max<int64_t>(1, (services.deadline_ns - executor::StatementPoll::NowNs()) / 1000000);
+    if (services.memory) execute.memory_limit = services.memory->Limit();
     groups.push_back(r.group);
     payloads.push_back(Encode(execute));
     if (execute.quick) quick.push_back(std::move(execute));
@@ -200,17 +206,34 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
     replies = CallAll(groups, kExecute, payloads);
   }
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
-  std::vector<planner::FragmentResult> parts;
-  for (size_t i = 0; i < replies.size(); ++i) {
-    ExecuteResponse response = Decode<ExecuteResponse>(replies[i]);
-    parts.push_back(planner::DecodeFragmentResult(response.fragment_result));
-    if (response.wrote) MarkParticipant(groups[i], true, parts.back().affected);
-    // The calls run in parallel: each group is charged the whole wait.
-    if (services.stats)
-      services.stats->runs[request.fragment.get()].push_back(
-          {groups[i], parts.back().rows.size(), parts.back().affected, micros.count()});
+  // Decoding and merging a million rows takes a while: a cancel or the
+  // statement's deadline is checked between parts and per merged row, and
+  // on the way out the rows are freed in the background (background_free.h).
+  executor::StatementPoll poll{services.cancel, services.deadline_ns};
+  auto parts = std::make_unique<std::vector<planner::FragmentResult>>();
+  try {
+    for (size_t i = 0; i < replies.size(); ++i) {
+      if (DecodeReply(replies[i], parts.get(), &poll)) MarkParticipant(groups[i], true, parts->back().affected);
+      // The calls run in parallel: each group is charged the whole wait.
+      if (services.stats)
+        services.stats->runs[request.fragment.get()].push_back(
+            {groups[i], parts->back().rows.size(), parts->back().affected, micros.count()});
+      replies[i] = std::string();
+      poll.Check();
+    }
+    return merge_by_key ? MergeByKey(*parts, &poll) : Concatenate(std::move(*parts));
+  } catch (...) {
+    executor::FreeInBackground(std::move(parts));
+    throw;
   }
-  return merge_by_key ? MergeByKey(std::move(parts)) : Concatenate(std::move(parts));
+}
+
+// Decodes one node's reply into `parts`; true when the node now has writes.
+bool ClusterTxn::DecodeReply(const std::string& reply, std::vector<planner::FragmentResult>* parts,
+                             executor::StatementPoll* poll) {
+  ExecuteResponse response = Decode<ExecuteResponse>(reply);
+  parts->push_back(planner::DecodeFragmentResult(response.fragment_result, [poll] { poll->Tick(); }));
+  return response.wrote;
 }
 
 planner::FragmentResult ClusterTxn::Concatenate(std::vector<planner::FragmentResult> parts) {
@@ -229,7 +252,8 @@ planner::FragmentResult ClusterTxn::Concatenate(std::vector<planner::FragmentRes
 
 // A k-way merge of the shards' rows by their key suffixes (each shard's are
 // ascending, and a key lives on one shard only).
-planner::FragmentResult ClusterTxn::MergeByKey(std::vector<planner::FragmentResult> parts) {
+planner::FragmentResult ClusterTxn::MergeByKey(std::vector<planner::FragmentResult>& parts,
+                                               executor::StatementPoll* poll) {
   planner::FragmentResult merged;
   std::vector<size_t> pos(parts.size(), 0);
   for (auto& part : parts) {
@@ -237,6 +261,7 @@ planner::FragmentResult ClusterTxn::MergeByKey(std::vector<planner::FragmentResu
     if (part.row_keys.size() != part.rows.size()) return Concatenate(std::move(parts));
   }
   while (true) {
+    if (poll) poll->Tick();
     int best = -1;
     for (size_t i = 0; i < parts.size(); ++i) {
       if (pos[i] >= parts[i].rows.size()) continue;
@@ -266,18 +291,21 @@ std::vector<Row> ClusterTxn::CheckUniqueAcrossShards(const planner::FragmentRequ
   executor::TableStore store(f.table, Kv());
   std::set<std::string> seen;
   std::vector<Row> kept;
+  executor::ConflictSkip skip = executor::ConflictSkip::Of(f);
+  std::set<std::string> keys;  // DO UPDATE: a key proposed twice is 21000 before any other check
   for (const Row& row : request.rows) {
     std::string suffix = f.table.HasHiddenRowId() ? std::string() : executor::PrimaryKeySuffixOf(f.table, row);
+    if (f.on_conflict_do_update && !keys.insert(suffix).second) throw executor::AffectsRowTwice();
     bool ok = true;
     for (auto& index : f.table.indexes) {
       if (!index.unique) continue;
       bool has_null = false;
       std::string prefix = store.IndexPrefix(index, row, &has_null);
       if (has_null || seen.insert(prefix).second) continue;
-      if (!f.on_conflict_do_nothing) throw SqlError::UniqueViolation(index.name, store.KeyDetail(index.columns, row));
+      if (!skip.Skips(index.id)) throw SqlError::UniqueViolation(index.name, store.KeyDetail(index.columns, row));
       ok = false;
     }
-    ok = ok && store.CheckUniqueIndexes(row, suffix, f.on_conflict_do_nothing);
+    ok = ok && store.CheckUniqueIndexes(row, suffix, skip);
     if (ok) kept.push_back(row);
   }
   return kept;
@@ -385,6 +413,28 @@ void ClusterTxn::Commit() {
       spdlog::warn("transaction {} committed; group {} will learn it from its cleaner ({})", name_, *it, e.what());
     }
   }
+}
+
+uint64_t ClusterTxn::Savepoint() {
+  if (!open_) throw SqlError(sqlstate::kInternalError, "transaction is already finished");
+  keep_undo_ = true;
+  uint64_t mark = statement_;
+  // Every later request carries a higher number, whatever statement sends it.
+  RefreshSnapshot();
+  return mark;
+}
+
+void ClusterTxn::RollbackTo(uint64_t mark) {
+  if (!open_) throw SqlError(sqlstate::kInternalError, "transaction is already finished");
+  std::vector<int> groups;
+  for (auto& [group, part] : participants_) groups.push_back(group);
+  if (!groups.empty()) {
+    TxnRequest request;
+    request.txn_id = name_;
+    request.after_statement = mark;
+    CallAll(groups, kRollbackTo, std::vector<std::string>(groups.size(), Encode(request)));
+  }
+  RefreshSnapshot();
 }
 
 void ClusterTxn::Rollback() {

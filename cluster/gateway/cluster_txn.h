@@ -25,6 +25,7 @@
 #include "cluster/common/node_protocol.h"
 #include "cluster/gateway/cluster_backend.h"
 #include "executor/backend.h"
+#include "executor/statement_poll.h"
 
 namespace tessera::cluster {
 
@@ -41,6 +42,11 @@ class ClusterTxn final : public executor::BackendTxn {
   storage::Transaction& Kv() override;
   void Commit() override;
   void Rollback() override;
+  // A savepoint is the number of the last statement before it; the nodes
+  // mark where each later statement's writes begin (participant_savepoints.cpp).
+  uint64_t Savepoint() override;
+  void RollbackTo(uint64_t mark) override;
+  void ForgetSavepoints() override { keep_undo_ = false; }
 
   // --- For the fragment executor and the key-value view. ---
   planner::FragmentResult RunFragment(const planner::FragmentRequest& request,
@@ -64,7 +70,13 @@ class ClusterTxn final : public executor::BackendTxn {
   uint64_t StatementSnapshot();
   std::chrono::milliseconds CallTimeout(uint16_t method, std::chrono::milliseconds extra) const;
   static planner::FragmentResult Concatenate(std::vector<planner::FragmentResult> parts);
-  static planner::FragmentResult MergeByKey(std::vector<planner::FragmentResult> parts);
+  // Merges in key order, ticking `poll` (null: none) per row; takes the
+  // rows out of `parts`.
+  static planner::FragmentResult MergeByKey(std::vector<planner::FragmentResult>& parts,
+                                            executor::StatementPoll* poll = nullptr);
+  // Polls `poll` per decoded row: a cancel or the deadline stops the decoding.
+  static bool DecodeReply(const std::string& reply, std::vector<planner::FragmentResult>* parts,
+                          executor::StatementPoll* poll);
   static bool HasUniqueIndex(const planner::TableLayout& table);
   std::vector<Row> CheckUniqueAcrossShards(const planner::FragmentRequest& request);
   void Finish();
@@ -90,6 +102,7 @@ class ClusterTxn final : public executor::BackendTxn {
   std::unique_ptr<storage::Transaction> kv_;
   std::atomic<bool>* cancel_ = nullptr;  // the statement's cancel flag (57014 stops the calls)
   bool open_ = true;
+  bool keep_undo_ = false;  // savepoints exist: requests ask nodes to mark statements
 };
 
 }  // namespace tessera::cluster

@@ -28,6 +28,9 @@ struct Participant {
   uint64_t connection = 0;  // 0: recovered after a restart (no owner)
   uint64_t snapshot = 0;
   uint64_t statement = 0;  // the gateway's statement number last seen
+  // While the gateway has savepoints (TxnHeader::keep_undo): each
+  // statement's number and the undo mark where its writes begin, oldest first.
+  std::vector<std::pair<uint64_t, size_t>> statement_marks;
   bool prepared = false;
   std::string coordinator;  // the primary participant's group
   std::chrono::steady_clock::time_point last_active = std::chrono::steady_clock::now();

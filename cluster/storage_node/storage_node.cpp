@@ -1,16 +1,23 @@
 #include "cluster/storage_node/storage_node.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <shared_mutex>
 #include <thread>
 #include <unordered_map>
 
 #include "cluster/common/etcd_keys.h"
+#include "cluster/replication/node_identity.h"
 #include "common/error.h"
+#include "common/memory_account.h"
 #include "executor/fragment_runner.h"
+#include "executor/statement_poll.h"
 #include "planner/fragment_codec.h"
 #include "storage/mvcc/mvcc_transaction.h"
 
@@ -21,6 +28,7 @@ using storage::mvcc::MvccTransaction;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
 
 // Lock waits across nodes cannot be checked for deadlocks by one node's lock
 // manager, so a cluster never waits forever: lock_timeout = 0 means this.
@@ -53,6 +61,11 @@ StorageNode::~StorageNode() {
   // Stop taking requests before the engine goes; participants roll back as
   // their transactions are destroyed (prepared ones stay durable).
   if (server_) server_->Stop();
+  if (replicator_) {
+    replicator_->Stop();
+    engine_->Committer().SetDurabilityBarrier({});
+    replicator_.reset();
+  }
   tso_.reset();
   tso_service_.reset();
   directory_.reset();
@@ -61,40 +74,53 @@ StorageNode::~StorageNode() {
 }
 
 void StorageNode::Run(const std::atomic<bool>& stop) {
-  storage::mvcc::MvccOptions engine_options;
-  engine_options.engine.sync = options_.sync_commits;
-  engine_options.external_timestamps = true;
-  engine_ = storage::mvcc::MvccEngine::Open(options_.data_dir, engine_options);
-  for (auto& txn : engine_->RecoverPrepared()) {
-    auto p = std::make_shared<Participant>();
-    std::string id = txn->ExternalId();
-    p->coordinator = txn->Coordinator();
-    p->prepared = true;
-    p->snapshot = txn->SnapshotTs();
-    p->txn = std::move(txn);
-    p->lock_id = p->txn->Id();
-    participants_.Add(id, p);
-    spdlog::info("recovered prepared transaction {} (coordinator group {})", id, p->coordinator);
-  }
-
+  node_id_ = replication::LoadOrCreateNodeId(options_.data_dir);
   etcd_ = std::make_unique<etcd::Client>(options_.etcd);
-  spdlog::info("storage node for group {} waiting for etcd at {}", options_.group, options_.etcd);
+  spdlog::info("storage node {} for group {} waiting for etcd at {}", node_id_, options_.group, options_.etcd);
   while (!stop && !etcd_->WaitUntilReady(std::chrono::seconds(1))) {
   }
   if (stop) return;
+  // The role decides how the engine opens: a backup must write nothing of
+  // its own (no GC, no cleaner), or its LMDB would drift from the primary's.
+  role_ = replication::ClaimGroupRole(*etcd_, options_.group, node_id_, options_.listen);
+  primary_ = role_.role == replication::Role::kPrimary;
+  if (IsPrimary()) {
+    spdlog::info("node {} is the primary of group {} (epoch {})", node_id_, options_.group, role_.primary.epoch);
+  } else {
+    spdlog::info("node {} is a backup of group {}: its primary is node {} at {} (epoch {}); it serves no gateway",
+                 node_id_, options_.group, role_.primary.node, role_.primary.address, role_.primary.epoch);
+  }
+
+  if (!IsPrimary()) {
+    accepted_epoch_ = role_.primary.epoch;
+    accepted_primary_ = role_.primary.node;
+  }
+  OpenEngine(IsPrimary());
 
   auto [host, port] = SplitAddress(options_.listen);
   server_ = std::make_unique<transport::RpcServer>(host, port, 2, options_.workers);
-  server_->Register(kExecute, [this](std::string_view p, transport::ResponseStream& s) { return HandleExecute(p, s); });
-  server_->Register(kKv, [this](std::string_view p, transport::ResponseStream& s) { return HandleKv(p, s); });
-  server_->Register(kPrepare, [this](std::string_view p, transport::ResponseStream& s) { return HandlePrepare(p, s); });
-  server_->Register(kCommit, [this](std::string_view p, transport::ResponseStream& s) { return HandleCommit(p, s); });
-  server_->Register(kRollback, [this](std::string_view p, transport::ResponseStream&) { return HandleRollback(p); });
-  server_->Register(kTxnStatus, [this](std::string_view p, transport::ResponseStream&) { return HandleTxnStatus(p); });
-  server_->Register(kTimestamps, [this](std::string_view p, transport::ResponseStream&) { return HandleTimestamps(p); });
-  server_->Register(kPing, [this](std::string_view, transport::ResponseStream&) { return HandlePing(); });
-  server_->Register(kWaitEdges, [this](std::string_view, transport::ResponseStream&) { return HandleWaitEdges(); });
-  server_->Register(kBreakWait, [this](std::string_view p, transport::ResponseStream&) { return HandleBreakWait(p); });
+  // The port opens before the oracle client and the rest exist, and a node
+  // restarted on its old address gets requests at once (gateways still hold
+  // its previous registration): until ready_, every request is refused.
+  auto when_ready = [this](auto handler) {
+    return [this, handler](std::string_view p, transport::ResponseStream& s) {
+      if (!ready_) throw SqlError("08006", "storage node " + options_.listen + " is still starting");
+      return handler(p, s);
+    };
+  };
+  server_->Register(kExecute, when_ready([this](std::string_view p, transport::ResponseStream& s) { return HandleExecute(p, s); }));
+  server_->Register(kKv, when_ready([this](std::string_view p, transport::ResponseStream& s) { return HandleKv(p, s); }));
+  server_->Register(kPrepare, when_ready([this](std::string_view p, transport::ResponseStream& s) { return HandlePrepare(p, s); }));
+  server_->Register(kCommit, when_ready([this](std::string_view p, transport::ResponseStream& s) { return HandleCommit(p, s); }));
+  server_->Register(kRollback, when_ready([this](std::string_view p, transport::ResponseStream&) { return HandleRollback(p); }));
+  server_->Register(kRollbackTo, when_ready([this](std::string_view p, transport::ResponseStream&) { return HandleRollbackTo(p); }));
+  server_->Register(kTxnStatus, when_ready([this](std::string_view p, transport::ResponseStream&) { return HandleTxnStatus(p); }));
+  server_->Register(kTimestamps, when_ready([this](std::string_view p, transport::ResponseStream&) { return HandleTimestamps(p); }));
+  server_->Register(kPing, when_ready([this](std::string_view, transport::ResponseStream&) { return HandlePing(); }));
+  server_->Register(kWaitEdges, when_ready([this](std::string_view, transport::ResponseStream&) { return HandleWaitEdges(); }));
+  server_->Register(kBreakWait, when_ready([this](std::string_view p, transport::ResponseStream&) { return HandleBreakWait(p); }));
+  server_->Register(kReplicate, when_ready([this](std::string_view p, transport::ResponseStream&) { return HandleReplicate(p); }));
+  server_->Register(kChecksum, when_ready([this](std::string_view, transport::ResponseStream&) { return HandleChecksum(); }));
   // Workers may all be parked in lock waits: the detector's questions must
   // not queue behind them (both answers are quick and never wait).
   server_->RunInline(kWaitEdges, [](std::string_view) { return true; });
@@ -103,7 +129,7 @@ void StorageNode::Run(const std::atomic<bool>& stop) {
   // that could hold its snapshot, is quick enough to answer on the I/O
   // thread: that skips two thread switches per lookup.
   server_->RunInline(kExecute, [this](std::string_view payload) {
-    if (engine_->PreparedCount() != 0) return false;
+    if (!ready_ || !IsPrimary() || engine_->PreparedCount() != 0) return false;
     try {
       ExecuteRequest request = Decode<ExecuteRequest>(payload);
       return request.quick && request.txn.txn_id.empty() && !request.commit_now;
@@ -114,14 +140,16 @@ void StorageNode::Run(const std::atomic<bool>& stop) {
   server_->OnDisconnect([this](uint64_t connection) { OnDisconnect(connection); });
   server_->Start();
   address_ = host + ":" + std::to_string(server_->Port());
+  if (IsPrimary()) StartReplicator();
 
   rpc_ = std::make_unique<transport::RpcClient>(1);
   tso_service_ = std::make_unique<TsoService>(*etcd_, address_);
   tso_ = std::make_unique<TsoClient>(*etcd_, *rpc_, [this](uint32_t n) { return tso_service_->Allocate(n); });
   directory_ = std::make_unique<NodeDirectory>(*etcd_);
   deadlocks_ = std::make_unique<DeadlockDetector>(*directory_, *rpc_);
+  ready_ = true;
   Register();
-  try {
+  if (IsPrimary()) try {
     // Until the first sample ages, keep everything from now on: no
     // transaction begun after this node came up can need older versions
     // it does not already see.
@@ -133,9 +161,67 @@ void StorageNode::Run(const std::atomic<bool>& stop) {
   CleanerLoop(stop);
 }
 
+void StorageNode::OpenEngine(bool primary) {
+  storage::mvcc::MvccOptions engine_options;
+  engine_options.engine.sync = options_.sync_commits;
+  engine_options.external_timestamps = true;
+  engine_options.replication_log = true;
+  if (!primary) {
+    // A backup must write nothing of its own (no GC, no cleaner), or its
+    // LMDB would drift from the primary's.
+    engine_options.follower = true;
+    engine_options.gc_interval = std::chrono::milliseconds(0);
+  }
+  engine_ = storage::mvcc::MvccEngine::Open(options_.data_dir, engine_options);
+  for (auto& txn : engine_->RecoverPrepared()) {
+    if (!primary) continue;  // a backup settles nothing: its primary does
+    auto p = std::make_shared<Participant>();
+    std::string id = txn->ExternalId();
+    p->coordinator = txn->Coordinator();
+    p->prepared = true;
+    p->snapshot = txn->SnapshotTs();
+    p->txn = std::move(txn);
+    p->lock_id = p->txn->Id();
+    participants_.Add(id, p);
+    spdlog::info("recovered prepared transaction {} (coordinator group {})", id, p->coordinator);
+  }
+}
+
 void StorageNode::Register() {
   lease_ = std::make_unique<etcd::KeptLease>(*etcd_, 3);
-  etcd_->Put(keys::Node(options_.group), NodeRegistration(options_.group, address_), lease_->Id());
+  std::string replica = replication::ReplicaRegistration(address_, role_.role, role_.primary.epoch);
+  if (!IsPrimary()) {
+    etcd_->Put(keys::GroupReplica(options_.group, node_id_), replica, lease_->Id());
+    return;
+  }
+  // The routing key only while the primary record is still ours: a node
+  // that lost its authority must never send gateways to itself again.
+  nlohmann::json routing = nlohmann::json::parse(NodeRegistration(options_.group, address_));
+  routing["node"] = node_id_;
+  routing["epoch"] = role_.primary.epoch;
+  auto result = etcd_->Txn(
+      {etcd::Compare::Value(keys::GroupPrimary(options_.group), etcd::Compare::Result::kEqual, role_.record_json)},
+      {etcd::Op::Put(keys::Node(options_.group), routing.dump(), lease_->Id()),
+       etcd::Op::Put(keys::GroupReplica(options_.group, node_id_), replica, lease_->Id())},
+      {});
+  if (!result.succeeded)
+    throw SqlError("08006", "node " + node_id_ + " is no longer the primary of shard group " +
+                                std::to_string(options_.group) + " (epoch " + std::to_string(role_.primary.epoch) + ")");
+}
+
+void StorageNode::RequirePrimary() {
+  if (IsPrimary()) {
+    if (replicator_->HoldsLease()) return;
+    throw SqlError("08006", "storage node " + address_ + " has lost its lease as primary of shard group " +
+                                std::to_string(options_.group) + " (its backups stopped answering)");
+  }
+  std::string primary;
+  {
+    std::lock_guard lock(role_mutex_);
+    primary = role_.primary.address;
+  }
+  throw SqlError("08006", "storage node " + address_ + " is a backup of shard group " + std::to_string(options_.group) +
+                              " and serves no reads or writes (its primary is " + primary + ")");
 }
 
 void StorageNode::CleanerLoop(const std::atomic<bool>& stop) {
@@ -146,8 +232,17 @@ void StorageNode::CleanerLoop(const std::atomic<bool>& stop) {
         spdlog::warn("lost the etcd lease of this node; registering again");
         Register();
       }
-      SettlePrepared();
-      AdvanceGcSafePoint();
+      if (IsPrimary()) {
+        SettlePrepared();
+        AdvanceGcSafePoint();
+      } else {
+        MaybePromote();
+        if (!IsPrimary() && round % 25 == 0) {
+          // A backup keeps as much of the log as its primary does.
+          uint64_t last = engine_->Log()->LastPosition();
+          if (last > kRetainedLogRecords) engine_->TrimReplicationLog(last - kRetainedLogRecords);
+        }
+      }
       if (round % 5 == 0 && tso_service_->IsLeader()) deadlocks_->RunOnce();
     } catch (const std::exception& e) {
       spdlog::warn("cleaner: {}", e.what());
@@ -183,6 +278,7 @@ void StorageNode::BeginStatement(Participant& p, const TxnHeader& header) {
 }
 
 std::string StorageNode::HandleExecute(std::string_view payload, transport::ResponseStream& stream) {
+  RequirePrimary();
   Heartbeats::Guard alive(heartbeats_, stream);
   ExecuteRequest request = Decode<ExecuteRequest>(payload);
   planner::FragmentRequest fragment = planner::DecodeFragmentRequest(request.fragment_request);
@@ -198,6 +294,15 @@ std::string StorageNode::HandleExecute(std::string_view payload, transport::Resp
   services.functions.statement_timestamp = request.statement_timestamp;
   services.functions.transaction_timestamp = request.transaction_timestamp;
   services.cancel = stream.CancelFlag();  // the gateway gave up or its client cancelled
+  // The statement's deadline and memory limit reach the node: a fragment
+  // stops at statement_timeout even if the gateway's cancel is late, and
+  // its buffers count against this node's --memory-limit.
+  if (request.time_left_ms > 0)
+    services.deadline_ns = executor::StatementPoll::NowNs() + request.time_left_ms * 1000000;
+  MemoryAccount memory("ExecutorState",
+                       request.memory_limit > 0 ? request.memory_limit : MemoryPool::Server().Limit() / 2);
+  services.memory = &memory;
+  TrimWhenDone trim(memory);  // after the result below is freed
 
   ExecuteResponse response;
   if (request.txn.txn_id.empty()) {
@@ -226,6 +331,7 @@ std::string StorageNode::HandleExecute(std::string_view payload, transport::Resp
   if (!p->txn || p->prepared) throw NotActive(request.txn.txn_id);
   p->last_active = Clock::now();
   BeginStatement(*p, request.txn);
+  MarkStatement(*p, request.txn);
   p->txn->SetLockTimeout(*OptionsOf(request.txn).lock_timeout);
   planner::FragmentResult result = executor::RunFragment(fragment, *p->txn, services);
   response.fragment_result = planner::EncodeFragmentResult(result);
@@ -235,6 +341,7 @@ std::string StorageNode::HandleExecute(std::string_view payload, transport::Resp
 }
 
 std::string StorageNode::HandleKv(std::string_view payload, transport::ResponseStream& stream) {
+  RequirePrimary();
   Heartbeats::Guard alive(heartbeats_, stream);
   KvRequest request = Decode<KvRequest>(payload);
   ParticipantRef p = Join(request.txn, stream.ConnectionId());
@@ -242,6 +349,7 @@ std::string StorageNode::HandleKv(std::string_view payload, transport::ResponseS
   if (!p->txn || p->prepared) throw NotActive(request.txn.txn_id);
   p->last_active = Clock::now();
   BeginStatement(*p, request.txn);
+  MarkStatement(*p, request.txn);
   KvResponse response;
   switch (request.op) {
     case KvRequest::Op::kGet:
@@ -263,6 +371,7 @@ std::string StorageNode::HandleKv(std::string_view payload, transport::ResponseS
 // --- commit protocol -------------------------------------------------------------
 
 std::string StorageNode::HandlePrepare(std::string_view payload, transport::ResponseStream& stream) {
+  RequirePrimary();
   Heartbeats::Guard alive(heartbeats_, stream);
   TxnRequest request = Decode<TxnRequest>(payload);
   ParticipantRef p = participants_.Find(request.txn_id);
@@ -301,6 +410,7 @@ void StorageNode::CommitPrimary(Participant& p, const std::string& txn_id, uint6
 }
 
 std::string StorageNode::HandleCommit(std::string_view payload, transport::ResponseStream& stream) {
+  RequirePrimary();
   Heartbeats::Guard alive(heartbeats_, stream);
   TxnRequest request = Decode<TxnRequest>(payload);
   ParticipantRef p = participants_.Find(request.txn_id);
@@ -334,6 +444,7 @@ std::string StorageNode::HandleCommit(std::string_view payload, transport::Respo
 }
 
 std::string StorageNode::HandleRollback(std::string_view payload) {
+  RequirePrimary();
   TxnRequest request = Decode<TxnRequest>(payload);
   ParticipantRef p = participants_.Find(request.txn_id);
   if (!p) {
@@ -372,6 +483,7 @@ TxnStatusResponse StorageNode::Decide(const std::string& txn_id) {
 }
 
 std::string StorageNode::HandleTxnStatus(std::string_view payload) {
+  RequirePrimary();
   return Encode(Decide(Decode<TxnRequest>(payload).txn_id));
 }
 
@@ -428,6 +540,7 @@ void StorageNode::AdvanceGcSafePoint() {
 // --- the deadlock detector's questions (deadlock_detector.h) --------------------
 
 std::string StorageNode::HandleWaitEdges() {
+  std::shared_lock swap(engine_mutex_);
   auto edges = engine_->Locks().WaitEdges();
   WaitEdgesResponse response;
   if (edges.empty()) return Encode(response);
@@ -446,6 +559,7 @@ std::string StorageNode::HandleWaitEdges() {
 
 std::string StorageNode::HandleBreakWait(std::string_view payload) {
   TxnRequest request = Decode<TxnRequest>(payload);
+  std::shared_lock swap(engine_mutex_);
   if (ParticipantRef p = participants_.Find(request.txn_id))
     engine_->Locks().Interrupt(p->lock_id, storage::mvcc::LockManager::InterruptReason::kDeadlock);
   return {};
@@ -471,11 +585,22 @@ std::string StorageNode::HandleTimestamps(std::string_view payload) {
 }
 
 std::string StorageNode::HandlePing() {
+  std::shared_lock swap(engine_mutex_);
+  uint64_t epoch = 0;
+  {
+    std::lock_guard lock(role_mutex_);
+    epoch = role_.primary.epoch;
+  }
   return nlohmann::json{{"group", options_.group},
                         {"address", address_},
+                        {"node", node_id_},
+                        {"role", IsPrimary() ? "primary" : "backup"},
+                        {"epoch", epoch},
                         {"transactions", participants_.Size()},
                         {"oracle_leader", tso_service_->IsLeader()},
-                        {"max_committed", engine_->MaxCommitted()}}
+                        {"max_committed", engine_->MaxCommitted()},
+                        {"log_position", engine_->Log()->LastPosition()},
+                        {"backups", BackupsJson()}}
       .dump();
 }
 

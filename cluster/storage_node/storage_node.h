@@ -12,14 +12,19 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "cluster/common/node_directory.h"
 #include "cluster/common/node_protocol.h"
 #include "cluster/common/tso_client.h"
 #include "cluster/etcd/etcd_client.h"
 #include "cluster/etcd/kept_lease.h"
+#include "cluster/replication/group_membership.h"
+#include "cluster/replication/replicator.h"
 #include "cluster/storage_node/deadlock_detector.h"
 #include "cluster/storage_node/heartbeats.h"
 #include "cluster/storage_node/participants.h"
@@ -54,15 +59,24 @@ class StorageNode {
   std::string HandlePrepare(std::string_view payload, transport::ResponseStream& stream);
   std::string HandleCommit(std::string_view payload, transport::ResponseStream& stream);
   std::string HandleRollback(std::string_view payload);
+  // ROLLBACK TO SAVEPOINT on a participant (participant_savepoints.cpp).
+  std::string HandleRollbackTo(std::string_view payload);
   std::string HandleTxnStatus(std::string_view payload);
   std::string HandleTimestamps(std::string_view payload);
   std::string HandlePing();
+  // A backup: applies its primary's log records (replication_protocol.h).
+  std::string HandleReplicate(std::string_view payload);
+  std::string HandleChecksum();
+  nlohmann::json BackupsJson();  // the primary's view of its backups (ping, ctl status)
   std::string HandleWaitEdges();
   std::string HandleBreakWait(std::string_view payload);
   void OnDisconnect(uint64_t connection);
 
   ParticipantRef Join(const TxnHeader& header, uint64_t connection);
   void BeginStatement(Participant& p, const TxnHeader& header);
+  // After BeginStatement: while the gateway has savepoints, remembers where
+  // this statement's writes begin (participant_savepoints.cpp).
+  static void MarkStatement(Participant& p, const TxnHeader& header);
   // The decision for `txn_id`, as the primary participant: the record if one
   // exists, pending while the transaction may still commit, else aborted
   // (recorded, so that a late commit fails).
@@ -73,6 +87,18 @@ class StorageNode {
   // Lets the GC collect versions no transaction younger than kLongestSnapshot can need.
   void AdvanceGcSafePoint();
   void Register();
+  // Backups serve no gateway: every request but the cluster's own
+  // (oracle, deadlock detector, status, replication) is refused with 08006.
+  void RequirePrimary();
+  bool IsPrimary() const { return primary_.load(); }
+  void OpenEngine(bool primary);
+  // replication_role.cpp: the primary's replicator (and durability barrier),
+  // and a backup's takeover of its group.
+  void StartReplicator();
+  void MaybePromote();
+
+  // Log records a backup keeps (its primary keeps as many: ReplicatorOptions).
+  static constexpr uint64_t kRetainedLogRecords = 100000;
 
   // Cluster timestamps carry no clock, so the node samples the oracle now
   // and then: the sample taken kLongestSnapshot ago bounds what any live
@@ -82,7 +108,26 @@ class StorageNode {
 
   StorageNodeOptions options_;
   std::string address_;
+  std::string node_id_;          // node_identity.h
+  std::atomic<bool> ready_{false};  // everything a handler uses exists
+  replication::GroupRole role_;  // claimed at start (group_membership.h); changed under role_mutex_
+  std::mutex role_mutex_;
+  std::atomic<bool> primary_{false};  // role_ is primary: set last on promotion
+  // A backup: when it last accepted a call of its primary (steady clock, ns).
+  std::atomic<int64_t> last_heard_from_primary_{std::chrono::steady_clock::now().time_since_epoch().count()};
+  std::atomic<bool> promotion_refused_logged_{false};
+  // Held exclusively while a promoted backup reopens its engine; shared by
+  // the requests a backup answers that read the engine.
+  std::shared_mutex engine_mutex_;
+  // A backup: the primary it takes records from, and its epoch; older
+  // epochs are refused. Under apply_mutex_ (one apply at a time, in order).
+  std::mutex apply_mutex_;
+  uint64_t accepted_epoch_ = 0;
+  std::string accepted_primary_;
   std::unique_ptr<storage::mvcc::MvccEngine> engine_;
+  // The primary: ships the log and is the committer's durability barrier.
+  // Shared with that barrier, which may still run while this node stops.
+  std::shared_ptr<replication::Replicator> replicator_;
   ParticipantTable participants_;
   std::mutex decision_mutex_;  // a primary's commit and a cleaner's abort decide one at a time
   std::unique_ptr<etcd::Client> etcd_;

@@ -6,11 +6,13 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
 #include "common/error.h"
+#include "common/fiber.h"
 
 namespace tessera::cluster::transport::detail {
 
@@ -32,6 +34,8 @@ struct CallState {
   bool done = false;            // kEnd arrived; result holds its payload
   std::string result;
   std::optional<SqlError> error;  // kError arrived, or the connection failed
+  // A caller parked on a session fiber (rpc_client.cpp): woken with cv.
+  std::shared_ptr<WaitSlot> waiter;
   // Last time a frame arrived or the caller took a chunk: the timeout counts from here.
   std::chrono::steady_clock::time_point progress;
 };

@@ -223,11 +223,14 @@ void ClientConnection::FailAll(const SqlError& error) {
     if (reader_ == Reader::kCaller) ::shutdown(read_fd_, SHUT_RDWR);
   }
   for (auto& [id, call] : calls) {
+    std::shared_ptr<WaitSlot> waiter;
     {
       std::lock_guard lock(call->mutex);
       if (!call->done && !call->error) call->error = error;
+      waiter = call->waiter;
     }
     call->cv.notify_all();
+    if (waiter) waiter->Wake();
   }
 }
 
@@ -245,8 +248,10 @@ bool ClientConnection::OnFrame(const FrameHeader& header, std::string payload) {
     if (header.kind != FrameKind::kChunk) calls_.erase(it);
   }
   bool keep_reading = true;
+  std::shared_ptr<WaitSlot> waiter;
   {
     std::lock_guard lock(call->mutex);
+    waiter = call->waiter;
     call->progress = std::chrono::steady_clock::now();
     if (header.kind == FrameKind::kChunk) {
       call->queued_bytes += payload.size();
@@ -263,6 +268,7 @@ bool ClientConnection::OnFrame(const FrameHeader& header, std::string payload) {
     }
   }
   call->cv.notify_one();
+  if (waiter) waiter->Wake();
   if (!keep_reading) core_.CountReadPause();
   return keep_reading;
 }

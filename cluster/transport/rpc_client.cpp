@@ -9,6 +9,7 @@
 #include "cluster/transport/client_core.h"
 #include "cluster/transport/frame.h"
 #include "cluster/transport/transport_errors.h"
+#include "common/fiber.h"
 
 namespace tessera::cluster::transport {
 
@@ -20,6 +21,14 @@ namespace {
 
 // How often a waiting caller looks at CallOptions::cancel.
 constexpr std::chrono::milliseconds kCancelPoll{10};
+// A caller on a session fiber reads its own reply for this long at most
+// (nearly every answer comes within it, and reading it here saves two thread
+// hops); past it the fiber parks, its worker goes back to the pool and the
+// connection's strand reads. A row-lock wait on a node can last seconds, and
+// a gateway whose workers all sat in such waits could not run the lock
+// holder's COMMIT.
+constexpr std::chrono::milliseconds kFiberInlineRead{2};
+constexpr std::chrono::milliseconds kParkedCancelPoll{40};
 
 // Waits for `call` on the calling thread, delivering its chunks, until kEnd,
 // an error, the timeout or a cancel. On every way out but a server's answer
@@ -37,6 +46,8 @@ std::string WaitForCall(ClientConnection& connection, CallState& call, const Cal
 
   std::unique_lock lock(call.mutex);
   bool read_before_judging = false;
+  const bool on_fiber = Fiber::Current() != nullptr;
+  bool read_inline = false;  // on a fiber: the short inline read was tried
   while (true) {
     if (!call.chunks.empty()) {
       std::string chunk = std::move(call.chunks.front());
@@ -44,6 +55,7 @@ std::string WaitForCall(ClientConnection& connection, CallState& call, const Cal
       call.queued_bytes -= chunk.size();
       call.progress = std::chrono::steady_clock::now();
       read_before_judging = false;
+      read_inline = false;  // a stream keeps the inline fast path while chunks keep coming
       const bool resume = call.paused_reading && call.queued_bytes < kCallResumeMark;
       if (resume) call.paused_reading = false;
       lock.unlock();
@@ -74,6 +86,21 @@ std::string WaitForCall(ClientConnection& connection, CallState& call, const Cal
         throw CouldNotConnect(connection.Address(), fmt::format("timed out after {} ms", options.timeout.count()));
       }
       throw DidNotAnswer(connection.Address(), options.timeout);
+    }
+    if (on_fiber) {
+      if (!read_inline) {
+        read_inline = true;
+        if (connection.ReadForCall(call, lock, std::min(deadline, now + kFiberInlineRead))) continue;
+      }
+      const auto until = options.cancel != nullptr ? std::min(deadline, now + kParkedCancelPoll) : deadline;
+      auto slot = WaitSlot::Make();
+      call.waiter = slot;
+      lock.unlock();
+      connection.ReadForLaterCall();  // someone must read while we are parked
+      slot->Wait(std::chrono::duration_cast<std::chrono::milliseconds>(until - now) + std::chrono::milliseconds(1));
+      lock.lock();
+      call.waiter.reset();
+      continue;
     }
     const auto until = options.cancel != nullptr ? std::min(deadline, now + kCancelPoll) : deadline;
     if (!connection.ReadForCall(call, lock, until)) call.cv.wait_until(lock, until);

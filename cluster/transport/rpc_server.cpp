@@ -8,6 +8,7 @@
 #include "cluster/transport/server_connection.h"
 #include "cluster/transport/server_core.h"
 #include "cluster/transport/transport_errors.h"
+#include "common/fiber.h"
 
 namespace tessera::cluster::transport {
 
@@ -158,7 +159,14 @@ const RpcServer::Handler* ServerCore::FindHandler(uint16_t method) const {
   return it == handlers_.end() ? nullptr : &it->second;
 }
 
-void ServerCore::RunOnWorker(std::function<void()> task) { asio::post(workers_, std::move(task)); }
+// Handlers run on fibers, so one that waits for a row lock parks and gives
+// its worker back (common/fiber.h): no number of waiters can starve the
+// lock holder's commit of a worker.
+void ServerCore::RunOnWorker(std::function<void()> task) {
+  asio::post(workers_, [this, task = std::move(task)]() mutable {
+    Fiber::Run([this](std::function<void()> next) { asio::post(workers_, std::move(next)); }, std::move(task));
+  });
+}
 
 void ServerCore::CountQueued(size_t queued_bytes) {
   uint64_t peak = peak_queued_bytes_.load(std::memory_order_relaxed);

@@ -1,5 +1,7 @@
 #include "cluster/transport/server_connection.h"
 
+#include <new>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -100,6 +102,8 @@ void ServerConnection::RunHandler(const std::shared_ptr<ResponseStream>& stream,
       kind = FrameKind::kEnd;
     } catch (const SqlError& e) {
       result = EncodeErrorPayload(e);
+    } catch (const std::bad_alloc&) {
+      result = EncodeErrorPayload(sqlstate::kOutOfMemory, "out of memory");  // as PostgreSQL, not XX000
     } catch (const std::exception& e) {
       result = EncodeErrorPayload(sqlstate::kInternalError, e.what());
     } catch (...) {

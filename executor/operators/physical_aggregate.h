@@ -2,6 +2,7 @@
 // expressions and folds count/sum/avg/min/max, with DISTINCT per aggregate.
 #pragma once
 
+#include "executor/aggregator.h"
 #include "executor/operators/row_hash.h"
 #include "executor/physical_operator.h"
 #include "planner/logical_operators.h"
@@ -18,6 +19,7 @@ class PhysicalHashAggregate final : public PhysicalOperator {
   PhysicalRef child_;
   const planner::LogicalAggregate& plan_;
   bool built_ = false;
+  std::unique_ptr<HashAggregator> aggregator_;  // while the input is read
   RowBuffer output_;
 };
 

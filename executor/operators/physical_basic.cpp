@@ -1,18 +1,27 @@
 // VALUES, generate_series, filter, projection, limit.
 #include "executor/operators/physical_basic.h"
 
-#include <chrono>
-
 #include "common/error.h"
 #include "common/value_ops.h"
 
 namespace tessera::executor {
 
-void ExecContext::CheckCancel() const {
-  if (cancel && cancel->load(std::memory_order_relaxed))
-    throw SqlError(sqlstate::kQueryCanceled, "canceling statement due to user request");
-  if (deadline_ns != 0 && std::chrono::steady_clock::now().time_since_epoch().count() > deadline_ns)
-    throw SqlError(sqlstate::kQueryCanceled, "canceling statement due to statement timeout");
+int64_t EstimateRowsBytes(const std::vector<Row>& rows) {
+  int64_t bytes = static_cast<int64_t>(rows.capacity() * sizeof(Row));
+  for (const Row& row : rows) bytes += EstimateRowBytes(row) - static_cast<int64_t>(sizeof(Row));
+  return bytes;
+}
+
+void RowBuffer::Set(std::vector<Row> rows, MemoryAccount* account) {
+  int64_t bytes = account ? EstimateRowsBytes(rows) : 0;
+  SetCharged(std::move(rows), account, bytes);
+}
+
+void RowBuffer::SetCharged(std::vector<Row> rows, MemoryAccount* account, int64_t bytes) {
+  charge_.Attach(account);
+  if (account) charge_.Add(bytes);
+  rows_ = std::move(rows);
+  pos_ = 0;
 }
 
 bool RowBuffer::Next(Batch* out) {

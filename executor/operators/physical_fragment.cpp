@@ -8,7 +8,7 @@ bool PhysicalFragmentScan::Next(Batch* out) {
   if (!fetched_) {
     fetched_ = true;
     planner::FragmentRequest request{fragment_, ctx_.params, {}, ctx_.subquery_rows};
-    rows_.Set(ctx_.fragments->Execute(request).rows);
+    rows_.Set(ctx_.fragments->Execute(request).rows, ctx_.memory);
   }
   return rows_.Next(out);
 }
@@ -17,16 +17,19 @@ bool PhysicalInsert::Next(Batch* out) {
   if (!done_) {
     done_ = true;
     std::vector<Row> returned;
+    MemoryCharge charge(ctx_.memory, "ExecutorState");  // RETURNING rows kept until the end
     Batch in;
     while (child_->Next(&in)) {
       ctx_.CheckCancel();
       planner::FragmentRequest request{fragment_, ctx_.params, std::move(in), ctx_.subquery_rows};
       planner::FragmentResult result = ctx_.fragments->Execute(request);
       affected_ += result.affected;
+      if (!result.rows.empty()) charge.Add(EstimateRowsBytes(result.rows));
       for (auto& r : result.rows) returned.push_back(std::move(r));
       in.clear();
     }
-    returning_.Set(std::move(returned));
+    charge.Reset();
+    returning_.Set(std::move(returned), ctx_.memory);
   }
   return returning_.Next(out);
 }
@@ -38,7 +41,7 @@ bool PhysicalWrite::Next(Batch* out) {
     planner::FragmentRequest request{fragment_, ctx_.params, {}, ctx_.subquery_rows};
     planner::FragmentResult result = ctx_.fragments->Execute(request);
     affected_ = result.affected;
-    returning_.Set(std::move(result.rows));
+    returning_.Set(std::move(result.rows), ctx_.memory);
   }
   return returning_.Next(out);
 }

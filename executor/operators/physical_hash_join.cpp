@@ -10,7 +10,8 @@ PhysicalHashJoin::PhysicalHashJoin(ExecContext& ctx, PhysicalRef left, PhysicalR
       right_(std::move(right)),
       kind_(plan.Join()),
       left_width_(plan.Child(0).Types().size()),
-      right_width_(plan.Child(1).Types().size()) {
+      right_width_(plan.Child(1).Types().size()),
+      charge_(ctx.memory, "HashTableContext") {
   std::vector<planner::ExprRef> conjuncts, rest;
   planner::SplitConjuncts(plan.Condition(), &conjuncts);
   int lw = static_cast<int>(left_width_);
@@ -53,11 +54,20 @@ void PhysicalHashJoin::Build() {
   std::vector<Value> key;
   while (right_->Next(&in)) {
     ctx_.CheckCancel();
+    // The build side's rows and hash entries are the join's memory.
+    int64_t bytes = 0;
     for (auto& row : in) {
+      ctx_.Tick();
       size_t id = right_rows_.size();
-      if (KeyOf(right_keys_, row, &key)) table_[key].push_back(id);
+      bytes += EstimateRowBytes(row) + static_cast<int64_t>(sizeof(size_t));
+      if (KeyOf(right_keys_, row, &key)) {
+        auto [it, inserted] = table_.try_emplace(key);
+        if (inserted) bytes += EstimateRowBytes(key) + kHashEntryOverhead;
+        it->second.push_back(id);
+      }
       right_rows_.push_back(std::move(row));
     }
+    charge_.Add(bytes);
   }
   right_matched_.assign(right_rows_.size(), false);
 }
@@ -69,6 +79,8 @@ void PhysicalHashJoin::Probe(Row& left, Batch* out) {
     auto it = table_.find(key);
     if (it != table_.end()) {
       for (size_t id : it->second) {
+        // A non-equi or cross join meets every right row here: poll per pair.
+        ctx_.Tick();
         Row combined = left;
         combined.insert(combined.end(), right_rows_[id].begin(), right_rows_[id].end());
         if (residual_ && !planner::EvaluatePredicate(*residual_, combined, ctx_.eval)) continue;
@@ -91,9 +103,17 @@ bool PhysicalHashJoin::Next(Batch* out) {
     Build();
   }
   out->clear();
-  Batch in;
   while (!left_done_) {
-    if (!left_->Next(&in)) {
+    // Probe a left row at a time until the batch is full, so one left
+    // batch against many matches does not become one enormous batch.
+    if (probe_pos_ < probe_.size()) {
+      while (probe_pos_ < probe_.size() && out->size() < kBatchSize) Probe(probe_[probe_pos_++], out);
+      if (out->size() >= kBatchSize) return true;
+      continue;
+    }
+    probe_pos_ = 0;
+    if (!left_->Next(&probe_)) {
+      probe_.clear();
       left_done_ = true;
       if (kind_ == planner::JoinKind::kRight || kind_ == planner::JoinKind::kFull) {
         std::vector<Row> rest;
@@ -103,14 +123,13 @@ bool PhysicalHashJoin::Next(Batch* out) {
           padded.insert(padded.end(), right_rows_[i].begin(), right_rows_[i].end());
           rest.push_back(std::move(padded));
         }
-        tail_.Set(std::move(rest));
+        tail_.Set(std::move(rest), ctx_.memory);
       }
       break;
     }
     ctx_.CheckCancel();
-    for (auto& row : in) Probe(row, out);
-    if (!out->empty()) return true;
   }
+  if (!out->empty()) return true;
   return tail_.Next(out);
 }
 

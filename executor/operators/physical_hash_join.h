@@ -34,6 +34,9 @@ class PhysicalHashJoin final : public PhysicalOperator {
   std::vector<bool> right_matched_;
   RowMap<std::vector<size_t>> table_;
   RowBuffer tail_;  // unmatched right rows (RIGHT/FULL)
+  Batch probe_;     // the left batch being probed
+  size_t probe_pos_ = 0;
+  MemoryCharge charge_;  // right_rows_ and table_
 };
 
 }  // namespace tessera::executor

@@ -3,27 +3,83 @@
 
 #include <algorithm>
 
+#include "executor/background_free.h"
 #include "executor/sort_util.h"
+#include "executor/top_n.h"
 
 namespace tessera::executor {
+
+int64_t PhysicalSort::RowsNeeded() const {
+  if (limit_ == nullptr || limit_->Limit() == nullptr) return -1;
+  Value n = planner::Evaluate(*limit_->Limit(), {}, ctx_.eval);
+  Value m = limit_->Offset() ? planner::Evaluate(*limit_->Offset(), {}, ctx_.eval) : Value::Int8(0);
+  if (n.IsNull() || n.GetInt() < 0) return -1;
+  int64_t skip = m.IsNull() ? 0 : m.GetInt();
+  if (skip < 0 || n.GetInt() > INT64_MAX - skip) return -1;
+  return n.GetInt() + skip;
+}
+
+void PhysicalSort::KeepFirst(int64_t rows) {
+  TopN top(keys_, static_cast<size_t>(rows), ctx_.memory, "TupleSort main");
+  Batch in;
+  while (child_->Next(&in)) {
+    ctx_.CheckCancel();
+    for (auto& row : in) top.Offer(std::move(row), ctx_.eval);
+  }
+  std::vector<Row> kept = top.TakeSorted();
+  output_.Set(std::move(kept), ctx_.memory);
+}
 
 bool PhysicalSort::Next(Batch* out) {
   if (!sorted_) {
     sorted_ = true;
-    std::vector<KeyedRow> keyed;
-    Batch in;
-    while (child_->Next(&in)) {
-      ctx_.CheckCancel();
-      for (auto& row : in) keyed.push_back(MakeKeyed(std::move(row), keys_, ctx_.eval));
+    if (int64_t rows = RowsNeeded(); rows >= 0) {
+      KeepFirst(rows);
+      return output_.Next(out);
     }
-    std::stable_sort(keyed.begin(), keyed.end(),
-                     [&](const KeyedRow& a, const KeyedRow& b) { return CompareKeys(a.keys, b.keys, keys_) < 0; });
-    std::vector<Row> rows;
-    rows.reserve(keyed.size());
-    for (auto& k : keyed) rows.push_back(std::move(k.row));
-    output_.Set(std::move(rows));
+    SortAll();
   }
   return output_.Next(out);
+}
+
+void PhysicalSort::SortAll() {
+  // The rows with their keys, and the stable sort's buffer of half as
+  // many KeyedRows, are charged to the statement as they come. Members,
+  // so that a cancelled sort's rows go with the operator tree (which a
+  // big statement frees in the background), not during the unwinding.
+  Batch in;
+  while (child_->Next(&in)) {
+    ctx_.CheckCancel();
+    int64_t bytes = 0;
+    for (auto& row : in) {
+      keyed_.push_back(MakeKeyed(std::move(row), keys_, ctx_.eval));
+      const KeyedRow& k = keyed_.back();
+      int64_t row_bytes = EstimateRowBytes(k.row);
+      row_bytes_ += row_bytes;
+      bytes += row_bytes + EstimateRowBytes(k.keys) + kKeyedRowSlot;
+    }
+    charge_.Add(bytes);
+  }
+  // The comparator polls for cancel and statement_timeout: sorting
+  // millions of rows takes seconds.
+  StatementPoll& poll = ctx_.poll;
+  std::stable_sort(keyed_.begin(), keyed_.end(), [&](const KeyedRow& a, const KeyedRow& b) {
+    poll.Tick();
+    return CompareKeys(a.keys, b.keys, keys_) < 0;
+  });
+  std::vector<Row> rows;
+  rows.reserve(keyed_.size());
+  for (auto& k : keyed_) rows.push_back(std::move(k.row));
+  // The keys (the rows are moved out) are freed off this thread when big.
+  if (charge_.Charged() >= kBackgroundFreeBytes) {
+    FreeInBackground(std::make_unique<std::vector<KeyedRow>>(std::move(keyed_)));
+    keyed_ = {};
+  } else {
+    keyed_ = {};
+  }
+  charge_.Reset();
+  // The rows were estimated on the way in: no second pass over them.
+  output_.SetCharged(std::move(rows), ctx_.memory, row_bytes_);
 }
 
 bool PhysicalDistinct::Next(Batch* out) {
@@ -31,8 +87,14 @@ bool PhysicalDistinct::Next(Batch* out) {
   out->clear();
   while (child_->Next(&in)) {
     ctx_.CheckCancel();
-    for (auto& row : in)
-      if (seen_.emplace(row, true).second) out->push_back(std::move(row));
+    int64_t bytes = 0;
+    for (auto& row : in) {
+      ctx_.Tick();
+      if (!seen_.emplace(row, true).second) continue;
+      bytes += EstimateRowBytes(row) + kHashEntryOverhead;
+      out->push_back(std::move(row));
+    }
+    charge_.Add(bytes);
     if (!out->empty()) return true;
   }
   return false;
@@ -48,8 +110,17 @@ bool PhysicalSetOp::NextUnion(Batch* out) {
       continue;
     }
     ctx_.CheckCancel();
-    for (auto& row : in)
-      if (all_ || counts_.emplace(row, 1).second) out->push_back(std::move(row));
+    int64_t bytes = 0;
+    for (auto& row : in) {
+      ctx_.Tick();
+      if (all_) {
+        out->push_back(std::move(row));
+      } else if (counts_.emplace(row, 1).second) {
+        bytes += EstimateRowBytes(row) + kHashEntryOverhead;
+        out->push_back(std::move(row));
+      }
+    }
+    charge_.Add(bytes);
     if (!out->empty()) return true;
   }
 }
@@ -60,14 +131,24 @@ bool PhysicalSetOp::Next(Batch* out) {
   if (!built_) {
     built_ = true;
     Batch in;
-    while (right_->Next(&in))
-      for (auto& row : in) ++counts_[row];
+    while (right_->Next(&in)) {
+      ctx_.CheckCancel();
+      int64_t bytes = 0;
+      for (auto& row : in) {
+        ctx_.Tick();
+        auto [it, inserted] = counts_.try_emplace(row, 0);
+        ++it->second;
+        if (inserted) bytes += EstimateRowBytes(row) + kHashEntryOverhead;
+      }
+      charge_.Add(bytes);
+    }
   }
   Batch in;
-  RowMap<bool> emitted;
   while (left_->Next(&in)) {
     ctx_.CheckCancel();
+    int64_t bytes = 0;
     for (auto& row : in) {
+      ctx_.Tick();
       auto it = counts_.find(row);
       bool in_right = it != counts_.end() && it->second > 0;
       if (op_ == planner::SetOpType::kIntersect) {
@@ -82,11 +163,14 @@ bool PhysicalSetOp::Next(Batch* out) {
         }
         if (!all_) {
           // EXCEPT without ALL: distinct rows only; mark as consumed.
-          counts_[row] = 1;
+          auto [seen, inserted] = counts_.try_emplace(row, 1);
+          if (inserted) bytes += EstimateRowBytes(row) + kHashEntryOverhead;
+          else seen->second = 1;
         }
         out->push_back(std::move(row));
       }
     }
+    charge_.Add(bytes);
     if (!out->empty()) return true;
   }
   return false;

@@ -4,38 +4,62 @@
 
 #include "executor/operators/row_hash.h"
 #include "executor/physical_operator.h"
+#include "executor/sort_util.h"
 #include "planner/logical_operators.h"
 
 namespace tessera::executor {
 
 class PhysicalSort final : public PhysicalOperator {
  public:
-  PhysicalSort(ExecContext& ctx, PhysicalRef child, const std::vector<planner::SortKey>& keys)
-      : PhysicalOperator(ctx), child_(std::move(child)), keys_(keys) {}
+  // `limit`: the LIMIT right above the sort, if any: then only its first
+  // limit + offset rows are kept (TopN), not the whole input.
+  PhysicalSort(ExecContext& ctx, PhysicalRef child, const std::vector<planner::SortKey>& keys,
+               const planner::LogicalLimit* limit = nullptr)
+      : PhysicalOperator(ctx),
+        child_(std::move(child)),
+        keys_(keys),
+        limit_(limit),
+        charge_(ctx.memory, "TupleSort main") {}
   bool Next(Batch* out) override;
 
  private:
+  // LIMIT + OFFSET of limit_ when both are known and not negative (the
+  // LIMIT operator refuses negatives before it asks for rows), else -1.
+  int64_t RowsNeeded() const;
+  void SortAll();
+  void KeepFirst(int64_t rows);
   PhysicalRef child_;
   const std::vector<planner::SortKey>& keys_;
+  const planner::LogicalLimit* limit_;
   bool sorted_ = false;
+  std::vector<KeyedRow> keyed_;  // the input while it is sorted
+  MemoryCharge charge_;          // keyed_
+  int64_t row_bytes_ = 0;        // the rows' EstimateRowBytes, summed (not their keys)
   RowBuffer output_;
 };
 
 class PhysicalDistinct final : public PhysicalOperator {
  public:
-  PhysicalDistinct(ExecContext& ctx, PhysicalRef child) : PhysicalOperator(ctx), child_(std::move(child)) {}
+  PhysicalDistinct(ExecContext& ctx, PhysicalRef child)
+      : PhysicalOperator(ctx), child_(std::move(child)), charge_(ctx.memory, "Unique") {}
   bool Next(Batch* out) override;
 
  private:
   PhysicalRef child_;
   RowMap<bool> seen_;
+  MemoryCharge charge_;  // seen_
 };
 
 // UNION [ALL], INTERSECT [ALL], EXCEPT [ALL].
 class PhysicalSetOp final : public PhysicalOperator {
  public:
   PhysicalSetOp(ExecContext& ctx, PhysicalRef left, PhysicalRef right, planner::SetOpType op, bool all)
-      : PhysicalOperator(ctx), left_(std::move(left)), right_(std::move(right)), op_(op), all_(all) {}
+      : PhysicalOperator(ctx),
+        left_(std::move(left)),
+        right_(std::move(right)),
+        op_(op),
+        all_(all),
+        charge_(ctx.memory, "SetOp") {}
   bool Next(Batch* out) override;
 
  private:
@@ -47,6 +71,7 @@ class PhysicalSetOp final : public PhysicalOperator {
   bool left_done_ = false;
   bool built_ = false;
   RowMap<int64_t> counts_;  // INTERSECT/EXCEPT: right side multiplicities; UNION: rows seen
+  MemoryCharge charge_;     // counts_
 };
 
 }  // namespace tessera::executor

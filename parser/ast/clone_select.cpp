@@ -45,6 +45,7 @@ std::unique_ptr<SelectStmt> CloneSelect(const SelectStmt& s) {
   auto copy = std::make_unique<SelectStmt>();
   copy->start = s.start;
   copy->end = s.end;
+  copy->with = s.with;
   copy->distinct = s.distinct;
   copy->distinct_on = CloneList(s.distinct_on);
   copy->targets = CloneTargets(s.targets);

@@ -16,6 +16,9 @@ struct ColumnDef {
   ExprPtr default_value;        // null when none
   std::string default_text;     // the default's source text, as written
   ExprPtr check;                // CHECK (...) on the column; null when none
+  std::string check_text;       // its source text
+  std::string check_name;       // CONSTRAINT name of the CHECK, empty when none
+  int references_location = -1;  // REFERENCES ... written (not supported yet)
   int location = -1;
 };
 
@@ -26,6 +29,7 @@ struct TableConstraint {
   std::string name;  // CONSTRAINT name, empty when none
   std::vector<std::string> columns;
   ExprPtr check;
+  std::string check_text;  // CHECK: the expression's source text
   int location = -1;
 };
 

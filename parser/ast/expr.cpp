@@ -1,12 +1,29 @@
 // Constructors and deep copies of parsed expressions.
 #include "parser/ast/expr.h"
 
+#include "common/stack_depth.h"
 #include "parser/ast/select_stmt.h"
 
 namespace tessera::ast {
 
 // Out of line: SelectStmt (held by `subquery`) is incomplete in expr.h.
-Expr::~Expr() = default;
+// Iterative: a 200,000-term `1+1+...` is a tree that deep, and freeing it
+// recursively could overflow the stack even after the statement was refused.
+Expr::~Expr() {
+  std::vector<ExprPtr> pending;
+  auto take_children = [&pending](Expr& e) {
+    for (ExprPtr& arg : e.args) {
+      if (arg) pending.push_back(std::move(arg));
+    }
+    if (e.case_else) pending.push_back(std::move(e.case_else));
+  };
+  take_children(*this);
+  while (!pending.empty()) {
+    ExprPtr next = std::move(pending.back());
+    pending.pop_back();
+    take_children(*next);
+  }  // `next` is freed childless each round
+}
 
 ExprPtr MakeConstant(ConstantKind kind, std::string text, int location) {
   auto e = std::make_unique<Expr>(ExprKind::kConstant, location);
@@ -52,6 +69,7 @@ ExprPtr MakeCast(ExprPtr operand, TypeName type, int location) {
 }
 
 ExprPtr CloneExpr(const Expr& e) {
+  CheckStackDepth();
   auto copy = std::make_unique<Expr>(e.kind, e.location);
   copy->constant_kind = e.constant_kind;
   copy->text = e.text;

@@ -1,5 +1,6 @@
 // SQL-like text of an expression, close to what PostgreSQL's ruleutils.c
 // prints in EXPLAIN: binary operators parenthesised, literals quoted.
+#include "common/stack_depth.h"
 #include "parser/ast/expr.h"
 #include "parser/ast/select_stmt.h"  // Expr owns a SelectStmt: complete type needed
 
@@ -72,6 +73,7 @@ std::string CaseToString(const Expr& e) {
 }  // namespace
 
 std::string ExprToString(const Expr& e) {
+  CheckStackDepth();
   const std::string kNot = e.negated ? " NOT" : "";
   switch (e.kind) {
     case ExprKind::kConstant:
@@ -86,8 +88,11 @@ std::string ExprToString(const Expr& e) {
     case ExprKind::kUnary:
       if (e.op == "not") return "(NOT " + ExprToString(*e.args[0]) + ")";
       return "(" + e.op + " " + ExprToString(*e.args[0]) + ")";
-    case ExprKind::kBinary:
-      return "(" + ExprToString(*e.args[0]) + " " + OperatorText(e.op) + " " + ExprToString(*e.args[1]) + ")";
+    case ExprKind::kBinary: {  // AND and OR are n-ary (build_expr.cpp)
+      std::string out = "(" + ExprToString(*e.args[0]);
+      for (size_t i = 1; i < e.args.size(); ++i) out += " " + OperatorText(e.op) + " " + ExprToString(*e.args[i]);
+      return out + ")";
+    }
     case ExprKind::kFuncCall:
       if (e.func_star) return e.func_name + "(*)";
       return e.func_name + "(" + (e.func_distinct ? "DISTINCT " : "") + JoinArgs(e.args) + ")";

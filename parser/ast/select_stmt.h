@@ -49,9 +49,32 @@ struct OrderItem {
 
 enum class SetOpKind : uint8_t { kNone, kUnion, kIntersect, kExcept };
 
+struct SelectStmt;
+
+// AS MATERIALIZED / AS NOT MATERIALIZED / neither.
+enum class CteMaterialize : uint8_t { kDefault, kAlways, kNever };
+
+// One WITH entry: name [(columns)] AS [[NOT] MATERIALIZED] (query).
+struct CommonTableExpr {
+  std::string name;
+  int location = -1;
+  std::vector<std::string> column_names;  // empty: the query's own names
+  CteMaterialize materialize = CteMaterialize::kDefault;
+  std::shared_ptr<const SelectStmt> query;
+};
+
+// WITH [RECURSIVE] ...: immutable once built, so copies of a statement share it.
+struct WithClause {
+  bool recursive = false;
+  int location = -1;
+  std::vector<CommonTableExpr> ctes;
+};
+using WithClauseRef = std::shared_ptr<const WithClause>;
+
 struct SelectStmt : Statement {
   SelectStmt() : Statement(StmtKind::kSelect) {}
 
+  WithClauseRef with;                      // null: no WITH
   bool distinct = false;
   std::vector<ExprPtr> distinct_on;        // DISTINCT ON (...)
   std::vector<SelectTarget> targets;

@@ -6,13 +6,14 @@
 
 namespace tessera::ast {
 
-enum class TransactionKind : uint8_t { kBegin, kCommit, kRollback, kSetTransaction };
+enum class TransactionKind : uint8_t { kBegin, kCommit, kRollback, kSetTransaction, kSavepoint, kRelease, kRollbackTo };
 
 struct TransactionStmt : Statement {
   TransactionStmt() : Statement(StmtKind::kTransaction) {}
   TransactionKind txn_kind = TransactionKind::kBegin;
   std::string isolation;  // "read committed", "repeatable read", "serializable", ... empty: unset
   std::optional<bool> read_only;
+  std::string savepoint;  // kSavepoint, kRelease, kRollbackTo: the name (identifier rules: lower-cased unless quoted)
 };
 
 struct SetStmt : Statement {

@@ -32,7 +32,17 @@ statement
 
 // ---------------------------------------------------------------- SELECT
 
-selectStmt : selectUnion orderByClause? limitItem* ;
+selectStmt : withClause? selectUnion orderByClause? limitItem* ;
+
+// WITH [RECURSIVE] name [(columns)] AS [[NOT] MATERIALIZED] (query), ...
+// Data-modifying statements are parsed here so the builder can refuse them
+// with 0A000 rather than a syntax error.
+withClause : WITH RECURSIVE? commonTableExpr (COMMA commonTableExpr)* ;
+
+commonTableExpr
+  : identifier (OPEN_PAREN identifierList CLOSE_PAREN)? AS (NOT? MATERIALIZED)?
+    OPEN_PAREN (selectStmt | insertStmt | updateStmt | deleteStmt) CLOSE_PAREN
+  ;
 
 // INTERSECT binds tighter than UNION and EXCEPT, as in PostgreSQL.
 selectUnion : selectIntersect (setOp=(UNION | EXCEPT) setQuantifier? selectIntersect)* ;
@@ -109,7 +119,7 @@ aliasClause : AS? identifier (OPEN_PAREN identifierList CLOSE_PAREN)? ;
 // ---------------------------------------------------------------- DML
 
 insertStmt
-  : INSERT INTO qualifiedName (AS identifier)? (OPEN_PAREN identifierList CLOSE_PAREN)?
+  : withClause? INSERT INTO qualifiedName (AS identifier)? (OPEN_PAREN identifierList CLOSE_PAREN)?
     (DEFAULT VALUES | selectStmt) onConflict? returningClause?
   ;
 
@@ -121,7 +131,7 @@ onConflict
 returningClause : RETURNING targetList ;
 
 updateStmt
-  : UPDATE qualifiedName (AS? identifier)? SET setClause (COMMA setClause)*
+  : withClause? UPDATE qualifiedName (AS? identifier)? SET setClause (COMMA setClause)*
     fromClause? whereClause? returningClause?
   ;
 
@@ -131,7 +141,7 @@ setClause
   ;
 
 deleteStmt
-  : DELETE FROM qualifiedName (AS? identifier)? (USING tableRef (COMMA tableRef)*)?
+  : withClause? DELETE FROM qualifiedName (AS? identifier)? (USING tableRef (COMMA tableRef)*)?
     whereClause? returningClause?
   ;
 
@@ -212,7 +222,10 @@ transactionStmt
   : BEGIN (WORK | TRANSACTION)? transactionModes?       # beginStmt
   | START TRANSACTION transactionModes?                 # startStmt
   | (COMMIT | END) (WORK | TRANSACTION)?                # commitStmt
+  | ROLLBACK (WORK | TRANSACTION)? TO SAVEPOINT? identifier  # rollbackToStmt
   | (ROLLBACK | ABORT) (WORK | TRANSACTION)?            # rollbackStmt
+  | SAVEPOINT identifier                                # savepointStmt
+  | RELEASE SAVEPOINT? identifier                       # releaseStmt
   | SET TRANSACTION transactionModes                    # setTransactionStmt
   ;
 
@@ -418,9 +431,10 @@ typeFuncNameKeyword
 
 unreservedKeyword
   : OPERATOR_P | CHARACTERISTICS | ABORT | ACTION | ADD | ALTER | BEGIN | BY | CASCADE | COMMIT | COMMITTED | CONFLICT | COPY | CSV
+  | MATERIALIZED | RECURSIVE
   | DELETE | DELIMITER | DOUBLE | DROP | ESCAPE | EXPLAIN | FIRST | FORMAT | HEADER | IF | INDEX
   | INSERT | ISOLATION | KEY | LAST | LEVEL | LOCAL | MATCH | NEXT | NO | NOTHING | NULLS | PARTIAL
-  | READ | RENAME | REPEATABLE | RESET | RESTRICT | ROLLBACK | ROWS | SERIALIZABLE | SESSION | SET
+  | READ | RELEASE | RENAME | REPEATABLE | RESET | RESTRICT | ROLLBACK | ROWS | SAVEPOINT | SERIALIZABLE | SESSION | SET
   | SHOW | SIMPLE | START | STDIN | STDOUT | TEMP | TEMPORARY | TRANSACTION | TRUNCATE | UNCOMMITTED
   | UNKNOWN | UPDATE | VACUUM | VARYING | WITHOUT | WORK | WRITE | ZONE
   ;

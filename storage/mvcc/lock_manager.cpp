@@ -1,10 +1,10 @@
 #include "storage/mvcc/lock_manager.h"
 
-#include <condition_variable>
 #include <memory>
 #include <vector>
 
 #include "common/error.h"
+#include "common/fiber.h"
 
 namespace tessera::storage::mvcc {
 
@@ -33,43 +33,43 @@ void LockManager::ReleaseAll(TxnId txn) {
     wakers_.erase(txn);
     waiting_since_.erase(txn);
     interrupted_.erase(txn);
-    for (TxnId granted : table_.ReleaseAll(txn)) {
-      waiting_since_.erase(granted);
-      auto it = wakers_.find(granted);
-      if (it == wakers_.end()) continue;
-      to_wake.push_back(std::move(it->second));
-      wakers_.erase(it);
-    }
+    to_wake = TakeWakers(table_.ReleaseAll(txn));
   }
   // Outside the mutex: a waker may resume its transaction inline, which
   // may take locks again.
   for (Waker& wake : to_wake) wake();
 }
 
+void LockManager::Release(TxnId txn, const std::vector<std::string>& keys) {
+  std::vector<Waker> to_wake;
+  {
+    std::lock_guard lock(mutex_);
+    to_wake = TakeWakers(table_.Release(txn, keys));
+  }
+  for (Waker& wake : to_wake) wake();  // outside the mutex, as in ReleaseAll
+}
+
+std::vector<LockManager::Waker> LockManager::TakeWakers(const std::vector<TxnId>& granted) {
+  std::vector<Waker> to_wake;
+  for (TxnId txn : granted) {
+    waiting_since_.erase(txn);
+    auto it = wakers_.find(txn);
+    if (it == wakers_.end()) continue;
+    to_wake.push_back(std::move(it->second));
+    wakers_.erase(it);
+  }
+  return to_wake;
+}
+
 void LockManager::Acquire(TxnId txn, const std::string& key, std::chrono::milliseconds timeout) {
-  struct WaitState {
-    std::mutex mutex;
-    std::condition_variable cv;
-    bool granted = false;
-  };
-  // Shared: the waker may run after this function returned on a timeout race.
-  auto state = std::make_shared<WaitState>();
-  AcquireResult result = TryAcquire(txn, key, [state] {
-    {
-      std::lock_guard lock(state->mutex);
-      state->granted = true;
-    }
-    state->cv.notify_one();
-  });
+  // On a session fiber the wait parks the fiber and frees its worker; on a
+  // plain thread it blocks (common/fiber.h). Shared: the waker may run after
+  // this function returned on a timeout race.
+  auto slot = WaitSlot::Make();
+  AcquireResult result = TryAcquire(txn, key, [slot] { slot->Wake(); });
   if (result == AcquireResult::kGranted) return;
   if (result == AcquireResult::kDeadlock) throw SqlError(sqlstate::kDeadlockDetected, "deadlock detected");
-  std::unique_lock lock(state->mutex);
-  auto granted = [&state] { return state->granted; };
-  bool woken = true;
-  if (timeout.count() <= 0) state->cv.wait(lock, granted);
-  else woken = state->cv.wait_for(lock, timeout, granted);
-  lock.unlock();
-  if (woken) {
+  if (slot->Wait(timeout)) {
     InterruptReason reason;
     {
       std::lock_guard guard(mutex_);
@@ -115,6 +115,16 @@ std::vector<LockManager::WaitEdge> LockManager::WaitEdges() const {
     edges.push_back({waiter, holder, waited});
   }
   return edges;
+}
+
+std::vector<std::pair<std::string, TxnId>> LockManager::HeldWithPrefix(const std::string& prefix) const {
+  std::lock_guard lock(mutex_);
+  return table_.HeldWithPrefix(prefix);
+}
+
+std::optional<TxnId> LockManager::Holder(const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  return table_.Holder(key);
 }
 
 size_t LockManager::LockedKeys() const {

@@ -5,7 +5,9 @@
 //    the lock passes to it, on the releasing thread; the caller then
 //    continues its write. To give up (statement timeout, cancel), it calls
 //    CancelWait; if that returns false the lock was granted meanwhile.
-//  - Acquire blocks the calling thread, with a timeout, on top of TryAcquire.
+//  - Acquire waits, with a timeout, on top of TryAcquire: on a session fiber
+//    it parks the fiber and gives the worker thread back (common/fiber.h),
+//    elsewhere it blocks the thread.
 #pragma once
 
 #include <chrono>
@@ -33,6 +35,8 @@ class LockManager {
   bool CancelWait(TxnId txn);
   // Frees every lock of `txn` and runs the wakers of those granted them.
   void ReleaseAll(TxnId txn);
+  // Frees the locks of `txn` on `keys` only (LockTable::Release).
+  void Release(TxnId txn, const std::vector<std::string>& keys);
   // Blocks until granted. Throws SqlError 40P01 when waiting would deadlock,
   // 55P03 after `timeout` (zero or less: wait forever, PostgreSQL's
   // lock_timeout = 0).
@@ -53,8 +57,13 @@ class LockManager {
   std::vector<WaitEdge> WaitEdges() const;
 
   size_t LockedKeys() const;
+  std::vector<std::pair<std::string, TxnId>> HeldWithPrefix(const std::string& prefix) const;
+  std::optional<TxnId> Holder(const std::string& key) const;
 
  private:
+  // With mutex_ held: the wakers of transactions just granted a lock.
+  std::vector<Waker> TakeWakers(const std::vector<TxnId>& granted);
+
   mutable std::mutex mutex_;
   LockTable table_;
   std::unordered_map<TxnId, Waker> wakers_;

@@ -58,24 +58,48 @@ std::vector<TxnId> LockTable::ReleaseAll(TxnId txn) {
   if (held == held_.end()) return granted;
   std::vector<std::string> keys = std::move(held->second);
   held_.erase(held);
-  for (std::string& key : keys) {
-    auto it = locks_.find(key);
-    TS_ASSERT(it != locks_.end() && it->second.holder == txn, "released lock is held");
-    Entry& entry = it->second;
-    if (entry.waiters.empty()) {
-      locks_.erase(it);
-      continue;
-    }
-    // FIFO hand-over: the longest waiter goes first, so none starves. The
-    // rest now wait for the new holder; their graph edges follow implicitly.
-    TxnId next = entry.waiters.front();
-    entry.waiters.pop_front();
-    entry.holder = next;
-    waiting_.erase(next);
-    held_[next].push_back(std::move(key));
-    granted.push_back(next);
-  }
+  for (std::string& key : keys) HandOver(txn, std::move(key), granted);
   return granted;
+}
+
+std::vector<TxnId> LockTable::Release(TxnId txn, const std::vector<std::string>& keys) {
+  std::vector<TxnId> granted;
+  auto held = held_.find(txn);
+  if (held == held_.end()) return granted;
+  std::vector<std::string>& mine = held->second;
+  for (const std::string& key : keys) {
+    auto it = std::find(mine.rbegin(), mine.rend(), key);  // the newest locks are the likely ones
+    if (it == mine.rend()) continue;
+    mine.erase(std::next(it).base());
+    HandOver(txn, key, granted);
+  }
+  if (mine.empty()) held_.erase(txn);  // by key: HandOver may have rehashed held_
+  return granted;
+}
+
+void LockTable::HandOver(TxnId txn, std::string key, std::vector<TxnId>& granted) {
+  auto it = locks_.find(key);
+  TS_ASSERT(it != locks_.end() && it->second.holder == txn, "released lock is held");
+  Entry& entry = it->second;
+  if (entry.waiters.empty()) {
+    locks_.erase(it);
+    return;
+  }
+  // FIFO hand-over: the longest waiter goes first, so none starves. The
+  // rest now wait for the new holder; their graph edges follow implicitly.
+  TxnId next = entry.waiters.front();
+  entry.waiters.pop_front();
+  entry.holder = next;
+  waiting_.erase(next);
+  held_[next].push_back(std::move(key));
+  granted.push_back(next);
+}
+
+std::vector<std::pair<std::string, TxnId>> LockTable::HeldWithPrefix(const std::string& prefix) const {
+  std::vector<std::pair<std::string, TxnId>> held;
+  for (const auto& [key, entry] : locks_)
+    if (key.compare(0, prefix.size(), prefix) == 0) held.emplace_back(key, entry.holder);
+  return held;
 }
 
 std::optional<TxnId> LockTable::Holder(const std::string& key) const {

@@ -43,12 +43,18 @@ class LockTable {
   // Drops every lock and wait of `txn`; each freed key passes to the first
   // transaction queued for it. Returns those newly granted, in grant order.
   std::vector<TxnId> ReleaseAll(TxnId txn);
+  // Drops the locks of `txn` on `keys` (ROLLBACK TO SAVEPOINT: the keys it
+  // first wrote after the savepoint); keys it does not hold are skipped.
+  // Returns those newly granted, as ReleaseAll.
+  std::vector<TxnId> Release(TxnId txn, const std::vector<std::string>& keys);
 
   bool IsWaiting(TxnId txn) const { return waiting_.count(txn) != 0; }
   // Every wait as (waiter, holder): this table's part of a wait-for graph
   // that spans nodes (a cluster's deadlock detector joins them).
   std::vector<std::pair<TxnId, TxnId>> WaitEdges() const;
   std::optional<TxnId> Holder(const std::string& key) const;
+  // Every held key starting with `prefix`, with its holder (a walk of all locks).
+  std::vector<std::pair<std::string, TxnId>> HeldWithPrefix(const std::string& prefix) const;
   size_t LockedKeys() const { return locks_.size(); }
 
  private:
@@ -57,6 +63,8 @@ class LockTable {
     std::deque<TxnId> waiters;
   };
 
+  // Frees `key`, held by `txn`: to its first waiter (appended to `granted`), or gone.
+  void HandOver(TxnId txn, std::string key, std::vector<TxnId>& granted);
   // True if `holder` already waits, directly or through others, for `waiter`.
   bool WouldDeadlock(TxnId waiter, TxnId holder) const;
 

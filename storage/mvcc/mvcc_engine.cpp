@@ -52,16 +52,19 @@ MvccEngine::MvccEngine(const std::string& dir, const MvccOptions& options)
     // MDB_NOTLS: a transaction's read snapshot may move between threads.
     unsigned flags = MDB_NOTLS | (options.engine.sync ? 0 : MDB_NOSYNC);
     CheckLmdb(mdb_env_open(env_, dir.c_str(), flags, 0644), "mdb_env_open");
-    OpenDatabases();
+    OpenDatabases(options.replication_log);
   } catch (...) {
     mdb_env_close(env_);
     throw;
   }
   max_user_key_size_ = static_cast<size_t>(mdb_env_get_maxkeysize(env_)) - kTimestampSize;
   committer_ = std::make_unique<GroupCommitter>(env_);
+  // Before any write of our own (OpenClusterState trims commit marks): a
+  // backup must see every change the primary makes.
+  if (log_) committer_->AttachLog(log_.get());
   records_ = std::make_unique<TxnRecords>(this, records_dbi_);
   if (external_) {
-    OpenClusterState();
+    OpenClusterState(options.follower);
   } else {
     oracle_ = std::make_unique<TimestampOracle>(
         [this](uint64_t count) { return static_cast<Timestamp>(Allocate(kOracleKey, static_cast<int64_t>(count))); },
@@ -73,7 +76,7 @@ MvccEngine::MvccEngine(const std::string& dir, const MvccOptions& options)
   if (options.gc_interval.count() > 0) gc_->Start(options.gc_interval);
 }
 
-void MvccEngine::OpenClusterState() {
+void MvccEngine::OpenClusterState(bool follower) {
   MDB_txn* reader = AcquireReader();
   Timestamp max_committed = kNoTimestamp;
   std::vector<PreparedRecord> prepared;
@@ -93,10 +96,10 @@ void MvccEngine::OpenClusterState() {
     recovered_.push_back(std::make_unique<MvccTransaction>(this, std::move(record)));
   }
   if (!recovered_.empty()) spdlog::info("mvcc: recovered {} prepared transactions", recovered_.size());
-  TrimCommitMarks();
+  if (!follower) TrimCommitMarks();
 }
 
-void MvccEngine::OpenDatabases() {
+void MvccEngine::OpenDatabases(bool replication_log) {
   MDB_txn* txn = nullptr;
   CheckLmdb(mdb_txn_begin(env_, nullptr, 0, &txn), "mdb_txn_begin");
   int rc = mdb_dbi_open(txn, "mvcc_data", MDB_CREATE, &data_dbi_);
@@ -113,13 +116,56 @@ void MvccEngine::OpenDatabases() {
     mdb_txn_abort(txn);
     ThrowLmdb(rc, "mdb_dbi_open");
   }
+  if (replication_log) {
+    try {
+      log_ = std::make_unique<ReplicationLog>(env_, txn);
+    } catch (...) {
+      mdb_txn_abort(txn);
+      throw;
+    }
+    log_->RegisterDatabase(data_dbi_, "mvcc_data");
+    log_->RegisterDatabase(meta_dbi_, "mvcc_meta");
+    log_->RegisterDatabase(plain_meta_dbi_, "meta");
+    log_->RegisterDatabase(prepared_dbi_, std::string(kPreparedDb));
+    log_->RegisterDatabase(records_dbi_, std::string(kTxnRecordsDb));
+    log_->RegisterDatabase(commit_marks_dbi_, std::string(kCommitMarksDb));
+    try {
+      log_->NoteHistoryBeforeLog(txn);
+    } catch (...) {
+      mdb_txn_abort(txn);
+      throw;
+    }
+  }
   CheckLmdb(mdb_txn_commit(txn), "mdb_txn_commit");
+}
+
+uint64_t MvccEngine::ApplyReplicated(const std::vector<PositionedRecord>& records) {
+  TS_ASSERT(log_ != nullptr, "applying replication records needs MvccOptions::replication_log");
+  if (records.empty()) return log_->LastPosition();
+  CommitRequest request;
+  request.kind = CommitRequest::Kind::kApplyLog;
+  request.records = &records;
+  committer_->Submit(&request);
+  return request.position;
+}
+
+void MvccEngine::TrimReplicationLog(uint64_t position) {
+  // A bounded number of records per write transaction, until done or stuck.
+  while (log_ && position > log_->FirstPosition()) {
+    uint64_t before = log_->FirstPosition();
+    CommitRequest request;
+    request.kind = CommitRequest::Kind::kTrimLog;
+    request.trim_below = position;
+    committer_->Submit(&request);
+    if (log_->FirstPosition() == before) return;
+  }
 }
 
 MvccEngine::~MvccEngine() {
   recovered_.clear();  // unclaimed: released in memory, still durable
   gc_.reset();         // stops the GC thread before the committer goes
   committer_.reset();  // drains pending commits
+  log_.reset();
   readers_.Clear();
   mdb_env_close(env_);
 }

@@ -69,6 +69,7 @@
 #include "storage/engine.h"
 #include "storage/group_committer.h"
 #include "storage/reader_pool.h"
+#include "storage/replication_log.h"
 #include "storage/mvcc/lock_manager.h"
 #include "storage/mvcc/prepare_gate.h"
 #include "storage/mvcc/snapshot_tracker.h"
@@ -121,6 +122,12 @@ struct MvccOptions {
   // to write, and will finish).
   std::chrono::milliseconds prepare_wait{5000};
   std::chrono::milliseconds landing_wait{120000};
+  // Cluster replication (storage/replication_log.h): every write transaction
+  // also records what it changed, under a log position.
+  bool replication_log = false;
+  // A backup: applies its primary's log and writes nothing of its own (no
+  // trimming of commit marks at open; set gc_interval to zero too).
+  bool follower = false;
 };
 
 class MvccEngine final : public Engine {
@@ -166,6 +173,15 @@ class MvccEngine final : public Engine {
   // below a horizon already used fails with 40001.
   void SetGcSafePoint(Timestamp ts);
   size_t PreparedCount();
+
+  // The replication log (nullptr unless MvccOptions::replication_log).
+  ReplicationLog* Log() { return log_.get(); }
+  // A backup: applies consecutive records of its primary's log, durably, in
+  // one write transaction; returns the last position applied.
+  uint64_t ApplyReplicated(const std::vector<PositionedRecord>& records);
+  // Drops log records below `position` (never the last one), in write
+  // transactions of a bounded size.
+  void TrimReplicationLog(uint64_t position);
 
   bool External() const { return external_; }
   GarbageCollector& Gc() { return *gc_; }
@@ -214,8 +230,8 @@ class MvccEngine final : public Engine {
   void TrimCommitMarks();
 
  private:
-  void OpenDatabases();
-  void OpenClusterState();
+  void OpenDatabases(bool replication_log);
+  void OpenClusterState(bool follower);
   int64_t Allocate(std::string_view key, int64_t count);
   void PersistGcFloor(Timestamp floor);
 
@@ -231,6 +247,7 @@ class MvccEngine final : public Engine {
   bool external_ = false;
   std::chrono::milliseconds prepare_wait_;
   std::chrono::milliseconds landing_wait_;
+  std::unique_ptr<ReplicationLog> log_;  // before committer_: it outlives the committer's last use
   std::unique_ptr<GroupCommitter> committer_;
   ReaderPool readers_;
   LockManager locks_;

@@ -113,7 +113,7 @@ WriteOutcome MvccTransaction::Write(std::string_view key, std::optional<std::str
   CheckKey(key);
   auto it = writes_.find(key);
   if (it != writes_.end()) {  // locked and checked on the first write
-    it->second = std::move(value);
+    Rewrite(it, std::move(value));
     return WriteOutcome::kDone;
   }
   engine_->Locks().Acquire(id_, LockKey(key), *options_.lock_timeout);
@@ -125,7 +125,7 @@ WriteOutcome MvccTransaction::TryWrite(std::string_view key, std::optional<std::
   CheckKey(key);
   auto it = writes_.find(key);
   if (it != writes_.end()) {
-    it->second = std::move(value);
+    Rewrite(it, std::move(value));
     return WriteOutcome::kDone;
   }
   switch (engine_->Locks().TryAcquire(id_, LockKey(key), std::move(on_ready))) {
@@ -150,8 +150,27 @@ Transaction::RowLock MvccTransaction::LockRow(std::string_view key, std::optiona
   // stale one we read, so a caller that skips the row changes nothing.
   lock.changed = true;
   lock.latest = GetLatestCommitted(key);
-  writes_[std::string(key)] = lock.latest;
+  writes_[std::string(key)] = lock.latest;  // the undo entry Write made (absent) still holds
   return lock;
+}
+
+std::vector<Transaction::LockedKey> MvccTransaction::LockedByOthers(std::string_view prefix) {
+  std::string lock_prefix = LockKey(prefix);
+  std::vector<LockedKey> out;
+  for (auto& [key, holder] : engine_->Locks().HeldWithPrefix(lock_prefix))
+    if (holder != id_) out.push_back({key.substr(lock_prefix.size() - prefix.size()), holder});
+  return out;
+}
+
+bool MvccTransaction::LockedByOther(std::string_view key) {
+  std::optional<TxnId> holder = engine_->Locks().Holder(LockKey(key));
+  return holder && *holder != id_;
+}
+
+bool MvccTransaction::WaitsForMe(uint64_t other) {
+  for (const auto& edge : engine_->Locks().WaitEdges())
+    if (edge.waiter == other && edge.holder == id_) return true;
+  return false;
 }
 
 bool MvccTransaction::CancelWait() { return engine_->Locks().CancelWait(id_); }
@@ -173,19 +192,76 @@ Timestamp MvccTransaction::NewestCommitted(std::string_view key) {
 }
 
 WriteOutcome MvccTransaction::Record(std::string_view key, std::optional<std::string> value) {
-  Timestamp newest = NewestCommitted(key);
+  Timestamp newest = kNoTimestamp;
   WriteOutcome outcome = WriteOutcome::kDone;
-  if (newest > snapshot_ts_) {
-    // Someone committed this key after our snapshot (maybe the writer we
-    // waited for). Snapshot isolation forbids writing over a change we
-    // cannot see: first committer wins.
-    if (options_.isolation == IsolationLevel::kRepeatableRead) throw SerializationFailure();
-    outcome = WriteOutcome::kNewerVersionCommitted;
+  try {
+    newest = NewestCommitted(key);
+    if (newest > snapshot_ts_) {
+      // Someone committed this key after our snapshot (maybe the writer we
+      // waited for). Snapshot isolation forbids writing over a change we
+      // cannot see: first committer wins.
+      if (options_.isolation == IsolationLevel::kRepeatableRead) throw SerializationFailure();
+      outcome = WriteOutcome::kNewerVersionCommitted;
+    }
+    // The key is held four times (writes_, locked_at_, and the lock table's
+    // entry and per-transaction list), with their nodes (kWriteEntryOverhead);
+    // the value three times by the end: here, in the commit's versioned copy
+    // (Versions) and in LMDB's dirty pages of the commit. An undo entry
+    // holds the key once more.
+    int64_t undo = keep_undo_ ? static_cast<int64_t>(key.size() + sizeof(UndoEntry)) : 0;
+    write_memory_.Grow(static_cast<int64_t>(4 * key.size() + 3 * (value ? value->size() : 0)) +
+                       kWriteEntryOverhead + undo);
+  } catch (...) {
+    engine_->Locks().Release(id_, {LockKey(key)});
+    throw;
   }
   std::string owned(key);
   locked_at_[owned] = newest;
+  if (keep_undo_) undo_.push_back({owned, false, std::nullopt});
   writes_.emplace(std::move(owned), std::move(value));
   return outcome;
+}
+
+void MvccTransaction::Rewrite(WriteSet::iterator it, std::optional<std::string> value) {
+  ChargeRewrite(it->second, value);
+  if (keep_undo_) {
+    size_t before = it->second ? it->second->size() : 0;
+    write_memory_.Grow(static_cast<int64_t>(it->first.size() + before + sizeof(UndoEntry)));
+    undo_.push_back({it->first, true, std::move(it->second)});
+  }
+  it->second = std::move(value);
+}
+
+void MvccTransaction::DropUndo() {
+  keep_undo_ = false;
+  UndoLog().swap(undo_);
+}
+
+void MvccTransaction::RollbackToMark(size_t mark) {
+  CheckActive();
+  TS_ASSERT(mark <= undo_.size(), "a savepoint's mark lies within the undo log");
+  std::vector<std::string> unlocked;
+  while (undo_.size() > mark) {
+    UndoEntry& entry = undo_.back();
+    if (entry.was_written) {
+      writes_[entry.key] = std::move(entry.before);
+    } else {
+      writes_.erase(entry.key);
+      locked_at_.erase(entry.key);
+      unlocked.push_back(LockKey(entry.key));
+    }
+    undo_.pop_back();
+  }
+  // After the write set is restored: a waiter granted one of these keys
+  // may run at once, and must find us no longer writing it.
+  if (!unlocked.empty()) engine_->Locks().Release(id_, unlocked);
+}
+
+void MvccTransaction::ChargeRewrite(const std::optional<std::string>& old_value,
+                                    const std::optional<std::string>& new_value) {
+  size_t before = old_value ? old_value->size() : 0;
+  size_t after = new_value ? new_value->size() : 0;
+  if (after > before) write_memory_.Grow(3 * static_cast<int64_t>(after - before));
 }
 
 std::optional<std::string> MvccTransaction::GetLatestCommitted(std::string_view key) {
@@ -421,7 +497,12 @@ void MvccTransaction::Finish() {
   prepared_ = false;
   writes_.clear();
   locked_at_.clear();
+  keep_undo_ = false;
+  UndoLog().swap(undo_);
   engine_->Locks().ReleaseAll(id_);
+  bool trim = WorthTrimming(write_memory_.Peak());
+  write_memory_.ReleaseAll();
+  if (trim) TrimFreedMemory();  // a big COPY's write set goes back to the kernel
 }
 
 }  // namespace tessera::storage::mvcc

@@ -11,7 +11,8 @@
 //    under REPEATABLE READ; under READ COMMITTED it proceeds and Write/TryWrite
 //    report kNewerVersionCommitted, so the caller can re-read the row at a
 //    fresh snapshot (PostgreSQL's EvalPlanQual re-check).
-//  - After a SqlError from a write the transaction must be rolled back.
+//  - After a SqlError from a write the transaction must be rolled back, or
+//    rolled back to a savepoint taken before it (RollbackToMark).
 //
 // Cluster mode (mvcc_engine.h): the snapshot is the caller's (BeginAt,
 // RefreshSnapshotAt); a writer ends with Prepare and then CommitAt(C) or
@@ -30,11 +31,13 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/memory_account.h"
 #include "storage/engine.h"
 #include "storage/group_committer.h"
 #include "storage/mvcc/lock_table.h"
 #include "storage/mvcc/mvcc_engine.h"
 #include "storage/mvcc/prepared_store.h"
+#include "storage/mvcc/undo_log.h"
 
 namespace tessera::storage::mvcc {
 
@@ -68,6 +71,10 @@ class MvccTransaction final : public Transaction {
   void Rollback() override;
   bool HasWrites() const override { return !writes_.empty(); }
   RowLock LockRow(std::string_view key, std::optional<std::string_view> current) override;
+  std::vector<LockedKey> LockedByOthers(std::string_view prefix) override;
+  bool WaitsForMe(uint64_t other) override;
+  bool LockedByOther(std::string_view key) override;
+  std::optional<std::string> LatestCommitted(std::string_view key) override { return GetLatestCommitted(key); }
   // How long later writes wait for a lock (a statement's lock_timeout or
   // statement_timeout); zero: forever.
   void SetLockTimeout(std::chrono::milliseconds timeout) { options_.lock_timeout = timeout; }
@@ -90,6 +97,19 @@ class MvccTransaction final : public Transaction {
   // next statement, through the prepare gate like BeginAt; on a SqlError the
   // old snapshot stays.
   void RefreshSnapshotAt(Timestamp ts);
+
+  // --- Savepoints (undo_log.h). ---
+  // From now on every write records what it replaces, so that
+  // RollbackToMark can undo it (costs a copy of each rewritten value).
+  void KeepUndo() { keep_undo_ = true; }
+  // Stops recording and frees the log (no savepoint is left).
+  void DropUndo();
+  // The current position: a savepoint.
+  size_t UndoMark() const { return undo_.size(); }
+  // Undoes every write made after `mark` (a position from UndoMark while
+  // recording): the write set is as it was then, and the keys first written
+  // since are no longer locked (waiters get them). No iterator may be open.
+  void RollbackToMark(size_t mark);
 
   // --- Cluster mode: two-phase commit. ---
   // Ends the write phase: validates (40001, then rolled back), joins this
@@ -134,7 +154,18 @@ class MvccTransaction final : public Transaction {
   void CheckKey(std::string_view key) const;
   std::string LockKey(std::string_view key) const;
   // With the key's lock held: checks for a newer committed version, buffers.
+  // If that fails the key's lock goes again (the transaction may go on, after
+  // ROLLBACK TO SAVEPOINT, and must not keep a lock on a key it never wrote).
   WriteOutcome Record(std::string_view key, std::optional<std::string> value);
+  // Overwrites a key already in the write set (and locked).
+  void Rewrite(WriteSet::iterator it, std::optional<std::string> value);
+  // Charges write_memory_ for a buffered value that grows.
+  void ChargeRewrite(const std::optional<std::string>& old_value, const std::optional<std::string>& new_value);
+  // Per written key beyond its bytes: the write set's tree node and the
+  // optional value's heap block, locked_at_'s hash node, and the lock
+  // table's entry (a hash node and a std::deque of waiters, whose first
+  // block alone is 512 bytes). Measured: about a kilobyte.
+  static constexpr int64_t kWriteEntryOverhead = 1000;
   Timestamp NewestCommitted(std::string_view key);
   // True if a locked key got a version newer than when we locked it.
   bool KeysChanged();
@@ -155,10 +186,18 @@ class MvccTransaction final : public Transaction {
   Timestamp snapshot_ts_ = kNoTimestamp;
   MDB_txn* reader_ = nullptr;
   WriteSet writes_;
+  bool keep_undo_ = false;
+  UndoLog undo_;
   // The newest committed version of each written key when we locked it;
   // nobody else can add one while we hold the lock (checked at commit).
   std::unordered_map<std::string, Timestamp> locked_at_;
   Timestamp commit_ts_ = kNoTimestamp;
+  // The write set's memory, charged to the server's --memory-limit (53200
+  // past it), so one huge COPY or INSERT ... SELECT cannot take the process
+  // down; returned when the transaction ends. No cap of its own: a write
+  // costs about a kilobyte (kWriteEntryOverhead), and loads that work today
+  // (pgbench -i at scale 10, a million rows) must keep working.
+  MemoryAccount write_memory_{"TransactionWriteSet", 0};
   // Cluster mode, after Prepare.
   bool prepared_ = false;
   bool durable_ = false;

@@ -11,6 +11,7 @@
 # when a check failed.
 suite="${suite:?set suite before sourcing lib.sh}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/../../scripts/process.sh"
 root="$(cd "$here/../.." && pwd)"
 build="${BUILD_DIR:-build}"
 [[ "$build" == /* ]] || build="$root/$build"
@@ -50,16 +51,17 @@ python_suite() {
 # cluster_start GROUPS GATEWAYS: starts a cluster in a new temporary directory
 # ($CLUSTER_DIR) and sources its cluster.env (ETCD_URL, NODE_PORT_<g>,
 # GATEWAY_PORT_<i>, GATEWAY_PORTS). Storage nodes skip fsync (NO_SYNC=1).
+# CLUSTER_REPLICAS (default 1) replicas per group.
 cluster_start() {
   local out
   CLUSTER_DIR="$(mktemp -d "/tmp/tessera-$suite.XXXXXX")"
-  if ! out=$(CLUSTER_GROUPS="$1" CLUSTER_GATEWAYS="$2" NO_SYNC=1 timeout 120 bash "$CLUSTER_SH" start "$CLUSTER_DIR" 2>&1); then
+  if ! out=$(CLUSTER_GROUPS="$1" CLUSTER_GATEWAYS="$2" CLUSTER_REPLICAS="${CLUSTER_REPLICAS:-1}" NO_SYNC=1 timeout 120 bash "$CLUSTER_SH" start "$CLUSTER_DIR" 2>&1); then
     fail "cluster start" "$(echo "$out" | tail -n 5 | tr '\n' ' ')"
     return 1
   fi
   # shellcheck disable=SC1091
   source "$CLUSTER_DIR/cluster.env"
-  pass "cluster start ($1 groups, $2 gateways)"
+  pass "cluster start ($1 groups of ${CLUSTER_REPLICAS:-1} replicas, $2 gateways)"
 }
 
 # Signals what cluster.sh started (their pid files), keeping the directory.
@@ -70,7 +72,7 @@ stop_keeping_dir() {
     pid="$(cat "$f")"
     kill -CONT "$pid" 2> /dev/null
     kill -TERM "$pid" 2> /dev/null || continue
-    for _ in $(seq 1 50); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 50); do pid_running "$pid" || break; sleep 0.1; done
     kill -KILL "$pid" 2> /dev/null
   done
 }
@@ -100,7 +102,7 @@ check_processes_alive() {
   for f in "$CLUSTER_DIR"/node*.pid "$CLUSTER_DIR"/gateway*.pid; do
     [ -f "$f" ] || continue
     pid="$(cat "$f")"
-    kill -0 "$pid" 2> /dev/null || dead="$dead $(basename "$f" .pid)"
+    pid_running "$pid" || dead="$dead $(basename "$f" .pid)"
   done
   if [ -z "$dead" ]; then
     pass "processes alive at the end"

@@ -7,6 +7,11 @@
 #   faults.sh                SIGSTOP / SIGKILL of storage nodes (08006 within
 #                            bounds, no acknowledged write lost, 2PC atomic)
 #   locks.sh                 deadlocks across nodes get 40P01 within seconds
+#   overload.sh              issue 9 through a gateway: long chains, 200 lock
+#                            waiters, pgbench -c 90 on one row, idle timeouts
+#   replication.sh           2 groups x 2 replicas: backups hold every commit
+#                            (checksums), refuse gateways, lag is dropped and
+#                            rejoins, a late backup catches up, primary restart
 #
 #   TESSERA_BIN=build/cluster/tessera bash tests/cluster/run.sh
 #   TESSERA_QUICK=1   skip the pgbench part (about 2 minutes of the total)
@@ -22,7 +27,7 @@ scripts=("$@")
 if [ ${#scripts[@]} -eq 0 ]; then
   scripts=()
   [ "${TESSERA_QUICK:-0}" = 1 ] || scripts+=(pgbench_two_gateways.sh)
-  scripts+=(bank.sh faults.sh locks.sh)
+  scripts+=(bank.sh faults.sh locks.sh overload.sh replication.sh)
 fi
 p=0
 f=0

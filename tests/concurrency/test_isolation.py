@@ -279,6 +279,67 @@ def test_lock_timeout(a, b):
     expect_eq(q1(b, "SELECT x FROM iso_lockto WHERE id = 1"), 1, "x")
 
 
+def test_create_index_during_writes(a, b):
+    """CREATE INDEX while other sessions insert, update and delete (in
+    transactions that span the build): afterwards the index holds exactly
+    the rows a scan finds, value by value. Tessera's build can lose a
+    deadlock against such a writer (40P01; PostgreSQL makes the writers wait
+    instead), so a build or a writer transaction that gets 40P01 is retried:
+    what must never happen is an acknowledged row missing from the index."""
+    q(a, "DROP TABLE IF EXISTS iso_cidx")
+    q(a, "CREATE TABLE iso_cidx (id integer PRIMARY KEY, v integer)")
+    q(a, "INSERT INTO iso_cidx SELECT g, g % 50 FROM generate_series(1, 3000) g")
+    stop = threading.Event()
+    errors = []
+
+    def writer(i):
+        conn = connect()
+        try:
+            next_id = 100000 * (i + 1)
+            step = 0
+            while not stop.is_set():
+                step += 1
+                # Each writer changes only its own existing rows (id % 3 == i).
+                mine = lambda k: 3 * (k % 1000) + i + 1  # noqa: E731
+                try:
+                    q(conn, "BEGIN")
+                    for _ in range(5):
+                        q(conn, "INSERT INTO iso_cidx VALUES (%d, %d)" % (next_id, next_id % 50))
+                        next_id += 1
+                    q(conn, "UPDATE iso_cidx SET v = (v + 1) %% 50 WHERE id = %d" % mine(step))
+                    q(conn, "DELETE FROM iso_cidx WHERE id = %d" % mine(step * 7 + 500))
+                    time.sleep(0.02)  # the transaction stays open across the build's start
+                    q(conn, "COMMIT")
+                except psycopg2.Error as e:
+                    if e.pgcode != "40P01":
+                        raise
+                    q(conn, "ROLLBACK")
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=writer, args=(i,), daemon=True) for i in range(3)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    for attempt in range(5):
+        state = sqlstate_of(b, "CREATE INDEX iso_cidx_v ON iso_cidx (v)")
+        if state != "40P01":
+            break
+    time.sleep(0.5)
+    stop.set()
+    for t in threads:
+        t.join(30)
+    expect_eq(state, None, "SQLSTATE of CREATE INDEX")
+    expect(not errors, "a writer failed: %s" % (errors[:1],))
+    for v in (0, 3, 17, 49):
+        by_index = q1(a, "SELECT count(*) FROM iso_cidx WHERE v = %d" % v)
+        by_scan = q1(a, "SELECT count(*) FROM iso_cidx WHERE v + 0 = %d" % v)
+        expect_eq(by_index, by_scan, "rows with v = %d through the index and through a scan" % v)
+    q(a, "DROP TABLE iso_cidx")
+
+
 CHILD = r"""
 import sys, time, psycopg2
 c = psycopg2.connect(host=sys.argv[1], port=sys.argv[2], user=sys.argv[3], dbname=sys.argv[4])
@@ -328,6 +389,7 @@ TESTS = [
     ("failed_transaction_25P02", test_aborted_transaction),
     ("lock_timeout_55P03", test_lock_timeout),
     ("dropped_connection_rolls_back", test_dropped_connection),
+    ("create_index_during_writes", test_create_index_during_writes),
 ]
 
 

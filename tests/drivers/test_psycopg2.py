@@ -100,9 +100,39 @@ def main():
             cur.execute("SELECT 1")  # the session is still usable
             expect(cur.fetchone()[0], 1, "SELECT 1 after the error")
 
+    def savepoint():
+        # What Django's nested atomic() and SQLAlchemy's begin_nested() send:
+        # a failed statement inside a savepoint is undone by ROLLBACK TO, and
+        # the transaction commits the rest.
+        conn.autocommit = False
+        with conn.cursor() as cur:
+            cur.execute("INSERT INTO drv_psycopg2 (id, name) VALUES (%s, %s)", (10, "before"))
+            cur.execute("SAVEPOINT s1")
+            try:
+                cur.execute("INSERT INTO drv_psycopg2 (id, name) VALUES (%s, %s)", (1, "dup"))
+            except psycopg2.Error as e:
+                expect(e.pgcode, "23505", "SQLSTATE of the duplicate inside the savepoint")
+            else:
+                raise AssertionError("duplicate key was accepted")
+            try:
+                cur.execute("SELECT 1")
+            except psycopg2.Error as e:
+                expect(e.pgcode, "25P02", "SQLSTATE of a statement in the failed block")
+            else:
+                raise AssertionError("the failed block ran a statement")
+            cur.execute("ROLLBACK TO SAVEPOINT s1")
+            cur.execute("INSERT INTO drv_psycopg2 (id, name) VALUES (%s, %s)", (11, "after"))
+            cur.execute("RELEASE SAVEPOINT s1")
+        conn.commit()
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT id, name FROM drv_psycopg2 WHERE id >= 10 ORDER BY id")
+            expect(cur.fetchall(), [(10, "before"), (11, "after")], "rows after COMMIT")
+            cur.execute("DELETE FROM drv_psycopg2 WHERE id >= 10")
+
     for what, fn in [("create table", create), ("insert with parameters", insert),
                      ("select typed values", select), ("transaction rollback", rollback),
-                     ("sqlstate 23505", sqlstate)]:
+                     ("sqlstate 23505", sqlstate), ("savepoint recovers a failed statement", savepoint)]:
         check(what, fn)
     conn.close()
 

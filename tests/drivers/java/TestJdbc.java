@@ -138,6 +138,46 @@ public class TestJdbc {
       }
     });
 
+    // setDate sends text such as '2020-01-02 +00' (the JVM zone's offset).
+    check("setDate", () -> {
+      try (PreparedStatement ps = conn.prepareStatement("SELECT CAST(? AS date), ?::date + 1")) {
+        ps.setDate(1, java.sql.Date.valueOf("2020-01-02"));
+        ps.setDate(2, java.sql.Date.valueOf("2020-02-28"));
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          expect(rs.getString(1), "2020-01-02", "setDate value");
+          expect(rs.getString(2), "2020-02-29", "setDate arithmetic");
+        }
+      }
+    });
+
+    // setLong types the parameter int8 and setBigDecimal numeric; against the
+    // int4 key they find the row (a key lookup: tests/sql/select/key_types.test),
+    // and a value beyond int4's range or a fraction finds none, without an error.
+    check("setLong and setBigDecimal against an int4 key", () -> {
+      try (PreparedStatement ps = conn.prepareStatement("SELECT name FROM drv_jdbc WHERE id = ?")) {
+        for (int round = 0; round < 2; round++) { // the second round runs the named statement
+          ps.setLong(1, 1L);
+          try (ResultSet rs = ps.executeQuery()) {
+            expect(rs.next(), true, "a row for setLong(1)");
+            expect(rs.getString(1), "alpha", "the row for setLong(1)");
+          }
+          ps.setLong(1, 3000000000L);
+          try (ResultSet rs = ps.executeQuery()) {
+            expect(rs.next(), false, "no row for setLong(3000000000)");
+          }
+          ps.setBigDecimal(1, new BigDecimal("2.0"));
+          try (ResultSet rs = ps.executeQuery()) {
+            expect(rs.next(), true, "a row for setBigDecimal(2.0)");
+          }
+          ps.setBigDecimal(1, new BigDecimal("1.5"));
+          try (ResultSet rs = ps.executeQuery()) {
+            expect(rs.next(), false, "no row for setBigDecimal(1.5)");
+          }
+        }
+      }
+    });
+
     conn.close();
     System.exit(failures == 0 ? 0 : 1);
   }

@@ -13,6 +13,7 @@ TEST(NodeProtocolTest, ExecuteRequestRoundTrips) {
   r.txn.isolation = 1;
   r.txn.lock_timeout_ms = 2500;
   r.txn.statement = 4;
+  r.txn.keep_undo = true;
   r.fragment_request = std::string("\x00\x01\xff", 3);
   r.format.date_style = DateStyle::kGerman;
   r.format.date_order = DateOrder::kDmy;
@@ -27,6 +28,7 @@ TEST(NodeProtocolTest, ExecuteRequestRoundTrips) {
   EXPECT_EQ(back.txn.isolation, 1);
   EXPECT_EQ(back.txn.lock_timeout_ms, 2500);
   EXPECT_EQ(back.txn.statement, 4u);
+  EXPECT_TRUE(back.txn.keep_undo);
   EXPECT_EQ(back.fragment_request, r.fragment_request);
   EXPECT_EQ(back.format.date_style, DateStyle::kGerman);
   EXPECT_EQ(back.format.date_order, DateOrder::kDmy);
@@ -57,6 +59,12 @@ TEST(NodeProtocolTest, KvAndTxnMessagesRoundTrip) {
   EXPECT_EQ(txn_back.commit_ts, 99u);
   EXPECT_TRUE(txn_back.write_record);
   EXPECT_EQ(txn_back.coordinator, "2");
+  EXPECT_EQ(txn_back.after_statement, 0u);
+  TxnRequest rollback_to;
+  rollback_to.txn_id = "t-2";
+  rollback_to.after_statement = 17;
+  EXPECT_EQ(Decode<TxnRequest>(Encode(rollback_to)).after_statement, 17u);
+  EXPECT_FALSE(Decode<ExecuteRequest>(Encode(ExecuteRequest{})).txn.keep_undo);
 
   TxnStatusResponse record{TxnStatusResponse::State::kCommitted, 42};
   TxnStatusResponse record_back = DecodeTxnRecord(EncodeTxnRecord(record));

@@ -47,13 +47,20 @@ TEST(ParseInsert, SelectDefaultValuesAliasConflictReturning) {
   EXPECT_TRUE(s->columns.empty());
 }
 
-TEST(ParseInsert, OnConflictDoUpdateIsNotSupported) {
-  try {
-    ParseSql("INSERT INTO t VALUES (1) ON CONFLICT (a) DO UPDATE SET b = 1");
-    FAIL() << "expected an error";
-  } catch (const SqlError& e) {
-    EXPECT_EQ(e.Sqlstate(), "0A000");
-  }
+TEST(ParseInsert, OnConflictDoUpdate) {
+  auto s = ParseOne<InsertStmt>(
+      "INSERT INTO t VALUES (1) ON CONFLICT (a, b) DO UPDATE SET b = excluded.b + 1, c = DEFAULT WHERE t.c > 0",
+      StmtKind::kInsert);
+  EXPECT_TRUE(s->on_conflict_do_update);
+  EXPECT_FALSE(s->on_conflict_do_nothing);
+  EXPECT_EQ(s->conflict_columns, (std::vector<std::string>{"a", "b"}));
+  ASSERT_EQ(s->conflict_set.size(), 2u);
+  EXPECT_EQ(s->conflict_set[0].column, "b");
+  EXPECT_EQ(ExprToString(*s->conflict_set[0].value), "(excluded.b + 1)");
+  ASSERT_NE(s->conflict_where, nullptr);
+  s = ParseOne<InsertStmt>("INSERT INTO t VALUES (1) ON CONFLICT ON CONSTRAINT t_pkey DO NOTHING", StmtKind::kInsert);
+  EXPECT_EQ(s->conflict_constraint, "t_pkey");
+  EXPECT_TRUE(s->on_conflict_do_nothing);
 }
 
 TEST(ParseUpdate, PgbenchStatement) {

@@ -144,6 +144,46 @@ TEST(Limits, DeepNestingIsRefusedNotACrash) {
   EXPECT_EQ(ParseSql(ok).size(), 1u);
 }
 
+// The fuzz test's 180 MB statement: 30,000 terms each in 3,000 parentheses.
+// It must be refused at the 501st parenthesis, before the rest is lexed:
+// lexing it whole first took the server past its memory (OOM-killed).
+TEST(Limits, DeepNestingIsRefusedBeforeTheRestIsLexed) {
+  std::string term = std::string(3000, '(') + "x" + std::string(3000, ')');
+  std::string sql = "SELECT " + term;
+  for (int i = 0; i < 2000; ++i) sql += " + " + term;
+  MemoryPool pool;
+  MemoryAccount memory("MessageContext", 0, "limit", &pool);
+  try {
+    ParseSql(sql, &memory);
+    FAIL() << "expected an error";
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.Sqlstate(), "54001");
+    EXPECT_EQ(e.Position(), 8 + 500);  // the 501st parenthesis
+  }
+  EXPECT_LE(memory.Peak(), MemoryAccount::kChunk);  // ~500 tokens charged, not 12 million
+}
+
+// A statement's tokens are charged to its account: one too big for the
+// limit ends in 53200 (out of memory), and what was charged is given back.
+TEST(Limits, HugeStatementIsOutOfMemoryNotTheServer) {
+  std::string sql = "SELECT 1";
+  for (int i = 0; i < 100000; ++i) sql += " OR x = 1";  // 400,001 tokens
+  MemoryPool pool;
+  {
+    MemoryAccount memory("MessageContext", 64 << 20, "limit", &pool);
+    try {
+      ParseSql(sql, &memory);
+      FAIL() << "expected an error";
+    } catch (const SqlError& e) {
+      EXPECT_EQ(e.Sqlstate(), "53200");
+      EXPECT_NE(e.Detail().find("MessageContext"), std::string::npos) << e.Detail();
+    }
+  }
+  EXPECT_EQ(pool.Used(), 0);
+  MemoryAccount roomy("MessageContext", 1 << 30, "limit", &pool);
+  EXPECT_EQ(ParseSql(sql, &roomy).size(), 1u);
+}
+
 }  // namespace
 }  // namespace tessera
 

@@ -48,6 +48,25 @@ TEST(ParseTransaction, CommitRollbackSetTransaction) {
   EXPECT_EQ(s->isolation, "serializable");
 }
 
+TEST(ParseTransaction, Savepoints) {
+  auto s = Txn("SAVEPOINT Sp1");
+  EXPECT_EQ(s->txn_kind, TransactionKind::kSavepoint);
+  EXPECT_EQ(s->savepoint, "sp1");
+  s = Txn("RELEASE SAVEPOINT \"Sp1\"");
+  EXPECT_EQ(s->txn_kind, TransactionKind::kRelease);
+  EXPECT_EQ(s->savepoint, "Sp1");
+  EXPECT_EQ(Txn("release a")->savepoint, "a");
+  for (const char* sql : {"ROLLBACK TO a", "ROLLBACK TO SAVEPOINT a", "rollback work to a",
+                          "ROLLBACK TRANSACTION TO SAVEPOINT a"}) {
+    s = Txn(sql);
+    EXPECT_EQ(s->txn_kind, TransactionKind::kRollbackTo) << sql;
+    EXPECT_EQ(s->savepoint, "a") << sql;
+  }
+  // Unreserved keywords: still usable as names.
+  EXPECT_EQ(Txn("SAVEPOINT savepoint")->savepoint, "savepoint");
+  EXPECT_EQ(Txn("ROLLBACK")->txn_kind, TransactionKind::kRollback);
+}
+
 TEST(ParseSet, Forms) {
   auto s = ParseOne<SetStmt>("SET search_path TO \"$user\", public", StmtKind::kSet);
   EXPECT_EQ(s->name, "search_path");

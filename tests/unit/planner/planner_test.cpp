@@ -40,6 +40,39 @@ TEST(PlannerTest, PointRangeAndIndexScans) {
   EXPECT_EQ(scan_of("SELECT * FROM t WHERE b = 'x'").scan.kind, planner::ScanKind::kFull);
 }
 
+// A parameter typed by the driver (pgjdbc's setLong sends int8, numeric
+// for BigDecimal, int2 for setShort) against an int4 key: the plan, made
+// once for every later value, still looks the key up; the comparison
+// stays as a filter, and the value becomes a key bound at run time.
+TEST(PlannerTest, KeysUsedWhateverTheParameterType) {
+  auto snap = PgbenchCatalog();
+  auto fragment_of = [&](const std::string& sql, TypeId param) {
+    auto q = PlanSql(snap, sql, {Type::Of(param)});
+    const planner::LogicalOperator* node = q.plan.get();
+    while (node->Kind() != LogicalKind::kFragmentScan) node = &node->Child();
+    return *node->Cast<planner::LogicalFragmentScan>().GetFragment();
+  };
+  for (TypeId param : {TypeId::kInt2, TypeId::kInt4, TypeId::kInt8, TypeId::kNumeric}) {
+    SCOPED_TRACE(FormatType(Type::Of(param)));
+    auto point = fragment_of("SELECT * FROM pgbench_accounts WHERE aid = $1", param);
+    EXPECT_EQ(point.scan.kind, planner::ScanKind::kPoint);
+    EXPECT_EQ(point.scan.equalities, 1u);
+    EXPECT_EQ(point.filter != nullptr, param != TypeId::kInt4);  // re-checked when converted
+    auto range = fragment_of("SELECT * FROM pgbench_accounts WHERE aid > $1 AND aid < 100", param);
+    EXPECT_EQ(range.scan.kind, planner::ScanKind::kRange);
+    EXPECT_EQ(range.scan.equalities, 0u);
+    auto list = fragment_of("SELECT * FROM pgbench_accounts WHERE aid IN ($1, 7)", param);
+    EXPECT_EQ(list.scan.kind, planner::ScanKind::kKeyList);
+    auto index = fragment_of("SELECT * FROM t WHERE c = $1", param);
+    EXPECT_EQ(index.scan.index_id, 7u);
+  }
+  // Not of the key's family, or not exact: no key (PostgreSQL casts the key).
+  EXPECT_EQ(fragment_of("SELECT * FROM pgbench_accounts WHERE aid = $1", TypeId::kFloat8).scan.kind,
+            planner::ScanKind::kFull);
+  auto timed = fragment_of("SELECT * FROM pgbench_history WHERE mtime = $1", TypeId::kDate);
+  EXPECT_EQ(timed.scan.kind, planner::ScanKind::kFull);  // no key there at all
+}
+
 TEST(PlannerTest, PushesPredicatesIntoJoinSides) {
   auto snap = PgbenchCatalog();
   auto q = PlanSql(snap,

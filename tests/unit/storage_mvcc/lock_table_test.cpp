@@ -28,6 +28,21 @@ TEST(LockTableTest, GrantsQueuesAndHandsOverInOrder) {
   EXPECT_EQ(table.LockedKeys(), 0u);
 }
 
+TEST(LockTableTest, ListsHeldKeysByPrefix) {
+  LockTable table;
+  table.Acquire(1, "t1/a");
+  table.Acquire(2, "t1/b");
+  table.Acquire(3, "t2/a");
+  table.Acquire(3, "t1/a");  // waits: not a holder of t1/a
+  auto held = table.HeldWithPrefix("t1/");
+  std::sort(held.begin(), held.end());
+  EXPECT_EQ(held, (std::vector<std::pair<std::string, TxnId>>{{"t1/a", 1}, {"t1/b", 2}}));
+  table.ReleaseAll(1);
+  held = table.HeldWithPrefix("t1/");
+  std::sort(held.begin(), held.end());
+  EXPECT_EQ(held, (std::vector<std::pair<std::string, TxnId>>{{"t1/a", 3}, {"t1/b", 2}}));
+}
+
 TEST(LockTableTest, RefusesTheWaitThatClosesACycle) {
   LockTable table;
   ASSERT_EQ(table.Acquire(1, "a"), AcquireResult::kGranted);

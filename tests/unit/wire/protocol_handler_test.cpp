@@ -258,6 +258,34 @@ TEST_F(HandlerTest, BindParameterCountMismatchIsError) {
   EXPECT_FALSE(out_.closed);
 }
 
+TEST_F(HandlerTest, ErrorIsFlushedBeforeSync) {
+  Connect();
+  // A client that sends Flush after its batch waits for the error before Sync.
+  auto messages = Send(Parse("", "fail") + Bind("", "", {}, {}, {}) + Typed('H', ""));
+  ASSERT_EQ(Types(messages), "E");
+  EXPECT_EQ(messages[0].Field('C'), "42601");
+  EXPECT_EQ(Types(Send(Sync())), "Z");
+}
+
+TEST_F(HandlerTest, BindParameterCountIsUnsigned) {
+  Connect();
+  // 40,000 parameters: the count's sign bit is set; PostgreSQL reads it unsigned.
+  std::vector<std::optional<std::string>> params(40000, std::string("x"));
+  auto messages = Send(Parse("", "echo $1") + Bind("", "", {}, params, {}) + Sync());
+  ASSERT_EQ(Types(messages), "1EZ");
+  EXPECT_EQ(messages[1].Field('S'), "ERROR");  // not a FATAL "invalid message format"
+  EXPECT_EQ(messages[1].Field('M'), "bind message supplies 40000 parameters, but prepared statement \"\" requires 1");
+  EXPECT_FALSE(out_.closed);
+}
+
+TEST_F(HandlerTest, TextParameterWithNulIs22021) {
+  Connect();
+  auto messages = Send(Parse("", "echo $1", {25}) + Bind("", "", {}, {std::string("a\0b", 3)}, {}) + Sync());
+  ASSERT_EQ(Types(messages), "1EZ");
+  EXPECT_EQ(messages[1].Field('C'), "22021");
+  EXPECT_EQ(messages[1].Field('M'), "invalid byte sequence for encoding \"UTF8\": 0x00");
+}
+
 TEST_F(HandlerTest, BinaryParametersAndResults) {
   Connect();
   WriteBuffer p;

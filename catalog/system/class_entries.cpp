@@ -1,0 +1,118 @@
+#include "catalog/system/class_entries.h"
+
+#include <cctype>
+
+#include "catalog/system/system_oids.h"
+
+namespace tessera::catalog::system {
+
+std::vector<ClassEntry> ClassEntries(const CatalogSnapshot& snapshot, bool with_system) {
+  std::vector<ClassEntry> out;
+  for (const auto& [id, table] : snapshot.Tables()) {
+    ClassEntry t;
+    t.oid = table.id;
+    t.schema = table.schema;
+    t.name = table.name;
+    t.table = &table;
+    out.push_back(t);
+    if (!table.primary_key.empty()) {
+      ClassEntry pk;
+      pk.oid = PrimaryIndexOid(table.id);
+      pk.schema = table.schema;
+      pk.name = table.primary_key_name.empty() ? table.name + "_pkey" : table.primary_key_name;
+      pk.kind = 'i';
+      pk.table = &table;
+      out.push_back(pk);
+    }
+    for (const IndexInfo& index : table.indexes) {
+      ClassEntry i;
+      i.oid = IndexOid(index.id);
+      i.schema = table.schema;
+      i.name = index.name;
+      i.kind = 'i';
+      i.table = &table;
+      i.index = &index;
+      out.push_back(i);
+    }
+  }
+  for (const auto& [key, sequence] : snapshot.Sequences()) {
+    ClassEntry s;
+    s.oid = SequenceOid(sequence);
+    s.schema = sequence.schema;
+    s.name = sequence.name;
+    s.kind = 'S';
+    s.sequence = &sequence;
+    out.push_back(s);
+  }
+  if (with_system) {
+    for (const SystemRelation* relation : SystemRelations()) {
+      ClassEntry v;
+      v.oid = relation->oid;
+      v.schema = relation->schema;
+      v.name = relation->name;
+      v.kind = 'v';
+      v.system = relation;
+      out.push_back(v);
+    }
+  }
+  return out;
+}
+
+const ClassEntry* FindClassEntry(const std::vector<ClassEntry>& entries, uint32_t oid) {
+  for (const ClassEntry& e : entries)
+    if (e.oid == oid) return &e;
+  return nullptr;
+}
+
+std::string QuoteIdent(const std::string& name) {
+  bool plain = !name.empty() && (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_');
+  for (char c : name)
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_'))
+      plain = false;
+  if (plain) return name;
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::vector<int> IndexColumns(const ClassEntry& e) {
+  return e.index ? e.index->columns : e.table->primary_key;
+}
+
+namespace {
+
+bool Descending(const ClassEntry& e, size_t i) {
+  return e.index && i < e.index->descending.size() && e.index->descending[i];
+}
+
+std::string ColumnList(const ClassEntry& e, bool with_direction) {
+  std::string out = "(";
+  std::vector<int> columns = IndexColumns(e);
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i) out += ", ";
+    out += QuoteIdent(e.table->columns[columns[i]].name);
+    if (with_direction && Descending(e, i)) out += " DESC";
+  }
+  return out + ")";
+}
+
+}  // namespace
+
+std::string IndexDefinition(const ClassEntry& e, bool qualify) {
+  bool unique = !e.index || e.index->unique;
+  std::string table = (qualify ? QuoteIdent(e.table->schema) + "." : "") + QuoteIdent(e.table->name);
+  return std::string("CREATE ") + (unique ? "UNIQUE " : "") + "INDEX " + QuoteIdent(e.name) + " ON " + table +
+         " USING btree " + ColumnList(e, true);
+}
+
+std::string IndexColumnName(const ClassEntry& e, int column) {
+  std::vector<int> columns = IndexColumns(e);
+  if (column < 1 || column > static_cast<int>(columns.size())) return {};
+  return QuoteIdent(e.table->columns[columns[column - 1]].name);
+}
+
+std::string ConstraintDefinition(const ClassEntry& e) {
+  return std::string(e.index ? "UNIQUE " : "PRIMARY KEY ") + ColumnList(e, false);
+}
+
+}  // namespace tessera::catalog::system

@@ -1,0 +1,41 @@
+// The relations a catalog snapshot holds, as pg_class rows see them: tables,
+// their indexes (the primary key's too) and sequences, plus the virtual
+// system relations. Shared by pg_class, pg_tables, information_schema.tables,
+// regclass and pg_table_is_visible so they all agree.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "catalog/system/system_relation.h"
+
+namespace tessera::catalog::system {
+
+struct ClassEntry {
+  uint32_t oid = 0;
+  std::string schema;
+  std::string name;
+  char kind = 'r';  // PostgreSQL's relkind: r table, i index, S sequence, v view
+  const TableInfo* table = nullptr;          // the table, or the index's table
+  const IndexInfo* index = nullptr;          // secondary index; nullptr for a primary key's index
+  const SequenceInfo* sequence = nullptr;
+  const SystemRelation* system = nullptr;    // a virtual pg_catalog/information_schema relation
+};
+
+std::vector<ClassEntry> ClassEntries(const CatalogSnapshot& snapshot, bool with_system = true);
+const ClassEntry* FindClassEntry(const std::vector<ClassEntry>& entries, uint32_t oid);
+
+// PostgreSQL's quote_ident: quoted unless a plain lower-case identifier.
+std::string QuoteIdent(const std::string& name);
+// "CREATE [UNIQUE] INDEX name ON public.t USING btree (a, b DESC)", as
+// pg_get_indexdef; without the schema unless `qualify`.
+std::string IndexDefinition(const ClassEntry& index_entry, bool qualify = true);
+// The column list of an index "(a, b DESC)"'s column `column` (1-based) alone.
+std::string IndexColumnName(const ClassEntry& index_entry, int column);
+// "PRIMARY KEY (id)" / "UNIQUE (a, b)", as pg_get_constraintdef.
+std::string ConstraintDefinition(const ClassEntry& index_entry);
+// The index's column positions (0-based) and directions.
+std::vector<int> IndexColumns(const ClassEntry& index_entry);
+
+}  // namespace tessera::catalog::system

@@ -1,0 +1,60 @@
+// pg_catalog.pg_class: every table, index and sequence of the snapshot, and
+// the virtual system relations themselves (as views, relkind 'v').
+#include "catalog/system/class_entries.h"
+#include "catalog/system/system_oids.h"
+#include "catalog/system/system_relation.h"
+#include "catalog/system/system_values.h"
+
+namespace tessera::catalog::system {
+namespace {
+
+int ColumnCount(const ClassEntry& e) {
+  if (e.system) return static_cast<int>(e.system->columns.size());
+  if (e.kind == 'S') return 3;  // last_value, log_cnt, is_called
+  if (e.kind == 'i') return static_cast<int>(IndexColumns(e).size());
+  return static_cast<int>(e.table->columns.size());
+}
+
+bool HasIndex(const ClassEntry& e) {
+  return e.kind == 'r' && e.table && (!e.table->primary_key.empty() || !e.table->indexes.empty());
+}
+
+std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
+  std::vector<Row> rows;
+  for (const ClassEntry& e : ClassEntries(snapshot)) {
+    uint32_t am = e.kind == 'i' ? kBtreeAmOid : (e.kind == 'r' || e.kind == 'S') ? kHeapAmOid : 0;
+    rows.push_back({
+        OidValue(e.oid), NameValue(e.name), OidValue(NamespaceOid(e.schema)),
+        OidValue(0),                                  // reltype: no composite row types
+        OidValue(0), OidValue(kBootstrapRoleOid), OidValue(am),
+        OidValue(e.system ? 0 : e.oid),               // relfilenode
+        OidValue(0), Int4Value(0), Value::Float4(-1), Int4Value(0), OidValue(0),
+        BoolValue(HasIndex(e)), BoolValue(false),
+        CharValue('p'), CharValue(e.kind), Int2Value(ColumnCount(e)), Int2Value(0),
+        BoolValue(e.system != nullptr),               // relhasrules: views have their _RETURN rule
+        BoolValue(false), BoolValue(false), BoolValue(false), BoolValue(false), BoolValue(true),
+        CharValue(e.kind == 'r' ? 'd' : 'n'), BoolValue(false), OidValue(0),
+        OidValue(0), OidValue(0), NullValue(), NullValue(), NullValue(),
+    });
+  }
+  return rows;
+}
+
+}  // namespace
+
+extern const SystemRelation kPgClass{
+    "pg_catalog", "pg_class", 1259,
+    {{"oid", "oid"},           {"relname", "name"},           {"relnamespace", "oid"},
+     {"reltype", "oid"},       {"reloftype", "oid"},          {"relowner", "oid"},
+     {"relam", "oid"},         {"relfilenode", "oid"},        {"reltablespace", "oid"},
+     {"relpages", "integer"},  {"reltuples", "real"},         {"relallvisible", "integer"},
+     {"reltoastrelid", "oid"}, {"relhasindex", "boolean"},    {"relisshared", "boolean"},
+     {"relpersistence", "\"char\""}, {"relkind", "\"char\""}, {"relnatts", "smallint"},
+     {"relchecks", "smallint"}, {"relhasrules", "boolean"},   {"relhastriggers", "boolean"},
+     {"relhassubclass", "boolean"}, {"relrowsecurity", "boolean"}, {"relforcerowsecurity", "boolean"},
+     {"relispopulated", "boolean"}, {"relreplident", "\"char\""}, {"relispartition", "boolean"},
+     {"relrewrite", "oid"},    {"relfrozenxid", "xid"},       {"relminmxid", "xid"},
+     {"relacl", "aclitem[]"},  {"reloptions", "text[]"},      {"relpartbound", "pg_node_tree"}},
+    Rows};
+
+}  // namespace tessera::catalog::system

@@ -1,0 +1,43 @@
+// pg_catalog.pg_description, pg_collation and pg_inherits: Tessera has no
+// COMMENT ON and no inheritance yet, so the first and last are empty; the
+// collations are PostgreSQL's three fixed ones (every comparison is C).
+#include "catalog/system/system_oids.h"
+#include "catalog/system/system_relation.h"
+#include "catalog/system/system_values.h"
+
+namespace tessera::catalog::system {
+namespace {
+
+std::vector<Row> NoRows(const CatalogSnapshot&) { return {}; }
+
+Row Collation(uint32_t oid, const char* name, char provider, const char* locale) {
+  Value l = locale ? TextValue(locale) : NullValue();
+  return {OidValue(oid), NameValue(name), OidValue(kPgCatalogNamespaceOid), OidValue(kBootstrapRoleOid),
+          CharValue(provider), BoolValue(true), Int4Value(-1), l, l, NullValue(), NullValue()};
+}
+
+std::vector<Row> CollationRows(const CatalogSnapshot&) {
+  return {Collation(kDefaultCollationOid, "default", 'd', nullptr), Collation(950, "C", 'c', "C"),
+          Collation(951, "POSIX", 'c', "POSIX")};
+}
+
+}  // namespace
+
+extern const SystemRelation kPgDescription{
+    "pg_catalog", "pg_description", 2609,
+    {{"objoid", "oid"}, {"classoid", "oid"}, {"objsubid", "integer"}, {"description", "text"}},
+    NoRows};
+
+extern const SystemRelation kPgCollation{
+    "pg_catalog", "pg_collation", 3456,
+    {{"oid", "oid"}, {"collname", "name"}, {"collnamespace", "oid"}, {"collowner", "oid"},
+     {"collprovider", "\"char\""}, {"collisdeterministic", "boolean"}, {"collencoding", "integer"},
+     {"collcollate", "text"}, {"collctype", "text"}, {"colliculocale", "text"}, {"collversion", "text"}},
+    CollationRows};
+
+extern const SystemRelation kPgInherits{
+    "pg_catalog", "pg_inherits", 2611,
+    {{"inhrelid", "oid"}, {"inhparent", "oid"}, {"inhseqno", "integer"}, {"inhdetachpending", "boolean"}},
+    NoRows};
+
+}  // namespace tessera::catalog::system

@@ -1,0 +1,52 @@
+// pg_catalog.pg_tables, pg_indexes and pg_views: PostgreSQL's convenience
+// views over pg_class. Tessera has no views yet, so pg_views lists none.
+#include "catalog/system/class_entries.h"
+#include "catalog/system/system_oids.h"
+#include "catalog/system/system_relation.h"
+#include "catalog/system/system_values.h"
+
+namespace tessera::catalog::system {
+namespace {
+
+std::vector<Row> TablesRows(const CatalogSnapshot& snapshot) {
+  std::vector<Row> rows;
+  for (const auto& [id, table] : snapshot.Tables()) {
+    bool indexed = !table.primary_key.empty() || !table.indexes.empty();
+    rows.push_back({NameValue(table.schema), NameValue(table.name), NameValue(kBootstrapRoleName), NullValue(),
+                    BoolValue(indexed), BoolValue(false), BoolValue(false), BoolValue(false)});
+  }
+  return rows;
+}
+
+std::vector<Row> IndexesRows(const CatalogSnapshot& snapshot) {
+  std::vector<Row> rows;
+  for (const ClassEntry& e : ClassEntries(snapshot, false)) {
+    if (e.kind != 'i') continue;
+    rows.push_back({NameValue(e.schema), NameValue(e.table->name), NameValue(e.name), NullValue(),
+                    TextValue(IndexDefinition(e))});
+  }
+  return rows;
+}
+
+std::vector<Row> NoRows(const CatalogSnapshot&) { return {}; }
+
+}  // namespace
+
+extern const SystemRelation kPgTables{
+    "pg_catalog", "pg_tables", 12003,
+    {{"schemaname", "name"}, {"tablename", "name"}, {"tableowner", "name"}, {"tablespace", "name"},
+     {"hasindexes", "boolean"}, {"hasrules", "boolean"}, {"hastriggers", "boolean"}, {"rowsecurity", "boolean"}},
+    TablesRows};
+
+extern const SystemRelation kPgIndexes{
+    "pg_catalog", "pg_indexes", 12004,
+    {{"schemaname", "name"}, {"tablename", "name"}, {"indexname", "name"}, {"tablespace", "name"},
+     {"indexdef", "text"}},
+    IndexesRows};
+
+extern const SystemRelation kPgViews{
+    "pg_catalog", "pg_views", 12005,
+    {{"schemaname", "name"}, {"viewname", "name"}, {"viewowner", "name"}, {"definition", "text"}},
+    NoRows};
+
+}  // namespace tessera::catalog::system

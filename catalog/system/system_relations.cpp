@@ -1,0 +1,23 @@
+// The one list of system relations: add a relation by declaring it in its
+// own file and naming it here.
+#include "catalog/system/system_relation.h"
+
+namespace tessera::catalog::system {
+
+extern const SystemRelation kPgAm, kPgAttrdef, kPgAttribute, kPgAuthid, kPgAuthMembers, kPgClass, kPgCollation,
+    kPgConstraint, kPgDatabase, kPgDescription, kPgIndex, kPgIndexes, kPgInherits, kPgNamespace, kPgProc, kPgRoles,
+    kPgSequence, kPgTables, kPgType, kPgUser, kPgViews, kInformationSchemaColumns, kInformationSchemaKeyColumnUsage,
+    kInformationSchemaSchemata, kInformationSchemaTableConstraints, kInformationSchemaTables;
+
+const std::vector<const SystemRelation*>& SystemRelations() {
+  static const std::vector<const SystemRelation*> kRelations = {
+      &kPgAm,          &kPgAttrdef,    &kPgAttribute, &kPgAuthid,   &kPgAuthMembers, &kPgClass,
+      &kPgCollation,   &kPgConstraint, &kPgDatabase,  &kPgDescription, &kPgIndex,    &kPgIndexes,
+      &kPgInherits,    &kPgNamespace,  &kPgProc,      &kPgRoles,    &kPgSequence,    &kPgTables,
+      &kPgType,        &kPgUser,       &kPgViews,     &kInformationSchemaColumns, &kInformationSchemaSchemata,
+      &kInformationSchemaTables, &kInformationSchemaTableConstraints, &kInformationSchemaKeyColumnUsage,
+  };
+  return kRelations;
+}
+
+}  // namespace tessera::catalog::system

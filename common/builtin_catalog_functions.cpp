@@ -1,0 +1,182 @@
+// The system functions PostgreSQL's clients call on catalog rows: regclass
+// in and out, visibility, object definitions, owners, and the session
+// facts psql and drivers ask for. Those that need the catalog ask the
+// statement's CatalogView (common/catalog_view.h).
+#include <cctype>
+
+#include "common/builtin_registry.h"
+#include "common/error.h"
+
+namespace tessera::builtins {
+namespace {
+
+constexpr TypeId kText = TypeId::kText, kOid = TypeId::kOid, kInt4 = TypeId::kInt4, kBool = TypeId::kBool;
+using Args = std::vector<Value>;
+using Ctx = FunctionContext;
+
+const CatalogView& Catalog(const Ctx& ctx, const char* function) {
+  if (!ctx.catalog)
+    throw SqlError::FeatureNotSupported(std::string(function) + "() cannot run where the catalog is not reachable");
+  return *ctx.catalog;
+}
+
+int64_t OidArg(const Args& a, size_t i) { return a[i].GetInt(); }
+
+Value OptionalText(const std::optional<std::string>& s) { return s ? Value::Text(*s) : Value::Null(Type::Of(kText)); }
+
+// to_regclass-style lookup that fails as regclassin does.
+int64_t RegclassIn(const std::string& name, const Ctx& ctx) {
+  std::optional<int64_t> oid = Catalog(ctx, "regclass").RelationOid(name);
+  if (!oid) throw SqlError::UndefinedTable(name);
+  return *oid;
+}
+
+// format_type(type_oid, typmod): PostgreSQL's display name of a type.
+Value FormatTypeFn(const Args& a, const Ctx&) {
+  if (a[0].IsNull()) return Value::Null(Type::Of(kText));
+  auto oid = static_cast<uint32_t>(a[0].GetInt());
+  int32_t typmod = a[1].IsNull() ? -1 : static_cast<int32_t>(a[1].GetInt());
+  if (oid == 18) return Value::Text("\"char\"");
+  if (oid == 19) return Value::Text("name");
+  static const uint32_t kKnown[] = {16, 17, 20, 21, 23, 25, 26, 700, 701, 705, 1042, 1043, 1082, 1114, 1184, 1700};
+  for (uint32_t known : kKnown)
+    if (known == oid) return Value::Text(FormatType(Type{static_cast<TypeId>(oid), typmod}));
+  return Value::Text("???");
+}
+
+const char* EncodingName(int64_t encoding) {
+  switch (encoding) {
+    case 0: return "SQL_ASCII";
+    case 6: return "UTF8";
+    case 8: return "LATIN1";
+    default: return "";
+  }
+}
+
+// array_to_string over an array in its text form ('{a,b,"c d"}'): Tessera
+// keeps the catalog's array columns as text in PostgreSQL's array syntax.
+Value ArrayToString(const Args& a, const Ctx&) {
+  const std::string& s = a[0].GetString();
+  const std::string& sep = a[1].GetString();
+  if (s.size() < 2 || s.front() != '{' || s.back() != '}')
+    throw SqlError("22P02", "malformed array literal: \"" + s + "\"");
+  std::string out, item;
+  bool quoted = false, any = false, was_quoted = false;
+  auto flush = [&] {
+    if (!(item == "NULL" && !was_quoted)) {
+      if (any) out += sep;
+      out += item;
+      any = true;
+    }
+    item.clear();
+    was_quoted = false;
+  };
+  for (size_t i = 1; i + 1 < s.size(); ++i) {
+    char c = s[i];
+    if (quoted) {
+      if (c == '\\' && i + 2 < s.size()) item += s[++i];
+      else if (c == '"') quoted = false;
+      else item += c;
+    } else if (c == '"') {
+      quoted = was_quoted = true;
+    } else if (c == ',') {
+      flush();
+    } else {
+      item += c;
+    }
+  }
+  if (s.size() > 2) flush();
+  return Value::Text(out);
+}
+
+}  // namespace
+
+void AddCatalogFunctions(std::vector<FunctionOverload>& out) {
+  Add(out, "version", {}, kText, [](const Args&, const Ctx&) {
+    return Value::Text("PostgreSQL 15.0 (Tessera 0.1) on x86_64-pc-linux-gnu, compiled by g++, 64-bit");
+  });
+  Add(out, "current_database", {}, kText,
+      [](const Args&, const Ctx& ctx) { return Value::Text(Catalog(ctx, "current_database").DatabaseName()); });
+  // Tessera's search path is fixed: public, then pg_catalog.
+  Add(out, "current_schema", {}, kText, [](const Args&, const Ctx&) { return Value::Text("public"); });
+  Add(out, "current_schemas", {kBool}, kText, [](const Args& a, const Ctx&) {
+    return Value::Text(a[0].GetBool() ? "{pg_catalog,public}" : "{public}");
+  });
+  Add(out, "pg_encoding_to_char", {kInt4}, kText,
+      [](const Args& a, const Ctx&) { return Value::Text(EncodingName(a[0].GetInt())); });
+  Add(out, "format_type", {kOid, kInt4}, kText, FormatTypeFn, false, false);
+  Add(out, "array_to_string", {kText, kText}, kText, ArrayToString);
+  // No privileges exist yet: every role may do everything, as a superuser.
+  // The relation must still exist, as PostgreSQL checks.
+  Add(out, "has_table_privilege", {kText, kText}, kBool, [](const Args& a, const Ctx& ctx) {
+    RegclassIn(a[0].GetString(), ctx);
+    return Value::Bool(true);
+  });
+  Add(out, "has_table_privilege", {kOid, kText}, kBool, [](const Args& a, const Ctx& ctx) {
+    return Value::Bool(Catalog(ctx, "has_table_privilege").RelationName(OidArg(a, 0)).has_value());
+  });
+  Add(out, "has_table_privilege", {kText, kText, kText}, kBool, [](const Args& a, const Ctx& ctx) {
+    RegclassIn(a[1].GetString(), ctx);
+    return Value::Bool(true);
+  });
+  Add(out, "pg_get_userbyid", {kOid}, kText, [](const Args& a, const Ctx& ctx) {
+    auto name = Catalog(ctx, "pg_get_userbyid").RoleName(OidArg(a, 0));
+    return Value::Text(name ? *name : "unknown (OID=" + std::to_string(OidArg(a, 0)) + ")");
+  });
+  Add(out, "pg_table_is_visible", {kOid}, kBool, [](const Args& a, const Ctx& ctx) {
+    return Value::Bool(Catalog(ctx, "pg_table_is_visible").RelationVisible(OidArg(a, 0)));
+  });
+  // Every type and function is a built-in of pg_catalog, which is always searched.
+  Add(out, "pg_type_is_visible", {kOid}, kBool, [](const Args&, const Ctx&) { return Value::Bool(true); });
+  Add(out, "pg_function_is_visible", {kOid}, kBool, [](const Args&, const Ctx&) { return Value::Bool(true); });
+  // pg_attrdef.adbin holds the SQL text of the default, so it is its own display form.
+  Add(out, "pg_get_expr", {kText, kOid}, kText, [](const Args& a, const Ctx&) { return a[0]; });
+  Add(out, "pg_get_expr", {kText, kOid, kBool}, kText, [](const Args& a, const Ctx&) { return a[0]; });
+  Add(out, "pg_get_indexdef", {kOid}, kText, [](const Args& a, const Ctx& ctx) {
+    return OptionalText(Catalog(ctx, "pg_get_indexdef").IndexDefinition(OidArg(a, 0), 0, false));
+  });
+  Add(out, "pg_get_indexdef", {kOid, kInt4, kBool}, kText, [](const Args& a, const Ctx& ctx) {
+    return OptionalText(Catalog(ctx, "pg_get_indexdef")
+                            .IndexDefinition(OidArg(a, 0), static_cast<int>(a[1].GetInt()), a[2].GetBool()));
+  });
+  Add(out, "pg_get_constraintdef", {kOid}, kText, [](const Args& a, const Ctx& ctx) {
+    return OptionalText(Catalog(ctx, "pg_get_constraintdef").ConstraintDefinition(OidArg(a, 0)));
+  });
+  Add(out, "pg_get_constraintdef", {kOid, kBool}, kText, [](const Args& a, const Ctx& ctx) {
+    return OptionalText(Catalog(ctx, "pg_get_constraintdef").ConstraintDefinition(OidArg(a, 0)));
+  });
+  Add(out, "pg_get_function_result", {kOid}, kText, [](const Args& a, const Ctx& ctx) {
+    return OptionalText(Catalog(ctx, "pg_get_function_result").FunctionResult(OidArg(a, 0)));
+  });
+  Add(out, "pg_get_function_arguments", {kOid}, kText, [](const Args& a, const Ctx& ctx) {
+    return OptionalText(Catalog(ctx, "pg_get_function_arguments").FunctionArguments(OidArg(a, 0)));
+  });
+  // COMMENT ON does not exist yet, so no object has a description.
+  Add(out, "obj_description", {kOid, kText}, kText, [](const Args&, const Ctx&) { return Value::Null(Type::Of(kText)); });
+  Add(out, "obj_description", {kOid}, kText, [](const Args&, const Ctx&) { return Value::Null(Type::Of(kText)); });
+  Add(out, "col_description", {kOid, kInt4}, kText, [](const Args&, const Ctx&) { return Value::Null(Type::Of(kText)); });
+  Add(out, "shobj_description", {kOid, kText}, kText,
+      [](const Args&, const Ctx&) { return Value::Null(Type::Of(kText)); });
+  // regclass as functions: to_regclass returns NULL for a missing relation,
+  // the casts (planner) go through regclass_in / regclass_out.
+  Add(out, "to_regclass", {kText}, kOid, [](const Args& a, const Ctx& ctx) {
+    auto oid = Catalog(ctx, "to_regclass").RelationOid(a[0].GetString());
+    return oid ? Value::Int8(*oid).CastTo(Type::Of(kOid)) : Value::Null(Type::Of(kOid));
+  });
+  Add(out, "regclassin", {kText}, kOid,
+      [](const Args& a, const Ctx& ctx) { return Value::Int8(RegclassIn(a[0].GetString(), ctx)).CastTo(Type::Of(kOid)); });
+  Add(out, "regclassout", {kOid}, kText, [](const Args& a, const Ctx& ctx) {
+    auto name = Catalog(ctx, "regclassout").RelationName(OidArg(a, 0));
+    return Value::Text(name ? *name : std::to_string(OidArg(a, 0)));
+  });
+  Add(out, "regnamespaceout", {kOid}, kText, [](const Args& a, const Ctx& ctx) {
+    auto name = Catalog(ctx, "regnamespaceout").NamespaceName(OidArg(a, 0));
+    return Value::Text(name ? *name : std::to_string(OidArg(a, 0)));
+  });
+  Add(out, "regtypeout", {kOid}, kText, [](const Args& a, const Ctx& ctx) {
+    Value name = FormatTypeFn({a[0], Value::Null(Type::Of(kInt4))}, ctx);
+    return name.GetString() == "???" ? Value::Text(std::to_string(OidArg(a, 0))) : name;
+  });
+}
+
+}  // namespace tessera::builtins

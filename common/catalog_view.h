@@ -1,0 +1,35 @@
+// What the catalog-reading built-ins (regclass, pg_table_is_visible,
+// pg_get_indexdef, pg_get_userbyid, ...) may ask of the catalog. common/
+// cannot see catalog/, so it declares the questions here and
+// catalog/system/snapshot_catalog_view.h answers them from the snapshot the
+// statement reads. Where no catalog is reachable (a fragment on a storage
+// node) the context has none and these functions fail with 0A000.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace tessera {
+
+class CatalogView {
+ public:
+  virtual ~CatalogView() = default;
+  // regclass input: "t", "public.t", "\"T\""; nullopt when there is no such relation.
+  virtual std::optional<int64_t> RelationOid(const std::string& name) const = 0;
+  // regclass output: the name, schema-qualified when not visible on the search path.
+  virtual std::optional<std::string> RelationName(int64_t oid) const = 0;
+  virtual bool RelationVisible(int64_t oid) const = 0;
+  // pg_get_indexdef(oid, column, pretty): the whole CREATE INDEX (column 0)
+  // or one column; `pretty` names the table without its schema when visible.
+  virtual std::optional<std::string> IndexDefinition(int64_t oid, int column, bool pretty) const = 0;
+  virtual std::optional<std::string> ConstraintDefinition(int64_t oid) const = 0;
+  virtual std::optional<std::string> RoleName(int64_t oid) const = 0;
+  virtual std::optional<std::string> NamespaceName(int64_t oid) const = 0;
+  // pg_get_function_result / pg_get_function_arguments of a pg_proc OID.
+  virtual std::optional<std::string> FunctionResult(int64_t oid) const = 0;
+  virtual std::optional<std::string> FunctionArguments(int64_t oid) const = 0;
+  virtual std::string DatabaseName() const = 0;
+};
+
+}  // namespace tessera

@@ -1,0 +1,376 @@
+#!/usr/bin/env python3
+"""Primary-backup replication (run by replication.sh on a cluster of its own:
+2 shard groups of 2 replicas each, one gateway).
+
+    replication.py CLUSTER_DIR
+
+a. Membership: replica 0 of each group is its primary (etcd's primary record
+   names its node id, epoch 1), the routing key /tessera/nodes/<g> that
+   gateways follow points at it, and the backup joins the in-sync set.
+b. Writes through the gateway (autocommit inserts, multi-shard transactions,
+   updates, deletes, DDL) are all on the backup: once the group is idle, each
+   backup's log position and its checksum of every database equal its
+   primary's (`tessera ctl checksum`); the backup never served a gateway
+   (a gateway request sent straight to it gets 08006).
+c. A backup stopped (SIGSTOP) holds commits back until the primary drops it
+   from the in-sync set (about lag_allowed, 1.5 s), not longer; writes go on;
+   after SIGCONT it catches up and is in sync again, with equal checksums.
+d. A backup started after the writes (a new replica of group 0) catches up
+   from the primary's log and holds the same data.
+e. The primary restarted on its data takes the group back under a higher
+   epoch; the backups follow it; no acknowledged row is lost.
+f. Failover: the primary of group 1 is killed (SIGKILL) during a stream of
+   autocommit inserts; its in-sync backup takes over once the primary's
+   lease has run out (etcd records it as primary at epoch 3, gateways route
+   to it), inserts succeed again within a few seconds, every acknowledged
+   insert is there. The old primary restarted on its data comes back as a
+   backup (rejoining, or refused as diverged) and never takes writes.
+g. A paused primary (SIGSTOP for 4 s, longer than its lease) is replaced by
+   one of its in-sync backups; when it wakes it acknowledges nothing (every
+   acknowledged insert is on the new primary) and exits once etcd tells it
+   it was deposed; restarted, it is a backup.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+import base64
+import socket
+
+import psycopg2
+import psycopg2.errors
+import struct
+
+from cluster_common import (Checks, Failure, cluster_sh, connect, expect, expect_eq, gateway_ports, load_env, q, q1)
+
+SUITE = "cluster-replication"
+BIN = os.environ["TESSERA_BIN"]
+
+
+def etcd_get(env, key, prefix=False):
+    body = {"key": base64.b64encode(key.encode()).decode()}
+    if prefix:
+        end = key[:-1] + chr(ord(key[-1]) + 1)
+        body["range_end"] = base64.b64encode(end.encode()).decode()
+    req = urllib.request.Request(env["ETCD_URL"] + "/v3/kv/range", data=json.dumps(body).encode(), method="POST")
+    with urllib.request.urlopen(req, timeout=5) as r:
+        kvs = json.load(r).get("kvs", [])
+    return {base64.b64decode(kv["key"]).decode(): json.loads(base64.b64decode(kv["value"]).decode()) for kv in kvs}
+
+
+def ctl(env, *args):
+    r = subprocess.run([BIN, "ctl", "--etcd", env["ETCD_URL"]] + list(args), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=30)
+    if r.returncode != 0:
+        raise Failure("tessera ctl %s failed: %s %s" % (" ".join(args), r.stdout.strip(), r.stderr.strip()))
+    return r.stdout
+
+
+def transport_call(host, port, method, payload):
+    """One request over the node transport (cluster/transport/frame.h): returns
+    (kind of the final frame, its payload)."""
+    with socket.create_connection((host, port), timeout=5) as s:
+        s.sendall(struct.pack(">IBBHQ", 12 + len(payload), 1, 1, method, 1) + payload)
+        while True:
+            header = b""
+            while len(header) < 16:
+                more = s.recv(16 - len(header))
+                if not more:
+                    raise Failure("node %s:%d closed the connection" % (host, port))
+                header += more
+            length, _version, kind, _method, _rid = struct.unpack(">IBBHQ", header)
+            body = b""
+            while len(body) < length - 12:
+                more = s.recv(length - 12 - len(body))
+                if not more:
+                    raise Failure("node %s:%d closed the connection" % (host, port))
+                body += more
+            if kind in (3, 4):
+                return kind, body
+
+
+def node_id(cluster_dir, name):
+    with open(os.path.join(cluster_dir, name, "data", "node-id")) as f:
+        return f.read().strip()
+
+
+def wait_in_sync(env, group, members, limit=15.0):
+    """Waits until etcd's in-sync set of `group` is exactly `members`."""
+    deadline = time.monotonic() + limit
+    got = None
+    while time.monotonic() < deadline:
+        got = sorted(etcd_get(env, "/tessera/groups/%d/insync" % group).get("/tessera/groups/%d/insync" % group, {})
+                     .get("members", []))
+        if got == sorted(members):
+            return
+        time.sleep(0.1)
+    raise Failure("in-sync set of group %d is %r, want %r" % (group, got, sorted(members)))
+
+
+def wait_same_checksums(env, group, replicas, limit=20.0):
+    """Waits until every replica of `group` is at the same log position with the
+    same checksum; returns (position, entries)."""
+    deadline = time.monotonic() + limit
+    rows = []
+    while time.monotonic() < deadline:
+        rows = [r for r in json.loads(ctl(env, "checksum", "--group", str(group), "--json"))]
+        if len(rows) == replicas and all("error" not in r for r in rows):
+            if len({r["position"] for r in rows}) == 1 and len({r["hash"] for r in rows}) == 1:
+                return rows[0]["position"], rows[0]["entries"]
+        time.sleep(0.2)
+    raise Failure("replicas of group %d differ: %s" % (group, [(r.get("role"), r.get("position"), r.get("hash"),
+                                                                  r.get("entries"), r.get("error")) for r in rows]))
+
+
+def main():
+    cluster_dir = sys.argv[1]
+    env = load_env(cluster_dir)
+    port = gateway_ports(env)[0]
+    checks = Checks(SUITE)
+    groups = int(env["CLUSTER_GROUPS"])
+
+    def membership():
+        for g in range(groups):
+            primary = etcd_get(env, "/tessera/groups/%d/primary" % g)["/tessera/groups/%d/primary" % g]
+            expect_eq(primary["node"], node_id(cluster_dir, "node%d" % g), "group %d primary node" % g)
+            expect_eq(primary["epoch"], 1, "group %d epoch" % g)
+            routing = etcd_get(env, "/tessera/nodes/%d" % g)["/tessera/nodes/%d" % g]
+            expect_eq(routing["address"], "127.0.0.1:%s" % env["NODE_PORT_%d" % g], "group %d routing address" % g)
+            replicas = etcd_get(env, "/tessera/groups/%d/replicas/" % g, prefix=True)
+            roles = sorted(v["role"] for v in replicas.values())
+            expect_eq(roles, ["backup", "primary"], "group %d replica roles" % g)
+            wait_in_sync(env, g, [node_id(cluster_dir, "node%dr1" % g)])
+        status = json.loads(ctl(env, "status", "--json"))
+        for g in status["groups"]:
+            expect_eq(len(g["backups"]), 1, "backups of group %d in ctl status" % g["group"])
+            expect(g["backups"][0]["in_sync"], "ctl status shows group %d's backup in sync" % g["group"])
+    checks.run("a. replica 0 is the primary, the backup is in sync, gateways route to the primary", membership)
+
+    def writes():
+        c = connect(port)
+        q(c, "CREATE TABLE r (k int PRIMARY KEY, v text, n bigint)")
+        for i in range(0, 600, 50):
+            q(c, "INSERT INTO r VALUES " + ", ".join("(%d, 'row %d', %d)" % (k, k, k * 10)
+                                                     for k in range(i + 1, i + 51)))
+        for i in range(601, 701):
+            q(c, "INSERT INTO r VALUES (%d, 'single', %d)" % (i, i))
+        t = connect(port, autocommit=False)
+        for i in range(20):  # multi-shard transactions: prepare + decision on both groups
+            q(t, "UPDATE r SET n = n + 1 WHERE k IN (%d, %d, %d)" % (i + 1, i + 101, i + 201))
+            t.commit()
+        q(c, "DELETE FROM r WHERE k % 7 = 0")
+        q(c, "CREATE INDEX r_v ON r (v)")
+        expect_eq(q1(c, "SELECT count(*) FROM r"), 700 - 100, "rows")
+        details = []
+        for g in range(groups):
+            position, entries = wait_same_checksums(env, g, 2)
+            expect(position > 20 and entries > 100, "group %d replicated little: position %d, %d entries" %
+                   (g, position, entries))
+            details.append("group %d: position %d, %d entries" % (g, position, entries))
+        return "; ".join(details)
+    checks.run("b. every write is on the backup: same log position and checksum as the primary", writes)
+
+    def backup_refuses():
+        # A gateway request sent straight to a backup (kRollback, method 5,
+        # names no transaction) is refused with 08006; its primary answers it.
+        for g in range(groups):
+            kind, payload = transport_call("127.0.0.1", int(env["NODE_PORT_%d_1" % g]), 5, b"")
+            expect_eq(kind, 4, "frame kind of the backup's answer (kError)")
+            expect(payload[:5] == b"08006" and b"is a backup of shard group" in payload,
+                   "group %d backup's answer: %r" % (g, payload[:120]))
+            kind, payload = transport_call("127.0.0.1", int(env["NODE_PORT_%d" % g]), 5, b"")
+            expect(not (kind == 4 and b"is a backup" in payload), "group %d primary refused: %r" % (g, payload[:120]))
+    checks.run("b2. a backup refuses gateway requests (08006), its primary serves them", backup_refuses)
+
+    def stopped_backup():
+        c = connect(port)
+        backup = "node1r1"
+        q(c, "INSERT INTO r VALUES (5001, 'before', 0)")
+        cluster_sh("kill-replica", 1, 1, "STOP", cluster_dir)
+        try:
+            slowest = 0.0
+            for i in range(40):
+                t0 = time.monotonic()
+                q(c, "INSERT INTO r VALUES (%d, 'during', 0)" % (5100 + i))
+                slowest = max(slowest, time.monotonic() - t0)
+            # Some commit had to wait for the silent backup, then it was dropped.
+            expect(slowest >= 0.5, "no commit waited for the stopped backup (slowest %.2f s)" % slowest)
+            expect(slowest < 5.0, "a commit waited %.2f s for a stopped backup" % slowest)
+            wait_in_sync(env, 1, [])
+        finally:
+            cluster_sh("kill-replica", 1, 1, "CONT", cluster_dir)
+        wait_in_sync(env, 1, [node_id(cluster_dir, backup)])
+        for i in range(10):
+            q(c, "INSERT INTO r VALUES (%d, 'after', 0)" % (5200 + i))
+        for g in range(groups):
+            wait_same_checksums(env, g, 2)
+        return "slowest commit while it was stopped: %.2f s" % slowest
+    checks.run("c. a stopped backup is dropped from the in-sync set, then catches up and rejoins", stopped_backup)
+
+    def late_backup():
+        with open(os.path.join(cluster_dir, "cluster.env"), "a") as f:
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            f.write("NODE_PORT_0_2=%d\n" % s.getsockname()[1])
+            s.close()
+        cluster_sh("restart-replica", 0, 2, cluster_dir)
+        position, entries = wait_same_checksums(env, 0, 3, limit=30)
+        wait_in_sync(env, 0, [node_id(cluster_dir, "node0r1"), node_id(cluster_dir, "node0r2")])
+        return "caught up to position %d, %d entries" % (position, entries)
+    checks.run("d. a backup started later catches up from the log", late_backup)
+
+    def primary_restart():
+        c = connect(port)
+        before = q1(c, "SELECT count(*) FROM r")
+        cluster_sh("kill-node", 1, "KILL", cluster_dir)
+        cluster_sh("restart-node", 1, cluster_dir)
+        primary = etcd_get(env, "/tessera/groups/1/primary")["/tessera/groups/1/primary"]
+        expect_eq(primary["node"], node_id(cluster_dir, "node1"), "group 1 primary after restart")
+        expect_eq(primary["epoch"], 2, "group 1 epoch after restart")
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                q(connect(port), "INSERT INTO r VALUES (6001, 'after restart', 0)")
+                break
+            except psycopg2.errors.UniqueViolation:
+                break  # an earlier attempt whose answer was lost did commit
+            except psycopg2.Error:
+                # The gateway may still hold its connection to the old process.
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        expect_eq(q1(connect(port), "SELECT count(*) FROM r"), before + 1, "rows after the primary's restart")
+        wait_in_sync(env, 1, [node_id(cluster_dir, "node1r1")])
+        wait_same_checksums(env, 1, 2)
+        with open(os.path.join(cluster_dir, "node1r1.log")) as f:
+            expect("following primary" in f.read(), "the backup followed the new epoch")
+    checks.run("e. a restarted primary takes its group back at epoch 2; the backup follows", primary_restart)
+
+    def insert_stream(acked, failed, stop, first_key):
+        c = None
+        k = first_key
+        while not stop.is_set():
+            k += 1
+            try:
+                if c is None:
+                    c = connect(port)
+                q(c, "INSERT INTO r VALUES (%d, 'stream', 0)" % k)
+                acked.append((k, time.monotonic()))
+            except psycopg2.Error:
+                failed.append((k, time.monotonic()))
+                try:
+                    c.close()
+                except Exception:  # noqa: BLE001
+                    pass
+                c = None
+                time.sleep(0.05)
+
+    def wait_primary(group, candidates, limit=15.0):
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            rec = etcd_get(env, "/tessera/groups/%d/primary" % group).get("/tessera/groups/%d/primary" % group, {})
+            if rec.get("node") in candidates:
+                return rec
+            time.sleep(0.1)
+        raise Failure("no takeover of group %d within %.0f s" % (group, limit))
+
+    def check_stream(acked, failed, since, low, high):
+        """Every acknowledged insert is there; returns how long the affected
+        group was unavailable: until the last failed insert, or the longest
+        time without any acknowledgement (a statement hung on a paused node)."""
+        after = [ts for _, ts in acked if ts > since]
+        fails_after = [ts for _, ts in failed if ts > since]
+        expect(after, "no insert succeeded after the fault")
+        last_failure = max(fails_after) if fails_after else since
+        expect(any(ts > last_failure for ts in after), "inserts still failing at the end")
+        points = [since] + sorted(after)
+        outage = max([last_failure - since] + [b - a for a, b in zip(points, points[1:])])
+        present = {row[0] for row in q(connect(port), "SELECT k FROM r WHERE k > %d AND k < %d" % (low, high))}
+        lost = [k for k, _ in acked if k not in present]
+        expect(not lost, "%d acknowledged inserts lost, e.g. %s" % (len(lost), lost[:5]))
+        return outage
+
+    def failover():
+        import threading
+        acked, failed = [], []
+        stop = threading.Event()
+        t = threading.Thread(target=insert_stream, args=(acked, failed, stop, 20000), daemon=True)
+        t.start()
+        time.sleep(1.0)
+        killed_at = time.monotonic()
+        cluster_sh("kill-node", 1, "KILL", cluster_dir)
+        new_node = node_id(cluster_dir, "node1r1")
+        wait_primary(1, [new_node])
+        promoted = time.monotonic() - killed_at
+        time.sleep(3.0)
+        stop.set()
+        t.join(10)
+        rec = etcd_get(env, "/tessera/groups/1/primary")["/tessera/groups/1/primary"]
+        expect_eq(rec["node"], new_node, "group 1 primary after the kill")
+        expect_eq(rec["epoch"], 3, "group 1 epoch after the failover")
+        routing = etcd_get(env, "/tessera/nodes/1")["/tessera/nodes/1"]
+        expect_eq(routing["address"], "127.0.0.1:%s" % env["NODE_PORT_1_1"], "group 1 routing after the failover")
+        outage = check_stream(acked, failed, killed_at, 20000, 30000)
+        expect(outage < 10, "group 1 unavailable for %.1f s after the kill" % outage)
+        # The old primary comes back as a backup and never serves.
+        cluster_sh("restart-node", 1, cluster_dir)
+        rec = etcd_get(env, "/tessera/groups/1/primary")["/tessera/groups/1/primary"]
+        expect_eq(rec["node"], new_node, "group 1 primary after the old one restarted")
+        kind, payload = transport_call("127.0.0.1", int(env["NODE_PORT_1"]), 5, b"")
+        expect(kind == 4 and b"is a backup" in payload, "the old primary refuses gateway requests: %r" % payload[:100])
+        q(connect(port), "INSERT INTO r VALUES (30001, 'after failover', 0)")
+        return "takeover in etcd %.1f s after the kill, group unavailable for %.1f s; %d acknowledged, %d failed, 0 lost" % (
+            promoted, outage, len(acked), len(failed))
+    checks.run("f. a killed primary's in-sync backup takes over; no acknowledged insert is lost", failover, limit=60)
+
+    def paused_primary():
+        import threading
+        acked, failed = [], []
+        stop = threading.Event()
+        t = threading.Thread(target=insert_stream, args=(acked, failed, stop, 40000), daemon=True)
+        t.start()
+        time.sleep(1.0)
+        with open(os.path.join(cluster_dir, "node0.pid")) as f:
+            old_pid = int(f.read().strip())
+        paused_at = time.monotonic()
+        cluster_sh("kill-node", 0, "STOP", cluster_dir)
+        try:
+            backups = [node_id(cluster_dir, "node0r1"), node_id(cluster_dir, "node0r2")]
+            rec = wait_primary(0, backups)
+            promoted = time.monotonic() - paused_at
+            time.sleep(max(0.0, 4.0 - (time.monotonic() - paused_at)))
+        finally:
+            cluster_sh("kill-node", 0, "CONT", cluster_dir)
+        woke_at = time.monotonic()
+        # Woken, the old primary learns from etcd that it was deposed and
+        # exits, while the inserts go on.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.kill(old_pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        exited = time.monotonic() - woke_at
+        time.sleep(max(0.0, 2.0 - exited))
+        stop.set()
+        t.join(10)
+        expect(exited < 10, "the deposed primary still runs 10 s after it woke")
+        expect_eq(rec["epoch"], 2, "group 0 epoch after the takeover")
+        outage = check_stream(acked, failed, paused_at, 40000, 50000)
+        with open(os.path.join(cluster_dir, "node0.log")) as f:
+            expect("was deposed" in f.read(), "the old primary's log says it was deposed")
+        cluster_sh("restart-node", 0, cluster_dir)
+        kind, payload = transport_call("127.0.0.1", int(env["NODE_PORT_0"]), 5, b"")
+        expect(kind == 4 and b"is a backup" in payload, "the old primary refuses gateway requests: %r" % payload[:100])
+        return "takeover %.1f s after the pause, group unavailable for %.1f s, old primary exited %.1f s after waking; " \
+               "%d acknowledged, 0 lost" % (promoted, outage, exited, len(acked))
+    checks.run("g. a paused primary is replaced, acknowledges nothing once awake, and exits", paused_primary, limit=60)
+
+    checks.exit()
+
+
+if __name__ == "__main__":
+    main()

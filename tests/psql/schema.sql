@@ -1,0 +1,7 @@
+-- The schema both servers get before psql's meta-commands are compared.
+CREATE TABLE customers (id integer PRIMARY KEY, name varchar(40) NOT NULL, email text, score numeric(8,2) DEFAULT 0);
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id integer NOT NULL, amount numeric(10,2), note text);
+CREATE INDEX orders_customer ON orders (customer_id);
+CREATE UNIQUE INDEX customers_email ON customers (email);
+CREATE TABLE events (id serial PRIMARY KEY, kind varchar(10) NOT NULL, at timestamptz);
+CREATE TABLE notes (body text, written date);
