@@ -56,9 +56,16 @@ void StorageNode::StartReplicator() {
 // the epoch, so a late write of the old primary, which would need this
 // node's acknowledgement or an in-sync change in etcd, can never succeed.
 void StorageNode::MaybePromote() {
-  auto silent = std::chrono::nanoseconds(Clock::now().time_since_epoch().count() - last_heard_from_primary_.load());
-  if (silent < kPromoteAfter) return;
+  auto silence = [this] {
+    return std::chrono::nanoseconds(Clock::now().time_since_epoch().count() - last_heard_from_primary_.load());
+  };
+  if (silence() < kPromoteAfter) return;
   std::unique_lock apply(apply_mutex_);
+  // Measured again under the apply lock: a replication request that held it
+  // may have just come from a primary (one restarted at a new epoch, say),
+  // and a backup must never depose a primary it has just heard from.
+  const auto silent = silence();
+  if (silent < kPromoteAfter) return;
   auto started = Clock::now();
   auto primary_kv = etcd_->Get(keys::GroupPrimary(options_.group));
   auto in_sync_kv = etcd_->Get(keys::GroupInSync(options_.group));
