@@ -8,7 +8,8 @@
 #
 #   run.sh              embedded servers the test starts itself, then the same
 #                       timeout and cancel tests on a loopback cluster
-#                       (scripts/cluster.sh, 3 storage nodes, 1 gateway)
+#                       (scripts/cluster.sh, 3 storage nodes, 2 gateways: the
+#                       second is killed mid-statement by the last test)
 #   LIMITS_CLUSTER=0    skip the cluster part
 #   run.sh TEST...      only these tests (names as printed)
 #
@@ -54,13 +55,15 @@ count "$log" $? embedded
 
 if [ "${LIMITS_CLUSTER:-1}" != 0 ]; then
   cluster_dir="$(mktemp -d /tmp/tessera-limits-cluster.XXXXXX)"
-  if out=$(TESSERA_BIN="$BIN" CLUSTER_GROUPS=3 CLUSTER_GATEWAYS=1 NO_SYNC=1 \
+  if out=$(TESSERA_BIN="$BIN" CLUSTER_GROUPS=3 CLUSTER_GATEWAYS=2 NO_SYNC=1 \
       STORAGE_ARGS="--memory-limit 8GB" GATEWAY_ARGS="--memory-limit 8GB" \
       timeout 120 bash "$root/scripts/cluster.sh" start "$cluster_dir" 2>&1); then
     # shellcheck disable=SC1091
     source "$cluster_dir/cluster.env"
     pids="$(cat "$cluster_dir"/gateway0.pid "$cluster_dir"/node*.pid | paste -sd, -)"
-    timeout -k 10 600 "$PYTHON" "$here/test_limits.py" cluster "$GATEWAY_PORT_0" "$pids" "$@" > "$log" 2>&1
+    # The second gateway is the one test_dead_gateway_stops_fragments kills.
+    spare="$GATEWAY_PORT_1,$(cat "$cluster_dir"/gateway1.pid)"
+    timeout -k 10 600 "$PYTHON" "$here/test_limits.py" cluster "$GATEWAY_PORT_0" "$pids" "$spare" "$@" > "$log" 2>&1
     rc=$?
     sed -E 's/^(PASS|FAIL) limits /\1 limits cluster_/' "$log" > "$log.c"
     count "$log.c" "$rc" cluster

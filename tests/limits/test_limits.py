@@ -6,9 +6,10 @@ cancellation that reaches every operator loop.
         starts its own servers: one with a small --memory-limit for the
         memory tests, one with room (8GB, of which the 3M-row sort charges
         about 1.7GB; it uses less) for the timeout and cancel tests
-    test_limits.py cluster GATEWAY_PORT PID,PID,... [TEST...]
+    test_limits.py cluster GATEWAY_PORT PID,PID,... SPARE_PORT,SPARE_PID [TEST...]
         the timeout, cancel and fragment-memory tests through a gateway of a
-        running loopback cluster (PIDS: the gateway and storage nodes)
+        running loopback cluster (PIDS: the gateway and storage nodes), then
+        a second gateway (SPARE) is killed in the middle of a statement
 
 Every test prints "PASS limits <name>" or "FAIL limits <name>: <reason>".
 
@@ -24,6 +25,7 @@ background, these queries took 4 to 20 s past the timeout, and a cancel
 """
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -416,6 +418,35 @@ def test_lost_connection_stops_statement(ctx):
     expect(used < 0.3, "the servers used %.2f s of CPU in the second after the client was gone" % used)
 
 
+def test_dead_gateway_stops_fragments(ctx):
+    """A gateway killed mid-statement stops its fragments on every storage
+    node (their connections from it close, which cancels what they run): the
+    nodes' CPU goes quiet instead of finishing scans nobody will read.
+    Cluster only: runs on a spare gateway of its own (ctx.spare_gateway)."""
+    port, gateway_pid = ctx.spare_gateway
+    node_pids = [p for p in ctx.pids if p != gateway_pid]
+    # Every row's filter is costly and evaluated in the fragment, on the
+    # storage nodes: seconds of their CPU, nearly none of the gateway's.
+    sql = "SELECT count(*) FROM limits_big WHERE md5(repeat(v::text, 2000)) = 'no such digest'"
+    conn = connect(port)
+    running = Async(lambda: error_of(conn, sql))
+    time.sleep(1.0)
+    busy_before = sum(cpu_seconds(p) for p in node_pids)
+    time.sleep(0.5)
+    busy = sum(cpu_seconds(p) for p in node_pids) - busy_before
+    expect(not running.wait(0), "the scan finished before the gateway was killed")
+    expect(busy > 0.2, "the storage nodes were not busy with the fragments (%.2f s of CPU in 0.5 s)" % busy)
+    os.kill(gateway_pid, signal.SIGKILL)
+    running.wait(10)
+    time.sleep(0.3)
+    before = sum(cpu_seconds(p) for p in node_pids)
+    time.sleep(1.0)
+    used = sum(cpu_seconds(p) for p in node_pids) - before
+    expect(used < 0.3, "the storage nodes used %.2f s of CPU in the second after their gateway was killed" % used)
+    ctx.report.append("dead gateway: storage nodes used %.2f s of CPU in the second after the kill (%.2f s in 0.5 s "
+                      "before)" % (used, busy))
+
+
 TIMEOUT_TESTS = ([make_timeout_test(n) for n in SLOW_QUERIES] + [make_cancel_test(n) for n in SLOW_QUERIES] +
                  [test_lost_connection_stops_statement])
 
@@ -488,11 +519,14 @@ def main():
         finally:
             roomy.stop()
     else:
-        port, pids, only = int(sys.argv[2]), [int(p) for p in sys.argv[3].split(",")], set(sys.argv[4:])
+        port, pids, only = int(sys.argv[2]), [int(p) for p in sys.argv[3].split(",")], set(sys.argv[5:])
+        spare_port, spare_pid = (int(x) for x in sys.argv[4].split(","))
         make_tables(connect(port), BIG_ROWS)
-        ctx = Context(port, pids)
-        run([test_fragment_aggregate_out_of_memory, test_join_build_out_of_memory] + TIMEOUT_TESTS, ctx, only,
-            results)
+        ctx = Context(port, pids + [spare_pid])
+        ctx.spare_gateway = (spare_port, spare_pid)
+        # The spare gateway is killed by the last test.
+        run([test_fragment_aggregate_out_of_memory, test_join_build_out_of_memory] + TIMEOUT_TESTS +
+            [test_dead_gateway_stops_fragments], ctx, only, results)
         reports += ctx.report
     for line in reports:
         print("# " + line)
