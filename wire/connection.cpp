@@ -178,7 +178,7 @@ void Connection::Enqueue(Item item, bool front) {
     schedule = !worker_scheduled_;
     worker_scheduled_ = true;
   }
-  cv_.notify_all();  // a COPY FROM STDIN may be waiting in NextMessage()
+  WakeWorker();  // a COPY FROM STDIN may be waiting in NextMessage()
   if (schedule) ScheduleDrain();
 }
 
@@ -196,7 +196,7 @@ void Connection::EnqueueBatch(std::vector<Item>& items) {
     worker_scheduled_ = true;
   }
   items.clear();
-  cv_.notify_all();  // a COPY FROM STDIN may be waiting in NextMessage()
+  WakeWorker();  // a COPY FROM STDIN may be waiting in NextMessage()
   if (schedule) ScheduleDrain();
 }
 
@@ -306,7 +306,7 @@ void Connection::Send(std::string bytes) {
     if (sent == kWriteFailed) {
       socket_dead_ = true;
       lock.unlock();
-      cv_.notify_all();
+      WakeWorker();
       asio::post(socket_.get_executor(), [self = shared_from_this()] { self->CloseSocket(); });
       return;
     }
@@ -320,7 +320,7 @@ void Connection::Send(std::string bytes) {
     pending_write_bytes_ += bytes.size();
     write_queue_.push_back(std::move(bytes));  // the strand's WriteNext() picks it up
   }
-  cv_.wait(lock, [this] { return socket_dead_ || pending_write_bytes_ <= kMaxPendingWrite; });
+  WaitForWorker(lock, [this] { return socket_dead_ || pending_write_bytes_ <= kMaxPendingWrite; });
 }
 
 void Connection::Close() {
@@ -363,7 +363,7 @@ void Connection::WriteNext() {
                           self->writing_ = false;
                         }
                       }
-                      self->cv_.notify_all();
+                      self->WakeWorker();
                       if (ec) {
                         self->CloseSocket();
                         return;
@@ -377,10 +377,19 @@ void Connection::CloseSocket() {
     std::lock_guard lock(mutex_);
     socket_dead_ = true;
   }
-  cv_.notify_all();
+  WakeWorker();
   boost::system::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
+}
+
+void Connection::WakeWorker() {
+  std::shared_ptr<WaitSlot> waiter;
+  {
+    std::lock_guard lock(mutex_);
+    waiter = std::move(worker_waiter_);
+  }
+  if (waiter) waiter->Wake();
 }
 
 }  // namespace tessera::wire

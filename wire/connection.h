@@ -12,7 +12,6 @@
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange
 #include <boost/asio.hpp>
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -20,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fiber.h"
 #include "wire/cancel_registry.h"
 #include "wire/copy_input.h"
 #include "wire/framer.h"
@@ -72,6 +72,24 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   void Close() override;
   // COPY FROM STDIN pulls the client's messages here (wire/copy_connection.cpp).
   std::optional<RawMessage> NextMessage() override;
+  // With `lock` on mutex_ held: until `ready()` holds. The worker side runs
+  // on a fiber, so the wait parks it and gives the worker thread back: a
+  // client that stops sending in the middle of a COPY FROM STDIN, or stops
+  // reading a big result, holds no thread (64 such clients wedged the
+  // server when each held one).
+  template <class Ready>
+  void WaitForWorker(std::unique_lock<std::mutex>& lock, Ready ready) {
+    while (!ready()) {
+      auto slot = WaitSlot::Make();
+      worker_waiter_ = slot;
+      lock.unlock();
+      slot->Wait(std::chrono::milliseconds(0));
+      lock.lock();
+    }
+  }
+  // Without mutex_ held: wakes the worker side's wait, if any (new input,
+  // the write queue drained, the socket died).
+  void WakeWorker();
 
   boost::asio::ip::tcp::socket socket_;
   boost::asio::thread_pool& workers_;
@@ -91,7 +109,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   bool read_stopped_ = false;  // I/O side only
 
   std::mutex mutex_;
-  std::condition_variable cv_;
+  std::shared_ptr<WaitSlot> worker_waiter_;  // the worker side's wait (WaitForWorker)
   std::deque<Item> inbox_;
   size_t inbox_bytes_ = 0;
   uint64_t input_epoch_ = 0;  // counts batches of client messages

@@ -12,7 +12,7 @@ constexpr size_t kCopyResumeBelow = 1 << 20;  // as Drain()'s low mark
 
 std::optional<RawMessage> Connection::NextMessage() {
   std::unique_lock lock(mutex_);
-  cv_.wait(lock, [this] { return !inbox_.empty(); });
+  WaitForWorker(lock, [this] { return !inbox_.empty(); });
   Item& front = inbox_.front();
   // EOF, a framing error or shutdown: leave it queued so the handler deals
   // with it once the COPY has failed.

@@ -1,7 +1,6 @@
 #include "cluster/common/tso_client.h"
 
 #include <chrono>
-#include <thread>
 
 #include "cluster/common/etcd_keys.h"
 #include "cluster/common/node_protocol.h"
@@ -31,11 +30,20 @@ uint64_t TsoClient::Next() {
       }
       lock.lock();
       batch->done = true;
-      done_.notify_all();
+      std::vector<std::shared_ptr<WaitSlot>> waiters = std::move(batch->waiters);
+      lock.unlock();
+      for (auto& waiter : waiters) waiter->Wake();
+      lock.lock();
     }
     in_flight_ = false;
   }
-  done_.wait(lock, [&] { return mine->done; });
+  while (!mine->done) {
+    auto slot = WaitSlot::Make();
+    mine->waiters.push_back(slot);
+    lock.unlock();
+    slot->Wait(std::chrono::milliseconds(0));
+    lock.lock();
+  }
   if (mine->error) std::rethrow_exception(mine->error);
   return mine->first + index;
 }
@@ -79,7 +87,7 @@ uint64_t TsoClient::Fetch(uint32_t count) {
         last_error = e.what();
       }
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    WaitSlot::Make()->Wait(std::chrono::milliseconds(100));  // parks a fiber instead of holding its worker
   }
   throw SqlError("08006", "could not get a timestamp from the timestamp oracle: " + last_error);
 }

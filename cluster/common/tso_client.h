@@ -4,16 +4,17 @@
 // gateway pays one round trip per batch rather than per transaction.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "cluster/etcd/etcd_client.h"
 #include "cluster/transport/rpc_client.h"
+#include "common/fiber.h"
 
 namespace tessera::cluster {
 
@@ -32,6 +33,11 @@ class TsoClient {
     uint64_t first = 0;
     bool done = false;
     std::exception_ptr error;
+    // Callers waiting for it. WaitSlots, not a condition variable: callers
+    // run on session fibers and the fetching caller parks in its RPC; had
+    // the others blocked their worker threads, 64 statements starting at
+    // once took every worker and the fetcher could never resume.
+    std::vector<std::shared_ptr<WaitSlot>> waiters;
   };
   uint64_t Fetch(uint32_t count);
   std::string Leader(bool refresh);
@@ -40,7 +46,6 @@ class TsoClient {
   transport::RpcClient& rpc_;
   std::function<uint64_t(uint32_t)> local_;
   std::mutex mutex_;
-  std::condition_variable done_;
   std::shared_ptr<Batch> open_;
   bool in_flight_ = false;
   std::string leader_;  // guarded by mutex_

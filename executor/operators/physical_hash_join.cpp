@@ -76,9 +76,8 @@ void PhysicalHashJoin::Probe(Row& left, Batch* out) {
   std::vector<Value> key;
   bool matched = false;
   if (KeyOf(left_keys_, left, &key)) {
-    auto it = table_.find(key);
-    if (it != table_.end()) {
-      for (size_t id : it->second) {
+    if (const std::vector<size_t>* ids = table_.Find(key)) {
+      for (size_t id : *ids) {
         // A non-equi or cross join meets every right row here: poll per pair.
         ctx_.Tick();
         Row combined = left;

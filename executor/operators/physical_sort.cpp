@@ -149,16 +149,16 @@ bool PhysicalSetOp::Next(Batch* out) {
     int64_t bytes = 0;
     for (auto& row : in) {
       ctx_.Tick();
-      auto it = counts_.find(row);
-      bool in_right = it != counts_.end() && it->second > 0;
+      int64_t* count = counts_.Find(row);
+      bool in_right = count != nullptr && *count > 0;
       if (op_ == planner::SetOpType::kIntersect) {
         if (!in_right) continue;
-        if (all_) --it->second;
-        else it->second = 0;  // emit once
+        if (all_) --*count;
+        else *count = 0;  // emit once
         out->push_back(std::move(row));
       } else {
         if (in_right) {
-          if (all_) --it->second;
+          if (all_) --*count;
           continue;
         }
         if (!all_) {
