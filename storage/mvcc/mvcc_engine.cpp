@@ -297,13 +297,13 @@ Timestamp MvccEngine::OpenSnapshotAt(Timestamp ts, bool wait) {
     throw SqlError(kGateBusy, "the snapshot would wait for a prepared transaction");
   }
   if (prepare_wait_.count() <= 0) {
-    gate_cv_.wait(lock, ready);
+    WaitAtGate(lock, ready, std::chrono::milliseconds(0));
   } else {
     auto start = std::chrono::steady_clock::now();
-    ok = gate_cv_.wait_for(lock, prepare_wait_, ready);
+    ok = WaitAtGate(lock, ready, prepare_wait_);
     // Past prepare_wait, a wait only on commits that are landing goes on.
     while (!ok && gate_->OnlyLandingsPending(request) && std::chrono::steady_clock::now() - start < landing_wait_)
-      ok = gate_cv_.wait_for(lock, prepare_wait_, ready);
+      ok = WaitAtGate(lock, ready, prepare_wait_);
   }
   if (!ok) {
     gate_->CloseSnapshot(request.ts);
@@ -311,6 +311,31 @@ Timestamp MvccEngine::OpenSnapshotAt(Timestamp ts, bool wait) {
                    "could not serialize access: timed out waiting for a prepared transaction");
   }
   return request.ts;
+}
+
+bool MvccEngine::WaitAtGate(std::unique_lock<std::mutex>& lock, const std::function<bool()>& ready,
+                            std::chrono::milliseconds wait) {
+  const bool forever = wait.count() <= 0;
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (!ready()) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (!forever && left.count() <= 0) return false;
+    auto slot = WaitSlot::Make();
+    gate_waiters_.push_back(slot);
+    lock.unlock();
+    slot->Wait(forever ? std::chrono::milliseconds(0) : left);
+    lock.lock();
+  }
+  return true;
+}
+
+void MvccEngine::WakeGateWaiters() {
+  std::vector<std::shared_ptr<WaitSlot>> waiters;
+  {
+    std::lock_guard lock(ts_mutex_);
+    waiters.swap(gate_waiters_);
+  }
+  for (auto& waiter : waiters) waiter->Wake();
 }
 
 void MvccEngine::CloseSnapshot(Timestamp ts) {
@@ -361,7 +386,7 @@ void MvccEngine::BeginCommitAt(PrepareTicket ticket, Timestamp commit_ts, Timest
     }
     gate_->BeginCommit(ticket, commit_ts);
   }
-  gate_cv_.notify_all();  // readers below commit_ts need not wait for us any more
+  WakeGateWaiters();  // readers below commit_ts need not wait for us any more
 }
 
 void MvccEngine::AbortCommitAt(PrepareTicket ticket) {
@@ -374,7 +399,7 @@ void MvccEngine::FinishCommitAt(PrepareTicket ticket, bool landed) {
     std::lock_guard lock(ts_mutex_);
     gate_->FinishCommit(ticket, landed);
   }
-  gate_cv_.notify_all();
+  WakeGateWaiters();
 }
 
 void MvccEngine::LeavePrepared(PrepareTicket ticket) {
@@ -382,7 +407,7 @@ void MvccEngine::LeavePrepared(PrepareTicket ticket) {
     std::lock_guard lock(ts_mutex_);
     gate_->Leave(ticket);
   }
-  gate_cv_.notify_all();
+  WakeGateWaiters();
 }
 
 void MvccEngine::RegisterRecoveredSnapshot(Timestamp ts) {

@@ -59,13 +59,14 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
-#include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/fiber.h"
 #include "storage/engine.h"
 #include "storage/group_committer.h"
 #include "storage/reader_pool.h"
@@ -254,9 +255,19 @@ class MvccEngine final : public Engine {
   std::atomic<TxnId> next_txn_id_{1};
   // Guards the oracle and the tracker: a commit timestamp must be handed out
   // and registered in flight in one step (snapshot_tracker.h). In cluster
-  // mode it guards the gate instead, and snapshots wait on gate_cv_.
+  // mode it guards the gate instead, and snapshots wait in gate_waiters_.
   std::mutex ts_mutex_;
-  std::condition_variable gate_cv_;
+  // Snapshots waiting at the gate (guarded by ts_mutex_). WaitSlots, not a
+  // condition variable: a request handler runs on a fiber, and a wait parks
+  // it instead of holding a worker, so waiting snapshots cannot take every
+  // worker from the commit they wait for.
+  std::vector<std::shared_ptr<WaitSlot>> gate_waiters_;
+  // Wakes every waiting snapshot to look at the gate again (ts_mutex_ not held).
+  void WakeGateWaiters();
+  // With `lock` on ts_mutex_: until ready() or `wait` has passed (forever
+  // when `wait` is zero); false on timeout.
+  bool WaitAtGate(std::unique_lock<std::mutex>& lock, const std::function<bool()>& ready,
+                  std::chrono::milliseconds wait);
   std::unique_ptr<TimestampOracle> oracle_;      // embedded only
   std::unique_ptr<SnapshotTracker> tracker_;     // embedded only
   std::unique_ptr<PrepareGate> gate_;            // cluster mode only

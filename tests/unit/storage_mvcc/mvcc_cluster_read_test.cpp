@@ -7,6 +7,10 @@
 #include <thread>
 #include <vector>
 
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange
+#include <boost/asio.hpp>
+
+#include "common/fiber.h"
 #include "tests/unit/storage_mvcc/cluster_test_util.h"
 
 namespace tessera::storage::mvcc {
@@ -287,6 +291,44 @@ TEST_F(ClusterTest, MetaKeySpaceWorksInClusterMode) {
   auto check = engine_->BeginMeta();
   EXPECT_EQ(check->Get("t/foo"), "1");
   EXPECT_EQ(ReadAt(kNoTimestamp, "t/foo"), std::nullopt);  // not in the data space
+}
+
+TEST_F(ClusterTest, WaitingReadersParkAndLeaveTheWorkerToTheCommit) {
+  // One worker thread runs every request on fibers, as a storage node's
+  // pool does under load: readers waiting at the gate must park, or the
+  // commit they wait for never gets the thread (before: 40001 after
+  // prepare_wait, the cluster's occasional 40001 under load).
+  CommitKey("k", "old", 10);
+  auto txn = PrepareKey("k", "new", 20);
+  boost::asio::thread_pool pool(1);
+  auto post = [&pool](std::function<void()> task) { boost::asio::post(pool, std::move(task)); };
+  constexpr int kReaders = 8;
+  std::atomic<int> saw_new{0};
+  std::atomic<int> failed{0};
+  for (int i = 0; i < kReaders; ++i) {
+    boost::asio::post(pool, [&, post] {
+      Fiber::Run(post, [&] {
+        try {
+          if (BeginAt(50)->Get("k") == "new") ++saw_new;
+        } catch (const SqlError&) {
+          ++failed;
+        }
+      });
+    });
+  }
+  std::this_thread::sleep_for(100ms);  // every reader is at the gate
+  std::atomic<bool> committed{false};
+  boost::asio::post(pool, [&, post] {
+    Fiber::Run(post, [&] {
+      txn->CommitAt(40);
+      committed = true;
+    });
+  });
+  for (int i = 0; i < 300 && saw_new.load() + failed.load() < kReaders; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(committed.load()) << "the commit found no worker";
+  EXPECT_EQ(saw_new.load(), kReaders);
+  EXPECT_EQ(failed.load(), 0);
+  pool.join();
 }
 
 }  // namespace
