@@ -168,7 +168,9 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
   if (merge_by_key)
     for (auto& r : routed) r.request.want_row_keys = true;
   bool single = routed.size() == 1 && services.statement_fragments == 1;
-  bool writes = request.fragment->kind != planner::FragmentKind::kScan;
+  // A locking scan (SELECT ... FOR UPDATE) leaves its row locks on the
+  // node: a participant, released at commit or abort like a writer's.
+  bool writes = request.fragment->kind != planner::FragmentKind::kScan || fragment.lock_rows;
 
   std::vector<int> groups;
   std::vector<std::string> payloads;
