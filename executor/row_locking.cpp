@@ -45,7 +45,9 @@ planner::FragmentResult LockRows(const planner::Fragment& f, storage::Transactio
   planner::FragmentResult result;
   MemoryCharge charge(memory, "LockRows");
   TableStore store(f.table, txn);
-  bool keys = want_row_keys && f.top_n.empty() && f.scan.index_id == 0;
+  // A gateway asks for the keys to merge in key order, or to unlock the
+  // rows beyond a fanned-out LIMIT (cluster/gateway/locked_rows_limit.h).
+  bool keys = want_row_keys;
   bool no_wait = f.lock_wait != planner::RowLockWait::kBlock;
   for (size_t i : LockOrder(f, candidates, ctx, poll)) {
     if (f.limit >= 0 && static_cast<int64_t>(result.rows.size()) >= f.limit) break;

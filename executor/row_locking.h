@@ -20,8 +20,8 @@
 // On a cluster each shard locks its own rows inside the distributed
 // transaction (the gateway makes the node a participant), so the locks go
 // at its commit or abort on every node. Each shard applies the limit to its
-// own rows: a fan-out with LIMIT n can lock up to n rows per shard, more than
-// PostgreSQL would (the gateway returns n).
+// own rows; the gateway then unlocks those beyond the LIMIT over all shards
+// (cluster/gateway/locked_rows_limit.h).
 #pragma once
 
 #include <string>
@@ -43,7 +43,7 @@ struct LockCandidate {
 
 // Locks `candidates` (in scan order) as described above and returns the
 // projected rows of those locked, with their key suffixes when
-// `want_row_keys` (a key-ordered scan without top-N).
+// `want_row_keys`.
 planner::FragmentResult LockRows(const planner::Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx,
                                  std::vector<LockCandidate> candidates, bool want_row_keys, StatementPoll& poll,
                                  MemoryAccount* memory);

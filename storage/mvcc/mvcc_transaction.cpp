@@ -179,6 +179,18 @@ Transaction::SelectLock MvccTransaction::LockRowForSelect(std::string_view key, 
   return lock;
 }
 
+void MvccTransaction::ReleaseSelectLocks(const std::vector<std::string>& keys) {
+  CheckActive();
+  std::vector<std::string> unlocked;
+  for (const std::string& key : keys) {
+    if (lock_only_.erase(key) == 0) continue;
+    locked_at_.erase(key);
+    unlocked.push_back(LockKey(key));
+  }
+  // An undo entry for such a key may remain; undoing it releases nothing.
+  if (!unlocked.empty()) engine_->Locks().Release(id_, unlocked);
+}
+
 std::vector<Transaction::LockedKey> MvccTransaction::LockedByOthers(std::string_view prefix) {
   std::string lock_prefix = LockKey(prefix);
   std::vector<LockedKey> out;

@@ -73,6 +73,10 @@ class MvccTransaction final : public Transaction {
   bool HasWrites() const override { return !writes_.empty(); }
   RowLock LockRow(std::string_view key, std::optional<std::string_view> current) override;
   SelectLock LockRowForSelect(std::string_view key, bool no_wait) override;
+  // Gives back the FOR UPDATE locks of `keys` that this transaction holds
+  // without having written them (written keys keep theirs): a cluster
+  // gateway unlocks the rows a shard locked beyond the statement's LIMIT.
+  void ReleaseSelectLocks(const std::vector<std::string>& keys);
   std::vector<LockedKey> LockedByOthers(std::string_view prefix) override;
   bool WaitsForMe(uint64_t other) override;
   bool LockedByOther(std::string_view key) override;

@@ -95,5 +95,21 @@ TEST_F(MvccTest, RollbackToSavepointReleasesLaterSelectLocksOnly) {
   EXPECT_EQ(ReadCommitted("a"), "1");
 }
 
+TEST_F(MvccTest, ReleaseSelectLocksKeepsWrittenKeys) {
+  PutCommitted("a", "1");
+  PutCommitted("b", "2");
+  auto txn = Begin(IsolationLevel::kReadCommitted);
+  txn->LockRowForSelect("a", false);
+  txn->LockRowForSelect("b", false);
+  txn->Put("b", "written");
+  txn->ReleaseSelectLocks({"a", "b", "never-locked"});
+  auto other = Begin(IsolationLevel::kReadCommitted);
+  EXPECT_TRUE(other->LockRowForSelect("a", true).obtained);
+  EXPECT_FALSE(other->LockRowForSelect("b", true).obtained);  // written: locked until commit
+  other->Rollback();
+  txn->Commit();
+  EXPECT_EQ(ReadCommitted("b"), "written");
+}
+
 }  // namespace
 }  // namespace tessera::storage::mvcc
