@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "executor/aggregator.h"
 #include "executor/index_fence.h"
+#include "executor/row_locking.h"
 #include "executor/background_free.h"
 #include "executor/sort_util.h"
 #include "executor/statement_poll.h"
@@ -278,8 +279,24 @@ void ScanInto(const Fragment& f, storage::Transaction& txn, const planner::EvalC
   }
 }
 
+// SELECT ... FOR UPDATE: the filtered rows, then locked (row_locking.h).
+planner::FragmentResult RunLockingScan(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx,
+                                       bool want_row_keys, RunLimits& limits) {
+  if (f.join || !f.aggregates.empty() || !f.group_by.empty())
+    throw SqlError::Internal("a locking scan fragment has a join or an aggregate");
+  std::vector<LockCandidate> candidates;
+  MemoryCharge charge(limits.memory, "LockRows");
+  InputRows(f, txn, ctx, limits, [&](const std::string& suffix, Row row) {
+    charge.Add(EstimateRowBytes(row) + static_cast<int64_t>(sizeof(std::string) + suffix.size()));
+    candidates.push_back({suffix, std::move(row)});
+    return true;
+  });
+  return LockRows(f, txn, ctx, std::move(candidates), want_row_keys, limits.poll, limits.memory);
+}
+
 planner::FragmentResult RunScan(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx,
                                 bool want_row_keys, RunLimits& limits) {
+  if (f.lock_rows) return RunLockingScan(f, txn, ctx, want_row_keys, limits);
   auto state = std::make_unique<ScanState>();
   // The result is held until the run ends.
   MemoryCharge charge(limits.memory, "ExecutorState");

@@ -31,6 +31,7 @@ class AstBuilder {
   std::vector<ast::SelectTarget> BuildTargetList(TP::TargetListContext* ctx);
   ast::TableRefPtr BuildTableRef(TP::TableRefContext* ctx);
   std::vector<ast::OrderItem> BuildOrderItems(const std::vector<TP::OrderItemContext*>& items);
+  ast::LockingClause BuildLockingClause(TP::LockingItemContext* ctx);
 
   // build_insert.cpp, build_update.cpp, build_delete.cpp
   ast::StatementPtr BuildInsert(TP::InsertStmtContext* ctx);

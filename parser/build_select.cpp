@@ -74,6 +74,7 @@ std::unique_ptr<ast::SelectStmt> AstBuilder::BuildSelect(TP::SelectStmtContext* 
     }
     select->order_by = BuildOrderItems(order->orderItem());
   }
+  for (auto* item : ctx->lockingItem()) select->locking.push_back(BuildLockingClause(item));
   for (auto* item : ctx->limitItem()) {
     if (auto* limit = dynamic_cast<TP::LimitClauseContext*>(item)) {
       select->limit = limit->expr() != nullptr ? BuildExpr(limit->expr()) : nullptr;
@@ -88,6 +89,20 @@ std::unique_ptr<ast::SelectStmt> AstBuilder::BuildSelect(TP::SelectStmtContext* 
   select->start = Loc(ctx);
   select->end = static_cast<int>(ctx->getStop()->getStopIndex()) + 1;
   return select;
+}
+
+ast::LockingClause AstBuilder::BuildLockingClause(TP::LockingItemContext* ctx) {
+  ast::LockingClause clause;
+  clause.location = Loc(ctx);
+  if (ctx->SHARE() != nullptr) {
+    clause.strength = ctx->KEY() != nullptr ? ast::LockStrength::kKeyShare : ast::LockStrength::kShare;
+  } else if (ctx->NO() != nullptr) {
+    clause.strength = ast::LockStrength::kNoKeyUpdate;
+  }
+  if (ctx->NOWAIT() != nullptr) clause.wait = ast::LockWaitPolicy::kNoWait;
+  if (ctx->LOCKED() != nullptr) clause.wait = ast::LockWaitPolicy::kSkipLocked;
+  for (auto* name : ctx->qualifiedName()) clause.of.push_back(QualifiedName(name));
+  return clause;
 }
 
 std::unique_ptr<ast::SelectStmt> AstBuilder::BuildUnion(TP::SelectUnionContext* ctx) {

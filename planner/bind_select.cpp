@@ -91,7 +91,12 @@ void SelectBinder::BindTargets(const ast::SelectStmt& stmt, const Scope& scope) 
 BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
   CheckStackDepth();
   if (stmt.set_op != ast::SetOpKind::kNone) return BindSetOp(stmt);
-  if (!stmt.values.empty()) return BindValues(stmt);
+  if (!stmt.values.empty()) {
+    if (!stmt.locking.empty())
+      throw SqlError::FeatureNotSupported(std::string(ast::LockingClauseName(stmt.locking[0].strength)) +
+                                          " cannot be applied to VALUES");
+    return BindValues(stmt);
+  }
   if (!stmt.distinct_on.empty()) throw SqlError::FeatureNotSupported("SELECT DISTINCT ON is not supported yet");
   // A set-returning function in the select list of a query without FROM
   // (SELECT generate_series(1, 3)) runs as the FROM item it is equivalent to.
@@ -104,9 +109,11 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
   bool reads_work_table = binder_.work_table_refs_ != work_table_refs;
   const Scope& scope = from.scope;
   LogicalRef plan = from.plan;
-  if (stmt.where) plan = std::make_shared<LogicalFilter>(plan, binder_.BindPredicate(*stmt.where, scope, "WHERE"));
+  ExprRef where = stmt.where ? binder_.BindPredicate(*stmt.where, scope, "WHERE") : nullptr;
 
   BindTargets(stmt, scope);
+  if (!stmt.locking.empty()) plan = BindLocking(stmt, plan);
+  if (where) plan = std::make_shared<LogicalFilter>(plan, where);
 
   std::vector<ExprRef> groups;
   for (auto& g : stmt.group_by) {
@@ -287,6 +294,11 @@ BoundQuery SelectBinder::BindValues(const ast::SelectStmt& stmt) {
 }
 
 BoundQuery SelectBinder::BindSetOp(const ast::SelectStmt& stmt) {
+  for (const ast::SelectStmt* side : {&stmt, static_cast<const ast::SelectStmt*>(stmt.set_left.get()),
+                                      static_cast<const ast::SelectStmt*>(stmt.set_right.get())})
+    if (!side->locking.empty())
+      throw SqlError::FeatureNotSupported(std::string(ast::LockingClauseName(side->locking[0].strength)) +
+                                          " is not allowed with UNION/INTERSECT/EXCEPT");
   BoundQuery left = binder_.Nested().BindSelect(*stmt.set_left);
   BoundQuery right = binder_.Nested().BindSelect(*stmt.set_right);
   const char* name = stmt.set_op == ast::SetOpKind::kUnion ? "UNION"

@@ -39,6 +39,9 @@ class SelectBinder {
   ExprRef BindWithAggregates(const ast::Expr& e, const Scope& scope, const char* context);
   ExprRef ResolveGrouped(const ExprRef& e, const std::vector<ExprRef>& groups, std::vector<ExprRef>* aggs,
                          const Scope& scope);
+  // FOR UPDATE ... (bind_locking.cpp): PostgreSQL's checks, then `from`
+  // again, its table marked to lock the rows it returns.
+  LogicalRef BindLocking(const ast::SelectStmt& stmt, const LogicalRef& from);
   // ORDER BY / LIMIT over a bound query whose output is `columns`.
   LogicalRef ApplyLimit(LogicalRef plan, const ast::SelectStmt& stmt);
   static bool HasAggregate(const BoundExpr& e);

@@ -88,6 +88,7 @@ class Binder {
     b.ctes_ = ctes_;
     b.query_level_ = query_level_;
     b.outer_join_nullable_ = outer_join_nullable_;
+    b.statement_root_ = false;
     return b;
   }
   // A subquery's binder (in FROM, in an expression, a CTE's body): one level down.
@@ -168,6 +169,7 @@ class Binder {
   std::vector<Type>* param_types_;
   const CteScope* ctes_ = nullptr;
   int query_level_ = 0;          // subqueries below the statement's query
+  bool statement_root_ = true;   // the statement's own query block (FOR UPDATE is allowed there only)
   int outer_join_nullable_ = 0;  // > 0: binding the nullable side of an outer join
   int work_table_refs_ = 0;      // recursive references bound by this binder (FROM items)
   std::vector<LogicalRef>* subqueries_;

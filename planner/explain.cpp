@@ -97,6 +97,12 @@ std::vector<Line> FragmentLines(const Fragment& f) {
     lines.push_back({"Top-N " + std::to_string(f.limit), {"Sort Key: " + SortKeysText(f.top_n)}});
   else if (f.limit >= 0)
     lines.push_back({"Limit " + std::to_string(f.limit), {}});
+  if (f.lock_rows) {  // SELECT ... FOR UPDATE: locks the rows under the limit (executor/row_locking.h)
+    std::vector<std::string> details;
+    if (f.lock_wait == RowLockWait::kNoWait) details.push_back("Wait Policy: NOWAIT");
+    if (f.lock_wait == RowLockWait::kSkipLocked) details.push_back("Wait Policy: SKIP LOCKED");
+    lines.push_back({"LockRows", details});
+  }
   if (!f.aggregates.empty() || !f.group_by.empty()) {
     std::string text = "Partial Aggregate (";
     for (size_t i = 0; i < f.aggregates.size(); ++i) text += (i ? ", " : "") + ExprToText(*f.aggregates[i]);

@@ -108,6 +108,10 @@ struct FragmentJoin {
   ExprRef condition;  // beyond the key equality, over outer ++ inner; null: none
 };
 
+// SELECT ... FOR UPDATE: what a locking scan does when another transaction
+// holds a row's lock.
+enum class RowLockWait : uint8_t { kBlock, kNoWait, kSkipLocked };
+
 struct Fragment {
   FragmentKind kind = FragmentKind::kScan;
   TableLayout table;
@@ -136,6 +140,11 @@ struct Fragment {
   bool on_conflict_do_update = false;
   std::vector<SetColumn> conflict_set;
   ExprRef conflict_filter;
+  // kScan, SELECT ... FOR UPDATE: each row the scan returns is locked on the
+  // node that holds it, within the transaction, after the filter and before
+  // the limit (executor/row_locking.h); no join or aggregate then.
+  bool lock_rows = false;
+  RowLockWait lock_wait = RowLockWait::kBlock;
   // kBuildIndex: only register the index and wait for the transactions
   // writing the table (executor/index_fence.h); the build comes after.
   bool await_writers_only = false;

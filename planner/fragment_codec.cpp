@@ -367,6 +367,8 @@ std::string EncodeFragment(const Fragment& f) {
   if (f.on_conflict_do_update) w.FieldVarint(16, 1);
   for (auto& s : f.conflict_set) w.FieldBytes(17, EncodeSetColumn(s));
   if (f.conflict_filter) w.FieldBytes(18, EncodeExpr(*f.conflict_filter));
+  if (f.lock_rows) w.FieldVarint(19, 1);
+  if (f.lock_wait != RowLockWait::kBlock) w.FieldVarint(20, static_cast<uint8_t>(f.lock_wait));
   w.End();
   return w.Take();
 }
@@ -393,6 +395,11 @@ Fragment DecodeFragment(std::string_view bytes) {
       case 16: f.on_conflict_do_update = x.varint != 0; break;
       case 17: f.conflict_set.push_back(DecodeSetColumn(x.bytes)); break;
       case 18: f.conflict_filter = DecodeExpr(x.bytes); break;
+      case 19: f.lock_rows = x.varint != 0; break;
+      case 20:
+        if (x.varint > static_cast<uint8_t>(RowLockWait::kSkipLocked)) Reader::Corrupt();
+        f.lock_wait = static_cast<RowLockWait>(x.varint);
+        break;
       default: break;
     }
   });

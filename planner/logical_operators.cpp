@@ -39,11 +39,12 @@ std::string SortKeysText(const std::vector<SortKey>& keys) {
   return out;
 }
 
-LogicalGet::LogicalGet(TableLayout table, std::string alias, ExprRef filter)
+LogicalGet::LogicalGet(TableLayout table, std::string alias, ExprRef filter, std::optional<RowLockWait> lock)
     : LogicalOperator(kKind, {}, table.column_types),
       table_(std::move(table)),
       alias_(std::move(alias)),
-      filter_(std::move(filter)) {}
+      filter_(std::move(filter)),
+      lock_(lock) {}
 
 std::string LogicalGet::Explain() const {
   std::string out = "Scan on " + table_.table_name;

@@ -12,10 +12,12 @@ namespace tessera::planner {
 class LogicalGet final : public LogicalOperator {
  public:
   static constexpr LogicalKind kKind = LogicalKind::kGet;
-  LogicalGet(TableLayout table, std::string alias, ExprRef filter);
+  // `lock`: SELECT ... FOR UPDATE locks the rows read, with this wait policy.
+  LogicalGet(TableLayout table, std::string alias, ExprRef filter, std::optional<RowLockWait> lock = std::nullopt);
   const TableLayout& Table() const { return table_; }
   const std::string& Alias() const { return alias_; }
   const ExprRef& Filter() const { return filter_; }
+  const std::optional<RowLockWait>& Lock() const { return lock_; }
   std::string Explain() const override;
   std::vector<std::string> ExplainDetails() const override;
 
@@ -23,6 +25,7 @@ class LogicalGet final : public LogicalOperator {
   TableLayout table_;
   std::string alias_;
   ExprRef filter_;
+  std::optional<RowLockWait> lock_;
 };
 
 class LogicalValues final : public LogicalOperator {

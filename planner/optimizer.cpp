@@ -112,7 +112,7 @@ LogicalRef PushDown(const LogicalRef& plan, std::vector<ExprRef> conjuncts) {
       const auto& get = plan->Cast<LogicalGet>();
       if (conjuncts.empty()) return plan;
       SplitConjuncts(get.Filter(), &conjuncts);
-      return std::make_shared<LogicalGet>(get.Table(), get.Alias(), MakeAndExpr(std::move(conjuncts)));
+      return std::make_shared<LogicalGet>(get.Table(), get.Alias(), MakeAndExpr(std::move(conjuncts)), get.Lock());
     }
     case LogicalKind::kJoin: return PushIntoJoin(plan->Cast<LogicalJoin>(), std::move(conjuncts));
     case LogicalKind::kProjection: {
@@ -208,6 +208,10 @@ struct Cutter {
     SplitConjuncts(get.Filter(), &conjuncts);
     fragment->scan = ChooseAccessPath(fragment->table, &conjuncts);
     fragment->filter = MakeAndExpr(std::move(conjuncts));
+    if (get.Lock()) {
+      fragment->lock_rows = true;
+      fragment->lock_wait = *get.Lock();
+    }
     return std::make_shared<LogicalFragmentScan>(fragment, get.Types(), next_fragment++);
   }
 

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/error.h"
+
 namespace tessera::storage {
 
 class Iterator {
@@ -61,6 +63,22 @@ class Transaction {
     (void)key;
     (void)current;
     return {};
+  }
+
+  // SELECT ... FOR UPDATE: takes the write lock on the row `key` without
+  // writing it; it is held until the transaction ends (or a ROLLBACK TO a
+  // savepoint before it) and no version is written at commit. Waits for
+  // another holder as LockRow does, unless `no_wait`: then `obtained` is
+  // false at once. `changed`/`latest` as for LockRow (REPEATABLE READ: 40001).
+  struct SelectLock {
+    bool obtained = true;
+    bool changed = false;
+    std::optional<std::string> latest;
+  };
+  virtual SelectLock LockRowForSelect(std::string_view key, bool no_wait) {
+    (void)key;
+    (void)no_wait;
+    throw SqlError(sqlstate::kFeatureNotSupported, "row locks need the MVCC engine");
   }
 
   // For an index build (executor/index_fence.h): the keys starting with

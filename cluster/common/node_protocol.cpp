@@ -166,6 +166,8 @@ std::string Encode(const TxnRequest& r) {
   w.FieldVarint(11, r.write_record);
   w.FieldBytes(12, r.coordinator);
   w.FieldVarint(13, r.after_statement);
+  if (r.table_id != 0) w.FieldVarint(14, r.table_id);
+  for (auto& key : r.row_keys) w.FieldBytes(15, key);
   w.End();
   return w.Take();
 }
@@ -180,6 +182,8 @@ TxnRequest Decode<TxnRequest>(std::string_view bytes) {
       case 11: r.write_record = f.varint != 0; break;
       case 12: r.coordinator = std::string(f.bytes); break;
       case 13: r.after_statement = f.varint; break;
+      case 14: r.table_id = static_cast<uint32_t>(f.varint); break;
+      case 15: r.row_keys.emplace_back(f.bytes); break;
       default: break;
     }
   });

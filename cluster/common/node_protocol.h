@@ -32,6 +32,7 @@ enum Method : uint16_t {
   kReplicate = 11,// primary -> backup: ReplicateRequest -> ReplicateResponse (cluster/replication)
   kChecksum = 12, // empty -> JSON {position, hash, entries} of the node's databases (ctl checksum)
   kRollbackTo = 13,// TxnRequest (after_statement) -> empty: ROLLBACK TO SAVEPOINT on a participant
+  kUnlockRows = 14,// TxnRequest (table_id, row_keys) -> empty: drop FOR UPDATE locks beyond a LIMIT
 };
 
 // Which transaction a request belongs to, and how it reads.
@@ -94,6 +95,10 @@ struct TxnRequest {
   bool write_record = false; // kCommit of the primary: the decision record goes with the data
   std::string coordinator;   // kPrepare: the primary participant's group, for the cleaner
   uint64_t after_statement = 0;  // kRollbackTo: undo the writes of statements numbered above this
+  // kUnlockRows: the rows of table `table_id` (primary key suffixes) whose
+  // FOR UPDATE locks go (those the participant wrote keep theirs).
+  uint32_t table_id = 0;
+  std::vector<std::string> row_keys;
 };
 
 struct TxnStatusResponse {

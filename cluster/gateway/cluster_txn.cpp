@@ -6,6 +6,7 @@
 
 #include "cluster/gateway/fragment_router.h"
 #include "cluster/gateway/key_move.h"
+#include "cluster/gateway/locked_rows_limit.h"
 #include "cluster/gateway/sharded_kv.h"
 #include "common/error.h"
 #include "executor/background_free.h"
@@ -165,10 +166,15 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
   bool merge_by_key = routed.size() > 1 && fragment.kind == planner::FragmentKind::kScan &&
                       fragment.aggregates.empty() && fragment.group_by.empty() && fragment.top_n.empty() &&
                       fragment.scan.index_id == 0;
-  if (merge_by_key)
+  // A fanned-out FOR UPDATE with a LIMIT: the rows locked beyond it are
+  // unlocked again (locked_rows_limit.h), which needs their keys.
+  bool trim_locks = fragment.lock_rows && fragment.limit >= 0 && routed.size() > 1;
+  if (merge_by_key || trim_locks)
     for (auto& r : routed) r.request.want_row_keys = true;
   bool single = routed.size() == 1 && services.statement_fragments == 1;
-  bool writes = request.fragment->kind != planner::FragmentKind::kScan;
+  // A locking scan (SELECT ... FOR UPDATE) leaves its row locks on the
+  // node: a participant, released at commit or abort like a writer's.
+  bool writes = request.fragment->kind != planner::FragmentKind::kScan || fragment.lock_rows;
 
   std::vector<int> groups;
   std::vector<std::string> payloads;
@@ -221,11 +227,30 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
       replies[i] = std::string();
       poll.Check();
     }
+    if (trim_locks) UnlockBeyondLimit(fragment, ctx, merge_by_key, groups, *parts);
     return merge_by_key ? MergeByKey(*parts, &poll) : Concatenate(std::move(*parts));
   } catch (...) {
     executor::FreeInBackground(std::move(parts));
     throw;
   }
+}
+
+void ClusterTxn::UnlockBeyondLimit(const planner::Fragment& fragment, const planner::EvalContext& ctx,
+                                   bool merge_by_key, const std::vector<int>& groups,
+                                   std::vector<planner::FragmentResult>& parts) {
+  std::vector<std::vector<std::string>> surplus = KeepLockedRowsWithinLimit(fragment, ctx, merge_by_key, parts);
+  std::vector<int> targets;
+  std::vector<std::string> payloads;
+  for (size_t i = 0; i < surplus.size(); ++i) {
+    if (surplus[i].empty()) continue;
+    TxnRequest request;
+    request.txn_id = name_;
+    request.table_id = fragment.table.table_id;
+    request.row_keys = std::move(surplus[i]);
+    targets.push_back(groups[i]);
+    payloads.push_back(Encode(request));
+  }
+  if (!targets.empty()) CallAll(targets, kUnlockRows, payloads);
 }
 
 // Decodes one node's reply into `parts`; true when the node now has writes.

@@ -77,6 +77,10 @@ class ClusterTxn final : public executor::BackendTxn {
   // Polls `poll` per decoded row: a cancel or the deadline stops the decoding.
   static bool DecodeReply(const std::string& reply, std::vector<planner::FragmentResult>* parts,
                           executor::StatementPoll* poll);
+  // Gives back the row locks a fanned-out FOR UPDATE took beyond its LIMIT
+  // (locked_rows_limit.h) and cuts `parts` (one per `groups` entry) to the rest.
+  void UnlockBeyondLimit(const planner::Fragment& fragment, const planner::EvalContext& ctx, bool merge_by_key,
+                         const std::vector<int>& groups, std::vector<planner::FragmentResult>& parts);
   static bool HasUniqueIndex(const planner::TableLayout& table);
   std::vector<Row> CheckUniqueAcrossShards(const planner::FragmentRequest& request);
   void Finish();

@@ -4,10 +4,12 @@
 // writes begin. A savepoint on the gateway is the number of the last
 // statement before it, so ROLLBACK TO undoes, on every participant, the
 // writes from the first statement numbered above it (ARCHITECTURE.md).
+// Also kUnlockRows: row locks of a SELECT ... FOR UPDATE given back.
 #include <algorithm>
 
 #include "cluster/storage_node/storage_node.h"
 #include "common/error.h"
+#include "storage/key_encoding.h"
 
 namespace tessera::cluster {
 
@@ -45,6 +47,23 @@ std::string StorageNode::HandleRollbackTo(std::string_view payload) {
   if (first_after == marks.end()) return {};  // nothing written here since
   p->txn->RollbackToMark(first_after->second);
   marks.erase(first_after, marks.end());
+  return {};
+}
+
+// The gateway keeps a fanned-out SELECT ... FOR UPDATE's LIMIT over all
+// shards: the rows a shard locked beyond it are unlocked again.
+std::string StorageNode::HandleUnlockRows(std::string_view payload) {
+  RequirePrimary();
+  TxnRequest request = Decode<TxnRequest>(payload);
+  ParticipantRef p = participants_.Find(request.txn_id);
+  if (!p) return {};  // gone: its locks went with it
+  std::lock_guard lock(p->mutex);
+  if (!p->txn || p->prepared) return {};
+  p->last_active = std::chrono::steady_clock::now();
+  std::string prefix = storage::KeyPrefix(request.table_id, storage::kPrimaryIndexId);
+  std::vector<std::string> keys;
+  for (auto& suffix : request.row_keys) keys.push_back(prefix + suffix);
+  p->txn->ReleaseSelectLocks(keys);
   return {};
 }
 

@@ -114,6 +114,7 @@ void StorageNode::Run(const std::atomic<bool>& stop) {
   server_->Register(kCommit, when_ready([this](std::string_view p, transport::ResponseStream& s) { return HandleCommit(p, s); }));
   server_->Register(kRollback, when_ready([this](std::string_view p, transport::ResponseStream&) { return HandleRollback(p); }));
   server_->Register(kRollbackTo, when_ready([this](std::string_view p, transport::ResponseStream&) { return HandleRollbackTo(p); }));
+  server_->Register(kUnlockRows, when_ready([this](std::string_view p, transport::ResponseStream&) { return HandleUnlockRows(p); }));
   server_->Register(kTxnStatus, when_ready([this](std::string_view p, transport::ResponseStream&) { return HandleTxnStatus(p); }));
   server_->Register(kTimestamps, when_ready([this](std::string_view p, transport::ResponseStream&) { return HandleTimestamps(p); }));
   server_->Register(kPing, when_ready([this](std::string_view, transport::ResponseStream&) { return HandlePing(); }));

@@ -61,6 +61,7 @@ class StorageNode {
   std::string HandleRollback(std::string_view payload);
   // ROLLBACK TO SAVEPOINT on a participant (participant_savepoints.cpp).
   std::string HandleRollbackTo(std::string_view payload);
+  std::string HandleUnlockRows(std::string_view payload);
   std::string HandleTxnStatus(std::string_view payload);
   std::string HandleTimestamps(std::string_view payload);
   std::string HandlePing();

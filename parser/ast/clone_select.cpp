@@ -56,12 +56,23 @@ std::unique_ptr<SelectStmt> CloneSelect(const SelectStmt& s) {
   for (const auto& item : s.order_by) copy->order_by.push_back(OrderItem{CloneOrNull(item.expr), item.descending, item.nulls_first});
   copy->limit = CloneOrNull(s.limit);
   copy->offset = CloneOrNull(s.offset);
+  copy->locking = s.locking;
   for (const auto& row : s.values) copy->values.push_back(CloneList(row));
   copy->set_op = s.set_op;
   copy->set_all = s.set_all;
   if (s.set_left) copy->set_left = CloneSelect(*s.set_left);
   if (s.set_right) copy->set_right = CloneSelect(*s.set_right);
   return copy;
+}
+
+const char* LockingClauseName(LockStrength strength) {
+  switch (strength) {
+    case LockStrength::kUpdate: return "FOR UPDATE";
+    case LockStrength::kNoKeyUpdate: return "FOR NO KEY UPDATE";
+    case LockStrength::kShare: return "FOR SHARE";
+    case LockStrength::kKeyShare: return "FOR KEY SHARE";
+  }
+  return "FOR UPDATE";
 }
 
 }  // namespace tessera::ast

@@ -71,6 +71,20 @@ struct WithClause {
 };
 using WithClauseRef = std::shared_ptr<const WithClause>;
 
+// FOR UPDATE | NO KEY UPDATE | SHARE | KEY SHARE [OF name, ...] [NOWAIT | SKIP LOCKED].
+enum class LockStrength : uint8_t { kUpdate, kNoKeyUpdate, kShare, kKeyShare };
+enum class LockWaitPolicy : uint8_t { kBlock, kNoWait, kSkipLocked };
+
+struct LockingClause {
+  LockStrength strength = LockStrength::kUpdate;
+  LockWaitPolicy wait = LockWaitPolicy::kBlock;
+  std::vector<QualifiedName> of;  // empty: every table of the FROM clause
+  int location = -1;
+};
+
+// "FOR UPDATE", "FOR NO KEY UPDATE", ...: how PostgreSQL names a clause in its messages.
+const char* LockingClauseName(LockStrength strength);
+
 struct SelectStmt : Statement {
   SelectStmt() : Statement(StmtKind::kSelect) {}
 
@@ -85,6 +99,7 @@ struct SelectStmt : Statement {
   std::vector<OrderItem> order_by;
   ExprPtr limit;                           // null: no limit (LIMIT ALL too)
   ExprPtr offset;
+  std::vector<LockingClause> locking;      // FOR UPDATE ..., in order
 
   // VALUES (...), (...) as a query: rows here, targets empty.
   std::vector<std::vector<ExprPtr>> values;

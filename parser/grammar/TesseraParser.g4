@@ -32,7 +32,13 @@ statement
 
 // ---------------------------------------------------------------- SELECT
 
-selectStmt : withClause? selectUnion orderByClause? limitItem* ;
+selectStmt : withClause? selectUnion orderByClause? (limitItem | lockingItem)* ;
+
+// FOR UPDATE | NO KEY UPDATE | SHARE | KEY SHARE [OF name, ...] [NOWAIT | SKIP LOCKED]
+lockingItem
+  : FOR (UPDATE | NO KEY UPDATE | SHARE | KEY SHARE) (OF qualifiedName (COMMA qualifiedName)*)?
+    (NOWAIT | SKIP_P LOCKED)?
+  ;
 
 // WITH [RECURSIVE] name [(columns)] AS [[NOT] MATERIALIZED] (query), ...
 // Data-modifying statements are parsed here so the builder can refuse them
@@ -433,9 +439,9 @@ unreservedKeyword
   : OPERATOR_P | CHARACTERISTICS | ABORT | ACTION | ADD | ALTER | BEGIN | BY | CASCADE | COMMIT | COMMITTED | CONFLICT | COPY | CSV
   | MATERIALIZED | RECURSIVE
   | DELETE | DELIMITER | DOUBLE | DROP | ESCAPE | EXPLAIN | FIRST | FORMAT | HEADER | IF | INDEX
-  | INSERT | ISOLATION | KEY | LAST | LEVEL | LOCAL | MATCH | NEXT | NO | NOTHING | NULLS | PARTIAL
+  | INSERT | ISOLATION | KEY | LAST | LEVEL | LOCAL | LOCKED | MATCH | NEXT | NO | NOTHING | NOWAIT | NULLS | OF | PARTIAL
   | READ | RELEASE | RENAME | REPEATABLE | RESET | RESTRICT | ROLLBACK | ROWS | SAVEPOINT | SERIALIZABLE | SESSION | SET
-  | SHOW | SIMPLE | START | STDIN | STDOUT | TEMP | TEMPORARY | TRANSACTION | TRUNCATE | UNCOMMITTED
+  | SHARE | SHOW | SIMPLE | SKIP_P | START | STDIN | STDOUT | TEMP | TEMPORARY | TRANSACTION | TRUNCATE | UNCOMMITTED
   | UNKNOWN | UPDATE | VACUUM | VARYING | WITHOUT | WORK | WRITE | ZONE
   ;
 

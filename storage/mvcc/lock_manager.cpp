@@ -18,6 +18,11 @@ AcquireResult LockManager::TryAcquire(TxnId txn, const std::string& key, Waker o
   return result;
 }
 
+bool LockManager::TryLock(TxnId txn, const std::string& key) {
+  std::lock_guard lock(mutex_);
+  return table_.TryLock(txn, key);
+}
+
 bool LockManager::CancelWait(TxnId txn) {
   std::lock_guard lock(mutex_);
   if (!table_.CancelWait(txn)) return false;

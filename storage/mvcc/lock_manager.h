@@ -30,6 +30,8 @@ class LockManager {
   using Waker = std::function<void()>;
 
   AcquireResult TryAcquire(TxnId txn, const std::string& key, Waker on_granted);
+  // Never waits: true if granted (the key was free or already ours).
+  bool TryLock(TxnId txn, const std::string& key);
   // True if the wait was withdrawn; false if the lock was granted first
   // (its waker has run or is about to).
   bool CancelWait(TxnId txn);

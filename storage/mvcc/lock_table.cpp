@@ -22,6 +22,15 @@ AcquireResult LockTable::Acquire(TxnId txn, const std::string& key) {
   return AcquireResult::kWaiting;
 }
 
+bool LockTable::TryLock(TxnId txn, const std::string& key) {
+  TS_ASSERT(!IsWaiting(txn), "a transaction waits for one lock at a time");
+  auto [it, inserted] = locks_.try_emplace(key);
+  if (!inserted) return it->second.holder == txn;
+  it->second.holder = txn;
+  held_[txn].push_back(key);
+  return true;
+}
+
 bool LockTable::WouldDeadlock(TxnId waiter, TxnId holder) const {
   // The graph is acyclic (every enqueue is checked), so this walk ends; the
   // bound only guards against a broken invariant.

@@ -4,7 +4,9 @@
 // A transaction locks a key when it first writes it (Put/Delete), not at
 // commit, so a second writer learns of the conflict at its statement, as in
 // PostgreSQL, and waits for the first to finish instead of racing it. Locks
-// live until commit or rollback. Readers never take locks.
+// live until commit or rollback. Plain readers never take locks; SELECT ...
+// FOR UPDATE takes the same exclusive lock without writing the row. There
+// are no shared locks: FOR SHARE and FOR KEY SHARE are refused (0A000).
 //
 // Deadlocks are found on enqueue: a waiter waits for exactly one key, so the
 // wait-for graph has at most one edge out of each transaction (to that key's
@@ -38,6 +40,9 @@ class LockTable {
   // transaction behind the holder, unless that would close a wait-for cycle.
   // A transaction waits for one key at a time.
   AcquireResult Acquire(TxnId txn, const std::string& key);
+  // Grants at once if the key is free or already ours, else refuses without
+  // queueing (SELECT ... FOR UPDATE NOWAIT / SKIP LOCKED).
+  bool TryLock(TxnId txn, const std::string& key);
   // Leaves the queue it waits in (timeout, cancel); false if not waiting.
   bool CancelWait(TxnId txn);
   // Drops every lock and wait of `txn`; each freed key passes to the first

@@ -154,6 +154,43 @@ Transaction::RowLock MvccTransaction::LockRow(std::string_view key, std::optiona
   return lock;
 }
 
+Transaction::SelectLock MvccTransaction::LockRowForSelect(std::string_view key, bool no_wait) {
+  SelectLock lock;
+  CheckKey(key);
+  std::string owned(key);
+  if (writes_.count(owned) != 0 || lock_only_.count(owned) != 0) return lock;  // ours already
+  if (no_wait) {
+    if (!engine_->Locks().TryLock(id_, LockKey(key))) {
+      lock.obtained = false;
+      return lock;
+    }
+  } else {
+    engine_->Locks().Acquire(id_, LockKey(key), *options_.lock_timeout);
+  }
+  // The key twice in this transaction and twice in the lock table.
+  Timestamp newest = CheckLocked(key, static_cast<int64_t>(4 * key.size()) + kWriteEntryOverhead);
+  if (newest > snapshot_ts_) {  // READ COMMITTED: the caller re-checks the newest version
+    lock.changed = true;
+    lock.latest = GetLatestCommitted(key);
+  }
+  locked_at_[owned] = newest;
+  if (keep_undo_) undo_.push_back({owned, false, std::nullopt, false});
+  lock_only_.insert(std::move(owned));
+  return lock;
+}
+
+void MvccTransaction::ReleaseSelectLocks(const std::vector<std::string>& keys) {
+  CheckActive();
+  std::vector<std::string> unlocked;
+  for (const std::string& key : keys) {
+    if (lock_only_.erase(key) == 0) continue;
+    locked_at_.erase(key);
+    unlocked.push_back(LockKey(key));
+  }
+  // An undo entry for such a key may remain; undoing it releases nothing.
+  if (!unlocked.empty()) engine_->Locks().Release(id_, unlocked);
+}
+
 std::vector<Transaction::LockedKey> MvccTransaction::LockedByOthers(std::string_view prefix) {
   std::string lock_prefix = LockKey(prefix);
   std::vector<LockedKey> out;
@@ -191,33 +228,46 @@ Timestamp MvccTransaction::NewestCommitted(std::string_view key) {
   return ts;
 }
 
-WriteOutcome MvccTransaction::Record(std::string_view key, std::optional<std::string> value) {
-  Timestamp newest = kNoTimestamp;
-  WriteOutcome outcome = WriteOutcome::kDone;
+Timestamp MvccTransaction::CheckLocked(std::string_view key, int64_t charge) {
   try {
-    newest = NewestCommitted(key);
-    if (newest > snapshot_ts_) {
-      // Someone committed this key after our snapshot (maybe the writer we
-      // waited for). Snapshot isolation forbids writing over a change we
-      // cannot see: first committer wins.
-      if (options_.isolation == IsolationLevel::kRepeatableRead) throw SerializationFailure();
-      outcome = WriteOutcome::kNewerVersionCommitted;
-    }
-    // The key is held four times (writes_, locked_at_, and the lock table's
-    // entry and per-transaction list), with their nodes (kWriteEntryOverhead);
-    // the value three times by the end: here, in the commit's versioned copy
-    // (Versions) and in LMDB's dirty pages of the commit. An undo entry
-    // holds the key once more.
+    Timestamp newest = NewestCommitted(key);
+    // Someone committed this key after our snapshot (maybe the writer we
+    // waited for). Snapshot isolation forbids writing over (or locking) a
+    // change we cannot see: first committer wins.
+    if (newest > snapshot_ts_ && options_.isolation == IsolationLevel::kRepeatableRead) throw SerializationFailure();
+    // An undo entry holds the key once more.
     int64_t undo = keep_undo_ ? static_cast<int64_t>(key.size() + sizeof(UndoEntry)) : 0;
-    write_memory_.Grow(static_cast<int64_t>(4 * key.size() + 3 * (value ? value->size() : 0)) +
-                       kWriteEntryOverhead + undo);
+    write_memory_.Grow(charge + undo);
+    return newest;
   } catch (...) {
     engine_->Locks().Release(id_, {LockKey(key)});
     throw;
   }
+}
+
+WriteOutcome MvccTransaction::Record(std::string_view key, std::optional<std::string> value) {
+  // The key is held four times (writes_, locked_at_, and the lock table's
+  // entry and per-transaction list), with their nodes (kWriteEntryOverhead);
+  // the value three times by the end: here, in the commit's versioned copy
+  // (Versions) and in LMDB's dirty pages of the commit.
   std::string owned(key);
+  bool was_locked = lock_only_.count(owned) != 0;
+  Timestamp newest = was_locked ? locked_at_.at(owned)
+                                : CheckLocked(key, static_cast<int64_t>(4 * key.size() +
+                                                                        3 * (value ? value->size() : 0)) +
+                                                       kWriteEntryOverhead);
+  // READ COMMITTED over a newer commit: the caller re-reads (EvalPlanQual).
+  WriteOutcome outcome = newest > snapshot_ts_ ? WriteOutcome::kNewerVersionCommitted : WriteOutcome::kDone;
+  if (was_locked) {
+    // Locked by FOR UPDATE, in this statement or an earlier one: only a
+    // READ COMMITTED lock of a newer version can be newer than the snapshot,
+    // and the caller's row came from that lock.
+    outcome = WriteOutcome::kDone;
+    lock_only_.erase(owned);
+    write_memory_.Grow(static_cast<int64_t>(3 * (value ? value->size() : 0)));
+  }
   locked_at_[owned] = newest;
-  if (keep_undo_) undo_.push_back({owned, false, std::nullopt});
+  if (keep_undo_) undo_.push_back({owned, false, std::nullopt, was_locked});
   writes_.emplace(std::move(owned), std::move(value));
   return outcome;
 }
@@ -245,8 +295,12 @@ void MvccTransaction::RollbackToMark(size_t mark) {
     UndoEntry& entry = undo_.back();
     if (entry.was_written) {
       writes_[entry.key] = std::move(entry.before);
+    } else if (entry.was_locked) {
+      writes_.erase(entry.key);
+      lock_only_.insert(entry.key);
     } else {
       writes_.erase(entry.key);
+      lock_only_.erase(entry.key);
       locked_at_.erase(entry.key);
       unlocked.push_back(LockKey(entry.key));
     }
@@ -396,7 +450,11 @@ void MvccTransaction::WritePrepareRecord() {
   record.snapshot_ts = snapshot_ts_;
   record.floor = engine_->PrepareFloor(ticket_);
   record.writes = writes_;
-  record.locked_at = locked_at_;
+  // Only written keys get their locks back at recovery, so only theirs are
+  // checked then: a FOR UPDATE lock is not durable (PostgreSQL's are not
+  // either once the locker is gone).
+  for (const auto& [key, ts] : locked_at_)
+    if (lock_only_.count(key) == 0) record.locked_at.emplace(key, ts);
   WriteSet entry;
   entry.emplace(external_id_, EncodePreparedRecord(record));
   CommitRequest request;
@@ -497,6 +555,7 @@ void MvccTransaction::Finish() {
   prepared_ = false;
   writes_.clear();
   locked_at_.clear();
+  lock_only_.clear();
   keep_undo_ = false;
   UndoLog().swap(undo_);
   engine_->Locks().ReleaseAll(id_);

@@ -30,6 +30,7 @@
 #include <functional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "common/memory_account.h"
 #include "storage/engine.h"
@@ -71,6 +72,11 @@ class MvccTransaction final : public Transaction {
   void Rollback() override;
   bool HasWrites() const override { return !writes_.empty(); }
   RowLock LockRow(std::string_view key, std::optional<std::string_view> current) override;
+  SelectLock LockRowForSelect(std::string_view key, bool no_wait) override;
+  // Gives back the FOR UPDATE locks of `keys` that this transaction holds
+  // without having written them (written keys keep theirs): a cluster
+  // gateway unlocks the rows a shard locked beyond the statement's LIMIT.
+  void ReleaseSelectLocks(const std::vector<std::string>& keys);
   std::vector<LockedKey> LockedByOthers(std::string_view prefix) override;
   bool WaitsForMe(uint64_t other) override;
   bool LockedByOther(std::string_view key) override;
@@ -157,6 +163,10 @@ class MvccTransaction final : public Transaction {
   // If that fails the key's lock goes again (the transaction may go on, after
   // ROLLBACK TO SAVEPOINT, and must not keep a lock on a key it never wrote).
   WriteOutcome Record(std::string_view key, std::optional<std::string> value);
+  // With the key's lock held: the newest committed version's timestamp;
+  // 40001 if it is newer than the snapshot under REPEATABLE READ. On an
+  // error the lock goes again (see Record).
+  Timestamp CheckLocked(std::string_view key, int64_t charge);
   // Overwrites a key already in the write set (and locked).
   void Rewrite(WriteSet::iterator it, std::optional<std::string> value);
   // Charges write_memory_ for a buffered value that grows.
@@ -191,6 +201,9 @@ class MvccTransaction final : public Transaction {
   // The newest committed version of each written key when we locked it;
   // nobody else can add one while we hold the lock (checked at commit).
   std::unordered_map<std::string, Timestamp> locked_at_;
+  // Keys locked by SELECT ... FOR UPDATE and not written (also in
+  // locked_at_, not in writes_): released at the end, never committed.
+  std::unordered_set<std::string> lock_only_;
   Timestamp commit_ts_ = kNoTimestamp;
   // The write set's memory, charged to the server's --memory-limit (53200
   // past it), so one huge COPY or INSERT ... SELECT cannot take the process

@@ -375,6 +375,133 @@ def test_dropped_connection(a, b):
             child.wait()
 
 
+# --- SELECT ... FOR UPDATE ------------------------------------------------------
+
+def test_for_update_blocks_writers(a, b):
+    make_table(a, "iso_fu", [(1, 10), (2, 20)])
+    q(a, "BEGIN")
+    expect_eq(q(a, "SELECT id, x FROM iso_fu WHERE id = 1 FOR UPDATE"), [(1, 10)], "rows locked")
+    expect_eq(q(b, "SELECT x FROM iso_fu WHERE id = 1"), [(10,)], "a plain read of the locked row")
+    expect_eq(q(b, "SELECT x FROM iso_fu WHERE id = 2 FOR UPDATE"), [(20,)], "FOR UPDATE of another row")
+    w = run_sqlstate_async(b, "UPDATE iso_fu SET x = x + 1 WHERE id = 1")
+    expect(w.blocked(), "an UPDATE of a row locked FOR UPDATE did not wait")
+    q(a, "COMMIT")
+    expect_eq(w.result(10, "the waiting UPDATE"), None, "SQLSTATE of the waiting UPDATE")
+    # A second FOR UPDATE waits too; a ROLLBACK releases the lock.
+    q(a, "BEGIN")
+    q(a, "SELECT x FROM iso_fu FOR UPDATE")
+    w = Async(lambda: q(b, "SELECT id, x FROM iso_fu WHERE id = 2 FOR UPDATE"))
+    expect(w.blocked(), "a FOR UPDATE of a row locked FOR UPDATE did not wait")
+    q(a, "ROLLBACK")
+    expect_eq(w.result(10, "the waiting FOR UPDATE"), [(2, 20)], "rows of the waiting FOR UPDATE")
+    # Outside a transaction block the locks last for the statement only.
+    expect_eq(q(a, "SELECT x FROM iso_fu WHERE id = 1 FOR UPDATE"), [(11,)], "FOR UPDATE outside a block")
+    w = run_sqlstate_async(b, "UPDATE iso_fu SET x = 12 WHERE id = 1")
+    expect_eq(w.result(5, "an UPDATE after an autocommit FOR UPDATE"), None, "SQLSTATE")
+
+
+def test_for_update_nowait(a, b):
+    make_table(a, "iso_fu_nowait", [(1, 10), (2, 20)])
+    q(a, "BEGIN")
+    q(a, "SELECT * FROM iso_fu_nowait WHERE id = 1 FOR UPDATE")
+    q(b, "BEGIN")
+    try:
+        q(b, "SELECT * FROM iso_fu_nowait WHERE id = 1 FOR UPDATE NOWAIT")
+        raise Failure("FOR UPDATE NOWAIT of a locked row succeeded")
+    except psycopg2.Error as e:
+        expect_eq(e.pgcode, "55P03", "SQLSTATE of FOR UPDATE NOWAIT")
+        expect_eq(e.diag.message_primary, 'could not obtain lock on row in relation "iso_fu_nowait"', "message")
+    q(b, "ROLLBACK")
+    expect_eq(q(b, "SELECT id FROM iso_fu_nowait WHERE id = 2 FOR UPDATE NOWAIT"), [(2,)], "NOWAIT of a free row")
+    # NOWAIT also refuses a row an UPDATE holds.
+    q(a, "UPDATE iso_fu_nowait SET x = 21 WHERE id = 2")
+    expect_eq(sqlstate_of(b, "SELECT id FROM iso_fu_nowait FOR UPDATE NOWAIT"), "55P03", "NOWAIT of an updated row")
+    q(a, "COMMIT")
+
+
+def test_for_update_skip_locked(a, b):
+    make_table(a, "iso_fu_skip", [(1, 0), (2, 0), (3, 0)])
+    queue = "SELECT id FROM iso_fu_skip WHERE x = 0 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
+    q(a, "BEGIN")
+    q(b, "BEGIN")
+    expect_eq(q(a, queue), [(1,)], "first worker's job")
+    expect_eq(q(b, queue), [(2,)], "second worker's job: the first one is skipped")
+    expect_eq(q(b, "SELECT id FROM iso_fu_skip ORDER BY id FOR UPDATE SKIP LOCKED"), [(2,), (3,)],
+              "all rows not locked by others (a LIMIT holds only the rows it returns, on a cluster too)")
+    q(a, "UPDATE iso_fu_skip SET x = 1 WHERE id = 1")
+    q(a, "COMMIT")
+    q(b, "COMMIT")
+    expect_eq(q(a, queue), [(2,)], "the next job after the first is done")
+
+
+def test_for_update_waiter_rereads(a, b):
+    make_table(a, "iso_fu_epq", [(1, 10), (2, 10)])
+    q(a, "BEGIN")
+    q(a, "UPDATE iso_fu_epq SET x = 20 WHERE id = 1")
+    w = Async(lambda: q(b, "SELECT id, x FROM iso_fu_epq WHERE id = 1 FOR UPDATE"))
+    expect(w.blocked(), "FOR UPDATE of an updated row did not wait")
+    q(a, "COMMIT")
+    expect_eq(w.result(10, "the waiting FOR UPDATE"), [(1, 20)], "the waiter's row: the committed version")
+    # The newest version is checked against the WHERE clause again.
+    q(a, "BEGIN")
+    q(a, "UPDATE iso_fu_epq SET x = 30 WHERE id = 2")
+    q(a, "DELETE FROM iso_fu_epq WHERE id = 1")
+    w = Async(lambda: q(b, "SELECT id, x FROM iso_fu_epq WHERE x >= 10 AND x < 30 ORDER BY id FOR UPDATE"))
+    expect(w.blocked(), "FOR UPDATE of rows being changed did not wait")
+    q(a, "COMMIT")
+    expect_eq(w.result(10, "the re-checking FOR UPDATE"), [], "rows deleted or no longer matching")
+    # REPEATABLE READ: a row changed after the snapshot is 40001.
+    q(a, "INSERT INTO iso_fu_epq VALUES (3, 0)")
+    q(b, "BEGIN ISOLATION LEVEL REPEATABLE READ")
+    q(b, "SELECT count(*) FROM iso_fu_epq")
+    q(a, "UPDATE iso_fu_epq SET x = 1 WHERE id = 3")
+    expect_eq(sqlstate_of(b, "SELECT * FROM iso_fu_epq WHERE id = 3 FOR UPDATE"), "40001",
+              "REPEATABLE READ FOR UPDATE of a row changed since the snapshot")
+    q(b, "ROLLBACK")
+    # A FOR UPDATE that committed wrote nothing: a REPEATABLE READ writer
+    # whose snapshot predates it has no conflict.
+    q(b, "BEGIN ISOLATION LEVEL REPEATABLE READ")
+    q(b, "SELECT count(*) FROM iso_fu_epq")
+    q(a, "SELECT * FROM iso_fu_epq WHERE id = 3 FOR UPDATE")
+    expect_eq(sqlstate_of(b, "UPDATE iso_fu_epq SET x = 5 WHERE id = 3"), None, "UPDATE after another's FOR UPDATE")
+    q(b, "COMMIT")
+
+
+def test_for_update_timeouts_and_deadlock(a, b):
+    make_table(a, "iso_fu_dead", [(1, 0), (2, 0)])
+    q(a, "BEGIN")
+    q(a, "SELECT * FROM iso_fu_dead WHERE id = 1 FOR UPDATE")
+    q(b, "SET lock_timeout = '300ms'")
+    expect_eq(sqlstate_of(b, "SELECT * FROM iso_fu_dead WHERE id = 1 FOR UPDATE"), "55P03", "after lock_timeout")
+    q(b, "RESET lock_timeout")
+    q(b, "SET statement_timeout = '300ms'")
+    expect_eq(sqlstate_of(b, "SELECT * FROM iso_fu_dead FOR UPDATE"), "57014", "after statement_timeout")
+    q(b, "RESET statement_timeout")
+    q(b, "BEGIN")
+    q(b, "SELECT * FROM iso_fu_dead WHERE id = 2 FOR UPDATE")
+    wa = run_sqlstate_async(a, "SELECT * FROM iso_fu_dead WHERE id = 2 FOR UPDATE")
+    expect(wa.blocked(), "the first crossing FOR UPDATE did not wait")
+    wb = run_sqlstate_async(b, "SELECT * FROM iso_fu_dead WHERE id = 1 FOR UPDATE")
+    states = sorted([str(wa.result(15, "session A's FOR UPDATE")), str(wb.result(15, "session B's FOR UPDATE"))])
+    expect_eq(states, ["40P01", "None"], "SQLSTATEs of the two sessions (exactly one 40P01)")
+    q(a, "ROLLBACK")
+    q(b, "ROLLBACK")
+
+
+def test_for_update_savepoint(a, b):
+    make_table(a, "iso_fu_sp", [(1, 0), (2, 0)])
+    q(a, "BEGIN")
+    q(a, "SELECT * FROM iso_fu_sp WHERE id = 1 FOR UPDATE")
+    q(a, "SAVEPOINT s")
+    q(a, "SELECT * FROM iso_fu_sp WHERE id = 2 FOR UPDATE")
+    q(a, "UPDATE iso_fu_sp SET x = 1 WHERE id = 1")
+    q(a, "ROLLBACK TO SAVEPOINT s")
+    # The lock taken after the savepoint is gone; the one before it stays.
+    expect_eq(q(b, "SELECT id FROM iso_fu_sp FOR UPDATE SKIP LOCKED"), [(2,)], "rows not locked after ROLLBACK TO")
+    q(a, "COMMIT")
+    expect_eq(q(b, "SELECT id, x FROM iso_fu_sp ORDER BY id"), [(1, 0), (2, 0)], "rows after COMMIT")
+
+
 TESTS = [
     ("no_dirty_read", test_no_dirty_read),
     ("readers_do_not_block", test_readers_do_not_block),
@@ -390,6 +517,12 @@ TESTS = [
     ("lock_timeout_55P03", test_lock_timeout),
     ("dropped_connection_rolls_back", test_dropped_connection),
     ("create_index_during_writes", test_create_index_during_writes),
+    ("for_update_blocks_writers", test_for_update_blocks_writers),
+    ("for_update_nowait_55P03", test_for_update_nowait),
+    ("for_update_skip_locked", test_for_update_skip_locked),
+    ("for_update_waiter_rereads", test_for_update_waiter_rereads),
+    ("for_update_timeouts_and_deadlock", test_for_update_timeouts_and_deadlock),
+    ("for_update_savepoint", test_for_update_savepoint),
 ]
 
 

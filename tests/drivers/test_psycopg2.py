@@ -130,9 +130,36 @@ def main():
             expect(cur.fetchall(), [(10, "before"), (11, "after")], "rows after COMMIT")
             cur.execute("DELETE FROM drv_psycopg2 WHERE id >= 10")
 
+    def for_update():
+        # A job-queue transaction as Django's select_for_update(skip_locked=True)
+        # sends it: a second connection skips the row the first one holds,
+        # and NOWAIT fails on it with 55P03.
+        other = psycopg2.connect(host=host, port=port, user=user, dbname=db, connect_timeout=10)
+        try:
+            conn.autocommit = False
+            other.autocommit = False
+            sql = "SELECT id FROM drv_psycopg2 WHERE id >= %s ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
+            with conn.cursor() as cur, other.cursor() as cur2:
+                cur.execute(sql, (1,))
+                expect(cur.fetchall(), [(1,)], "the first connection's row")
+                cur2.execute(sql, (1,))
+                expect(cur2.fetchall(), [(2,)], "the second connection's row")
+                try:
+                    cur2.execute("SELECT id FROM drv_psycopg2 WHERE id = %s FOR UPDATE NOWAIT", (1,))
+                except psycopg2.Error as e:
+                    expect(e.pgcode, "55P03", "SQLSTATE of NOWAIT on a locked row")
+                else:
+                    raise AssertionError("NOWAIT locked a row another transaction holds")
+            other.rollback()
+            conn.commit()
+        finally:
+            conn.autocommit = True
+            other.close()
+
     for what, fn in [("create table", create), ("insert with parameters", insert),
                      ("select typed values", select), ("transaction rollback", rollback),
-                     ("sqlstate 23505", sqlstate), ("savepoint recovers a failed statement", savepoint)]:
+                     ("sqlstate 23505", sqlstate), ("savepoint recovers a failed statement", savepoint),
+                     ("select for update skip locked", for_update)]:
         check(what, fn)
     conn.close()
 

@@ -155,6 +155,8 @@ TEST(FragmentCodecTest, EveryFragmentKindRoundTrips) {
     f.set = {{2, MakeColumnExpr(2, Type::Numeric(12, 2))}};
     f.returning = {MakeColumnExpr(0, kInt)};
     f.on_conflict_do_nothing = kind == FragmentKind::kInsert;
+    f.lock_rows = kind == FragmentKind::kScan;
+    f.lock_wait = kind == FragmentKind::kScan ? RowLockWait::kSkipLocked : RowLockWait::kBlock;
     f.group_by = {MakeColumnExpr(1, Type::Varchar(20))};
     for (auto& e : AllExprKinds())
       if (e->kind == BoundExprKind::kAggregate) f.aggregates = {e};
@@ -183,6 +185,8 @@ TEST(FragmentCodecTest, EveryFragmentKindRoundTrips) {
     EXPECT_EQ(back.set[0].column, 2);
     EXPECT_EQ(back.returning.size(), 1u);
     EXPECT_EQ(back.on_conflict_do_nothing, kind == FragmentKind::kInsert);
+    EXPECT_EQ(back.lock_rows, kind == FragmentKind::kScan);
+    EXPECT_EQ(back.lock_wait, f.lock_wait);
     ASSERT_EQ(back.group_by.size(), 1u);
     ASSERT_EQ(back.aggregates.size(), 1u);
     EXPECT_TRUE(ExprEquals(*back.aggregates[0], *f.aggregates[0]));
