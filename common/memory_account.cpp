@@ -53,7 +53,17 @@ std::string HumanBytes(int64_t bytes) { return FormatByteSize(bytes); }
                  hint);
 }
 
+[[noreturn]] void ThrowPoolExhausted(const std::string& context, int64_t request, const MemoryPool& pool) {
+  ThrowOutOfMemory(context, request,
+                   "What the server's statements may use together (75% of --memory-limit): " +
+                       HumanBytes(pool.Limit() >> 20 << 20) + ".");
+}
+
 }  // namespace
+
+PoolReservation::PoolReservation(int64_t bytes, const char* context, MemoryPool* pool) : bytes_(bytes), pool_(pool) {
+  if (!pool_->TryReserve(bytes_)) ThrowPoolExhausted(context, bytes_, *pool_);
+}
 
 MemoryPool& MemoryPool::Server() {
   static MemoryPool pool;
@@ -87,9 +97,7 @@ void MemoryAccount::GrowSlow(int64_t bytes, const char* context) {
   int64_t chunks = (missing + kChunk - 1) / kChunk;
   if (!pool_->TryReserve(chunks * kChunk)) {
     used_ -= bytes;
-    ThrowOutOfMemory(where, bytes,
-                     "What the server's statements may use together (75% of --memory-limit): " +
-                         HumanBytes(pool_->Limit() >> 20 << 20) + ".");
+    ThrowPoolExhausted(where, bytes, *pool_);
   }
   reserved_ += chunks * kChunk;
   if (reserved_ > peak_reserved_) peak_reserved_ = reserved_;

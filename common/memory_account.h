@@ -40,6 +40,23 @@ class MemoryPool {
   std::atomic<int64_t> used_{0};
 };
 
+// Bytes taken straight from a pool by an owner that may pass between
+// threads (a big protocol message read on the I/O thread and freed by the
+// worker that ran it). The constructor throws 53200 when the pool cannot
+// give them, naming `context`.
+class PoolReservation {
+ public:
+  PoolReservation(int64_t bytes, const char* context, MemoryPool* pool = &MemoryPool::Server());
+  ~PoolReservation() { pool_->Release(bytes_); }
+  PoolReservation(const PoolReservation&) = delete;
+  PoolReservation& operator=(const PoolReservation&) = delete;
+  int64_t Bytes() const { return bytes_; }
+
+ private:
+  int64_t bytes_;
+  MemoryPool* pool_;
+};
+
 // One statement's (or write set's) memory. Used by one thread at a time.
 class MemoryAccount {
  public:

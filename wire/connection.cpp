@@ -129,7 +129,7 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
     } catch (const SqlError& error) {
       // The stream cannot be resynchronised: report and stop reading.
       read_stopped_ = true;
-      batch.push_back(Item{Item::Kind::kFramingError, {}, error.Message()});
+      batch.push_back(Item{Item::Kind::kFramingError, {}, error});
       EnqueueBatch(batch);
       return;
     }
@@ -251,7 +251,7 @@ void Connection::Process(Item& item) {
   if (!handler_) return;
   switch (item.kind) {
     case Item::Kind::kMessage: handler_->Handle(item.message); break;
-    case Item::Kind::kFramingError: handler_->FailFraming(ProtocolViolation(item.error)); break;
+    case Item::Kind::kFramingError: handler_->FailFraming(*item.error); break;
     case Item::Kind::kShutdown: handler_->AdminShutdown(); break;
     case Item::Kind::kIdleTimeout: {
       bool still_idle;

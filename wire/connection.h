@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,7 +46,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
     enum class Kind { kMessage, kFramingError, kShutdown, kEof, kIdleTimeout };
     Kind kind;
     RawMessage message;
-    std::string error;
+    std::optional<SqlError> error;  // kFramingError
     uint64_t epoch = 0;  // kIdleTimeout: the input epoch it was armed at
   };
 

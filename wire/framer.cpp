@@ -18,6 +18,9 @@ std::optional<RawMessage> Framer::Next() {
                                         : "invalid message length");
   }
   size_t total = header - 4 + size_t{len};
+  if (len > kReservedMessage && !reservation_) {
+    reservation_ = std::make_shared<const PoolReservation>(static_cast<int64_t>(total), "MessageContext");
+  }
   if (Buffered() < total) {
     buffer_.reserve(pos_ + total);  // safe: len was bounded above
     return std::nullopt;
@@ -25,6 +28,7 @@ std::optional<RawMessage> Framer::Next() {
   RawMessage msg;
   msg.type = type;
   msg.body.assign(p + header, total - header);
+  msg.memory = std::move(reservation_);
   pos_ += total;
   if (in_startup_) {
     int32_t code = ReadBuffer(msg.body).GetInt32();

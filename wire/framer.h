@@ -13,6 +13,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <memory>
+
+#include "common/memory_account.h"
 
 namespace tessera::wire {
 
@@ -30,10 +33,20 @@ struct RawMessage {
   static constexpr char kStartupType = '\0';
   char type = kStartupType;  // '\0' for a startup packet
   std::string body;          // without the type byte and the length
+  // A big message's bytes, taken from the server's memory pool while it is
+  // read and until it has been handled (Framer::kReservedMessage).
+  std::shared_ptr<const PoolReservation> memory;
 };
 
 class Framer {
  public:
+  // A message longer than this takes its bytes from the server's memory
+  // pool (--memory-limit) as soon as its length is known, before they are
+  // read: a client may send up to 1 GiB in one message (PostgreSQL's
+  // limit), and clients sending many of them at once would otherwise grow
+  // the server past its limit. Past the pool, 53200.
+  static constexpr uint32_t kReservedMessage = 1u << 20;
+
   explicit Framer(FramerLimits limits = {}) : limits_(limits) {}
 
   void Append(std::string_view bytes) { buffer_.append(bytes); }
@@ -50,6 +63,7 @@ class Framer {
   bool in_startup_ = true;
   std::string buffer_;
   size_t pos_ = 0;  // start of the first unconsumed byte in buffer_
+  std::shared_ptr<const PoolReservation> reservation_;  // the big message being read
 };
 
 }  // namespace tessera::wire

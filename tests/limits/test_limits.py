@@ -27,6 +27,7 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -302,6 +303,64 @@ def test_huge_statement_out_of_memory(ctx):
     expect_eq(q1(conn, "SELECT 1" + " + 1" * 1000), 1001, "a 2,002-token statement after it")
 
 
+def raw_session(port):
+    """A protocol-level session (trust authentication), ready for a query."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    params = b"user\0tessera\0database\0tessera\0\0"
+    s.sendall(struct.pack("!ii", 8 + len(params), 196608) + params)
+    kinds, _ = read_messages_until(s, b"Z")
+    expect(kinds.endswith(b"Z"), "no ReadyForQuery after the startup: %r" % kinds)
+    return s
+
+
+def read_messages_until(s, kind):
+    """Reads the server's messages up to one of type `kind` (or the end of
+    the stream): their types, and the last one's body."""
+    buf, kinds, body = b"", b"", b""
+    while True:
+        while len(buf) >= 5 and len(buf) >= 1 + struct.unpack("!i", buf[1:5])[0]:
+            size = struct.unpack("!i", buf[1:5])[0]
+            kinds += buf[:1]
+            body, buf = buf[5:1 + size], buf[1 + size:]
+            if kinds.endswith(kind):
+                return kinds, body
+        chunk = s.recv(65536)
+        if not chunk:
+            return kinds, body
+        buf += chunk
+
+
+def test_big_messages_out_of_memory(ctx):
+    """A protocol message takes its bytes from the server's pool once its
+    length is known, before they arrive: a client announcing more than the
+    pool gets FATAL 53200 at once, and of two big messages arriving at
+    the same time the one that does not fit is refused. Each 1 GiB message
+    (PostgreSQL's limit) used to be buffered whatever the limit."""
+    def announce(s, size):
+        s.sendall(b"Q" + struct.pack("!i", size + 4))
+
+    def refused(s, what):
+        kinds, body = read_messages_until(s, b"E")
+        expect(kinds.endswith(b"E"), "%s: no error, got messages %r" % (what, kinds))
+        expect(b"C53200\0" in body and b"SFATAL\0" in body, "%s: %r" % (what, body[:200]))
+
+    alone = raw_session(ctx.port)
+    announce(alone, 300 << 20)  # over the pool (75% of 256 MB) by itself
+    refused(alone, "a 300 MB message")
+    alone.close()
+    first, second = raw_session(ctx.port), raw_session(ctx.port)
+    try:
+        announce(first, 120 << 20)
+        first.sendall(b" " * (60 << 20))  # half of it, still being read
+        announce(second, 120 << 20)
+        refused(second, "a second 120 MB message while the first is read")
+    finally:
+        first.close()
+        second.close()
+    c = connect(ctx.port)
+    expect_eq(q1(c, "SELECT 42"), 42, "a session after the big messages")
+
+
 def test_recursive_cte_out_of_memory(ctx):
     """An endless WITH RECURSIVE ends in 53200, not in a dead server: the
     UNION's set of rows seen, and a CTE read twice keeps its rows on a
@@ -321,7 +380,7 @@ def test_recursive_cte_out_of_memory(ctx):
 MEMORY_TESTS = [test_setting, test_huge_statement_out_of_memory, test_sort_out_of_memory, test_hash_aggregate_out_of_memory,
                 test_fragment_aggregate_out_of_memory, test_join_build_out_of_memory,
                 test_server_limit_binds_above_session_setting, test_memory_is_returned, test_write_set_is_capped,
-                test_recursive_cte_out_of_memory]
+                test_recursive_cte_out_of_memory, test_big_messages_out_of_memory]
 
 
 # --- statement_timeout and cancel -------------------------------------------------
