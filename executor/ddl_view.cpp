@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "executor/ddl_executor.h"
+#include "parser/ast/view_definition.h"
 #include "planner/binder.h"
 
 namespace tessera::executor {
@@ -13,6 +14,9 @@ namespace tessera::executor {
 namespace {
 
 const char* KindName(const catalog::TableInfo& r) { return r.IsView() ? "view" : "table"; }
+
+// "view v", "table \"T\"": how PostgreSQL's getObjectDescription names a relation.
+std::string Described(const catalog::TableInfo& r) { return std::string(KindName(r)) + " " + ast::QuoteIdentifier(r.name); }
 
 // What the stored query of `view` reads, bound against `snapshot`.
 planner::ViewRecorder ViewReads(const catalog::CatalogSnapshot& snapshot, const catalog::TableInfo& view) {
@@ -122,7 +126,7 @@ std::string DdlExecutor::DropRelations(const std::vector<ast::QualifiedName>& na
   for (size_t i = 0; i < doomed.size(); ++i) {
     for (const catalog::TableInfo* view : catalog::DependentViews(*snapshot, doomed[i]->id)) {
       if (std::find(doomed.begin(), doomed.end(), view) != doomed.end()) continue;  // each named once
-      details.push_back("view " + view->name + " depends on " + KindName(*doomed[i]) + " " + doomed[i]->name);
+      details.push_back(Described(*view) + " depends on " + Described(*doomed[i]));
       doomed.push_back(view);
     }
   }
@@ -130,15 +134,15 @@ std::string DdlExecutor::DropRelations(const std::vector<ast::QualifiedName>& na
   for (auto& line : details) detail += (detail.empty() ? "" : "\n") + line;
   if (doomed.size() > targets.size()) {
     if (!cascade) {
-      std::string what = targets.size() == 1 ? std::string("cannot drop ") + KindName(*targets[0]) + " " +
-                                                   targets[0]->name + " because other objects depend on it"
+      std::string what = targets.size() == 1 ? "cannot drop " + Described(*targets[0]) +
+                                                   " because other objects depend on it"
                                              : "cannot drop desired object(s) because other objects depend on them";
       throw SqlError(sqlstate::kDependentObjectsStillExist, what, detail,
                      "Use DROP ... CASCADE to drop the dependent objects too.");
     }
     size_t extra = doomed.size() - targets.size();
     notice_(sqlstate::kSuccessfulCompletion,
-            extra == 1 ? "drop cascades to view " + doomed.back()->name
+            extra == 1 ? "drop cascades to " + Described(*doomed.back())
                        : "drop cascades to " + std::to_string(extra) + " other objects");
   }
   // Dependents before what they read: each round drops those no view left depends on.
@@ -198,9 +202,9 @@ void DdlExecutor::CheckAlterAllowedByViews(const catalog::CatalogSnapshot& snaps
       throw SqlError::FeatureNotSupported("cannot rename column \"" + stmt.old_name + "\" of table \"" + table.name +
                                           "\" while view \"" + view->name + "\" uses it");
     throw SqlError(sqlstate::kDependentObjectsStillExist,
-                   "cannot drop column " + stmt.old_name + " of table " + table.name +
+                   "cannot drop column " + stmt.old_name + " of " + Described(table) +
                        " because other objects depend on it",
-                   "view " + view->name + " depends on column " + stmt.old_name + " of table " + table.name,
+                   Described(*view) + " depends on column " + stmt.old_name + " of " + Described(table),
                    "Use DROP ... CASCADE to drop the dependent objects too.");
   }
 }

@@ -2,7 +2,8 @@
 # Isolation tests (test_isolation.py): two or more psycopg2 sessions against
 # one server pin no dirty reads, no lost updates under READ COMMITTED, 40001
 # under REPEATABLE READ, stable snapshots, non-blocking readers, 40P01,
-# 25P02, 55P03 and the rollback of a dropped connection. Every check prints
+# 25P02, 55P03, the rollback of a dropped connection and that a view never
+# outlives its table under concurrent DDL. Every check prints
 # "PASS concurrency <name>" or "FAIL concurrency <name>: <reason>".
 #
 #   run.sh                 start a throwaway server from $BUILD_DIR/cluster/tessera
