@@ -71,7 +71,7 @@ std::vector<Row> ColumnsRows(const CatalogSnapshot& snapshot) {
                       c.default_sql.empty() ? NullValue() : Id(c.default_sql), YesNo(!c.not_null),
                       Id(DataType(c.type)), Cardinal(c.type.CharLength()), NullValue(), Cardinal(precision),
                       Cardinal(radix), Cardinal(scale), NullValue(), Id(kDatabaseName), Id("pg_catalog"),
-                      Id(UdtName(c.type)), YesNo(false), Id("NEVER"), YesNo(true)});
+                      Id(UdtName(c.type)), YesNo(false), Id("NEVER"), YesNo(!table.IsView())});
     }
   }
   return rows;
