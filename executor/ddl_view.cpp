@@ -16,7 +16,9 @@ namespace {
 const char* KindName(const catalog::TableInfo& r) { return r.IsView() ? "view" : "table"; }
 
 // "view v", "table \"T\"": how PostgreSQL's getObjectDescription names a relation.
-std::string Described(const catalog::TableInfo& r) { return std::string(KindName(r)) + " " + ast::QuoteIdentifier(r.name); }
+std::string Described(const catalog::TableInfo& r) {
+  return std::string(KindName(r)) + " " + ast::QuoteIdentifier(r.name);
+}
 
 // What the stored query of `view` reads, bound against `snapshot`.
 planner::ViewRecorder ViewReads(const catalog::CatalogSnapshot& snapshot, const catalog::TableInfo& view) {
@@ -90,10 +92,8 @@ std::string DdlExecutor::CreateView(const ast::CreateViewStmt& stmt) {
     catalog_.CreateTable(view);
     return "CREATE VIEW";
   }
-  if (!stmt.or_replace)
-    throw SqlError(sqlstate::kDuplicateTable, "relation \"" + stmt.view.name + "\" already exists");
-  if (!existing->IsView())
-    throw SqlError(sqlstate::kWrongObjectType, "\"" + existing->name + "\" is not a view");
+  if (!stmt.or_replace) throw SqlError(sqlstate::kDuplicateTable, "relation \"" + stmt.view.name + "\" already exists");
+  if (!existing->IsView()) throw SqlError(sqlstate::kWrongObjectType, "\"" + existing->name + "\" is not a view");
   CheckReplacement(*existing, view);
   view.id = existing->id;
   view.schema = existing->schema;
@@ -134,16 +134,16 @@ std::string DdlExecutor::DropRelations(const std::vector<ast::QualifiedName>& na
   for (auto& line : details) detail += (detail.empty() ? "" : "\n") + line;
   if (doomed.size() > targets.size()) {
     if (!cascade) {
-      std::string what = targets.size() == 1 ? "cannot drop " + Described(*targets[0]) +
-                                                   " because other objects depend on it"
-                                             : "cannot drop desired object(s) because other objects depend on them";
+      std::string what = targets.size() == 1
+                             ? "cannot drop " + Described(*targets[0]) + " because other objects depend on it"
+                             : "cannot drop desired object(s) because other objects depend on them";
       throw SqlError(sqlstate::kDependentObjectsStillExist, what, detail,
                      "Use DROP ... CASCADE to drop the dependent objects too.");
     }
     size_t extra = doomed.size() - targets.size();
-    notice_(sqlstate::kSuccessfulCompletion,
-            extra == 1 ? "drop cascades to " + Described(*doomed.back())
-                       : "drop cascades to " + std::to_string(extra) + " other objects");
+    notice_(sqlstate::kSuccessfulCompletion, extra == 1
+                                                 ? "drop cascades to " + Described(*doomed.back())
+                                                 : "drop cascades to " + std::to_string(extra) + " other objects");
   }
   // Dependents before what they read: each round drops those no view left depends on.
   std::vector<catalog::TableInfo> left;
@@ -190,10 +190,9 @@ void DdlExecutor::CheckAlterAllowedByViews(const catalog::CatalogSnapshot& snaps
   if (views.empty()) return;
   // A view's text names the table and its columns: it could not follow a rename.
   if (stmt.action == ast::AlterTableAction::kRenameTable)
-    throw SqlError::FeatureNotSupported("cannot rename table \"" + table.name + "\" while view \"" +
-                                        views[0]->name + "\" uses it");
-  if (stmt.action != ast::AlterTableAction::kDropColumn && stmt.action != ast::AlterTableAction::kRenameColumn)
-    return;
+    throw SqlError::FeatureNotSupported("cannot rename table \"" + table.name + "\" while view \"" + views[0]->name +
+                                        "\" uses it");
+  if (stmt.action != ast::AlterTableAction::kDropColumn && stmt.action != ast::AlterTableAction::kRenameColumn) return;
   std::optional<int> pos = table.FindColumn(stmt.old_name);
   if (!pos) return;
   for (const catalog::TableInfo* view : views) {
@@ -201,11 +200,11 @@ void DdlExecutor::CheckAlterAllowedByViews(const catalog::CatalogSnapshot& snaps
     if (stmt.action == ast::AlterTableAction::kRenameColumn)
       throw SqlError::FeatureNotSupported("cannot rename column \"" + stmt.old_name + "\" of table \"" + table.name +
                                           "\" while view \"" + view->name + "\" uses it");
-    throw SqlError(sqlstate::kDependentObjectsStillExist,
-                   "cannot drop column " + stmt.old_name + " of " + Described(table) +
-                       " because other objects depend on it",
-                   Described(*view) + " depends on column " + stmt.old_name + " of " + Described(table),
-                   "Use DROP ... CASCADE to drop the dependent objects too.");
+    throw SqlError(
+        sqlstate::kDependentObjectsStillExist,
+        "cannot drop column " + stmt.old_name + " of " + Described(table) + " because other objects depend on it",
+        Described(*view) + " depends on column " + stmt.old_name + " of " + Described(table),
+        "Use DROP ... CASCADE to drop the dependent objects too.");
   }
 }
 

@@ -122,7 +122,8 @@ FromResult SelectBinder::BindViewRef(const catalog::TableInfo& view, const ast::
   out.plan = q.plan;
   std::string alias = ref.alias.empty() ? view.name : ref.alias;
   for (size_t i = 0; i < q.columns.size(); ++i)
-    out.scope.columns.push_back({alias, q.columns[i].name, q.columns[i].type, view.id, static_cast<int16_t>(i + 1), false});
+    out.scope.columns.push_back(
+        {alias, q.columns[i].name, q.columns[i].type, view.id, static_cast<int16_t>(i + 1), false});
   ApplyColumnAliases(ref, &out.scope, 0);
   return out;
 }

@@ -24,7 +24,8 @@ namespace tessera::planner {
 namespace {
 
 std::string ColumnText(const ScopeColumn& c) {
-  return c.table.empty() ? ast::QuoteIdentifier(c.name) : ast::QuoteIdentifier(c.table) + "." + ast::QuoteIdentifier(c.name);
+  return c.table.empty() ? ast::QuoteIdentifier(c.name)
+                         : ast::QuoteIdentifier(c.table) + "." + ast::QuoteIdentifier(c.name);
 }
 
 // The end (byte offset) of the identifier at `at`, and its name as the
@@ -46,8 +47,8 @@ size_t IdentifierEnd(const std::string& text, size_t at, std::string* name) {
     return std::string::npos;
   }
   size_t i = at;
-  while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_' ||
-                             text[i] == '$' || static_cast<unsigned char>(text[i]) >= 0x80)) {
+  while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_' || text[i] == '$' ||
+                             static_cast<unsigned char>(text[i]) >= 0x80)) {
     *name += static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
     ++i;
   }
@@ -107,15 +108,18 @@ void RefuseViewWrite(const catalog::TableInfo& view, ViewWrite write) {
   std::string reason = NotUpdatableReason(parsed.at(0)->As<ast::SelectStmt>());
   if (reason.empty())
     throw SqlError::FeatureNotSupported("writing through a view (an automatically updatable one) is not supported");
-  const char* verb = write == ViewWrite::kInsert ? "insert into" : write == ViewWrite::kUpdate ? "update" : "delete from";
-  const char* hint = write == ViewWrite::kInsert
-                         ? "To enable inserting into the view, provide an INSTEAD OF INSERT trigger or an unconditional "
-                           "ON INSERT DO INSTEAD rule."
-                     : write == ViewWrite::kUpdate
-                         ? "To enable updating the view, provide an INSTEAD OF UPDATE trigger or an unconditional ON "
-                           "UPDATE DO INSTEAD rule."
-                         : "To enable deleting from the view, provide an INSTEAD OF DELETE trigger or an unconditional "
-                           "ON DELETE DO INSTEAD rule.";
+  const char* verb = write == ViewWrite::kInsert   ? "insert into"
+                     : write == ViewWrite::kUpdate ? "update"
+                                                   : "delete from";
+  const char* hint =
+      write == ViewWrite::kInsert
+          ? "To enable inserting into the view, provide an INSTEAD OF INSERT trigger or an unconditional "
+            "ON INSERT DO INSTEAD rule."
+      : write == ViewWrite::kUpdate
+          ? "To enable updating the view, provide an INSTEAD OF UPDATE trigger or an unconditional ON "
+            "UPDATE DO INSTEAD rule."
+          : "To enable deleting from the view, provide an INSTEAD OF DELETE trigger or an unconditional "
+            "ON DELETE DO INSTEAD rule.";
   throw SqlError(sqlstate::kObjectNotInPrerequisiteState, std::string("cannot ") + verb + " view \"" + view.name + "\"",
                  reason, hint);
 }

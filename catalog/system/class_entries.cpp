@@ -119,16 +119,13 @@ std::string IndexColumnName(const ClassEntry& e, int column) {
   return QuoteIdent(e.table->columns[columns[column - 1]].name);
 }
 
-// pretty (PRETTY_PAREN) would drop the parentheses PostgreSQL deems
-// redundant; the text is the same either way here.
 std::string ViewDefinition(const TableInfo& view, bool pretty) {
-  (void)pretty;
   try {
     std::vector<ast::StatementPtr> parsed = ParseSql(view.view_sql);
     std::vector<std::string> columns;
     for (const ColumnInfo& c : view.columns) columns.push_back(c.name);
     if (parsed.size() == 1 && parsed[0]->kind == ast::StmtKind::kSelect)
-      return ast::ViewDefinitionText(parsed[0]->As<ast::SelectStmt>(), columns, view.view_sql);
+      return ast::ViewDefinitionText(parsed[0]->As<ast::SelectStmt>(), columns, view.view_sql, pretty);
   } catch (const SqlError&) {
   }
   return " " + view.view_sql + ";";

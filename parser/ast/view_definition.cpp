@@ -13,6 +13,7 @@ namespace tessera::ast {
 
 std::string QuoteIdentifier(const std::string& name) {
   // Reserved and type_func_name keywords (TesseraParser.g4); the others may be bare names.
+  // clang-format off
   static const std::unordered_set<std::string> kKeywords = {
       "collate", "all", "and", "analyze", "any", "as", "asc", "both", "case", "cast", "check", "column",
       "constraint", "create", "current_date", "current_time", "current_timestamp", "current_user", "default",
@@ -22,10 +23,11 @@ std::string QuoteIdentifier(const std::string& name) {
       "some", "symmetric", "table", "then", "to", "trailing", "true", "union", "unique", "user", "using", "when",
       "where", "with", "cross", "full", "ilike", "inner", "is", "isnull", "join", "left", "like", "natural",
       "notnull", "outer", "right", "verbose", "between", "exists", "row", "values"};
+  // clang-format on
   bool plain = !name.empty() && (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_');
   for (char c : name)
-    plain = plain && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-                      c == '_');
+    plain = plain &&
+            (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_');
   if (plain && !kKeywords.contains(name)) return name;
   std::string out = "\"";
   for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -47,8 +49,7 @@ std::string CanonicalTypeName(const TypeName& t) {
     return t.modifiers.empty() ? out : out + ")";
   };
   const std::string& n = t.name;
-  if (!t.modifiers.empty() && n != "varchar" && n != "character varying" && n != "numeric" && n != "decimal")
-    return {};
+  if (!t.modifiers.empty() && n != "varchar" && n != "character varying" && n != "numeric" && n != "decimal") return {};
   if (n == "int" || n == "integer" || n == "int4") return "integer";
   if (n == "int8" || n == "bigint") return "bigint";
   if (n == "int2" || n == "smallint") return "smallint";
@@ -65,7 +66,8 @@ std::string CanonicalTypeName(const TypeName& t) {
 
 class ViewPrinter {
  public:
-  ViewPrinter(const SelectStmt& q, const std::vector<std::string>& columns) : q_(q), columns_(columns) {}
+  ViewPrinter(const SelectStmt& q, const std::vector<std::string>& columns, bool pretty)
+      : q_(q), columns_(columns), pretty_(pretty) {}
 
   bool Print(std::string* out) {
     if (q_.with || q_.set_op != SetOpKind::kNone || !q_.values.empty() || !q_.distinct_on.empty() || q_.from.empty())
@@ -81,7 +83,7 @@ class ViewPrinter {
         Keyword("", -kIndentStd, kIndentStd, kIndentVar);
       }
       const SelectTarget& t = q_.targets[i];
-      buf_ += Expr(*t.expr);
+      buf_ += Expr(*t.expr, {});
       if (i >= columns_.size()) return false;
       bool is_column = t.expr->kind == ExprKind::kColumnRef && t.expr->names.back() != "*";
       if (!is_column || t.expr->names.back() != columns_[i]) buf_ += " AS " + QuoteIdentifier(columns_[i]);
@@ -96,32 +98,33 @@ class ViewPrinter {
     }
     if (q_.where) {
       Keyword(" WHERE ", -kIndentStd, kIndentStd, 1);
-      buf_ += Expr(*q_.where);
+      buf_ += Expr(*q_.where, {});
     }
     if (!q_.group_by.empty()) {
       Keyword(" GROUP BY ", -kIndentStd, kIndentStd, 1);
-      for (size_t i = 0; i < q_.group_by.size(); ++i) buf_ += (i ? ", " : "") + Expr(Resolve(*q_.group_by[i]));
+      for (size_t i = 0; i < q_.group_by.size(); ++i)
+        buf_ += (i ? ", " : "") + Expr(Resolve(*q_.group_by[i], false), {});
     }
     if (q_.having) {
       Keyword(" HAVING ", -kIndentStd, kIndentStd, 0);
-      buf_ += Expr(*q_.having);
+      buf_ += Expr(*q_.having, {});
     }
     if (!q_.order_by.empty()) {
       Keyword(" ORDER BY ", -kIndentStd, kIndentStd, 1);
       for (size_t i = 0; i < q_.order_by.size(); ++i) {
         const OrderItem& o = q_.order_by[i];
-        buf_ += (i ? ", " : "") + Expr(Resolve(*o.expr));
+        buf_ += (i ? ", " : "") + Expr(Resolve(*o.expr, true), {});
         if (o.descending) buf_ += " DESC";
         if (o.nulls_first && *o.nulls_first != o.descending) buf_ += *o.nulls_first ? " NULLS FIRST" : " NULLS LAST";
       }
     }
     if (q_.offset) {
       Keyword(" OFFSET ", -kIndentStd, kIndentStd, 0);
-      buf_ += Expr(*q_.offset);
+      buf_ += Expr(*q_.offset, {});
     }
     if (q_.limit) {
       Keyword(" LIMIT ", -kIndentStd, kIndentStd, 0);
-      buf_ += Expr(*q_.limit);
+      buf_ += Expr(*q_.limit, {});
     }
     if (!ok_) return false;
     *out = buf_ + ";";
@@ -138,14 +141,19 @@ class ViewPrinter {
   }
 
   // GROUP BY / ORDER BY name a select-list entry by position or by its name.
-  const ast::Expr& Resolve(const ast::Expr& e) {
+  // `order_by`: a bare name is an output column's first (what binding the
+  // stored text found), else both look for an alias.
+  const ast::Expr& Resolve(const ast::Expr& e, bool order_by) {
     if (e.kind == ExprKind::kConstant && e.constant_kind == ConstantKind::kInteger) {
       size_t n = std::stoul(e.text);
       if (n >= 1 && n <= q_.targets.size()) return *q_.targets[n - 1].expr;
     }
-    if (e.kind == ExprKind::kColumnRef && e.names.size() == 1)
-      for (size_t i = 0; i < q_.targets.size() && i < columns_.size(); ++i)
-        if (!q_.targets[i].alias.empty() && q_.targets[i].alias == e.names[0]) return *q_.targets[i].expr;
+    if (e.kind != ExprKind::kColumnRef || e.names.size() != 1) return e;
+    for (const SelectTarget& t : q_.targets) {
+      std::string name = t.alias;
+      if (name.empty() && order_by && t.expr->kind == ExprKind::kColumnRef) name = t.expr->names.back();
+      if (name == e.names[0]) return *t.expr;
+    }
     return e;
   }
 
@@ -165,31 +173,43 @@ class ViewPrinter {
       ok_ = false;
       return;
     }
-    buf_ += "(";
+    if (!pretty_) buf_ += "(";
     FromItem(*ref.left);
     const char* word = " JOIN ";
     switch (ref.join_type) {
-      case JoinType::kInner: word = ref.join_condition || !ref.using_columns.empty() ? " JOIN " : " CROSS JOIN "; break;
-      case JoinType::kLeft: word = " LEFT JOIN "; break;
-      case JoinType::kRight: word = " RIGHT JOIN "; break;
-      case JoinType::kFull: word = " FULL JOIN "; break;
-      case JoinType::kCross: word = " CROSS JOIN "; break;
+      case JoinType::kInner:
+        word = ref.join_condition || !ref.using_columns.empty() ? " JOIN " : " CROSS JOIN ";
+        break;
+      case JoinType::kLeft:
+        word = " LEFT JOIN ";
+        break;
+      case JoinType::kRight:
+        word = " RIGHT JOIN ";
+        break;
+      case JoinType::kFull:
+        word = " FULL JOIN ";
+        break;
+      case JoinType::kCross:
+        word = " CROSS JOIN ";
+        break;
     }
     Keyword(word, -kIndentStd, kIndentStd, kIndentJoin);
     FromItem(*ref.right);
     if (!ref.using_columns.empty()) {
       buf_ += " USING (";
-      for (size_t i = 0; i < ref.using_columns.size(); ++i) buf_ += (i ? ", " : "") + QuoteIdentifier(ref.using_columns[i]);
+      for (size_t i = 0; i < ref.using_columns.size(); ++i)
+        buf_ += (i ? ", " : "") + QuoteIdentifier(ref.using_columns[i]);
       buf_ += ")";
     } else if (ref.join_condition) {
-      buf_ += " ON (" + Expr(*ref.join_condition) + ")";
+      std::string on = Expr(*ref.join_condition, {});
+      buf_ += pretty_ ? " ON " + on : " ON (" + on + ")";
     }
-    buf_ += ")";
+    if (!pretty_) buf_ += ")";
   }
 
   std::string Args(const std::vector<ExprPtr>& args, size_t from = 0) {
     std::string out;
-    for (size_t i = from; i < args.size(); ++i) out += (i > from ? ", " : "") + (args[i] ? Expr(*args[i]) : Fail());
+    for (size_t i = from; i < args.size(); ++i) out += (i > from ? ", " : "") + (args[i] ? Expr(*args[i], {}) : Fail());
     return out;
   }
 
@@ -210,7 +230,8 @@ class ViewPrinter {
 
   std::string Constant(const ast::Expr& e, bool negative) {
     switch (e.constant_kind) {
-      case ConstantKind::kBool: return negative ? Fail() : e.text == "t" ? "true" : "false";
+      case ConstantKind::kBool:
+        return negative ? Fail() : e.text == "t" ? "true" : "false";
       case ConstantKind::kInteger:
       case ConstantKind::kDecimal: {
         if (!negative) return e.text;
@@ -220,7 +241,8 @@ class ViewPrinter {
         int64_t v = std::stoll(e.text);
         return "'-" + e.text + "'::" + (v <= 2147483648LL ? "integer" : "bigint");
       }
-      default: return Fail();  // strings and NULL: PostgreSQL prints their type, unknown here
+      default:
+        return Fail();  // strings and NULL: PostgreSQL prints their type, unknown here
     }
   }
 
@@ -236,11 +258,65 @@ class ViewPrinter {
     return name + "(" + (e.func_distinct ? "DISTINCT " : "") + Args(e.args) + ")";
   }
 
-  std::string Expr(const ast::Expr& e) {
+  // What an expression is printed under, for PRETTY_PAREN (ruleutils.c's
+  // isSimpleNode); kTop: a clause, a select-list entry or a call's argument.
+  struct Parent {
+    enum class Kind : uint8_t { kTop, kOperator, kAnd, kOr, kNot, kCast };
+    Kind kind = Kind::kTop;
+    std::string op;      // kOperator
+    bool first = false;  // kOperator: the left operand
+  };
+  // The kinds of node that print their own parentheses without pretty.
+  enum class Node : uint8_t { kOperator, kPrefix, kAnd, kOr, kNot, kTest, kArrayOp };
+
+  static int Priority(const std::string& op) {
+    if (op == "+" || op == "-") return 1;
+    if (op == "*" || op == "/" || op == "%") return 2;
+    return 0;
+  }
+
+  // PostgreSQL's isSimpleNode for the nodes printed here.
+  static bool Simple(Node node, const std::string& op, const Parent& parent) {
+    using K = Parent::Kind;
+    bool under_bool = parent.kind == K::kAnd || parent.kind == K::kOr || parent.kind == K::kNot;
+    switch (node) {
+      case Node::kOperator:
+        if (parent.kind == K::kOperator) {
+          int mine = Priority(op), theirs = Priority(parent.op);
+          if (mine == 0 || theirs == 0) return false;
+          return mine != theirs ? mine > theirs : parent.first;
+        }
+        return under_bool;
+      case Node::kPrefix:
+      case Node::kTest:
+        return under_bool;
+      case Node::kAnd:
+      case Node::kNot:
+        return parent.kind == K::kAnd || parent.kind == K::kOr;
+      case Node::kOr:
+        return parent.kind == K::kOr;
+      case Node::kArrayOp:
+        return false;
+    }
+    return false;
+  }
+
+  std::string Wrap(std::string text, Node node, const Parent& parent, const std::string& op = {}) {
+    bool paren = !pretty_ || (parent.kind != Parent::Kind::kTop && !Simple(node, op, parent));
+    return paren ? "(" + text + ")" : text;
+  }
+
+  std::string Operand(const ast::Expr& e, Parent::Kind kind, const std::string& op = {}, bool first = false) {
+    return Expr(e, Parent{kind, op, first});
+  }
+
+  std::string Expr(const ast::Expr& e, const Parent& parent) {
     CheckStackDepth();
+    using K = Parent::Kind;
     const std::string kNot = e.negated ? " NOT" : "";
     switch (e.kind) {
-      case ExprKind::kConstant: return Constant(e, false);
+      case ExprKind::kConstant:
+        return Constant(e, false);
       case ExprKind::kColumnRef: {
         std::string out;
         for (size_t i = 0; i < e.names.size(); ++i) {
@@ -251,42 +327,63 @@ class ViewPrinter {
       }
       case ExprKind::kUnary:
         if (e.op == "-" && e.args[0]->kind == ExprKind::kConstant) return Constant(*e.args[0], true);
-        if (e.op == "not") return "(NOT " + Expr(*e.args[0]) + ")";
-        return "(" + e.op + " " + Expr(*e.args[0]) + ")";
+        if (e.op == "not") return Wrap("NOT " + Operand(*e.args[0], K::kNot), Node::kNot, parent);
+        return Wrap(e.op + " " + Operand(*e.args[0], K::kOperator), Node::kPrefix, parent);
       case ExprKind::kBinary: {
-        std::string out = "(" + Expr(*e.args[0]);
-        for (size_t i = 1; i < e.args.size(); ++i) out += " " + Operator(e.op) + " " + Expr(*e.args[i]);
-        return out + ")";
+        bool logic = e.op == "and" || e.op == "or";
+        K kind = !logic ? K::kOperator : e.op == "and" ? K::kAnd : K::kOr;
+        std::string out = Operand(*e.args[0], kind, e.op, true);
+        for (size_t i = 1; i < e.args.size(); ++i)
+          out += " " + Operator(e.op) + " " + Operand(*e.args[i], kind, e.op, false);
+        return Wrap(out, !logic ? Node::kOperator : e.op == "and" ? Node::kAnd : Node::kOr, parent, e.op);
       }
-      case ExprKind::kFuncCall: return Function(e);
+      case ExprKind::kFuncCall:
+        return Function(e);
       case ExprKind::kCast: {
         std::string type = CanonicalTypeName(e.cast_type);
         if (type.empty() || e.args[0]->kind == ExprKind::kConstant) return Fail();
-        return "(" + Expr(*e.args[0]) + ")::" + type;
+        std::string arg = Operand(*e.args[0], K::kCast);
+        return (pretty_ ? arg : "(" + arg + ")") + "::" + type;
       }
-      case ExprKind::kIsNull: return "(" + Expr(*e.args[0]) + " IS" + kNot + " NULL)";
+      case ExprKind::kIsNull:
+        return Wrap(Operand(*e.args[0], K::kOperator) + " IS" + kNot + " NULL", Node::kTest, parent);
       case ExprKind::kBoolTest: {
         std::string test = e.bool_test;
         for (char& c : test) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        return "(" + Expr(*e.args[0]) + " IS" + kNot + " " + test + ")";
+        return Wrap(Operand(*e.args[0], K::kOperator) + " IS" + kNot + " " + test, Node::kTest, parent);
       }
       case ExprKind::kBetween: {
         if (e.between_symmetric) return Fail();
-        std::string x = Expr(*e.args[0]);
-        if (e.negated) return "((" + x + " < " + Expr(*e.args[1]) + ") OR (" + x + " > " + Expr(*e.args[2]) + "))";
-        return "((" + x + " >= " + Expr(*e.args[1]) + ") AND (" + x + " <= " + Expr(*e.args[2]) + "))";
+        // PostgreSQL keeps BETWEEN as the two comparisons it stands for.
+        K kind = e.negated ? K::kOr : K::kAnd;
+        std::string x = Operand(*e.args[0], K::kOperator, e.negated ? "<" : ">=", true);
+        std::string low = Wrap(x + (e.negated ? " < " : " >= ") + Operand(*e.args[1], K::kOperator), Node::kOperator,
+                               Parent{kind, {}, true}, e.negated ? "<" : ">=");
+        std::string x2 = Operand(*e.args[0], K::kOperator, e.negated ? ">" : "<=", true);
+        std::string high = Wrap(x2 + (e.negated ? " > " : " <= ") + Operand(*e.args[2], K::kOperator), Node::kOperator,
+                                Parent{kind, {}, false}, e.negated ? ">" : "<=");
+        return Wrap(low + (e.negated ? " OR " : " AND ") + high, e.negated ? Node::kOr : Node::kAnd, parent);
       }
-      case ExprKind::kInList:
-        if (e.args.size() == 2) return "(" + Expr(*e.args[0]) + (e.negated ? " <> " : " = ") + Expr(*e.args[1]) + ")";
-        return "(" + Expr(*e.args[0]) + (e.negated ? " <> ALL (ARRAY[" : " = ANY (ARRAY[") + Args(e.args, 1) + "]))";
+      case ExprKind::kInList: {
+        std::string x = Operand(*e.args[0], K::kOperator);
+        if (e.args.size() == 2)
+          return Wrap(x + (e.negated ? " <> " : " = ") + Operand(*e.args[1], K::kOperator), Node::kOperator, parent,
+                      e.negated ? "<>" : "=");
+        return Wrap(x + (e.negated ? " <> ALL (ARRAY[" : " = ANY (ARRAY[") + Args(e.args, 1) + "])", Node::kArrayOp,
+                    parent);
+      }
       case ExprKind::kDistinctFrom:
-        return "(" + Expr(*e.args[0]) + " IS" + kNot + " DISTINCT FROM " + Expr(*e.args[1]) + ")";
-      default: return Fail();
+        return Wrap(
+            Operand(*e.args[0], K::kOperator) + " IS" + kNot + " DISTINCT FROM " + Operand(*e.args[1], K::kOperator),
+            Node::kTest, parent);
+      default:
+        return Fail();
     }
   }
 
   const SelectStmt& q_;
   const std::vector<std::string>& columns_;
+  bool pretty_ = false;
   std::string buf_;
   int indent_ = 0;
   bool ok_ = true;
@@ -295,9 +392,9 @@ class ViewPrinter {
 }  // namespace
 
 std::string ViewDefinitionText(const SelectStmt& query, const std::vector<std::string>& columns,
-                               const std::string& stored_text) {
+                               const std::string& stored_text, bool pretty) {
   std::string out;
-  if (ViewPrinter(query, columns).Print(&out)) return out;
+  if (ViewPrinter(query, columns, pretty).Print(&out)) return out;
   return " " + stored_text + ";";
 }
 

@@ -23,8 +23,10 @@ namespace tessera::ast {
 std::string QuoteIdentifier(const std::string& name);
 
 // `columns`: the view's column names (an entry's AS is printed when its
-// name differs); `stored_text`: what to fall back on.
+// name differs); `stored_text`: what to fall back on; `pretty`:
+// pg_get_viewdef(oid, true), which leaves out the parentheses PostgreSQL
+// deems redundant (PRETTY_PAREN).
 std::string ViewDefinitionText(const SelectStmt& query, const std::vector<std::string>& columns,
-                               const std::string& stored_text);
+                               const std::string& stored_text, bool pretty);
 
 }  // namespace tessera::ast
