@@ -258,6 +258,9 @@ std::string DdlExecutor::DropIndex(const ast::DropIndexStmt& stmt) {
     const catalog::IndexInfo* index = nullptr;
     const catalog::TableInfo* owner = snapshot->FindIndex(name.schema, name.name, &index);
     if (!owner || !index) {
+      if (const catalog::TableInfo* other = snapshot->FindTable(name.schema, name.name))
+        throw SqlError(sqlstate::kWrongObjectType, "\"" + other->name + "\" is not an index", {},
+                       other->IsView() ? "Use DROP VIEW to remove a view." : "Use DROP TABLE to remove a table.");
       if (stmt.if_exists) {
         notice_(sqlstate::kSuccessfulCompletion, "index \"" + name.name + "\" does not exist, skipping");
         continue;
