@@ -58,9 +58,10 @@ struct TableInfo {
   std::vector<CheckInfo> checks;   // in the order PostgreSQL checks them: by name
   // A view (pg_class relkind 'v') has no rows, keys or indexes: its query
   // as SQL text (every `*` of its select lists written out as the columns
-  // it stood for at CREATE VIEW, so later columns of its tables stay out),
-  // which a FROM item naming the view binds in its place; `columns` are the
-  // view's output columns. Empty for a table.
+  // it stood for at CREATE VIEW and every column reference qualified, so
+  // later columns of its tables change nothing), which a FROM item naming
+  // the view binds in its place; `columns` are the view's output columns.
+  // Empty for a table.
   std::string view_sql;
   // The tables and views the view's query names, by id: they cannot be
   // dropped while the view exists (2BP01).
