@@ -56,7 +56,18 @@ struct TableInfo {
   std::string primary_key_name;  // constraint name, e.g. t_pkey
   std::vector<IndexInfo> indexes;  // secondary indexes (not the primary)
   std::vector<CheckInfo> checks;   // in the order PostgreSQL checks them: by name
+  // A view (pg_class relkind 'v') has no rows, keys or indexes: its query
+  // as SQL text (every `*` of its select lists written out as the columns
+  // it stood for at CREATE VIEW and every column reference qualified, so
+  // later columns of its tables change nothing), which a FROM item naming
+  // the view binds in its place; `columns` are the view's output columns.
+  // Empty for a table.
+  std::string view_sql;
+  // The tables and views the view's query names, by id: they cannot be
+  // dropped while the view exists (2BP01).
+  std::vector<uint32_t> view_depends_on;
 
+  bool IsView() const { return !view_sql.empty(); }
   bool HasHiddenRowId() const { return primary_key.empty(); }
   std::optional<int> FindColumn(const std::string& name) const;
 
@@ -142,5 +153,10 @@ void ApplyChange(CatalogSnapshot& snapshot, std::map<std::string, int64_t>* coun
                  bool strict);
 // Tables, indexes and sequences share one namespace per schema (42P07).
 void CheckRelationNames(const CatalogSnapshot& snapshot);
+// Every relation a view depends on exists (40001 otherwise, as for other
+// concurrent DDL): one transaction created a view on a table another dropped.
+void CheckViewDependencies(const CatalogSnapshot& snapshot);
+// The views that name `id` in their query (directly).
+std::vector<const TableInfo*> DependentViews(const CatalogSnapshot& snapshot, uint32_t id);
 
 }  // namespace tessera::catalog

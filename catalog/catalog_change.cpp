@@ -39,6 +39,23 @@ void CheckRelationNames(const CatalogSnapshot& snapshot) {
   }
 }
 
+std::vector<const TableInfo*> DependentViews(const CatalogSnapshot& snapshot, uint32_t id) {
+  std::vector<const TableInfo*> out;
+  for (const auto& [view_id, view] : snapshot.tables_)
+    for (uint32_t used : view.view_depends_on)
+      if (used == id) {
+        out.push_back(&view);
+        break;
+      }
+  return out;
+}
+
+void CheckViewDependencies(const CatalogSnapshot& snapshot) {
+  for (const auto& [id, view] : snapshot.tables_)
+    for (uint32_t used : view.view_depends_on)
+      if (!snapshot.tables_.contains(used)) throw ConcurrentDdl(view.name);
+}
+
 void ApplyChange(CatalogSnapshot& snapshot, std::map<std::string, int64_t>* counters, const CatalogChange& change,
                  bool strict) {
   using Kind = CatalogChange::Kind;

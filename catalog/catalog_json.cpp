@@ -57,6 +57,10 @@ void to_json(json& j, const TableInfo& t) {
        {"primary_key_name", t.primary_key_name},
        {"indexes", t.indexes}};
   if (!t.checks.empty()) j["checks"] = t.checks;
+  if (t.IsView()) {
+    j["view_sql"] = t.view_sql;
+    j["view_depends_on"] = t.view_depends_on;
+  }
 }
 void from_json(const json& j, TableInfo& t) {
   t.id = j.at("id").get<uint32_t>();
@@ -67,6 +71,8 @@ void from_json(const json& j, TableInfo& t) {
   t.primary_key_name = j.value("primary_key_name", std::string());
   t.indexes = j.value("indexes", std::vector<IndexInfo>());
   t.checks = j.value("checks", std::vector<CheckInfo>());
+  t.view_sql = j.value("view_sql", std::string());
+  t.view_depends_on = j.value("view_depends_on", std::vector<uint32_t>());
 }
 
 void to_json(json& j, const SequenceInfo& s) {

@@ -187,6 +187,7 @@ void DocumentCatalog::Apply(const std::vector<CatalogChange>& changes) {
   Change([&](StoredCatalog& next) {
     for (const CatalogChange& change : changes) ApplyChange(next.snapshot, &next.sequence_counters, change, true);
     CheckRelationNames(next.snapshot);
+    CheckViewDependencies(next.snapshot);
   });
 }
 

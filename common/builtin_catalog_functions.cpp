@@ -139,6 +139,12 @@ void AddCatalogFunctions(std::vector<FunctionOverload>& out) {
     return OptionalText(Catalog(ctx, "pg_get_indexdef")
                             .IndexDefinition(OidArg(a, 0), static_cast<int>(a[1].GetInt()), a[2].GetBool()));
   });
+  Add(out, "pg_get_viewdef", {kOid}, kText, [](const Args& a, const Ctx& ctx) {
+    return OptionalText(Catalog(ctx, "pg_get_viewdef").ViewDefinition(OidArg(a, 0), false));
+  });
+  Add(out, "pg_get_viewdef", {kOid, kBool}, kText, [](const Args& a, const Ctx& ctx) {
+    return OptionalText(Catalog(ctx, "pg_get_viewdef").ViewDefinition(OidArg(a, 0), a[1].GetBool()));
+  });
   Add(out, "pg_get_constraintdef", {kOid}, kText, [](const Args& a, const Ctx& ctx) {
     return OptionalText(Catalog(ctx, "pg_get_constraintdef").ConstraintDefinition(OidArg(a, 0)));
   });

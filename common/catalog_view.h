@@ -24,6 +24,8 @@ class CatalogView {
   // or one column; `pretty` names the table without its schema when visible.
   virtual std::optional<std::string> IndexDefinition(int64_t oid, int column, bool pretty) const = 0;
   virtual std::optional<std::string> ConstraintDefinition(int64_t oid) const = 0;
+  // pg_get_viewdef(oid, pretty): the view's query; nullopt when `oid` is not a view.
+  virtual std::optional<std::string> ViewDefinition(int64_t oid, bool pretty) const = 0;
   virtual std::optional<std::string> RoleName(int64_t oid) const = 0;
   virtual std::optional<std::string> NamespaceName(int64_t oid) const = 0;
   // pg_get_function_result / pg_get_function_arguments of a pg_proc OID.

@@ -155,6 +155,9 @@ int64_t CopyFromStdin(const ast::CopyStmt& stmt, const CopyFromTarget& target, R
   planner::Binder binder(*target.catalog, &no_params);
   const catalog::TableInfo* found = target.catalog->FindTable(stmt.table.schema, stmt.table.name);
   if (!found) throw SqlError::UndefinedTable(stmt.table.ToString());  // no position, as PostgreSQL's COPY
+  if (found->IsView())
+    throw SqlError(sqlstate::kWrongObjectType, "cannot copy to view \"" + found->name + "\"", {},
+                   "To enable copying to a view, provide an INSTEAD OF INSERT trigger.");
   const catalog::TableInfo& table = *found;
   CopyColumns columns = ResolveColumns(stmt, table, binder);
   std::vector<bool> force_not_null(columns.targets.size(), false);

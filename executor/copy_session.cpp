@@ -82,6 +82,9 @@ void SqlSession::RunCopy(const ast::CopyStmt& stmt, ResultSink& sink) {
   auto snapshot = SessionCatalog().Snapshot();
   const catalog::TableInfo* table = snapshot->FindTable(stmt.table.schema, stmt.table.name);
   if (!table) throw SqlError::UndefinedTable(stmt.table.ToString());
+  if (table->IsView())
+    throw SqlError(sqlstate::kWrongObjectType, "cannot copy from view \"" + table->name + "\"", {},
+                   "Try the COPY (SELECT ...) TO variant.");
   std::vector<std::string> names = stmt.columns;
   if (names.empty())
     for (auto& c : table->columns) names.push_back(c.name);

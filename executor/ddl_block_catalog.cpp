@@ -49,6 +49,7 @@ void BlockCatalog::Add(CatalogChange change) {
   catalog::CatalogSnapshot next = *Snapshot();
   catalog::ApplyChange(next, nullptr, change, true);
   catalog::CheckRelationNames(next);
+  catalog::CheckViewDependencies(next);
   changes_.push_back(std::move(change));
 }
 

@@ -38,6 +38,7 @@ const catalog::TableInfo& DdlExecutor::Lookup(const ast::QualifiedName& name, bo
   snapshot_ = catalog_.Snapshot();
   const catalog::TableInfo* t = snapshot_->FindTable(name.schema, name.name);
   if (!t) throw SqlError::UndefinedTable(name.ToString());
+  if (t->IsView()) throw SqlError(sqlstate::kWrongObjectType, "\"" + t->name + "\" is not a table");
   return *t;
 }
 
@@ -47,6 +48,12 @@ std::string DdlExecutor::Execute(const ast::Statement& stmt) {
     case ast::StmtKind::kDropTable: return DropTable(stmt.As<ast::DropTableStmt>());
     case ast::StmtKind::kCreateIndex: return CreateIndex(stmt.As<ast::CreateIndexStmt>());
     case ast::StmtKind::kDropIndex: return DropIndex(stmt.As<ast::DropIndexStmt>());
+    case ast::StmtKind::kCreateView: return CreateView(stmt.As<ast::CreateViewStmt>());
+    case ast::StmtKind::kDropView: {
+      const auto& drop = stmt.As<ast::DropViewStmt>();
+      if (drop.materialized) throw SqlError::FeatureNotSupported("materialized views are not supported");
+      return DropRelations(drop.views, drop.if_exists, drop.cascade, true);
+    }
     case ast::StmtKind::kAlterTable: return AlterTable(stmt.As<ast::AlterTableStmt>());
     case ast::StmtKind::kTruncate: return Truncate(stmt.As<ast::TruncateStmt>());
     default: throw SqlError::Internal("not a DDL statement");
@@ -153,22 +160,7 @@ void DdlExecutor::DeleteTableData(const catalog::TableInfo& table) {
 }
 
 std::string DdlExecutor::DropTable(const ast::DropTableStmt& stmt) {
-  for (auto& name : stmt.tables) {
-    auto snapshot = catalog_.Snapshot();
-    const catalog::TableInfo* table = snapshot->FindTable(name.schema, name.name);
-    if (!table) {
-      if (stmt.if_exists) {
-        notice_(sqlstate::kSuccessfulCompletion, "table \"" + name.name + "\" does not exist, skipping");
-        continue;
-      }
-      throw SqlError::UndefinedTable(name.ToString());
-    }
-    DeleteTableData(*table);
-    for (auto& [key, seq] : snapshot->Sequences())
-      if (seq.owned_by_table == table->name && seq.schema == table->schema) catalog_.DropSequence(seq.schema, seq.name);
-    catalog_.DropTable(table->id);
-  }
-  return "DROP TABLE";
+  return DropRelations(stmt.tables, stmt.if_exists, stmt.cascade, false);
 }
 
 void DdlExecutor::AddIndex(catalog::TableInfo table, std::string name, const std::vector<std::string>& columns,
@@ -236,6 +228,10 @@ void DdlExecutor::AddIndex(catalog::TableInfo table, std::string name, const std
 }
 
 std::string DdlExecutor::CreateIndex(const ast::CreateIndexStmt& stmt) {
+  if (const catalog::TableInfo* view = catalog_.Snapshot()->FindTable(stmt.table.schema, stmt.table.name);
+      view && view->IsView())
+    throw SqlError(sqlstate::kWrongObjectType, "cannot create index on relation \"" + view->name + "\"",
+                   "This operation is not supported for views.");
   catalog::TableInfo table = Lookup(stmt.table, false);
   std::vector<std::string> columns;
   std::vector<bool> descending;
@@ -262,6 +258,9 @@ std::string DdlExecutor::DropIndex(const ast::DropIndexStmt& stmt) {
     const catalog::IndexInfo* index = nullptr;
     const catalog::TableInfo* owner = snapshot->FindIndex(name.schema, name.name, &index);
     if (!owner || !index) {
+      if (const catalog::TableInfo* other = snapshot->FindTable(name.schema, name.name))
+        throw SqlError(sqlstate::kWrongObjectType, "\"" + other->name + "\" is not an index", {},
+                       other->IsView() ? "Use DROP VIEW to remove a view." : "Use DROP TABLE to remove a table.");
       if (stmt.if_exists) {
         notice_(sqlstate::kSuccessfulCompletion, "index \"" + name.name + "\" does not exist, skipping");
         continue;

@@ -1,4 +1,4 @@
-// DDL: CREATE/DROP TABLE and INDEX, ALTER TABLE, TRUNCATE. Catalog changes
+// DDL: CREATE/DROP TABLE, VIEW and INDEX, ALTER TABLE, TRUNCATE. Catalog changes
 // go through catalog::Catalog (applied at once, as its versions are whole);
 // the data they touch is written in the session's transaction: bulk work
 // (table rewrites, truncation, drops) as fragments, so in a cluster every
@@ -52,6 +52,16 @@ class DdlExecutor {
   std::string DropIndex(const ast::DropIndexStmt& stmt);
   std::string AlterTable(const ast::AlterTableStmt& stmt);
   std::string Truncate(const ast::TruncateStmt& stmt);
+  // Views (ddl_view.cpp). DropRelations serves DROP TABLE (`views` false)
+  // and DROP VIEW: 42809 for the other kind, 2BP01 when views outside the
+  // list depend on them (they go too with `cascade`).
+  std::string CreateView(const ast::CreateViewStmt& stmt);
+  std::string DropRelations(const std::vector<ast::QualifiedName>& names, bool if_exists, bool cascade, bool views);
+  void DropRelation(const catalog::TableInfo& relation);
+  // ALTER TABLE of a view (42809, renames 0A000), or a rename or drop of a
+  // table or column a view uses (0A000, 2BP01).
+  void CheckAlterAllowedByViews(const catalog::CatalogSnapshot& snapshot, const catalog::TableInfo& table,
+                                const ast::AlterTableStmt& stmt);
   void AddPrimaryKey(catalog::TableInfo table, const ast::TableConstraint& constraint);
   void AddIndex(catalog::TableInfo table, std::string name, const std::vector<std::string>& columns,
                 const std::vector<bool>& descending, bool unique);

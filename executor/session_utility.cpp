@@ -117,6 +117,8 @@ void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool d
     case ast::StmtKind::kDropTable:
     case ast::StmtKind::kCreateIndex:
     case ast::StmtKind::kDropIndex:
+    case ast::StmtKind::kCreateView:
+    case ast::StmtKind::kDropView:
     case ast::StmtKind::kAlterTable:
     case ast::StmtKind::kTruncate: sink.Complete(RunDdl(stmt, sink)); return;
     default: throw SqlError::Internal("statement kind not handled");

@@ -46,6 +46,8 @@ class AstBuilder {
   ast::StatementPtr BuildDropTable(TP::DropTableStmtContext* ctx);
   ast::StatementPtr BuildCreateIndex(TP::CreateIndexStmtContext* ctx);
   ast::StatementPtr BuildDropIndex(TP::DropIndexStmtContext* ctx);
+  ast::StatementPtr BuildCreateView(TP::CreateViewStmtContext* ctx);
+  ast::StatementPtr BuildDropView(TP::DropViewStmtContext* ctx);
   ast::StatementPtr BuildAlterTable(TP::AlterTableStmtContext* ctx);
   ast::StatementPtr BuildTruncate(TP::TruncateStmtContext* ctx);
 

@@ -28,6 +28,10 @@ ast::StatementPtr AstBuilder::BuildStatement(TP::StatementContext* ctx) {
     stmt = BuildCreateIndex(c);
   } else if (auto* c = ctx->dropIndexStmt()) {
     stmt = BuildDropIndex(c);
+  } else if (auto* c = ctx->createViewStmt()) {
+    stmt = BuildCreateView(c);
+  } else if (auto* c = ctx->dropViewStmt()) {
+    stmt = BuildDropView(c);
   } else if (auto* c = ctx->alterTableStmt()) {
     stmt = BuildAlterTable(c);
   } else if (auto* c = ctx->truncateStmt()) {

@@ -88,6 +88,7 @@ BoundQuery Binder::BindInsert(const ast::InsertStmt& stmt) {
   ScopedWith restore(this);
   if (stmt.with) BindWith(*stmt.with, &with_scope);
   const catalog::TableInfo& table = LookupTable(stmt.table);
+  if (table.IsView()) RefuseViewWrite(table, ViewWrite::kInsert);
   std::vector<int> targets;
   if (stmt.columns.empty()) {
     for (size_t i = 0; i < table.columns.size(); ++i) targets.push_back(static_cast<int>(i));
@@ -220,6 +221,7 @@ BoundQuery Binder::BindUpdate(const ast::UpdateStmt& stmt) {
   if (stmt.with) BindWith(*stmt.with, &with_scope);
   if (!stmt.from.empty()) throw SqlError::FeatureNotSupported("UPDATE ... FROM is not supported yet");
   const catalog::TableInfo& table = LookupTable(stmt.table);
+  if (table.IsView()) RefuseViewWrite(table, ViewWrite::kUpdate);
   Scope scope = TableScope(table, stmt.alias);
   auto fragment = std::make_shared<Fragment>();
   fragment->kind = FragmentKind::kUpdate;
@@ -238,6 +240,7 @@ BoundQuery Binder::BindDelete(const ast::DeleteStmt& stmt) {
   if (stmt.with) BindWith(*stmt.with, &with_scope);
   if (!stmt.using_tables.empty()) throw SqlError::FeatureNotSupported("DELETE ... USING is not supported yet");
   const catalog::TableInfo& table = LookupTable(stmt.table);
+  if (table.IsView()) RefuseViewWrite(table, ViewWrite::kDelete);
   Scope scope = TableScope(table, stmt.alias);
   auto fragment = std::make_shared<Fragment>();
   fragment->kind = FragmentKind::kDelete;

@@ -233,6 +233,7 @@ ExprRef Binder::BindColumnRef(const ast::Expr& e, const Scope& scope) {
                    {}, {}, e.location + 1);
   }
   const auto& c = scope.columns[found];
+  if (recorder_) RecordColumnRef(e, c);
   auto col = std::make_shared<BoundExpr>();
   col->kind = BoundExprKind::kColumn;
   col->index = found;

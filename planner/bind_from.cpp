@@ -82,6 +82,8 @@ FromResult SelectBinder::BindTableRef(const ast::TableRef& ref) {
           return out;
         }
       const catalog::TableInfo* found = binder_.catalog_.FindTable(ref.table.schema, ref.table.name);
+      if (found && binder_.recorder_) binder_.recorder_->relations.insert(found->id);
+      if (found && found->IsView()) return BindViewRef(*found, ref);
       if (!found) {
         if (std::optional<FromResult> system = BindSystemRelation(ref)) {
           ApplyColumnAliases(ref, &system->scope, 0);
@@ -111,6 +113,18 @@ FromResult SelectBinder::BindTableRef(const ast::TableRef& ref) {
     case ast::TableRefKind::kFunction: return BindTableFunction(ref);
     case ast::TableRefKind::kJoin: return BindJoin(ref);
   }
+  return out;
+}
+
+FromResult SelectBinder::BindViewRef(const catalog::TableInfo& view, const ast::TableRef& ref) {
+  BoundQuery q = binder_.BindView(view);
+  FromResult out;
+  out.plan = q.plan;
+  std::string alias = ref.alias.empty() ? view.name : ref.alias;
+  for (size_t i = 0; i < q.columns.size(); ++i)
+    out.scope.columns.push_back(
+        {alias, q.columns[i].name, q.columns[i].type, view.id, static_cast<int16_t>(i + 1), false});
+  ApplyColumnAliases(ref, &out.scope, 0);
   return out;
 }
 

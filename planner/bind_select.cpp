@@ -67,12 +67,15 @@ void SelectBinder::BindTargets(const ast::SelectStmt& stmt, const Scope& scope) 
       if (scope.columns.empty() && table.empty())
         throw SqlError(sqlstate::kSyntaxError, "SELECT * with no tables specified is not valid", {}, {},
                        e.location + 1);
+      std::vector<size_t> expanded;
       for (size_t i = 0; i < scope.columns.size(); ++i) {
         const auto& c = scope.columns[i];
         if (c.hidden || (!table.empty() && c.table != table)) continue;
         targets_.push_back({MakeColumnExpr(static_cast<int>(i), c.type, c.table + "." + c.name),
                             {c.name, c.table_oid, c.attnum, c.type}});
+        expanded.push_back(i);
       }
+      if (binder_.recorder_) binder_.RecordStar(e, scope, expanded);
       continue;
     }
     ExprRef bound = &e == series_target_ ? MakeColumnExpr(0, scope.columns[0].type, "generate_series")

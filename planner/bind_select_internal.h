@@ -27,6 +27,8 @@ class SelectBinder {
   FromResult BindTableRef(const ast::TableRef& ref);
   FromResult BindJoin(const ast::TableRef& ref);
   FromResult BindTableFunction(const ast::TableRef& ref);
+  // A FROM item naming a view: its query, as a subquery would be (bind_view.cpp).
+  FromResult BindViewRef(const catalog::TableInfo& view, const ast::TableRef& ref);
   // A virtual pg_catalog/information_schema relation named by `ref`, when no
   // user table has that name (bind_system_relation.cpp); the caller applies
   // column aliases.

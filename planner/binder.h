@@ -4,7 +4,9 @@
 // builds the logical plan. Errors carry PostgreSQL's SQLSTATEs and wording.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -69,6 +71,29 @@ struct CteScope {
   CteBinding* Find(const std::string& name) const;
 };
 
+// What binding a query at CREATE VIEW notes (planner/bind_view.cpp): the
+// relations its FROM items name, the columns (table oid, attnum) it reads,
+// and the edits that make its stored text mean the same whatever columns
+// its tables gain later: each unqualified column reference qualified with
+// its FROM item's name, each `*` of a select list written out.
+struct ViewRecorder {
+  enum class EditKind : uint8_t { kColumn, kStar };
+  struct Edit {
+    EditKind kind;
+    std::string text;
+    std::string name;  // kColumn: the name written there
+  };
+  std::set<uint32_t> relations;
+  std::set<std::pair<uint32_t, int16_t>> columns;
+  std::map<int, Edit> edits;  // by location (character offset in the statement)
+};
+
+// The views being expanded, innermost first (a view naming itself is 42P17).
+struct ViewFrame {
+  const ViewFrame* parent = nullptr;
+  uint32_t id = 0;
+};
+
 class Binder {
  public:
   // `param_types` holds the client's parameter types (kUnknown where not
@@ -86,6 +111,8 @@ class Binder {
   Binder Nested() const {
     Binder b(catalog_, param_types_, subqueries_);
     b.ctes_ = ctes_;
+    b.recorder_ = recorder_;
+    b.view_frames_ = view_frames_;
     b.query_level_ = query_level_;
     b.outer_join_nullable_ = outer_join_nullable_;
     b.statement_root_ = false;
@@ -127,6 +154,11 @@ class Binder {
   void FinishParams();
 
   const catalog::TableInfo& LookupTable(const ast::QualifiedName& name) const;
+  // CREATE VIEW: note what the query reads into `recorder` while binding.
+  void RecordInto(ViewRecorder* recorder) { recorder_ = recorder; }
+  // A view's query bound as a FROM item's subquery, its columns named as the
+  // view's (bind_view.cpp).
+  BoundQuery BindView(const catalog::TableInfo& view);
 
  private:
   friend class SelectBinder;
@@ -165,9 +197,15 @@ class Binder {
   LogicalRef BindCteReference(CteBinding& cte, const std::string& alias, int location);
   bool InsideRecursiveTerm() const;
 
+  // Notes a resolved column reference for CREATE VIEW (bind_view.cpp).
+  void RecordColumnRef(const ast::Expr& e, const ScopeColumn& column);
+  void RecordStar(const ast::Expr& e, const Scope& scope, const std::vector<size_t>& expanded);
+
   const catalog::CatalogSnapshot& catalog_;
   std::vector<Type>* param_types_;
   const CteScope* ctes_ = nullptr;
+  ViewRecorder* recorder_ = nullptr;
+  const ViewFrame* view_frames_ = nullptr;
   int query_level_ = 0;          // subqueries below the statement's query
   bool statement_root_ = true;   // the statement's own query block (FOR UPDATE is allowed there only)
   int outer_join_nullable_ = 0;  // > 0: binding the nullable side of an outer join
@@ -179,6 +217,16 @@ class Binder {
   bool inside_aggregate_ = false;
   const char* aggregate_context_ = nullptr;  // "WHERE", "JOIN conditions", ... for 42803
 };
+
+// INSERT, UPDATE or DELETE naming a view: PostgreSQL's error for a view it
+// cannot update (55000, with its reason), else 0A000 (automatically
+// updatable views are not supported yet). Always throws.
+enum class ViewWrite : uint8_t { kInsert, kUpdate, kDelete };
+[[noreturn]] void RefuseViewWrite(const catalog::TableInfo& view, ViewWrite write);
+
+// The query text of CREATE VIEW (starting at character `query_start` of the
+// statement) with `recorder`'s edits applied: the text stored for the view.
+std::string ApplyViewEdits(const std::string& query_text, int query_start, const ViewRecorder& recorder);
 
 // PostgreSQL's name for a select-list entry without an alias (FigureColname).
 std::string FigureColumnName(const ast::Expr& e);

@@ -156,6 +156,8 @@ run_suite() {  # run_suite SUITE LOG COMMAND...
 }
 echo "== concurrency tests/concurrency"
 run_suite concurrency "$B/concurrency.log" bash tests/concurrency/run.sh
+echo "== views across a crash tests/catalog/views_restart.sh"
+run_suite views-restart "$B/views-restart.log" bash tests/catalog/views_restart.sh
 echo "== overload tests/overload"
 run_suite overload "$B/overload.log" bash tests/overload/run.sh
 echo "== fuzz tests/fuzz"

@@ -3,6 +3,9 @@
 #include <cctype>
 
 #include "catalog/system/system_oids.h"
+#include "common/error.h"
+#include "parser/ast/view_definition.h"
+#include "parser/parser.h"
 
 namespace tessera::catalog::system {
 
@@ -14,6 +17,11 @@ std::vector<ClassEntry> ClassEntries(const CatalogSnapshot& snapshot, bool with_
     t.schema = table.schema;
     t.name = table.name;
     t.table = &table;
+    if (table.IsView()) {
+      t.kind = 'v';
+      out.push_back(t);
+      continue;
+    }
     out.push_back(t);
     if (!table.primary_key.empty()) {
       ClassEntry pk;
@@ -109,6 +117,18 @@ std::string IndexColumnName(const ClassEntry& e, int column) {
   std::vector<int> columns = IndexColumns(e);
   if (column < 1 || column > static_cast<int>(columns.size())) return {};
   return QuoteIdent(e.table->columns[columns[column - 1]].name);
+}
+
+std::string ViewDefinition(const TableInfo& view, bool pretty) {
+  try {
+    std::vector<ast::StatementPtr> parsed = ParseSql(view.view_sql);
+    std::vector<std::string> columns;
+    for (const ColumnInfo& c : view.columns) columns.push_back(c.name);
+    if (parsed.size() == 1 && parsed[0]->kind == ast::StmtKind::kSelect)
+      return ast::ViewDefinitionText(parsed[0]->As<ast::SelectStmt>(), columns, view.view_sql, pretty);
+  } catch (const SqlError&) {
+  }
+  return " " + view.view_sql + ";";
 }
 
 std::string ConstraintDefinition(const ClassEntry& e) {

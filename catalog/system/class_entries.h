@@ -35,6 +35,8 @@ std::string IndexDefinition(const ClassEntry& index_entry, bool qualify = true);
 std::string IndexColumnName(const ClassEntry& index_entry, int column);
 // "PRIMARY KEY (id)" / "UNIQUE (a, b)", as pg_get_constraintdef.
 std::string ConstraintDefinition(const ClassEntry& index_entry);
+// A view's query as pg_get_viewdef shows it (parser/ast/select_to_string.h).
+std::string ViewDefinition(const TableInfo& view, bool pretty);
 // The index's column positions (0-based) and directions.
 std::vector<int> IndexColumns(const ClassEntry& index_entry);
 

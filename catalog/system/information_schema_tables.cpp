@@ -1,4 +1,4 @@
-// information_schema.tables, columns and schemata (SQL standard views over
+// information_schema.tables, columns, views and schemata (SQL standard views over
 // the same catalog). Identifiers are sql_identifier (varchar in PostgreSQL's
 // information_schema domain); yes_or_no and character_data likewise.
 #include "catalog/system/builtin_types.h"
@@ -71,8 +71,20 @@ std::vector<Row> ColumnsRows(const CatalogSnapshot& snapshot) {
                       c.default_sql.empty() ? NullValue() : Id(c.default_sql), YesNo(!c.not_null),
                       Id(DataType(c.type)), Cardinal(c.type.CharLength()), NullValue(), Cardinal(precision),
                       Cardinal(radix), Cardinal(scale), NullValue(), Id(kDatabaseName), Id("pg_catalog"),
-                      Id(UdtName(c.type)), YesNo(false), Id("NEVER"), YesNo(true)});
+                      Id(UdtName(c.type)), YesNo(false), Id("NEVER"), YesNo(!table.IsView())});
     }
+  }
+  return rows;
+}
+
+// information_schema.views: is_updatable and is_insertable_into say NO, since
+// Tessera writes through no view yet (PostgreSQL says YES for simple ones).
+std::vector<Row> ViewsRows(const CatalogSnapshot& snapshot) {
+  std::vector<Row> rows;
+  for (const auto& [id, table] : snapshot.Tables()) {
+    if (!table.IsView()) continue;
+    rows.push_back({Id(kDatabaseName), Id(table.schema), Id(table.name), Id(ViewDefinition(table, false)), Id("NONE"),
+                    YesNo(false), YesNo(false), YesNo(false), YesNo(false), YesNo(false)});
   }
   return rows;
 }
@@ -118,5 +130,18 @@ extern const SystemRelation kInformationSchemaSchemata{
      {"default_character_set_schema", "character varying"}, {"default_character_set_name", "character varying"},
      {"sql_path", "character varying"}},
     SchemataRows};
+
+}  // namespace tessera::catalog::system
+
+namespace tessera::catalog::system {
+
+extern const SystemRelation kInformationSchemaViews{
+    "information_schema", "views", 13105,
+    {{"table_catalog", "character varying"}, {"table_schema", "character varying"},
+     {"table_name", "character varying"}, {"view_definition", "character varying"},
+     {"check_option", "character varying"}, {"is_updatable", "character varying"},
+     {"is_insertable_into", "character varying"}, {"is_trigger_updatable", "character varying"},
+     {"is_trigger_deletable", "character varying"}, {"is_trigger_insertable_into", "character varying"}},
+    ViewsRows};
 
 }  // namespace tessera::catalog::system

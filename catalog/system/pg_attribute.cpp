@@ -1,4 +1,4 @@
-// pg_catalog.pg_attribute: the columns of every table, index and system
+// pg_catalog.pg_attribute: the columns of every table, view, index and system
 // relation (user columns only: Tessera has no ctid/xmin system columns).
 #include "catalog/system/builtin_types.h"
 #include "catalog/system/class_entries.h"
@@ -27,7 +27,7 @@ std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
       for (size_t i = 0; i < e.system->columns.size(); ++i)
         rows.push_back(AttributeRow(e.oid, e.system->columns[i].name, SystemColumnType(e.system->columns[i]),
                                     static_cast<int>(i + 1), false, false));
-    } else if (e.kind == 'r') {
+    } else if (e.kind == 'r' || e.kind == 'v') {
       for (size_t i = 0; i < e.table->columns.size(); ++i) {
         const ColumnInfo& c = e.table->columns[i];
         rows.push_back(AttributeRow(e.oid, c.name, c.type, static_cast<int>(i + 1), c.not_null, !c.default_sql.empty()));

@@ -1,5 +1,5 @@
-// pg_catalog.pg_class: every table, index and sequence of the snapshot, and
-// the virtual system relations themselves (as views, relkind 'v').
+// pg_catalog.pg_class: every table, view, index and sequence of the snapshot,
+// and the virtual system relations themselves (as views, relkind 'v').
 #include "catalog/system/class_entries.h"
 #include "catalog/system/system_oids.h"
 #include "catalog/system/system_relation.h"
@@ -27,11 +27,11 @@ std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
         OidValue(e.oid), NameValue(e.name), OidValue(NamespaceOid(e.schema)),
         OidValue(0),                                  // reltype: no composite row types
         OidValue(0), OidValue(kBootstrapRoleOid), OidValue(am),
-        OidValue(e.system ? 0 : e.oid),               // relfilenode
+        OidValue(e.kind == 'v' ? 0 : e.oid),          // relfilenode
         OidValue(0), Int4Value(0), Value::Float4(-1), Int4Value(0), OidValue(0),
         BoolValue(HasIndex(e)), BoolValue(false),
         CharValue('p'), CharValue(e.kind), Int2Value(ColumnCount(e)), Int2Value(0),
-        BoolValue(e.system != nullptr),               // relhasrules: views have their _RETURN rule
+        BoolValue(e.kind == 'v'),                     // relhasrules: views have their _RETURN rule
         BoolValue(false), BoolValue(false), BoolValue(false), BoolValue(false), BoolValue(true),
         CharValue(e.kind == 'r' ? 'd' : 'n'), BoolValue(false), OidValue(0),
         OidValue(0), OidValue(0), NullValue(), NullValue(), NullValue(),

@@ -1,5 +1,6 @@
 // pg_catalog.pg_tables, pg_indexes and pg_views: PostgreSQL's convenience
-// views over pg_class. Tessera has no views yet, so pg_views lists none.
+// views over pg_class. pg_views lists the user's views (not, as PostgreSQL
+// does, the system relations, which have no SQL definition here).
 #include "catalog/system/class_entries.h"
 #include "catalog/system/system_oids.h"
 #include "catalog/system/system_relation.h"
@@ -11,6 +12,7 @@ namespace {
 std::vector<Row> TablesRows(const CatalogSnapshot& snapshot) {
   std::vector<Row> rows;
   for (const auto& [id, table] : snapshot.Tables()) {
+    if (table.IsView()) continue;
     bool indexed = !table.primary_key.empty() || !table.indexes.empty();
     rows.push_back({NameValue(table.schema), NameValue(table.name), NameValue(kBootstrapRoleName), NullValue(),
                     BoolValue(indexed), BoolValue(false), BoolValue(false), BoolValue(false)});
@@ -28,7 +30,14 @@ std::vector<Row> IndexesRows(const CatalogSnapshot& snapshot) {
   return rows;
 }
 
-std::vector<Row> NoRows(const CatalogSnapshot&) { return {}; }
+std::vector<Row> ViewsRows(const CatalogSnapshot& snapshot) {
+  std::vector<Row> rows;
+  for (const auto& [id, table] : snapshot.Tables())
+    if (table.IsView())
+      rows.push_back({NameValue(table.schema), NameValue(table.name), NameValue(kBootstrapRoleName),
+                      TextValue(ViewDefinition(table, false))});
+  return rows;
+}
 
 }  // namespace
 
@@ -47,6 +56,6 @@ extern const SystemRelation kPgIndexes{
 extern const SystemRelation kPgViews{
     "pg_catalog", "pg_views", 12005,
     {{"schemaname", "name"}, {"viewname", "name"}, {"viewowner", "name"}, {"definition", "text"}},
-    NoRows};
+    ViewsRows};
 
 }  // namespace tessera::catalog::system

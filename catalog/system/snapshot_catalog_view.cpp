@@ -124,6 +124,13 @@ std::optional<std::string> SnapshotCatalogView::ConstraintDefinition(int64_t oid
   return system::ConstraintDefinition(*e);
 }
 
+std::optional<std::string> SnapshotCatalogView::ViewDefinition(int64_t oid, bool pretty) const {
+  auto r = Get();
+  const ClassEntry* e = r->Find(static_cast<uint32_t>(oid));
+  if (!e || e->kind != 'v' || !e->table) return std::nullopt;
+  return system::ViewDefinition(*e->table, pretty);
+}
+
 std::optional<std::string> SnapshotCatalogView::RoleName(int64_t oid) const {
   if (oid == kBootstrapRoleOid) return std::string(kBootstrapRoleName);
   if (oid == kDatabaseOwnerRoleOid) return std::string("pg_database_owner");

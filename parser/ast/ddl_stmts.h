@@ -2,6 +2,7 @@
 #pragma once
 
 #include "parser/ast/expr.h"
+#include "parser/ast/select_stmt.h"
 #include "parser/ast/statement.h"
 
 namespace tessera::ast {
@@ -82,6 +83,32 @@ struct AlterTableStmt : Statement {
   std::unique_ptr<ColumnDef> column;            // kAddColumn
   std::string old_name;                         // kDropColumn / kRename*
   std::string new_name;                         // kRename*
+};
+
+// CREATE [OR REPLACE] VIEW name [(columns)] AS query. The flags of the forms
+// not supported are kept so that the executor refuses them (0A000).
+struct CreateViewStmt : Statement {
+  CreateViewStmt() : Statement(StmtKind::kCreateView) {}
+  QualifiedName view;
+  bool or_replace = false;
+  bool temporary = false;
+  bool recursive = false;
+  bool materialized = false;
+  bool check_option = false;
+  bool if_not_exists = false;
+  bool with_options = false;
+  std::vector<std::string> column_names;  // empty: the query's own names
+  std::unique_ptr<SelectStmt> query;
+  std::string query_text;  // the query as written
+  int query_start = 0;     // its offset in the statement string (expression locations count from there too)
+};
+
+struct DropViewStmt : Statement {
+  DropViewStmt() : Statement(StmtKind::kDropView) {}
+  std::vector<QualifiedName> views;
+  bool if_exists = false;
+  bool cascade = false;
+  bool materialized = false;
 };
 
 struct TruncateStmt : Statement {

@@ -16,6 +16,8 @@ enum class StmtKind : uint8_t {
   kDropTable,
   kCreateIndex,
   kDropIndex,
+  kCreateView,
+  kDropView,
   kAlterTable,
   kTruncate,
   kTransaction,

@@ -230,6 +230,10 @@ WORK : W O R K;
 WRITE : W R I T E;
 ZONE : Z O N E;
 OPERATOR_P : O P E R A T O R;
+VIEW : V I E W;
+REPLACE : R E P L A C E;
+CASCADED : C A S C A D E D;
+OPTION : O P T I O N;
 
 // Operators and punctuation.
 TYPECAST : '::';

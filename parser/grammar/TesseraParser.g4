@@ -19,6 +19,8 @@ statement
   | dropTableStmt
   | createIndexStmt
   | dropIndexStmt
+  | createViewStmt
+  | dropViewStmt
   | alterTableStmt
   | truncateStmt
   | transactionStmt
@@ -208,6 +210,18 @@ indexElem : identifier (ASC | DESC)? (NULLS (FIRST | LAST))? ;
 
 dropIndexStmt
   : DROP INDEX (IF EXISTS)? qualifiedName (COMMA qualifiedName)* (CASCADE | RESTRICT)?
+  ;
+
+// CREATE [OR REPLACE] VIEW; TEMP, RECURSIVE, MATERIALIZED and WITH CHECK
+// OPTION are parsed so that they can be refused with 0A000.
+createViewStmt
+  : CREATE (OR REPLACE)? (TEMP | TEMPORARY | LOCAL (TEMP | TEMPORARY))? RECURSIVE? MATERIALIZED? VIEW
+    (IF NOT EXISTS)? qualifiedName (OPEN_PAREN identifierList CLOSE_PAREN)? withOptions? AS selectStmt
+    (WITH (CASCADED | LOCAL)? CHECK OPTION)?
+  ;
+
+dropViewStmt
+  : DROP MATERIALIZED? VIEW (IF EXISTS)? qualifiedName (COMMA qualifiedName)* (CASCADE | RESTRICT)?
   ;
 
 alterTableStmt : ALTER TABLE (IF EXISTS)? qualifiedName alterAction ;
@@ -436,7 +450,7 @@ typeFuncNameKeyword
   ;
 
 unreservedKeyword
-  : OPERATOR_P | CHARACTERISTICS | ABORT | ACTION | ADD | ALTER | BEGIN | BY | CASCADE | COMMIT | COMMITTED | CONFLICT | COPY | CSV
+  : OPERATOR_P | CHARACTERISTICS | VIEW | REPLACE | CASCADED | OPTION | ABORT | ACTION | ADD | ALTER | BEGIN | BY | CASCADE | COMMIT | COMMITTED | CONFLICT | COPY | CSV
   | MATERIALIZED | RECURSIVE
   | DELETE | DELIMITER | DOUBLE | DROP | ESCAPE | EXPLAIN | FIRST | FORMAT | HEADER | IF | INDEX
   | INSERT | ISOLATION | KEY | LAST | LEVEL | LOCAL | LOCKED | MATCH | NEXT | NO | NOTHING | NOWAIT | NULLS | OF | PARTIAL

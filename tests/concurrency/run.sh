@@ -2,8 +2,9 @@
 # Isolation tests (test_isolation.py): two or more psycopg2 sessions against
 # one server pin no dirty reads, no lost updates under READ COMMITTED, 40001
 # under REPEATABLE READ, stable snapshots, non-blocking readers, 40P01,
-# 25P02, 55P03, the rollback of a dropped connection and SELECT ... FOR UPDATE
-# (waits, NOWAIT, SKIP LOCKED, the re-read after a wait). Every check prints
+# 25P02, 55P03, the rollback of a dropped connection, SELECT ... FOR UPDATE
+# (waits, NOWAIT, SKIP LOCKED, the re-read after a wait) and that a view
+# never outlives its table under concurrent DDL. Every check prints
 # "PASS concurrency <name>" or "FAIL concurrency <name>: <reason>".
 #
 #   run.sh                 start a throwaway server from $BUILD_DIR/cluster/tessera

@@ -502,6 +502,31 @@ def test_for_update_savepoint(a, b):
     expect_eq(q(b, "SELECT id, x FROM iso_fu_sp ORDER BY id"), [(1, 0), (2, 0)], "rows after COMMIT")
 
 
+def test_view_never_outlives_its_table(a, b):
+    """One session creates a view in a block while another drops the view's
+    table. PostgreSQL makes the DROP wait and then refuses it (2BP01);
+    Tessera lets the DROP go on and fails the view's COMMIT (40001). Either
+    way, afterwards the view exists only with its table."""
+    q(a, "DROP VIEW IF EXISTS iso_view")
+    make_table(a, "iso_view_t", [(1, 1)])
+    q(a, "BEGIN")
+    q(a, "CREATE VIEW iso_view AS SELECT id, x FROM iso_view_t")
+    wb = run_sqlstate_async(b, "DROP TABLE iso_view_t")
+    dropped_first = not wb.blocked(1.0)
+    commit = sqlstate_of(a, "COMMIT")
+    drop = wb.result(15, "the DROP TABLE")
+    relations = [r[0] for r in q(a, "SELECT relname FROM pg_class WHERE relname IN ('iso_view', 'iso_view_t') "
+                                     "ORDER BY relname")]
+    if dropped_first:
+        expect_eq((drop, commit), (None, "40001"), "DROP TABLE, then COMMIT of the view")
+        expect_eq(relations, [], "relations left")
+    else:
+        expect_eq((commit, drop), (None, "2BP01"), "COMMIT of the view, then the waiting DROP TABLE")
+        expect_eq(relations, ["iso_view", "iso_view_t"], "relations left")
+        q(a, "DROP VIEW iso_view")
+    q(a, "DROP TABLE IF EXISTS iso_view_t")
+
+
 TESTS = [
     ("no_dirty_read", test_no_dirty_read),
     ("readers_do_not_block", test_readers_do_not_block),
@@ -523,6 +548,7 @@ TESTS = [
     ("for_update_waiter_rereads", test_for_update_waiter_rereads),
     ("for_update_timeouts_and_deadlock", test_for_update_timeouts_and_deadlock),
     ("for_update_savepoint", test_for_update_savepoint),
+    ("view_never_outlives_its_table", test_view_never_outlives_its_table),
 ]
 
 

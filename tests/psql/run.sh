@@ -67,9 +67,10 @@ declare -A KNOWN_FAILING=(
   ['\d customers']="psql's queries need correlated subqueries, arrays and pg_policy/pg_statistic_ext/pg_publication"
   ['\d+ customers']="as \\d customers"
   ['\d orders']="as \\d customers"
+  ['\d big_orders']="as \\d customers"
 )
-COMMANDS=('\dt' '\d' '\di' '\ds' '\dv' '\dn' '\df' '\dt public.*' '\di orders*' '\l' '\du' '\dT' '\d customers'
-  '\d+ customers' '\d orders')
+COMMANDS=('\dt' '\d' '\di' '\ds' '\dv' '\dv big*' '\dn' '\df' '\dt public.*' '\di orders*' '\l' '\du' '\dT'
+  '\d customers' '\d+ customers' '\d orders' '\d big_orders')
 
 # --- servers -------------------------------------------------------------------
 if [ "$mode" = cluster ]; then

@@ -5,3 +5,6 @@ CREATE INDEX orders_customer ON orders (customer_id);
 CREATE UNIQUE INDEX customers_email ON customers (email);
 CREATE TABLE events (id serial PRIMARY KEY, kind varchar(10) NOT NULL, at timestamptz);
 CREATE TABLE notes (body text, written date);
+CREATE VIEW big_orders AS SELECT id, customer_id, amount FROM orders WHERE amount > 100;
+CREATE VIEW customer_totals (customer_id, total) AS
+  SELECT customer_id, sum(amount) FROM orders GROUP BY customer_id;

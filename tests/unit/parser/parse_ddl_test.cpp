@@ -157,3 +157,48 @@ TEST(ParseTruncate, Forms) {
 
 }  // namespace
 }  // namespace tessera
+
+namespace tessera {
+namespace {
+
+using namespace ast;
+
+TEST(ParseView, CreateOrReplaceWithColumnsKeepsTheQueryText) {
+  auto stmts = ParseSql("select 1; CREATE OR REPLACE VIEW Sales.V (a, b) AS SELECT x, y FROM t WHERE x > 1");
+  ASSERT_EQ(stmts.size(), 2u);
+  ASSERT_EQ(stmts[1]->kind, StmtKind::kCreateView);
+  auto& s = stmts[1]->As<CreateViewStmt>();
+  EXPECT_TRUE(s.or_replace);
+  EXPECT_EQ(s.view.schema, "sales");
+  EXPECT_EQ(s.view.name, "v");
+  EXPECT_EQ(s.column_names, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(s.query_text, "SELECT x, y FROM t WHERE x > 1");
+  EXPECT_EQ(s.query_start, 51);
+  ASSERT_NE(s.query, nullptr);
+  EXPECT_EQ(s.query->targets.size(), 2u);
+  EXPECT_FALSE(s.temporary || s.recursive || s.materialized || s.check_option);
+}
+
+TEST(ParseView, FormsThatAreRefusedLaterStillParse) {
+  EXPECT_TRUE(ParseOne<CreateViewStmt>("CREATE TEMP VIEW v AS SELECT 1", StmtKind::kCreateView)->temporary);
+  EXPECT_TRUE(
+      ParseOne<CreateViewStmt>("CREATE MATERIALIZED VIEW v AS SELECT 1", StmtKind::kCreateView)->materialized);
+  EXPECT_TRUE(ParseOne<CreateViewStmt>("CREATE RECURSIVE VIEW v (n) AS VALUES (1)", StmtKind::kCreateView)->recursive);
+  EXPECT_TRUE(ParseOne<CreateViewStmt>("CREATE VIEW v AS SELECT a FROM t WITH LOCAL CHECK OPTION",
+                                       StmtKind::kCreateView)
+                  ->check_option);
+  auto drop = ParseOne<DropViewStmt>("DROP VIEW IF EXISTS a, s.b CASCADE", StmtKind::kDropView);
+  EXPECT_TRUE(drop->if_exists);
+  EXPECT_TRUE(drop->cascade);
+  ASSERT_EQ(drop->views.size(), 2u);
+  EXPECT_EQ(drop->views[1].schema, "s");
+  // view, replace and option stay usable as names
+  auto t = ParseOne<CreateTableStmt>("CREATE TABLE view (replace int, option text, cascaded int)",
+                                     StmtKind::kCreateTable);
+  EXPECT_EQ(t->table.name, "view");
+  EXPECT_EQ(t->columns[0].name, "replace");
+  EXPECT_NO_THROW(ParseSql("SELECT replace('abc', 'b', 'x')"));
+}
+
+}  // namespace
+}  // namespace tessera

@@ -173,6 +173,46 @@ TEST_F(CatalogTest, DropTableDeletesRowsAndOwnedSequence) {
   EXPECT_GT(catalog_->CreateTable(Table("t")).id, u.id);
 }
 
+// A view is a table entry with its query text and dependencies; both survive
+// a restart, and Apply refuses a version where a view outlives what it reads.
+TEST_F(CatalogTest, ViewSurvivesReopenAndKeepsItsDependencies) {
+  TableInfo t = catalog_->CreateTable(Table("t"));
+  TableInfo v;
+  v.name = "v";
+  v.columns = {{"id", Type::Of(TypeId::kInt4), false, "", false}};
+  v.view_sql = "SELECT t.id FROM t";
+  v.view_depends_on = {t.id};
+  v.id = catalog_->AllocateTableId();
+  CatalogChange create;
+  create.kind = CatalogChange::Kind::kCreateTable;
+  create.table = v;
+  create.table.schema = "public";
+  catalog_->Apply({create});
+
+  Reopen();
+  auto snap = catalog_->Snapshot();
+  const TableInfo* found = snap->FindTable("", "v");
+  ASSERT_NE(found, nullptr);
+  EXPECT_TRUE(found->IsView());
+  EXPECT_FALSE(snap->FindTable("", "t")->IsView());
+  EXPECT_EQ(found->view_sql, "SELECT t.id FROM t");
+  EXPECT_EQ(found->view_depends_on, std::vector<uint32_t>{t.id});
+  ASSERT_EQ(DependentViews(*snap, t.id).size(), 1u);
+  EXPECT_EQ(DependentViews(*snap, t.id)[0]->name, "v");
+
+  CatalogChange drop;
+  drop.kind = CatalogChange::Kind::kDropTable;
+  drop.before = *snap->FindTable("", "t");
+  ExpectError([&] { catalog_->Apply({drop}); }, "40001",
+              "could not serialize access due to concurrent DDL on relation \"v\"");
+  EXPECT_NE(catalog_->Snapshot()->FindTable("", "t"), nullptr);
+  CatalogChange drop_view;
+  drop_view.kind = CatalogChange::Kind::kDropTable;
+  drop_view.before = *found;
+  catalog_->Apply({drop_view, drop});
+  EXPECT_EQ(catalog_->Snapshot()->FindTable("", "t"), nullptr);
+}
+
 TEST_F(CatalogTest, SequenceValues) {
   catalog_->CreateSequence(SequenceInfo{"public", "s", 1, 1, ""});
   catalog_->CreateSequence(SequenceInfo{"", "down", -5, 100, ""});
