@@ -288,7 +288,6 @@ Timestamp MvccEngine::OpenSnapshotAt(Timestamp ts, bool wait) {
                    "could not serialize access: snapshot " + std::to_string(ts) +
                        " is older than the garbage collection horizon " + std::to_string(gate_->GcFloor()));
   }
-  if (ts == kNoTimestamp) WaitForEarlierPrepared(lock, wait);
   SnapshotRequest request = gate_->RequestSnapshot(ts);
   auto ready = [&] { return gate_->Ready(request); };
   bool ok = true;
@@ -312,28 +311,6 @@ Timestamp MvccEngine::OpenSnapshotAt(Timestamp ts, bool wait) {
                    "could not serialize access: timed out waiting for a prepared transaction");
   }
   return request.ts;
-}
-
-void MvccEngine::WaitForEarlierPrepared(std::unique_lock<std::mutex>& lock, bool wait) {
-  // A read at this node's latest must see every commit acknowledged before
-  // it was sent. A transaction prepared here may already be acknowledged
-  // (its primary decided) while its commit has not reached this node; once
-  // it arrives its timestamp is above the node's latest, so the gate alone
-  // would let the read go on without it. So a latest read first waits for
-  // every transaction prepared before it to land or roll back.
-  const PrepareTicket before = gate_->NextTicket();
-  auto landed = [&] { return gate_->NoneBefore(before); };
-  if (landed()) return;
-  if (!wait) throw SqlError(kGateBusy, "the snapshot would wait for a prepared transaction");
-  if (WaitAtGate(lock, landed, prepare_wait_)) return;
-  // Past prepare_wait, only commits that are landing are waited for further.
-  SnapshotRequest all{kMaxTimestamp, before};
-  auto start = std::chrono::steady_clock::now();
-  while (gate_->OnlyLandingsPending(all) && std::chrono::steady_clock::now() - start < landing_wait_) {
-    if (WaitAtGate(lock, landed, prepare_wait_)) return;
-  }
-  throw SqlError(sqlstate::kSerializationFailure,
-                 "could not serialize access: timed out waiting for a prepared transaction");
 }
 
 bool MvccEngine::WaitAtGate(std::unique_lock<std::mutex>& lock, const std::function<bool()>& ready,

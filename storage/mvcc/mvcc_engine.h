@@ -268,9 +268,6 @@ class MvccEngine final : public Engine {
   // when `wait` is zero); false on timeout.
   bool WaitAtGate(std::unique_lock<std::mutex>& lock, const std::function<bool()>& ready,
                   std::chrono::milliseconds wait);
-  // Before a "latest" snapshot: until every transaction prepared before it
-  // has left the gate (kGateBusy when !wait, 40001 past the waits).
-  void WaitForEarlierPrepared(std::unique_lock<std::mutex>& lock, bool wait);
   std::unique_ptr<TimestampOracle> oracle_;      // embedded only
   std::unique_ptr<SnapshotTracker> tracker_;     // embedded only
   std::unique_ptr<PrepareGate> gate_;            // cluster mode only

@@ -104,10 +104,6 @@ class PrepareGate {
   // Rolled back (or abandoned): leaves the gate.
   void Leave(PrepareTicket ticket);
   size_t Prepared() const { return prepared_.size(); }
-  // The ticket the next Prepare gets, and whether every transaction
-  // prepared before `ticket` has left the gate (landed or rolled back).
-  PrepareTicket NextTicket() const { return next_ticket_; }
-  bool NoneBefore(PrepareTicket ticket) const { return prepared_.empty() || prepared_.begin()->first >= ticket; }
 
   // --- Clock and GC. ---
   Timestamp MaxCommitted() const { return max_committed_; }
