@@ -149,6 +149,7 @@ void ClusterBackend::DeferRelease(int group, const std::string& txn_name) {
 
 void ClusterBackend::FinishInBackground(const std::string& txn_name, int group,
                                         std::shared_ptr<transport::RpcClient::Pending> call) {
+  secondaries_in_flight_.fetch_add(1, std::memory_order_acq_rel);  // before the client hears of the commit
   {
     std::lock_guard lock(release_mutex_);
     finishing_.push_back({txn_name, group, std::move(call)});
@@ -170,6 +171,7 @@ void ClusterBackend::FinishLoop() {
       spdlog::warn("transaction {} committed; group {} will learn it from its cleaner ({})", next.txn_name,
                    next.group, e.what());
     }
+    secondaries_in_flight_.fetch_sub(1, std::memory_order_acq_rel);
     lock.lock();
   }
 }

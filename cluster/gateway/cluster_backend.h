@@ -68,6 +68,11 @@ class ClusterBackend final : public executor::Backend {
   // Waits in the background for a secondary's commit call (logs a failure:
   // that node's cleaner finishes the commit from the primary's record).
   void FinishInBackground(const std::string& txn_name, int group, std::shared_ptr<transport::RpcClient::Pending> call);
+  // Whether a commit this gateway acknowledged is still landing on one of
+  // its secondaries: a read at a node's latest (no timestamp) could miss it
+  // there, so statements take a timestamp meanwhile, which the node's
+  // prepare gate makes wait for the landing.
+  bool SecondariesInFlight() const { return secondaries_in_flight_.load(std::memory_order_acquire) > 0; }
 
  private:
   void ReleaseLoop();
@@ -98,6 +103,7 @@ class ClusterBackend final : public executor::Backend {
     std::shared_ptr<transport::RpcClient::Pending> call;
   };
   std::deque<Finishing> finishing_;  // guarded by release_mutex_
+  std::atomic<int64_t> secondaries_in_flight_{0};
   std::condition_variable finishing_wake_;
   std::thread finisher_;
 };

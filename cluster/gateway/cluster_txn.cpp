@@ -70,8 +70,12 @@ TxnHeader ClusterTxn::Header(bool participant, bool single_target) {
   header.lock_timeout_ms = options_.lock_timeout ? options_.lock_timeout->count() : 0;
   header.statement = statement_;
   header.keep_undo = keep_undo_;
-  // A READ COMMITTED statement confined to one node reads at its latest.
-  bool node_latest = options_.isolation == IsolationLevel::kReadCommitted && single_target && statement_snapshot_ == 0;
+  // A READ COMMITTED statement confined to one node reads at its latest,
+  // unless a commit this gateway acknowledged may still be landing on a
+  // secondary: at the node's latest the read would miss it (a client's
+  // INSERT over several groups, then its SELECT of one row).
+  bool node_latest = options_.isolation == IsolationLevel::kReadCommitted && single_target &&
+                     statement_snapshot_ == 0 && !backend_.SecondariesInFlight();
   header.snapshot_ts = node_latest ? 0 : StatementSnapshot();
   return header;
 }
