@@ -28,9 +28,6 @@ NUM_GROUPS="${CLUSTER_GROUPS:-3}"
 NUM_GATEWAYS="${CLUSTER_GATEWAYS:-2}"
 NUM_REPLICAS="${CLUSTER_REPLICAS:-1}"
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 wait_for() {  # wait_for SECONDS COMMAND...: polls every 0.1 s
   local tries=$(($1 * 10))
@@ -81,26 +78,29 @@ cmd_start() {
   fi
   rm -rf "$DIR"
   mkdir -p "$DIR"
-  local etcd_port peer_port
-  etcd_port="$(free_port)"
-  peer_port="$(free_port)"
+  # Every port at once, so that they are distinct, and outside the ephemeral
+  # range (scripts/free_ports.py says why).
+  local ports=() next
+  mapfile -t ports < <(python3 "$ROOT/scripts/free_ports.py" $((2 + NUM_GROUPS * NUM_REPLICAS + NUM_GATEWAYS)))
+  local etcd_port="${ports[0]}" peer_port="${ports[1]}"
+  next=2
   ETCD_URL="http://127.0.0.1:$etcd_port"
   {
     echo "ETCD_URL=$ETCD_URL"
     echo "CLUSTER_GROUPS=$NUM_GROUPS"
     echo "CLUSTER_REPLICAS=$NUM_REPLICAS"
     for g in $(seq 0 $((NUM_GROUPS - 1))); do
-      echo "NODE_PORT_$g=$(free_port)"
-      for r in $(seq 1 $((NUM_REPLICAS - 1))); do echo "NODE_PORT_${g}_$r=$(free_port)"; done
+      echo "NODE_PORT_$g=${ports[next++]}"
+      for r in $(seq 1 $((NUM_REPLICAS - 1))); do echo "NODE_PORT_${g}_$r=${ports[next++]}"; done
     done
     local first="${GATEWAY_PORT:-}"
-    local ports=""
+    local gateway_ports=""
     for i in $(seq 0 $((NUM_GATEWAYS - 1))); do
-      if [ -n "$first" ]; then p=$((first + i)); else p="$(free_port)"; fi
+      if [ -n "$first" ]; then p=$((first + i)); else p="${ports[next++]}"; fi
       echo "GATEWAY_PORT_$i=$p"
-      ports="$ports $p"
+      gateway_ports="$gateway_ports $p"
     done
-    echo "GATEWAY_PORTS=\"${ports# }\""
+    echo "GATEWAY_PORTS=\"${gateway_ports# }\""
   } > "$DIR/cluster.env"
   source "$DIR/cluster.env"
 

@@ -11,8 +11,8 @@ SERVER_PID=""
 SERVER_DIR=""
 SERVER_PORT=""
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+free_port() {  # outside the ephemeral range (scripts/free_ports.py says why)
+  python3 "$(dirname "${BASH_SOURCE[0]}")/free_ports.py" 1
 }
 
 tessera_server_start() {

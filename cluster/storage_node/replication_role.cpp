@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <shared_mutex>
+#include <thread>
 
 #include "cluster/common/etcd_keys.h"
 #include "cluster/replication/replication_protocol.h"
@@ -48,6 +49,22 @@ void StorageNode::StartReplicator() {
       });
   engine_->Committer().SetDurabilityBarrier(
       [replicator = replicator_](uint64_t position) { replicator->WaitReplicated(position); });
+}
+
+// A primary restarted on its data starts with its previous epoch's in-sync
+// backups and no acknowledgement from them, so it holds no lease yet: it may
+// serve only once they have acknowledged this epoch or been dropped from the
+// set (about lag_allowed). Requests meanwhile get "still starting" (08006),
+// the answer of any starting node, rather than a lease lost. Bounded, so a
+// node whose etcd stopped answering still comes up and says why it refuses.
+void StorageNode::AwaitLease(const std::atomic<bool>& stop) {
+  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (!stop && !replicator_->HoldsLease() && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (!replicator_->HoldsLease())
+    spdlog::warn("storage node {} of group {}: no lease as primary 5 s after it started (its in-sync backups have "
+                 "not answered, and etcd could not drop them); it refuses requests until they do",
+                 node_id_, options_.group);
 }
 
 // A backup whose primary has been silent for longer than the primary's

@@ -148,6 +148,7 @@ void StorageNode::Run(const std::atomic<bool>& stop) {
   tso_ = std::make_unique<TsoClient>(*etcd_, *rpc_, [this](uint32_t n) { return tso_service_->Allocate(n); });
   directory_ = std::make_unique<NodeDirectory>(*etcd_);
   deadlocks_ = std::make_unique<DeadlockDetector>(*directory_, *rpc_);
+  if (IsPrimary()) AwaitLease(stop);
   ready_ = true;
   Register();
   if (IsPrimary()) try {

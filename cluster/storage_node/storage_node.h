@@ -97,6 +97,7 @@ class StorageNode {
   // and a backup's takeover of its group.
   void StartReplicator();
   void MaybePromote();
+  void AwaitLease(const std::atomic<bool>& stop);
 
   // Log records a backup keeps (its primary keeps as many: ReplicatorOptions).
   static constexpr uint64_t kRetainedLogRecords = 100000;

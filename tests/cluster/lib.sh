@@ -107,9 +107,13 @@ check_processes_alive() {
   if [ -z "$dead" ]; then
     pass "processes alive at the end"
   else
-    local name="${dead# }"
-    name="${name%% *}"
-    fail "processes alive at the end" "died:$dead; last lines of $name.log: $(tail -n 3 "$CLUSTER_DIR/$name.log" | tr '\n' ' ')"
+    # Every dead process's last words: a crash leaves no warning line, and
+    # the first to die need not be the one that failed first.
+    local name last=""
+    for name in $dead; do
+      last="$last; last lines of $name.log: $(tail -n 3 "$CLUSTER_DIR/$name.log" | tr '\n' ' ')"
+    done
+    fail "processes alive at the end" "died:$dead$last"
   fi
 }
 

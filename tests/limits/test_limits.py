@@ -35,6 +35,9 @@ import threading
 import time
 import traceback
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from free_ports import free_port  # noqa: E402  (ports outside the ephemeral range)
+
 import psycopg2
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -50,14 +53,6 @@ SMALL_ROWS = 20000  # the nested loop: 20M pairs per left batch, which old code 
 
 
 # --- servers -------------------------------------------------------------------
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
 
 class Server:
     """A throwaway `tessera start` on a free loopback port."""
