@@ -24,6 +24,8 @@
 #include <memory>
 #include <mutex>
 #include <condition_variable>
+#include <utility>
+#include <vector>
 
 namespace tessera {
 
@@ -80,6 +82,42 @@ class WaitSlot : public std::enable_shared_from_this<WaitSlot> {
   bool woken_ = false;
   bool expired_ = false;
   std::shared_ptr<Fiber> parked_;  // set while a fiber is switched out on this slot
+};
+
+// Callers waiting for a condition guarded by the caller's own mutex, each on
+// a WaitSlot of its own, so that a waiting fiber gives its worker thread back
+// (a condition variable would hold the thread: enough such waiters once took
+// every worker from the session that would have woken them). The waker takes
+// the slots under the mutex and wakes them after releasing it.
+class WaitList {
+ public:
+  // With `lock` held (it is released while parked): until ready() holds, or
+  // `timeout` passes (zero or less: no timeout). False on timeout.
+  template <class Ready>
+  bool Wait(std::unique_lock<std::mutex>& lock, Ready ready,
+            std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) {
+    const bool forever = timeout.count() <= 0;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!ready()) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (!forever && left.count() <= 0) return false;
+      auto slot = WaitSlot::Make();
+      slots_.push_back(slot);
+      lock.unlock();
+      slot->Wait(forever ? std::chrono::milliseconds(0) : left);
+      lock.lock();
+    }
+    return true;
+  }
+
+  // Under the caller's mutex: the waiting slots, to Wake() after releasing it.
+  std::vector<std::shared_ptr<WaitSlot>> Take() { return std::exchange(slots_, {}); }
+  static void WakeAll(const std::vector<std::shared_ptr<WaitSlot>>& slots) {
+    for (const auto& slot : slots) slot->Wake();
+  }
+
+ private:
+  std::vector<std::shared_ptr<WaitSlot>> slots_;
 };
 
 }  // namespace tessera

@@ -384,12 +384,12 @@ void Connection::CloseSocket() {
 }
 
 void Connection::WakeWorker() {
-  std::shared_ptr<WaitSlot> waiter;
+  std::vector<std::shared_ptr<WaitSlot>> waiters;
   {
     std::lock_guard lock(mutex_);
-    waiter = std::move(worker_waiter_);
+    waiters = worker_waiters_.Take();
   }
-  if (waiter) waiter->Wake();
+  WaitList::WakeAll(waiters);
 }
 
 }  // namespace tessera::wire

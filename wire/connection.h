@@ -80,13 +80,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   // server when each held one).
   template <class Ready>
   void WaitForWorker(std::unique_lock<std::mutex>& lock, Ready ready) {
-    while (!ready()) {
-      auto slot = WaitSlot::Make();
-      worker_waiter_ = slot;
-      lock.unlock();
-      slot->Wait(std::chrono::milliseconds(0));
-      lock.lock();
-    }
+    worker_waiters_.Wait(lock, ready);
   }
   // Without mutex_ held: wakes the worker side's wait, if any (new input,
   // the write queue drained, the socket died).
@@ -110,7 +104,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   bool read_stopped_ = false;  // I/O side only
 
   std::mutex mutex_;
-  std::shared_ptr<WaitSlot> worker_waiter_;  // the worker side's wait (WaitForWorker)
+  WaitList worker_waiters_;  // the worker side's wait (WaitForWorker), under mutex_
   std::deque<Item> inbox_;
   size_t inbox_bytes_ = 0;
   uint64_t input_epoch_ = 0;  // counts batches of client messages

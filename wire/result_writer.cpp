@@ -29,7 +29,11 @@ void ResultWriter::Complete(const std::string& tag) {
 void ResultWriter::EmptyQuery() { EncodeEmpty(out_, 'I'); }
 
 void ResultWriter::Notice(const std::string& severity, const std::string& sqlstate, const std::string& message) {
-  ErrorFields{severity, sqlstate, message, {}, {}, 0}.Encode(out_, 'N');
+  ErrorFields notice;
+  notice.severity = severity;
+  notice.sqlstate = sqlstate;
+  notice.message = message;
+  notice.Encode(out_, 'N');
 }
 
 void ResultWriter::MaybeFlush() {

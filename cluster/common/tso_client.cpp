@@ -30,20 +30,14 @@ uint64_t TsoClient::Next() {
       }
       lock.lock();
       batch->done = true;
-      std::vector<std::shared_ptr<WaitSlot>> waiters = std::move(batch->waiters);
+      std::vector<std::shared_ptr<WaitSlot>> waiters = batch->waiters.Take();
       lock.unlock();
-      for (auto& waiter : waiters) waiter->Wake();
+      WaitList::WakeAll(waiters);
       lock.lock();
     }
     in_flight_ = false;
   }
-  while (!mine->done) {
-    auto slot = WaitSlot::Make();
-    mine->waiters.push_back(slot);
-    lock.unlock();
-    slot->Wait(std::chrono::milliseconds(0));
-    lock.lock();
-  }
+  mine->waiters.Wait(lock, [&] { return mine->done; });
   if (mine->error) std::rethrow_exception(mine->error);
   return mine->first + index;
 }

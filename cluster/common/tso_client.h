@@ -33,11 +33,11 @@ class TsoClient {
     uint64_t first = 0;
     bool done = false;
     std::exception_ptr error;
-    // Callers waiting for it. WaitSlots, not a condition variable: callers
+    // Callers waiting for it. A WaitList, not a condition variable: callers
     // run on session fibers and the fetching caller parks in its RPC; had
     // the others blocked their worker threads, 64 statements starting at
     // once took every worker and the fetcher could never resume.
-    std::vector<std::shared_ptr<WaitSlot>> waiters;
+    WaitList waiters;
   };
   uint64_t Fetch(uint32_t count);
   std::string Leader(bool refresh);

@@ -7,7 +7,10 @@ bool PhysicalFragmentScan::Next(Batch* out) {
   ctx_.CheckCancel();
   if (!fetched_) {
     fetched_ = true;
-    planner::FragmentRequest request{fragment_, ctx_.params, {}, ctx_.subquery_rows};
+    planner::FragmentRequest request;
+    request.fragment = fragment_;
+    request.params = ctx_.params;
+    request.subquery_rows = ctx_.subquery_rows;
     rows_.Set(ctx_.fragments->Execute(request).rows, ctx_.memory);
   }
   return rows_.Next(out);
@@ -21,7 +24,11 @@ bool PhysicalInsert::Next(Batch* out) {
     Batch in;
     while (child_->Next(&in)) {
       ctx_.CheckCancel();
-      planner::FragmentRequest request{fragment_, ctx_.params, std::move(in), ctx_.subquery_rows};
+      planner::FragmentRequest request;
+      request.fragment = fragment_;
+      request.params = ctx_.params;
+      request.rows = std::move(in);
+      request.subquery_rows = ctx_.subquery_rows;
       planner::FragmentResult result = ctx_.fragments->Execute(request);
       affected_ += result.affected;
       if (!result.rows.empty()) charge.Add(EstimateRowsBytes(result.rows));
@@ -38,7 +45,10 @@ bool PhysicalWrite::Next(Batch* out) {
   if (!done_) {
     done_ = true;
     ctx_.CheckCancel();
-    planner::FragmentRequest request{fragment_, ctx_.params, {}, ctx_.subquery_rows};
+    planner::FragmentRequest request;
+    request.fragment = fragment_;
+    request.params = ctx_.params;
+    request.subquery_rows = ctx_.subquery_rows;
     planner::FragmentResult result = ctx_.fragments->Execute(request);
     affected_ = result.affected;
     returning_.Set(std::move(result.rows), ctx_.memory);

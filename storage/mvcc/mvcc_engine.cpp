@@ -297,13 +297,13 @@ Timestamp MvccEngine::OpenSnapshotAt(Timestamp ts, bool wait) {
     throw SqlError(kGateBusy, "the snapshot would wait for a prepared transaction");
   }
   if (prepare_wait_.count() <= 0) {
-    WaitAtGate(lock, ready, std::chrono::milliseconds(0));
+    gate_waiters_.Wait(lock, ready);
   } else {
     auto start = std::chrono::steady_clock::now();
-    ok = WaitAtGate(lock, ready, prepare_wait_);
+    ok = gate_waiters_.Wait(lock, ready, prepare_wait_);
     // Past prepare_wait, a wait only on commits that are landing goes on.
     while (!ok && gate_->OnlyLandingsPending(request) && std::chrono::steady_clock::now() - start < landing_wait_)
-      ok = WaitAtGate(lock, ready, prepare_wait_);
+      ok = gate_waiters_.Wait(lock, ready, prepare_wait_);
   }
   if (!ok) {
     gate_->CloseSnapshot(request.ts);
@@ -313,29 +313,13 @@ Timestamp MvccEngine::OpenSnapshotAt(Timestamp ts, bool wait) {
   return request.ts;
 }
 
-bool MvccEngine::WaitAtGate(std::unique_lock<std::mutex>& lock, const std::function<bool()>& ready,
-                            std::chrono::milliseconds wait) {
-  const bool forever = wait.count() <= 0;
-  const auto deadline = std::chrono::steady_clock::now() + wait;
-  while (!ready()) {
-    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (!forever && left.count() <= 0) return false;
-    auto slot = WaitSlot::Make();
-    gate_waiters_.push_back(slot);
-    lock.unlock();
-    slot->Wait(forever ? std::chrono::milliseconds(0) : left);
-    lock.lock();
-  }
-  return true;
-}
-
 void MvccEngine::WakeGateWaiters() {
   std::vector<std::shared_ptr<WaitSlot>> waiters;
   {
     std::lock_guard lock(ts_mutex_);
-    waiters.swap(gate_waiters_);
+    waiters = gate_waiters_.Take();
   }
-  for (auto& waiter : waiters) waiter->Wake();
+  WaitList::WakeAll(waiters);
 }
 
 void MvccEngine::CloseSnapshot(Timestamp ts) {

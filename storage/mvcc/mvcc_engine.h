@@ -257,17 +257,13 @@ class MvccEngine final : public Engine {
   // and registered in flight in one step (snapshot_tracker.h). In cluster
   // mode it guards the gate instead, and snapshots wait in gate_waiters_.
   std::mutex ts_mutex_;
-  // Snapshots waiting at the gate (guarded by ts_mutex_). WaitSlots, not a
+  // Snapshots waiting at the gate (guarded by ts_mutex_). A WaitList, not a
   // condition variable: a request handler runs on a fiber, and a wait parks
   // it instead of holding a worker, so waiting snapshots cannot take every
   // worker from the commit they wait for.
-  std::vector<std::shared_ptr<WaitSlot>> gate_waiters_;
+  WaitList gate_waiters_;
   // Wakes every waiting snapshot to look at the gate again (ts_mutex_ not held).
   void WakeGateWaiters();
-  // With `lock` on ts_mutex_: until ready() or `wait` has passed (forever
-  // when `wait` is zero); false on timeout.
-  bool WaitAtGate(std::unique_lock<std::mutex>& lock, const std::function<bool()>& ready,
-                  std::chrono::milliseconds wait);
   std::unique_ptr<TimestampOracle> oracle_;      // embedded only
   std::unique_ptr<SnapshotTracker> tracker_;     // embedded only
   std::unique_ptr<PrepareGate> gate_;            // cluster mode only

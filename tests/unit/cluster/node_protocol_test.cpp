@@ -53,7 +53,11 @@ TEST(NodeProtocolTest, KvAndTxnMessagesRoundTrip) {
   pairs.pairs = {{"k1", "v1"}, {"k2", ""}};
   EXPECT_EQ(Decode<KvResponse>(Encode(pairs)).pairs, pairs.pairs);
 
-  TxnRequest txn{"t-1", 99, true, "2"};
+  TxnRequest txn;
+  txn.txn_id = "t-1";
+  txn.commit_ts = 99;
+  txn.write_record = true;
+  txn.coordinator = "2";
   TxnRequest txn_back = Decode<TxnRequest>(Encode(txn));
   EXPECT_EQ(txn_back.txn_id, "t-1");
   EXPECT_EQ(txn_back.commit_ts, 99u);
@@ -71,7 +75,7 @@ TEST(NodeProtocolTest, KvAndTxnMessagesRoundTrip) {
   EXPECT_EQ(record_back.state, TxnStatusResponse::State::kCommitted);
   EXPECT_EQ(record_back.commit_ts, 42u);
 
-  EXPECT_EQ(Decode<TimestampResponse>(Encode(TimestampResponse{1u << 40})).first, 1u << 40);
+  EXPECT_EQ(Decode<TimestampResponse>(Encode(TimestampResponse{uint64_t{1} << 40})).first, uint64_t{1} << 40);
 }
 
 TEST(NodeProtocolTest, CorruptBytesAreAnError) {

@@ -128,7 +128,9 @@ TEST(FragmentCodecTest, EveryValuePayloadRoundTrips) {
   for (size_t i = 0; i < values.size(); ++i) {
     EXPECT_EQ(back.params[i].GetType(), values[i].GetType()) << i;
     EXPECT_EQ(back.params[i].IsNull(), values[i].IsNull()) << i;
-    if (!values[i].IsNull()) EXPECT_EQ(back.params[i].Compare(values[i]), 0) << i;
+    if (!values[i].IsNull()) {
+      EXPECT_EQ(back.params[i].Compare(values[i]), 0) << i;
+    }
   }
   ASSERT_EQ(back.rows.size(), 2u);
   EXPECT_EQ(back.rows[0].size(), values.size());
