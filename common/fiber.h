@@ -101,13 +101,19 @@ class WaitList {
     while (!ready()) {
       auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (!forever && left.count() <= 0) return false;
-      auto slot = WaitSlot::Make();
-      slots_.push_back(slot);
-      lock.unlock();
-      slot->Wait(forever ? std::chrono::milliseconds(0) : left);
-      lock.lock();
+      WaitOnce(lock, forever ? std::chrono::milliseconds(0) : left);
     }
     return true;
+  }
+
+  // With `lock` held: parks once, until woken or `timeout` (zero or less:
+  // none), for a caller that re-checks its own conditions after each wake.
+  void WaitOnce(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds timeout) {
+    auto slot = WaitSlot::Make();
+    slots_.push_back(slot);
+    lock.unlock();
+    slot->Wait(timeout);
+    lock.lock();
   }
 
   // Under the caller's mutex: the waiting slots, to Wake() after releasing it.

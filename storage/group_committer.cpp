@@ -25,7 +25,7 @@ void GroupCommitter::Submit(CommitRequest* request) {
   // Only the first request of a batch needs to wake the committer; later ones
   // ride along with whatever it drains next.
   if (queue_.size() == 1) queue_cv_.notify_one();
-  done_cv_.wait(lock, [request] { return request->done; });
+  done_waiters_.Wait(lock, [request] { return request->done; });
   if (request->error) std::rethrow_exception(request->error);
   if (request->position == 0 || !barrier_) return;
   std::function<void(uint64_t)> barrier = barrier_;
@@ -53,11 +53,13 @@ void GroupCommitter::Run() {
       batch.swap(queue_);
     }
     ApplyBatch(batch);
+    std::vector<std::shared_ptr<WaitSlot>> waiters;
     {
       std::lock_guard lock(mutex_);
       for (CommitRequest* request : batch) request->done = true;
+      waiters = done_waiters_.Take();
     }
-    done_cv_.notify_all();
+    WaitList::WakeAll(waiters);
     batch.clear();
   }
 }

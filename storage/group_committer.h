@@ -33,6 +33,7 @@
 #include <functional>
 #include <vector>
 
+#include "common/fiber.h"
 #include "storage/replication_log.h"
 
 namespace tessera::storage {
@@ -71,7 +72,9 @@ class GroupCommitter {
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
-  // Queues the request and blocks until it is durable; rethrows its error.
+  // Queues the request and waits until it is durable; rethrows its error.
+  // On a fiber the wait parks it (common/fiber.h), so sessions waiting for
+  // an fsync, or for backups in the durability barrier, hold no worker.
   void Submit(CommitRequest* request);
   // LMDB write transactions committed so far (tests check batching).
   uint64_t CommitCount() const;
@@ -93,7 +96,7 @@ class GroupCommitter {
   MDB_env* env_;
   mutable std::mutex mutex_;
   std::condition_variable queue_cv_;  // committer waits for work
-  std::condition_variable done_cv_;   // submitters wait for their batch
+  WaitList done_waiters_;             // submitters wait for their batch
   std::vector<CommitRequest*> queue_;
   bool stop_ = false;
   uint64_t commits_ = 0;

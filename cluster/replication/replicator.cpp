@@ -51,6 +51,7 @@ void Replicator::Stop() {
     std::lock_guard lock(mutex_);
     if (stop_) return;
     stop_ = true;
+    WakeCommits();
   }
   cv_.notify_all();
   log_.WakeWaiters();
@@ -83,7 +84,8 @@ void Replicator::WaitReplicated(uint64_t position) {
                      position, fmt::join(tracker_.Missing(position), ", "), options_.group);
       }
     }
-    cv_.wait_for(lock, milliseconds(20));
+    // Parks (a commit runs on a fiber): waiting for backups holds no worker.
+    commit_waiters_.WaitOnce(lock, milliseconds(20));
   }
 }
 
@@ -96,6 +98,8 @@ bool Replicator::HoldsLease() {
   if (deposed_) return false;
   return Clock::now().time_since_epoch().count() < lease_until_.load();
 }
+
+void Replicator::WakeCommits() { WaitList::WakeAll(commit_waiters_.Take()); }
 
 void Replicator::RecomputeLease() {
   int64_t until = std::numeric_limits<int64_t>::max();  // no member: nobody can take over
@@ -174,6 +178,7 @@ void Replicator::ManageOnce() {
         drop_requests_.erase(d);
       }
       RecomputeLease();
+      WakeCommits();
     }
     cv_.notify_all();
     for (const std::string& d : drops)
@@ -247,6 +252,7 @@ void Replicator::ManageOnce() {
       }
     }
     RecomputeLease();
+    WakeCommits();
     cv_.notify_all();
   }
 }
@@ -331,6 +337,7 @@ void Replicator::Ship(Shipper& shipper) {
         ack_sent_[shipper.node] = sent;
         ack_received_[shipper.node] = last_call;
         RecomputeLease();
+        WakeCommits();
       }
       cv_.notify_all();
       report("");

@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "cluster/etcd/etcd_client.h"
+#include "common/fiber.h"
 #include "cluster/replication/in_sync_tracker.h"
 #include "cluster/transport/rpc_client.h"
 #include "storage/replication_log.h"
@@ -109,7 +110,9 @@ class Replicator {
   transport::RpcClient rpc_{1};
 
   std::mutex mutex_;
-  std::condition_variable cv_;  // acks, membership changes, stop
+  std::condition_variable cv_;  // the manager's: drop requests, stop
+  WaitList commit_waiters_;     // WaitReplicated's (parked fibers): acks, membership changes, stop
+  void WakeCommits();           // under mutex_
   InSyncTracker tracker_;
   std::set<std::string> drop_requests_;  // members waited for too long: the manager drops them
   // Per backup: when the last acknowledged call was sent / its answer came.

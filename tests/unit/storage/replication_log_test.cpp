@@ -13,7 +13,11 @@
 #include <thread>
 #include <vector>
 
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange
+#include <boost/asio.hpp>
+
 #include "common/error.h"
+#include "common/fiber.h"
 #include "storage/group_committer.h"
 #include "storage/replication_log.h"
 
@@ -115,6 +119,7 @@ class Replica {
 
   ReplicationLog& Log() { return *log_; }
   GroupCommitter& Committer() { return *committer_; }
+  MDB_env* Env() { return env_; }
 
  private:
   std::filesystem::path dir_;
@@ -290,6 +295,28 @@ TEST_F(ReplicationLogTest, TheDurabilityBarrierSeesEachCommitsPositionBeforeSubm
   EXPECT_EQ(seen.load(), position);
   primary_->Write({{"b", "1"}});
   EXPECT_EQ(seen.load(), position + 1);
+}
+
+TEST_F(ReplicationLogTest, ACommitWaitingForItsBatchParksItsFiber) {
+  // One worker thread runs every session's fiber, as the server's pool does
+  // under load: a session waiting for the group committer (an fsync, say)
+  // must give the thread back to the others.
+  using namespace std::chrono_literals;
+  MDB_txn* writer = nullptr;  // holds LMDB's writer lock, so the committer stalls
+  ASSERT_EQ(mdb_txn_begin(primary_->Env(), nullptr, 0, &writer), MDB_SUCCESS);
+  boost::asio::thread_pool pool(1);
+  Fiber::Post post = [&pool](std::function<void()> task) { boost::asio::post(pool, std::move(task)); };
+  std::atomic<bool> committed{false}, other_ran{false};
+  post([&] { Fiber::Run(post, [&] { primary_->Write({{"a", "1"}}); committed = true; }); });
+  std::this_thread::sleep_for(100ms);  // the commit waits for its batch
+  post([&] { Fiber::Run(post, [&] { other_ran = true; }); });
+  for (int i = 0; i < 200 && !other_ran.load(); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(other_ran.load()) << "the waiting commit held the only worker";
+  EXPECT_FALSE(committed.load()) << "the commit did not wait for the writer lock";
+  mdb_txn_abort(writer);
+  for (int i = 0; i < 500 && !committed.load(); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(committed.load()) << "the commit never resumed";
+  pool.join();  // only now: a parked fiber is no work the pool waits for
 }
 
 TEST_F(ReplicationLogTest, ConcurrentCommitsShareLogRecordsAndAllReplicate) {
