@@ -56,6 +56,23 @@ class CopyOutSink final : public ResultSink {
   int64_t rows_ = 0;
 };
 
+// COPY table [(columns)] TO: the SELECT that reads it; `names` gets its columns.
+std::string CopyTableQuery(const ast::CopyStmt& stmt, const catalog::CatalogSnapshot& snapshot,
+                           std::vector<std::string>* names) {
+  const catalog::TableInfo* table = snapshot.FindTable(stmt.table.schema, stmt.table.name);
+  if (!table) throw SqlError::UndefinedTable(stmt.table.ToString());
+  if (table->IsView())
+    throw SqlError(sqlstate::kWrongObjectType, "cannot copy from view \"" + table->name + "\"", {},
+                   "Try the COPY (SELECT ...) TO variant.");
+  *names = stmt.columns;
+  if (names->empty())
+    for (auto& c : table->columns) names->push_back(c.name);
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < names->size(); ++i) sql += (i ? ", " : "") + QuoteIdent((*names)[i]);
+  return sql + " FROM " + (stmt.table.schema.empty() ? "" : QuoteIdent(stmt.table.schema) + ".") +
+         QuoteIdent(table->name);
+}
+
 }  // namespace
 
 void SqlSession::RunCopy(const ast::CopyStmt& stmt, ResultSink& sink) {
@@ -80,24 +97,17 @@ void SqlSession::RunCopy(const ast::CopyStmt& stmt, ResultSink& sink) {
   }
   if (options.binary) throw SqlError::FeatureNotSupported("COPY TO STDOUT in binary format");
   auto snapshot = SessionCatalog().Snapshot();
-  const catalog::TableInfo* table = snapshot->FindTable(stmt.table.schema, stmt.table.name);
-  if (!table) throw SqlError::UndefinedTable(stmt.table.ToString());
-  if (table->IsView())
-    throw SqlError(sqlstate::kWrongObjectType, "cannot copy from view \"" + table->name + "\"", {},
-                   "Try the COPY (SELECT ...) TO variant.");
-  std::vector<std::string> names = stmt.columns;
-  if (names.empty())
-    for (auto& c : table->columns) names.push_back(c.name);
-  std::string sql = "SELECT ";
-  for (size_t i = 0; i < names.size(); ++i) sql += (i ? ", " : "") + QuoteIdent(names[i]);
-  sql += " FROM " + (stmt.table.schema.empty() ? "" : QuoteIdent(stmt.table.schema) + ".") + QuoteIdent(table->name);
+  std::vector<std::string> names;
+  std::string sql = stmt.query.empty() ? CopyTableQuery(stmt, *snapshot, &names) : stmt.query;
   std::vector<ast::StatementPtr> parsed = ParseSql(sql);
+  auto prepared = PrepareStatement(nullptr, sql, {});
+  prepared->plan_ = std::make_shared<planner::PlannedQuery>(planner::PlanQuery(*parsed[0], *snapshot, {}));
+  if (!stmt.query.empty())
+    for (auto& column : prepared->plan_->columns) names.push_back(column.name);
   std::vector<bool> force_quote(names.size(), options.force_quote_all);
   for (auto& q : options.force_quote)
     for (size_t i = 0; i < names.size(); ++i) force_quote[i] = force_quote[i] || names[i] == q;
 
-  auto prepared = PrepareStatement(nullptr, sql, {});
-  prepared->plan_ = std::make_shared<planner::PlannedQuery>(planner::PlanQuery(*parsed[0], *snapshot, {}));
   sink.CopyOutBegin(false, names.size());
   CopyOutSink out(sink, options, settings_.Format(), force_quote);
   if (options.header) {

@@ -163,8 +163,11 @@ SqlPortal::~SqlPortal() {
 }
 
 bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
+  // A SELECT's tag counts the rows of this Execute (PostgreSQL's
+  // PortalRunSelect): "SELECT 0" for a portal already at its end. A write's
+  // tag counts every row it wrote.
   if (finished_) {
-    sink.Complete(plan_ ? Tag(*plan_, rows_, root_ ? root_->Affected() : 0) : "SELECT 0");
+    sink.Complete(plan_ ? Tag(*plan_, 0, root_ ? root_->Affected() : 0) : "SELECT 0");
     return true;
   }
   if (!prepared_->stmt_ && !plan_) {
@@ -222,14 +225,10 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
       ++sent;
       ++rows_;
     }
-    // A suspended portal still completes if nothing is left.
-    if (!finished_ && pending_pos_ >= pending_.size()) {
-      pending_.clear();
-      pending_pos_ = 0;
-      if (!root_->Next(&pending_)) finished_ = true;
-    }
+    // Like PostgreSQL, a portal that sent exactly max_rows is suspended
+    // even if nothing is left: its end shows at the next Execute.
     if (!finished_) return false;
-    sink.Complete(Tag(*plan_, rows_, root_->Affected()));
+    sink.Complete(Tag(*plan_, static_cast<int64_t>(sent), root_->Affected()));
     if (prepared_->stmt_) session_.FinishStatement();
     return true;
   } catch (const SqlError& e) {

@@ -172,8 +172,15 @@ void ApplyCopyOption(ast::CopyStmt& stmt, const std::string& name, const std::st
 
 ast::StatementPtr AstBuilder::BuildCopy(TP::CopyStmtContext* ctx) {
   auto stmt = std::make_unique<ast::CopyStmt>();
-  stmt->table = QualifiedName(ctx->qualifiedName());
-  stmt->columns = IdentifierList(ctx->identifierList());
+  if (ctx->insertStmt() != nullptr || ctx->updateStmt() != nullptr || ctx->deleteStmt() != nullptr)
+    throw SqlError::FeatureNotSupported("COPY (INSERT/UPDATE/DELETE ... RETURNING) TO is not supported");
+  if (ctx->selectStmt() != nullptr) {
+    // Kept as text: the session parses and plans it as it plans COPY table TO.
+    stmt->query = SourceText(ctx->selectStmt());
+  } else {
+    stmt->table = QualifiedName(ctx->qualifiedName());
+    stmt->columns = IdentifierList(ctx->identifierList());
+  }
   stmt->from = ctx->FROM() != nullptr;
   if (ctx->stringConst() != nullptr) {
     stmt->stdio = false;

@@ -49,7 +49,8 @@ struct VacuumStmt : Statement {
 
 struct CopyStmt : Statement {
   CopyStmt() : Statement(StmtKind::kCopy) {}
-  QualifiedName table;
+  QualifiedName table;        // empty for COPY (query) TO
+  std::string query;          // COPY (query) TO: the query's text, as written
   std::vector<std::string> columns;
   bool from = true;          // COPY ... FROM (false: TO)
   bool stdio = true;         // STDIN/STDOUT (false: a file name in `file`)

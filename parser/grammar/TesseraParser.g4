@@ -293,8 +293,11 @@ vacuumStmt
   | ANALYZE VERBOSE? (qualifiedName (COMMA qualifiedName)*)?                 # analyze
   ;
 
+// COPY (query) TO: only TO, as in PostgreSQL (a query FROM is a syntax error).
+// A data-modifying query is parsed so the builder can refuse it with 0A000.
 copyStmt
-  : COPY qualifiedName (OPEN_PAREN identifierList CLOSE_PAREN)? (FROM | TO) (STDIN | STDOUT | stringConst)
+  : COPY (qualifiedName (OPEN_PAREN identifierList CLOSE_PAREN)? (FROM | TO) (STDIN | STDOUT | stringConst)
+         | OPEN_PAREN (selectStmt | insertStmt | updateStmt | deleteStmt) CLOSE_PAREN TO (STDOUT | stringConst))
     (WITH? (OPEN_PAREN copyOption (COMMA copyOption)* CLOSE_PAREN | copyLegacyOption+))?
   ;
 

@@ -8,8 +8,8 @@
 #   run.sh                 start a throwaway server from $BUILD_DIR/cluster/tessera
 #                          (default ./build; TESSERA_BIN=PATH overrides)
 #   run.sh -p PORT [-h H]  use a running server instead
-#   run.sh DRIVER...       only these of: psycopg2 node jdbc protocol
-#                          (protocol: raw pgwire checks, test_protocol.py)
+#   run.sh DRIVER...       only these of: psycopg2 node jdbc
+#                          (raw protocol checks and psycopg 3: tests/wire)
 #
 # The last line is "drivers total: P passed, F failed"; the exit code is
 # non-zero when any check failed, or a driver could not run at all (missing
@@ -25,11 +25,11 @@ while [ $# -gt 0 ]; do
     -p) port="$2"; shift 2 ;;
     -U) user="$2"; shift 2 ;;
     -d) db="$2"; shift 2 ;;
-    psycopg2 | node | jdbc | protocol) drivers+=("$1"); shift ;;
+    psycopg2 | node | jdbc) drivers+=("$1"); shift ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-[ ${#drivers[@]} -gt 0 ] || drivers=(psycopg2 node jdbc protocol)
+[ ${#drivers[@]} -gt 0 ] || drivers=(psycopg2 node jdbc)
 TIMEOUT="${DRIVER_TIMEOUT:-120}"
 JDBC_JAR="${JDBC_JAR:-/usr/share/java/postgresql.jar}"
 # python3-psycopg2 installs for Debian's python, which a pyenv or venv python3
@@ -102,7 +102,6 @@ for d in "${drivers[@]}"; do
         run_driver node-pg node "$here/node/test_pg.js" "${args[@]}"
       fi
       ;;
-    protocol) run_driver protocol "$PYTHON" "$here/test_protocol.py" "${args[@]}" ;;
     jdbc)
       if [ ! -f "$JDBC_JAR" ]; then
         unavailable pgjdbc "$JDBC_JAR is missing (package libpostgresql-jdbc-java)"

@@ -26,7 +26,6 @@ background, these queries took 4 to 20 s past the timeout, and a cancel
 import os
 import shutil
 import signal
-import socket
 import struct
 import subprocess
 import sys
@@ -44,6 +43,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import sql_client  # noqa: E402
 from sql_client import q, q1  # noqa: E402
 from checks import Async, Failure, expect, expect_eq  # noqa: E402
+from pgwire_raw import RawSession  # noqa: E402
 
 SMALL_LIMIT_MB = 256
 TIMEOUT_SLACK = float(os.environ.get("LIMITS_TIMEOUT_SLACK", "0.6"))
@@ -298,31 +298,11 @@ def test_huge_statement_out_of_memory(ctx):
     expect_eq(q1(conn, "SELECT 1" + " + 1" * 1000), 1001, "a 2,002-token statement after it")
 
 
-def raw_session(port):
-    """A protocol-level session (trust authentication), ready for a query."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=30)
-    params = b"user\0tessera\0database\0tessera\0\0"
-    s.sendall(struct.pack("!ii", 8 + len(params), 196608) + params)
-    kinds, _ = read_messages_until(s, b"Z")
-    expect(kinds.endswith(b"Z"), "no ReadyForQuery after the startup: %r" % kinds)
-    return s
-
-
 def read_messages_until(s, kind):
     """Reads the server's messages up to one of type `kind` (or the end of
     the stream): their types, and the last one's body."""
-    buf, kinds, body = b"", b"", b""
-    while True:
-        while len(buf) >= 5 and len(buf) >= 1 + struct.unpack("!i", buf[1:5])[0]:
-            size = struct.unpack("!i", buf[1:5])[0]
-            kinds += buf[:1]
-            body, buf = buf[5:1 + size], buf[1 + size:]
-            if kinds.endswith(kind):
-                return kinds, body
-        chunk = s.recv(65536)
-        if not chunk:
-            return kinds, body
-        buf += chunk
+    messages = s.read_until(kind)
+    return b"".join(k for k, _ in messages), messages[-1][1] if messages else b""
 
 
 def test_big_messages_out_of_memory(ctx):
@@ -332,18 +312,18 @@ def test_big_messages_out_of_memory(ctx):
     the same time the one that does not fit is refused. Each 1 GiB message
     (PostgreSQL's limit) used to be buffered whatever the limit."""
     def announce(s, size):
-        s.sendall(b"Q" + struct.pack("!i", size + 4))
+        s.sendall(b"Q" + struct.pack("!i", size + 4))  # the header alone
 
     def refused(s, what):
         kinds, body = read_messages_until(s, b"E")
         expect(kinds.endswith(b"E"), "%s: no error, got messages %r" % (what, kinds))
         expect(b"C53200\0" in body and b"SFATAL\0" in body, "%s: %r" % (what, body[:200]))
 
-    alone = raw_session(ctx.port)
+    alone = RawSession("127.0.0.1", ctx.port)
     announce(alone, 300 << 20)  # over the pool (75% of 256 MB) by itself
     refused(alone, "a 300 MB message")
     alone.close()
-    first, second = raw_session(ctx.port), raw_session(ctx.port)
+    first, second = RawSession("127.0.0.1", ctx.port), RawSession("127.0.0.1", ctx.port)
     try:
         announce(first, 120 << 20)
         first.sendall(b" " * (60 << 20))  # half of it, still being read

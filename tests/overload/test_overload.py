@@ -13,7 +13,6 @@ code). Every check prints "PASS overload <name>" or "FAIL overload <name>: why".
 """
 import os
 import socket
-import struct
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import psycopg2  # noqa: E402
 from checks import Async, Failure, expect, expect_eq  # noqa: E402
 from sql_client import connect, q, q1  # noqa: E402
+from pgwire_raw import RawSession  # noqa: E402
 
 HOST, PORT, USER, DB = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 LIMITS_PORT = None
@@ -174,37 +174,22 @@ STALLED = 200  # more than the 64 worker threads
 
 
 def raw_session(sql, rcvbuf=None):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    if rcvbuf:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-    s.settimeout(30)
-    s.connect((HOST, PORT))
-    params = b"user\0" + USER.encode() + b"\0database\0" + DB.encode() + b"\0\0"
-    s.sendall(struct.pack("!ii", 8 + len(params), 196608) + params)
-    body = sql.encode() + b"\0"
-    s.sendall(b"Q" + struct.pack("!i", 4 + len(body)) + body)
+    """Sends the startup packet and `sql` at once, reading nothing."""
+    s = RawSession(HOST, PORT, USER, DB, ready=False, rcvbuf=rcvbuf)
+    s.send(b"Q", sql.encode() + b"\0")
     return s
 
 
 def read_until(s, kind, limit=30.0):
     """Reads the server's messages up to one of type `kind` (a byte, e.g.
-    b"Z"); returns them as (type, body) pairs."""
-    messages, buf = [], b""
-    deadline = time.monotonic() + limit
-    while True:
-        while len(buf) >= 5:
-            size = struct.unpack("!i", buf[1:5])[0]
-            if len(buf) < 1 + size:
-                break
-            messages.append((buf[:1], buf[5:1 + size]))
-            buf = buf[1 + size:]
-            expect(messages[-1][0] != b"E", "the server sent an error: %r" % messages[-1][1][:200])
-            if messages[-1][0] == kind:
-                return messages
-        expect(time.monotonic() < deadline, "no %r message from the server within %.0f s" % (kind, limit))
-        chunk = s.recv(1 << 20)
-        expect(chunk, "the server closed the connection before a %r message" % kind)
-        buf += chunk
+    b"Z"), none of them an error; returns them as (type, body) pairs."""
+    try:
+        messages = s.read_until(kind + b"E", timeout=limit)
+    except socket.timeout:
+        raise Failure("no %r message from the server within %.0f s" % (kind, limit))
+    expect(messages and messages[-1][0] != b"E", "the server sent an error: %r" % messages[-1][1][:200])
+    expect(messages[-1][0] == kind, "the server closed the connection before a %r message" % kind)
+    return messages
 
 
 def newcomer_is_served(behind):
@@ -228,8 +213,8 @@ def test_stalled_copy_clients_do_not_wedge():
             read_until(s, b"G")  # CopyInResponse: the COPY runs and waits for data
         newcomer_is_served("%d stalled COPY clients" % STALLED)
         for i, s in enumerate(socks):
-            line = b"%d\n" % i
-            s.sendall(b"d" + struct.pack("!i", 4 + len(line)) + line + b"c" + struct.pack("!i", 4))
+            s.send(b"d", b"%d\n" % i)
+            s.send(b"c")
         for s in socks:
             tags = [body for kind, body in read_until(s, b"Z") if kind == b"C"]
             expect_eq(tags, [b"COPY 1\0"], "a resumed COPY's command tag")

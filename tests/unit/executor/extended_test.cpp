@@ -38,7 +38,24 @@ TEST_F(ExtendedTest, PortalSuspends) {
   EXPECT_TRUE(portal->Execute(0, rest));
   EXPECT_EQ(rest.rows_.size(), 3u);
   EXPECT_EQ(rest.rows_[0][0], "3");
-  EXPECT_EQ(rest.tags_.back(), "SELECT 5");
+  EXPECT_EQ(rest.tags_.back(), "SELECT 3");  // this Execute's rows, as PostgreSQL counts
+  session_->Sync();
+}
+
+TEST_F(ExtendedTest, PortalSuspendsAtAnExactMultiple) {
+  // PostgreSQL suspends a portal that sent max_rows even when nothing is
+  // left; the next Execute completes it with "SELECT 0".
+  Query("CREATE TABLE m (v int)");
+  Query("INSERT INTO m SELECT generate_series FROM generate_series(1, 4)");
+  auto portal = session_->Bind(session_->Prepare("SELECT v FROM m ORDER BY v", {}), {});
+  CollectingSink first, second, last;
+  EXPECT_FALSE(portal->Execute(2, first));
+  EXPECT_FALSE(portal->Execute(2, second));
+  EXPECT_EQ(second.rows_.size(), 2u);
+  EXPECT_TRUE(second.tags_.empty());
+  EXPECT_TRUE(portal->Execute(2, last));
+  EXPECT_TRUE(last.rows_.empty());
+  EXPECT_EQ(last.tags_.back(), "SELECT 0");
   session_->Sync();
 }
 

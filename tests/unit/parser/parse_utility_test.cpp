@@ -178,5 +178,25 @@ TEST(ParseCopy, OldSyntaxAndFile) {
   EXPECT_EQ(s->table.name, "pgbench_accounts");
 }
 
+TEST(ParseCopy, QueryTo) {
+  auto s = ParseOne<CopyStmt>("COPY (SELECT a, b FROM t WHERE a > 1 ORDER BY a) TO STDOUT WITH (FORMAT csv)",
+                              StmtKind::kCopy);
+  EXPECT_EQ(s->query, "SELECT a, b FROM t WHERE a > 1 ORDER BY a");
+  EXPECT_TRUE(s->table.name.empty());
+  EXPECT_FALSE(s->from);
+  EXPECT_TRUE(s->stdio);
+  EXPECT_EQ(s->format, "csv");
+  s = ParseOne<CopyStmt>("COPY (WITH w AS (SELECT 1 AS x) SELECT x FROM w) TO STDOUT", StmtKind::kCopy);
+  EXPECT_EQ(s->query, "WITH w AS (SELECT 1 AS x) SELECT x FROM w");
+  // Only TO, as in PostgreSQL's grammar.
+  EXPECT_THROW(ParseSql("COPY (SELECT 1) FROM STDIN"), SqlError);
+  try {
+    ParseSql("COPY (DELETE FROM t RETURNING a) TO STDOUT");
+    ADD_FAILURE() << "COPY (DELETE ...) accepted";
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.Sqlstate(), "0A000");
+  }
+}
+
 }  // namespace
 }  // namespace tessera

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Protocol checks that pipelining drivers depend on (test_wire.py), on
+# Tessera and on PostgreSQL 15 in the same run: COPY TO STDOUT (one CopyData
+# per row, COPY (query) TO), Bind with up to 65,535 parameters, a Bind with
+# the wrong parameter count (ERROR, not FATAL), Flush after an error, bad
+# UTF-8, savepoints through the extended protocol, and psycopg 3 (Copy.rows(),
+# a pipelined error fetched before Sync). Each Tessera server's messages are
+# compared with PostgreSQL's.
+#
+# Starts a fresh `tessera start` (scripts/server.sh), a loopback cluster
+# (scripts/cluster.sh, 3 groups, 1 gateway) and a fresh PostgreSQL 15
+# (initdb with superuser "tessera", trust, on a free loopback port), all
+# stopped at exit.
+#
+#   run.sh [CHECK...]     only these checks (names as printed)
+#   WIRE_CLUSTER=0        skip the cluster
+#   TESSERA_BIN=PATH      the binary (default $BUILD_DIR/cluster/tessera)
+#
+# Prints "PASS/FAIL wire <check> <server>" lines and, last, "wire total: P
+# passed, F failed"; exits non-zero when a check failed.
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+source "$root/scripts/server.sh"
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+build="${BUILD_DIR:-build}"
+[[ "$build" == /* ]] || build="$root/$build"
+BIN="${TESSERA_BIN:-$build/cluster/tessera}"
+PYTHON="${PYTHON:-$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)}"
+work="$(mktemp -d /tmp/tessera-wire.XXXXXX)"
+pg_dir="$(mktemp -d /tmp/tessera-wire-pg.XXXXXX)"  # its own: initdb runs as postgres when we are root
+cluster_dir=""
+
+as_pg_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+  tessera_server_stop
+  [ -n "$cluster_dir" ] && TESSERA_BIN="$BIN" bash "$root/scripts/cluster.sh" stop "$cluster_dir" > /dev/null 2>&1
+  [ -f "$pg_dir/data/postmaster.pid" ] &&
+    as_pg_owner "$PG_BIN/pg_ctl" -D "$pg_dir/data" -m fast -w -t 30 stop > /dev/null 2>&1
+  rm -rf "$work" "$pg_dir"
+}
+trap cleanup EXIT
+failed=0
+total() { echo "wire total: $1 passed, $2 failed"; [ "$2" -eq 0 ]; exit $?; }
+
+for module in psycopg2 psycopg; do
+  if ! "$PYTHON" -c "import $module" 2> /dev/null; then
+    echo "FAIL wire: $PYTHON cannot import $module (scripts/setup.sh installs python3-$module)"
+    total 0 1
+  fi
+done
+
+# --- servers -------------------------------------------------------------------
+servers=()
+if tessera_server_start "$BIN"; then
+  servers+=("embedded=$SERVER_PORT")
+else
+  echo "FAIL wire: tessera did not start"
+  failed=$((failed + 1))
+fi
+if [ "${WIRE_CLUSTER:-1}" != 0 ]; then
+  cluster_dir="$(mktemp -d /tmp/tessera-wire-cluster.XXXXXX)"
+  if TESSERA_BIN="$BIN" CLUSTER_GATEWAYS=1 NO_SYNC=1 bash "$root/scripts/cluster.sh" start "$cluster_dir" \
+    > "$work/cluster.log" 2>&1; then
+    # shellcheck disable=SC1091
+    source "$cluster_dir/cluster.env"
+    servers+=("cluster=$GATEWAY_PORT_0")
+  else
+    echo "FAIL wire: the loopback cluster did not start"
+    tail -n 10 "$work/cluster.log" | sed 's/^/    /'
+    failed=$((failed + 1))
+  fi
+fi
+[ "$(id -u)" -eq 0 ] && chown postgres: "$pg_dir"
+pg_port="$(free_port)"
+if ! as_pg_owner "$PG_BIN/initdb" -D "$pg_dir/data" -U tessera --auth=trust -E UTF8 --locale=C > "$pg_dir/initdb.log" 2>&1 ||
+  ! as_pg_owner "$PG_BIN/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+    -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $pg_dir" start > /dev/null 2>&1 ||
+  ! as_pg_owner psql -X -q -h 127.0.0.1 -p "$pg_port" -U tessera -d postgres -c 'CREATE DATABASE tessera' > /dev/null; then
+  echo "FAIL wire: PostgreSQL 15 did not start (package postgresql-15)"
+  tail -n 5 "$pg_dir/initdb.log" "$pg_dir/server.log" 2> /dev/null | sed 's/^/    /'
+  total 0 $((failed + 1))
+fi
+
+# --- checks --------------------------------------------------------------------
+timeout -k 10 600 "$PYTHON" "$here/test_wire.py" --pg "$pg_port" "${servers[@]}" "$@" > "$work/wire.log" 2>&1
+rc=$?
+grep -E '^(PASS|FAIL) ' "$work/wire.log"
+p=$(grep -c '^PASS ' "$work/wire.log")
+f=$(grep -c '^FAIL ' "$work/wire.log")
+if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+  echo "FAIL wire: test_wire.py exited with $rc"
+  grep -vE '^(PASS|FAIL) ' "$work/wire.log" | tail -n 10 | sed 's/^/    /'
+  f=$((f + 1))
+fi
+if [ -n "$SERVER_PID" ] && ! kill -0 "$SERVER_PID" 2> /dev/null; then
+  echo "FAIL wire: the embedded server died; its log:"
+  tail -n 20 "$SERVER_DIR/server.log"
+  f=$((f + 1))
+fi
+if [ -n "$cluster_dir" ]; then
+  for pidfile in "$cluster_dir"/gateway*.pid "$cluster_dir"/node*.pid; do
+    [ -f "$pidfile" ] || continue
+    if ! kill -0 "$(cat "$pidfile")" 2> /dev/null; then
+      echo "FAIL wire: cluster process $(basename "$pidfile" .pid) died; its log:"
+      tail -n 20 "${pidfile%.pid}.log"
+      f=$((f + 1))
+    fi
+  done
+fi
+total "$p" $((f + failed))
