@@ -97,7 +97,7 @@ void SqlSession::RunCopy(const ast::CopyStmt& stmt, ResultSink& sink) {
     for (size_t i = 0; i < names.size(); ++i) force_quote[i] = force_quote[i] || names[i] == q;
 
   auto prepared = PrepareStatement(nullptr, sql, {});
-  prepared->plan_ = std::make_shared<planner::PlannedQuery>(planner::PlanQuery(*parsed[0], *snapshot, {}));
+  prepared->plan_ = std::make_shared<planner::PlannedQuery>(planner::PlanQuery(*parsed[0], *snapshot, {}, user_));
   sink.CopyOutBegin(false, names.size());
   CopyOutSink out(sink, options, settings_.Format(), force_quote);
   if (options.header) {

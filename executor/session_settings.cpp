@@ -280,4 +280,11 @@ std::vector<std::pair<std::string, std::string>> SessionSettings::TakeChanged() 
   return out;
 }
 
+void SessionSettings::SetSessionUser(const std::string& user, bool superuser) {
+  Setting& authorization = Find("session_authorization");
+  authorization.value = authorization.default_value = user;
+  Setting& is_superuser = Find("is_superuser");
+  is_superuser.value = is_superuser.default_value = superuser ? "on" : "off";
+}
+
 }  // namespace tessera::executor
