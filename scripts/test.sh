@@ -5,7 +5,7 @@
 #
 # Counts: ctest tests + sqllogictest records (tests/sql) + regress tests
 # (tests/regress) + check lines of tests/drivers, tests/concurrency, tests/psql,
-# tests/pgbench, tests/limits and tests/cluster (each starts its own server). The last line is "N passed, M failed"; the exit code is
+# tests/pgbench, tests/auth, tests/limits and tests/cluster (each starts its own server). The last line is "N passed, M failed"; the exit code is
 # non-zero when anything failed, including a server that is missing or does
 # not start (that is a failure, not a skip).
 #
@@ -173,6 +173,9 @@ else
   echo "== pgbench tests/pgbench/crash.sh"
   run_suite pgbench-crash "$B/pgbench-crash.log" bash tests/pgbench/crash.sh
 fi
+
+echo "== authentication tests/auth (Tessera and PostgreSQL 15)"
+run_suite auth "$B/auth.log" bash tests/auth/run.sh
 
 echo "== limits tests/limits"
 run_suite limits "$B/limits.log" bash tests/limits/run.sh
