@@ -43,7 +43,7 @@ bool PrintableNonce(const std::string& nonce) {
 
 }  // namespace
 
-ScramExchange::ScramExchange(const std::string& user, const std::optional<std::string>& verifier) {
+ScramExchange::ScramExchange(const std::string& user, const std::optional<std::string>& verifier) : user_(user) {
   std::optional<scram::Verifier> parsed;
   if (verifier) parsed = scram::ParseVerifier(*verifier);
   if (parsed) {
@@ -109,7 +109,7 @@ std::optional<std::string> ScramExchange::Final(const std::string& client_final)
   for (size_t i = 0; i < scram::kKeyLength; ++i) client_key[i] = static_cast<char>((*proof)[i] ^ client_signature[i]);
   bool proof_ok = scram::ConstantTimeEqual(scram::Sha256(client_key), verifier_.stored_key);
   if (mock_ || !proof_ok) {
-    if (!mock_) detail_ = "Password does not match for user.";
+    if (!mock_) detail_ = "Password does not match for user \"" + user_ + "\".";
     return std::nullopt;
   }
   return "v=" + scram::Base64Encode(scram::HmacSha256(verifier_.server_key, auth_message));

@@ -35,6 +35,7 @@ class ScramExchange {
   const std::string& FailureDetail() const { return detail_; }
 
  private:
+  std::string user_;
   scram::Verifier verifier_;
   bool mock_ = false;
   std::string gs2_header_;
