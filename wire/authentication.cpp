@@ -13,6 +13,7 @@
 // connection its I/O; between messages nothing waits at all.
 #include <spdlog/spdlog.h>
 
+#include "common/error.h"
 #include "common/scram.h"
 #include "wire/backend_messages.h"
 #include "wire/protocol_handler.h"
@@ -110,12 +111,13 @@ void ProtocolHandler::HandlePasswordMessage(const std::string& body) {
   ReadBuffer in(body);
   std::string password = in.GetCString();
   in.ExpectEnd();
+  // As PostgreSQL: an empty password is never accepted, nor even checked.
+  if (password.empty()) throw SqlError("28P01", "empty password returned by client");
   const std::optional<std::string>& verifier = auth_->verifier;
-  std::string detail = !verifier                ? "Role \"" + startup_["user"] + "\" does not exist."
-                       : verifier->empty()      ? "User \"" + startup_["user"] + "\" has no password assigned."
-                       : password.empty()       ? "empty password returned by client"
-                                                : "Password does not match for user \"" + startup_["user"] + "\".";
-  bool ok = verifier && !verifier->empty() && !password.empty() && scram::CheckPassword(*verifier, password);
+  std::string detail = !verifier           ? "Role \"" + startup_["user"] + "\" does not exist."
+                       : verifier->empty() ? "User \"" + startup_["user"] + "\" has no password assigned."
+                                           : "Password does not match for user \"" + startup_["user"] + "\".";
+  bool ok = verifier && !verifier->empty() && scram::CheckPassword(*verifier, password);
   if (!ok) {
     FailAuthentication(SqlError("28P01", "password authentication failed for user \"" + startup_["user"] + "\""),
                        detail);

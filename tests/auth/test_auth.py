@@ -296,6 +296,7 @@ def run_checks(server, label):
     failed_for = 'password authentication failed for user "%s"'
     expect_login("scram_wrong_password", "alice", "wrong", ("error", "28P01", failed_for % "alice"))
     expect_login("cleartext_wrong_password", "carol", "wrong", ("error", "28P01", failed_for % "carol"))
+    expect_login("cleartext_empty_password", "carol", "", ("error", "28P01", "empty password returned by client"))
     expect_login("scram_role_missing", "ghost", PASSWORD, ("error", "28P01", failed_for % "ghost"))
     no_entry = 'no pg_hba.conf entry for host "127.0.0.1", user "%s", database "tessera", no encryption'
     expect_login("no_rule_admits", "bob", PASSWORD, ("error", "28000", no_entry % "bob"))

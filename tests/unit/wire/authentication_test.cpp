@@ -101,6 +101,12 @@ TEST(Hba, WhatCannotBeHonouredIsAnError) {
   }
 }
 
+HandlerOptions WithRules(const std::string& rules) {
+  HandlerOptions options;
+  options.hba = std::make_shared<const HbaRules>(HbaRules::Parse(rules, "t"));
+  return options;
+}
+
 // A handler with rules and a client address, over a factory knowing one
 // role's verifier.
 class AuthFactory final : public SessionFactory {
@@ -186,8 +192,7 @@ TEST_F(AuthTest, ScramWrongPasswordMissingRoleAndNoPasswordFailAlike) {
   for (const char* user : {"alice", "ghost", "nopass"}) {
     out_.closed = false;
     handler_ = std::make_unique<ProtocolHandler>(factory_, out_, registry_,
-                                                 HandlerOptions{.hba = std::make_shared<const HbaRules>(
-                                                                    HbaRules::Parse("host all all all scram-sha-256", "t"))});
+                                                 WithRules("host all all all scram-sha-256"));
     handler_->SetClientAddress("127.0.0.1");
     auto messages = Scram(user, "wrong");
     ASSERT_EQ(Types(messages), "E") << user;
@@ -209,8 +214,7 @@ TEST_F(AuthTest, CleartextPassword) {
   EXPECT_EQ(messages.back().type, 'Z');
 
   handler_ = std::make_unique<ProtocolHandler>(factory_, out_, registry_,
-                                               HandlerOptions{.hba = std::make_shared<const HbaRules>(
-                                                                  HbaRules::Parse("host all all all password", "t"))});
+                                               WithRules("host all all all password"));
   handler_->SetClientAddress("127.0.0.1");
   Send(Startup({{"user", "carol"}, {"database", "db"}}));
   messages = Send(Typed('p', std::string("wrong") + '\0'));
@@ -233,7 +237,7 @@ TEST_F(AuthTest, RejectAndNoRule) {
   EXPECT_EQ(ReadBuffer(messages[0].body).GetInt32(), 10);
   handler_ = std::make_unique<ProtocolHandler>(
       factory_, out_, registry_,
-      HandlerOptions{.hba = std::make_shared<const HbaRules>(HbaRules::Parse("host all alice ::1/128 trust", "t"))});
+      WithRules("host all alice ::1/128 trust"));
   handler_->SetClientAddress("127.0.0.1");
   messages = Send(Startup({{"user", "bob"}, {"database", "db"}}));
   ASSERT_EQ(Types(messages), "E");
