@@ -339,6 +339,26 @@ def run_checks(server, label):
     check("%s psql_reject" % label, out.returncode != 0 and "pg_hba.conf rejects connection" in out.stderr,
           (out.stdout + out.stderr).strip())
 
+    # Without SUPERUSER or CREATEROLE a role may change its own password, nothing else.
+    conn = psycopg2.connect(host="127.0.0.1", port=port, user="alice", password=PASSWORD, dbname="tessera")
+    conn.autocommit = True
+    for name, sql, want in (
+            ("own_password", "ALTER ROLE alice PASSWORD '%s'" % PASSWORD, None),
+            ("create_role_denied", "CREATE ROLE intruder", ("42501", "permission denied to create role")),
+            ("create_superuser_denied", "CREATE ROLE intruder SUPERUSER",
+             ("42501", "must be superuser to create superusers")),
+            ("alter_other_denied", "ALTER ROLE carol PASSWORD 'x'", ("42501", "permission denied")),
+            ("alter_superuser_denied", "ALTER ROLE %s PASSWORD 'x'" % admin,
+             ("42501", "must be superuser to alter superuser roles or change superuser attribute")),
+            ("drop_role_denied", "DROP ROLE carol", ("42501", "permission denied to drop role"))):
+        try:
+            conn.cursor().execute(sql)
+            got = None
+        except psycopg2.Error as e:
+            got = (e.pgcode, e.diag.message_primary)
+        check("%s %s" % (label, name), got == want, "got %r, want %r" % (got, want))
+    conn.close()
+
     # A password change takes effect for the next login; the old one fails.
     conn = psycopg2.connect(host="127.0.0.1", port=port, user=admin, password=PASSWORD, dbname="tessera")
     conn.autocommit = True
