@@ -74,6 +74,23 @@ struct TableInfo {
   friend bool operator==(const TableInfo&, const TableInfo&) = default;
 };
 
+// A role (CREATE ROLE / CREATE USER). Membership, VALID UNTIL and
+// connection limits are refused with 0A000 until they are enforced.
+struct RoleInfo {
+  uint32_t oid = 0;  // pg_authid.oid; 10 for the bootstrap superuser
+  std::string name;
+  bool superuser = false;
+  bool inherit = true;
+  bool create_role = false;
+  bool create_db = false;
+  bool can_login = false;
+  // SCRAM-SHA-256 verifier in PostgreSQL's format (common/scram.h); empty:
+  // no password (password and SCRAM authentication then always fail).
+  std::string password;
+
+  friend bool operator==(const RoleInfo&, const RoleInfo&) = default;
+};
+
 struct SequenceInfo {
   std::string schema = "public";
   std::string name;
@@ -109,11 +126,18 @@ class CatalogSnapshot {
   const SequenceInfo* FindSequence(const std::string& schema, const std::string& name) const;
   const std::map<uint32_t, TableInfo>& Tables() const { return tables_; }
   const std::map<std::string, SequenceInfo>& Sequences() const { return sequences_; }
+  const RoleInfo* FindRole(const std::string& name) const;
+  const RoleInfo* FindRoleById(uint32_t oid) const;
+  const std::map<std::string, RoleInfo>& Roles() const { return roles_; }
 
   uint64_t version_ = 0;
   std::map<uint32_t, TableInfo> tables_;
   std::map<std::string, SequenceInfo> sequences_;  // key: schema.name
+  std::map<std::string, RoleInfo> roles_;          // key: name
 };
+
+// The roles of a new catalog: the bootstrap superuser `tessera` (OID 10).
+std::map<std::string, RoleInfo> BootstrapRoles();
 
 // Changes are applied whole: each call writes a new version durably and
 // returns once readers see it. Throws SqlError (42P07 duplicate table, ...).
@@ -141,6 +165,13 @@ class Catalog {
   // transaction saw it (concurrent DDL), 42P07 on a name taken meanwhile. A
   // dropped table's stored data stays until ForgetTable.
   virtual void Apply(const std::vector<CatalogChange>& changes) = 0;
+  // Roles (not transactional: each call is one catalog version at once).
+  // CreateRole assigns the OID (42710 when the name is taken); UpdateRole
+  // replaces role `name` (renamed when role.name differs; 42704 when absent,
+  // 42710 when the new name is taken); DropRole returns false when absent.
+  virtual RoleInfo CreateRole(RoleInfo role);
+  virtual void UpdateRole(const std::string& name, const RoleInfo& role);
+  virtual bool DropRole(const std::string& name);
   // Drops whatever data the store keeps for a table no longer in the catalog.
   virtual void ForgetTable(uint32_t table_id) { (void)table_id; }
 };

@@ -87,6 +87,22 @@ void from_json(const json& j, SequenceInfo& s) {
   s.owned_by_table = j.value("owned_by", std::string());
 }
 
+void to_json(json& j, const RoleInfo& r) {
+  j = {{"oid", r.oid},           {"name", r.name},           {"superuser", r.superuser},
+       {"inherit", r.inherit},   {"create_role", r.create_role}, {"create_db", r.create_db},
+       {"login", r.can_login},   {"password", r.password}};
+}
+void from_json(const json& j, RoleInfo& r) {
+  r.oid = j.at("oid").get<uint32_t>();
+  r.name = j.at("name").get<std::string>();
+  r.superuser = j.value("superuser", false);
+  r.inherit = j.value("inherit", true);
+  r.create_role = j.value("create_role", false);
+  r.create_db = j.value("create_db", false);
+  r.can_login = j.value("login", false);
+  r.password = j.value("password", std::string());
+}
+
 namespace {
 constexpr int kFormatVersion = 1;
 }  // namespace
@@ -105,6 +121,9 @@ std::string SerializeCatalog(const StoredCatalog& catalog) {
               {"version", catalog.snapshot.version_},
               {"tables", std::move(tables)},
               {"sequences", std::move(sequences)}};
+  json roles = json::array();
+  for (const auto& [name, role] : catalog.snapshot.roles_) roles.push_back(role);
+  doc["roles"] = std::move(roles);
   return doc.dump();
 }
 
@@ -125,6 +144,12 @@ StoredCatalog DeserializeCatalog(const std::string& text) {
       std::string key = seq.schema + "." + seq.name;
       out.sequence_counters[key] = s.value("counter", int64_t{0});
       out.snapshot.sequences_.emplace(std::move(key), std::move(seq));
+    }
+    // A catalog written before roles existed has the bootstrap superuser only.
+    if (!doc.contains("roles")) out.snapshot.roles_ = BootstrapRoles();
+    for (const json& r : doc.value("roles", json::array())) {
+      RoleInfo role = r.get<RoleInfo>();
+      out.snapshot.roles_.emplace(role.name, std::move(role));
     }
   } catch (const json::exception& e) {
     throw SqlError(sqlstate::kDataCorrupted, std::string("could not read the stored catalog: ") + e.what());

@@ -43,6 +43,7 @@ void DocumentCatalog::LoadLocked() {
   uint64_t token = 0;
   auto stored = store_->Load(&token);
   state_ = stored ? DeserializeCatalog(*stored) : StoredCatalog{};
+  if (!stored) state_.snapshot.roles_ = BootstrapRoles();
   token_ = token;
   snapshot_.store(std::make_shared<const CatalogSnapshot>(state_.snapshot));
 }

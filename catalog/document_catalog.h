@@ -65,6 +65,9 @@ class DocumentCatalog final : public Catalog {
   uint32_t AllocateTableId() override;
   void Apply(const std::vector<CatalogChange>& changes) override;
   void ForgetTable(uint32_t table_id) override { store_->ForgetTable(table_id); }
+  RoleInfo CreateRole(RoleInfo role) override;  // role_catalog.cpp
+  void UpdateRole(const std::string& name, const RoleInfo& role) override;
+  bool DropRole(const std::string& name) override;
 
   // Re-reads the store (a cluster gateway calls this when etcd reports a
   // change made elsewhere). Returns the version now published.

@@ -76,6 +76,14 @@ int ServeSql(SessionFactory& sessions, const std::string& listen, uint16_t port,
   server_options.worker_threads = workers;
   server_options.limits.max_connections = connections.max_connections;
   server_options.handler.authentication_timeout_ms = connections.authentication_timeout_s * 1000;
+  if (!connections.hba_file.empty()) {
+    try {
+      server_options.handler.hba = std::make_shared<const wire::HbaRules>(wire::HbaRules::Load(connections.hba_file));
+    } catch (const std::exception& error) {
+      spdlog::error("cannot use --hba {}: {}", connections.hba_file, error.what());
+      return 1;
+    }
+  }
   wire::Server server(sessions, server_options);
   try {
     server.Start();

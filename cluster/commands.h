@@ -16,6 +16,7 @@ namespace tessera::cli {
 struct ConnectionOptions {
   int max_connections = 100;           // sessions; 53300 beyond (3 kept for the superuser)
   int authentication_timeout_s = 60;   // to finish the startup
+  std::string hba_file;                // --hba: pg_hba.conf rules; empty: wire::HbaRules::Default()
 };
 
 struct StartOptions {

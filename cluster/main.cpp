@@ -17,6 +17,10 @@ void AddConnectionOptions(CLI::App* cmd, tessera::cli::ConnectionOptions& option
                   "seconds a client has to finish its startup")
       ->capture_default_str()
       ->check(CLI::Range(1, 600));
+  cmd->add_option("--hba", options.hba_file,
+                  "client authentication rules in pg_hba.conf format (default: trust for loopback clients, "
+                  "scram-sha-256 for all others)")
+      ->check(CLI::ExistingFile);
 }
 
 }  // namespace

@@ -75,6 +75,7 @@ class Backend : public SessionFactory {
   }
 
   std::unique_ptr<Session> NewSession() override;  // a SqlSession over this backend
+  std::optional<std::string> RolePassword(const std::string& name) override;  // from the catalog's roles
 };
 
 }  // namespace tessera::executor

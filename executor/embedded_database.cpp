@@ -46,6 +46,13 @@ class EmbeddedTxn final : public BackendTxn {
 
 std::unique_ptr<Session> Backend::NewSession() { return std::make_unique<SqlSession>(*this); }
 
+std::optional<std::string> Backend::RolePassword(const std::string& name) {
+  auto snapshot = Catalog().Snapshot();
+  const catalog::RoleInfo* role = snapshot->FindRole(name);
+  if (role == nullptr) return std::nullopt;
+  return role->password;
+}
+
 EmbeddedDatabase::EmbeddedDatabase(const DatabaseOptions& options) {
   storage::mvcc::MvccOptions engine_options;
   engine_options.engine.sync = options.sync_commits;

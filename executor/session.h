@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -154,6 +155,13 @@ class SessionFactory {
  public:
   virtual ~SessionFactory() = default;
   virtual std::unique_ptr<Session> NewSession() = 0;
+  // For password authentication (wire/authentication.cpp): the stored SCRAM
+  // verifier of role `name` ("" when it has no password), nullopt when no
+  // such role exists. Whether it may log in is Session::Start's check.
+  virtual std::optional<std::string> RolePassword(const std::string& name) {
+    (void)name;
+    return std::nullopt;
+  }
 };
 
 }  // namespace tessera

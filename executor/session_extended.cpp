@@ -74,7 +74,7 @@ void SqlSession::PrepareInto(SqlPrepared& prepared) {
   prepared.catalog_version_ = snapshot->Version();
   prepared.columns_.clear();
   if (IsQuery(stmt.kind)) {
-    prepared.plan_ = std::make_shared<planner::PlannedQuery>(planner::PlanQuery(stmt, *snapshot, prepared.given_types_));
+    prepared.plan_ = std::make_shared<planner::PlannedQuery>(planner::PlanQuery(stmt, *snapshot, prepared.given_types_, user_));
     prepared.param_types_ = prepared.plan_->param_types;
     if (prepared.plan_->returns_rows) prepared.columns_ = ToColumnDescs(prepared.plan_->columns);
     return;

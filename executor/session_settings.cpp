@@ -96,6 +96,10 @@ const SessionSettings::Setting& SessionSettings::Find(const std::string& name) c
 
 std::string SessionSettings::Normalise(Setting& s, const std::string& key, const std::vector<std::string>& values) {
   std::string joined = JoinValues(values);
+  // The session's role is fixed at login until SET ROLE and SET SESSION
+  // AUTHORIZATION change what current_user is (issue 13).
+  if (key == "session_authorization")
+    throw SqlError(sqlstate::kFeatureNotSupported, "SET SESSION AUTHORIZATION is not supported yet");
   if (key == "client_encoding") {
     std::string u = Upper(joined);
     u.erase(std::remove(u.begin(), u.end(), '-'), u.end());
@@ -278,6 +282,13 @@ std::vector<std::pair<std::string, std::string>> SessionSettings::TakeChanged() 
   for (auto& key : changed_) out.emplace_back(settings_[key].canonical, settings_[key].value);
   changed_.clear();
   return out;
+}
+
+void SessionSettings::SetSessionUser(const std::string& user, bool superuser) {
+  Setting& authorization = Find("session_authorization");
+  authorization.value = authorization.default_value = user;
+  Setting& is_superuser = Find("is_superuser");
+  is_superuser.value = is_superuser.default_value = superuser ? "on" : "off";
 }
 
 }  // namespace tessera::executor

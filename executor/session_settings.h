@@ -27,6 +27,8 @@ class SessionSettings {
   // (name, setting, description) for SHOW ALL.
   std::vector<std::vector<std::string>> ShowAll() const;
 
+  // At login: session_authorization and is_superuser (read-only to SET).
+  void SetSessionUser(const std::string& user, bool superuser);
   std::vector<std::pair<std::string, std::string>> Reported() const;
   std::vector<std::pair<std::string, std::string>> TakeChanged();
   const TextFormat& Format() const { return format_; }

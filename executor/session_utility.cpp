@@ -26,7 +26,7 @@ void SqlSession::RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool
   if (inner.kind != ast::StmtKind::kSelect && inner.kind != ast::StmtKind::kInsert &&
       inner.kind != ast::StmtKind::kUpdate && inner.kind != ast::StmtKind::kDelete)
     throw SqlError::FeatureNotSupported("EXPLAIN is only supported for SELECT, INSERT, UPDATE and DELETE");
-  planner::PlannedQuery plan = planner::PlanQuery(inner, *SessionCatalog().Snapshot(), {});
+  planner::PlannedQuery plan = planner::PlanQuery(inner, *SessionCatalog().Snapshot(), {}, user_);
   FragmentStats stats;
   if (stmt.analyze) {
     // EXPLAIN ANALYZE runs the statement (its writes included), discarding rows.
@@ -121,6 +121,9 @@ void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool d
     case ast::StmtKind::kDropView:
     case ast::StmtKind::kAlterTable:
     case ast::StmtKind::kTruncate: sink.Complete(RunDdl(stmt, sink)); return;
+    case ast::StmtKind::kCreateRole:
+    case ast::StmtKind::kAlterRole:
+    case ast::StmtKind::kDropRole: sink.Complete(RunRole(stmt, sink)); return;
     default: throw SqlError::Internal("statement kind not handled");
   }
 }

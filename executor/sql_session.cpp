@@ -63,8 +63,7 @@ void SqlSession::Start(const std::map<std::string, std::string>& startup) {
   };
   std::string user = get("user");
   std::string database = get("database").empty() ? user : get("database");
-  if (!user.empty() && user != "tessera")
-    throw SqlError("28000", "role \"" + user + "\" does not exist");
+  StartRole(user.empty() ? std::string("tessera") : user);
   if (!database.empty() && database != "tessera")
     throw SqlError("3D000", "database \"" + database + "\" does not exist");
   for (auto& [key, value] : startup) {
@@ -185,7 +184,7 @@ void SqlSession::RunStatement(const ast::Statement& stmt, const std::string& sql
       case ast::StmtKind::kDelete: {
         std::shared_ptr<SqlPrepared> prepared = PrepareStatement(nullptr, sql, {});
         prepared->plan_ = std::make_shared<planner::PlannedQuery>(
-            planner::PlanQuery(stmt, *SessionCatalog().Snapshot(), {}));
+            planner::PlanQuery(stmt, *SessionCatalog().Snapshot(), {}, user_));
         prepared->columns_ = prepared->plan_->returns_rows ? ToColumnDescs(prepared->plan_->columns)
                                                            : std::vector<ColumnDesc>{};
         if (describe_columns && prepared->plan_->returns_rows) sink.Columns(prepared->columns_);

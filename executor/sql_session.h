@@ -101,6 +101,15 @@ class SqlSession final : public Session {
   void RunShow(const ast::ShowStmt& stmt, ResultSink& sink, bool describe_columns);
   void RunCopy(const ast::CopyStmt& stmt, ResultSink& sink);  // executor/copy_session.cpp
   std::string RunDdl(const ast::Statement& stmt, ResultSink& sink);
+  // Roles (session_roles.cpp): CREATE/ALTER/DROP ROLE, returns the tag.
+  std::string RunRole(const ast::Statement& stmt, ResultSink& sink);
+  void CreateRole(const ast::CreateRoleStmt& stmt, ResultSink& sink);
+  void AlterRole(const ast::AlterRoleStmt& stmt, ResultSink& sink);
+  void DropRoles(const ast::DropRoleStmt& stmt, ResultSink& sink);
+  // Start: the role logging in must exist and may log in (28000).
+  void StartRole(const std::string& user);
+  // The session's role as the catalog has it now (by OID: it may be renamed).
+  catalog::RoleInfo CurrentRole() const;
   // The catalog as this transaction sees it: with its own DDL until COMMIT.
   catalog::Catalog& SessionCatalog() { return block_catalog_ ? *block_catalog_ : db_.Catalog(); }
   int64_t NextVal(const std::string& qualified_name);
@@ -155,6 +164,8 @@ class SqlSession final : public Session {
   int64_t txn_start_ = 0;
   int64_t statement_start_ = 0;
   std::string current_sql_;  // the statement being run
+  std::string user_;          // the role logged in: current_user, session_user
+  uint32_t role_oid_ = 0;
   bool in_block_ = false;
   bool failed_ = false;
   bool implicit_ = false;  // extended protocol until Sync, or a multi-statement simple query

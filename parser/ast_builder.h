@@ -60,6 +60,11 @@ class AstBuilder {
   ast::StatementPtr BuildVacuum(TP::VacuumStmtContext* ctx);
   ast::StatementPtr BuildCopy(TP::CopyStmtContext* ctx);
 
+  // build_role.cpp
+  ast::StatementPtr BuildCreateRole(TP::CreateRoleStmtContext* ctx);
+  ast::StatementPtr BuildAlterRole(TP::AlterRoleStmtContext* ctx);
+  ast::StatementPtr BuildDropRole(TP::DropRoleStmtContext* ctx);
+
   // build_expr.cpp
   ast::ExprPtr BuildExpr(TP::ExprContext* ctx);
   ast::ExprPtr BuildBExpr(TP::BExprContext* ctx);

@@ -48,6 +48,12 @@ ast::StatementPtr AstBuilder::BuildStatement(TP::StatementContext* ctx) {
     stmt = BuildExplain(c);
   } else if (auto* c = ctx->vacuumStmt()) {
     stmt = BuildVacuum(c);
+  } else if (auto* c = ctx->createRoleStmt()) {
+    stmt = BuildCreateRole(c);
+  } else if (auto* c = ctx->alterRoleStmt()) {
+    stmt = BuildAlterRole(c);
+  } else if (auto* c = ctx->dropRoleStmt()) {
+    stmt = BuildDropRole(c);
   } else {
     stmt = BuildCopy(ctx->copyStmt());
   }

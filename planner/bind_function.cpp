@@ -124,6 +124,14 @@ ExprRef Binder::BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* ha
     out->args = std::move(args);
     return out;
   }
+  if ((name == "current_user" || name == "session_user" || name == "current_role") && e.args.empty()) {
+    // No SET ROLE yet: the current user is the session's, fixed for its life.
+    auto out = std::make_shared<BoundExpr>();
+    out->value = Value::Text(user_.empty() ? std::string("tessera") : user_);
+    out->type = out->value.GetType();
+    out->location = e.location;
+    return out;
+  }
   if (name == "nextval") {
     // nextval('s') or nextval('s'::regclass), as serial columns' defaults read.
     const ast::Expr* arg = e.args.size() == 1 ? e.args[0].get() : nullptr;

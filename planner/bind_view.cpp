@@ -179,6 +179,7 @@ BoundQuery Binder::BindView(const catalog::TableInfo& view) {
   // The view's own binder: its text sees no WITH query of this statement,
   // and its error positions are not this statement's.
   Binder body(catalog_, param_types_, subqueries_);
+  body.user_ = user_;
   body.query_level_ = query_level_ + 1;
   ViewFrame frame{view_frames_, view.id};
   body.view_frames_ = &frame;

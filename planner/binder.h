@@ -105,11 +105,15 @@ class Binder {
       : catalog_(catalog), param_types_(param_types), subqueries_(subqueries ? subqueries : &own_subqueries_) {}
   Binder(const Binder&) = delete;
   Binder(Binder&&) = default;
+  // The session's role: current_user and session_user bind to it as a
+  // constant (empty: the bootstrap superuser).
+  void SetUser(std::string user) { user_ = std::move(user); }
   // A binder for a nested query block, sharing parameters and subquery slots.
   // A binder for a nested query block, sharing parameters and subquery slots
   // and seeing the same WITH queries: a set operation's side (same level).
   Binder Nested() const {
     Binder b(catalog_, param_types_, subqueries_);
+    b.user_ = user_;
     b.ctes_ = ctes_;
     b.recorder_ = recorder_;
     b.view_frames_ = view_frames_;
@@ -202,6 +206,7 @@ class Binder {
   void RecordStar(const ast::Expr& e, const Scope& scope, const std::vector<size_t>& expanded);
 
   const catalog::CatalogSnapshot& catalog_;
+  std::string user_;
   std::vector<Type>* param_types_;
   const CteScope* ctes_ = nullptr;
   ViewRecorder* recorder_ = nullptr;

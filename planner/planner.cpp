@@ -4,11 +4,12 @@
 namespace tessera::planner {
 
 PlannedQuery PlanQuery(const ast::Statement& stmt, const catalog::CatalogSnapshot& catalog,
-                       std::vector<Type> param_types) {
+                       std::vector<Type> param_types, const std::string& user) {
   PlannedQuery out;
   out.kind = stmt.kind;
   out.param_types = std::move(param_types);
   Binder binder(catalog, &out.param_types);
+  binder.SetUser(user);
   BoundQuery bound;
   switch (stmt.kind) {
     case ast::StmtKind::kSelect: bound = binder.BindSelect(stmt.As<ast::SelectStmt>()); break;

@@ -25,9 +25,9 @@ struct PlannedQuery {
 };
 
 // SELECT, INSERT, UPDATE, DELETE. `param_types`: the client's (kUnknown where
-// not given). Throws SqlError.
+// not given); `user`: the session's role (current_user). Throws SqlError.
 PlannedQuery PlanQuery(const ast::Statement& stmt, const catalog::CatalogSnapshot& catalog,
-                       std::vector<Type> param_types);
+                       std::vector<Type> param_types, const std::string& user = {});
 
 // Rewrites: predicate pushdown, access paths, cutting into fragments, limit
 // and top-N pushdown.

@@ -5,7 +5,7 @@
 #
 # Counts: ctest tests + sqllogictest records (tests/sql) + regress tests
 # (tests/regress) + check lines of tests/drivers, tests/concurrency, tests/psql,
-# tests/pgbench, tests/limits, tests/wire and tests/cluster (each starts its own server). The last line is "N passed, M failed"; the exit code is
+# tests/pgbench, tests/wire, tests/auth, tests/limits and tests/cluster (each starts its own server). The last line is "N passed, M failed"; the exit code is
 # non-zero when anything failed, including a server that is missing or does
 # not start (that is a failure, not a skip).
 #
@@ -176,6 +176,9 @@ fi
 
 echo "== protocol checks against PostgreSQL 15 tests/wire"
 run_suite wire "$B/wire.log" bash tests/wire/run.sh
+
+echo "== authentication tests/auth (Tessera and PostgreSQL 15)"
+run_suite auth "$B/auth.log" bash tests/auth/run.sh
 
 echo "== limits tests/limits"
 run_suite limits "$B/limits.log" bash tests/limits/run.sh

@@ -8,6 +8,15 @@ void AuthenticationOk::Encode(WriteBuffer& out) const {
   out.End(at);
 }
 
+void AuthenticationRequest::Encode(WriteBuffer& out) const {
+  size_t at = out.Begin('R');
+  out.PutInt32(code);
+  for (const std::string& mechanism : mechanisms) out.PutCString(mechanism);
+  if (!mechanisms.empty()) out.PutByte(0);
+  out.PutBytes(data);
+  out.End(at);
+}
+
 void ParameterStatus::Encode(WriteBuffer& out) const {
   size_t at = out.Begin('S');
   out.PutCString(name);

@@ -16,6 +16,17 @@ struct AuthenticationOk {  // 'R', code 0
   void Encode(WriteBuffer& out) const;
 };
 
+// The other AuthenticationRequest ('R') messages of password authentication:
+// AuthenticationCleartextPassword (3), AuthenticationSASL (10, with the
+// mechanisms), AuthenticationSASLContinue (11) and AuthenticationSASLFinal
+// (12, with the SASL data).
+struct AuthenticationRequest {
+  int32_t code = 0;
+  std::vector<std::string> mechanisms;  // code 10
+  std::string data;                     // codes 11 and 12
+  void Encode(WriteBuffer& out) const;
+};
+
 struct ParameterStatus {  // 'S'
   std::string name;
   std::string value;

@@ -56,6 +56,11 @@ Connection::Connection(asio::ip::tcp::socket socket, asio::thread_pool& workers,
       framer_(options.limits),
       handler_(std::make_unique<ProtocolHandler>(factory, *this, registry, options)) {
   handler_->SetMessageSource(this);
+  // Authentication chooses its method by the client's address; one that
+  // cannot be read matches no rule (28000), never trust.
+  boost::system::error_code ec;
+  auto peer = socket_.remote_endpoint(ec);
+  handler_->SetClientAddress(ec ? std::string("unknown") : peer.address().to_string());
 }
 
 Connection::~Connection() {

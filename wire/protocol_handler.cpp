@@ -6,6 +6,7 @@
 #include "wire/backend_messages.h"
 #include "wire/frontend_messages.h"
 #include "wire/result_writer.h"
+#include "wire/scram_exchange.h"
 
 namespace tessera::wire {
 
@@ -41,7 +42,9 @@ void ProtocolHandler::Feed(std::string_view bytes) {
 
 void ProtocolHandler::Handle(const RawMessage& message) {
   if (closed_) return;
-  if (message.type == RawMessage::kStartupType) {
+  if (auth_) {
+    HandleAuthentication(message);
+  } else if (message.type == RawMessage::kStartupType) {
     HandleStartup(message);
   } else {
     HandleTyped(message);
@@ -121,6 +124,12 @@ void ProtocolHandler::StartSession(const std::vector<std::pair<std::string, std:
     return;
   }
   if (startup["database"].empty()) startup["database"] = startup["user"];
+  startup_ = std::move(startup);
+  BeginAuthentication();
+}
+
+void ProtocolHandler::CompleteStartup() {
+  std::map<std::string, std::string>& startup = startup_;
   try {
     if (options_.slots != nullptr) {
       options_.slots->Acquire(startup["user"]);

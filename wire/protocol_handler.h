@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "wire/connection_slots.h"
 #include "wire/copy_input.h"
 #include "wire/framer.h"
+#include "wire/hba.h"
 #include "wire/output.h"
 #include "wire/wire_buffer.h"
 
@@ -37,7 +39,11 @@ struct HandlerOptions {
   // A client must finish its startup within this (PostgreSQL's
   // authentication_timeout); 0: no limit.
   int authentication_timeout_ms = 60000;
+  // Who may connect, how (--hba FILE); null: HbaRules::Default().
+  std::shared_ptr<const HbaRules> hba;
 };
+
+class ScramExchange;
 
 class ProtocolHandler {
  public:
@@ -66,6 +72,10 @@ class ProtocolHandler {
   // Where COPY FROM STDIN reads the client's data while a statement runs
   // (the connection's inbox); without one, the rest of what Feed() got.
   void SetMessageSource(MessageSource* source) { source_ = source; }
+  // The client's IP address (the Asio connection sets it): the rules of
+  // HandlerOptions::hba choose the authentication by it. Without one (a
+  // handler fed in-process, as the unit tests do) the client is trusted.
+  void SetClientAddress(std::string address) { client_address_ = std::move(address); }
   // Any thread: cancels the statement running for this client (57014), as
   // when the connection is lost mid-statement. Nothing before startup.
   void CancelRunning() {
@@ -80,6 +90,16 @@ class ProtocolHandler {
 
   void HandleStartup(const RawMessage& message);
   void StartSession(const std::vector<std::pair<std::string, std::string>>& parameters);
+  // After authentication: the session starts, ParameterStatus, BackendKeyData, ReadyForQuery.
+  void CompleteStartup();
+  // Authentication (wire/authentication.cpp): the rule for this client
+  // decides; trust completes the startup at once, password and SCRAM wait
+  // for the client's PasswordMessage / SASL responses ('p').
+  void BeginAuthentication();
+  void HandleAuthentication(const RawMessage& message);
+  void HandlePasswordMessage(const std::string& body);
+  void HandleSaslMessage(const std::string& body);
+  void FailAuthentication(const SqlError& error, const std::string& detail);
   void HandleTyped(const RawMessage& message);
   void Dispatch(const RawMessage& message);
   void HandleQuery(const std::string& body);
@@ -116,6 +136,16 @@ class ProtocolHandler {
   std::map<std::string, std::shared_ptr<PreparedStatement>> statements_;
   std::map<std::string, PortalState> portals_;
   MessageSource* source_ = nullptr;
+  std::string client_address_;
+  std::map<std::string, std::string> startup_;  // the startup packet's parameters
+  // While authenticating: the method, and the SCRAM exchange once begun.
+  struct Authentication {
+    AuthMethod method = AuthMethod::kTrust;
+    int rule_line = 0;
+    std::optional<std::string> verifier;  // the role's; nullopt: no such role
+    std::unique_ptr<ScramExchange> scram;
+  };
+  std::unique_ptr<Authentication> auth_;
   CopyInput copy_input_{[this] { return source_ ? source_->NextMessage() : framer_.Next(); }};
 };
 

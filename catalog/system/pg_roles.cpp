@@ -1,7 +1,10 @@
-// pg_catalog.pg_roles, pg_authid, pg_user and pg_auth_members: Tessera has
-// no roles yet, so one superuser (kBootstrapRoleName, OID 10) owns every
-// object but schema public, and no role is a member of another. pg_user
-// lists the roles that can log in.
+// pg_catalog.pg_roles, pg_authid, pg_user and pg_auth_members: the roles of
+// the catalog (CREATE ROLE) plus PostgreSQL's predefined pg_database_owner
+// (which owns schema public and cannot log in). No role is a member of
+// another. pg_user lists the roles that can log in; only pg_authid shows the
+// stored SCRAM verifier, the others '********'.
+#include <algorithm>
+
 #include "catalog/system/system_oids.h"
 #include "catalog/system/system_relation.h"
 #include "catalog/system/system_values.h"
@@ -9,37 +12,51 @@
 namespace tessera::catalog::system {
 namespace {
 
-// The superuser, and PostgreSQL's predefined pg_database_owner (which owns
-// schema public and cannot log in).
-struct Role {
-  uint32_t oid;
-  const char* name;
-  bool super;
-};
-constexpr Role kRoles[] = {{kBootstrapRoleOid, kBootstrapRoleName, true},
-                           {kDatabaseOwnerRoleOid, "pg_database_owner", false}};
+// The catalog's roles and pg_database_owner, by OID as PostgreSQL lists them.
+std::vector<RoleInfo> AllRoles(const CatalogSnapshot& catalog) {
+  std::vector<RoleInfo> roles;
+  for (const auto& [name, role] : catalog.Roles()) roles.push_back(role);
+  RoleInfo owner;
+  owner.oid = kDatabaseOwnerRoleOid;
+  owner.name = "pg_database_owner";
+  roles.push_back(owner);
+  std::sort(roles.begin(), roles.end(), [](const RoleInfo& a, const RoleInfo& b) { return a.oid < b.oid; });
+  return roles;
+}
 
-std::vector<Row> RolesRows(const CatalogSnapshot&) {
+// initdb's superuser also has REPLICATION and BYPASSRLS, which CREATE ROLE
+// cannot grant yet (0A000).
+bool Bootstrap(const RoleInfo& r) { return r.oid == kBootstrapRoleOid; }
+
+Value Password(const RoleInfo& r) { return r.password.empty() ? NullValue() : TextValue(r.password); }
+
+std::vector<Row> RolesRows(const CatalogSnapshot& catalog) {
   std::vector<Row> rows;
-  for (const Role& r : kRoles)
-    rows.push_back({NameValue(r.name), BoolValue(r.super), BoolValue(true), BoolValue(r.super), BoolValue(r.super),
-                    BoolValue(r.super), BoolValue(r.super), Int4Value(-1), TextValue("********"), NullValue(),
-                    BoolValue(r.super), NullValue(), OidValue(r.oid)});
+  for (const RoleInfo& r : AllRoles(catalog))
+    rows.push_back({NameValue(r.name), BoolValue(r.superuser), BoolValue(r.inherit), BoolValue(r.create_role),
+                    BoolValue(r.create_db), BoolValue(r.can_login), BoolValue(Bootstrap(r)), Int4Value(-1),
+                    TextValue("********"), NullValue(), BoolValue(Bootstrap(r)), NullValue(), OidValue(r.oid)});
   return rows;
 }
 
-std::vector<Row> AuthidRows(const CatalogSnapshot&) {
+std::vector<Row> AuthidRows(const CatalogSnapshot& catalog) {
   std::vector<Row> rows;
-  for (const Role& r : kRoles)
-    rows.push_back({OidValue(r.oid), NameValue(r.name), BoolValue(r.super), BoolValue(true), BoolValue(r.super),
-                    BoolValue(r.super), BoolValue(r.super), BoolValue(r.super), BoolValue(r.super), Int4Value(-1),
-                    NullValue(), NullValue()});
+  for (const RoleInfo& r : AllRoles(catalog))
+    rows.push_back({OidValue(r.oid), NameValue(r.name), BoolValue(r.superuser), BoolValue(r.inherit),
+                    BoolValue(r.create_role), BoolValue(r.create_db), BoolValue(r.can_login),
+                    BoolValue(Bootstrap(r)), BoolValue(Bootstrap(r)), Int4Value(-1), Password(r), NullValue()});
   return rows;
 }
 
-std::vector<Row> UserRows(const CatalogSnapshot&) {
-  return {{NameValue(kBootstrapRoleName), OidValue(kBootstrapRoleOid), BoolValue(true), BoolValue(true),
-           BoolValue(true), BoolValue(true), TextValue("********"), NullValue(), NullValue()}};
+std::vector<Row> UserRows(const CatalogSnapshot& catalog) {
+  std::vector<Row> rows;
+  for (const RoleInfo& r : AllRoles(catalog)) {
+    if (!r.can_login) continue;
+    rows.push_back({NameValue(r.name), OidValue(r.oid), BoolValue(r.create_db), BoolValue(r.superuser),
+                    BoolValue(Bootstrap(r)), BoolValue(Bootstrap(r)), TextValue("********"), NullValue(),
+                    NullValue()});
+  }
+  return rows;
 }
 
 std::vector<Row> NoRows(const CatalogSnapshot&) { return {}; }

@@ -132,8 +132,10 @@ std::optional<std::string> SnapshotCatalogView::ViewDefinition(int64_t oid, bool
 }
 
 std::optional<std::string> SnapshotCatalogView::RoleName(int64_t oid) const {
-  if (oid == kBootstrapRoleOid) return std::string(kBootstrapRoleName);
   if (oid == kDatabaseOwnerRoleOid) return std::string("pg_database_owner");
+  if (oid < 0 || oid > UINT32_MAX) return std::nullopt;
+  if (const RoleInfo* role = Get()->snapshot->FindRoleById(static_cast<uint32_t>(oid))) return role->name;
+  if (oid == kBootstrapRoleOid) return std::string(kBootstrapRoleName);
   return std::nullopt;
 }
 

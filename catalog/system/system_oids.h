@@ -19,8 +19,8 @@ inline constexpr uint32_t kPgCatalogNamespaceOid = 11;
 inline constexpr uint32_t kPublicNamespaceOid = 2200;
 inline constexpr uint32_t kInformationSchemaNamespaceOid = 13000;
 inline constexpr uint32_t kBootstrapRoleOid = 10;
-// Tessera has no roles yet: one superuser owns everything, whatever name a
-// client logs in with.
+// The bootstrap superuser every new catalog has (catalog::BootstrapRoles);
+// it owns every table until tables have owners.
 inline constexpr const char* kBootstrapRoleName = "tessera";
 inline constexpr const char* kDatabaseName = "tessera";
 inline constexpr uint32_t kDatabaseOwnerRoleOid = 6171;  // owns schema public

@@ -116,4 +116,36 @@ struct TruncateStmt : Statement {
   std::vector<QualifiedName> tables;
 };
 
+// One option of CREATE/ALTER ROLE, by PostgreSQL's internal name:
+// "password" (value; is_null for PASSWORD NULL), "validUntil",
+// "connectionlimit", "sysid", "addroleto" (IN ROLE), "rolemembers" (ROLE,
+// USER), "adminmembers" (ADMIN), or a flag ("superuser", "nosuperuser",
+// "login", "createdb", ... as written, lower-cased; CREATEUSER is superuser).
+struct RoleOption {
+  std::string name;
+  std::string value;
+  bool is_null = false;
+  int location = 0;
+};
+
+struct CreateRoleStmt : Statement {
+  CreateRoleStmt() : Statement(StmtKind::kCreateRole) {}
+  std::string kind = "ROLE";  // ROLE, USER (LOGIN by default) or GROUP, as written
+  std::string name;
+  std::vector<RoleOption> options;
+};
+
+struct AlterRoleStmt : Statement {
+  AlterRoleStmt() : Statement(StmtKind::kAlterRole) {}
+  std::string name;
+  std::string new_name;  // RENAME TO; empty: an options change
+  std::vector<RoleOption> options;
+};
+
+struct DropRoleStmt : Statement {
+  DropRoleStmt() : Statement(StmtKind::kDropRole) {}
+  std::vector<std::string> names;
+  bool if_exists = false;
+};
+
 }  // namespace tessera::ast

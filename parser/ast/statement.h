@@ -27,6 +27,9 @@ enum class StmtKind : uint8_t {
   kExplain,
   kVacuum,   // VACUUM and ANALYZE: accepted, no effect yet
   kCopy,
+  kCreateRole,  // CREATE ROLE / USER / GROUP
+  kAlterRole,
+  kDropRole,
   kEmpty,    // ";" alone or a comment-only string
 };
 

@@ -234,6 +234,15 @@ VIEW : V I E W;
 REPLACE : R E P L A C E;
 CASCADED : C A S C A D E D;
 OPTION : O P T I O N;
+ADMIN : A D M I N;
+CONNECTION : C O N N E C T I O N;
+ENCRYPTED : E N C R Y P T E D;
+PASSWORD : P A S S W O R D;
+ROLE : R O L E;
+SYSID : S Y S I D;
+UNENCRYPTED : U N E N C R Y P T E D;
+UNTIL : U N T I L;
+VALID : V A L I D;
 
 // Operators and punctuation.
 TYPECAST : '::';

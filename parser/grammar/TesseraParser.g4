@@ -30,6 +30,9 @@ statement
   | explainStmt
   | vacuumStmt
   | copyStmt
+  | createRoleStmt
+  | alterRoleStmt
+  | dropRoleStmt
   ;
 
 // ---------------------------------------------------------------- SELECT
@@ -235,6 +238,31 @@ alterAction
   ;
 
 truncateStmt : TRUNCATE TABLE? qualifiedName (COMMA qualifiedName)* (CASCADE | RESTRICT)? ;
+
+// ---------------------------------------------------------------- roles
+
+// CREATE ROLE | USER | GROUP, as PostgreSQL's CreateRoleStmt. Options that
+// Tessera does not enforce yet are parsed so that they can be refused with
+// 0A000; a plain word (LOGIN, SUPERUSER, ...) is checked by the builder.
+createRoleStmt : CREATE (ROLE | USER | GROUP) identifier WITH? roleOption* ;
+
+alterRoleStmt
+  : ALTER (ROLE | USER | GROUP) identifier RENAME TO identifier    # alterRoleRename
+  | ALTER (ROLE | USER) identifier WITH? roleOption+              # alterRoleOptions
+  ;
+
+dropRoleStmt : DROP (ROLE | USER | GROUP) (IF EXISTS)? identifier (COMMA identifier)* ;
+
+roleOption
+  : ENCRYPTED? PASSWORD (stringConst | NULL_P)     # rolePassword
+  | UNENCRYPTED PASSWORD stringConst                # roleUnencryptedPassword
+  | VALID UNTIL stringConst                         # roleValidUntil
+  | CONNECTION LIMIT (PLUS | MINUS)? INTEGER        # roleConnectionLimit
+  | SYSID INTEGER                                   # roleSysid
+  | IN (ROLE | GROUP) identifierList                # roleInRole
+  | (ROLE | USER | ADMIN) identifierList            # roleMembers
+  | IDENTIFIER                                      # roleFlag
+  ;
 
 // ---------------------------------------------------------------- utility
 
@@ -455,6 +483,7 @@ typeFuncNameKeyword
 unreservedKeyword
   : OPERATOR_P | CHARACTERISTICS | VIEW | REPLACE | CASCADED | OPTION | ABORT | ACTION | ADD | ALTER | BEGIN | BY | CASCADE | COMMIT | COMMITTED | CONFLICT | COPY | CSV
   | MATERIALIZED | RECURSIVE
+  | ADMIN | CONNECTION | ENCRYPTED | PASSWORD | ROLE | SYSID | UNENCRYPTED | UNTIL | VALID
   | DELETE | DELIMITER | DOUBLE | DROP | ESCAPE | EXPLAIN | FIRST | FORMAT | HEADER | IF | INDEX
   | INSERT | ISOLATION | KEY | LAST | LEVEL | LOCAL | LOCKED | MATCH | NEXT | NO | NOTHING | NOWAIT | NULLS | OF | PARTIAL
   | READ | RELEASE | RENAME | REPEATABLE | RESET | RESTRICT | ROLLBACK | ROWS | SAVEPOINT | SERIALIZABLE | SESSION | SET
