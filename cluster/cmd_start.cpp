@@ -1,6 +1,7 @@
 // `tessera start`: the embedded database served over pgwire.
 #include <spdlog/spdlog.h>
 
+#include <fstream>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -57,9 +58,22 @@ bool ApplyMemoryLimit(const std::string& text) {
 
 int RunStart(const StartOptions& options) {
   if (!ApplyMemoryLimit(options.memory_limit)) return 2;
+  DatabaseOptions database_options;
+  database_options.data_dir = options.data_dir;
+  database_options.sync_commits = !options.no_sync;
+  if (!options.password_file.empty()) {
+    std::ifstream file(options.password_file);
+    std::string password;
+    if (!file || !std::getline(file, password)) {
+      spdlog::error("--password-file {}: cannot read a password from it", options.password_file);
+      return 2;
+    }
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    database_options.superuser_password = password;
+  }
   std::unique_ptr<SessionFactory> database;
   try {
-    database = OpenEmbeddedDatabase(DatabaseOptions{.data_dir = options.data_dir, .sync_commits = !options.no_sync});
+    database = OpenEmbeddedDatabase(database_options);
   } catch (const SqlError& error) {
     spdlog::error("cannot open data directory {}: {} ({})", options.data_dir, error.Message(), error.Sqlstate());
     return 1;

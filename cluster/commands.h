@@ -27,6 +27,7 @@ struct StartOptions {
   int workers = 64;
   ConnectionOptions connections;
   std::string memory_limit;  // --memory-limit; empty: a quarter of RAM
+  std::string password_file;  // --password-file: the superuser's password, first line
 };
 
 struct GatewayCommand {

@@ -41,6 +41,9 @@ int main(int argc, char** argv) {
   start_cmd->add_flag("--no-sync", start.no_sync, "do not fsync at commit (faster, unsafe on power loss)");
   start_cmd->add_option("--workers", start.workers, "threads running statements")->capture_default_str();
   AddConnectionOptions(start_cmd, start.connections);
+  start_cmd->add_option("--password-file", start.password_file,
+                        "set superuser tessera's password from the first line of FILE (at every start)")
+      ->check(CLI::ExistingFile);
   const char* memory_help = "most memory statements may use, e.g. 8GB (default: a quarter of physical memory)";
   start_cmd->add_option("--memory-limit", start.memory_limit, memory_help);
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "executor/session.h"
@@ -13,6 +14,9 @@ struct DatabaseOptions {
   std::string data_dir;
   bool sync_commits = true;      // fsync at commit
   bool encode_fragments = false; // run every fragment through its byte encoding (tests the transport path)
+  // When set: the password of superuser `tessera`, stored as its SCRAM
+  // verifier at every open (`tessera start --password-file`).
+  std::optional<std::string> superuser_password;
 };
 
 // Opens (creating on first use, with superuser `tessera` and database

@@ -6,6 +6,8 @@
 #include <cstring>
 
 #include "catalog/lmdb_catalog.h"
+#include "common/error.h"
+#include "common/scram.h"
 #include "executor/local_fragment_executor.h"
 #include "executor/sql_session.h"
 #include "storage/mvcc/mvcc_transaction.h"
@@ -58,6 +60,17 @@ EmbeddedDatabase::EmbeddedDatabase(const DatabaseOptions& options) {
   engine_options.engine.sync = options.sync_commits;
   engine_ = storage::mvcc::MvccEngine::Open(options.data_dir, engine_options);
   catalog_ = catalog::OpenLmdbCatalog(*engine_);
+  if (options.superuser_password) {
+    if (options.superuser_password->empty())
+      throw SqlError(sqlstate::kInvalidParameterValue, "the superuser's password may not be empty");
+    auto snapshot = catalog_->Snapshot();
+    const catalog::RoleInfo* found = snapshot->FindRole("tessera");
+    if (found == nullptr)
+      throw SqlError(sqlstate::kUndefinedObject, "role \"tessera\" does not exist (it was renamed)");
+    catalog::RoleInfo role = *found;
+    role.password = scram::MakeVerifier(*options.superuser_password);
+    catalog_->UpdateRole(role.name, role);
+  }
   const char* env = std::getenv("TESSERA_ENCODE_FRAGMENTS");
   encode_fragments_ = options.encode_fragments || (env && std::strcmp(env, "0") != 0 && *env);
 }

@@ -127,6 +127,10 @@ std::string SqlSession::RunRole(const ast::Statement& stmt, ResultSink& sink) {
                                                              : "DROP ROLE";
   if (in_block_) throw SqlError::FeatureNotSupported(std::string(tag) +
                                         " inside a transaction block is not supported: role changes take effect at once");
+  // Several statements in one simple query form one implicit transaction,
+  // which a role change would not be part of (a later failure would not undo it).
+  if (implicit_) throw SqlError::FeatureNotSupported(std::string(tag) +
+                                        " in a query of several statements is not supported: role changes take effect at once");
   switch (stmt.kind) {
     case ast::StmtKind::kCreateRole: CreateRole(stmt.As<ast::CreateRoleStmt>(), sink); break;
     case ast::StmtKind::kAlterRole: AlterRole(stmt.As<ast::AlterRoleStmt>(), sink); break;

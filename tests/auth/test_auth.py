@@ -189,6 +189,7 @@ class Tessera:
         self.dir = tempfile.mkdtemp(prefix="tessera-auth.")
         self.port = free_port()
         self.proc = None
+        self.extra_args = []
 
     def start(self, with_hba):
         self.log = os.path.join(self.dir, "server.log")
@@ -196,6 +197,7 @@ class Tessera:
                 "--listen", "127.0.0.1", "--no-sync"]
         if with_hba:
             args += ["--hba", self.hba_file]
+        args += self.extra_args
         self.proc = subprocess.Popen(args, stdout=open(self.log, "a"), stderr=subprocess.STDOUT)
         wait_ready(self.port, self.proc, "tessera", self.log)
 
@@ -382,6 +384,32 @@ def verifier_format(verifier, label):
     check("%s verifier_format" % label, ok, "pg_authid.rolpassword is %r" % verifier)
 
 
+def password_file_checks(binary, work):
+    """`tessera start --password-file FILE` sets the superuser's password from
+    the file's first line, so a server whose rules want SCRAM from the start
+    (no trusted first login to set one) admits its superuser."""
+    secret = "from the file"
+    pw_file = os.path.join(work, "superuser_password")
+    with open(pw_file, "w") as f:
+        f.write(secret + "\n")
+    hba_file = os.path.join(work, "scram_only_hba.conf")
+    with open(hba_file, "w") as f:
+        f.write("host all all 127.0.0.1/32 scram-sha-256\n")
+    server = Tessera(binary, hba_file)
+    server.extra_args = ["--password-file", pw_file]
+    try:
+        server.start(with_hba=True)
+        got = login(server.port, "tessera", secret)
+        check("tessera password_file_superuser_logs_in", got == ("ok", "scram-sha-256"), "got %r" % (got,))
+        got = login(server.port, "tessera", PASSWORD)
+        check("tessera password_file_other_password_refused",
+              got == ("error", "28P01", 'password authentication failed for user "tessera"'), "got %r" % (got,))
+    except Exception as e:  # noqa: BLE001
+        check("tessera password_file setup", False, repr(e))
+    finally:
+        server.cleanup()
+
+
 def main():
     global PG_BIN
     binary = sys.argv[1]
@@ -407,6 +435,7 @@ def main():
                 run_checks(server, label)
             except Exception as e:  # noqa: BLE001
                 check("%s setup" % label, False, repr(e))
+        password_file_checks(binary, work)
     finally:
         for server in servers:
             server.cleanup()
