@@ -1,7 +1,9 @@
 // `tessera start`: the embedded database served over pgwire.
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <fstream>
+#include <functional>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -18,12 +20,26 @@ namespace tessera::cli {
 struct TerminationSignal::State {
   boost::asio::io_context io;
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
+  std::function<void()> reload;
+
+  void Arm() {
+    signals.async_wait([this](const boost::system::error_code& error, int signal) {
+      if (error) return;
+      if (signal == SIGHUP && reload) {
+        reload();
+        Arm();
+        return;
+      }
+      spdlog::info("received signal {}, shutting down", signal);
+    });
+  }
 };
 
-TerminationSignal::TerminationSignal() : state_(std::make_unique<State>()) {
-  state_->signals.async_wait([](const boost::system::error_code& error, int signal) {
-    if (!error) spdlog::info("received signal {}, shutting down", signal);
-  });
+TerminationSignal::TerminationSignal() : state_(std::make_unique<State>()) { state_->Arm(); }
+
+void TerminationSignal::OnReload(std::function<void()> reload) {
+  state_->reload = std::move(reload);
+  state_->signals.add(SIGHUP);
 }
 
 TerminationSignal::~TerminationSignal() = default;
@@ -106,7 +122,22 @@ int ServeSql(SessionFactory& sessions, const std::string& listen, uint16_t port,
     return 1;
   }
   spdlog::info("{} listening on {}:{}", what, listen, server.Port());
-  WaitForTerminationSignal();
+  TerminationSignal signal;
+  // As PostgreSQL: SIGHUP re-reads the rules; a file that no longer parses
+  // leaves the previous rules in force.
+  signal.OnReload([&server, file = connections.hba_file] {
+    if (file.empty()) {
+      spdlog::info("received SIGHUP: no --hba file to reload");
+      return;
+    }
+    try {
+      server.SetHba(std::make_shared<const wire::HbaRules>(wire::HbaRules::Load(file)));
+      spdlog::info("received SIGHUP: reloaded the rules of {}", file);
+    } catch (const std::exception& error) {
+      spdlog::error("received SIGHUP: {} not reloaded, the previous rules stay in force: {}", file, error.what());
+    }
+  });
+  signal.Wait();
   server.Stop();
   spdlog::info("{} stopped", what);
   return 0;

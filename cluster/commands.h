@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -84,6 +85,9 @@ class TerminationSignal {
   ~TerminationSignal();
   void Wait();  // until a signal or Stop()
   void Stop();  // from any thread
+  // Before Wait(): SIGHUP runs `reload` on the waiting thread (instead of
+  // ending the process, SIGHUP's default) and the wait goes on.
+  void OnReload(std::function<void()> reload);
 
  private:
   struct State;

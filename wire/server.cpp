@@ -65,6 +65,11 @@ void Server::Accept() {
   });
 }
 
+void Server::SetHba(std::shared_ptr<const HbaRules> rules) {
+  std::lock_guard lock(mutex_);  // Accept copies the handler options under it
+  options_.handler.hba = std::move(rules);
+}
+
 size_t Server::MaxSockets() const {
   // As PostgreSQL's postmaster: room for twice the sessions, so clients
   // refused at startup with 53300 still get their message.

@@ -53,6 +53,9 @@ class Server {
   // Graceful shutdown: stop accepting, cancel running statements, tell every
   // client FATAL 57P01, end the sessions, join the threads. Idempotent.
   void Stop();
+  // The authentication rules for connections accepted from now on (a reload
+  // on SIGHUP); sessions already started keep theirs, as in PostgreSQL.
+  void SetHba(std::shared_ptr<const HbaRules> rules);
 
  private:
   void Accept();

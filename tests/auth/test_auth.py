@@ -27,6 +27,7 @@ import hmac
 import os
 import pwd
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -201,6 +202,11 @@ class Tessera:
         self.proc = subprocess.Popen(args, stdout=open(self.log, "a"), stderr=subprocess.STDOUT)
         wait_ready(self.port, self.proc, "tessera", self.log)
 
+    def reload(self, hba_text):
+        with open(self.hba_file, "w") as f:
+            f.write(hba_text)
+        os.kill(self.proc.pid, signal.SIGHUP)
+
     def stop(self):
         if self.proc is not None:
             self.proc.terminate()
@@ -243,6 +249,11 @@ class Postgres:
             shutil.copy(self.hba_file, os.path.join(self.data, "pg_hba.conf"))
         self.run([os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-l", self.log, "-w", "start"])
         wait_ready(self.port, None, "postgres", self.log)
+
+    def reload(self, hba_text):
+        with open(os.path.join(self.data, "pg_hba.conf"), "w") as f:
+            f.write(hba_text)
+        self.run([os.path.join(self.bin, "pg_ctl"), "-D", self.data, "reload"])
 
     def stop(self):
         self.run([os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-m", "fast", "-w", "stop"])
@@ -384,6 +395,29 @@ def verifier_format(verifier, label):
     check("%s verifier_format" % label, ok, "pg_authid.rolpassword is %r" % verifier)
 
 
+def reload_checks(server, label, hba_text):
+    """SIGHUP (pg_ctl reload for PostgreSQL) re-reads the rules: a rule added
+    in front now rejects alice, who logged in a moment ago; a session opened
+    before the reload is not affected."""
+    password = "changed"  # run_checks' last password change
+    before = psycopg2.connect(host="127.0.0.1", port=server.port, user="alice", password=password, dbname="tessera")
+    server.reload("host all alice 127.0.0.1/32 reject\n" + hba_text)
+    want = ("error", "28000", 'pg_hba.conf rejects connection for host "127.0.0.1", user "alice", '
+            'database "tessera", no encryption')
+    got = None
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        got = login(server.port, "alice", password)
+        if got == want:
+            break
+        time.sleep(0.1)
+    check("%s reload_rules_on_sighup" % label, got == want, "got %r, want %r" % (got, want))
+    cur = before.cursor()
+    cur.execute("SELECT 1")
+    check("%s reload_keeps_open_sessions" % label, cur.fetchone() == (1,))
+    before.close()
+
+
 def password_file_checks(binary, work):
     """`tessera start --password-file FILE` sets the superuser's password from
     the file's first line, so a server whose rules want SCRAM from the start
@@ -433,6 +467,7 @@ def main():
                 server.stop()
                 server.start(with_hba=True)
                 run_checks(server, label)
+                reload_checks(server, label, HBA.format(admin=admin))
             except Exception as e:  # noqa: BLE001
                 check("%s setup" % label, False, repr(e))
         password_file_checks(binary, work)
