@@ -22,6 +22,9 @@ int RunStorage(const StorageCommand& options) {
   std::atomic<int> exit_code{0};
   cluster::StorageNode node(node_options);
   TerminationSignal signal;
+  // SIGHUP must not end a node (its default action); there is nothing to
+  // re-read yet, unlike the SQL servers' --hba rules.
+  signal.OnReload([] { spdlog::info("received SIGHUP: a storage node has nothing to reload"); });
   std::thread serving([&] {
     try {
       node.Run(stop);

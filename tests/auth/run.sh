@@ -66,6 +66,18 @@ if [ "${AUTH_CLUSTER:-1}" != 0 ]; then
       "$(grep -q 'password authentication failed for user "gw_user"' <<< "$out" && echo 1)" "$out"
     out=$(PGPASSWORD='gw secret' "${psql[@]}" -p "$GATEWAY_PORT_1" -U nobody -c "SELECT 1" 2>&1)
     check missing_role "$(grep -q 'password authentication failed for user "nobody"' <<< "$out" && echo 1)" "$out"
+    # SIGHUP re-reads a gateway's rules (here: gw_user is now rejected) and
+    # must not end a storage node (SIGHUP's default action).
+    printf 'host all gw_user 127.0.0.1/32 reject\n' | cat - "$hba" > "$hba.new" && mv "$hba.new" "$hba"
+    kill -HUP "$(cat "$cluster_dir/gateway1.pid")" "$(cat "$cluster_dir/node0.pid")"
+    for _ in $(seq 1 50); do
+      out=$(PGPASSWORD='gw secret' "${psql[@]}" -p "$GATEWAY_PORT_1" -U gw_user -c "SELECT 1" 2>&1)
+      grep -q 'pg_hba.conf rejects connection' <<< "$out" && break
+      sleep 0.1
+    done
+    check gateway_reload_on_sighup "$(grep -q 'pg_hba.conf rejects connection for host "127.0.0.1", user "gw_user"' <<< "$out" && echo 1)" "$out"
+    out=$("${psql[@]}" -p "$GATEWAY_PORT_0" -U tessera -c "SELECT count(*) FROM pg_roles WHERE rolname = 'gw_user'" 2>&1)
+    check storage_node_survives_sighup "$([ "$out" = 1 ] && kill -0 "$(cat "$cluster_dir/node0.pid")" 2> /dev/null && echo 1)" "$out"
   else
     check start 0 "the cluster did not start: $(echo "$out" | tail -n 3 | tr '\n' ' ')"
   fi
