@@ -14,14 +14,7 @@
 # Prints every "PASS/FAIL auth <check>" line and, last, "auth total: P
 # passed, F failed"; exits non-zero when a check failed. About 30 seconds.
 set -uo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-build="${BUILD_DIR:-build}"
-[[ "$build" == /* ]] || build="$root/$build"
-BIN="${TESSERA_BIN:-$build/cluster/tessera}"
-[[ "$BIN" == /* ]] || BIN="$(pwd)/$BIN"
-PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
-PYTHON="${PYTHON:-$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)}"
+source "$(dirname "$0")/../lib/runner.sh"  # here, root, BIN, PG_BIN, PYTHON
 
 if ! "$PYTHON" -c 'import psycopg2' 2> /dev/null; then
   echo "FAIL auth: $PYTHON cannot import psycopg2 (package python3-psycopg2)"

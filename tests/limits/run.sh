@@ -17,13 +17,7 @@
 # Prints every "PASS/FAIL limits <test>" line and, last, "limits total: P
 # passed, F failed"; exits non-zero when a check failed. About 2 minutes.
 set -uo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-build="${BUILD_DIR:-build}"
-[[ "$build" == /* ]] || build="$root/$build"
-BIN="${TESSERA_BIN:-$build/cluster/tessera}"
-[[ "$BIN" == /* ]] || BIN="$(pwd)/$BIN"
-PYTHON="${PYTHON:-$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)}"
+source "$(dirname "$0")/../lib/runner.sh"  # here, root, BIN, PG_BIN, PYTHON
 p=0
 f=0
 cluster_dir=""

@@ -10,12 +10,7 @@
 #
 # The last line is "overload total: P passed, F failed". Takes about a minute.
 set -uo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-PYTHON="${PYTHON:-$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)}"
-build="${BUILD_DIR:-build}"
-[[ "$build" == /* ]] || build="$root/$build"
-bin="${TESSERA_BIN:-$build/cluster/tessera}"
+source "$(dirname "$0")/../lib/runner.sh"  # here, root, BIN, PG_BIN, PYTHON
 source "$root/scripts/server.sh"
 log="$(mktemp /tmp/tessera-overload.XXXXXX)"
 limits_pid="" limits_dir=""
@@ -32,28 +27,20 @@ if ! "$PYTHON" -c 'import psycopg2' 2> /dev/null; then
   echo "FAIL overload: $PYTHON cannot import psycopg2 (package python3-psycopg2)"
   total 0 1
 fi
-if ! tessera_server_start "$bin" --max-connections 300; then
+if ! tessera_server_start "$BIN" --max-connections 300; then
   echo "FAIL overload: the server did not start"
   total 0 1
 fi
 limits_dir="$(mktemp -d /tmp/tessera-overload-limits.XXXXXX)"
 limits_port="$(free_port)"
-"$bin" start --data "$limits_dir/data" --port "$limits_port" --listen 127.0.0.1 --max-connections 10 \
+"$BIN" start --data "$limits_dir/data" --port "$limits_port" --listen 127.0.0.1 --max-connections 10 \
   --authentication-timeout 1 > "$limits_dir/server.log" 2>&1 &
 limits_pid=$!
 for _ in $(seq 1 100); do pg_isready -q -h 127.0.0.1 -p "$limits_port" -t 1 && break; sleep 0.2; done
 
 timeout 600 "$PYTHON" "$here/test_overload.py" 127.0.0.1 "$SERVER_PORT" tessera tessera \
   --limits-port "$limits_port" "$@" > "$log" 2>&1
-rc=$?
-grep -E '^(PASS|FAIL) ' "$log"
-p=$(grep -c '^PASS ' "$log")
-f=$(grep -c '^FAIL ' "$log")
-if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
-  echo "FAIL overload: exited with $rc"
-  grep -vE '^(PASS|FAIL) ' "$log" | tail -n 10 | sed 's/^/    /'
-  f=$((f + 1))
-fi
+count_checks overload "$log" $?
 for pid in "$SERVER_PID" "$limits_pid"; do
   if ! kill -0 "$pid" 2> /dev/null; then
     echo "FAIL overload: a server died during the tests; its log:"

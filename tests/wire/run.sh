@@ -19,14 +19,8 @@
 # Prints "PASS/FAIL wire <check> <server>" lines and, last, "wire total: P
 # passed, F failed"; exits non-zero when a check failed.
 set -uo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
+source "$(dirname "$0")/../lib/runner.sh"  # here, root, BIN, PG_BIN, PYTHON
 source "$root/scripts/server.sh"
-PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
-build="${BUILD_DIR:-build}"
-[[ "$build" == /* ]] || build="$root/$build"
-BIN="${TESSERA_BIN:-$build/cluster/tessera}"
-PYTHON="${PYTHON:-$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)}"
 work="$(mktemp -d /tmp/tessera-wire.XXXXXX)"
 pg_dir="$(mktemp -d /tmp/tessera-wire-pg.XXXXXX)"  # its own: initdb runs as postgres when we are root
 cluster_dir=""
@@ -84,15 +78,7 @@ fi
 
 # --- checks --------------------------------------------------------------------
 timeout -k 10 600 "$PYTHON" "$here/test_wire.py" --pg "$pg_port" "${servers[@]}" "$@" > "$work/wire.log" 2>&1
-rc=$?
-grep -E '^(PASS|FAIL) ' "$work/wire.log"
-p=$(grep -c '^PASS ' "$work/wire.log")
-f=$(grep -c '^FAIL ' "$work/wire.log")
-if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
-  echo "FAIL wire: test_wire.py exited with $rc"
-  grep -vE '^(PASS|FAIL) ' "$work/wire.log" | tail -n 10 | sed 's/^/    /'
-  f=$((f + 1))
-fi
+count_checks wire "$work/wire.log" $?
 if [ -n "$SERVER_PID" ] && ! kill -0 "$SERVER_PID" 2> /dev/null; then
   echo "FAIL wire: the embedded server died; its log:"
   tail -n 20 "$SERVER_DIR/server.log"

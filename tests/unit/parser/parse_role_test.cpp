@@ -3,19 +3,12 @@
 
 #include "common/error.h"
 #include "parser/parser.h"
+#include "tests/unit/parser/parse_one.h"
 
 namespace tessera {
 namespace {
 
 using namespace ast;
-
-template <class T>
-std::unique_ptr<T> ParseOne(std::string_view sql, StmtKind kind) {
-  auto stmts = ParseSql(sql);
-  EXPECT_EQ(stmts.size(), 1u);
-  EXPECT_EQ(stmts[0]->kind, kind);
-  return std::unique_ptr<T>(static_cast<T*>(stmts[0].release()));
-}
 
 std::string Options(const std::vector<RoleOption>& options) {
   std::string out;
