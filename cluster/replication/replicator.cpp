@@ -180,7 +180,6 @@ void Replicator::ManageOnce() {
       RecomputeLease();
       WakeCommits();
     }
-    cv_.notify_all();
     for (const std::string& d : drops)
       spdlog::warn("replication: dropped backup {} from the in-sync set of group {} (no acknowledgement within {} ms)",
                    d, options_.group, options_.lag_allowed.count());
@@ -253,7 +252,6 @@ void Replicator::ManageOnce() {
     }
     RecomputeLease();
     WakeCommits();
-    cv_.notify_all();
   }
 }
 
@@ -339,7 +337,6 @@ void Replicator::Ship(Shipper& shipper) {
         RecomputeLease();
         WakeCommits();
       }
-      cv_.notify_all();
       report("");
     } catch (const std::exception& e) {
       report(e.what());
