@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <chrono>
 #include <set>
-#include <thread>
 
 #include "common/error.h"
+#include "common/fiber.h"
 #include "storage/key_encoding.h"
 
 namespace tessera::executor {
@@ -88,7 +88,7 @@ void RegisterAndAwaitWriters(const planner::TableLayout& table,
     if (cancel && cancel->load()) throw SqlError(sqlstate::kQueryCanceled, "canceling statement due to user request");
     for (uint64_t holder : holders)
       if (txn.WaitsForMe(holder)) throw SqlError(sqlstate::kDeadlockDetected, "deadlock detected");
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    WaitSlot::Make()->Wait(std::chrono::milliseconds(2));  // parks a fiber: the holders' COMMITs need workers
     std::set<uint64_t> still;
     for (const auto& locked : txn.LockedByOthers(table_prefix))
       if (holders.count(locked.holder)) still.insert(locked.holder);

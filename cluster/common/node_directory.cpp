@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cluster/common/etcd_keys.h"
+#include "common/blocking_call.h"
 #include "common/error.h"
 
 namespace tessera::cluster {
@@ -61,7 +62,8 @@ int64_t NodeDirectory::Reload() {
   std::map<int, NodeInfo> nodes;
   int64_t revision = 0;
   try {
-    etcd::RangeResult result = etcd_.GetPrefix(keys::kNodes);
+    // Called by statements on a miss: the request must not hold their worker.
+    etcd::RangeResult result = RunBlocking([&] { return etcd_.GetPrefix(keys::kNodes); });
     revision = result.revision;
     for (auto& kv : result.kvs)
       if (auto info = Parse(kv.key, kv.value)) nodes[info->group] = *info;

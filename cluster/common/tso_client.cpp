@@ -4,6 +4,7 @@
 
 #include "cluster/common/etcd_keys.h"
 #include "cluster/common/node_protocol.h"
+#include "common/blocking_call.h"
 #include "common/error.h"
 
 namespace tessera::cluster {
@@ -49,7 +50,9 @@ std::string TsoClient::Leader(bool refresh) {
   }
   std::string address;
   try {
-    auto found = etcd_.Get(keys::kTsoLeader);
+    // On a thread of its own: with etcd slow or restarting, statements looking the leader up
+    // would otherwise hold every worker for the request's timeout.
+    auto found = RunBlocking([&] { return etcd_.Get(keys::kTsoLeader); });
     if (!found.kvs.empty()) address = found.kvs[0].value;
   } catch (const std::exception& e) {
     throw SqlError("08006", std::string("could not reach etcd to find the timestamp oracle: ") + e.what());

@@ -14,6 +14,7 @@
 #include "cluster/common/etcd_keys.h"
 #include "cluster/replication/replication_protocol.h"
 #include "cluster/storage_node/storage_node.h"
+#include "common/blocking_call.h"
 #include "common/error.h"
 
 namespace tessera::cluster {
@@ -147,6 +148,22 @@ std::string StorageNode::HandleReplicate(std::string_view payload) {
     throw SqlError("08006", "node " + node_id_ + " cannot be a backup: its data directory holds data from before "
                                 "replication (start a backup on an empty data directory)");
   replication::ReplicateRequest request = replication::DecodeReplicateRequest(payload);
+  bool new_primary;
+  {
+    std::lock_guard lock(apply_mutex_);
+    new_primary = request.epoch > accepted_epoch_ || request.primary != accepted_primary_;
+  }
+  if (new_primary) {
+    // A primary of a newer epoch (it restarted, or a backup took over): believe it only if etcd
+    // does. Asked outside apply_mutex_ and on a thread of its own (common/blocking_call.h), so
+    // neither this handler's worker nor another handler waiting for the mutex is held by etcd.
+    auto current = RunBlocking([&] { return etcd_->Get(keys::GroupPrimary(options_.group)); });
+    std::optional<replication::PrimaryRecord> record;
+    if (!current.kvs.empty()) record = replication::PrimaryRecord::FromJson(current.kvs[0].value);
+    if (!record || record->epoch != request.epoch || record->node != request.primary)
+      throw SqlError("08006", "replication from node " + request.primary + " at epoch " +
+                                  std::to_string(request.epoch) + " refused: it is not the primary etcd records");
+  }
   std::lock_guard lock(apply_mutex_);
   if (IsPrimary())  // promoted meanwhile
     throw SqlError("08006", "replication from node " + request.primary + " refused: node " + node_id_ +
@@ -155,13 +172,9 @@ std::string StorageNode::HandleReplicate(std::string_view payload) {
     throw SqlError("08006", "replication from epoch " + std::to_string(request.epoch) + " refused: group " +
                                 std::to_string(options_.group) + " is at epoch " + std::to_string(accepted_epoch_));
   if (request.epoch > accepted_epoch_ || request.primary != accepted_primary_) {
-    // A primary of a newer epoch (it restarted): believe it only if etcd does.
-    auto current = etcd_->Get(keys::GroupPrimary(options_.group));
-    std::optional<replication::PrimaryRecord> record;
-    if (!current.kvs.empty()) record = replication::PrimaryRecord::FromJson(current.kvs[0].value);
-    if (!record || record->epoch != request.epoch || record->node != request.primary)
+    if (!new_primary)  // another primary was accepted while etcd was asked: the sender retries
       throw SqlError("08006", "replication from node " + request.primary + " at epoch " +
-                                  std::to_string(request.epoch) + " refused: it is not the primary etcd records");
+                                  std::to_string(request.epoch) + " refused: the group's primary changed meanwhile");
     spdlog::info("backup of group {}: following primary {} at epoch {}", options_.group, request.primary,
                  request.epoch);
     accepted_epoch_ = request.epoch;
