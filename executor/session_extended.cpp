@@ -94,14 +94,19 @@ void SqlSession::PrepareInto(SqlPrepared& prepared) {
 }
 
 std::shared_ptr<PreparedStatement> SqlSession::Prepare(const std::string& sql, const std::vector<Type>& param_types) {
-  std::vector<ast::StatementPtr> stmts = ParseCharged(sql);
+  int64_t parsed_bytes = 0;
+  std::vector<ast::StatementPtr> stmts = ParseCharged(sql, &parsed_bytes);
+  auto memory = std::make_unique<PoolReservation>(parsed_bytes / kParseBytesPerToken * kKeptBytesPerToken,
+                                                  "CachedPlanSource");
   if (stmts.size() > 1)
     throw SqlError(sqlstate::kSyntaxError, "cannot insert multiple commands into a prepared statement");
   if (failed_ && !AllowedInFailedBlock(*stmts[0]))
     throw SqlError(sqlstate::kInFailedSqlTransaction,
                    "current transaction is aborted, commands ignored until end of transaction block");
   ast::StatementPtr stmt = stmts.empty() || stmts[0]->kind == ast::StmtKind::kEmpty ? nullptr : std::move(stmts[0]);
-  return PrepareStatement(std::move(stmt), sql, param_types);
+  auto prepared = PrepareStatement(std::move(stmt), sql, param_types);
+  prepared->memory_ = std::move(memory);
+  return prepared;
 }
 
 std::unique_ptr<Portal> SqlSession::Bind(std::shared_ptr<PreparedStatement> statement, std::vector<Value> params) {

@@ -207,13 +207,15 @@ void SqlSession::RunStatement(const ast::Statement& stmt, const std::string& sql
   }
 }
 
-std::vector<ast::StatementPtr> SqlSession::ParseCharged(const std::string& sql) {
+std::vector<ast::StatementPtr> SqlSession::ParseCharged(const std::string& sql, int64_t* charged) {
   // The parse's own account, as PostgreSQL's MessageContext: tokens and
   // parse trees grow with the text, and a statement of hundreds of MB must
   // end in 53200, not in the kernel's OOM killer. Released once parsed.
   MemoryAccount memory("MessageContext", StatementMemoryLimit());
   try {
-    return ParseSql(sql, &memory);
+    std::vector<ast::StatementPtr> stmts = ParseSql(sql, &memory);
+    if (charged != nullptr) *charged = memory.Used();
+    return stmts;
   } catch (const std::bad_alloc&) {
     throw OutOfMemoryError();
   }

@@ -336,6 +336,56 @@ def test_big_messages_out_of_memory(ctx):
     expect_eq(q1(c, "SELECT 42"), 42, "a session after the big messages")
 
 
+def test_prepared_statements_out_of_memory(ctx):
+    """Prepared statements kept by a session take their memory from the
+    server's pool until they are closed: a client preparing big statement
+    after big statement gets 53200 instead of growing the server without
+    bound (the next statement's parse, which needs more for a moment than
+    the statement keeps, is usually what no longer fits: "MessageContext"),
+    other sessions go on, and the memory comes back when the client goes.
+    Before, 200 such statements (about 380 MB) were all kept. On a server of its own with a 64 MB
+    limit, so that the statements' real memory stays far from the
+    resident-size bound of the shared memory server."""
+    server = Server(ctx.binary, "64MB")
+    try:
+        sql = "SELECT 1" + " + 1" * 2500  # 5,002 tokens: about 1.9 MB kept
+        client = RawSession("127.0.0.1", server.port)
+        refused_at = None
+        for i in range(200):
+            client.parse(sql, name=b"big%d" % i)
+            messages = client.sync()
+            errors = [body for kind, body in messages if kind == b"E"]
+            if errors:
+                expect(b"C53200\0" in errors[0], "statement %d: %r" % (i, errors[0][:200]))
+                expect(b"CachedPlanSource" in errors[0] or b"MessageContext" in errors[0],
+                       "DETAIL names the parse or the kept statement: %r" % errors[0][:300])
+                refused_at = i
+                break
+        expect(refused_at is not None, "200 statements of 5,002 tokens were all kept under a 64 MB limit")
+        expect(refused_at >= 5, "refused after only %d statements" % refused_at)
+        other = connect(server.port)
+        expect_eq(q1(other, "SELECT 42"), 42, "another session while the statements are kept")
+        client.close()
+        # The closed session's statements went back to the pool: as many fit again.
+        deadline = time.monotonic() + 10
+        while True:
+            again = RawSession("127.0.0.1", server.port)
+            kept = 0
+            for i in range(refused_at):
+                again.parse(sql, name=b"big%d" % i)
+                if any(kind == b"E" for kind, _ in again.sync()):
+                    break
+                kept += 1
+            again.close()
+            if kept == refused_at or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        expect_eq(kept, refused_at, "statements kept by a new session after the first closed")
+        expect(server.alive(), "the server died")
+    finally:
+        server.stop()
+
+
 def test_recursive_cte_out_of_memory(ctx):
     """An endless WITH RECURSIVE ends in 53200, not in a dead server: the
     UNION's set of rows seen, and a CTE read twice keeps its rows on a
@@ -355,7 +405,8 @@ def test_recursive_cte_out_of_memory(ctx):
 MEMORY_TESTS = [test_setting, test_huge_statement_out_of_memory, test_sort_out_of_memory, test_hash_aggregate_out_of_memory,
                 test_fragment_aggregate_out_of_memory, test_join_build_out_of_memory,
                 test_server_limit_binds_above_session_setting, test_memory_is_returned, test_write_set_is_capped,
-                test_recursive_cte_out_of_memory, test_big_messages_out_of_memory]
+                test_recursive_cte_out_of_memory, test_big_messages_out_of_memory,
+                test_prepared_statements_out_of_memory]
 
 
 # --- statement_timeout and cancel -------------------------------------------------
@@ -488,9 +539,10 @@ TIMEOUT_TESTS = ([make_timeout_test(n) for n in SLOW_QUERIES] + [make_cancel_tes
 # --- driver ----------------------------------------------------------------------
 
 class Context:
-    def __init__(self, port, pids):
+    def __init__(self, port, pids, binary=None):
         self.port = port
         self.pids = pids
+        self.binary = binary  # for tests that start a server of their own
         self.report = []
 
 
@@ -531,7 +583,7 @@ def main():
         try:
             conn = connect(small.port)
             make_tables(conn, 300000)
-            ctx = Context(small.port, small.pids)
+            ctx = Context(small.port, small.pids, binary)
             peak = run(MEMORY_TESTS, ctx, only, results, rss_pid=small.proc.pid)
             print("# memory server: peak VmRSS %.0f MB under --memory-limit %d MB" % (peak, SMALL_LIMIT_MB))
             if peak >= SMALL_LIMIT_MB:
