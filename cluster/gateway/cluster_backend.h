@@ -54,6 +54,7 @@ class ClusterBackend final : public executor::Backend {
   NodeDirectory& Nodes() { return *nodes_; }
   transport::RpcClient& Rpc() { return *rpc_; }
   TsoClient& Tso() { return *tso_; }
+  etcd::Client& Etcd() { return *etcd_; }
   const GatewayOptions& Options() const { return options_; }
   std::string NextTxnName();
   // A hidden row id for a new row of `table_id`, from blocks reserved in etcd.

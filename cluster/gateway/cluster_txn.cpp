@@ -103,31 +103,49 @@ std::vector<std::string> ClusterTxn::CallAll(const std::vector<int>& groups, uin
                                              const std::vector<std::string>& payloads,
                                              std::chrono::milliseconds extra) {
   if (groups.size() == 1) return {Call(groups[0], method, payloads[0], extra)};
+  std::vector<Outcome> outcomes = CallEach(groups, method, payloads, extra);
+  std::vector<std::string> replies;
+  for (auto& outcome : outcomes) {
+    if (outcome.error) std::rethrow_exception(outcome.error);
+    replies.push_back(std::move(outcome.reply));
+  }
+  return replies;
+}
+
+std::vector<ClusterTxn::Outcome> ClusterTxn::CallEach(const std::vector<int>& groups, uint16_t method,
+                                                      const std::vector<std::string>& payloads,
+                                                      std::chrono::milliseconds extra) {
+  std::vector<Outcome> outcomes(groups.size());
+  if (groups.size() == 1) {
+    try {
+      outcomes[0].reply = Call(groups[0], method, payloads[0], extra);
+    } catch (...) {
+      outcomes[0].error = std::current_exception();
+    }
+    return outcomes;
+  }
   transport::CallOptions options;
   options.timeout = CallTimeout(method, extra);
   options.cancel = cancel_;
   std::vector<std::shared_ptr<transport::RpcClient::Pending>> pending;
-  std::exception_ptr error;
   for (size_t i = 0; i < groups.size(); ++i) {
     try {
       pending.push_back(backend_.Rpc().Start(backend_.Nodes().Address(groups[i]), method, payloads[i], options));
     } catch (...) {
-      if (!error) error = std::current_exception();
+      outcomes[i].error = std::current_exception();
       pending.push_back(nullptr);
     }
   }
   // Wait for every answer, even after a failure, so no call outlives this.
-  std::vector<std::string> replies(groups.size());
   for (size_t i = 0; i < pending.size(); ++i) {
     if (!pending[i]) continue;
     try {
-      replies[i] = pending[i]->Wait();
+      outcomes[i].reply = pending[i]->Wait();
     } catch (...) {
-      if (!error) error = std::current_exception();
+      outcomes[i].error = std::current_exception();
     }
   }
-  if (error) std::rethrow_exception(error);
-  return replies;
+  return outcomes;
 }
 
 void ClusterTxn::MarkParticipant(int group, bool wrote, int64_t writes) {
@@ -182,10 +200,15 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
 
   std::vector<int> groups;
   std::vector<std::string> payloads;
+  std::vector<Resend> resend;
   std::vector<ExecuteRequest> quick;  // sent as quick: kept to resend as not quick
   for (auto& r : routed) {
     // Reads where this transaction wrote nothing need no participant.
-    bool participant = writes || participants_.count(r.group) != 0;
+    bool had_state = participants_.count(r.group) != 0;
+    bool participant = writes || had_state;
+    resend.push_back(!participant ? Resend::kAfterAnyConnectionFailure
+                     : had_state  ? Resend::kNever
+                                  : Resend::kIfNotStarted);
     ExecuteRequest execute;
     execute.txn = Header(participant, single);
     execute.fragment_request = planner::EncodeFragmentRequest(r.request);
@@ -203,8 +226,9 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
   }
   auto start = std::chrono::steady_clock::now();
   std::vector<std::string> replies;
+  executor::StatementPoll statement_poll{services.cancel, services.deadline_ns};
   try {
-    replies = CallAll(groups, kExecute, payloads);
+    replies = CallThroughFailover(groups, kExecute, payloads, resend, statement_poll);
   } catch (const SqlError& e) {
     // A quick lookup answered on the node's I/O thread found a transaction
     // preparing there, and must not wait on that thread: again, on a worker.
@@ -213,7 +237,7 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
       quick[i].quick = false;
       payloads[i] = Encode(quick[i]);
     }
-    replies = CallAll(groups, kExecute, payloads);
+    replies = CallThroughFailover(groups, kExecute, payloads, resend, statement_poll);
   }
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   // Decoding and merging a million rows takes a while: a cancel or the

@@ -62,11 +62,31 @@ class ClusterTxn final : public executor::BackendTxn {
   std::vector<std::string> CallAll(const std::vector<int>& groups, uint16_t method,
                                    const std::vector<std::string>& payloads,
                                    std::chrono::milliseconds extra = std::chrono::milliseconds(0));
+  // When a request whose node failed it may go again (cluster_txn_failover.cpp):
+  // never; only if the node never started it (no connection, or refused
+  // on arrival: a backup, a primary without its lease); or after any
+  // connection failure (a one-shot read, which leaves nothing behind).
+  enum class Resend : uint8_t { kNever, kIfNotStarted, kAfterAnyConnectionFailure };
+  // CallAll, except that a group whose call failed in a way its `resend`
+  // allows is called again, at the address the node directory gives by
+  // then (a failover's new primary), until it answers, the failover wait
+  // ends, or `poll` (the statement's cancel and deadline) stops it.
+  std::vector<std::string> CallThroughFailover(const std::vector<int>& groups, uint16_t method,
+                                               const std::vector<std::string>& payloads,
+                                               const std::vector<Resend>& resend,
+                                               const executor::StatementPoll& poll);
   // `writes`: rows the request wrote there (commit time grows with them).
   void MarkParticipant(int group, bool wrote, int64_t writes = 0);
   ClusterBackend& Backend() { return backend_; }
 
  private:
+  // One call per group, all at once; each group's reply or error.
+  struct Outcome {
+    std::string reply;
+    std::exception_ptr error;
+  };
+  std::vector<Outcome> CallEach(const std::vector<int>& groups, uint16_t method,
+                                const std::vector<std::string>& payloads, std::chrono::milliseconds extra);
   uint64_t StatementSnapshot();
   std::chrono::milliseconds CallTimeout(uint16_t method, std::chrono::milliseconds extra) const;
   static planner::FragmentResult Concatenate(std::vector<planner::FragmentResult> parts);

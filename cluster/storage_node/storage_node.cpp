@@ -14,6 +14,7 @@
 
 #include "cluster/common/etcd_keys.h"
 #include "cluster/replication/node_identity.h"
+#include "cluster/transport/transport_errors.h"
 #include "common/error.h"
 #include "common/memory_account.h"
 #include "executor/fragment_runner.h"
@@ -104,7 +105,7 @@ void StorageNode::Run(const std::atomic<bool>& stop) {
   // its previous registration): until ready_, every request is refused.
   auto when_ready = [this](auto handler) {
     return [this, handler](std::string_view p, transport::ResponseStream& s) {
-      if (!ready_) throw SqlError("08006", "storage node " + options_.listen + " is still starting");
+      if (!ready_) throw transport::NotServing("storage node " + options_.listen + " is still starting");
       return handler(p, s);
     };
   };
@@ -214,7 +215,7 @@ void StorageNode::Register() {
 void StorageNode::RequirePrimary() {
   if (IsPrimary()) {
     if (replicator_->HoldsLease()) return;
-    throw SqlError("08006", "storage node " + address_ + " has lost its lease as primary of shard group " +
+    throw transport::NotServing("storage node " + address_ + " has lost its lease as primary of shard group " +
                                 std::to_string(options_.group) + " (its backups stopped answering)");
   }
   std::string primary;
@@ -222,7 +223,7 @@ void StorageNode::RequirePrimary() {
     std::lock_guard lock(role_mutex_);
     primary = role_.primary.address;
   }
-  throw SqlError("08006", "storage node " + address_ + " is a backup of shard group " + std::to_string(options_.group) +
+  throw transport::NotServing("storage node " + address_ + " is a backup of shard group " + std::to_string(options_.group) +
                               " and serves no reads or writes (its primary is " + primary + ")");
 }
 

@@ -6,8 +6,15 @@
 
 namespace tessera::cluster::transport {
 
+SqlError NotServing(std::string message) { return SqlError(kConnectionFailure, std::move(message), kNotStartedDetail); }
+
+bool NotStarted(const SqlError& error) {
+  return error.Sqlstate() == kConnectionFailure && error.Detail() == kNotStartedDetail;
+}
+
 SqlError CouldNotConnect(const std::string& address, const std::string& reason) {
-  return SqlError(kConnectionFailure, fmt::format("could not connect to storage node {}: {}", address, reason));
+  return SqlError(kConnectionFailure, fmt::format("could not connect to storage node {}: {}", address, reason),
+                  kNotStartedDetail);
 }
 
 SqlError ConnectionLost(const std::string& address, const std::string& reason) {

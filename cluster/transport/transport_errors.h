@@ -12,7 +12,17 @@ namespace tessera::cluster::transport {
 // connection_failure: the storage node is unreachable, gone or unresponsive.
 inline constexpr const char* kConnectionFailure = "08006";
 
-// 08006 "could not connect to storage node <addr>: <reason>"
+// The DETAIL of an 08006 whose request the storage node never started: it
+// could not be sent (no connection), or the node refused it on arrival (a
+// backup, a primary without its lease, a node still starting). A gateway may
+// send such a request again, to the group's new primary after a failover.
+inline constexpr const char* kNotStartedDetail = "The storage node did not start the request.";
+// 08006 `message`, kNotStartedDetail: a node refusing a request it will not start.
+SqlError NotServing(std::string message);
+// Whether `error` says its request was never started (kNotStartedDetail).
+bool NotStarted(const SqlError& error);
+
+// 08006 "could not connect to storage node <addr>: <reason>", kNotStartedDetail
 SqlError CouldNotConnect(const std::string& address, const std::string& reason);
 // 08006 "connection to storage node <addr> lost"; `reason` goes to the detail.
 SqlError ConnectionLost(const std::string& address, const std::string& reason);

@@ -4,6 +4,7 @@
 #include <future>
 #include <thread>
 
+#include "cluster/transport/transport_errors.h"
 #include "tests/unit/cluster_transport/transport_test_util.h"
 
 namespace tessera::cluster::transport::testing {
@@ -38,6 +39,24 @@ TEST(RpcFailureTest, ClosedPortFailsFast) {
   EXPECT_LT(ElapsedMs(start), 1000);
   EXPECT_EQ(error.Sqlstate(), "08006");
   EXPECT_EQ(error.Message().rfind("could not connect to storage node " + address + ": ", 0), 0u) << error.Message();
+  EXPECT_TRUE(NotStarted(error)) << "nothing was sent: a gateway may send it again elsewhere";
+}
+
+TEST(RpcFailureTest, ARefusalOnArrivalSaysTheRequestWasNotStarted) {
+  // A backup or a primary without its lease refuses with NotServing; the
+  // gateway tells that from a failure whose request may have run.
+  RpcServer server("127.0.0.1", 0);
+  server.Register(kEcho, [](std::string_view, ResponseStream&) -> std::string {
+    throw NotServing("storage node x is a backup of shard group 1");
+  });
+  server.Start();
+  RpcClient client;
+  const SqlError error = CatchSqlError([&] { client.Call(AddressOf(server), kEcho, "x"); });
+  EXPECT_EQ(error.Sqlstate(), "08006");
+  EXPECT_EQ(error.Message(), "storage node x is a backup of shard group 1");
+  EXPECT_TRUE(NotStarted(error)) << error.Detail();
+  EXPECT_FALSE(NotStarted(SqlError("08006", "storage node x is a backup of shard group 1")));
+  server.Stop();
 }
 
 TEST(RpcFailureTest, StartDefersEveryErrorToWait) {
@@ -84,6 +103,7 @@ TEST(RpcFailureTest, NodeThatAcceptsButNeverAnswersTimesOut) {
   EXPECT_LT(ElapsedMs(start), 500);
   EXPECT_EQ(error.Sqlstate(), "08006");
   EXPECT_EQ(error.Message(), "storage node " + address + " did not answer within 150 ms");
+  EXPECT_FALSE(NotStarted(error)) << "a silent node may have run the request";
 }
 
 TEST(RpcFailureTest, CancelFlagStopsTheCallAndTheHandler) {
@@ -124,6 +144,7 @@ TEST(RpcFailureTest, ServerStoppedMidCallLosesTheConnection) {
   EXPECT_TRUE(probe.saw_cancel);
   EXPECT_EQ(error.Sqlstate(), "08006");
   EXPECT_EQ(error.Message(), "connection to storage node " + address + " lost");
+  EXPECT_FALSE(NotStarted(error)) << "the request was running when the connection went";
 }
 
 TEST(RpcFailureTest, ReconnectsAfterServerRestartOnTheSamePort) {
