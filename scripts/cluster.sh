@@ -12,6 +12,8 @@
 #   scripts/cluster.sh kill-node G [SIGNAL] [DIR]  signal storage node G (default KILL)
 #   scripts/cluster.sh restart-node G [DIR]        start storage node G again (same data)
 #   scripts/cluster.sh kill-replica G R [SIGNAL] [DIR] / restart-replica G R [DIR]   the same for replica R
+#   scripts/cluster.sh kill-gateway I [SIGNAL] [DIR] / restart-gateway I [DIR]       the same for gateway I
+#   scripts/cluster.sh stop-etcd [DIR] / start-etcd [DIR]   stop etcd (SIGTERM) and start it again on its data
 #
 #   TESSERA_BIN  the binary (default build/cluster/tessera)
 #   CLUSTER_GROUPS=3 CLUSTER_GATEWAYS=2 CLUSTER_REPLICAS=1   cluster shape
@@ -57,6 +59,30 @@ start_node() {  # start_node GROUP [REPLICA]
   echo $! > "$DIR/$name.pid"
 }
 
+start_etcd() {  # on DIR/etcd (kept across a stop-etcd)
+  etcd --name tessera --data-dir "$DIR/etcd" \
+    --listen-client-urls "$ETCD_URL" --advertise-client-urls "$ETCD_URL" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "tessera=http://127.0.0.1:$ETCD_PEER_PORT" >> "$DIR/etcd.log" 2>&1 &
+  echo $! > "$DIR/etcd.pid"
+  if ! wait_for 20 curl -sf "$ETCD_URL/health"; then
+    echo "cluster: etcd did not start; see $DIR/etcd.log" >&2
+    return 1
+  fi
+}
+
+start_gateway() {  # start_gateway I
+  local port
+  port="$(eval echo "\$GATEWAY_PORT_$1")"
+  # shellcheck disable=SC2086 # GATEWAY_ARGS is a list of words
+  "$BIN" gateway --etcd "$ETCD_URL" --port "$port" --listen 127.0.0.1 ${GATEWAY_ARGS:-} >> "$DIR/gateway$1.log" 2>&1 &
+  echo $! > "$DIR/gateway$1.pid"
+}
+
+gateway_ready() {  # gateway_ready I
+  pg_isready -q -h 127.0.0.1 -p "$(eval echo "\$GATEWAY_PORT_$1")" -t 1
+}
+
 node_registered() {  # node_registered GROUP [REPLICA]: the node started last registered itself in etcd
   local prefix pid name
   name="$(replica_name "$1" "${2:-0}")"
@@ -89,6 +115,8 @@ cmd_start() {
     echo "ETCD_URL=$ETCD_URL"
     echo "CLUSTER_GROUPS=$NUM_GROUPS"
     echo "CLUSTER_REPLICAS=$NUM_REPLICAS"
+    echo "NO_SYNC=${NO_SYNC:-0}"  # so that restart-node starts nodes the same way
+    echo "ETCD_PEER_PORT=$peer_port"
     for g in $(seq 0 $((NUM_GROUPS - 1))); do
       echo "NODE_PORT_$g=${ports[next++]}"
       for r in $(seq 1 $((NUM_REPLICAS - 1))); do echo "NODE_PORT_${g}_$r=${ports[next++]}"; done
@@ -104,15 +132,7 @@ cmd_start() {
   } > "$DIR/cluster.env"
   source "$DIR/cluster.env"
 
-  etcd --name tessera --data-dir "$DIR/etcd" \
-    --listen-client-urls "$ETCD_URL" --advertise-client-urls "$ETCD_URL" \
-    --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
-    --initial-cluster "tessera=http://127.0.0.1:$peer_port" > "$DIR/etcd.log" 2>&1 &
-  echo $! > "$DIR/etcd.pid"
-  if ! wait_for 20 curl -sf "$ETCD_URL/health"; then
-    echo "cluster: etcd did not start; see $DIR/etcd.log" >&2
-    return 1
-  fi
+  start_etcd || return 1
   "$BIN" ctl --etcd "$ETCD_URL" init --groups "$NUM_GROUPS" > "$DIR/ctl.log" 2>&1 || {
     cat "$DIR/ctl.log" >&2
     return 1
@@ -130,17 +150,9 @@ cmd_start() {
       fi
     done
   done
+  for i in $(seq 0 $((NUM_GATEWAYS - 1))); do start_gateway "$i"; done
   for i in $(seq 0 $((NUM_GATEWAYS - 1))); do
-    local port
-    port="$(eval echo "\$GATEWAY_PORT_$i")"
-    # shellcheck disable=SC2086 # GATEWAY_ARGS is a list of words
-    "$BIN" gateway --etcd "$ETCD_URL" --port "$port" --listen 127.0.0.1 ${GATEWAY_ARGS:-} > "$DIR/gateway$i.log" 2>&1 &
-    echo $! > "$DIR/gateway$i.pid"
-  done
-  for i in $(seq 0 $((NUM_GATEWAYS - 1))); do
-    local port
-    port="$(eval echo "\$GATEWAY_PORT_$i")"
-    if ! wait_for 30 pg_isready -q -h 127.0.0.1 -p "$port" -t 1; then
+    if ! wait_for 30 gateway_ready "$i"; then
       echo "cluster: gateway $i did not start; see $DIR/gateway$i.log" >&2
       tail -n 20 "$DIR/gateway$i.log" >&2
       return 1
@@ -203,8 +215,34 @@ case "$action" in
       exit 1
     }
     ;;
+  kill-gateway)
+    i="$1"; sig="${2:-KILL}"; DIR="${3:-/tmp/tessera-cluster}"
+    pid="$(cat "$DIR/gateway$i.pid")"
+    kill "-$sig" "$pid"
+    if [ "$sig" = KILL ] || [ "$sig" = 9 ]; then
+      for _ in $(seq 1 100); do pid_running "$pid" || break; sleep 0.05; done
+    fi
+    ;;
+  restart-gateway)
+    i="$1"; DIR="${2:-/tmp/tessera-cluster}"
+    source "$DIR/cluster.env"
+    start_gateway "$i"
+    wait_for 30 gateway_ready "$i" || {
+      echo "cluster: gateway $i did not come back; see $DIR/gateway$i.log" >&2
+      exit 1
+    }
+    ;;
+  stop-etcd)
+    DIR="${1:-/tmp/tessera-cluster}"
+    stop_pid_file "$DIR/etcd.pid"
+    ;;
+  start-etcd)
+    DIR="${1:-/tmp/tessera-cluster}"
+    source "$DIR/cluster.env"
+    start_etcd || exit 1
+    ;;
   *)
-    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -70,6 +70,7 @@ ClusterBackend::ClusterBackend(GatewayOptions options, std::chrono::milliseconds
       [this] { OnCatalogChange(etcd_->Get(keys::kCatalog).revision); });
   releaser_ = std::thread([this] { ReleaseLoop(); });
   finisher_ = std::thread([this] { FinishLoop(); });
+  registrar_ = std::thread([this] { RegistrarLoop(); });
   spdlog::info("gateway {} joined the cluster ({} shard groups, {} buckets)", id_, map_.Groups(), map_.Buckets());
 }
 
@@ -82,6 +83,7 @@ ClusterBackend::~ClusterBackend() {
   finishing_wake_.notify_all();
   if (releaser_.joinable()) releaser_.join();
   if (finisher_.joinable()) finisher_.join();
+  if (registrar_.joinable()) registrar_.join();
   catalog_watch_.reset();
   try {
     etcd_->Delete(keys::Gateway(id_));
@@ -91,7 +93,36 @@ ClusterBackend::~ClusterBackend() {
 }
 
 void ClusterBackend::Announce(int64_t catalog_revision) {
+  std::lock_guard lock(registration_mutex_);
   etcd_->Put(keys::Gateway(id_), GatewayRegistration(options_.port, catalog_revision), lease_->Id());
+  announced_revision_ = catalog_revision;
+}
+
+// Without this, a gateway whose lease ran out while etcd was away (20 s of
+// etcd downtime is enough) stayed unregistered for good: `ctl status` listed
+// no gateway, and DDL's barrier, which waits for the registered gateways to
+// load a catalog change, silently stopped waiting for it.
+void ClusterBackend::RegistrarLoop() {
+  std::unique_lock lock(release_mutex_);
+  while (!stopping_) {
+    release_wake_.wait_for(lock, std::chrono::milliseconds(500));
+    if (stopping_) break;
+    lock.unlock();
+    {
+      std::lock_guard registration(registration_mutex_);
+      if (lease_->Lost()) {
+        try {
+          auto fresh = std::make_unique<etcd::KeptLease>(*etcd_, 3);
+          etcd_->Put(keys::Gateway(id_), GatewayRegistration(options_.port, announced_revision_), fresh->Id());
+          lease_ = std::move(fresh);
+          spdlog::info("gateway {} registered in etcd again", id_);
+        } catch (const std::exception& e) {
+          spdlog::debug("gateway {}: registering again failed ({}); retrying", id_, e.what());
+        }
+      }
+    }
+    lock.lock();
+  }
 }
 
 void ClusterBackend::OnCatalogChange(int64_t revision) {

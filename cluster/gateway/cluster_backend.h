@@ -78,13 +78,18 @@ class ClusterBackend final : public executor::Backend {
  private:
   void ReleaseLoop();
   void FinishLoop();
+  // Registers this gateway again (a new lease) whenever etcd has forgotten
+  // it: its lease ran out while etcd was unreachable.
+  void RegistrarLoop();
   void Announce(int64_t catalog_revision);
   void OnCatalogChange(int64_t revision);
 
   GatewayOptions options_;
   std::string id_;
   std::unique_ptr<etcd::Client> etcd_;
-  std::unique_ptr<etcd::KeptLease> lease_;
+  std::mutex registration_mutex_;              // guards lease_ and announced_revision_
+  std::unique_ptr<etcd::KeptLease> lease_;     // this gateway's registration
+  int64_t announced_revision_ = 0;            // the catalog revision it last announced
   ShardMap map_;
   std::unique_ptr<NodeDirectory> nodes_;
   std::unique_ptr<transport::RpcClient> rpc_;
@@ -107,6 +112,7 @@ class ClusterBackend final : public executor::Backend {
   std::atomic<int64_t> secondaries_in_flight_{0};
   std::condition_variable finishing_wake_;
   std::thread finisher_;
+  std::thread registrar_;
 };
 
 }  // namespace tessera::cluster

@@ -30,14 +30,13 @@ g. A paused primary (SIGSTOP for 4 s, longer than its lease) is replaced by
    one of its in-sync backups; when it wakes it acknowledges nothing (every
    acknowledged insert is on the new primary) and exits once etcd tells it
    it was deposed; restarted, it is a backup.
+h. etcd stopped for 5 s (longer than every lease) and started again: the
+   gateway registers again, and an insert works.
 """
 import json
 import os
-import subprocess
 import sys
 import time
-import urllib.request
-import base64
 import socket
 
 import psycopg2
@@ -48,28 +47,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from free_ports import free_port  # noqa: E402  (ports outside the ephemeral range)
 from cluster_common import (Checks, Failure, cluster_sh, connect, describe, expect, expect_eq, gateway_ports, load_env, q,
                             q1)
+from replication_common import ctl, etcd_get, node_id, wait_in_sync, wait_same_checksums
 
 SUITE = "cluster-replication"
-BIN = os.environ["TESSERA_BIN"]
-
-
-def etcd_get(env, key, prefix=False):
-    body = {"key": base64.b64encode(key.encode()).decode()}
-    if prefix:
-        end = key[:-1] + chr(ord(key[-1]) + 1)
-        body["range_end"] = base64.b64encode(end.encode()).decode()
-    req = urllib.request.Request(env["ETCD_URL"] + "/v3/kv/range", data=json.dumps(body).encode(), method="POST")
-    with urllib.request.urlopen(req, timeout=5) as r:
-        kvs = json.load(r).get("kvs", [])
-    return {base64.b64decode(kv["key"]).decode(): json.loads(base64.b64decode(kv["value"]).decode()) for kv in kvs}
-
-
-def ctl(env, *args):
-    r = subprocess.run([BIN, "ctl", "--etcd", env["ETCD_URL"]] + list(args), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, text=True, timeout=30)
-    if r.returncode != 0:
-        raise Failure("tessera ctl %s failed: %s %s" % (" ".join(args), r.stdout.strip(), r.stderr.strip()))
-    return r.stdout
 
 
 def transport_call(host, port, method, payload):
@@ -93,39 +73,6 @@ def transport_call(host, port, method, payload):
                 body += more
             if kind in (3, 4):
                 return kind, body
-
-
-def node_id(cluster_dir, name):
-    with open(os.path.join(cluster_dir, name, "data", "node-id")) as f:
-        return f.read().strip()
-
-
-def wait_in_sync(env, group, members, limit=15.0):
-    """Waits until etcd's in-sync set of `group` is exactly `members`."""
-    deadline = time.monotonic() + limit
-    got = None
-    while time.monotonic() < deadline:
-        got = sorted(etcd_get(env, "/tessera/groups/%d/insync" % group).get("/tessera/groups/%d/insync" % group, {})
-                     .get("members", []))
-        if got == sorted(members):
-            return
-        time.sleep(0.1)
-    raise Failure("in-sync set of group %d is %r, want %r" % (group, got, sorted(members)))
-
-
-def wait_same_checksums(env, group, replicas, limit=20.0):
-    """Waits until every replica of `group` is at the same log position with the
-    same checksum; returns (position, entries)."""
-    deadline = time.monotonic() + limit
-    rows = []
-    while time.monotonic() < deadline:
-        rows = [r for r in json.loads(ctl(env, "checksum", "--group", str(group), "--json"))]
-        if len(rows) == replicas and all("error" not in r for r in rows):
-            if len({r["position"] for r in rows}) == 1 and len({r["hash"] for r in rows}) == 1:
-                return rows[0]["position"], rows[0]["entries"]
-        time.sleep(0.2)
-    raise Failure("replicas of group %d differ: %s" % (group, [(r.get("role"), r.get("position"), r.get("hash"),
-                                                                  r.get("entries"), r.get("error")) for r in rows]))
 
 
 def main():
@@ -412,6 +359,34 @@ def main():
         return "takeover %.1f s after the pause, group unavailable for %.1f s, old primary exited %.1f s after waking; " \
                "%d acknowledged, %d failed, 0 lost" % (promoted, outage, exited, len(acked), len(failed))
     checks.run("g. a paused primary is replaced, acknowledges nothing once awake, and exits", paused_primary, limit=60)
+
+    def etcd_restart():
+        # Stopped for longer than the 3 s leases of every registration: the
+        # gateway stayed unregistered for good before (ctl status listed no
+        # gateway, and DDL stopped waiting for it to load catalog changes).
+        cluster_sh("stop-etcd", cluster_dir)
+        time.sleep(5.0)
+        cluster_sh("start-etcd", cluster_dir)
+        back_at = time.monotonic()
+        # etcd revives the leases it had with a fresh TTL: an old registration
+        # nobody renews is still there for up to 3 s, so look after that.
+        time.sleep(4.0)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not etcd_get(env, "/tessera/gateways/", prefix=True):
+            time.sleep(0.2)
+        expect_eq(len(etcd_get(env, "/tessera/gateways/", prefix=True)), 1, "gateways registered after etcd came back")
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                q(connect(port), "INSERT INTO r VALUES (60001, 'after etcd', 0)")
+                break
+            except psycopg2.Error:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        return "an insert succeeded %.1f s after etcd came back" % (time.monotonic() - back_at)
+    checks.run("h. after etcd was stopped for 5 s, the gateway registers again and statements work", etcd_restart,
+               limit=60)
 
     checks.exit()
 

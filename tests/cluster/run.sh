@@ -12,6 +12,10 @@
 #   replication.sh           2 groups x 2 replicas: backups hold every commit
 #                            (checksums), refuse gateways, lag is dropped and
 #                            rejoins, a late backup catches up, primary restart
+#   harness.sh               the fault harness's short form: 6 faults (killed
+#                            and paused primaries, killed backups and gateway)
+#                            under inserts, transfers and register reads; no
+#                            loss, no stale read, replicas equal
 #
 #   TESSERA_BIN=build/cluster/tessera bash tests/cluster/run.sh
 #   TESSERA_QUICK=1   skip the pgbench part (about 2 minutes of the total)
@@ -27,7 +31,7 @@ scripts=("$@")
 if [ ${#scripts[@]} -eq 0 ]; then
   scripts=()
   [ "${TESSERA_QUICK:-0}" = 1 ] || scripts+=(pgbench_two_gateways.sh)
-  scripts+=(bank.sh faults.sh locks.sh overload.sh replication.sh)
+  scripts+=(bank.sh faults.sh locks.sh overload.sh replication.sh harness.sh)
 fi
 p=0
 f=0
