@@ -45,6 +45,15 @@ def connect(port, autocommit=True):
     return sql_client.connect(HOST, port, USER, DB, autocommit)
 
 
+def close_quietly(conn):
+    """Closes a connection that may already be broken (or None)."""
+    try:
+        if conn is not None:
+            conn.close()
+    except Exception:  # noqa: BLE001
+        pass
+
+
 def describe(e):
     """'SQLSTATE: first line of the message' of a psycopg2 error."""
     msg = (str(e).strip().splitlines() or [""])[0]
@@ -71,10 +80,7 @@ def timed_query(port, sql, args=None, limit=20.0):
         except psycopg2.Error as e:
             return None, e, time.monotonic() - t0
         finally:
-            try:
-                c.close()
-            except Exception:  # noqa: BLE001
-                pass
+            close_quietly(c)
 
     a = Async(body)
     if not a.wait(limit):

@@ -52,7 +52,8 @@ import psycopg2
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
 from free_ports import free_port  # noqa: E402  (ports outside the ephemeral range)
-from cluster_common import Checks, Failure, cluster_sh, connect, expect, expect_eq, gateway_ports, load_env, q, q1  # noqa: E402
+from cluster_common import (Checks, Failure, close_quietly, cluster_sh, connect, expect, expect_eq,  # noqa: E402
+                            gateway_ports, load_env, q, q1)
 from replication_common import etcd_get, wait_in_sync, wait_same_checksums  # noqa: E402
 
 SUITE = "cluster-harness"
@@ -188,10 +189,7 @@ class Workload:
                     conn = connect(args[-1])
                 fn(conn, *args)
             except psycopg2.Error:
-                try:
-                    conn.close()
-                except Exception:  # noqa: BLE001
-                    pass
+                close_quietly(conn)
                 conn = None
                 time.sleep(0.05)
 

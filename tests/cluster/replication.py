@@ -45,8 +45,8 @@ import struct
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
 from free_ports import free_port  # noqa: E402  (ports outside the ephemeral range)
-from cluster_common import (Checks, Failure, cluster_sh, connect, describe, expect, expect_eq, gateway_ports, load_env, q,
-                            q1)
+from cluster_common import (Checks, Failure, close_quietly, cluster_sh, connect, describe, expect, expect_eq,
+                            gateway_ports, load_env, q, q1)
 from replication_common import ctl, etcd_get, node_id, wait_in_sync, wait_same_checksums
 
 SUITE = "cluster-replication"
@@ -226,10 +226,7 @@ def main():
                 acked.append((k, time.monotonic()))
             except psycopg2.Error:
                 failed.append((k, time.monotonic()))
-                try:
-                    c.close()
-                except Exception:  # noqa: BLE001
-                    pass
+                close_quietly(c)
                 c = None
                 time.sleep(0.05)
 
