@@ -99,7 +99,8 @@ class PrepareGate {
   // True if versions a snapshot at `ts` needs may already be collected.
   bool TooOld(Timestamp ts) const { return ts != kNoTimestamp && ts < gc_floor_; }
   // Registers a snapshot at `ts` (kNoTimestamp: latest) as open at once, so
-  // the GC keeps its versions while it waits. Check TooOld first.
+  // the GC keeps its versions while its reads wait; `pending` tells whether
+  // any may have to. Check TooOld first.
   SnapshotRequest RequestSnapshot(Timestamp ts);
   // True once nothing is pending for the snapshot: no transaction prepared
   // before the request can still commit at or below its timestamp.
