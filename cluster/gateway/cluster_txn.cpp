@@ -230,8 +230,9 @@ planner::FragmentResult ClusterTxn::RunFragment(const planner::FragmentRequest& 
   try {
     replies = CallThroughFailover(groups, kExecute, payloads, resend, statement_poll);
   } catch (const SqlError& e) {
-    // A quick lookup answered on the node's I/O thread found a transaction
-    // preparing there, and must not wait on that thread: again, on a worker.
+    // A quick lookup answered on the node's I/O thread found its key held
+    // by a transaction prepared there, and must not wait on that thread:
+    // again, on a worker.
     if (e.Sqlstate() != storage::mvcc::kGateBusy || quick.size() != groups.size()) throw;
     for (size_t i = 0; i < quick.size(); ++i) {
       quick[i].quick = false;
@@ -451,9 +452,9 @@ void ClusterTxn::Commit() {
   // Committed: the client may hear so now. The others follow in the
   // background (Percolator's asynchronous secondaries). Nobody can see the
   // transaction half done meanwhile: a secondary stays prepared and locked
-  // until its commit lands, and a snapshot on that node waits for it (the
-  // MVCC engine's prepare gate). One we cannot reach is rolled forward by
-  // its cleaner from the primary's record.
+  // until its commit lands, and a read of its keys on that node waits for
+  // it (the MVCC engine's prepare gate). One we cannot reach is rolled
+  // forward by its cleaner from the primary's record.
   request.write_record = false;
   transport::CallOptions options;
   options.timeout = backend_.Options().node_timeout + CommitAllowance(writers);

@@ -277,40 +277,46 @@ uint64_t MvccEngine::OracleReservations() {
   return oracle_ ? oracle_->Reservations() : 0;
 }
 
-Timestamp MvccEngine::OpenSnapshotAt(Timestamp ts, bool wait) {
-  std::unique_lock lock(ts_mutex_);
+SnapshotRequest MvccEngine::OpenSnapshotAt(Timestamp ts) {
+  std::lock_guard lock(ts_mutex_);
   if (!external_) {
     TS_ASSERT(ts == kNoTimestamp, "embedded snapshots are taken at the watermark");
-    return tracker_->OpenSnapshot();
+    SnapshotRequest request;
+    request.ts = tracker_->OpenSnapshot();
+    return request;
   }
   if (gate_->TooOld(ts)) {
     throw SqlError(sqlstate::kSerializationFailure,
                    "could not serialize access: snapshot " + std::to_string(ts) +
                        " is older than the garbage collection horizon " + std::to_string(gate_->GcFloor()));
   }
-  SnapshotRequest request = gate_->RequestSnapshot(ts);
-  auto ready = [&] { return gate_->Ready(request); };
-  bool ok = true;
-  if (!wait) {
-    if (gate_->Ready(request)) return request.ts;
-    gate_->CloseSnapshot(request.ts);
-    throw SqlError(kGateBusy, "the snapshot would wait for a prepared transaction");
-  }
-  if (prepare_wait_.count() <= 0) {
-    gate_waiters_.Wait(lock, ready);
-  } else {
-    auto start = std::chrono::steady_clock::now();
-    ok = gate_waiters_.Wait(lock, ready, prepare_wait_);
-    // Past prepare_wait, a wait only on commits that are landing goes on.
-    while (!ok && gate_->OnlyLandingsPending(request) && std::chrono::steady_clock::now() - start < landing_wait_)
+  return gate_->RequestSnapshot(ts);
+}
+
+bool MvccEngine::AwaitReadable(SnapshotRequest& request, const ReadSpan& span, bool wait) {
+  RequireExternal(external_, "AwaitReadable");
+  std::unique_lock lock(ts_mutex_);
+  auto ready = [&] { return gate_->ReadyFor(request, span); };
+  if (!ready()) {
+    if (!wait) throw SqlError(kGateBusy, "the read would wait for a prepared transaction");
+    bool ok = true;
+    if (prepare_wait_.count() <= 0) {
+      gate_waiters_.Wait(lock, ready);
+    } else {
+      auto start = std::chrono::steady_clock::now();
       ok = gate_waiters_.Wait(lock, ready, prepare_wait_);
+      // Past prepare_wait, a wait only on commits that are landing goes on.
+      while (!ok && gate_->OnlyLandingsPending(request, span) &&
+             std::chrono::steady_clock::now() - start < landing_wait_)
+        ok = gate_waiters_.Wait(lock, ready, prepare_wait_);
+    }
+    if (!ok) {
+      throw SqlError(sqlstate::kSerializationFailure,
+                     "could not serialize access: timed out waiting for a prepared transaction");
+    }
   }
-  if (!ok) {
-    gate_->CloseSnapshot(request.ts);
-    throw SqlError(sqlstate::kSerializationFailure,
-                   "could not serialize access: timed out waiting for a prepared transaction");
-  }
-  return request.ts;
+  request.pending = !gate_->Ready(request);
+  return !request.pending;
 }
 
 void MvccEngine::WakeGateWaiters() {
@@ -341,10 +347,11 @@ void MvccEngine::FinishCommit(Timestamp ts) {
   tracker_->FinishCommit(ts);
 }
 
-PrepareTicket MvccEngine::JoinPrepared(std::string_view external_id, Timestamp floor) {
+PrepareTicket MvccEngine::JoinPrepared(std::string_view external_id, Timestamp floor, const WriteSet* writes,
+                                       KeySpace space) {
   RequireExternal(external_, "Prepare");
   std::lock_guard lock(ts_mutex_);
-  std::optional<PrepareTicket> ticket = gate_->Prepare(external_id, floor);
+  std::optional<PrepareTicket> ticket = gate_->Prepare(external_id, floor, writes, space);
   if (!ticket) {
     throw SqlError::Internal("transaction \"" + std::string(external_id) + "\" is already prepared on this node");
   }

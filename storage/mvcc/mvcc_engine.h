@@ -42,10 +42,13 @@
 //    others commit; a cleaner resolves orphans through the primary's record
 //    (GetTxnRecord / PutTxnRecordIfAbsent).
 //  - The prepare gate (prepare_gate.h) keeps snapshots correct although
-//    commits arrive with caller timestamps in any order: a snapshot waits for
-//    every transaction prepared here before it was requested (bounded by
-//    prepare_wait, then 40001), and CommitAt refuses a timestamp at or below
-//    a snapshot that did not wait for it (XX000).
+//    commits arrive with caller timestamps in any order: a read of a key (or
+//    range) waits for the transactions prepared here before its snapshot was
+//    requested that wrote that key (or inside that range) and may still
+//    commit at or below the snapshot (bounded by prepare_wait, then 40001),
+//    as Percolator's reader waits on a row's lock; reads of other keys go on
+//    at once. CommitAt refuses a timestamp at or below a snapshot that did
+//    not wait for it (XX000).
 //  - Crash safety: a durable prepared transaction comes back at Open, locked
 //    and in the gate (RecoverPrepared hands it out); a non-durable one is
 //    gone, as its single-node commit never happened. durable_clock.h keeps
@@ -87,23 +90,21 @@ enum class IsolationLevel : uint8_t {
   kRepeatableRead,  // one snapshot for the whole transaction (snapshot isolation)
 };
 
-// Which versioned key space a transaction works on.
-enum class KeySpace : uint8_t { kData, kMeta };
-
 struct TxnOptions {
   IsolationLevel isolation = IsolationLevel::kRepeatableRead;
   // How long a write waits for another writer's lock; nullopt: the engine's
   // default, zero: forever (as PostgreSQL's lock_timeout = 0).
   std::optional<std::chrono::milliseconds> lock_timeout;
-  // Cluster mode: when the snapshot would have to wait on the prepare gate,
-  // fail at once with kGateBusy instead. For a read on a thread that must
-  // never block (a storage node's I/O thread): the caller retries it where
-  // waiting is allowed.
+  // Cluster mode: when a read would have to wait on the prepare gate (it
+  // reads a key a pending prepared transaction wrote), fail at once with
+  // kGateBusy instead. For a read on a thread that must never block (a
+  // storage node's I/O thread): the caller retries it where waiting is
+  // allowed.
   bool no_gate_wait = false;
 };
 
-// Internal to the cluster (never shown to a client): a no_gate_wait
-// snapshot found the prepare gate closed.
+// Internal to the cluster (never shown to a client): a no_gate_wait read
+// found its key held by a prepared transaction.
 inline constexpr const char* kGateBusy = "TS001";
 
 struct MvccOptions {
@@ -151,10 +152,10 @@ class MvccEngine final : public Engine {
   // A transaction reading at `snapshot_ts` (it sees the commits at or below
   // it, i.e. below it, as the TSO never issues one timestamp twice), or at
   // the node's latest point when kNoTimestamp (every commit landed here
-  // before the call is visible). Waits on the prepare gate; throws 40001 if
-  // that takes longer than prepare_wait (landing_wait while only landing
-  // commits remain), or if `snapshot_ts` is below a GC horizon already used
-  // (its versions may be gone).
+  // before the call is visible). Never waits: its reads wait on the prepare
+  // gate for the keys they touch (40001 past prepare_wait, or landing_wait
+  // while only landing commits remain). Throws 40001 if `snapshot_ts` is
+  // below a GC horizon already used (its versions may be gone).
   std::unique_ptr<MvccTransaction> BeginAt(const TxnOptions& options, Timestamp snapshot_ts,
                                            KeySpace space = KeySpace::kData);
   // The newest commit timestamp landed on this node.
@@ -202,10 +203,17 @@ class MvccEngine final : public Engine {
   size_t MaxPlainKeySize() const { return max_user_key_size_ + kTimestampSize; }
   std::chrono::milliseconds DefaultLockTimeout() const { return lock_timeout_; }
   TxnId NextTxnId() { return next_txn_id_.fetch_add(1); }
-  Timestamp OpenSnapshot() { return OpenSnapshotAt(kNoTimestamp); }
-  // Embedded: at the watermark (`ts` must be kNoTimestamp). Cluster mode: at
-  // `ts` or latest, after the prepare gate (may throw 40001, see BeginAt).
-  Timestamp OpenSnapshotAt(Timestamp ts, bool wait = true);
+  // Embedded: at the watermark (`ts` must be kNoTimestamp), never pending.
+  // Cluster mode: at `ts` or latest, registered with the prepare gate at
+  // once (40001 if too old, see BeginAt); `pending` if a read may have to
+  // wait (AwaitReadable).
+  SnapshotRequest OpenSnapshotAt(Timestamp ts);
+  // Cluster mode: waits (parking a fiber) until no transaction pending for
+  // `request` touches `span`, or throws: kGateBusy at once if !wait, 40001
+  // past prepare_wait (landing_wait while only landings remain). Updates
+  // request.pending; true when nothing is pending any more, so an LMDB view
+  // taken from now on holds every version the snapshot sees.
+  bool AwaitReadable(SnapshotRequest& request, const ReadSpan& span, bool wait);
   void CloseSnapshot(Timestamp ts);
   // Embedded only: a commit timestamp from the local oracle, in flight.
   Timestamp BeginCommit();
@@ -213,7 +221,9 @@ class MvccEngine final : public Engine {
   // Cluster mode, prepare_gate.h: joining (throws XX000 if `external_id` is
   // prepared here already), the floor, and the commit's steps. BeginCommitAt
   // throws XX000 unless commit_ts > max(floor, lower_bound).
-  PrepareTicket JoinPrepared(std::string_view external_id, Timestamp floor = kNoTimestamp);
+  // `writes` (in `space`) is what the gate checks reads against; it must
+  // not change until the transaction leaves the gate.
+  PrepareTicket JoinPrepared(std::string_view external_id, Timestamp floor, const WriteSet* writes, KeySpace space);
   Timestamp PrepareFloor(PrepareTicket ticket);
   void BeginCommitAt(PrepareTicket ticket, Timestamp commit_ts, Timestamp lower_bound);
   void AbortCommitAt(PrepareTicket ticket);
@@ -257,9 +267,9 @@ class MvccEngine final : public Engine {
   // and registered in flight in one step (snapshot_tracker.h). In cluster
   // mode it guards the gate instead, and snapshots wait in gate_waiters_.
   std::mutex ts_mutex_;
-  // Snapshots waiting at the gate (guarded by ts_mutex_). A WaitList, not a
+  // Reads waiting at the gate (guarded by ts_mutex_). A WaitList, not a
   // condition variable: a request handler runs on a fiber, and a wait parks
-  // it instead of holding a worker, so waiting snapshots cannot take every
+  // it instead of holding a worker, so waiting reads cannot take every
   // worker from the commit they wait for.
   WaitList gate_waiters_;
   // Wakes every waiting snapshot to look at the gate again (ts_mutex_ not held).

@@ -18,6 +18,37 @@ SqlError SerializationFailure() {
   return SqlError(sqlstate::kSerializationFailure, "could not serialize access due to concurrent update");
 }
 
+// An LMDB view of the latest state, for one read.
+class ScopedView {
+ public:
+  explicit ScopedView(MvccEngine* engine) : engine_(engine), txn_(engine->AcquireReader()) {}
+  ~ScopedView() { engine_->ReleaseReader(txn_); }
+  ScopedView(const ScopedView&) = delete;
+  ScopedView& operator=(const ScopedView&) = delete;
+  MDB_txn* Txn() const { return txn_; }
+
+ private:
+  MvccEngine* engine_;
+  MDB_txn* txn_;
+};
+
+// A scan over a view of its own (taken after the gate check), released
+// with the iterator.
+class ViewIterator final : public Iterator {
+ public:
+  ViewIterator(MvccEngine* engine, MDB_dbi dbi, Timestamp snapshot, const WriteSet& writes, std::string_view start,
+               std::string_view end)
+      : view_(engine), scan_(view_.Txn(), dbi, snapshot, writes, start, end) {}
+  bool Valid() const override { return scan_.Valid(); }
+  void Next() override { scan_.Next(); }
+  std::string_view Key() const override { return scan_.Key(); }
+  std::string_view Value() const override { return scan_.Value(); }
+
+ private:
+  ScopedView view_;  // outlives the scan's cursor
+  MvccIterator scan_;
+};
+
 }  // namespace
 
 MvccTransaction::MvccTransaction(MvccEngine* engine, KeySpace space, const TxnOptions& options, Timestamp snapshot_ts)
@@ -25,8 +56,12 @@ MvccTransaction::MvccTransaction(MvccEngine* engine, KeySpace space, const TxnOp
   if (!options_.lock_timeout) options_.lock_timeout = engine->DefaultLockTimeout();
   // The watermark (cluster mode: the gate) first, the LMDB snapshot second:
   // the read transaction then holds every commit at or below the snapshot
-  // (snapshot_tracker.h, prepare_gate.h).
-  snapshot_ts_ = engine_->OpenSnapshotAt(snapshot_ts, !options_.no_gate_wait);
+  // (snapshot_tracker.h, prepare_gate.h). While prepared transactions are
+  // pending for the snapshot there is no such view yet: each read passes
+  // the gate for its keys and reads from a view taken after that (PassGate).
+  gate_ = engine_->OpenSnapshotAt(snapshot_ts);
+  snapshot_ts_ = gate_.ts;
+  if (gate_.pending) return;
   try {
     reader_ = engine_->AcquireReader();
   } catch (...) {
@@ -52,7 +87,7 @@ MvccTransaction::MvccTransaction(MvccEngine* engine, PreparedRecord record)
   // No reader: a prepared transaction reads nothing. Its snapshot still
   // holds the GC horizon below its commit timestamp.
   engine_->RegisterRecoveredSnapshot(snapshot_ts_);
-  ticket_ = engine_->JoinPrepared(external_id_, record.floor);
+  ticket_ = engine_->JoinPrepared(external_id_, record.floor, &writes_, space_);
   for (const auto& [key, value] : writes_) {
     // Recovery runs before anyone else can lock anything.
     TS_ASSERT(engine_->Locks().TryAcquire(id_, LockKey(key), [] {}) == AcquireResult::kGranted,
@@ -99,14 +134,35 @@ std::optional<std::string> MvccTransaction::Get(std::string_view key) {
   auto it = writes_.find(key);
   if (it != writes_.end()) return it->second;
   if (key.empty() || key.size() > engine_->MaxUserKeySize()) return std::nullopt;
-  std::optional<std::string_view> row = ReadVisible(reader_, dbi_, key, snapshot_ts_);
+  if (gate_.pending) PassGate(key, {}, true);
+  std::optional<std::string_view> row;
+  if (reader_ != nullptr) {
+    row = ReadVisible(reader_, dbi_, key, snapshot_ts_);
+    if (!row) return std::nullopt;
+    return std::string(*row);
+  }
+  ScopedView view(engine_);  // taken after the gate check: holds every pending commit of this key
+  row = ReadVisible(view.Txn(), dbi_, key, snapshot_ts_);
   if (!row) return std::nullopt;
   return std::string(*row);
 }
 
 std::unique_ptr<Iterator> MvccTransaction::Scan(std::string_view start, std::string_view end) {
   CheckActive();
-  return std::make_unique<MvccIterator>(reader_, dbi_, snapshot_ts_, writes_, start, end);
+  if (gate_.pending) PassGate(start, end, false);
+  if (reader_ != nullptr) return std::make_unique<MvccIterator>(reader_, dbi_, snapshot_ts_, writes_, start, end);
+  return std::make_unique<ViewIterator>(engine_, dbi_, snapshot_ts_, writes_, start, end);
+}
+
+void MvccTransaction::PassGate(std::string_view start, std::string_view end, bool point) {
+  ReadSpan span;
+  span.space = space_;
+  span.start = start;
+  span.end = end;
+  span.point = point;
+  // Nothing pending any more: one view taken now serves every later read
+  // (no iterator uses reader_ before then, so nothing is pulled from under one).
+  if (engine_->AwaitReadable(gate_, span, !options_.no_gate_wait)) reader_ = engine_->AcquireReader();
 }
 
 WriteOutcome MvccTransaction::Write(std::string_view key, std::optional<std::string> value) {
@@ -335,14 +391,15 @@ std::optional<std::string> MvccTransaction::GetLatestCommitted(std::string_view 
 
 void MvccTransaction::RefreshSnapshotAt(Timestamp ts) {
   CheckActive();
-  // The new snapshot first (it may wait, or throw): on failure the
-  // transaction keeps its old one and stays usable.
-  Timestamp fresh = engine_->OpenSnapshotAt(ts);
-  engine_->ReleaseReader(reader_);
+  // The new snapshot first (it may throw): on failure the transaction keeps
+  // its old one and stays usable.
+  SnapshotRequest fresh = engine_->OpenSnapshotAt(ts);
+  if (reader_ != nullptr) engine_->ReleaseReader(reader_);
   reader_ = nullptr;
   engine_->CloseSnapshot(snapshot_ts_);
-  snapshot_ts_ = fresh;
-  reader_ = engine_->AcquireReader();
+  gate_ = fresh;
+  snapshot_ts_ = fresh.ts;
+  if (!gate_.pending) reader_ = engine_->AcquireReader();
 }
 
 bool MvccTransaction::KeysChanged() {
@@ -426,14 +483,15 @@ void MvccTransaction::Prepare(std::string_view external_id, std::string_view coo
     Validate();
     // The gate before the durable write: readers requested from here on
     // wait for us, and the floor written below is the one CommitAt checks.
-    ticket_ = engine_->JoinPrepared(external_id);
+    // The gate checks readers' keys against writes_, unchanged from here on.
+    ticket_ = engine_->JoinPrepared(external_id, kNoTimestamp, &writes_, space_);
     prepared_ = true;
     durable_ = durable;
     external_id_ = std::string(external_id);
     coordinator_ = std::string(coordinator);
     // No reads after Prepare; an LMDB reader held by an undecided
     // transaction would pin old pages for as long as it waits.
-    engine_->ReleaseReader(reader_);
+    if (reader_ != nullptr) engine_->ReleaseReader(reader_);
     reader_ = nullptr;
     if (durable_) WritePrepareRecord();
   } catch (...) {

@@ -15,7 +15,9 @@
 //    rolled back to a savepoint taken before it (RollbackToMark).
 //
 // Cluster mode (mvcc_engine.h): the snapshot is the caller's (BeginAt,
-// RefreshSnapshotAt); a writer ends with Prepare and then CommitAt(C) or
+// RefreshSnapshotAt); Get and Scan wait on the prepare gate only for the
+// prepared transactions that wrote the keys they read (prepare_gate.h);
+// a writer ends with Prepare and then CommitAt(C) or
 // Rollback. A prepared transaction keeps its locks and snapshot (the GC
 // horizon) but gives up its LMDB reader: after Prepare only CommitAt,
 // Rollback and the accessors are allowed. A failed CommitAt leaves it
@@ -186,6 +188,10 @@ class MvccTransaction final : public Transaction {
   // CommitAt's single LMDB write; false if there was nothing to write.
   bool SubmitCommitAt(Timestamp commit_ts, std::optional<std::string_view> record);
   void Finish();  // drops snapshot, reader, gate entry, locks and writes
+  // Cluster mode, while transactions are pending for the snapshot: waits
+  // for those that wrote inside the span (a key, or [start, end)); once
+  // none is pending at all, takes reader_ for every later read.
+  void PassGate(std::string_view start, std::string_view end, bool point);
 
   MvccEngine* engine_;
   KeySpace space_;
@@ -194,6 +200,10 @@ class MvccTransaction final : public Transaction {
   TxnId id_;
   bool open_ = true;
   Timestamp snapshot_ts_ = kNoTimestamp;
+  // The snapshot's place at the prepare gate (gate_.ts == snapshot_ts_).
+  SnapshotRequest gate_;
+  // The LMDB view of the snapshot: nullptr while gate_.pending (each read
+  // then takes a view of its own after passing the gate) and once prepared.
   MDB_txn* reader_ = nullptr;
   WriteSet writes_;
   bool keep_undo_ = false;

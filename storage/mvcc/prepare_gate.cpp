@@ -13,15 +13,38 @@ SnapshotRequest PrepareGate::RequestSnapshot(Timestamp ts) {
   SnapshotRequest request;
   request.ts = ts == kNoTimestamp ? max_known_ : ts;
   request.before = next_ticket_;
+  request.pending = !Ready(request);
   snapshots_.insert(request.ts);
   max_requested_ = std::max(max_requested_, request.ts);
   return request;
 }
 
+bool PrepareGate::Pending(PrepareTicket ticket, const Entry& entry, const SnapshotRequest& request) {
+  if (ticket >= request.before) return false;      // prepared after the request: its C is above the snapshot
+  if (entry.floor >= request.ts) return false;     // C > floor >= the snapshot
+  return !entry.commit_ts || *entry.commit_ts <= request.ts;
+}
+
+bool PrepareGate::Touches(const Entry& entry, const ReadSpan& span) {
+  if (entry.writes == nullptr) return true;
+  if (entry.space != span.space) return false;
+  if (span.point) return entry.writes->find(span.start) != entry.writes->end();
+  auto it = entry.writes->lower_bound(span.start);
+  return it != entry.writes->end() && (span.end.empty() || it->first < span.end);
+}
+
 bool PrepareGate::Ready(const SnapshotRequest& request) const {
   for (const auto& [ticket, entry] : prepared_) {
-    if (ticket >= request.before) break;  // prepared after the request: its C is above the snapshot
-    if (!entry.commit_ts || *entry.commit_ts <= request.ts) return false;
+    if (ticket >= request.before) break;
+    if (Pending(ticket, entry, request)) return false;
+  }
+  return true;
+}
+
+bool PrepareGate::ReadyFor(const SnapshotRequest& request, const ReadSpan& span) const {
+  for (const auto& [ticket, entry] : prepared_) {
+    if (ticket >= request.before) break;
+    if (Pending(ticket, entry, request) && Touches(entry, span)) return false;
   }
   return true;
 }
@@ -29,7 +52,15 @@ bool PrepareGate::Ready(const SnapshotRequest& request) const {
 bool PrepareGate::OnlyLandingsPending(const SnapshotRequest& request) const {
   for (const auto& [ticket, entry] : prepared_) {
     if (ticket >= request.before) break;
-    if (!entry.commit_ts) return false;  // undecided: its gateway may be gone
+    if (Pending(ticket, entry, request) && !entry.commit_ts) return false;  // undecided: its gateway may be gone
+  }
+  return true;
+}
+
+bool PrepareGate::OnlyLandingsPending(const SnapshotRequest& request, const ReadSpan& span) const {
+  for (const auto& [ticket, entry] : prepared_) {
+    if (ticket >= request.before) break;
+    if (Pending(ticket, entry, request) && !entry.commit_ts && Touches(entry, span)) return false;
   }
   return true;
 }
@@ -40,13 +71,16 @@ void PrepareGate::CloseSnapshot(Timestamp ts) {
   snapshots_.erase(it);
 }
 
-std::optional<PrepareTicket> PrepareGate::Prepare(std::string_view external_id, Timestamp floor) {
+std::optional<PrepareTicket> PrepareGate::Prepare(std::string_view external_id, Timestamp floor,
+                                                  const WriteSet* writes, KeySpace space) {
   std::string id(external_id);
   if (!id.empty() && by_id_.count(id) != 0) return std::nullopt;
   PrepareTicket ticket = next_ticket_++;
   Entry entry;
   entry.external_id = id;
   entry.floor = std::max(floor, max_requested_);
+  entry.writes = writes;
+  entry.space = space;
   prepared_.emplace(ticket, std::move(entry));
   if (!id.empty()) by_id_.emplace(std::move(id), ticket);
   return ticket;

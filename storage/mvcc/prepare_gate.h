@@ -6,16 +6,28 @@
 // Why a gate. The TSO issues a commit timestamp C only after every
 // participant has prepared, and issues timestamps in strictly increasing
 // order. So for a read at snapshot S arriving here:
-//  - a transaction that prepares here after the read arrived gets C > S (C
-//    was issued after S): the read can ignore it;
-//  - one that prepared here before may still get C < S, and the read must
-//    see its writes: it waits until that transaction has committed (landed in
-//    LMDB) or rolled back, or has announced a C above S.
-// A snapshot request therefore notes the prepare ticket counter and waits
-// (Ready) for every older prepared transaction. Commits only happen from the
-// prepared state here, so "every commit in flight below S has landed" is part
-// of the same condition: a transaction leaves the gate only once its LMDB
-// write has landed.
+//  - a transaction that prepares here after the snapshot was requested gets
+//    C > S (C was issued after S; the floor below enforces it): the read can
+//    ignore it;
+//  - one that prepared here before may still get C <= S, and the read must
+//    see its writes: it is "pending" for the snapshot until it has committed
+//    (landed in LMDB) or rolled back, or has announced a C above S.
+// A snapshot request notes the prepare ticket counter; the transactions
+// pending for it are fixed then (a later prepare is never pending).
+//
+// Per key, as Percolator's lock column. A pending transaction matters only
+// to reads of the keys it wrote: a read of a key (ReadyFor, a point span) or
+// of a range (a range span: an insert or delete inside the range counts)
+// waits only for pending transactions whose write set touches it, in the
+// same key space. Commits only happen from the prepared state here, so every
+// version at or below S that is not in LMDB when the snapshot is requested
+// belongs to a pending transaction: a read that no pending transaction
+// touches is complete from any LMDB view taken after the snapshot was
+// requested, provided every pending transaction that landed meanwhile is in
+// that view too. The engine therefore reads with an LMDB view taken after
+// the check (mvcc_transaction.h) until Ready says nothing is pending any
+// more; from then on one view serves the whole snapshot. A transaction with
+// no write set given (tests of this class) touches every key.
 //
 // "Latest" (no timestamp given) resolves, when requested, to the newest
 // commit timestamp this node knows (landed or in flight). Every such
@@ -29,7 +41,8 @@
 // be above every snapshot requested here before it prepared (those readers
 // did not wait for it), recorded as its floor at Prepare. A C at or below
 // the floor means the TSO or a gateway broke the protocol; the engine
-// refuses it (XX000) instead of silently tearing a snapshot.
+// refuses it (XX000) instead of silently tearing a snapshot. A snapshot at
+// or below a transaction's floor never waits for it.
 //
 // GC: the horizon is the oldest open snapshot (readers, waiting readers and
 // prepared transactions, whose snapshot stays registered: their C is above
@@ -39,7 +52,7 @@
 // may be gone.
 //
 // Deterministic core: no threads, no clock, not thread-safe; the engine holds
-// its mutex around it and waits on a condition variable for Ready.
+// its mutex around it and parks waiting reads on a WaitList until ReadyFor.
 #pragma once
 
 #include <cstdint>
@@ -50,6 +63,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "storage/group_committer.h"
 #include "storage/mvcc/version_key.h"
 
 namespace tessera::storage::mvcc {
@@ -57,9 +71,22 @@ namespace tessera::storage::mvcc {
 // Orders prepared transactions by when they joined the gate.
 using PrepareTicket = uint64_t;
 
+// Which versioned key space a transaction works on.
+enum class KeySpace : uint8_t { kData, kMeta };
+
 struct SnapshotRequest {
   Timestamp ts = kNoTimestamp;  // the snapshot, "latest" already resolved
-  PrepareTicket before = 0;     // waits for prepared tickets below this
+  PrepareTicket before = 0;     // only prepared tickets below this can be pending
+  bool pending = false;         // some were pending when last asked (Ready)
+};
+
+// The keys a read covers: one key (point), or [start, end) with an empty
+// end meaning no bound.
+struct ReadSpan {
+  KeySpace space = KeySpace::kData;
+  std::string_view start;
+  std::string_view end;
+  bool point = false;
 };
 
 class PrepareGate {
@@ -72,15 +99,19 @@ class PrepareGate {
   // True if versions a snapshot at `ts` needs may already be collected.
   bool TooOld(Timestamp ts) const { return ts != kNoTimestamp && ts < gc_floor_; }
   // Registers a snapshot at `ts` (kNoTimestamp: latest) as open at once, so
-  // the GC keeps its versions while it waits. Check TooOld first.
+  // the GC keeps its versions while its reads wait; `pending` tells whether
+  // any may have to. Check TooOld first.
   SnapshotRequest RequestSnapshot(Timestamp ts);
-  // True once the snapshot may read: no prepared transaction older than the
-  // request can still commit at or below its timestamp.
+  // True once nothing is pending for the snapshot: no transaction prepared
+  // before the request can still commit at or below its timestamp.
   bool Ready(const SnapshotRequest& request) const;
-  // True when every transaction the request waits for is landing (its
-  // commit timestamp is known): the wait will end without anyone deciding
-  // anything, however long a large write takes.
+  // True once nothing pending for the snapshot touches `span`.
+  bool ReadyFor(const SnapshotRequest& request, const ReadSpan& span) const;
+  // True when every pending transaction (touching `span`, if given) is
+  // landing (its commit timestamp is known): the wait will end without
+  // anyone deciding anything, however long a large write takes.
   bool OnlyLandingsPending(const SnapshotRequest& request) const;
+  bool OnlyLandingsPending(const SnapshotRequest& request, const ReadSpan& span) const;
   // Registers a snapshot that is not a read (a recovered prepared
   // transaction's): holds the GC horizon, does not count as served.
   void RegisterSnapshot(Timestamp ts) { snapshots_.insert(ts); }
@@ -89,8 +120,11 @@ class PrepareGate {
   // --- Prepared transactions. ---
   // Joins the gate; nullopt if `external_id` (when not empty) is prepared
   // already. The floor is the highest snapshot requested so far, or
-  // `floor` if higher (a recovered transaction's persisted floor).
-  std::optional<PrepareTicket> Prepare(std::string_view external_id, Timestamp floor = kNoTimestamp);
+  // `floor` if higher (a recovered transaction's persisted floor). `writes`
+  // (in `space`) must stay unchanged until the transaction leaves the gate;
+  // nullptr: it touches every key.
+  std::optional<PrepareTicket> Prepare(std::string_view external_id, Timestamp floor = kNoTimestamp,
+                                       const WriteSet* writes = nullptr, KeySpace space = KeySpace::kData);
   // A commit timestamp must be above this.
   Timestamp Floor(PrepareTicket ticket) const;
   // The commit is in flight at `commit_ts` (checked against Floor by the
@@ -122,7 +156,13 @@ class PrepareGate {
     std::string external_id;
     Timestamp floor = kNoTimestamp;
     std::optional<Timestamp> commit_ts;  // set while the commit is in flight
+    const WriteSet* writes = nullptr;    // nullptr: every key
+    KeySpace space = KeySpace::kData;
   };
+
+  // May still commit at or below the request's snapshot.
+  static bool Pending(PrepareTicket ticket, const Entry& entry, const SnapshotRequest& request);
+  static bool Touches(const Entry& entry, const ReadSpan& span);
 
   Entry& Find(PrepareTicket ticket);
   const Entry& Find(PrepareTicket ticket) const;

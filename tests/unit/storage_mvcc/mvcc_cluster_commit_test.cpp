@@ -57,18 +57,23 @@ TEST_F(ClusterTest, DurablePrepareSurvivesCrashNonDurableDoesNot) {
   expected.emplace("d1", "one");
   EXPECT_EQ(txn.Writes(), expected);
 
-  // Locked again (the non-durable one's key is not), and in the gate: no
-  // snapshot can open, so no writer can even start, until it is decided.
+  // Locked again (the non-durable one's key is not), and in the gate with
+  // its write set and its persisted floor (15): a read of one of its keys
+  // above the floor waits until it is decided (here: past prepare_wait); a
+  // read of another key, or at or below the floor, does not.
   EXPECT_EQ(engine_->Locks().LockedKeys(), 2u);
-  EXPECT_EQ(SqlstateOf([&] { BeginAt(12); }), "40001");
-  EXPECT_EQ(SqlstateOf([&] { BeginAt(kNoTimestamp); }), "40001");
+  EXPECT_EQ(SqlstateOf([&] { BeginAt(16)->Get("d1"); }), "40001");
+  EXPECT_EQ(SqlstateOf([&] { BeginAt(kNoTimestamp)->Get("base"); }), "40001");  // latest: 20
+  EXPECT_EQ(SqlstateOf([&] { BeginAt(kNoTimestamp)->Scan("a", "c"); }), "40001");
+  EXPECT_EQ(BeginAt(kNoTimestamp)->Get("later"), "l");
+  EXPECT_EQ(BeginAt(12)->Get("base"), "b");
   // Its snapshot holds the GC horizon (the newest commit is 20).
   EXPECT_EQ(engine_->MaxCommitted(), 20u);
   engine_->Gc().RunPass();
   EXPECT_EQ(engine_->Gc().Stats().last_horizon, 15u);
 
-  // A writer that got in before the decision (here: through the gate as the
-  // commit is announced) finds the key locked and then changed.
+  // A writer that got in before the decision finds the key locked and then
+  // changed.
   auto writer = std::async(std::launch::async, [&] {
     auto w = BeginAt(20);
     return SqlstateOf([&] { w->Put("d1", "theirs"); });

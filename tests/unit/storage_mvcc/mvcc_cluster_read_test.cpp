@@ -1,6 +1,7 @@
 // Cluster mode, reads: snapshots at caller timestamps see exactly the
 // commits below them whatever order they arrived in, and the prepare gate
-// makes a snapshot wait for transactions prepared before it (bounded).
+// makes a read wait for the transactions prepared before its snapshot that
+// wrote its key (bounded); mvcc_cluster_gate_test.cpp has the per-key cases.
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -63,8 +64,9 @@ TEST_F(ClusterTest, ReaderWaitsForPreparedAndSeesItBelowItsSnapshot) {
   std::atomic<bool> done{false};
   auto value = std::async(std::launch::async, [&] {
     auto reader = BeginAt(50);
+    auto row = reader->Get("k");
     done = true;
-    return reader->Get("k");
+    return row;
   });
   std::this_thread::sleep_for(150ms);
   EXPECT_FALSE(done.load()) << "the reader must wait for the prepared transaction";
@@ -78,8 +80,9 @@ TEST_F(ClusterTest, ReaderWaitsForPreparedAndMissesItAboveItsSnapshot) {
   std::atomic<bool> done{false};
   auto value = std::async(std::launch::async, [&] {
     auto reader = BeginAt(50);
+    auto row = reader->Get("k");
     done = true;
-    return reader->Get("k");
+    return row;
   });
   std::this_thread::sleep_for(150ms);
   EXPECT_FALSE(done.load());
@@ -100,21 +103,23 @@ TEST_F(ClusterTest, ReaderOpenedBeforePrepareDoesNotWait) {
 }
 
 TEST_F(ClusterTest, WaitingReaderIgnoresTransactionsPreparedAfterIt) {
-  auto second = BeginAt(20);  // begun early: after the first prepare it would wait too
+  auto second = BeginAt(20);  // begun early: its own reads need not wait
   auto first = PrepareKey("a", "a", 20);
   std::atomic<bool> done{false};
   auto value = std::async(std::launch::async, [&] {
     auto reader = BeginAt(50);
+    std::string seen;
+    for (auto it = reader->Scan("a", "c"); it->Valid(); it->Next()) seen += std::string(it->Key()) + ";";
     done = true;
-    return reader->Get("a");
+    return seen;
   });
   std::this_thread::sleep_for(100ms);
   EXPECT_FALSE(done.load());
-  second->Put("b", "b");
+  second->Put("b", "b");  // inside the reader's range
   second->Prepare("", "", false);  // after the reader's request: its C will be above 50
   first->CommitAt(40);
   EXPECT_EQ(value.wait_for(2s), std::future_status::ready) << "the reader must not wait for the later prepare";
-  EXPECT_EQ(value.get(), "a");
+  EXPECT_EQ(value.get(), "a;");
   second->CommitAt(60);
 }
 
@@ -181,12 +186,13 @@ TEST_F(ClusterTest, ConcurrentTransfersAreSeenWhole) {
 
 TEST_F(ClusterTest, LatestResolvesWhenRequestedThenWaits) {
   CommitKey("x", "x20", 20);
-  auto txn = PrepareKey("k", "new", 20);
+  auto txn = PrepareKey("k", "new", 15);  // its floor: 15
   std::atomic<bool> done{false};
   auto snapshot = std::async(std::launch::async, [&] {
     auto reader = BeginAt(kNoTimestamp);
+    auto row = reader->Get("k");
     done = true;
-    return std::make_pair(reader->SnapshotTs(), reader->Get("k"));
+    return std::make_pair(reader->SnapshotTs(), row);
   });
   std::this_thread::sleep_for(150ms);
   EXPECT_FALSE(done.load()) << "latest must wait for a transaction prepared before it";
@@ -205,7 +211,7 @@ TEST_F(ClusterTest, GateTimeoutIs40001) {
   auto txn = PrepareKey("k", "new", 20);
   auto start = std::chrono::steady_clock::now();
   try {
-    BeginAt(50);
+    BeginAt(50)->Get("k");
     ADD_FAILURE() << "expected a timeout";
   } catch (const SqlError& e) {
     EXPECT_EQ(e.Sqlstate(), "40001");
@@ -213,21 +219,25 @@ TEST_F(ClusterTest, GateTimeoutIs40001) {
         << e.what();
   }
   EXPECT_GE(std::chrono::steady_clock::now() - start, 200ms);
-  EXPECT_EQ(SqlstateOf([&] { BeginAt(kNoTimestamp); }), "40001");
+  EXPECT_EQ(SqlstateOf([&] { BeginAt(60)->Scan("a", "z"); }), "40001");  // a range holding k
   txn->Rollback();
   EXPECT_EQ(ReadAt(50, "k"), std::nullopt);  // no wait once it is gone
 }
 
 // A read that must not block (a node's I/O thread) fails at once instead of
-// waiting; the same read waits (and succeeds) once nothing is prepared.
+// waiting when its key is held; reads of other keys go on, and the same
+// read succeeds once the key is free.
 TEST_F(ClusterTest, NoGateWaitFailsAtOnceWithGateBusy) {
   CommitKey("k", "old", 10);
+  CommitKey("j", "other", 11);
   auto txn = PrepareKey("k", "new", 20);
   TxnOptions options;
   options.no_gate_wait = true;
   auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(SqlstateOf([&] { engine_->BeginAt(options, kNoTimestamp); }), kGateBusy);
-  EXPECT_EQ(SqlstateOf([&] { engine_->BeginAt(options, 50); }), kGateBusy);
+  EXPECT_EQ(SqlstateOf([&] { engine_->BeginAt(options, 50)->Get("k"); }), kGateBusy);
+  EXPECT_EQ(SqlstateOf([&] { engine_->BeginAt(options, 50)->Scan("a", "z"); }), kGateBusy);
+  EXPECT_EQ(engine_->BeginAt(options, 50)->Get("j"), "other");
+  EXPECT_EQ(engine_->BeginAt(options, kNoTimestamp)->Get("k"), "old");  // latest (11) is below its floor (20)
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
   txn->CommitAt(30);
   auto after = engine_->BeginAt(options, kNoTimestamp);
@@ -235,7 +245,7 @@ TEST_F(ClusterTest, NoGateWaitFailsAtOnceWithGateBusy) {
   after->Rollback();
 }
 
-TEST_F(ClusterTest, RefreshSnapshotAtMovesAndWaitsOnTheGate) {
+TEST_F(ClusterTest, RefreshSnapshotAtMovesAndReadsWaitOnTheGate) {
   options_.prepare_wait = 200ms;
   Reopen();
   CommitKey("k", "v10", 10);
@@ -246,10 +256,12 @@ TEST_F(ClusterTest, RefreshSnapshotAtMovesAndWaitsOnTheGate) {
   EXPECT_EQ(rc->SnapshotTs(), 25u);
   EXPECT_EQ(rc->Get("k"), "v20");
   auto txn = PrepareKey("j", "new", 25);
-  EXPECT_EQ(SqlstateOf([&] { rc->RefreshSnapshotAt(40); }), "40001");
-  EXPECT_EQ(rc->SnapshotTs(), 25u);  // the old snapshot stays usable
-  EXPECT_EQ(rc->Get("k"), "v20");
+  rc->RefreshSnapshotAt(40);  // never waits itself
+  EXPECT_EQ(rc->SnapshotTs(), 40u);
+  EXPECT_EQ(rc->Get("k"), "v20");  // not j: at once
+  EXPECT_EQ(SqlstateOf([&] { rc->Get("j"); }), "40001");
   txn->CommitAt(30);
+  EXPECT_EQ(rc->Get("j"), "new");
   rc->RefreshSnapshotAt(kNoTimestamp);
   EXPECT_EQ(rc->SnapshotTs(), 30u);
   EXPECT_EQ(rc->Get("j"), "new");

@@ -13,8 +13,10 @@ TEST(PrepareGateTest, SnapshotWaitsOnlyForTransactionsPreparedBeforeIt) {
   SnapshotRequest early = gate.RequestSnapshot(50);
   PrepareTicket t = *gate.Prepare("t");
   EXPECT_TRUE(gate.Ready(early));  // t prepared after: its C will be above 50
-  SnapshotRequest late = gate.RequestSnapshot(50);
-  EXPECT_FALSE(gate.Ready(late));  // t may still commit below 50
+  SnapshotRequest late = gate.RequestSnapshot(60);
+  EXPECT_FALSE(gate.Ready(late));  // t may still commit below 60 (its floor is 50)
+  SnapshotRequest low = gate.RequestSnapshot(50);
+  EXPECT_TRUE(gate.Ready(low));  // at or below t's floor: C > 50 anyway
   gate.Leave(t);
   EXPECT_TRUE(gate.Ready(late));
 }
@@ -86,6 +88,47 @@ TEST(PrepareGateTest, FailedCommitRaisesTheFloor) {
   EXPECT_TRUE(gate.Ready(at50));  // this reader went on without t
   gate.AbortCommit(t);
   EXPECT_EQ(gate.Floor(t), 59u);  // so a retry must not go below 60
+}
+
+TEST(PrepareGateTest, ReadsWaitOnlyForPendingWritesInTheirSpan) {
+  PrepareGate gate(10, kNoTimestamp);
+  WriteSet writes;
+  writes.emplace("k", "v");
+  writes.emplace("m", std::nullopt);  // a delete counts as much as a put
+  PrepareTicket t = *gate.Prepare("t", kNoTimestamp, &writes, KeySpace::kData);
+  SnapshotRequest at50 = gate.RequestSnapshot(50);
+  EXPECT_TRUE(at50.pending);
+  auto point = [](std::string_view key, KeySpace space = KeySpace::kData) {
+    ReadSpan span;
+    span.space = space;
+    span.start = key;
+    span.point = true;
+    return span;
+  };
+  auto range = [](std::string_view start, std::string_view end) {
+    ReadSpan span;
+    span.start = start;
+    span.end = end;
+    return span;
+  };
+  EXPECT_FALSE(gate.ReadyFor(at50, point("k")));
+  EXPECT_FALSE(gate.ReadyFor(at50, point("m")));
+  EXPECT_TRUE(gate.ReadyFor(at50, point("j")));
+  EXPECT_TRUE(gate.ReadyFor(at50, point("kk")));
+  EXPECT_TRUE(gate.ReadyFor(at50, point("k", KeySpace::kMeta)));  // another key space
+  EXPECT_FALSE(gate.ReadyFor(at50, range("a", "z")));
+  EXPECT_FALSE(gate.ReadyFor(at50, range("l", "")));  // no upper bound: m is inside
+  EXPECT_TRUE(gate.ReadyFor(at50, range("a", "k")));  // the end is exclusive
+  EXPECT_TRUE(gate.ReadyFor(at50, range("ka", "m")));
+  EXPECT_TRUE(gate.ReadyFor(at50, range("n", "")));
+  EXPECT_FALSE(gate.OnlyLandingsPending(at50, point("k")));
+  EXPECT_TRUE(gate.OnlyLandingsPending(at50, point("j")));
+  gate.BeginCommit(t, 40);  // landing below the snapshot: still waited for
+  EXPECT_FALSE(gate.ReadyFor(at50, point("k")));
+  EXPECT_TRUE(gate.OnlyLandingsPending(at50, point("k")));
+  gate.FinishCommit(t, true);
+  EXPECT_TRUE(gate.ReadyFor(at50, point("k")));
+  EXPECT_TRUE(gate.Ready(at50));
 }
 
 TEST(PrepareGateTest, DuplicateExternalIdIsRefusedWhilePrepared) {
