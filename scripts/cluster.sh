@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A loopback cluster for development, tests and benchmarks (DESIGN.md,
-# Processes): one etcd, GROUPS shard groups of REPLICAS storage nodes each,
+# Processes): an etcd of 1 or 3 members, GROUPS shard groups of REPLICAS storage nodes each,
 # GATEWAYS gateways. Every process logs to a file of its own in the cluster
 # directory. Replica 0 of group G is node<G> (started first: the primary),
 # replica R > 0 is node<G>r<R> (a backup).
@@ -13,10 +13,13 @@
 #   scripts/cluster.sh restart-node G [DIR]        start storage node G again (same data)
 #   scripts/cluster.sh kill-replica G R [SIGNAL] [DIR] / restart-replica G R [DIR]   the same for replica R
 #   scripts/cluster.sh kill-gateway I [SIGNAL] [DIR] / restart-gateway I [DIR]       the same for gateway I
-#   scripts/cluster.sh stop-etcd [DIR] / start-etcd [DIR]   stop etcd (SIGTERM) and start it again on its data
+#   scripts/cluster.sh stop-etcd [DIR] / start-etcd [DIR]   stop every etcd member (SIGTERM) / start them again
+#   scripts/cluster.sh kill-etcd M [SIGNAL] [DIR] / restart-etcd M [DIR]   the same for etcd member M
+#   scripts/cluster.sh etcd-leader [DIR]    prints the member number of etcd's leader
 #
 #   TESSERA_BIN  the binary (default build/cluster/tessera)
 #   CLUSTER_GROUPS=3 CLUSTER_GATEWAYS=2 CLUSTER_REPLICAS=1   cluster shape
+#   CLUSTER_ETCD=1     etcd members (1 or 3); processes get every member's URL
 #   NO_SYNC=1    storage nodes skip fsync (tests)
 #   GATEWAY_PORT first gateway SQL port (default: free ports)
 #   STORAGE_ARGS, GATEWAY_ARGS  more arguments for every storage node or
@@ -29,6 +32,7 @@ BIN="${TESSERA_BIN:-$ROOT/build/cluster/tessera}"
 NUM_GROUPS="${CLUSTER_GROUPS:-3}"
 NUM_GATEWAYS="${CLUSTER_GATEWAYS:-2}"
 NUM_REPLICAS="${CLUSTER_REPLICAS:-1}"
+NUM_ETCD="${CLUSTER_ETCD:-1}"
 
 
 wait_for() {  # wait_for SECONDS COMMAND...: polls every 0.1 s
@@ -54,33 +58,72 @@ start_node() {  # start_node GROUP [REPLICA]
   [ "${NO_SYNC:-0}" = 1 ] && sync_flag="--no-sync"
   name="$(replica_name "$g" "$r")"
   mkdir -p "$DIR/$name"
-  "$BIN" storage --etcd "$ETCD_URL" --group "$g" --data "$DIR/$name/data" \
+  "$BIN" storage --etcd "$ETCD_ENDPOINTS" --group "$g" --data "$DIR/$name/data" \
     --listen "127.0.0.1:$(replica_port "$g" "$r")" $sync_flag ${STORAGE_ARGS:-} >> "$DIR/$name.log" 2>&1 &
   echo $! > "$DIR/$name.pid"
 }
 
-start_etcd() {  # on DIR/etcd (kept across a stop-etcd)
-  etcd --name tessera --data-dir "$DIR/etcd" \
-    --listen-client-urls "$ETCD_URL" --advertise-client-urls "$ETCD_URL" \
-    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
-    --initial-cluster "tessera=http://127.0.0.1:$ETCD_PEER_PORT" >> "$DIR/etcd.log" 2>&1 &
-  echo $! > "$DIR/etcd.pid"
-  if ! wait_for 20 curl -sf "$ETCD_URL/health"; then
-    echo "cluster: etcd did not start; see $DIR/etcd.log" >&2
-    return 1
-  fi
+etcd_port() {  # etcd_port MEMBER client|peer
+  if [ "$2" = client ]; then eval echo "\$ETCD_CLIENT_PORT_$1"; else eval echo "\$ETCD_PEER_PORT_$1"; fi
+}
+
+start_etcd_member() {  # start_etcd_member M: on DIR/etcd<M> (kept across a stop)
+  local m="$1" initial="" i url
+  for i in $(seq 0 $((ETCD_MEMBERS - 1))); do
+    initial="$initial${initial:+,}etcd$i=http://127.0.0.1:$(etcd_port "$i" peer)"
+  done
+  url="http://127.0.0.1:$(etcd_port "$m" client)"
+  etcd --name "etcd$m" --data-dir "$DIR/etcd$m" \
+    --listen-client-urls "$url" --advertise-client-urls "$url" \
+    --listen-peer-urls "http://127.0.0.1:$(etcd_port "$m" peer)" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$(etcd_port "$m" peer)" \
+    --initial-cluster "$initial" --initial-cluster-state new >> "$DIR/etcd$m.log" 2>&1 &
+  echo $! > "$DIR/etcd$m.pid"
+}
+
+etcd_healthy() {  # etcd_healthy M
+  curl -sf "http://127.0.0.1:$(etcd_port "$1" client)/health" | grep -q '"health":"true"'
+}
+
+start_etcd() {  # every member, then waits until each says it is healthy (a quorum formed)
+  local m
+  for m in $(seq 0 $((ETCD_MEMBERS - 1))); do start_etcd_member "$m"; done
+  for m in $(seq 0 $((ETCD_MEMBERS - 1))); do
+    if ! wait_for 20 etcd_healthy "$m"; then
+      echo "cluster: etcd member $m did not start; see $DIR/etcd$m.log" >&2
+      return 1
+    fi
+  done
+}
+
+etcd_leader() {  # the number of the member that leads (nothing when none answers)
+  local m status
+  for m in $(seq 0 $((ETCD_MEMBERS - 1))); do
+    status="$(curl -sf -X POST "http://127.0.0.1:$(etcd_port "$m" client)/v3/maintenance/status" -d '{}')" || continue
+    python3 -c 'import json, sys; s = json.loads(sys.argv[1]); sys.exit(0 if s.get("leader") == s["header"]["member_id"] else 1)' "$status" &&
+      echo "$m" && return 0
+  done
+  return 1
 }
 
 start_gateway() {  # start_gateway I
   local port
   port="$(eval echo "\$GATEWAY_PORT_$1")"
   # shellcheck disable=SC2086 # GATEWAY_ARGS is a list of words
-  "$BIN" gateway --etcd "$ETCD_URL" --port "$port" --listen 127.0.0.1 ${GATEWAY_ARGS:-} >> "$DIR/gateway$1.log" 2>&1 &
+  "$BIN" gateway --etcd "$ETCD_ENDPOINTS" --port "$port" --listen 127.0.0.1 ${GATEWAY_ARGS:-} >> "$DIR/gateway$1.log" 2>&1 &
   echo $! > "$DIR/gateway$1.pid"
 }
 
 gateway_ready() {  # gateway_ready I
   pg_isready -q -h 127.0.0.1 -p "$(eval echo "\$GATEWAY_PORT_$1")" -t 1
+}
+
+etcd_post() {  # etcd_post PATH BODY: to the first member that answers
+  local url
+  for url in ${ETCD_ENDPOINTS//,/ }; do
+    curl -sf -X POST "$url$1" -d "$2" && return 0
+  done
+  return 1
 }
 
 node_registered() {  # node_registered GROUP [REPLICA]: the node started last registered itself in etcd
@@ -91,8 +134,8 @@ node_registered() {  # node_registered GROUP [REPLICA]: the node started last re
   # Every replica, primary or backup, registers under the group's replicas
   # prefix, naming its pid. The v3 JSON API takes and returns base64.
   prefix="$(printf '/tessera/groups/%s/replicas/' "$1")"
-  curl -sf -X POST "$ETCD_URL/v3/kv/range" \
-    -d "{\"key\": \"$(printf '%s' "$prefix" | base64)\", \"range_end\": \"$(printf '%s' "${prefix%/}0" | base64)\"}" |
+  etcd_post /v3/kv/range \
+    "{\"key\": \"$(printf '%s' "$prefix" | base64)\", \"range_end\": \"$(printf '%s' "${prefix%/}0" | base64)\"}" |
     python3 -c 'import base64, json, sys; [print(base64.b64decode(kv["value"]).decode()) for kv in json.load(sys.stdin).get("kvs", [])]' |
     grep -q "\"pid\":$pid[,}]"
 }
@@ -107,16 +150,23 @@ cmd_start() {
   # Every port at once, so that they are distinct, and outside the ephemeral
   # range (scripts/free_ports.py says why).
   local ports=() next
-  mapfile -t ports < <(python3 "$ROOT/scripts/free_ports.py" $((2 + NUM_GROUPS * NUM_REPLICAS + NUM_GATEWAYS)))
-  local etcd_port="${ports[0]}" peer_port="${ports[1]}"
-  next=2
-  ETCD_URL="http://127.0.0.1:$etcd_port"
+  mapfile -t ports < <(python3 "$ROOT/scripts/free_ports.py" $((2 * NUM_ETCD + NUM_GROUPS * NUM_REPLICAS + NUM_GATEWAYS)))
+  next=0
+  local endpoints=""
   {
-    echo "ETCD_URL=$ETCD_URL"
+    echo "ETCD_MEMBERS=$NUM_ETCD"
+    for m in $(seq 0 $((NUM_ETCD - 1))); do
+      echo "ETCD_CLIENT_PORT_$m=${ports[next]}"
+      endpoints="$endpoints${endpoints:+,}http://127.0.0.1:${ports[next]}"
+      echo "ETCD_PEER_PORT_$m=${ports[next + 1]}"
+      next=$((next + 2))
+    done
+    # ETCD_URL: member 0, for curl and the tests; ETCD_ENDPOINTS: every member, for tessera.
+    echo "ETCD_URL=http://127.0.0.1:${ports[0]}"
+    echo "ETCD_ENDPOINTS=$endpoints"
     echo "CLUSTER_GROUPS=$NUM_GROUPS"
     echo "CLUSTER_REPLICAS=$NUM_REPLICAS"
     echo "NO_SYNC=${NO_SYNC:-0}"  # so that restart-node starts nodes the same way
-    echo "ETCD_PEER_PORT=$peer_port"
     for g in $(seq 0 $((NUM_GROUPS - 1))); do
       echo "NODE_PORT_$g=${ports[next++]}"
       for r in $(seq 1 $((NUM_REPLICAS - 1))); do echo "NODE_PORT_${g}_$r=${ports[next++]}"; done
@@ -133,7 +183,7 @@ cmd_start() {
   source "$DIR/cluster.env"
 
   start_etcd || return 1
-  "$BIN" ctl --etcd "$ETCD_URL" init --groups "$NUM_GROUPS" > "$DIR/ctl.log" 2>&1 || {
+  "$BIN" ctl --etcd "$ETCD_ENDPOINTS" init --groups "$NUM_GROUPS" > "$DIR/ctl.log" 2>&1 || {
     cat "$DIR/ctl.log" >&2
     return 1
   }
@@ -158,7 +208,7 @@ cmd_start() {
       return 1
     fi
   done
-  echo "cluster up in $DIR: etcd $ETCD_URL, $NUM_GROUPS shard groups of $NUM_REPLICAS replicas, gateways on ports $GATEWAY_PORTS"
+  echo "cluster up in $DIR: etcd $ETCD_ENDPOINTS, $NUM_GROUPS shard groups of $NUM_REPLICAS replicas, gateways on ports $GATEWAY_PORTS"
   echo "connect: psql -h 127.0.0.1 -p $GATEWAY_PORT_0 -U tessera tessera"
 }
 
@@ -179,7 +229,7 @@ cmd_stop() {
   [ -d "$DIR" ] || return 0
   for f in "$DIR"/gateway*.pid; do stop_pid_file "$f"; done
   for f in "$DIR"/node*.pid; do stop_pid_file "$f"; done
-  stop_pid_file "$DIR/etcd.pid"
+  for f in "$DIR"/etcd*.pid; do stop_pid_file "$f"; done
   rm -rf "$DIR"
 }
 
@@ -191,7 +241,7 @@ case "$action" in
   status)
     DIR="${1:-/tmp/tessera-cluster}"
     source "$DIR/cluster.env"
-    "$BIN" ctl --etcd "$ETCD_URL" status
+    "$BIN" ctl --etcd "$ETCD_ENDPOINTS" status
     ;;
   kill-node | kill-replica)
     g="$1"; shift
@@ -234,7 +284,29 @@ case "$action" in
     ;;
   stop-etcd)
     DIR="${1:-/tmp/tessera-cluster}"
-    stop_pid_file "$DIR/etcd.pid"
+    for f in "$DIR"/etcd*.pid; do stop_pid_file "$f"; done
+    ;;
+  kill-etcd)
+    m="$1"; sig="${2:-KILL}"; DIR="${3:-/tmp/tessera-cluster}"
+    pid="$(cat "$DIR/etcd$m.pid")"
+    kill "-$sig" "$pid"
+    if [ "$sig" = KILL ] || [ "$sig" = 9 ]; then
+      for _ in $(seq 1 100); do pid_running "$pid" || break; sleep 0.05; done
+    fi
+    ;;
+  restart-etcd)
+    m="$1"; DIR="${2:-/tmp/tessera-cluster}"
+    source "$DIR/cluster.env"
+    start_etcd_member "$m"
+    wait_for 20 etcd_healthy "$m" || {
+      echo "cluster: etcd member $m did not come back; see $DIR/etcd$m.log" >&2
+      exit 1
+    }
+    ;;
+  etcd-leader)
+    DIR="${1:-/tmp/tessera-cluster}"
+    source "$DIR/cluster.env"
+    etcd_leader
     ;;
   start-etcd)
     DIR="${1:-/tmp/tessera-cluster}"
@@ -242,7 +314,7 @@ case "$action" in
     start_etcd || exit 1
     ;;
   *)
-    sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -13,9 +13,13 @@ bool Election::TryLead() {
   std::lock_guard lock(mu_);
   if (!lease_ || lease_->Lost()) {
     leading_ = false;
-    lease_.reset();
+    lease_.reset();  // joins the old lease's thread: its on_lost cannot run after this
+    lease_lost_ = false;
     // on_lost runs on the lease's thread, which our destructor joins: it may only touch atomics.
-    lease_ = std::make_unique<KeptLease>(client_, ttl_seconds_, [this] { leading_ = false; });
+    lease_ = std::make_unique<KeptLease>(client_, ttl_seconds_, [this] {
+      lease_lost_ = true;
+      leading_ = false;
+    });
   }
   const int64_t lease = lease_->Id();
   TxnResult result = client_.Txn({Compare::CreateRevision(key_, Compare::Result::kEqual, 0)},
@@ -36,10 +40,11 @@ bool Election::TryLead() {
   return leading_;
 }
 
-bool Election::IsLeader() const {
-  std::lock_guard lock(mu_);
-  return leading_ && lease_ && !lease_->Lost();
-}
+// Without mu_: TryLead holds it across an etcd request, which takes up to the client's timeout
+// when etcd is electing a leader of its own, and the oracle asks this on every allocation.
+// lease_lost_ is set by the lease's on_lost, so a TryLead that read the lease as alive just
+// before it was lost cannot make this true again.
+bool Election::IsLeader() const { return leading_.load() && !lease_lost_.load(); }
 
 std::optional<std::string> Election::Leader() {
   RangeResult result = client_.Get(key_);

@@ -28,7 +28,7 @@ class Election {
   // lead (already or now). Starts our KeptLease on first use; if the lease is lost we are no
   // longer leader, and the next TryLead starts a new one. Throws EtcdError when etcd is unreachable.
   bool TryLead();
-  bool IsLeader() const;
+  bool IsLeader() const;  // never waits for etcd (or for a TryLead in progress)
   std::optional<std::string> Leader();  // current leader's value, read from etcd
   // Deletes our key if we lead and drops our lease (best effort, never throws).
   void Resign();
@@ -42,6 +42,7 @@ class Election {
   std::unique_ptr<KeptLease> lease_;
   int64_t create_revision_ = 0;  // of our key while we lead
   std::atomic<bool> leading_{false};
+  std::atomic<bool> lease_lost_{false};  // the current lease's on_lost ran
 };
 
 }  // namespace tessera::cluster::etcd

@@ -24,6 +24,9 @@ void TsoService::Campaign() {
     try {
       leading = election_.TryLead();
     } catch (const std::exception& e) {
+      // etcd did not answer (it may be electing a leader of its own): a leader whose lease
+      // still holds goes on leading; the lease's expiry is what ends it.
+      leading = election_.IsLeader();
       spdlog::warn("timestamp oracle campaign: {}", e.what());
     }
     {

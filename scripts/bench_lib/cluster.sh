@@ -57,7 +57,7 @@ proc_cpu_ms() {  # proc_cpu_ms PID: utime+stime (fields 14 and 15 of /proc/PID/s
 bench_cluster_check() {  # bench_cluster_check NAME
   local name="$1" dir="${CL_DIR[$1]:-}" f pid lines
   [ -n "$dir" ] && [ -d "$dir" ] || return 0
-  for f in "$dir"/node*.pid "$dir"/gateway*.pid "$dir"/etcd.pid; do
+  for f in "$dir"/node*.pid "$dir"/gateway*.pid "$dir"/etcd*.pid; do
     [ -f "$f" ] || continue
     pid="$(cat "$f")"
     kill -0 "$pid" 2> /dev/null ||

@@ -61,11 +61,13 @@ def describe(e):
 
 
 def cluster_sh(*args):
-    """Runs scripts/cluster.sh ARGS (TESSERA_BIN from the environment)."""
+    """Runs scripts/cluster.sh ARGS (TESSERA_BIN from the environment);
+    returns what it printed."""
     r = subprocess.run(["bash", CLUSTER_SH] + [str(a) for a in args], stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True, timeout=60)
     if r.returncode != 0:
         raise Failure("cluster.sh %s failed (%d): %s" % (" ".join(map(str, args)), r.returncode, r.stdout.strip()))
+    return r.stdout
 
 
 def timed_query(port, sql, args=None, limit=20.0):

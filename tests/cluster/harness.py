@@ -7,7 +7,7 @@ read was stale, and whether every replica of a group holds the same data.
     harness.py CLUSTER_DIR [--faults N] [--interval S] [--kinds K,K,...] [--seed N]
 
 The cluster (harness.sh starts it): 3 shard groups x 2 replicas, one more
-replica for group 0 (added here), 2 gateways, one etcd.
+replica for group 0 (added here), 2 gateways, an etcd of 3 members.
 
 Clients, each on its own connection, reconnecting after errors:
 - inserters (one per gateway): INSERT of keys nobody else uses; a key is
@@ -28,6 +28,8 @@ Faults (--kinds, cycled in a seeded random order over random groups):
   is restarted as a backup;
 - kill-gateway: SIGKILL gateway 1 in the middle of its clients' transactions
   and start it again;
+- kill-etcd-leader: SIGKILL the leader of the 3-member etcd, start it again
+  2 s later (the others elect a new leader meanwhile);
 - etcd-outage: stop etcd for 20 s (not in the CI set: see ARCHITECTURE.md,
   the timestamp oracle does not serve without etcd yet).
 After each fault the nemesis waits until every group is whole again (all its
@@ -60,7 +62,7 @@ SUITE = "cluster-harness"
 ACCOUNTS = 30
 START_BALANCE = 1000
 REGISTERS = 4
-ALL_KINDS = ["kill-primary", "kill-backup", "pause-primary", "kill-gateway", "etcd-outage"]
+ALL_KINDS = ["kill-primary", "kill-backup", "pause-primary", "kill-gateway", "kill-etcd-leader", "etcd-outage"]
 
 
 # --- the cluster's shape ------------------------------------------------------------
@@ -332,6 +334,14 @@ class Nemesis:
         cluster_sh("restart-gateway", i, self.topo.dir)
         return t, "gateway %d" % i
 
+    def kill_etcd_leader(self, g):
+        m = int(cluster_sh("etcd-leader", self.topo.dir).strip())
+        t = time.monotonic()
+        cluster_sh("kill-etcd", m, "KILL", self.topo.dir)
+        time.sleep(2.0)
+        cluster_sh("restart-etcd", m, self.topo.dir)
+        return t, "etcd member %d (the leader)" % m
+
     def etcd_outage(self, g):
         t = time.monotonic()
         cluster_sh("stop-etcd", self.topo.dir)
@@ -468,8 +478,11 @@ def main():
             pauses = by_kind[kind]
             parts.append("%s x%d: median %.1f s, worst %.1f s" % (kind, len(pauses), statistics.median(pauses),
                                                                  max(pauses)))
-            # A bound that catches a wedge, not the targets (ARCHITECTURE.md quotes those).
-            expect(max(pauses) < 10.0, "%s: inserts paused for %.1f s" % (kind, max(pauses)))
+            # Bounds that catch a wedge, not the targets (ARCHITECTURE.md quotes those). etcd is not
+            # in the data path: its leader's death must not hold the clients up (it did for 9 s,
+            # while the oracle waited on its own election's etcd request).
+            bound = 5.0 if kind == "kill-etcd-leader" else 10.0
+            expect(max(pauses) < bound, "%s: inserts paused for %.1f s (bound %.0f s)" % (kind, max(pauses), bound))
         return "; ".join(parts)
     checks.run("unavailability per fault kind", unavailability)
     checks.exit()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fault harness (harness.py, see its header) on a cluster of its own:
-# 3 shard groups x 2 replicas (group 0 gets a third), 2 gateways.
+# 3 shard groups x 2 replicas (group 0 gets a third), 2 gateways, 3 etcd members.
 #
 #   TESSERA_BIN=build/cluster/tessera bash tests/cluster/harness.sh [harness.py options]
 #   HARNESS_FAULTS=6     faults to inject (CI's short form; scripts/fault-harness runs the long one)
@@ -18,8 +18,8 @@ if ! "$PYTHON" -c 'import psycopg2' 2> /dev/null; then
   cluster_total
 fi
 faults="${HARNESS_FAULTS:-6}"
-CLUSTER_REPLICAS=2 cluster_start 3 2 || cluster_total
+CLUSTER_ETCD=3 CLUSTER_REPLICAS=2 cluster_start 3 2 || cluster_total
 run_python harness.py $((240 + faults * 50)) "$here/harness.py" "$CLUSTER_DIR" --faults "$faults" \
-  --kinds "${HARNESS_KINDS:-kill-primary,kill-backup,pause-primary,kill-gateway}" --seed "${HARNESS_SEED:-20261207}" "$@"
+  --kinds "${HARNESS_KINDS:-kill-primary,kill-backup,pause-primary,kill-gateway,kill-etcd-leader}" --seed "${HARNESS_SEED:-20261207}" "$@"
 check_processes_alive
 cluster_total

@@ -67,7 +67,7 @@ cluster_start() {
 # Signals what cluster.sh started (their pid files), keeping the directory.
 stop_keeping_dir() {
   local f pid
-  for f in "$CLUSTER_DIR"/gateway*.pid "$CLUSTER_DIR"/node*.pid "$CLUSTER_DIR"/etcd.pid; do
+  for f in "$CLUSTER_DIR"/gateway*.pid "$CLUSTER_DIR"/node*.pid "$CLUSTER_DIR"/etcd*.pid; do
     [ -f "$f" ] || continue
     pid="$(cat "$f")"
     kill -CONT "$pid" 2> /dev/null
@@ -90,7 +90,7 @@ cluster_stop() {
   fi
   if [ "$failed" -ne 0 ] && [ "${KEEP_CLUSTER:-0}" = 1 ]; then
     stop_keeping_dir
-    echo "    $suite: kept the cluster directory $CLUSTER_DIR (logs: node<g>.log, gateway<i>.log, etcd.log)"
+    echo "    $suite: kept the cluster directory $CLUSTER_DIR (logs: node<g>.log, gateway<i>.log, etcd<m>.log)"
   else
     bash "$CLUSTER_SH" stop "$CLUSTER_DIR" > /dev/null 2>&1
   fi

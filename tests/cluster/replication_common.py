@@ -15,19 +15,34 @@ def tessera_bin():
     return os.environ["TESSERA_BIN"]
 
 
+def etcd_endpoints(env):
+    return env.get("ETCD_ENDPOINTS", env["ETCD_URL"]).split(",")
+
+
+def etcd_post(env, path, body):
+    """POSTs to etcd's JSON API, to the first member that answers."""
+    error = None
+    for url in etcd_endpoints(env):
+        req = urllib.request.Request(url + path, data=json.dumps(body).encode(), method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                return json.load(r)
+        except OSError as e:
+            error = e
+    raise Failure("no etcd member answered %s: %s" % (path, error))
+
+
 def etcd_get(env, key, prefix=False):
     body = {"key": base64.b64encode(key.encode()).decode()}
     if prefix:
         end = key[:-1] + chr(ord(key[-1]) + 1)
         body["range_end"] = base64.b64encode(end.encode()).decode()
-    req = urllib.request.Request(env["ETCD_URL"] + "/v3/kv/range", data=json.dumps(body).encode(), method="POST")
-    with urllib.request.urlopen(req, timeout=5) as r:
-        kvs = json.load(r).get("kvs", [])
+    kvs = etcd_post(env, "/v3/kv/range", body).get("kvs", [])
     return {base64.b64decode(kv["key"]).decode(): json.loads(base64.b64decode(kv["value"]).decode()) for kv in kvs}
 
 
 def ctl(env, *args):
-    r = subprocess.run([tessera_bin(), "ctl", "--etcd", env["ETCD_URL"]] + list(args), stdout=subprocess.PIPE,
+    r = subprocess.run([tessera_bin(), "ctl", "--etcd", ",".join(etcd_endpoints(env))] + list(args), stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True, timeout=30)
     if r.returncode != 0:
         raise Failure("tessera ctl %s failed: %s %s" % (" ".join(args), r.stdout.strip(), r.stderr.strip()))
