@@ -15,6 +15,7 @@ std::string EncodeReplicate(const ReplicateRequest& r) {
     w.FieldVarint(3, position);
     w.FieldBytes(4, bytes);
   }
+  if (!r.backup.empty()) w.FieldBytes(5, r.backup);
   w.End();
   return w.Take();
 }
@@ -28,6 +29,7 @@ ReplicateRequest DecodeReplicateRequest(std::string_view bytes) {
     switch (f.number) {
       case 1: r.epoch = f.varint; break;
       case 2: r.primary = std::string(f.bytes); break;
+      case 5: r.backup = std::string(f.bytes); break;
       case 3:
         pending_position = f.varint;
         have_position = true;

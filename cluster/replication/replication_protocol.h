@@ -19,6 +19,10 @@ struct ReplicateRequest {
   uint64_t epoch = 0;
   std::string primary;  // the primary's node id
   std::vector<storage::PositionedRecord> records;
+  // The node id of the backup it is meant for: a process that restarted on
+  // the same address with a new identity (a wiped replica) must not answer
+  // for the old one, whose place in the in-sync set it would keep.
+  std::string backup;
 };
 
 struct ReplicateResponse {

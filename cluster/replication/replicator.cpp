@@ -207,7 +207,14 @@ void Replicator::ManageOnce() {
       spdlog::info("replication: shipping group {}'s log to backup {} at {}", options_.group, r.node, r.address);
     }
     for (auto it = shippers_.begin(); it != shippers_.end();) {
-      if (live.count(it->first) == 0) {
+      // An in-sync backup whose registration is missing keeps its shipper: the
+      // registration is on an etcd lease, which an etcd hiccup of a few seconds
+      // (its leader dying on a loaded machine) lets expire while the backup is
+      // fine. Stopping the stream then left the backup without news from its
+      // primary, and it took the group over: a failover nobody needed. A
+      // backup that is really gone stops acknowledging and is dropped from
+      // the set (step 1); then its shipper stops here.
+      if (live.count(it->first) == 0 && !tracker_.IsMember(it->first)) {
         gone.push_back(std::move(it->second));
         tracker_.Forget(it->first);
         it = shippers_.erase(it);
@@ -281,7 +288,7 @@ void Replicator::Ship(Shipper& shipper) {
         for (int i = 0; i < 25 && !shipper.stop; ++i) std::this_thread::sleep_for(milliseconds(40));
         continue;
       }
-      ReplicateRequest request{options_.epoch, options_.node, {}};
+      ReplicateRequest request{options_.epoch, options_.node, {}, shipper.node};
       if (known) {
         if (log_.LastPosition() < next) {
           log_.WaitBeyond(next - 1, milliseconds(100));

@@ -148,6 +148,9 @@ std::string StorageNode::HandleReplicate(std::string_view payload) {
     throw SqlError("08006", "node " + node_id_ + " cannot be a backup: its data directory holds data from before "
                                 "replication (start a backup on an empty data directory)");
   replication::ReplicateRequest request = replication::DecodeReplicateRequest(payload);
+  if (!request.backup.empty() && request.backup != node_id_)
+    throw SqlError("08006", "replication for node " + request.backup + " refused: this is node " + node_id_ +
+                                " (the replica at this address was replaced)");
   bool new_primary;
   {
     std::lock_guard lock(apply_mutex_);

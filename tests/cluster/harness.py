@@ -478,11 +478,11 @@ def main():
             pauses = by_kind[kind]
             parts.append("%s x%d: median %.1f s, worst %.1f s" % (kind, len(pauses), statistics.median(pauses),
                                                                  max(pauses)))
-            # Bounds that catch a wedge, not the targets (ARCHITECTURE.md quotes those). etcd is not
-            # in the data path: its leader's death must not hold the clients up (it did for 9 s,
-            # while the oracle waited on its own election's etcd request).
-            bound = 5.0 if kind == "kill-etcd-leader" else 10.0
-            expect(max(pauses) < bound, "%s: inserts paused for %.1f s (bound %.0f s)" % (kind, max(pauses), bound))
+            # A bound that catches a wedge, not the targets (ARCHITECTURE.md quotes those; on a
+            # loaded machine etcd's own election can outlast the 3 s leases, and then the oracle
+            # must be elected again). ElectionTest.AskingWhetherItLeadsNeverWaitsForEtcd pins
+            # the 9 s stall that killing etcd's leader used to cause.
+            expect(max(pauses) < 10.0, "%s: inserts paused for %.1f s" % (kind, max(pauses)))
         return "; ".join(parts)
     checks.run("unavailability per fault kind", unavailability)
     checks.exit()

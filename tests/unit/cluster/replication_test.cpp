@@ -77,11 +77,12 @@ TEST(InSyncTracker, ForgettingKeepsMembersAcknowledgements) {
 }
 
 TEST(ReplicationProtocol, RequestsRoundTripWithTheirRecordsInOrder) {
-  ReplicateRequest r{7, "node-a", {{5, "rec5"}, {6, std::string("\0\1", 2)}, {7, ""}}};
+  ReplicateRequest r{7, "node-a", {{5, "rec5"}, {6, std::string("\0\1", 2)}, {7, ""}}, "backup-b"};
   ReplicateRequest back = DecodeReplicateRequest(EncodeReplicate(r));
   EXPECT_EQ(back.epoch, 7u);
   EXPECT_EQ(back.primary, "node-a");
   EXPECT_EQ(back.records, r.records);
+  EXPECT_EQ(back.backup, "backup-b");
   ReplicateResponse answer = DecodeReplicateResponse(EncodeReplicate(ReplicateResponse{42, 0xfeedface12345678ull}));
   EXPECT_EQ(answer.applied, 42u);
   EXPECT_EQ(answer.last_hash, 0xfeedface12345678ull);

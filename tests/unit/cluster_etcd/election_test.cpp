@@ -106,5 +106,28 @@ TEST_F(ElectionTest, LeadershipOutlivesTheTtlWhileTheLeaseIsKept) {
   EXPECT_EQ(e2.Leader(), "node-1");
 }
 
+TEST_F(ElectionTest, AskingWhetherItLeadsNeverWaitsForEtcd) {
+  // The timestamp oracle asks on every allocation. A campaign round waiting in an etcd request
+  // (etcd electing a leader of its own) held the election's mutex, and every allocation with it,
+  // for up to the client's timeout: killing etcd's leader stalled the cluster's commits for 9 s.
+  Client client(Endpoint(), milliseconds(2000));
+  Election election(client, Prefix() + "leader", "node-1", 10);
+  ASSERT_TRUE(election.TryLead());
+  etcd_->Pause();
+  std::thread campaign([&] {
+    try {
+      election.TryLead();
+    } catch (const EtcdError&) {
+    }
+  });
+  std::this_thread::sleep_for(milliseconds(300));  // the round is waiting for etcd
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(election.IsLeader()) << "its lease (10 s) still holds";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(100));
+  etcd_->Resume();
+  campaign.join();
+  EXPECT_TRUE(election.IsLeader());
+}
+
 }  // namespace
 }  // namespace tessera::cluster::etcd::testing

@@ -64,6 +64,10 @@ class EtcdProcess {
   int ClientPort() const { return client_port_; }
   std::string LogPath() const { return dir_ + "/etcd.log"; }
   bool Running() const { return pid_ > 0; }
+  // SIGSTOP / SIGCONT: an etcd that accepts connections and answers nothing (as one busy
+  // electing a leader of its own does for a while).
+  void Pause() { ::kill(pid_, SIGSTOP); }
+  void Resume() { ::kill(pid_, SIGCONT); }
 
   // Starts etcd (again) and waits until it serves requests; throws std::runtime_error otherwise.
   void Start(std::chrono::seconds wait = std::chrono::seconds(15)) {
