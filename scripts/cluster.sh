@@ -225,6 +225,15 @@ stop_pid_file() {
   kill -KILL "$pid" 2> /dev/null
 }
 
+signal_pid_file() {  # signal_pid_file FILE SIGNAL: a killed process is gone (its port free) on return
+  local pid
+  pid="$(cat "$1")"
+  kill "-$2" "$pid"
+  if [ "$2" = KILL ] || [ "$2" = 9 ]; then
+    for _ in $(seq 1 100); do pid_running "$pid" || break; sleep 0.05; done
+  fi
+}
+
 cmd_stop() {
   [ -d "$DIR" ] || return 0
   for f in "$DIR"/gateway*.pid; do stop_pid_file "$f"; done
@@ -247,12 +256,7 @@ case "$action" in
     g="$1"; shift
     if [ "$action" = kill-replica ]; then r="$1"; shift; else r=0; fi
     sig="${1:-KILL}"; DIR="${2:-/tmp/tessera-cluster}"
-    pid="$(cat "$DIR/$(replica_name "$g" "$r").pid")"
-    kill "-$sig" "$pid"
-    # A killed node is gone (its port free) when this returns.
-    if [ "$sig" = KILL ] || [ "$sig" = 9 ]; then
-      for _ in $(seq 1 100); do pid_running "$pid" || break; sleep 0.05; done
-    fi
+    signal_pid_file "$DIR/$(replica_name "$g" "$r").pid" "$sig"
     ;;
   restart-node | restart-replica)
     g="$1"; shift
@@ -267,11 +271,7 @@ case "$action" in
     ;;
   kill-gateway)
     i="$1"; sig="${2:-KILL}"; DIR="${3:-/tmp/tessera-cluster}"
-    pid="$(cat "$DIR/gateway$i.pid")"
-    kill "-$sig" "$pid"
-    if [ "$sig" = KILL ] || [ "$sig" = 9 ]; then
-      for _ in $(seq 1 100); do pid_running "$pid" || break; sleep 0.05; done
-    fi
+    signal_pid_file "$DIR/gateway$i.pid" "$sig"
     ;;
   restart-gateway)
     i="$1"; DIR="${2:-/tmp/tessera-cluster}"
@@ -288,11 +288,7 @@ case "$action" in
     ;;
   kill-etcd)
     m="$1"; sig="${2:-KILL}"; DIR="${3:-/tmp/tessera-cluster}"
-    pid="$(cat "$DIR/etcd$m.pid")"
-    kill "-$sig" "$pid"
-    if [ "$sig" = KILL ] || [ "$sig" = 9 ]; then
-      for _ in $(seq 1 100); do pid_running "$pid" || break; sleep 0.05; done
-    fi
+    signal_pid_file "$DIR/etcd$m.pid" "$sig"
     ;;
   restart-etcd)
     m="$1"; DIR="${2:-/tmp/tessera-cluster}"
