@@ -56,6 +56,14 @@ ExprRef SelectBinder::ResolveGrouped(const ExprRef& e, const std::vector<ExprRef
   return copy;
 }
 
+ExprRef SelectBinder::BindOutputExpr(const ast::Expr& e, const Scope& scope, const char* context) {
+  bool saved = binder_.allow_windows_;
+  binder_.allow_windows_ = true;
+  ExprRef out = BindWithAggregates(e, scope, context);
+  binder_.allow_windows_ = saved;
+  return out;
+}
+
 void SelectBinder::BindTargets(const ast::SelectStmt& stmt, const Scope& scope) {
   for (auto& t : stmt.targets) {
     const ast::Expr& e = *t.expr;
@@ -79,7 +87,7 @@ void SelectBinder::BindTargets(const ast::SelectStmt& stmt, const Scope& scope) 
       continue;
     }
     ExprRef bound = &e == series_target_ ? MakeColumnExpr(0, scope.columns[0].type, "generate_series")
-                                         : BindWithAggregates(e, scope, nullptr);
+                                         : BindOutputExpr(e, scope, nullptr);
     if (bound->type.id == TypeId::kUnknown) bound = binder_.Coerce(bound, Type::Of(TypeId::kText), kCastImplicit);
     OutputColumn column{t.alias.empty() ? FigureColumnName(e) : t.alias, 0, 0, bound->type};
     if (bound->kind == BoundExprKind::kColumn) {
@@ -113,6 +121,8 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
   const Scope& scope = from.scope;
   LogicalRef plan = from.plan;
   ExprRef where = stmt.where ? binder_.BindPredicate(*stmt.where, scope, "WHERE") : nullptr;
+  CheckWindowClause(stmt);
+  binder_.windows_ = &stmt.windows;
 
   BindTargets(stmt, scope);
   if (!stmt.locking.empty()) plan = BindLocking(stmt, plan);
@@ -176,7 +186,7 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
     }
     ExprRef bound;
     if (column < 0) {
-      bound = BindWithAggregates(e, scope, "ORDER BY");
+      bound = BindOutputExpr(e, scope, "ORDER BY");
       for (size_t i = 0; i < targets_.size() && column < 0; ++i)
         if (ExprEquals(*targets_[i].expr, *bound)) column = static_cast<int>(i);
       if (column < 0) {
@@ -211,6 +221,7 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
     plan = std::make_shared<LogicalAggregate>(plan, groups, aggs);
     if (having) plan = std::make_shared<LogicalFilter>(plan, having);
   }
+  plan = PlanWindows(plan, &outputs);
   plan = std::make_shared<LogicalProjection>(plan, outputs);
   if (stmt.distinct) plan = std::make_shared<LogicalDistinct>(plan);
   if (!keys.empty()) {
