@@ -63,11 +63,16 @@ WindowEvaluator::WindowEvaluator(const std::vector<Row>& rows, const std::vector
 size_t WindowEvaluator::FrameStart(const BoundFrame& frame, const FrameOffsets& offsets, size_t i) const {
   size_t n = rows_.size();
   switch (frame.start) {
-    case FrameEdge::kUnboundedPreceding: return 0;
-    case FrameEdge::kPreceding: return Back(i, offsets.start);
-    case FrameEdge::kCurrentRow: return frame.unit == FrameUnit::kRows ? i : peer_start_[i];
-    case FrameEdge::kFollowing: return Forward(i, offsets.start, n);
-    case FrameEdge::kUnboundedFollowing: return n;
+    case FrameEdge::kUnboundedPreceding:
+      return 0;
+    case FrameEdge::kPreceding:
+      return Back(i, offsets.start);
+    case FrameEdge::kCurrentRow:
+      return frame.unit == FrameUnit::kRows ? i : peer_start_[i];
+    case FrameEdge::kFollowing:
+      return Forward(i, offsets.start, n);
+    case FrameEdge::kUnboundedFollowing:
+      return n;
   }
   return 0;
 }
@@ -76,11 +81,16 @@ size_t WindowEvaluator::FrameStart(const BoundFrame& frame, const FrameOffsets& 
 size_t WindowEvaluator::FrameEnd(const BoundFrame& frame, const FrameOffsets& offsets, size_t i) const {
   size_t n = rows_.size();
   switch (frame.end) {
-    case FrameEdge::kUnboundedPreceding: return 0;
-    case FrameEdge::kPreceding: return Back(i + 1, offsets.end);
-    case FrameEdge::kCurrentRow: return frame.unit == FrameUnit::kRows ? i + 1 : peer_end_[i];
-    case FrameEdge::kFollowing: return Forward(i + 1, offsets.end, n);
-    case FrameEdge::kUnboundedFollowing: return n;
+    case FrameEdge::kUnboundedPreceding:
+      return 0;
+    case FrameEdge::kPreceding:
+      return Back(i + 1, offsets.end);
+    case FrameEdge::kCurrentRow:
+      return frame.unit == FrameUnit::kRows ? i + 1 : peer_end_[i];
+    case FrameEdge::kFollowing:
+      return Forward(i + 1, offsets.end, n);
+    case FrameEdge::kUnboundedFollowing:
+      return n;
   }
   return n;
 }
@@ -91,14 +101,19 @@ std::vector<Value> WindowEvaluator::Compute(const BoundExpr& call, const FrameOf
     case WindowFuncKind::kRank:
     case WindowFuncKind::kDenseRank:
     case WindowFuncKind::kPercentRank:
-    case WindowFuncKind::kCumeDist: return Ranking(call.window->func);
-    case WindowFuncKind::kNtile: return Ntile(call);
+    case WindowFuncKind::kCumeDist:
+      return Ranking(call.window->func);
+    case WindowFuncKind::kNtile:
+      return Ntile(call);
     case WindowFuncKind::kLag:
-    case WindowFuncKind::kLead: return LagLead(call);
+    case WindowFuncKind::kLead:
+      return LagLead(call);
     case WindowFuncKind::kFirstValue:
     case WindowFuncKind::kLastValue:
-    case WindowFuncKind::kNthValue: return FrameValue(call, offsets);
-    case WindowFuncKind::kAggregate: return Aggregate(call, offsets);
+    case WindowFuncKind::kNthValue:
+      return FrameValue(call, offsets);
+    case WindowFuncKind::kAggregate:
+      return Aggregate(call, offsets);
   }
   return {};
 }
@@ -113,9 +128,15 @@ std::vector<Value> WindowEvaluator::Ranking(WindowFuncKind kind) {
     if (peer_start_[i] == i) ++dense;
     int64_t rank = static_cast<int64_t>(peer_start_[i]) + 1;
     switch (kind) {
-      case WindowFuncKind::kRowNumber: out.push_back(Value::Int8(static_cast<int64_t>(i) + 1)); break;
-      case WindowFuncKind::kRank: out.push_back(Value::Int8(rank)); break;
-      case WindowFuncKind::kDenseRank: out.push_back(Value::Int8(dense)); break;
+      case WindowFuncKind::kRowNumber:
+        out.push_back(Value::Int8(static_cast<int64_t>(i) + 1));
+        break;
+      case WindowFuncKind::kRank:
+        out.push_back(Value::Int8(rank));
+        break;
+      case WindowFuncKind::kDenseRank:
+        out.push_back(Value::Int8(dense));
+        break;
       case WindowFuncKind::kPercentRank:
         out.push_back(Value::Float8(n > 1 ? static_cast<double>(rank - 1) / static_cast<double>(n - 1) : 0.0));
         break;

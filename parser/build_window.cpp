@@ -61,7 +61,7 @@ ast::WindowSpecRef AstBuilder::BuildWindowSpec(TP::WindowSpecContext* ctx) {
   if (auto* f = ctx->frameClause()) {
     ast::WindowFrame frame;
     frame.location = Loc(f);
-    frame.mode = f->ROWS() != nullptr ? ast::FrameMode::kRows
+    frame.mode = f->ROWS() != nullptr     ? ast::FrameMode::kRows
                  : f->GROUPS() != nullptr ? ast::FrameMode::kGroups
                                           : ast::FrameMode::kRange;
     auto bounds = f->frameBound();

@@ -24,6 +24,14 @@ bool SelectBinder::HasAggregate(const BoundExpr& e) {
   return false;
 }
 
+const BoundExpr* SelectBinder::FindWindow(const BoundExpr& e) {
+  CheckStackDepth();
+  if (e.kind == BoundExprKind::kWindow) return &e;
+  for (auto& a : e.args)
+    if (const BoundExpr* w = FindWindow(*a)) return w;
+  return nullptr;
+}
+
 ExprRef SelectBinder::BindWithAggregates(const ast::Expr& e, const Scope& scope, const char* context) {
   CheckStackDepth();
   bool saved = binder_.allow_aggregates_;
@@ -138,6 +146,9 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
       if (HasAggregate(*targets_[n - 1].expr))
         throw SqlError(sqlstate::kGroupingError, "aggregate functions are not allowed in GROUP BY", {}, {},
                        g->location + 1);
+      if (const BoundExpr* w = FindWindow(*targets_[n - 1].expr))
+        throw SqlError(sqlstate::kWindowingError, "window functions are not allowed in GROUP BY", {}, {},
+                       w->location + 1);
       groups.push_back(targets_[n - 1].expr);
       continue;
     }

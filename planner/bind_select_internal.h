@@ -54,6 +54,8 @@ class SelectBinder {
   // ORDER BY / LIMIT over a bound query whose output is `columns`.
   LogicalRef ApplyLimit(LogicalRef plan, const ast::SelectStmt& stmt);
   static bool HasAggregate(const BoundExpr& e);
+  // The first window function call in `e`, or null.
+  static const BoundExpr* FindWindow(const BoundExpr& e);
 
   Binder& binder_;
   std::vector<Target> targets_;

@@ -17,11 +17,16 @@ struct WindowFunctionInfo {
 };
 
 constexpr WindowFunctionInfo kWindowFunctions[] = {
-    {"row_number", WindowFuncKind::kRowNumber},   {"rank", WindowFuncKind::kRank},
-    {"dense_rank", WindowFuncKind::kDenseRank},   {"percent_rank", WindowFuncKind::kPercentRank},
-    {"cume_dist", WindowFuncKind::kCumeDist},     {"ntile", WindowFuncKind::kNtile},
-    {"lag", WindowFuncKind::kLag},                {"lead", WindowFuncKind::kLead},
-    {"first_value", WindowFuncKind::kFirstValue}, {"last_value", WindowFuncKind::kLastValue},
+    {"row_number", WindowFuncKind::kRowNumber},
+    {"rank", WindowFuncKind::kRank},
+    {"dense_rank", WindowFuncKind::kDenseRank},
+    {"percent_rank", WindowFuncKind::kPercentRank},
+    {"cume_dist", WindowFuncKind::kCumeDist},
+    {"ntile", WindowFuncKind::kNtile},
+    {"lag", WindowFuncKind::kLag},
+    {"lead", WindowFuncKind::kLead},
+    {"first_value", WindowFuncKind::kFirstValue},
+    {"last_value", WindowFuncKind::kLastValue},
     {"nth_value", WindowFuncKind::kNthValue},
 };
 
@@ -51,8 +56,8 @@ ExprRef Binder::BindWindowFunction(const ast::Expr& e, const Scope& scope) {
   }
   if (!IsAggregateName(e.func_name) && !IsWindowFunctionName(e.func_name))
     throw SqlError(sqlstate::kWrongObjectType,
-                   "OVER specified, but " + e.func_name + " is not a window function nor an aggregate function", {},
-                   {}, position);
+                   "OVER specified, but " + e.func_name + " is not a window function nor an aggregate function", {}, {},
+                   position);
   if (e.func_distinct)
     throw SqlError(sqlstate::kFeatureNotSupported, "DISTINCT is not implemented for window functions", {}, {},
                    position);
@@ -85,7 +90,9 @@ void Binder::BindWindowArgs(const ast::Expr& e, const Scope& scope, BoundExpr* c
   window->func = FindWindowFunction(e.func_name)->kind;
   std::vector<ExprRef> args;
   for (auto& a : e.args) args.push_back(BindExpr(*a, scope));
-  auto missing = [&]() { return SqlError::UndefinedFunction(FunctionSignature(e.func_name, args)).WithPosition(e.location + 1); };
+  auto missing = [&]() {
+    return SqlError::UndefinedFunction(FunctionSignature(e.func_name, args)).WithPosition(e.location + 1);
+  };
   if (e.func_star)
     throw SqlError(sqlstate::kWrongObjectType,
                    e.func_name + "(*) specified, but " + e.func_name + " is not an aggregate function", {}, {},
@@ -140,7 +147,8 @@ void Binder::BindWindowArgs(const ast::Expr& e, const Scope& scope, BoundExpr* c
       int4(1);
       value();
       break;
-    case WindowFuncKind::kAggregate: break;
+    case WindowFuncKind::kAggregate:
+      break;
   }
   call->args = std::move(args);
 }

@@ -41,8 +41,10 @@ std::vector<std::vector<size_t>> GroupByWindow(const std::vector<ExprRef>& calls
   for (size_t i = 0; i < calls.size(); ++i) {
     auto it = std::find_if(groups.begin(), groups.end(),
                            [&](const std::vector<size_t>& g) { return SameWindow(*calls[g[0]], *calls[i]); });
-    if (it == groups.end()) groups.push_back({i});
-    else it->push_back(i);
+    if (it == groups.end())
+      groups.push_back({i});
+    else
+      it->push_back(i);
   }
   std::vector<std::vector<size_t>> ordered;
   std::vector<bool> taken(groups.size(), false);
@@ -70,8 +72,8 @@ void SelectBinder::CheckWindowClause(const ast::SelectStmt& stmt) {
   for (size_t i = 0; i < stmt.windows.size(); ++i)
     for (size_t j = 0; j < i; ++j)
       if (stmt.windows[j].name == stmt.windows[i].name)
-        throw SqlError(sqlstate::kWindowingError, "window \"" + stmt.windows[i].name + "\" is already defined", {},
-                       {}, stmt.windows[i].location + 1);
+        throw SqlError(sqlstate::kWindowingError, "window \"" + stmt.windows[i].name + "\" is already defined", {}, {},
+                       stmt.windows[i].location + 1);
 }
 
 LogicalRef SelectBinder::PlanWindows(LogicalRef plan, std::vector<ExprRef>* outputs) {

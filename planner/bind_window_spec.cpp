@@ -29,20 +29,18 @@ ResolvedWindow Resolve(const ast::WindowSpec& spec, const std::vector<ast::Windo
   size_t i = 0;
   while (defs && i < visible && (*defs)[i].name != spec.ref) ++i;
   if (!defs || i == visible)
-    throw SqlError(sqlstate::kUndefinedObject, "window \"" + spec.ref + "\" does not exist", {}, {},
-                   spec.location + 1);
+    throw SqlError(sqlstate::kUndefinedObject, "window \"" + spec.ref + "\" does not exist", {}, {}, spec.location + 1);
   ResolvedWindow base = Resolve(*(*defs)[i].spec, defs, i);
   if (spec.bare_ref) return base;
   if (!out.partition.empty())
-    throw SqlError(sqlstate::kWindowingError, "cannot override PARTITION BY clause of window \"" + spec.ref + "\"",
-                   {}, {}, spec.partition_by[0]->location + 1);
+    throw SqlError(sqlstate::kWindowingError, "cannot override PARTITION BY clause of window \"" + spec.ref + "\"", {},
+                   {}, spec.partition_by[0]->location + 1);
   if (!out.order.empty() && !base.order.empty())
-    throw SqlError(sqlstate::kWindowingError, "cannot override ORDER BY clause of window \"" + spec.ref + "\"", {},
-                   {}, out.order[0]->expr->location + 1);
+    throw SqlError(sqlstate::kWindowingError, "cannot override ORDER BY clause of window \"" + spec.ref + "\"", {}, {},
+                   out.order[0]->expr->location + 1);
   if (base.frame)
-    throw SqlError(sqlstate::kWindowingError,
-                   "cannot copy window \"" + spec.ref + "\" because it has a frame clause", {}, {},
-                   spec.location + 1);
+    throw SqlError(sqlstate::kWindowingError, "cannot copy window \"" + spec.ref + "\" because it has a frame clause",
+                   {}, {}, spec.location + 1);
   out.partition = base.partition;
   if (out.order.empty()) out.order = base.order;
   return out;
@@ -50,11 +48,16 @@ ResolvedWindow Resolve(const ast::WindowSpec& spec, const std::vector<ast::Windo
 
 FrameEdge Edge(ast::FrameBoundKind kind) {
   switch (kind) {
-    case ast::FrameBoundKind::kUnboundedPreceding: return FrameEdge::kUnboundedPreceding;
-    case ast::FrameBoundKind::kPreceding: return FrameEdge::kPreceding;
-    case ast::FrameBoundKind::kCurrentRow: return FrameEdge::kCurrentRow;
-    case ast::FrameBoundKind::kFollowing: return FrameEdge::kFollowing;
-    case ast::FrameBoundKind::kUnboundedFollowing: return FrameEdge::kUnboundedFollowing;
+    case ast::FrameBoundKind::kUnboundedPreceding:
+      return FrameEdge::kUnboundedPreceding;
+    case ast::FrameBoundKind::kPreceding:
+      return FrameEdge::kPreceding;
+    case ast::FrameBoundKind::kCurrentRow:
+      return FrameEdge::kCurrentRow;
+    case ast::FrameBoundKind::kFollowing:
+      return FrameEdge::kFollowing;
+    case ast::FrameBoundKind::kUnboundedFollowing:
+      return FrameEdge::kUnboundedFollowing;
   }
   return FrameEdge::kCurrentRow;
 }
@@ -74,10 +77,10 @@ void Binder::BindWindowSpec(const ast::WindowSpec& spec, const Scope& scope, Bou
     window->order.push_back({o->descending, o->nulls_first.value_or(o->descending)});
   }
   window->num_partition = static_cast<int>(resolved.partition.size());
-  window->frame = BindFrame(resolved.frame, resolved.order.size(), scope);
+  window->frame = BindFrame(resolved.frame, resolved.order.size(), spec.location, scope);
 }
 
-BoundFrame Binder::BindFrame(const ast::WindowFrame* frame, size_t order_keys, const Scope& scope) {
+BoundFrame Binder::BindFrame(const ast::WindowFrame* frame, size_t order_keys, int spec_location, const Scope& scope) {
   BoundFrame out;  // PostgreSQL's default: RANGE UNBOUNDED PRECEDING to CURRENT ROW (the peers)
   if (frame == nullptr) return out;
   if (frame->mode == ast::FrameMode::kGroups)
@@ -90,7 +93,7 @@ BoundFrame Binder::BindFrame(const ast::WindowFrame* frame, size_t order_keys, c
     if (order_keys != 1)
       throw SqlError(sqlstate::kWindowingError,
                      "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column", {}, {},
-                     frame->location + 1);
+                     spec_location + 1);
     throw SqlError(sqlstate::kFeatureNotSupported, "RANGE with offset PRECEDING/FOLLOWING is not supported", {}, {},
                    frame->location + 1);
   }

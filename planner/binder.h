@@ -190,7 +190,7 @@ class Binder {
   ExprRef BindWindowFunction(const ast::Expr& e, const Scope& scope);
   void BindWindowArgs(const ast::Expr& e, const Scope& scope, BoundExpr* call, BoundWindow* window);
   void BindWindowSpec(const ast::WindowSpec& spec, const Scope& scope, BoundExpr* call, BoundWindow* window);
-  BoundFrame BindFrame(const ast::WindowFrame* frame, size_t order_keys, const Scope& scope);
+  BoundFrame BindFrame(const ast::WindowFrame* frame, size_t order_keys, int spec_location, const Scope& scope);
   ExprRef BindFrameOffset(const ast::FrameBound& bound, const Scope& scope);
   ExprRef BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* handled);
   ExprRef BindCase(const ast::Expr& e, const Scope& scope);

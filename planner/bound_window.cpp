@@ -53,18 +53,30 @@ bool SameWindow(const BoundExpr& a, const BoundExpr& b) {
 
 const char* WindowFuncName(WindowFuncKind kind) {
   switch (kind) {
-    case WindowFuncKind::kRowNumber: return "row_number";
-    case WindowFuncKind::kRank: return "rank";
-    case WindowFuncKind::kDenseRank: return "dense_rank";
-    case WindowFuncKind::kPercentRank: return "percent_rank";
-    case WindowFuncKind::kCumeDist: return "cume_dist";
-    case WindowFuncKind::kNtile: return "ntile";
-    case WindowFuncKind::kLag: return "lag";
-    case WindowFuncKind::kLead: return "lead";
-    case WindowFuncKind::kFirstValue: return "first_value";
-    case WindowFuncKind::kLastValue: return "last_value";
-    case WindowFuncKind::kNthValue: return "nth_value";
-    case WindowFuncKind::kAggregate: return "aggregate";
+    case WindowFuncKind::kRowNumber:
+      return "row_number";
+    case WindowFuncKind::kRank:
+      return "rank";
+    case WindowFuncKind::kDenseRank:
+      return "dense_rank";
+    case WindowFuncKind::kPercentRank:
+      return "percent_rank";
+    case WindowFuncKind::kCumeDist:
+      return "cume_dist";
+    case WindowFuncKind::kNtile:
+      return "ntile";
+    case WindowFuncKind::kLag:
+      return "lag";
+    case WindowFuncKind::kLead:
+      return "lead";
+    case WindowFuncKind::kFirstValue:
+      return "first_value";
+    case WindowFuncKind::kLastValue:
+      return "last_value";
+    case WindowFuncKind::kNthValue:
+      return "nth_value";
+    case WindowFuncKind::kAggregate:
+      return "aggregate";
   }
   return "?";
 }

@@ -23,10 +23,10 @@ class PhysicalWindow final : public PhysicalOperator {
 
   PhysicalRef child_;
   const planner::LogicalWindow& plan_;
-  std::vector<planner::ExprRef> partition_by_;  // the calls' common PARTITION BY
-  std::vector<planner::SortKey> order_by_;      // and ORDER BY
+  std::vector<planner::ExprRef> partition_by_;    // the calls' common PARTITION BY
+  std::vector<planner::SortKey> order_by_;        // and ORDER BY
   std::vector<planner::SortKey> partition_keys_;  // partition_by_ as keys, for CompareKeys
-  std::vector<FrameOffsets> offsets_;  // per call, evaluated on the first Next
+  std::vector<FrameOffsets> offsets_;             // per call, evaluated on the first Next
   bool started_ = false;
   bool input_done_ = false;
   std::vector<Row> partition_;
