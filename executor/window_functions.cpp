@@ -40,7 +40,7 @@ FrameOffsets EvaluateFrameOffsets(const BoundFrame& frame, ExecContext& ctx) {
 
 WindowEvaluator::WindowEvaluator(const std::vector<Row>& rows, const std::vector<planner::SortKey>& order,
                                  ExecContext& ctx)
-    : rows_(rows), ctx_(ctx), peer_start_(rows.size()), peer_end_(rows.size()) {
+    : rows_(rows), ctx_(ctx), peer_start_(rows.size()), peer_end_(rows.size()), group_of_(rows.size()) {
   std::vector<std::vector<Value>> keys;
   keys.reserve(rows.size());
   for (auto& row : rows) {
@@ -55,24 +55,27 @@ WindowEvaluator::WindowEvaluator(const std::vector<Row>& rows, const std::vector
     for (size_t j = start; j < i; ++j) {
       peer_start_[j] = start;
       peer_end_[j] = i;
+      group_of_[j] = group_start_.size();
     }
+    group_start_.push_back(start);
     start = i;
   }
 }
 
 size_t WindowEvaluator::FrameStart(const BoundFrame& frame, const FrameOffsets& offsets, size_t i) const {
   size_t n = rows_.size();
+  bool rows = frame.unit == FrameUnit::kRows;
+  size_t group = group_of_[i];
   switch (frame.start) {
-    case FrameEdge::kUnboundedPreceding:
-      return 0;
-    case FrameEdge::kPreceding:
-      return Back(i, offsets.start);
-    case FrameEdge::kCurrentRow:
-      return frame.unit == FrameUnit::kRows ? i : peer_start_[i];
-    case FrameEdge::kFollowing:
-      return Forward(i, offsets.start, n);
-    case FrameEdge::kUnboundedFollowing:
-      return n;
+    case FrameEdge::kUnboundedPreceding: return 0;
+    case FrameEdge::kPreceding: return rows ? Back(i, offsets.start) : group_start_[Back(group, offsets.start)];
+    case FrameEdge::kCurrentRow: return rows ? i : peer_start_[i];
+    case FrameEdge::kFollowing: {
+      if (rows) return Forward(i, offsets.start, n);
+      size_t target = Forward(group, offsets.start, group_start_.size());
+      return target == group_start_.size() ? n : group_start_[target];
+    }
+    case FrameEdge::kUnboundedFollowing: return n;
   }
   return 0;
 }
@@ -80,17 +83,23 @@ size_t WindowEvaluator::FrameStart(const BoundFrame& frame, const FrameOffsets& 
 // One past the frame's last row.
 size_t WindowEvaluator::FrameEnd(const BoundFrame& frame, const FrameOffsets& offsets, size_t i) const {
   size_t n = rows_.size();
+  bool rows = frame.unit == FrameUnit::kRows;
+  size_t group = group_of_[i];
   switch (frame.end) {
-    case FrameEdge::kUnboundedPreceding:
-      return 0;
-    case FrameEdge::kPreceding:
-      return Back(i + 1, offsets.end);
-    case FrameEdge::kCurrentRow:
-      return frame.unit == FrameUnit::kRows ? i + 1 : peer_end_[i];
-    case FrameEdge::kFollowing:
-      return Forward(i + 1, offsets.end, n);
-    case FrameEdge::kUnboundedFollowing:
-      return n;
+    case FrameEdge::kUnboundedPreceding: return 0;
+    case FrameEdge::kPreceding: {
+      if (rows) return Back(i + 1, offsets.end);
+      // The group `offset` groups back ends the frame; none: empty.
+      size_t past = Back(group + 1, offsets.end);
+      return past == 0 ? 0 : peer_end_[group_start_[past - 1]];
+    }
+    case FrameEdge::kCurrentRow: return rows ? i + 1 : peer_end_[i];
+    case FrameEdge::kFollowing: {
+      if (rows) return Forward(i + 1, offsets.end, n);
+      size_t past = Forward(group + 1, offsets.end, group_start_.size());
+      return peer_end_[group_start_[past - 1]];
+    }
+    case FrameEdge::kUnboundedFollowing: return n;
   }
   return n;
 }

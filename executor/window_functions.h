@@ -45,6 +45,9 @@ class WindowEvaluator {
   // (peers: equal ORDER BY values; every row of the partition without ORDER BY).
   std::vector<size_t> peer_start_;
   std::vector<size_t> peer_end_;
+  // GROUPS frames: each row's peer group number, and each group's first row.
+  std::vector<size_t> group_of_;
+  std::vector<size_t> group_start_;
 };
 
 }  // namespace tessera::executor

@@ -1,8 +1,8 @@
 // A window call's window: OVER name, OVER (name ...) or OVER (...), resolved
 // against the query's WINDOW clause with PostgreSQL's copying rules, its
 // PARTITION BY and ORDER BY expressions bound, and its frame checked. Frame
-// options that are not computed (GROUPS, RANGE with an offset, EXCLUDE) are
-// refused with 0A000 rather than computed as another frame.
+// options that are not computed (RANGE with an offset, EXCLUDE) are refused
+// with 0A000 rather than computed as another frame.
 #include "common/error.h"
 #include "common/value_ops.h"
 #include "planner/binder.h"
@@ -83,8 +83,8 @@ void Binder::BindWindowSpec(const ast::WindowSpec& spec, const Scope& scope, Bou
 BoundFrame Binder::BindFrame(const ast::WindowFrame* frame, size_t order_keys, int spec_location, const Scope& scope) {
   BoundFrame out;  // PostgreSQL's default: RANGE UNBOUNDED PRECEDING to CURRENT ROW (the peers)
   if (frame == nullptr) return out;
-  if (frame->mode == ast::FrameMode::kGroups)
-    throw SqlError(sqlstate::kFeatureNotSupported, "frame mode GROUPS is not supported", {}, {}, frame->location + 1);
+  if (frame->mode == ast::FrameMode::kGroups && order_keys == 0)
+    throw SqlError(sqlstate::kWindowingError, "GROUPS mode requires an ORDER BY clause", {}, {}, spec_location + 1);
   if (frame->exclusion != ast::FrameExclusion::kNoOthers)
     throw SqlError(sqlstate::kFeatureNotSupported, "frame exclusion (EXCLUDE) is not supported", {}, {},
                    frame->location + 1);
@@ -97,24 +97,28 @@ BoundFrame Binder::BindFrame(const ast::WindowFrame* frame, size_t order_keys, i
     throw SqlError(sqlstate::kFeatureNotSupported, "RANGE with offset PRECEDING/FOLLOWING is not supported", {}, {},
                    frame->location + 1);
   }
-  out.unit = frame->mode == ast::FrameMode::kRows ? FrameUnit::kRows : FrameUnit::kRange;
+  out.unit = frame->mode == ast::FrameMode::kRows     ? FrameUnit::kRows
+             : frame->mode == ast::FrameMode::kGroups ? FrameUnit::kGroups
+                                                      : FrameUnit::kRange;
   out.start = Edge(frame->start.kind);
   out.end = Edge(frame->end.kind);
-  if (HasOffset(frame->start)) out.start_offset = BindFrameOffset(frame->start, scope);
-  if (HasOffset(frame->end)) out.end_offset = BindFrameOffset(frame->end, scope);
+  const char* unit = out.unit == FrameUnit::kRows ? "ROWS" : "GROUPS";
+  if (HasOffset(frame->start)) out.start_offset = BindFrameOffset(frame->start, unit, scope);
+  if (HasOffset(frame->end)) out.end_offset = BindFrameOffset(frame->end, unit, scope);
   return out;
 }
 
-// ROWS n PRECEDING: n is a bigint over constants and parameters.
-ExprRef Binder::BindFrameOffset(const ast::FrameBound& bound, const Scope& scope) {
+// ROWS/GROUPS n PRECEDING: n is a bigint over constants and parameters.
+ExprRef Binder::BindFrameOffset(const ast::FrameBound& bound, const char* unit, const Scope& scope) {
   ExprRef n = BindExpr(*bound.offset, scope);
   if (HasColumnRefs(*n))
-    throw SqlError(sqlstate::kInvalidColumnReference, "argument of ROWS must not contain variables", {}, {},
-                   bound.offset->location + 1);
+    throw SqlError(sqlstate::kInvalidColumnReference, std::string("argument of ") + unit + " must not contain variables",
+                   {}, {}, bound.offset->location + 1);
   TypeId id = n->type.id;
   if (id != TypeId::kUnknown && id != TypeId::kInt8 && !CanImplicitCast(id, TypeId::kInt8))
-    throw SqlError(sqlstate::kDatatypeMismatch, "argument of ROWS must be type bigint, not type " + FormatType(n->type),
-                   {}, {}, bound.offset->location + 1);
+    throw SqlError(sqlstate::kDatatypeMismatch,
+                   std::string("argument of ") + unit + " must be type bigint, not type " + FormatType(n->type), {}, {},
+                   bound.offset->location + 1);
   return Coerce(n, Type::Of(TypeId::kInt8), kCastImplicit);
 }
 

@@ -191,7 +191,7 @@ class Binder {
   void BindWindowArgs(const ast::Expr& e, const Scope& scope, BoundExpr* call, BoundWindow* window);
   void BindWindowSpec(const ast::WindowSpec& spec, const Scope& scope, BoundExpr* call, BoundWindow* window);
   BoundFrame BindFrame(const ast::WindowFrame* frame, size_t order_keys, int spec_location, const Scope& scope);
-  ExprRef BindFrameOffset(const ast::FrameBound& bound, const Scope& scope);
+  ExprRef BindFrameOffset(const ast::FrameBound& bound, const char* unit, const Scope& scope);
   ExprRef BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* handled);
   ExprRef BindCase(const ast::Expr& e, const Scope& scope);
   ExprRef BindInList(const ast::Expr& e, const Scope& scope);

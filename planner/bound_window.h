@@ -30,15 +30,15 @@ enum class WindowFuncKind : uint8_t {
 };
 
 // The frame modes and bounds that are computed; the binder refuses the rest
-// (GROUPS, RANGE with an offset, EXCLUDE) with 0A000.
-enum class FrameUnit : uint8_t { kRange, kRows };
+// (RANGE with an offset, EXCLUDE) with 0A000. GROUPS counts peer groups.
+enum class FrameUnit : uint8_t { kRange, kRows, kGroups };
 enum class FrameEdge : uint8_t { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing, kUnboundedFollowing };
 
 struct BoundFrame {
   FrameUnit unit = FrameUnit::kRange;
   FrameEdge start = FrameEdge::kUnboundedPreceding;
   FrameEdge end = FrameEdge::kCurrentRow;
-  // ROWS n PRECEDING/FOLLOWING: n as an int8 expression over constants and
+  // ROWS/GROUPS n PRECEDING/FOLLOWING: n as an int8 expression over constants and
   // parameters, evaluated once per execution; null otherwise.
   ExprRef start_offset;
   ExprRef end_offset;
