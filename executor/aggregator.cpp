@@ -40,27 +40,32 @@ void HashAggregator::Accumulate(std::vector<AggState>& states, const Row& row) {
       if (!s.seen->emplace(std::vector<Value>{NormaliseKey(v)}, true).second) continue;
       charge_.Add(EstimateValueBytes(v) + static_cast<int64_t>(sizeof(std::vector<Value>)) + kHashEntryOverhead);
     }
-    ++s.count;
-    switch (kind) {
-      case AggKind::kSum:
-      case AggKind::kAvg: {
-        Type t = SumType(agg);
-        if (v.GetType().id != t.id) v = v.CastTo(t);
-        s.value = s.value.IsNull() ? v : Arith(ArithOp::kAdd, s.value, v);
-        break;
-      }
-      case AggKind::kMin:
-        if (s.value.IsNull() || v.Compare(s.value) < 0) s.value = v;
-        break;
-      case AggKind::kMax:
-        if (s.value.IsNull() || v.Compare(s.value) > 0) s.value = v;
-        break;
-      default: break;
-    }
+    FoldAggregate(agg, s, std::move(v));
   }
 }
 
-Value HashAggregator::Result(const planner::BoundExpr& agg, const AggState& s) const {
+void FoldAggregate(const planner::BoundExpr& agg, AggState& s, Value v) {
+  auto kind = static_cast<AggKind>(agg.op);
+  ++s.count;
+  switch (kind) {
+    case AggKind::kSum:
+    case AggKind::kAvg: {
+      Type t = SumType(agg);
+      if (v.GetType().id != t.id) v = v.CastTo(t);
+      s.value = s.value.IsNull() ? v : Arith(ArithOp::kAdd, s.value, v);
+      break;
+    }
+    case AggKind::kMin:
+      if (s.value.IsNull() || v.Compare(s.value) < 0) s.value = v;
+      break;
+    case AggKind::kMax:
+      if (s.value.IsNull() || v.Compare(s.value) > 0) s.value = v;
+      break;
+    default: break;
+  }
+}
+
+Value AggregateResult(const planner::BoundExpr& agg, const AggState& s) {
   switch (static_cast<AggKind>(agg.op)) {
     case AggKind::kCountStar:
     case AggKind::kCount: return Value::Int8(s.count);
@@ -104,7 +109,7 @@ std::vector<Row> HashAggregator::Finish() {
   for (size_t g = 0; g < states_.size(); ++g) {
     if (poll_) poll_->Tick();
     Row row = std::move(keys_[g]);
-    for (size_t i = 0; i < aggregates_.size(); ++i) row.push_back(Result(*aggregates_[i], states_[g][i]));
+    for (size_t i = 0; i < aggregates_.size(); ++i) row.push_back(AggregateResult(*aggregates_[i], states_[g][i]));
     rows.push_back(std::move(row));
   }
   return std::move(rows);

@@ -13,6 +13,19 @@
 
 namespace tessera::executor {
 
+// One aggregate's running state.
+struct AggState {
+  int64_t count = 0;
+  Value value;  // running sum / min / max
+  std::unique_ptr<RowMap<bool>> seen;  // DISTINCT
+};
+
+// Folds a non-NULL argument value into `s` (count, sum, avg, min, max;
+// DISTINCT is the caller's); count(*) counts a row with any value.
+void FoldAggregate(const planner::BoundExpr& agg, AggState& s, Value v);
+// The aggregate's result over what `s` has folded.
+Value AggregateResult(const planner::BoundExpr& agg, const AggState& s);
+
 class HashAggregator {
  public:
   // `poll` (cancel, statement_timeout) is ticked per group while finishing;
@@ -30,13 +43,7 @@ class HashAggregator {
   void Uncharge() { charge_.Reset(); }
 
  private:
-  struct AggState {
-    int64_t count = 0;
-    Value value;  // running sum / min / max
-    std::unique_ptr<RowMap<bool>> seen;  // DISTINCT
-  };
   void Accumulate(std::vector<AggState>& states, const Row& row);
-  Value Result(const planner::BoundExpr& agg, const AggState& state) const;
 
   const std::vector<planner::ExprRef>& groups_;
   const std::vector<planner::ExprRef>& aggregates_;

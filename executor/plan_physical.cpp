@@ -8,6 +8,7 @@
 #include "executor/operators/physical_hash_join.h"
 #include "executor/operators/physical_sort.h"
 #include "executor/operators/physical_system_scan.h"
+#include "executor/operators/physical_window.h"
 
 namespace tessera::executor {
 
@@ -59,6 +60,8 @@ PhysicalRef CreatePhysical(const LogicalOperator& plan, ExecContext& ctx) {
       return std::make_unique<PhysicalRecursiveUnion>(ctx, plan.Cast<LogicalRecursiveUnion>());
     case LogicalKind::kWorkTableScan:
       return std::make_unique<PhysicalWorkTableScan>(ctx, plan.Cast<LogicalWorkTableScan>());
+    case LogicalKind::kWindow:
+      return std::make_unique<PhysicalWindow>(ctx, child(0), plan.Cast<LogicalWindow>());
     case LogicalKind::kGet: break;
   }
   throw SqlError::Internal("logical plan node has no physical operator (uncut scan?)");

@@ -77,6 +77,12 @@ class AstBuilder {
   ast::ExprPtr BuildSpecialFunc(TP::SpecialFuncContext* ctx);
   ast::ExprPtr BuildFuncApplication(TP::FuncApplicationContext* ctx);
 
+  // build_window.cpp
+  ast::WindowSpecRef BuildOverClause(TP::OverClauseContext* ctx);
+  ast::WindowSpecRef BuildWindowSpec(TP::WindowSpecContext* ctx);
+  std::vector<ast::WindowDef> BuildWindowClause(TP::WindowClauseContext* ctx);
+  ast::FrameBound BuildFrameBound(TP::FrameBoundContext* ctx);
+
   // The statement text a rule matched, as written (column defaults).
   std::string SourceText(antlr4::ParserRuleContext* ctx) const;
 

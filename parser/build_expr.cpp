@@ -225,7 +225,11 @@ ast::ExprPtr AstBuilder::BuildPrimary(TP::PrimaryExprContext* ctx) {
     e->param_number = std::stoi(digits);
     return e;
   }
-  if (auto* c = dynamic_cast<TP::FuncExprContext*>(ctx)) return BuildFuncApplication(c->funcApplication());
+  if (auto* c = dynamic_cast<TP::FuncExprContext*>(ctx)) {
+    ast::ExprPtr call = BuildFuncApplication(c->funcApplication());
+    if (c->overClause() != nullptr) call->over = BuildOverClause(c->overClause());
+    return call;
+  }
   if (auto* c = dynamic_cast<TP::ParenExprContext*>(ctx)) {
     auto items = c->expr();
     if (items.size() == 1) return BuildExpr(items[0]);

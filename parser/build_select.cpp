@@ -135,6 +135,7 @@ std::unique_ptr<ast::SelectStmt> AstBuilder::BuildSimpleSelect(TP::SimpleSelectC
   if (ctx->whereClause() != nullptr) select->where = BuildExpr(ctx->whereClause()->expr());
   if (ctx->groupByClause() != nullptr) select->group_by = BuildExprList(ctx->groupByClause()->exprList());
   if (ctx->havingClause() != nullptr) select->having = BuildExpr(ctx->havingClause()->expr());
+  if (ctx->windowClause() != nullptr) select->windows = BuildWindowClause(ctx->windowClause());
   return select;
 }
 

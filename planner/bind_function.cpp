@@ -8,9 +8,7 @@
 
 namespace tessera::planner {
 
-namespace {
-
-std::string Signature(const std::string& name, const std::vector<ExprRef>& args) {
+std::string FunctionSignature(const std::string& name, const std::vector<ExprRef>& args) {
   std::string out = name + "(";
   for (size_t i = 0; i < args.size(); ++i) {
     if (i) out += ", ";
@@ -22,6 +20,8 @@ std::string Signature(const std::string& name, const std::vector<ExprRef>& args)
 bool IsAggregateName(const std::string& name) {
   return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max";
 }
+
+namespace {
 
 // Result type of an aggregate over `arg` as PostgreSQL's pg_aggregate says;
 // kUnknown when there is no such aggregate.
@@ -74,6 +74,13 @@ ExprRef Binder::BindAggregate(const ast::Expr& e, const Scope& scope) {
     throw SqlError(sqlstate::kGroupingError, "aggregate functions are not allowed in " + where, {}, {},
                    e.location + 1);
   }
+  inside_aggregate_ = true;
+  ExprRef agg = BindAggregateCall(e, scope);
+  inside_aggregate_ = false;
+  return agg;
+}
+
+ExprRef Binder::BindAggregateCall(const ast::Expr& e, const Scope& scope) {
   AggKind kind = e.func_name == "count" ? (e.func_star ? AggKind::kCountStar : AggKind::kCount)
                  : e.func_name == "sum" ? AggKind::kSum
                  : e.func_name == "avg" ? AggKind::kAvg
@@ -88,17 +95,15 @@ ExprRef Binder::BindAggregate(const ast::Expr& e, const Scope& scope) {
     if (e.args.size() != 1) {
       std::vector<ExprRef> args;
       for (auto& a : e.args) args.push_back(BindExpr(*a, scope));
-      throw SqlError::UndefinedFunction(Signature(e.func_name, args)).WithPosition(e.location + 1);
+      throw SqlError::UndefinedFunction(FunctionSignature(e.func_name, args)).WithPosition(e.location + 1);
     }
-    inside_aggregate_ = true;
     ExprRef arg = BindExpr(*e.args[0], scope);
-    inside_aggregate_ = false;
     if (arg->type.id == TypeId::kUnknown && kind != AggKind::kCount) arg = Coerce(arg, Type::Of(TypeId::kText), kCastImplicit);
     agg->args.push_back(arg);
   }
   agg->type = AggregateType(kind, kind == AggKind::kCountStar ? Type() : agg->args[0]->type);
   if (agg->type.id == TypeId::kUnknown)
-    throw SqlError::UndefinedFunction(Signature(e.func_name, agg->args)).WithPosition(e.location + 1);
+    throw SqlError::UndefinedFunction(FunctionSignature(e.func_name, agg->args)).WithPosition(e.location + 1);
   // min/max over varchar compute in text; keep the argument's own type for others.
   if ((kind == AggKind::kMin || kind == AggKind::kMax) && agg->type.id == TypeId::kText)
     agg->args[0] = Coerce(agg->args[0], agg->type, kCastImplicit);
@@ -111,7 +116,7 @@ ExprRef Binder::BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* ha
   std::vector<ExprRef> args;
   if (name == "coalesce" || name == "greatest" || name == "least" || name == "nullif") {
     for (auto& a : e.args) args.push_back(BindExpr(*a, scope));
-    if (name == "nullif" && args.size() != 2) throw SqlError::UndefinedFunction(Signature(name, args));
+    if (name == "nullif" && args.size() != 2) throw SqlError::UndefinedFunction(FunctionSignature(name, args));
     Type common;
     std::string upper = name == "coalesce" ? "COALESCE" : name == "greatest" ? "GREATEST" : name == "least" ? "LEAST" : "NULLIF";
     args = CoerceToCommon(std::move(args), upper.c_str(), &common);
@@ -160,6 +165,10 @@ ExprRef Binder::BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* ha
 }
 
 ExprRef Binder::BindFunction(const ast::Expr& e, const Scope& scope) {
+  if (e.over) return BindWindowFunction(e, scope);
+  if (IsWindowFunctionName(e.func_name))
+    throw SqlError(sqlstate::kWrongObjectType, "window function " + e.func_name + " requires an OVER clause", {}, {},
+                   e.location + 1);
   if (IsAggregateName(e.func_name)) return BindAggregate(e, scope);
   bool handled = false;
   if (ExprRef special = BindSpecialForm(e, scope, &handled); handled) return special;

@@ -24,6 +24,14 @@ bool SelectBinder::HasAggregate(const BoundExpr& e) {
   return false;
 }
 
+const BoundExpr* SelectBinder::FindWindow(const BoundExpr& e) {
+  CheckStackDepth();
+  if (e.kind == BoundExprKind::kWindow) return &e;
+  for (auto& a : e.args)
+    if (const BoundExpr* w = FindWindow(*a)) return w;
+  return nullptr;
+}
+
 ExprRef SelectBinder::BindWithAggregates(const ast::Expr& e, const Scope& scope, const char* context) {
   CheckStackDepth();
   bool saved = binder_.allow_aggregates_;
@@ -56,6 +64,14 @@ ExprRef SelectBinder::ResolveGrouped(const ExprRef& e, const std::vector<ExprRef
   return copy;
 }
 
+ExprRef SelectBinder::BindOutputExpr(const ast::Expr& e, const Scope& scope, const char* context) {
+  bool saved = binder_.allow_windows_;
+  binder_.allow_windows_ = true;
+  ExprRef out = BindWithAggregates(e, scope, context);
+  binder_.allow_windows_ = saved;
+  return out;
+}
+
 void SelectBinder::BindTargets(const ast::SelectStmt& stmt, const Scope& scope) {
   for (auto& t : stmt.targets) {
     const ast::Expr& e = *t.expr;
@@ -79,7 +95,7 @@ void SelectBinder::BindTargets(const ast::SelectStmt& stmt, const Scope& scope) 
       continue;
     }
     ExprRef bound = &e == series_target_ ? MakeColumnExpr(0, scope.columns[0].type, "generate_series")
-                                         : BindWithAggregates(e, scope, nullptr);
+                                         : BindOutputExpr(e, scope, nullptr);
     if (bound->type.id == TypeId::kUnknown) bound = binder_.Coerce(bound, Type::Of(TypeId::kText), kCastImplicit);
     OutputColumn column{t.alias.empty() ? FigureColumnName(e) : t.alias, 0, 0, bound->type};
     if (bound->kind == BoundExprKind::kColumn) {
@@ -113,6 +129,8 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
   const Scope& scope = from.scope;
   LogicalRef plan = from.plan;
   ExprRef where = stmt.where ? binder_.BindPredicate(*stmt.where, scope, "WHERE") : nullptr;
+  CheckWindowClause(stmt);
+  binder_.windows_ = &stmt.windows;
 
   BindTargets(stmt, scope);
   if (!stmt.locking.empty()) plan = BindLocking(stmt, plan);
@@ -128,6 +146,9 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
       if (HasAggregate(*targets_[n - 1].expr))
         throw SqlError(sqlstate::kGroupingError, "aggregate functions are not allowed in GROUP BY", {}, {},
                        g->location + 1);
+      if (const BoundExpr* w = FindWindow(*targets_[n - 1].expr))
+        throw SqlError(sqlstate::kWindowingError, "window functions are not allowed in GROUP BY", {}, {},
+                       w->location + 1);
       groups.push_back(targets_[n - 1].expr);
       continue;
     }
@@ -176,7 +197,7 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
     }
     ExprRef bound;
     if (column < 0) {
-      bound = BindWithAggregates(e, scope, "ORDER BY");
+      bound = BindOutputExpr(e, scope, "ORDER BY");
       for (size_t i = 0; i < targets_.size() && column < 0; ++i)
         if (ExprEquals(*targets_[i].expr, *bound)) column = static_cast<int>(i);
       if (column < 0) {
@@ -211,6 +232,7 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
     plan = std::make_shared<LogicalAggregate>(plan, groups, aggs);
     if (having) plan = std::make_shared<LogicalFilter>(plan, having);
   }
+  plan = PlanWindows(plan, &outputs);
   plan = std::make_shared<LogicalProjection>(plan, outputs);
   if (stmt.distinct) plan = std::make_shared<LogicalDistinct>(plan);
   if (!keys.empty()) {

@@ -44,9 +44,18 @@ class SelectBinder {
   // FOR UPDATE ... (bind_locking.cpp): PostgreSQL's checks, then `from`
   // again, its table marked to lock the rows it returns.
   LogicalRef BindLocking(const ast::SelectStmt& stmt, const LogicalRef& from);
+  // Window functions (bind_window_plan.cpp): the WindowAgg nodes over
+  // `plan` computing the calls in `outputs`, which then read their columns.
+  LogicalRef PlanWindows(LogicalRef plan, std::vector<ExprRef>* outputs);
+  // WINDOW w AS (...), w AS (...): 42P20.
+  static void CheckWindowClause(const ast::SelectStmt& stmt);
+  // Binds with aggregates and window functions allowed: a select list, ORDER BY.
+  ExprRef BindOutputExpr(const ast::Expr& e, const Scope& scope, const char* context);
   // ORDER BY / LIMIT over a bound query whose output is `columns`.
   LogicalRef ApplyLimit(LogicalRef plan, const ast::SelectStmt& stmt);
   static bool HasAggregate(const BoundExpr& e);
+  // The first window function call in `e`, or null.
+  static const BoundExpr* FindWindow(const BoundExpr& e);
 
   Binder& binder_;
   std::vector<Target> targets_;

@@ -70,13 +70,13 @@ size_t StarEnd(const std::string& text, size_t at) {
   return i < text.size() ? i + 1 : std::string::npos;
 }
 
-bool CallsAggregate(const ast::Expr& e) {
-  if (e.kind == ast::ExprKind::kFuncCall && (e.func_name == "count" || e.func_name == "sum" || e.func_name == "avg" ||
-                                             e.func_name == "min" || e.func_name == "max"))
-    return true;
+// An aggregate call (not one OVER a window), or with `window`, a window function call.
+bool Calls(const ast::Expr& e, bool window) {
+  if (e.kind == ast::ExprKind::kFuncCall && window && e.over) return true;
+  if (e.kind == ast::ExprKind::kFuncCall && !window && !e.over && IsAggregateName(e.func_name)) return true;
   for (auto& a : e.args)
-    if (a && CallsAggregate(*a)) return true;
-  return e.case_else && CallsAggregate(*e.case_else);
+    if (a && Calls(*a, window)) return true;
+  return e.case_else && Calls(*e.case_else, window);
 }
 
 // Why PostgreSQL would not update through a view with this query
@@ -89,10 +89,13 @@ std::string NotUpdatableReason(const ast::SelectStmt& q) {
     return "Views containing UNION, INTERSECT, or EXCEPT are not automatically updatable.";
   if (q.with) return "Views containing WITH are not automatically updatable.";
   if (q.limit || q.offset) return "Views containing LIMIT or OFFSET are not automatically updatable.";
-  bool aggregates = false;
-  for (auto& t : q.targets) aggregates |= CallsAggregate(*t.expr);
-  for (auto& o : q.order_by) aggregates |= CallsAggregate(*o.expr);
+  bool aggregates = false, windows = false;
+  for (auto& t : q.targets) aggregates |= Calls(*t.expr, false);
+  for (auto& o : q.order_by) aggregates |= Calls(*o.expr, false);
   if (aggregates) return "Views that return aggregate functions are not automatically updatable.";
+  for (auto& t : q.targets) windows |= Calls(*t.expr, true);
+  for (auto& o : q.order_by) windows |= Calls(*o.expr, true);
+  if (windows) return "Views that return window functions are not automatically updatable.";
   for (auto& t : q.targets)
     if (t.expr->kind == ast::ExprKind::kFuncCall && t.expr->func_name == "generate_series")
       return "Views that return set-returning functions are not automatically updatable.";

@@ -13,9 +13,11 @@
 #include "catalog/catalog.h"
 #include "parser/parser.h"
 #include "planner/bound_expr.h"
+#include "planner/bound_window.h"
 #include "planner/fragment.h"
 #include "planner/logical_cte.h"
 #include "planner/logical_operators.h"
+#include "planner/logical_window.h"
 
 namespace tessera::planner {
 
@@ -181,6 +183,15 @@ class Binder {
   ExprRef BindArith(const std::string& op, ExprRef left, ExprRef right, int location);
   ExprRef BindFunction(const ast::Expr& e, const Scope& scope);
   ExprRef BindAggregate(const ast::Expr& e, const Scope& scope);
+  // An aggregate call's kAggregate node, whatever the context (the caller checks it).
+  ExprRef BindAggregateCall(const ast::Expr& e, const Scope& scope);
+  // f(...) OVER ... (bind_window.cpp): a kWindow call with its window's
+  // expressions bound over `scope`; the window itself (bind_window_spec.cpp).
+  ExprRef BindWindowFunction(const ast::Expr& e, const Scope& scope);
+  void BindWindowArgs(const ast::Expr& e, const Scope& scope, BoundExpr* call, BoundWindow* window);
+  void BindWindowSpec(const ast::WindowSpec& spec, const Scope& scope, BoundExpr* call, BoundWindow* window);
+  BoundFrame BindFrame(const ast::WindowFrame* frame, size_t order_keys, int spec_location, const Scope& scope);
+  ExprRef BindFrameOffset(const ast::FrameBound& bound, const char* unit, const Scope& scope);
   ExprRef BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* handled);
   ExprRef BindCase(const ast::Expr& e, const Scope& scope);
   ExprRef BindInList(const ast::Expr& e, const Scope& scope);
@@ -221,6 +232,12 @@ class Binder {
   bool allow_aggregates_ = false;
   bool inside_aggregate_ = false;
   const char* aggregate_context_ = nullptr;  // "WHERE", "JOIN conditions", ... for 42803
+  // Window functions: allowed while binding a select list or ORDER BY; the
+  // WINDOW clause of the query block being bound (null: none).
+  bool allow_windows_ = false;
+  bool inside_window_args_ = false;
+  bool inside_window_def_ = false;
+  const std::vector<ast::WindowDef>* windows_ = nullptr;
 };
 
 // INSERT, UPDATE or DELETE naming a view: PostgreSQL's error for a view it
@@ -232,6 +249,13 @@ enum class ViewWrite : uint8_t { kInsert, kUpdate, kDelete };
 // The query text of CREATE VIEW (starting at character `query_start` of the
 // statement) with `recorder`'s edits applied: the text stored for the view.
 std::string ApplyViewEdits(const std::string& query_text, int query_start, const ViewRecorder& recorder);
+
+// count, sum, avg, min, max (bind_function.cpp); row_number, rank, lag, ...
+// (bind_window.cpp): the functions that exist only with OVER.
+bool IsAggregateName(const std::string& name);
+bool IsWindowFunctionName(const std::string& name);
+// "f(integer, text)": a call's signature for 42883.
+std::string FunctionSignature(const std::string& name, const std::vector<ExprRef>& args);
 
 // PostgreSQL's name for a select-list entry without an alias (FigureColname).
 std::string FigureColumnName(const ast::Expr& e);

@@ -1,6 +1,7 @@
 // Helpers over bound expressions: construction, comparison, rewriting and
 // the EXPLAIN text.
 #include "planner/bound_expr.h"
+#include "planner/bound_window.h"
 
 #include "common/stack_depth.h"
 #include "common/value_ops.h"
@@ -61,7 +62,10 @@ bool ExprEquals(const BoundExpr& a, const BoundExpr& b) {
       (a.value.IsNull() != b.value.IsNull() || (!a.value.IsNull() && a.value.Compare(b.value) != 0)))
     return false;
   if ((a.kind == BoundExprKind::kFunction || a.kind == BoundExprKind::kNextVal ||
-       a.kind == BoundExprKind::kAggregate) && a.name != b.name)
+       a.kind == BoundExprKind::kAggregate || a.kind == BoundExprKind::kWindow) && a.name != b.name)
+    return false;
+  if (a.kind == BoundExprKind::kWindow &&
+      (a.window->func != b.window->func || a.window->num_args != b.window->num_args || !SameWindow(a, b)))
     return false;
   for (size_t i = 0; i < a.args.size(); ++i)
     if (!ExprEquals(*a.args[i], *b.args[i])) return false;
@@ -86,7 +90,8 @@ bool HasColumnRefs(const BoundExpr& e) {
 
 bool HasVolatile(const BoundExpr& e) {
   CheckStackDepth();
-  if (e.kind == BoundExprKind::kNextVal || e.kind == BoundExprKind::kAggregate) return true;
+  if (e.kind == BoundExprKind::kNextVal || e.kind == BoundExprKind::kAggregate || e.kind == BoundExprKind::kWindow)
+    return true;
   if (e.kind == BoundExprKind::kFunction && e.fn && e.fn->volatile_fn) return true;
   for (auto& a : e.args)
     if (HasVolatile(*a)) return true;
@@ -251,6 +256,14 @@ std::string ExprToText(const BoundExpr& e) {
       auto kind = static_cast<AggKind>(e.op);
       if (kind == AggKind::kCountStar) return "count(*)";
       return std::string(AggName(kind)) + "(" + (e.distinct ? "DISTINCT " : "") + JoinArgs(e) + ")";
+    }
+    case BoundExprKind::kWindow: {
+      std::string out = e.name + "(";
+      auto args = WindowArgs(e);
+      for (size_t i = 0; i < args.size(); ++i) out += (i ? ", " : "") + ExprToText(*args[i]);
+      if (args.empty() && e.window->agg == AggKind::kCountStar && e.window->func == WindowFuncKind::kAggregate)
+        out += "*";
+      return out + ") OVER (...)";
     }
   }
   return "?";

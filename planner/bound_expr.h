@@ -45,6 +45,7 @@ enum class BoundExprKind : uint8_t {
   // InitPlans); `index` is the subquery's slot in the statement's results.
   kSubqueryValue,  // op: SubqueryKind::kScalar or kExists
   kInSubquery,     // args[0] [NOT] IN (the slot's rows)
+  kWindow,         // binder-only: f(...) OVER (...) (bound_window.h), replaced by a LogicalWindow column
 };
 
 enum class SubqueryKind : uint8_t { kScalar, kExists, kIn };
@@ -54,6 +55,7 @@ enum class BoolTestKind : uint8_t { kTrue, kFalse, kUnknown };
 enum class AggKind : uint8_t { kCountStar, kCount, kSum, kAvg, kMin, kMax };
 
 struct BoundExpr;
+struct BoundWindow;  // bound_window.h
 using ExprRef = std::shared_ptr<const BoundExpr>;
 
 struct BoundExpr {
@@ -67,6 +69,7 @@ struct BoundExpr {
   std::string name;      // function, sequence or aggregate name; column name for EXPLAIN
   std::vector<ExprRef> args;
   const FunctionOverload* fn = nullptr;  // kFunction
+  std::shared_ptr<const BoundWindow> window;  // kWindow
   // 0-based offset in the statement text of constants, columns and
   // parameters, for error positions; -1 when unknown. Not serialised.
   int32_t location = -1;

@@ -189,6 +189,7 @@ Value Evaluate(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
       if (!ctx.next_val) throw SqlError::FeatureNotSupported("nextval() is not available here");
       return Value::Int8(ctx.next_val(e.name));
     case BoundExprKind::kAggregate: throw SqlError::Internal("aggregate evaluated as a scalar");
+    case BoundExprKind::kWindow: throw SqlError::Internal("window function evaluated as a scalar");
     case BoundExprKind::kSubqueryValue: {
       const auto& rows = SubqueryRows(e, ctx);
       if (static_cast<SubqueryKind>(e.op) == SubqueryKind::kExists) return Value::Bool(!rows.empty());

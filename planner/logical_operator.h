@@ -34,6 +34,7 @@ enum class LogicalKind : uint8_t {
   kCteScan,        // WITH: planner/logical_cte.h
   kRecursiveUnion,
   kWorkTableScan,
+  kWindow,  // window functions: planner/logical_window.h
 };
 
 class LogicalOperator;

@@ -168,6 +168,9 @@ LogicalRef PushDown(const LogicalRef& plan, std::vector<ExprRef> conjuncts) {
       }
       case LogicalKind::kCteScan:
       case LogicalKind::kRecursiveUnion: rebuilt = RebuildCte(*plan, children); break;
+      case LogicalKind::kWindow:
+        rebuilt = std::make_shared<LogicalWindow>(children[0], plan->Cast<LogicalWindow>().Calls());
+        break;
       default: break;
     }
   }
@@ -346,6 +349,7 @@ struct Cutter {
       }
       case LogicalKind::kCteScan:
       case LogicalKind::kRecursiveUnion: return RebuildCte(*plan, c);
+      case LogicalKind::kWindow: return std::make_shared<LogicalWindow>(c[0], plan->Cast<LogicalWindow>().Calls());
       default: return plan;
     }
   }

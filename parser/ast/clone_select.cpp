@@ -53,6 +53,7 @@ std::unique_ptr<SelectStmt> CloneSelect(const SelectStmt& s) {
   copy->where = CloneOrNull(s.where);
   copy->group_by = CloneList(s.group_by);
   copy->having = CloneOrNull(s.having);
+  copy->windows = s.windows;
   for (const auto& item : s.order_by) copy->order_by.push_back(OrderItem{CloneOrNull(item.expr), item.descending, item.nulls_first});
   copy->limit = CloneOrNull(s.limit);
   copy->offset = CloneOrNull(s.offset);

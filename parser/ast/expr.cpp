@@ -79,6 +79,7 @@ ExprPtr CloneExpr(const Expr& e) {
   copy->func_name = e.func_name;
   copy->func_star = e.func_star;
   copy->func_distinct = e.func_distinct;
+  copy->over = e.over;
   copy->args.reserve(e.args.size());
   // CASE without an operand keeps a null first argument.
   for (const auto& arg : e.args) copy->args.push_back(arg ? CloneExpr(*arg) : nullptr);

@@ -12,6 +12,7 @@ namespace tessera::ast {
 
 struct Expr;
 struct SelectStmt;
+struct WindowSpec;  // window_spec.h
 using ExprPtr = std::unique_ptr<Expr>;
 
 enum class ExprKind : uint8_t {
@@ -71,6 +72,8 @@ struct Expr {
   std::string func_name;
   bool func_star = false;      // count(*)
   bool func_distinct = false;  // agg(DISTINCT x)
+  // f(...) OVER ...: the window (shared, immutable); null for a plain call.
+  std::shared_ptr<const WindowSpec> over;
 
   // Operands. kUnary: [x]. kBinary: [l, r]. kFuncCall: args. kCast: [x].
   // kIsNull/kBoolTest: [x]. kBetween: [x, low, high]. kInList: [x, items...].

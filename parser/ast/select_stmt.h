@@ -5,6 +5,7 @@
 
 #include "parser/ast/expr.h"
 #include "parser/ast/statement.h"
+#include "parser/ast/window_spec.h"
 
 namespace tessera::ast {
 
@@ -96,6 +97,7 @@ struct SelectStmt : Statement {
   ExprPtr where;
   std::vector<ExprPtr> group_by;
   ExprPtr having;
+  std::vector<WindowDef> windows;          // WINDOW name AS (...), ...
   std::vector<OrderItem> order_by;
   ExprPtr limit;                           // null: no limit (LIMIT ALL too)
   ExprPtr offset;

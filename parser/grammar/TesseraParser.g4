@@ -69,7 +69,7 @@ selectPrimary
   ;
 
 simpleSelect
-  : SELECT distinctClause? targetList? fromClause? whereClause? groupByClause? havingClause?
+  : SELECT distinctClause? targetList? fromClause? whereClause? groupByClause? havingClause? windowClause?
   ;
 
 distinctClause : ALL | DISTINCT (ON OPEN_PAREN exprList CLOSE_PAREN)? ;
@@ -92,6 +92,27 @@ whereClause : WHERE expr ;
 groupByClause : GROUP BY exprList ;
 
 havingClause : HAVING expr ;
+
+// Window functions: WINDOW name AS (...) and f(...) OVER name | (...).
+windowClause : WINDOW windowDef (COMMA windowDef)* ;
+
+windowDef : identifier AS windowSpec ;
+
+overClause : OVER (identifier | windowSpec) ;
+
+windowSpec
+  : OPEN_PAREN identifier? (PARTITION BY exprList)? (ORDER BY orderItem (COMMA orderItem)*)? frameClause? CLOSE_PAREN
+  ;
+
+frameClause : (RANGE | ROWS | GROUPS) (frameBound | BETWEEN frameBound AND frameBound) frameExclusion? ;
+
+frameBound
+  : UNBOUNDED (PRECEDING | FOLLOWING)
+  | CURRENT ROW
+  | bExpr (PRECEDING | FOLLOWING)
+  ;
+
+frameExclusion : EXCLUDE (CURRENT ROW | GROUP | TIES | NO OTHERS) ;
 
 orderByClause : ORDER BY orderItem (COMMA orderItem)* ;
 
@@ -390,7 +411,7 @@ primaryExpr
   | CASE expr? caseWhen+ (ELSE expr)? END                     # caseExpr
   | CAST OPEN_PAREN expr AS typeName CLOSE_PAREN              # castExpr
   | specialFunc                                               # specialFuncExpr
-  | funcApplication                                           # funcExpr
+  | funcApplication overClause?                               # funcExpr
   | simpleTypeName stringConst                                # typedLiteralExpr
   | columnRef                                                 # columnRefExpr
   | DEFAULT                                                   # defaultExpr
@@ -489,6 +510,7 @@ unreservedKeyword
   | READ | RELEASE | RENAME | REPEATABLE | RESET | RESTRICT | ROLLBACK | ROWS | SAVEPOINT | SERIALIZABLE | SESSION | SET
   | SHARE | SHOW | SIMPLE | SKIP_P | START | STDIN | STDOUT | TEMP | TEMPORARY | TRANSACTION | TRUNCATE | UNCOMMITTED
   | UNKNOWN | UPDATE | VACUUM | VARYING | WITHOUT | WORK | WRITE | ZONE
+  | OVER | PARTITION | RANGE | GROUPS | UNBOUNDED | PRECEDING | FOLLOWING | CURRENT | EXCLUDE | TIES | OTHERS
   ;
 
 reservedKeyword
@@ -497,5 +519,5 @@ reservedKeyword
   | ELSE | END | EXCEPT | FALSE_P | FETCH | FOR | FOREIGN | FROM | GROUP | HAVING | IN | INTERSECT
   | INTO | LEADING | LIMIT | LOCALTIME | LOCALTIMESTAMP | NOT | NULL_P | OFFSET | ON | ONLY | OR | ORDER
   | PRIMARY | REFERENCES | RETURNING | SELECT | SESSION_USER | SOME | SYMMETRIC | TABLE | THEN | TO
-  | TRAILING | TRUE_P | UNION | UNIQUE | USER | USING | WHEN | WHERE | WITH
+  | TRAILING | TRUE_P | UNION | UNIQUE | USER | USING | WHEN | WHERE | WINDOW | WITH
   ;
