@@ -91,15 +91,32 @@ struct RoleInfo {
   friend bool operator==(const RoleInfo&, const RoleInfo&) = default;
 };
 
+// A sequence. Values come from a counter (n = 1, 2, ...) in the store: the
+// n-th value is the n-th step from the origin (last_value, is_called), as
+// PostgreSQL's sequence tuple would give it, wrapping at the bounds with
+// CYCLE (SequenceValue). setval, RESTART and ALTER move the origin and start
+// a fresh counter.
 struct SequenceInfo {
   std::string schema = "public";
   std::string name;
+  TypeId type = TypeId::kInt8;  // AS smallint | integer | bigint
   int64_t increment = 1;
   int64_t start = 1;
-  std::string owned_by_table;  // serial columns own their sequence
+  int64_t min_value = 1;
+  int64_t max_value = INT64_MAX;
+  int64_t cache = 1;
+  bool cycle = false;
+  int64_t last_value = 1;  // the counter's origin: the first value is last_value,
+  bool is_called = false;  // or the step after it when is_called
+  std::string owned_by_table;   // OWNED BY (serial columns own their sequence)
+  std::string owned_by_column;  // empty with a table: a sequence stored before columns were recorded
 
   friend bool operator==(const SequenceInfo&, const SequenceInfo&) = default;
 };
+
+// The n-th value (n from 1) handed out from `seq`'s origin; 2200H past a
+// bound without CYCLE. `name` is the sequence's name for the message.
+int64_t SequenceValue(const SequenceInfo& seq, int64_t n, const std::string& name);
 
 // One catalog change of a transaction's DDL. A transaction keeps its changes
 // to itself (executor/ddl_block_catalog.h) and COMMIT applies them all as one
@@ -156,6 +173,13 @@ class Catalog {
   virtual void DropSequence(const std::string& schema, const std::string& name) = 0;
   // Next value of a sequence (non-transactional, as in PostgreSQL).
   virtual int64_t NextVal(const std::string& schema, const std::string& name) = 0;
+  // setval and ALTER SEQUENCE RESTART: the next value is `last_value`, or
+  // the step after it when `is_called` (non-transactional, as in PostgreSQL).
+  virtual void SetSequenceValue(const std::string& schema, const std::string& name, int64_t last_value,
+                                bool is_called);
+  // ALTER SEQUENCE: replaces the options, owner and name of sequence `name`
+  // by `updated`'s; values go on from the last one handed out.
+  virtual void AlterSequence(const std::string& schema, const std::string& name, const SequenceInfo& updated);
   // A fresh id for a new index of any table.
   virtual uint32_t AllocateIndexId() = 0;
   // A fresh id for a table created by Apply.

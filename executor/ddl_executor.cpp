@@ -56,6 +56,9 @@ std::string DdlExecutor::Execute(const ast::Statement& stmt) {
     }
     case ast::StmtKind::kAlterTable: return AlterTable(stmt.As<ast::AlterTableStmt>());
     case ast::StmtKind::kTruncate: return Truncate(stmt.As<ast::TruncateStmt>());
+    case ast::StmtKind::kCreateSequence: return CreateSequence(stmt.As<ast::CreateSequenceStmt>());
+    case ast::StmtKind::kAlterSequence: return AlterSequence(stmt.As<ast::AlterSequenceStmt>());
+    case ast::StmtKind::kDropSequence: return DropSequence(stmt.As<ast::DropSequenceStmt>());
     default: throw SqlError::Internal("not a DDL statement");
   }
 }
@@ -74,7 +77,7 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
   if (!stmt.table.schema.empty()) table.schema = stmt.table.schema;
   std::set<std::string> names;
   std::vector<std::pair<std::string, std::vector<std::string>>> uniques;  // name, columns
-  std::vector<std::string> serial_sequences;
+  std::vector<std::pair<std::string, catalog::ColumnInfo>> serial_sequences;  // sequence, its column
   for (auto& def : stmt.columns) {
     if (!names.insert(def.name).second)
       throw SqlError(sqlstate::kDuplicateColumn, "column \"" + def.name + "\" specified more than once");
@@ -96,7 +99,7 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
       std::string seq = table.name + "_" + def.name + "_seq";
       column.default_sql = "nextval('" + seq + "'::regclass)";
       column.is_serial = true;
-      serial_sequences.push_back(seq);
+      serial_sequences.push_back({seq, column});
     }
     if (def.primary_key) {
       if (!table.primary_key.empty())
@@ -106,6 +109,10 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
     }
     if (def.unique) uniques.push_back({table.name + "_" + def.name + "_key", {def.name}});
     if (def.references_location >= 0) throw ForeignKeysNotSupported(def.references_location);
+    if (def.generated_location >= 0)
+      throw SqlError::FeatureNotSupported(def.identity ? "identity columns are not supported"
+                                                       : "generated columns are not supported")
+          .WithPosition(def.generated_location + 1);
     table.columns.push_back(column);
   }
   for (auto& c : stmt.constraints) {
@@ -130,11 +137,17 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
   for (auto& c : stmt.constraints)
     if (c.kind == ast::ConstraintKind::kCheck) AddCheck(table, c.name, c.check_text, "");
   if (!table.primary_key.empty() && table.primary_key_name.empty()) table.primary_key_name = table.name + "_pkey";
-  for (auto& seq : serial_sequences) {
+  for (auto& [seq, column] : serial_sequences) {
     catalog::SequenceInfo info;
     info.schema = table.schema;
     info.name = seq;
+    // serial is "AS" the column's type: its bounds.
+    ast::SequenceOption as;
+    as.name = "as";
+    as.type.name = column.type.id == TypeId::kInt2 ? "int2" : column.type.id == TypeId::kInt4 ? "int4" : "int8";
+    ApplySequenceOptions(info, {as}, true);
     info.owned_by_table = table.name;
+    info.owned_by_column = column.name;
     catalog_.CreateSequence(info);
   }
   for (auto& [name, columns] : uniques) {

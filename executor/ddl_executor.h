@@ -23,6 +23,10 @@ SqlError ForeignKeysNotSupported(int location);
 // Notices (e.g. "relation ... already exists, skipping") go to this callback.
 using NoticeFn = std::function<void(const std::string& sqlstate, const std::string& message)>;
 
+// CREATE/ALTER SEQUENCE options over `seq` (PostgreSQL's init_params; with
+// `is_init` the defaults of CREATE); true when RESTART was written.
+bool ApplySequenceOptions(catalog::SequenceInfo& seq, const std::vector<ast::SequenceOption>& options, bool is_init);
+
 class DdlExecutor {
  public:
   // `allocate` hands out hidden row ids ("rowid:<table id>") for rewrites.
@@ -62,6 +66,19 @@ class DdlExecutor {
   // table or column a view uses (0A000, 2BP01).
   void CheckAlterAllowedByViews(const catalog::CatalogSnapshot& snapshot, const catalog::TableInfo& table,
                                 const ast::AlterTableStmt& stmt);
+  // Sequences (ddl_sequence.cpp).
+  std::string CreateSequence(const ast::CreateSequenceStmt& stmt);
+  std::string AlterSequence(const ast::AlterSequenceStmt& stmt);
+  std::string DropSequence(const ast::DropSequenceStmt& stmt);
+  // OWNED BY table.column | NONE among `options`, checked as PostgreSQL does.
+  void ApplyOwnedBy(catalog::SequenceInfo& seq, const std::vector<ast::SequenceOption>& options);
+  // The sequence `name` (nullptr when absent with `if_exists`, after a
+  // notice); 42P01 "<missing_what> ... does not exist", 42809 for a table.
+  const catalog::SequenceInfo* LookupSequence(const ast::QualifiedName& name, const char* missing_what,
+                                              bool if_exists);
+  // The columns whose default calls nextval of `seq` (table, column position).
+  static std::vector<std::pair<const catalog::TableInfo*, int>> SequenceUsers(const catalog::CatalogSnapshot& snapshot,
+                                                                             const catalog::SequenceInfo& seq);
   void AddPrimaryKey(catalog::TableInfo table, const ast::TableConstraint& constraint);
   void AddIndex(catalog::TableInfo table, std::string name, const std::vector<std::string>& columns,
                 const std::vector<bool>& descending, bool unique);

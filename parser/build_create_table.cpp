@@ -27,6 +27,9 @@ ast::ColumnDef AstBuilder::BuildColumnDef(TP::ColumnDefContext* ctx) {
       if (constraint->identifier() != nullptr) column.check_name = Identifier(constraint->identifier());
     } else if (dynamic_cast<TP::CcReferencesContext*>(body) != nullptr) {
       column.references_location = Loc(constraint);  // refused by DDL: foreign keys are not enforced
+    } else if (auto* g = dynamic_cast<TP::CcGeneratedContext*>(body)) {
+      column.generated_location = Loc(constraint);  // refused by DDL until identity columns exist
+      column.identity = g->expr() == nullptr;
     }
   }
   return column;

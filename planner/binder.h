@@ -182,6 +182,7 @@ class Binder {
   ExprRef BindFunction(const ast::Expr& e, const Scope& scope);
   ExprRef BindAggregate(const ast::Expr& e, const Scope& scope);
   ExprRef BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* handled);
+  ExprRef BindSequenceFunction(const ast::Expr& e, const Scope& scope);
   ExprRef BindCase(const ast::Expr& e, const Scope& scope);
   ExprRef BindInList(const ast::Expr& e, const Scope& scope);
   ExprRef BindSubquery(const ast::Expr& e, const Scope& scope);

@@ -39,13 +39,15 @@ enum class BoundExprKind : uint8_t {
   kGreatest,
   kLeast,
   kFunction,      // name + fn (resolved from common/builtin_functions.h)
-  kNextVal,       // name: the sequence ("public.t_id_seq")
+  kNextVal,       // op: SequenceOp; name: the sequence ("public.t_id_seq"); args: setval's value, is_called
   kAggregate,     // binder-only marker, replaced by a column of the aggregate's output
   // Uncorrelated subqueries, run once before the statement (PostgreSQL's
   // InitPlans); `index` is the subquery's slot in the statement's results.
   kSubqueryValue,  // op: SubqueryKind::kScalar or kExists
   kInSubquery,     // args[0] [NOT] IN (the slot's rows)
 };
+
+enum class SequenceOp : uint8_t { kNextVal, kCurrVal, kSetVal, kLastVal };
 
 enum class SubqueryKind : uint8_t { kScalar, kExists, kIn };
 

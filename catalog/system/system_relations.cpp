@@ -5,17 +5,17 @@
 namespace tessera::catalog::system {
 
 extern const SystemRelation kPgAm, kPgAttrdef, kPgAttribute, kPgAuthid, kPgAuthMembers, kPgClass, kPgCollation,
-    kPgConstraint, kPgDatabase, kPgDescription, kPgIndex, kPgIndexes, kPgInherits, kPgNamespace, kPgProc, kPgRoles,
+    kPgConstraint, kPgDatabase, kPgDepend, kPgDescription, kPgIndex, kPgIndexes, kPgInherits, kPgNamespace, kPgProc, kPgRoles,
     kPgSequence, kPgTables, kPgType, kPgUser, kPgViews, kInformationSchemaColumns, kInformationSchemaKeyColumnUsage,
-    kInformationSchemaSchemata, kInformationSchemaTableConstraints, kInformationSchemaTables, kInformationSchemaViews;
+    kInformationSchemaSchemata, kInformationSchemaSequences, kInformationSchemaTableConstraints, kInformationSchemaTables, kInformationSchemaViews;
 
 const std::vector<const SystemRelation*>& SystemRelations() {
   static const std::vector<const SystemRelation*> kRelations = {
       &kPgAm,          &kPgAttrdef,    &kPgAttribute, &kPgAuthid,   &kPgAuthMembers, &kPgClass,
-      &kPgCollation,   &kPgConstraint, &kPgDatabase,  &kPgDescription, &kPgIndex,    &kPgIndexes,
+      &kPgCollation,   &kPgConstraint, &kPgDatabase,  &kPgDepend,  &kPgDescription, &kPgIndex,    &kPgIndexes,
       &kPgInherits,    &kPgNamespace,  &kPgProc,      &kPgRoles,    &kPgSequence,    &kPgTables,
       &kPgType,        &kPgUser,       &kPgViews,     &kInformationSchemaColumns, &kInformationSchemaSchemata,
-      &kInformationSchemaTables, &kInformationSchemaTableConstraints, &kInformationSchemaKeyColumnUsage,
+      &kInformationSchemaSequences,      &kInformationSchemaTables, &kInformationSchemaTableConstraints, &kInformationSchemaKeyColumnUsage,
       &kInformationSchemaViews,
   };
   return kRelations;
