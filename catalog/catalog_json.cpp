@@ -20,6 +20,7 @@ using nlohmann::json;
 void to_json(json& j, const ColumnInfo& c) {
   j = {{"name", c.name}, {"type", c.type}, {"not_null", c.not_null}, {"default", c.default_sql},
        {"serial", c.is_serial}};
+  if (c.identity != '\0') j["identity"] = std::string(1, c.identity);
 }
 void from_json(const json& j, ColumnInfo& c) {
   c.name = j.at("name").get<std::string>();
@@ -27,6 +28,8 @@ void from_json(const json& j, ColumnInfo& c) {
   c.not_null = j.value("not_null", false);
   c.default_sql = j.value("default", std::string());
   c.is_serial = j.value("serial", false);
+  std::string identity = j.value("identity", std::string());
+  c.identity = identity.empty() ? '\0' : identity[0];
 }
 
 void to_json(json& j, const IndexInfo& i) {

@@ -260,6 +260,12 @@ std::string DdlExecutor::DropSequence(const ast::DropSequenceStmt& stmt) {
   std::map<uint32_t, catalog::TableInfo> changed;  // tables whose defaults go
   for (const SequenceInfo& seq : targets) {
     for (auto [table, column] : SequenceUsers(*snapshot, seq)) {
+      const catalog::ColumnInfo& user = table->columns[column];
+      if (user.identity && seq.owned_by_table == table->name && seq.owned_by_column == user.name)
+        throw SqlError(sqlstate::kDependentObjectsStillExist,
+                       "cannot drop sequence " + seq.name + " because column " + user.name + " of table " +
+                           table->name + " requires it",
+                       {}, "You can drop column " + user.name + " of table " + table->name + " instead.");
       details.push_back("default value for column " + table->columns[column].name + " of table " + table->name +
                         (stmt.cascade ? "" : " depends on sequence " + seq.name));
       auto [it, fresh] = changed.emplace(table->id, *table);

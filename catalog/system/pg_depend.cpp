@@ -20,7 +20,8 @@ std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
     auto column = table->FindColumn(seq.owned_by_column);
     if (!column) continue;
     rows.push_back({OidValue(kPgClassOid), OidValue(SequenceOid(seq)), Int4Value(0), OidValue(kPgClassOid),
-                    OidValue(table->id), Int4Value(*column + 1), CharValue('a')});
+                    OidValue(table->id), Int4Value(*column + 1),
+                    CharValue(table->columns[*column].identity ? 'i' : 'a')});
   }
   return rows;
 }
