@@ -109,8 +109,8 @@ struct SequenceInfo {
   int64_t max_value = INT64_MAX;
   int64_t cache = 1;
   bool cycle = false;
-  int64_t last_value = 1;  // the counter's origin: the first value is last_value,
-  bool is_called = false;  // or the step after it when is_called
+  int64_t last_value = 1;       // the counter's origin: the first value is last_value,
+  bool is_called = false;       // or the step after it when is_called
   std::string owned_by_table;   // OWNED BY (serial columns own their sequence)
   std::string owned_by_column;  // empty with a table: a sequence stored before columns were recorded
 
@@ -178,8 +178,7 @@ class Catalog {
   virtual int64_t NextVal(const std::string& schema, const std::string& name) = 0;
   // setval and ALTER SEQUENCE RESTART: the next value is `last_value`, or
   // the step after it when `is_called` (non-transactional, as in PostgreSQL).
-  virtual void SetSequenceValue(const std::string& schema, const std::string& name, int64_t last_value,
-                                bool is_called);
+  virtual void SetSequenceValue(const std::string& schema, const std::string& name, int64_t last_value, bool is_called);
   // ALTER SEQUENCE: replaces the options, owner and name of sequence `name`
   // by `updated`'s; values go on from the last one handed out.
   virtual void AlterSequence(const std::string& schema, const std::string& name, const SequenceInfo& updated);

@@ -78,11 +78,10 @@ class DdlExecutor {
   void ApplyOwnedBy(catalog::SequenceInfo& seq, const std::vector<ast::SequenceOption>& options);
   // The sequence `name` (nullptr when absent with `if_exists`, after a
   // notice); 42P01 "<missing_what> ... does not exist", 42809 for a table.
-  const catalog::SequenceInfo* LookupSequence(const ast::QualifiedName& name, const char* missing_what,
-                                              bool if_exists);
+  const catalog::SequenceInfo* LookupSequence(const ast::QualifiedName& name, const char* missing_what, bool if_exists);
   // The columns whose default calls nextval of `seq` (table, column position).
   static std::vector<std::pair<const catalog::TableInfo*, int>> SequenceUsers(const catalog::CatalogSnapshot& snapshot,
-                                                                             const catalog::SequenceInfo& seq);
+                                                                              const catalog::SequenceInfo& seq);
   void AddPrimaryKey(catalog::TableInfo table, const ast::TableConstraint& constraint);
   void AddIndex(catalog::TableInfo table, std::string name, const std::vector<std::string>& columns,
                 const std::vector<bool>& descending, bool unique);

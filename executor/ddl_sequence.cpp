@@ -15,8 +15,12 @@ namespace {
 
 using catalog::SequenceInfo;
 
-int64_t TypeMax(TypeId type) { return type == TypeId::kInt2 ? INT16_MAX : type == TypeId::kInt4 ? INT32_MAX : INT64_MAX; }
-int64_t TypeMin(TypeId type) { return type == TypeId::kInt2 ? INT16_MIN : type == TypeId::kInt4 ? INT32_MIN : INT64_MIN; }
+int64_t TypeMax(TypeId type) {
+  return type == TypeId::kInt2 ? INT16_MAX : type == TypeId::kInt4 ? INT32_MAX : INT64_MAX;
+}
+int64_t TypeMin(TypeId type) {
+  return type == TypeId::kInt2 ? INT16_MIN : type == TypeId::kInt4 ? INT32_MIN : INT64_MIN;
+}
 
 const char* TypeName(TypeId type) {
   return type == TypeId::kInt2 ? "smallint" : type == TypeId::kInt4 ? "integer" : "bigint";
@@ -221,8 +225,8 @@ const SequenceInfo* DdlExecutor::LookupSequence(const ast::QualifiedName& name, 
     throw SqlError(sqlstate::kWrongObjectType, "\"" + table->name + "\" is not a sequence", {}, hint);
   }
   if (if_exists) {
-    notice_(sqlstate::kSuccessfulCompletion, std::string(missing_what) + " \"" + name.ToString() +
-                                                 "\" does not exist, skipping");
+    notice_(sqlstate::kSuccessfulCompletion,
+            std::string(missing_what) + " \"" + name.ToString() + "\" does not exist, skipping");
     return nullptr;
   }
   throw SqlError(sqlstate::kUndefinedTable, std::string(missing_what) + " \"" + name.ToString() + "\" does not exist");
@@ -284,10 +288,9 @@ std::string DdlExecutor::DropSequence(const ast::DropSequenceStmt& stmt) {
                      "Use DROP ... CASCADE to drop the dependent objects too.");
     }
     // (PostgreSQL lists several in the notice's DETAIL, which notices here do not carry.)
-    notice_(sqlstate::kSuccessfulCompletion, details.size() == 1
-                                                 ? "drop cascades to " + details[0]
-                                                 : "drop cascades to " + std::to_string(details.size()) +
-                                                       " other objects");
+    notice_(sqlstate::kSuccessfulCompletion,
+            details.size() == 1 ? "drop cascades to " + details[0]
+                                : "drop cascades to " + std::to_string(details.size()) + " other objects");
     for (auto& [id, table] : changed) catalog_.UpdateTable(table);
   }
   for (const SequenceInfo& seq : targets) catalog_.DropSequence(seq.schema, seq.name);

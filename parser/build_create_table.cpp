@@ -34,8 +34,8 @@ ast::ColumnDef AstBuilder::BuildColumnDef(TP::ColumnDefContext* ctx) {
       // ALWAYS is the identifier after GENERATED (BY DEFAULT is two keywords).
       column.identity_always = g->BY() == nullptr;
       if (g->BY() == nullptr && Identifier(g->identifier(0)) != "always")
-        throw SqlError(sqlstate::kSyntaxError, "syntax error at or near \"" + g->identifier(0)->getText() + "\"", {}, {},
-                       Loc(g->identifier(0)) + 1);
+        throw SqlError(sqlstate::kSyntaxError, "syntax error at or near \"" + g->identifier(0)->getText() + "\"", {},
+                       {}, Loc(g->identifier(0)) + 1);
       if (column.identity && Identifier(g->identifier().back()) != "identity")
         throw SqlError(sqlstate::kSyntaxError, "syntax error at or near \"" + g->identifier().back()->getText() + "\"",
                        {}, {}, Loc(g->identifier().back()) + 1);

@@ -201,7 +201,8 @@ Value Evaluate(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
     case BoundExprKind::kGreatest: return EvalExtreme(e, row, ctx, true);
     case BoundExprKind::kLeast: return EvalExtreme(e, row, ctx, false);
     case BoundExprKind::kFunction: return EvalFunction(e, row, ctx);
-    case BoundExprKind::kNextVal: return EvalSequence(e, row, ctx);
+    case BoundExprKind::kNextVal:
+      return EvalSequence(e, row, ctx);
     case BoundExprKind::kAggregate: throw SqlError::Internal("aggregate evaluated as a scalar");
     case BoundExprKind::kSubqueryValue: {
       const auto& rows = SubqueryRows(e, ctx);

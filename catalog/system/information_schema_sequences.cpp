@@ -24,14 +24,21 @@ std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
 
 }  // namespace
 
-extern const SystemRelation kInformationSchemaSequences{
-    "information_schema", "sequences", 13106,
-    {{"sequence_catalog", "character varying"}, {"sequence_schema", "character varying"},
-     {"sequence_name", "character varying"}, {"data_type", "character varying"},
-     {"numeric_precision", "integer"}, {"numeric_precision_radix", "integer"}, {"numeric_scale", "integer"},
-     {"start_value", "character varying"}, {"minimum_value", "character varying"},
-     {"maximum_value", "character varying"}, {"increment", "character varying"},
-     {"cycle_option", "character varying"}},
-    Rows};
+extern const SystemRelation kInformationSchemaSequences{"information_schema",
+                                                        "sequences",
+                                                        13106,
+                                                        {{"sequence_catalog", "character varying"},
+                                                         {"sequence_schema", "character varying"},
+                                                         {"sequence_name", "character varying"},
+                                                         {"data_type", "character varying"},
+                                                         {"numeric_precision", "integer"},
+                                                         {"numeric_precision_radix", "integer"},
+                                                         {"numeric_scale", "integer"},
+                                                         {"start_value", "character varying"},
+                                                         {"minimum_value", "character varying"},
+                                                         {"maximum_value", "character varying"},
+                                                         {"increment", "character varying"},
+                                                         {"cycle_option", "character varying"}},
+                                                        Rows};
 
 }  // namespace tessera::catalog::system

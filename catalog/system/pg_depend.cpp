@@ -28,10 +28,16 @@ std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
 
 }  // namespace
 
-extern const SystemRelation kPgDepend{
-    "pg_catalog", "pg_depend", 2608,
-    {{"classid", "oid"}, {"objid", "oid"}, {"objsubid", "integer"}, {"refclassid", "oid"}, {"refobjid", "oid"},
-     {"refobjsubid", "integer"}, {"deptype", "\"char\""}},
-    Rows};
+extern const SystemRelation kPgDepend{"pg_catalog",
+                                      "pg_depend",
+                                      2608,
+                                      {{"classid", "oid"},
+                                       {"objid", "oid"},
+                                       {"objsubid", "integer"},
+                                       {"refclassid", "oid"},
+                                       {"refobjid", "oid"},
+                                       {"refobjsubid", "integer"},
+                                       {"deptype", "\"char\""}},
+                                      Rows};
 
 }  // namespace tessera::catalog::system

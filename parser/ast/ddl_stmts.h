@@ -12,10 +12,10 @@ namespace tessera::ast {
 // "restart", "cache", "cycle", "owned".
 struct SequenceOption {
   std::string name;
-  bool no = false;          // NO MINVALUE / NO MAXVALUE / NO CYCLE
-  bool has_value = false;   // a number was written
-  std::string value;        // the number, sign included
-  TypeName type;            // AS
+  bool no = false;                    // NO MINVALUE / NO MAXVALUE / NO CYCLE
+  bool has_value = false;             // a number was written
+  std::string value;                  // the number, sign included
+  TypeName type;                      // AS
   std::vector<std::string> owned_by;  // OWNED BY: the name's parts ({"none"} for NONE)
   int location = -1;
 };
