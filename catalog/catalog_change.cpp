@@ -99,8 +99,12 @@ void ApplyChange(CatalogSnapshot& snapshot, std::map<std::string, int64_t>* coun
         return;
       }
       std::string key = QualifiedName(change.sequence.schema, change.sequence.name);
+      // setval on the private sequence moved its origin: keep it.
+      SequenceInfo renamed = change.sequence;
+      renamed.last_value = from->second.last_value;
+      renamed.is_called = from->second.is_called;
       sequences.erase(from);
-      sequences[key] = change.sequence;
+      sequences[key] = renamed;
       if (counters) {
         std::string from_key = QualifiedName(change.sequence.schema, change.from_name);
         int64_t counter = (*counters)[from_key];

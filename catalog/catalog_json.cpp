@@ -20,6 +20,7 @@ using nlohmann::json;
 void to_json(json& j, const ColumnInfo& c) {
   j = {{"name", c.name}, {"type", c.type}, {"not_null", c.not_null}, {"default", c.default_sql},
        {"serial", c.is_serial}};
+  if (c.identity != '\0') j["identity"] = std::string(1, c.identity);
 }
 void from_json(const json& j, ColumnInfo& c) {
   c.name = j.at("name").get<std::string>();
@@ -27,6 +28,8 @@ void from_json(const json& j, ColumnInfo& c) {
   c.not_null = j.value("not_null", false);
   c.default_sql = j.value("default", std::string());
   c.is_serial = j.value("serial", false);
+  std::string identity = j.value("identity", std::string());
+  c.identity = identity.empty() ? '\0' : identity[0];
 }
 
 void to_json(json& j, const IndexInfo& i) {
@@ -76,15 +79,35 @@ void from_json(const json& j, TableInfo& t) {
 }
 
 void to_json(json& j, const SequenceInfo& s) {
-  j = {{"schema", s.schema}, {"name", s.name},         {"increment", s.increment},
-       {"start", s.start},   {"owned_by", s.owned_by_table}};
+  j = {{"schema", s.schema},
+       {"name", s.name},
+       {"type", static_cast<uint32_t>(s.type)},
+       {"increment", s.increment},
+       {"start", s.start},
+       {"min", s.min_value},
+       {"max", s.max_value},
+       {"cache", s.cache},
+       {"cycle", s.cycle},
+       {"last_value", s.last_value},
+       {"is_called", s.is_called},
+       {"owned_by", s.owned_by_table},
+       {"owned_by_column", s.owned_by_column}};
 }
 void from_json(const json& j, SequenceInfo& s) {
   s.schema = j.value("schema", std::string("public"));
   s.name = j.at("name").get<std::string>();
+  s.type = static_cast<TypeId>(j.value("type", static_cast<uint32_t>(TypeId::kInt8)));
   s.increment = j.value("increment", int64_t{1});
   s.start = j.value("start", int64_t{1});
+  // Catalogs stored before the bounds were recorded: PostgreSQL's defaults.
+  s.min_value = j.value("min", s.increment > 0 ? int64_t{1} : INT64_MIN);
+  s.max_value = j.value("max", s.increment > 0 ? INT64_MAX : int64_t{-1});
+  s.cache = j.value("cache", int64_t{1});
+  s.cycle = j.value("cycle", false);
+  s.last_value = j.value("last_value", s.start);
+  s.is_called = j.value("is_called", false);
   s.owned_by_table = j.value("owned_by", std::string());
+  s.owned_by_column = j.value("owned_by_column", std::string());
 }
 
 void to_json(json& j, const RoleInfo& r) {

@@ -167,7 +167,60 @@ int64_t DocumentCatalog::NextVal(const std::string& schema, const std::string& n
   int64_t counter_id = SequenceCounter(QualifiedName(schema.empty() ? seq->schema : schema, name));
   // The n-th value handed out (n from 1) is start + (n - 1) * increment.
   int64_t n = sequence_cache_.Next("sequence/" + std::to_string(counter_id));
-  return seq->start + (n - 1) * seq->increment;
+  // A sequence created in a transaction block lives under "name$<n>" until COMMIT.
+  return SequenceValue(*seq, n, name.substr(0, name.find('$')));
+}
+
+void DocumentCatalog::SetSequenceValue(const std::string& schema, const std::string& name, int64_t last_value,
+                                       bool is_called) {
+  std::string key = QualifiedName(schema, name);
+  Change([&](StoredCatalog& next) {
+    auto it = next.snapshot.sequences_.find(key);
+    if (it == next.snapshot.sequences_.end()) throw SqlError::UndefinedTable(name);
+    it->second.last_value = last_value;
+    it->second.is_called = is_called;
+    next.sequence_counters[key] = store_->Allocate("sequence_id", 1);  // a fresh counter from the new origin
+  });
+}
+
+void DocumentCatalog::AlterSequence(const std::string& schema, const std::string& name, const SequenceInfo& updated) {
+  std::string key = QualifiedName(schema, name);
+  int64_t counter_id = SequenceCounter(key);
+  std::string counter = "sequence/" + std::to_string(counter_id);
+  // The last value handed out becomes the origin of a fresh counter, so
+  // that values go on from it under the new options.
+  int64_t last_n = sequence_cache_.LastIssued(counter, store_->Allocate(counter, 1));
+  Change([&](StoredCatalog& next) {
+    auto it = next.snapshot.sequences_.find(key);
+    if (it == next.snapshot.sequences_.end()) throw SqlError::UndefinedTable(name);
+    SequenceInfo stored = updated;
+    stored.schema = it->second.schema;
+    stored.last_value = it->second.last_value;
+    stored.is_called = it->second.is_called;
+    if (last_n >= 1) {
+      try {
+        stored.last_value = SequenceValue(it->second, last_n, name);
+      } catch (const SqlError&) {  // the counter ran past the bound: the bound was the last value
+        stored.last_value = it->second.increment > 0 ? it->second.max_value : it->second.min_value;
+      }
+      stored.is_called = true;
+    }
+    if (stored.last_value < stored.min_value || stored.last_value > stored.max_value) {
+      bool low = stored.last_value < stored.min_value;
+      throw SqlError(sqlstate::kInvalidParameterValue,
+                     "RESTART value (" + std::to_string(stored.last_value) + ") cannot be " +
+                         (low ? "less than MINVALUE (" + std::to_string(stored.min_value)
+                              : "greater than MAXVALUE (" + std::to_string(stored.max_value)) +
+                         ")");
+    }
+    next.snapshot.sequences_.erase(it);
+    next.sequence_counters.erase(key);
+    std::string new_key = QualifiedName(stored.schema, stored.name);
+    if (next.snapshot.sequences_.count(new_key) != 0) throw DuplicateRelation(stored.name);
+    next.snapshot.sequences_.emplace(new_key, stored);
+    CheckRelationNames(next.snapshot);
+    next.sequence_counters[new_key] = store_->Allocate("sequence_id", 1);
+  });
 }
 
 uint32_t DocumentCatalog::AllocateIndexId() { return static_cast<uint32_t>(store_->Allocate("index_id", 1)); }

@@ -61,6 +61,9 @@ class DocumentCatalog final : public Catalog {
   void CreateSequence(const SequenceInfo& seq) override;
   void DropSequence(const std::string& schema, const std::string& name) override;
   int64_t NextVal(const std::string& schema, const std::string& name) override;
+  void SetSequenceValue(const std::string& schema, const std::string& name, int64_t last_value,
+                        bool is_called) override;
+  void AlterSequence(const std::string& schema, const std::string& name, const SequenceInfo& updated) override;
   uint32_t AllocateIndexId() override;
   uint32_t AllocateTableId() override;
   void Apply(const std::vector<CatalogChange>& changes) override;

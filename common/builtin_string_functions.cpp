@@ -238,6 +238,18 @@ void AddStringFunctions(std::vector<FunctionOverload>& out) {
   Add(out, "octet_length", {kBytea}, kInt4, bytes);
   Add(out, "upper", {kText}, kText, [](const Args& a, const Ctx&) { return Value::Text(utf8::ToUpper(S(a, 0))); });
   Add(out, "lower", {kText}, kText, [](const Args& a, const Ctx&) { return Value::Text(utf8::ToLower(S(a, 0))); });
+  // quote_ident: quoted unless a plain lower-case identifier (PostgreSQL
+  // also quotes keywords, which this does not know).
+  Add(out, "quote_ident", {kText}, kText, [](const Args& a, const Ctx&) {
+    const std::string& name = S(a, 0);
+    bool plain = !name.empty() && ((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_');
+    for (char c : name)
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) plain = false;
+    if (plain) return Value::Text(name);
+    std::string quoted = "\"";
+    for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return Value::Text(quoted + "\"");
+  });
   for (const char* n : {"substr", "substring"}) {
     Add(out, n, {kText, kInt4}, kText, [](const Args& a, const Ctx&) { return Substr(S(a, 0), I(a, 1), {}); });
     Add(out, n, {kText, kInt4, kInt4}, kText,

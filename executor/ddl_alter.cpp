@@ -124,6 +124,10 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
       column.not_null = def.not_null;
       column.default_sql = def.default_text;
       if (def.references_location >= 0) throw ForeignKeysNotSupported(def.references_location);
+      if (def.generated_location >= 0)
+        throw SqlError::FeatureNotSupported(def.identity ? "adding an identity column is not supported"
+                                                         : "generated columns are not supported")
+            .WithPosition(def.generated_location + 1);
       std::vector<Row> rows = ReadAllRows(table);
       Value fill = Value::Null(column.type);
       if (!column.default_sql.empty()) {

@@ -114,16 +114,25 @@ void BlockCatalog::DropSequence(const std::string& schema, const std::string& na
   Add(std::move(change));
 }
 
-int64_t BlockCatalog::NextVal(const std::string& schema, const std::string& name) {
+std::string BlockCatalog::SharedSequenceName(const std::string& schema, const std::string& name) const {
   // The newest creation of that name in this transaction, if any, unless dropped since.
   for (auto it = changes_.rbegin(); it != changes_.rend(); ++it) {
     if (it->sequence.name != name || it->sequence.schema != SchemaOr(schema)) continue;
     if (it->kind == Kind::kDropSequence) break;
-    if (it->kind == Kind::kRenameSequence) return shared_.NextVal(it->sequence.schema, it->from_name);
+    if (it->kind == Kind::kRenameSequence) return it->from_name;
   }
   if (Snapshot()->FindSequence(schema, name) == nullptr)
     throw SqlError(sqlstate::kUndefinedTable, "relation \"" + name + "\" does not exist");
-  return shared_.NextVal(schema, name);
+  return name;
+}
+
+int64_t BlockCatalog::NextVal(const std::string& schema, const std::string& name) {
+  return shared_.NextVal(SchemaOr(schema), SharedSequenceName(schema, name));
+}
+
+void BlockCatalog::SetSequenceValue(const std::string& schema, const std::string& name, int64_t last_value,
+                                    bool is_called) {
+  shared_.SetSequenceValue(SchemaOr(schema), SharedSequenceName(schema, name), last_value, is_called);
 }
 
 void BlockCatalog::Apply(const std::vector<CatalogChange>& changes) {

@@ -30,6 +30,13 @@ class BlockCatalog final : public catalog::Catalog {
   void CreateSequence(const catalog::SequenceInfo& seq) override;
   void DropSequence(const std::string& schema, const std::string& name) override;
   int64_t NextVal(const std::string& schema, const std::string& name) override;
+  void SetSequenceValue(const std::string& schema, const std::string& name, int64_t last_value,
+                        bool is_called) override;
+  // Not transactional: the session allows it only outside a transaction block.
+  void AlterSequence(const std::string& schema, const std::string& name,
+                     const catalog::SequenceInfo& updated) override {
+    shared_.AlterSequence(schema, name, updated);
+  }
   uint32_t AllocateIndexId() override { return shared_.AllocateIndexId(); }
   uint32_t AllocateTableId() override { return shared_.AllocateTableId(); }
   void Apply(const std::vector<catalog::CatalogChange>& changes) override;
@@ -55,6 +62,9 @@ class BlockCatalog final : public catalog::Catalog {
   const catalog::TableInfo& Existing(uint32_t table_id) const;
   // Checks names as the shared catalog would, against this view plus `change`.
   void Add(catalog::CatalogChange change);
+  // The name under which the shared catalog keeps sequence schema.name for
+  // this transaction (its private name when created here); 42P01 when absent.
+  std::string SharedSequenceName(const std::string& schema, const std::string& name) const;
   // Drops the private sequence of each kRenameSequence change from `first` on.
   void DropPrivateSequences(size_t first) noexcept;
 

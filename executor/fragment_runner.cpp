@@ -500,6 +500,7 @@ planner::EvalContext FragmentEvalContext(const planner::FragmentRequest& request
   ctx.subquery_rows = &request.subquery_rows;
   ctx.functions = services.functions;
   ctx.next_val = services.next_val;
+  ctx.sequence_op = services.sequence_op;
   return ctx;
 }
 

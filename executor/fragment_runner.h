@@ -33,6 +33,8 @@ struct FragmentServices {
   // Hidden row ids: the first of `count` fresh values of counter "rowid:<table>".
   std::function<int64_t(const std::string& counter, int64_t count)> allocate;
   std::function<int64_t(const std::string& sequence)> next_val;  // SET x = DEFAULT with a serial
+  std::function<int64_t(planner::SequenceOp, const std::string& sequence, int64_t value, bool is_called)>
+      sequence_op;  // currval, setval, lastval
   FunctionContext functions;
   // How many fragments the statement runs (0: unknown). A cluster runs a
   // single-fragment statement on one node at that node's latest snapshot.

@@ -85,9 +85,48 @@ std::string SqlSession::RunDdl(const ast::Statement& stmt, ResultSink& sink) {
 }
 
 int64_t SqlSession::NextVal(const std::string& qualified_name) {
-  if (!block_catalog_) return db_.NextVal(qualified_name);
-  auto [schema, name] = SplitQualifiedName(qualified_name);
-  return block_catalog_->NextVal(schema, name);
+  int64_t value = 0;
+  if (!block_catalog_) {
+    value = db_.NextVal(qualified_name);
+  } else {
+    auto [schema, name] = SplitQualifiedName(qualified_name);
+    value = block_catalog_->NextVal(schema, name);
+  }
+  currvals_[qualified_name] = value;
+  last_sequence_ = qualified_name;
+  return value;
+}
+
+int64_t SqlSession::SequenceCall(planner::SequenceOp op, const std::string& qualified_name, int64_t value,
+                                 bool is_called) {
+  using planner::SequenceOp;
+  auto [schema, name] = SplitQualifiedName(op == SequenceOp::kLastVal ? last_sequence_ : qualified_name);
+  const catalog::SequenceInfo* seq = SessionCatalog().Snapshot()->FindSequence(schema, name);
+  switch (op) {
+    case SequenceOp::kLastVal:
+      // Also when the sequence was dropped since, as PostgreSQL.
+      if (last_sequence_.empty() || !seq)
+        throw SqlError(sqlstate::kObjectNotInPrerequisiteState, "lastval is not yet defined in this session");
+      return currvals_.at(last_sequence_);
+    case SequenceOp::kCurrVal: {
+      auto it = currvals_.find(qualified_name);
+      if (it == currvals_.end())
+        throw SqlError(sqlstate::kObjectNotInPrerequisiteState,
+                       "currval of sequence \"" + name + "\" is not yet defined in this session");
+      return it->second;
+    }
+    case SequenceOp::kSetVal:
+      if (!seq) throw SqlError::UndefinedTable(name);
+      if (value < seq->min_value || value > seq->max_value)
+        throw SqlError(sqlstate::kNumericValueOutOfRange,
+                       "setval: value " + std::to_string(value) + " is out of bounds for sequence \"" + name + "\" (" +
+                           std::to_string(seq->min_value) + ".." + std::to_string(seq->max_value) + ")");
+      SessionCatalog().SetSequenceValue(schema, name, value, is_called);
+      if (is_called) currvals_[qualified_name] = value;
+      return value;
+    case SequenceOp::kNextVal: return NextVal(qualified_name);
+  }
+  return 0;
 }
 
 void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool describe_columns) {
@@ -120,7 +159,14 @@ void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool d
     case ast::StmtKind::kCreateView:
     case ast::StmtKind::kDropView:
     case ast::StmtKind::kAlterTable:
-    case ast::StmtKind::kTruncate: sink.Complete(RunDdl(stmt, sink)); return;
+    case ast::StmtKind::kTruncate:
+    case ast::StmtKind::kCreateSequence:
+    case ast::StmtKind::kDropSequence: sink.Complete(RunDdl(stmt, sink)); return;
+    case ast::StmtKind::kAlterSequence:
+      // Its changes go to the shared catalog at once, which a block's ROLLBACK could not take back.
+      if (in_block_) throw SqlError::FeatureNotSupported("ALTER SEQUENCE inside a transaction block is not supported");
+      sink.Complete(RunDdl(stmt, sink));
+      return;
     case ast::StmtKind::kCreateRole:
     case ast::StmtKind::kAlterRole:
     case ast::StmtKind::kDropRole: sink.Complete(RunRole(stmt, sink)); return;

@@ -130,6 +130,9 @@ FragmentServices SqlSession::Services() {
   Backend& db = db_;
   services.allocate = [&db](const std::string& counter, int64_t count) { return db.AllocateRange(counter, count); };
   services.next_val = [this](const std::string& seq) { return NextVal(seq); };
+  services.sequence_op = [this](planner::SequenceOp op, const std::string& seq, int64_t value, bool is_called) {
+    return SequenceCall(op, seq, value, is_called);
+  };
   services.functions.format = &settings_.Format();
   services.cancel = &cancel_;
   services.functions.statement_timestamp = statement_start_;
@@ -165,6 +168,7 @@ planner::EvalContext SqlSession::EvalFor(const std::vector<Value>* params) {
   FragmentServices services = Services();
   ctx.functions = services.functions;
   ctx.next_val = services.next_val;
+  ctx.sequence_op = services.sequence_op;
   return ctx;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -123,6 +124,9 @@ class SqlSession final : public Session {
   // The catalog as this transaction sees it: with its own DDL until COMMIT.
   catalog::Catalog& SessionCatalog() { return block_catalog_ ? *block_catalog_ : db_.Catalog(); }
   int64_t NextVal(const std::string& qualified_name);
+  // currval, setval, lastval (session_utility.cpp), with this session's
+  // last values as PostgreSQL keeps them per backend.
+  int64_t SequenceCall(planner::SequenceOp op, const std::string& qualified_name, int64_t value, bool is_called);
   void PrepareInto(SqlPrepared& prepared);
   std::shared_ptr<SqlPrepared> PrepareStatement(ast::StatementPtr stmt, const std::string& sql,
                                                 const std::vector<Type>& param_types);
@@ -180,6 +184,9 @@ class SqlSession final : public Session {
   uint32_t role_oid_ = 0;
   bool in_block_ = false;
   bool failed_ = false;
+  std::map<std::string, int64_t> currvals_;  // sequence -> the last nextval (or setval) in this session
+  std::string last_sequence_;                 // the sequence of the last nextval: lastval
+
   bool implicit_ = false;  // extended protocol until Sync, or a multi-statement simple query
   std::atomic<bool> cancel_{false};
 };

@@ -65,6 +65,12 @@ class AstBuilder {
   ast::StatementPtr BuildAlterRole(TP::AlterRoleStmtContext* ctx);
   ast::StatementPtr BuildDropRole(TP::DropRoleStmtContext* ctx);
 
+  // build_sequence.cpp
+  ast::StatementPtr BuildCreateSequence(TP::CreateSequenceStmtContext* ctx);
+  ast::StatementPtr BuildAlterSequence(TP::AlterSequenceStmtContext* ctx);
+  ast::StatementPtr BuildDropSequence(TP::DropSequenceStmtContext* ctx);
+  ast::SequenceOption BuildSequenceOption(TP::SeqOptionContext* ctx);
+
   // build_expr.cpp
   ast::ExprPtr BuildExpr(TP::ExprContext* ctx);
   ast::ExprPtr BuildBExpr(TP::BExprContext* ctx);

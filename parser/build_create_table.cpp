@@ -1,4 +1,5 @@
 // CREATE [TEMP] TABLE [IF NOT EXISTS] t (columns and constraints) [WITH (...)].
+#include "common/error.h"
 #include "parser/ast_builder.h"
 
 namespace tessera {
@@ -27,6 +28,18 @@ ast::ColumnDef AstBuilder::BuildColumnDef(TP::ColumnDefContext* ctx) {
       if (constraint->identifier() != nullptr) column.check_name = Identifier(constraint->identifier());
     } else if (dynamic_cast<TP::CcReferencesContext*>(body) != nullptr) {
       column.references_location = Loc(constraint);  // refused by DDL: foreign keys are not enforced
+    } else if (auto* g = dynamic_cast<TP::CcGeneratedContext*>(body)) {
+      column.generated_location = Loc(constraint);  // refused by DDL until identity columns exist
+      column.identity = g->expr() == nullptr;
+      // ALWAYS is the identifier after GENERATED (BY DEFAULT is two keywords).
+      column.identity_always = g->BY() == nullptr;
+      if (g->BY() == nullptr && Identifier(g->identifier(0)) != "always")
+        throw SqlError(sqlstate::kSyntaxError, "syntax error at or near \"" + g->identifier(0)->getText() + "\"", {},
+                       {}, Loc(g->identifier(0)) + 1);
+      if (column.identity && Identifier(g->identifier().back()) != "identity")
+        throw SqlError(sqlstate::kSyntaxError, "syntax error at or near \"" + g->identifier().back()->getText() + "\"",
+                       {}, {}, Loc(g->identifier().back()) + 1);
+      for (auto* option : g->seqOption()) column.identity_options.push_back(BuildSequenceOption(option));
     }
   }
   return column;

@@ -54,6 +54,12 @@ ast::StatementPtr AstBuilder::BuildStatement(TP::StatementContext* ctx) {
     stmt = BuildAlterRole(c);
   } else if (auto* c = ctx->dropRoleStmt()) {
     stmt = BuildDropRole(c);
+  } else if (auto* c = ctx->createSequenceStmt()) {
+    stmt = BuildCreateSequence(c);
+  } else if (auto* c = ctx->alterSequenceStmt()) {
+    stmt = BuildAlterSequence(c);
+  } else if (auto* c = ctx->dropSequenceStmt()) {
+    stmt = BuildDropSequence(c);
   } else {
     stmt = BuildCopy(ctx->copyStmt());
   }

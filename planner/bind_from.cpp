@@ -40,6 +40,9 @@ TableLayout MakeTableLayout(const catalog::TableInfo& table) {
 
 const catalog::TableInfo& Binder::LookupTable(const ast::QualifiedName& name) const {
   const catalog::TableInfo* table = catalog_.FindTable(name.schema, name.name);
+  if (!table && catalog_.FindSequence(name.schema, name.name))  // PostgreSQL reads its one row (last_value, ...)
+    throw SqlError::FeatureNotSupported("sequence \"" + name.name + "\" cannot be used as a table")
+        .WithPosition(name.location + 1);
   if (!table) throw SqlError::UndefinedTable(name.ToString()).WithPosition(name.location + 1);
   return *table;
 }

@@ -137,26 +137,8 @@ ExprRef Binder::BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* ha
     out->location = e.location;
     return out;
   }
-  if (name == "nextval") {
-    // nextval('s') or nextval('s'::regclass), as serial columns' defaults read.
-    const ast::Expr* arg = e.args.size() == 1 ? e.args[0].get() : nullptr;
-    if (arg && arg->kind == ast::ExprKind::kCast && arg->cast_type.name == "regclass") arg = arg->args[0].get();
-    if (!arg || arg->kind != ast::ExprKind::kConstant)
-      throw SqlError::FeatureNotSupported("nextval() needs a constant sequence name");
-    std::string seq = arg->text;
-    std::string schema;
-    if (auto dot = seq.find('.'); dot != std::string::npos) {
-      schema = seq.substr(0, dot);
-      seq = seq.substr(dot + 1);
-    }
-    const catalog::SequenceInfo* info = catalog_.FindSequence(schema, seq);
-    if (!info) throw SqlError::UndefinedTable(seq).WithPosition(arg->location + 1);
-    auto out = std::make_shared<BoundExpr>();
-    out->kind = BoundExprKind::kNextVal;
-    out->type = Type::Of(TypeId::kInt8);
-    out->name = info->schema + "." + info->name;
-    return out;
-  }
+  if (name == "nextval" || name == "currval" || name == "setval" || name == "lastval")
+    return BindSequenceFunction(e, scope);
   if (name == "pg_typeof" && e.args.size() == 1) return BindTypeOf(BindExpr(*e.args[0], scope));
   if (name == "generate_series")
     throw SqlError::FeatureNotSupported("set-returning functions are only supported in FROM");
@@ -279,6 +261,75 @@ std::string FigureColumnName(const ast::Expr& e) {
       return "?column?";
     default: return "?column?";
   }
+}
+
+namespace {
+
+// A regclass literal's name: unquoted parts fold to lower case, as
+// PostgreSQL's regclassin does.
+std::pair<std::string, std::string> SequenceName(const std::string& text) {
+  std::vector<std::string> parts(1);
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '"') {
+      if (quoted && i + 1 < text.size() && text[i + 1] == '"') {
+        parts.back() += '"';
+        ++i;
+      } else {
+        quoted = !quoted;
+      }
+    } else if (c == '.' && !quoted) {
+      parts.emplace_back();
+    } else {
+      parts.back() += (!quoted && c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+  }
+  if (parts.size() == 1) return {"", parts[0]};
+  return {parts[parts.size() - 2], parts.back()};
+}
+
+}  // namespace
+
+// nextval / currval / setval (2 or 3 arguments) / lastval: one kNextVal node,
+// op = SequenceOp, name = the sequence ("schema.name", resolved now as a
+// regclass constant would be), args = setval's value and is_called.
+ExprRef Binder::BindSequenceFunction(const ast::Expr& e, const Scope& scope) {
+  const std::string& name = e.func_name;
+  auto out = std::make_shared<BoundExpr>();
+  out->kind = BoundExprKind::kNextVal;
+  out->type = Type::Of(TypeId::kInt8);
+  out->location = e.location;
+  SequenceOp op = name == "nextval"   ? SequenceOp::kNextVal
+                  : name == "currval" ? SequenceOp::kCurrVal
+                  : name == "setval"  ? SequenceOp::kSetVal
+                                      : SequenceOp::kLastVal;
+  out->op = static_cast<uint8_t>(op);
+  size_t want = op == SequenceOp::kLastVal ? 0 : op == SequenceOp::kSetVal ? 2 : 1;
+  bool count_ok = e.args.size() == want || (op == SequenceOp::kSetVal && e.args.size() == 3);
+  if (!count_ok) {
+    std::vector<ExprRef> args;
+    for (auto& a : e.args) args.push_back(BindExpr(*a, scope));
+    throw SqlError::UndefinedFunction(Signature(name, args)).WithPosition(e.location + 1);
+  }
+  if (op == SequenceOp::kLastVal) return out;
+  const ast::Expr* arg = e.args[0].get();
+  if (arg->kind == ast::ExprKind::kCast && arg->cast_type.name == "regclass") arg = arg->args[0].get();
+  if (arg->kind != ast::ExprKind::kConstant)
+    throw SqlError::FeatureNotSupported(name + "() needs a constant sequence name");
+  auto [schema, seq] = SequenceName(arg->text);
+  const catalog::SequenceInfo* info = catalog_.FindSequence(schema, seq);
+  if (!info) {
+    if (const catalog::TableInfo* table = catalog_.FindTable(schema, seq))
+      throw SqlError(sqlstate::kWrongObjectType, "\"" + table->name + "\" is not a sequence");
+    throw SqlError::UndefinedTable(schema.empty() ? seq : schema + "." + seq).WithPosition(arg->location + 1);
+  }
+  out->name = info->schema + "." + info->name;
+  if (op == SequenceOp::kSetVal) {
+    out->args.push_back(Coerce(BindExpr(*e.args[1], scope), Type::Of(TypeId::kInt8), kCastImplicit));
+    if (e.args.size() == 3) out->args.push_back(CoerceToBool(BindExpr(*e.args[2], scope), "setval", e.location));
+  }
+  return out;
 }
 
 }  // namespace tessera::planner

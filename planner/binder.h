@@ -193,6 +193,7 @@ class Binder {
   BoundFrame BindFrame(const ast::WindowFrame* frame, size_t order_keys, int spec_location, const Scope& scope);
   ExprRef BindFrameOffset(const ast::FrameBound& bound, const char* unit, const Scope& scope);
   ExprRef BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* handled);
+  ExprRef BindSequenceFunction(const ast::Expr& e, const Scope& scope);
   ExprRef BindCase(const ast::Expr& e, const Scope& scope);
   ExprRef BindInList(const ast::Expr& e, const Scope& scope);
   ExprRef BindSubquery(const ast::Expr& e, const Scope& scope);

@@ -245,7 +245,12 @@ std::string ExprToText(const BoundExpr& e) {
     case BoundExprKind::kGreatest: return "GREATEST(" + JoinArgs(e) + ")";
     case BoundExprKind::kLeast: return "LEAST(" + JoinArgs(e) + ")";
     case BoundExprKind::kFunction: return e.name + "(" + JoinArgs(e) + ")";
-    case BoundExprKind::kNextVal: return "nextval('" + e.name + "'::regclass)";
+    case BoundExprKind::kNextVal: {
+      static const char* const kNames[] = {"nextval", "currval", "setval", "lastval"};
+      std::string fn = kNames[e.op & 3];
+      if (static_cast<SequenceOp>(e.op) == SequenceOp::kLastVal) return fn + "()";
+      return fn + "('" + e.name + "'::regclass" + (e.args.empty() ? "" : ", " + JoinArgs(e)) + ")";
+    }
     case BoundExprKind::kSubqueryValue:
       return std::string(static_cast<SubqueryKind>(e.op) == SubqueryKind::kExists ? "(EXISTS " : "(") + "SubPlan " +
              std::to_string(e.index + 1) + ")";

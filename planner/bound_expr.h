@@ -39,7 +39,7 @@ enum class BoundExprKind : uint8_t {
   kGreatest,
   kLeast,
   kFunction,      // name + fn (resolved from common/builtin_functions.h)
-  kNextVal,       // name: the sequence ("public.t_id_seq")
+  kNextVal,       // op: SequenceOp; name: the sequence ("public.t_id_seq"); args: setval's value, is_called
   kAggregate,     // binder-only marker, replaced by a column of the aggregate's output
   // Uncorrelated subqueries, run once before the statement (PostgreSQL's
   // InitPlans); `index` is the subquery's slot in the statement's results.
@@ -47,6 +47,8 @@ enum class BoundExprKind : uint8_t {
   kInSubquery,     // args[0] [NOT] IN (the slot's rows)
   kWindow,         // binder-only: f(...) OVER (...) (bound_window.h), replaced by a LogicalWindow column
 };
+
+enum class SequenceOp : uint8_t { kNextVal, kCurrVal, kSetVal, kLastVal };
 
 enum class SubqueryKind : uint8_t { kScalar, kExists, kIn };
 

@@ -65,6 +65,22 @@ Value EvalExtreme(const BoundExpr& e, const Row& row, const EvalContext& ctx, bo
   return best;
 }
 
+// nextval, currval, setval, lastval (a kNextVal node, bound_expr.h).
+Value EvalSequence(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  auto op = static_cast<SequenceOp>(e.op);
+  if (op == SequenceOp::kNextVal) {
+    if (!ctx.next_val) throw SqlError::FeatureNotSupported("nextval() is not available here");
+    return Value::Int8(ctx.next_val(e.name));
+  }
+  if (!ctx.sequence_op) throw SqlError::FeatureNotSupported("sequence functions are not available here");
+  if (op != SequenceOp::kSetVal) return Value::Int8(ctx.sequence_op(op, e.name, 0, true));
+  // setval is strict: a NULL argument gives NULL and changes nothing.
+  Value value = Evaluate(*e.args[0], row, ctx);
+  Value called = e.args.size() > 1 ? Evaluate(*e.args[1], row, ctx) : Value::Bool(true);
+  if (value.IsNull() || called.IsNull()) return Value::Null(e.type);
+  return Value::Int8(ctx.sequence_op(op, e.name, value.GetInt(), called.GetBool()));
+}
+
 Value EvalFunction(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
   std::vector<Value> args;
   args.reserve(e.args.size());
@@ -186,8 +202,7 @@ Value Evaluate(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
     case BoundExprKind::kLeast: return EvalExtreme(e, row, ctx, false);
     case BoundExprKind::kFunction: return EvalFunction(e, row, ctx);
     case BoundExprKind::kNextVal:
-      if (!ctx.next_val) throw SqlError::FeatureNotSupported("nextval() is not available here");
-      return Value::Int8(ctx.next_val(e.name));
+      return EvalSequence(e, row, ctx);
     case BoundExprKind::kAggregate: throw SqlError::Internal("aggregate evaluated as a scalar");
     case BoundExprKind::kWindow: throw SqlError::Internal("window function evaluated as a scalar");
     case BoundExprKind::kSubqueryValue: {

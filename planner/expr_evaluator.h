@@ -17,6 +17,8 @@ struct EvalContext {
   FunctionContext functions;
   // nextval(sequence); unset where sequences cannot be reached (0A000).
   std::function<int64_t(const std::string& sequence)> next_val;
+  // currval, setval (value, is_called) and lastval (sequence empty); unset: 0A000.
+  std::function<int64_t(SequenceOp op, const std::string& sequence, int64_t value, bool is_called)> sequence_op;
   // First column of every row of each subquery slot, computed before the statement runs.
   const std::vector<std::vector<Value>>* subquery_rows = nullptr;
 };

@@ -15,6 +15,13 @@ int64_t CounterCache::Next(const std::string& name) {
   return block.next++;
 }
 
+int64_t CounterCache::LastIssued(const std::string& name, int64_t top) {
+  std::lock_guard lock(mutex_);
+  auto it = blocks_.find(name);
+  if (it != blocks_.end() && it->second.next + it->second.remaining == top) return it->second.next - 1;
+  return top - 1;
+}
+
 void CounterCache::Forget(const std::string& name) {
   std::lock_guard lock(mutex_);
   blocks_.erase(name);

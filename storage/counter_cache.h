@@ -25,6 +25,11 @@ class CounterCache {
                      block_size) {}
   // The next value of counter `name` (the first is 1).
   int64_t Next(const std::string& name);
+  // The last value of `name` handed out anywhere, as far as this process
+  // can tell, given `top`, a value just reserved (so every value below it
+  // may have been handed out): the last one this process handed out when
+  // its block is the newest reservation, else top - 1.
+  int64_t LastIssued(const std::string& name, int64_t top);
   // Forgets the cached block of `name` (after its counter was abandoned).
   void Forget(const std::string& name);
 

@@ -66,12 +66,26 @@ std::vector<Row> ColumnsRows(const CatalogSnapshot& snapshot) {
       std::optional<int32_t> scale;
       if (IsIntegerType(c.type.id)) scale = 0;
       if (c.type.id == TypeId::kNumeric) scale = c.type.NumericScale();
-      rows.push_back({Id(kDatabaseName), Id(table.schema), Id(table.name), Id(c.name),
+      rows.push_back({Id(kDatabaseName),
+                      Id(table.schema),
+                      Id(table.name),
+                      Id(c.name),
                       Int4Value(static_cast<int64_t>(i + 1)),
-                      c.default_sql.empty() ? NullValue() : Id(c.default_sql), YesNo(!c.not_null),
-                      Id(DataType(c.type)), Cardinal(c.type.CharLength()), NullValue(), Cardinal(precision),
-                      Cardinal(radix), Cardinal(scale), NullValue(), Id(kDatabaseName), Id("pg_catalog"),
-                      Id(UdtName(c.type)), YesNo(false), Id("NEVER"), YesNo(!table.IsView())});
+                      c.default_sql.empty() || c.identity ? NullValue() : Id(c.default_sql),
+                      YesNo(!c.not_null),
+                      Id(DataType(c.type)),
+                      Cardinal(c.type.CharLength()),
+                      NullValue(),
+                      Cardinal(precision),
+                      Cardinal(radix),
+                      Cardinal(scale),
+                      NullValue(),
+                      Id(kDatabaseName),
+                      Id("pg_catalog"),
+                      Id(UdtName(c.type)),
+                      YesNo(c.identity != '\0'),
+                      Id("NEVER"),
+                      YesNo(!table.IsView())});
     }
   }
   return rows;

@@ -11,7 +11,7 @@ std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
   std::vector<Row> rows;
   for (const auto& [id, table] : snapshot.Tables()) {
     for (size_t i = 0; i < table.columns.size(); ++i) {
-      if (table.columns[i].default_sql.empty()) continue;
+      if (table.columns[i].default_sql.empty() || table.columns[i].identity != '\0') continue;
       int attnum = static_cast<int>(i + 1);
       rows.push_back({OidValue(AttrDefOid(table.id, attnum)), OidValue(table.id), Int2Value(attnum),
                       TextValue(table.columns[i].default_sql)});

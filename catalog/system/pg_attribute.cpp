@@ -8,15 +8,36 @@
 namespace tessera::catalog::system {
 namespace {
 
-Row AttributeRow(uint32_t relid, const std::string& name, Type type, int attnum, bool not_null, bool has_default) {
+Row AttributeRow(uint32_t relid, const std::string& name, Type type, int attnum, bool not_null, bool has_default,
+                 char identity = '\0') {
   const BuiltinType* t = FindBuiltinType(static_cast<uint32_t>(type.id));
   return {
-      OidValue(relid), NameValue(name), OidValue(static_cast<uint32_t>(type.id)), Int4Value(-1),
-      Int2Value(t ? t->length : -1), Int2Value(attnum), Int4Value(0), Int4Value(-1), Int4Value(type.typmod),
-      BoolValue(t && t->by_value), CharValue(t ? t->align : 'i'), CharValue(t ? t->storage : 'x'), TextValue(""),
-      BoolValue(not_null), BoolValue(has_default), BoolValue(false), TextValue(""), TextValue(""),
-      BoolValue(false), BoolValue(true), Int4Value(0), OidValue(t ? t->collation : 0), NullValue(), NullValue(),
-      NullValue(), NullValue(),
+      OidValue(relid),
+      NameValue(name),
+      OidValue(static_cast<uint32_t>(type.id)),
+      Int4Value(-1),
+      Int2Value(t ? t->length : -1),
+      Int2Value(attnum),
+      Int4Value(0),
+      Int4Value(-1),
+      Int4Value(type.typmod),
+      BoolValue(t && t->by_value),
+      CharValue(t ? t->align : 'i'),
+      CharValue(t ? t->storage : 'x'),
+      TextValue(""),
+      BoolValue(not_null),
+      BoolValue(has_default),
+      BoolValue(false),
+      TextValue(identity ? std::string(1, identity) : std::string()),
+      TextValue(""),
+      BoolValue(false),
+      BoolValue(true),
+      Int4Value(0),
+      OidValue(t ? t->collation : 0),
+      NullValue(),
+      NullValue(),
+      NullValue(),
+      NullValue(),
   };
 }
 
@@ -30,7 +51,10 @@ std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
     } else if (e.kind == 'r' || e.kind == 'v') {
       for (size_t i = 0; i < e.table->columns.size(); ++i) {
         const ColumnInfo& c = e.table->columns[i];
-        rows.push_back(AttributeRow(e.oid, c.name, c.type, static_cast<int>(i + 1), c.not_null, !c.default_sql.empty()));
+        // An identity column's nextval is no default to PostgreSQL's catalogs.
+        bool has_default = !c.default_sql.empty() && c.identity == '\0';
+        rows.push_back(
+            AttributeRow(e.oid, c.name, c.type, static_cast<int>(i + 1), c.not_null, has_default, c.identity));
       }
     } else if (e.kind == 'i') {
       std::vector<int> columns = IndexColumns(e);

@@ -5,18 +5,19 @@
 namespace tessera::catalog::system {
 
 extern const SystemRelation kPgAm, kPgAttrdef, kPgAttribute, kPgAuthid, kPgAuthMembers, kPgClass, kPgCollation,
-    kPgConstraint, kPgDatabase, kPgDescription, kPgIndex, kPgIndexes, kPgInherits, kPgNamespace, kPgProc, kPgRoles,
-    kPgSequence, kPgTables, kPgType, kPgUser, kPgViews, kInformationSchemaColumns, kInformationSchemaKeyColumnUsage,
-    kInformationSchemaSchemata, kInformationSchemaTableConstraints, kInformationSchemaTables, kInformationSchemaViews;
+    kPgConstraint, kPgDatabase, kPgDepend, kPgDescription, kPgIndex, kPgIndexes, kPgInherits, kPgNamespace, kPgProc,
+    kPgRoles, kPgSequence, kPgTables, kPgType, kPgUser, kPgViews, kInformationSchemaColumns,
+    kInformationSchemaKeyColumnUsage, kInformationSchemaSchemata, kInformationSchemaSequences,
+    kInformationSchemaTableConstraints, kInformationSchemaTables, kInformationSchemaViews;
 
 const std::vector<const SystemRelation*>& SystemRelations() {
   static const std::vector<const SystemRelation*> kRelations = {
-      &kPgAm,          &kPgAttrdef,    &kPgAttribute, &kPgAuthid,   &kPgAuthMembers, &kPgClass,
-      &kPgCollation,   &kPgConstraint, &kPgDatabase,  &kPgDescription, &kPgIndex,    &kPgIndexes,
-      &kPgInherits,    &kPgNamespace,  &kPgProc,      &kPgRoles,    &kPgSequence,    &kPgTables,
-      &kPgType,        &kPgUser,       &kPgViews,     &kInformationSchemaColumns, &kInformationSchemaSchemata,
-      &kInformationSchemaTables, &kInformationSchemaTableConstraints, &kInformationSchemaKeyColumnUsage,
-      &kInformationSchemaViews,
+      &kPgAm,          &kPgAttrdef,    &kPgAttribute, &kPgAuthid,      &kPgAuthMembers, &kPgClass,
+      &kPgCollation,   &kPgConstraint, &kPgDatabase,  &kPgDepend,      &kPgDescription, &kPgIndex,
+      &kPgIndexes,     &kPgInherits,   &kPgNamespace, &kPgProc,        &kPgRoles,       &kPgSequence,
+      &kPgTables,      &kPgType,       &kPgUser,      &kPgViews,       &kInformationSchemaColumns,
+      &kInformationSchemaSchemata, &kInformationSchemaSequences, &kInformationSchemaTables,
+      &kInformationSchemaTableConstraints, &kInformationSchemaKeyColumnUsage, &kInformationSchemaViews,
   };
   return kRelations;
 }

@@ -294,6 +294,11 @@ std::string StorageNode::HandleExecute(std::string_view payload, transport::Resp
     throw SqlError(sqlstate::kFeatureNotSupported,
                    "nextval of \"" + sequence + "\" inside a distributed UPDATE is not supported");
   };
+  services.sequence_op = [](planner::SequenceOp, const std::string& sequence, int64_t, bool) -> int64_t {
+    // currval/lastval are the gateway session's, setval its catalog's.
+    throw SqlError(sqlstate::kFeatureNotSupported,
+                   "sequence functions (here on \"" + sequence + "\") inside a distributed UPDATE are not supported");
+  };
   services.functions.format = &request.format;
   services.functions.statement_timestamp = request.statement_timestamp;
   services.functions.transaction_timestamp = request.transaction_timestamp;

@@ -7,6 +7,19 @@
 
 namespace tessera::ast {
 
+// One option of CREATE/ALTER SEQUENCE, by the word that starts it
+// (lower-cased): "as", "increment", "minvalue", "maxvalue", "start",
+// "restart", "cache", "cycle", "owned".
+struct SequenceOption {
+  std::string name;
+  bool no = false;                    // NO MINVALUE / NO MAXVALUE / NO CYCLE
+  bool has_value = false;             // a number was written
+  std::string value;                  // the number, sign included
+  TypeName type;                      // AS
+  std::vector<std::string> owned_by;  // OWNED BY: the name's parts ({"none"} for NONE)
+  int location = -1;
+};
+
 struct ColumnDef {
   std::string name;
   TypeName type;
@@ -20,6 +33,10 @@ struct ColumnDef {
   std::string check_text;       // its source text
   std::string check_name;       // CONSTRAINT name of the CHECK, empty when none
   int references_location = -1;  // REFERENCES ... written (not supported yet)
+  int generated_location = -1;   // GENERATED ... AS IDENTITY / AS (expr) written (not supported yet)
+  bool identity = false;         // the GENERATED clause is AS IDENTITY
+  bool identity_always = false;  // GENERATED ALWAYS (not BY DEFAULT)
+  std::vector<SequenceOption> identity_options;  // AS IDENTITY (options)
   int location = -1;
 };
 
@@ -146,6 +163,29 @@ struct DropRoleStmt : Statement {
   DropRoleStmt() : Statement(StmtKind::kDropRole) {}
   std::vector<std::string> names;
   bool if_exists = false;
+};
+
+struct CreateSequenceStmt : Statement {
+  CreateSequenceStmt() : Statement(StmtKind::kCreateSequence) {}
+  QualifiedName sequence;
+  bool if_not_exists = false;
+  bool temporary = false;
+  std::vector<SequenceOption> options;
+};
+
+struct AlterSequenceStmt : Statement {
+  AlterSequenceStmt() : Statement(StmtKind::kAlterSequence) {}
+  QualifiedName sequence;
+  bool if_exists = false;
+  std::string new_name;  // RENAME TO; empty: an options change
+  std::vector<SequenceOption> options;
+};
+
+struct DropSequenceStmt : Statement {
+  DropSequenceStmt() : Statement(StmtKind::kDropSequence) {}
+  std::vector<QualifiedName> sequences;
+  bool if_exists = false;
+  bool cascade = false;
 };
 
 }  // namespace tessera::ast

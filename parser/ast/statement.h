@@ -30,6 +30,9 @@ enum class StmtKind : uint8_t {
   kCreateRole,  // CREATE ROLE / USER / GROUP
   kAlterRole,
   kDropRole,
+  kCreateSequence,
+  kAlterSequence,
+  kDropSequence,
   kEmpty,    // ";" alone or a comment-only string
 };
 

@@ -255,6 +255,8 @@ SYSID : S Y S I D;
 UNENCRYPTED : U N E N C R Y P T E D;
 UNTIL : U N T I L;
 VALID : V A L I D;
+SEQUENCE : S E Q U E N C E;
+GENERATED : G E N E R A T E D;
 
 // Operators and punctuation.
 TYPECAST : '::';

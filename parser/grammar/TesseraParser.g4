@@ -33,6 +33,9 @@ statement
   | createRoleStmt
   | alterRoleStmt
   | dropRoleStmt
+  | createSequenceStmt
+  | alterSequenceStmt
+  | dropSequenceStmt
   ;
 
 // ---------------------------------------------------------------- SELECT
@@ -198,6 +201,9 @@ columnConstraintBody
   | DEFAULT bExpr                                                           # ccDefault
   | CHECK OPEN_PAREN expr CLOSE_PAREN                                       # ccCheck
   | REFERENCES qualifiedName (OPEN_PAREN identifierList CLOSE_PAREN)? referenceOption*  # ccReferences
+    // GENERATED ALWAYS | BY DEFAULT AS IDENTITY [(options)], GENERATED ALWAYS AS (expr) STORED
+  | GENERATED (identifier | BY DEFAULT) AS
+    (identifier (OPEN_PAREN seqOption* CLOSE_PAREN)? | OPEN_PAREN expr CLOSE_PAREN identifier)  # ccGenerated
   ;
 
 referenceOption
@@ -257,6 +263,33 @@ alterAction
   | RENAME TO identifier                                           # alterRenameTable
   | RENAME COLUMN? identifier TO identifier                        # alterRenameColumn
   ;
+
+// ---------------------------------------------------------------- sequences
+
+// CREATE/ALTER/DROP SEQUENCE (PostgreSQL's CreateSeqStmt, AlterSeqStmt). As
+// in gram.y most option words are plain identifiers, checked by the builder.
+createSequenceStmt
+  : CREATE (TEMP | TEMPORARY | LOCAL (TEMP | TEMPORARY))? SEQUENCE (IF NOT EXISTS)? qualifiedName seqOption*
+  ;
+
+alterSequenceStmt
+  : ALTER SEQUENCE (IF EXISTS)? qualifiedName RENAME TO identifier   # alterSequenceRename
+  | ALTER SEQUENCE (IF EXISTS)? qualifiedName seqOption+             # alterSequenceOptions
+  ;
+
+dropSequenceStmt
+  : DROP SEQUENCE (IF EXISTS)? qualifiedName (COMMA qualifiedName)* (CASCADE | RESTRICT)?
+  ;
+
+seqOption
+  : AS typeName                                # seqAs
+  | START WITH? seqNumber                      # seqStart
+  | NO colLabel                                # seqNo
+  | identifier BY identifier (DOT colLabel)*   # seqOwnedBy
+  | identifier (BY | WITH)? seqNumber?         # seqWord
+  ;
+
+seqNumber : (PLUS | MINUS)? INTEGER ;
 
 truncateStmt : TRUNCATE TABLE? qualifiedName (COMMA qualifiedName)* (CASCADE | RESTRICT)? ;
 
@@ -504,7 +537,7 @@ typeFuncNameKeyword
 unreservedKeyword
   : OPERATOR_P | CHARACTERISTICS | VIEW | REPLACE | CASCADED | OPTION | ABORT | ACTION | ADD | ALTER | BEGIN | BY | CASCADE | COMMIT | COMMITTED | CONFLICT | COPY | CSV
   | MATERIALIZED | RECURSIVE
-  | ADMIN | CONNECTION | ENCRYPTED | PASSWORD | ROLE | SYSID | UNENCRYPTED | UNTIL | VALID
+  | ADMIN | CONNECTION | ENCRYPTED | PASSWORD | ROLE | SYSID | UNENCRYPTED | UNTIL | VALID | SEQUENCE | GENERATED
   | DELETE | DELIMITER | DOUBLE | DROP | ESCAPE | EXPLAIN | FIRST | FORMAT | HEADER | IF | INDEX
   | INSERT | ISOLATION | KEY | LAST | LEVEL | LOCAL | LOCKED | MATCH | NEXT | NO | NOTHING | NOWAIT | NULLS | OF | PARTIAL
   | READ | RELEASE | RENAME | REPEATABLE | RESET | RESTRICT | ROLLBACK | ROWS | SAVEPOINT | SERIALIZABLE | SESSION | SET

@@ -70,7 +70,8 @@ declare -A KNOWN_FAILING=(
   ['\d big_orders']="as \\d customers"
 )
 COMMANDS=('\dt' '\d' '\di' '\ds' '\dv' '\dv big*' '\dn' '\df' '\dt public.*' '\di orders*' '\l' '\du' '\dT'
-  '\d customers' '\d+ customers' '\d orders' '\d big_orders')
+  '\d customers' '\d+ customers' '\d orders' '\d big_orders' '\ds order*' '\d order_numbers' '\d events_id_seq'
+  '\d countdown')
 
 # --- servers -------------------------------------------------------------------
 if [ "$mode" = cluster ]; then

@@ -8,3 +8,5 @@ CREATE TABLE notes (body text, written date);
 CREATE VIEW big_orders AS SELECT id, customer_id, amount FROM orders WHERE amount > 100;
 CREATE VIEW customer_totals (customer_id, total) AS
   SELECT customer_id, sum(amount) FROM orders GROUP BY customer_id;
+CREATE SEQUENCE order_numbers AS integer INCREMENT BY 10 START WITH 1000 MAXVALUE 100000 CYCLE OWNED BY orders.id;
+CREATE SEQUENCE countdown INCREMENT -1;

@@ -27,7 +27,10 @@ CatalogSnapshot SampleSnapshot() {
   s.tables_.emplace(t.id, t);
   SequenceInfo seq;
   seq.name = "items_id_seq";
+  seq.type = TypeId::kInt4;  // as CREATE TABLE stores a serial column's sequence
+  seq.max_value = 2147483647;
   seq.owned_by_table = "items";
+  seq.owned_by_column = "id";
   s.sequences_.emplace("public.items_id_seq", seq);
   return s;
 }
@@ -88,12 +91,17 @@ TEST(SnapshotCatalogViewTest, AnswersFromTheSnapshot) {
   EXPECT_EQ(view.NamespaceName(kPublicNamespaceOid), "public");
 }
 
-TEST(SystemRelationTest, SerialSequenceHasItsColumnsType) {
+TEST(SystemRelationTest, PgSequenceShowsTheStoredOptions) {
   CatalogSnapshot snapshot = SampleSnapshot();
   std::vector<Row> rows = GenerateSystemRows(*FindSystemRelation("pg_catalog", "pg_sequence"), snapshot);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0][1].GetInt(), 23);          // seqtypid: int4, the serial column's type
   EXPECT_EQ(rows[0][4].GetInt(), 2147483647);  // seqmax
+  // pg_depend: the sequence depends on its column (deptype 'a'), attnum 1.
+  rows = GenerateSystemRows(*FindSystemRelation("pg_catalog", "pg_depend"), snapshot);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][5].GetInt(), 1);
+  EXPECT_EQ(rows[0][6].GetString(), "a");
 }
 
 }  // namespace

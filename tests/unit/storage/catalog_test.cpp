@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -11,6 +12,22 @@
 
 namespace tessera::catalog {
 namespace {
+
+// A sequence as CREATE SEQUENCE would store it: the default bounds for the
+// direction of `increment`, its first value `start`.
+SequenceInfo Seq(const std::string& schema, const std::string& name, int64_t increment, int64_t start,
+                 const std::string& owner) {
+  SequenceInfo seq;
+  seq.schema = schema;
+  seq.name = name;
+  seq.increment = increment;
+  seq.start = seq.last_value = start;
+  seq.min_value = increment > 0 ? 1 : INT64_MIN;
+  seq.max_value = increment > 0 ? INT64_MAX : -1;
+  if (increment < 0) seq.max_value = std::max<int64_t>(start, -1);
+  seq.owned_by_table = owner;
+  return seq;
+}
 
 class CatalogTest : public ::testing::Test {
  protected:
@@ -103,7 +120,7 @@ TEST_F(CatalogTest, DuplicatesMatchPostgres) {
   ExpectError([&] { catalog_->CreateTable(Table("t")); }, "42P07", "relation \"t\" already exists");
   ExpectError([&] { catalog_->CreateTable(Table("i")); }, "42P07", "relation \"i\" already exists");
   ExpectError([&] { catalog_->CreateTable(Table("t_pkey")); }, "42P07", "relation \"t_pkey\" already exists");
-  ExpectError([&] { catalog_->CreateSequence(SequenceInfo{"public", "t", 1, 1, ""}); }, "42P07",
+  ExpectError([&] { catalog_->CreateSequence(Seq("public", "t", 1, 1, "")); }, "42P07",
               "relation \"t\" already exists");
   // A duplicate index name through UpdateTable (CREATE INDEX).
   TableInfo updated = *catalog_->Snapshot()->FindTable("", "t");
@@ -143,7 +160,7 @@ TEST_F(CatalogTest, OldSnapshotStaysConsistent) {
 TEST_F(CatalogTest, DropTableDeletesRowsAndOwnedSequence) {
   TableInfo t = catalog_->CreateTable(Table("t"));
   TableInfo u = catalog_->CreateTable(Table("u"));
-  catalog_->CreateSequence(SequenceInfo{"public", "t_id_seq", 1, 1, "t"});
+  catalog_->CreateSequence(Seq("public", "t_id_seq", 1, 1, "t"));
   {
     auto txn = engine_->Begin();
     for (uint32_t index : {0u, 1u}) {
@@ -214,13 +231,13 @@ TEST_F(CatalogTest, ViewSurvivesReopenAndKeepsItsDependencies) {
 }
 
 TEST_F(CatalogTest, SequenceValues) {
-  catalog_->CreateSequence(SequenceInfo{"public", "s", 1, 1, ""});
-  catalog_->CreateSequence(SequenceInfo{"", "down", -5, 100, ""});
+  catalog_->CreateSequence(Seq("public", "s", 1, 1, ""));
+  catalog_->CreateSequence(Seq("", "down", -5, 100, ""));
   for (int64_t i = 1; i <= 40; ++i) EXPECT_EQ(catalog_->NextVal("", "s"), i);
   EXPECT_EQ(catalog_->NextVal("public", "down"), 100);
   EXPECT_EQ(catalog_->NextVal("public", "down"), 95);
   ExpectError([&] { catalog_->NextVal("", "nope"); }, "42P01", "relation \"nope\" does not exist");
-  ExpectError([&] { catalog_->CreateSequence(SequenceInfo{"public", "s", 1, 1, ""}); }, "42P07",
+  ExpectError([&] { catalog_->CreateSequence(Seq("public", "s", 1, 1, "")); }, "42P07",
               "relation \"s\" already exists");
 
   // After a restart values go on past the cached block, never repeating.
@@ -232,12 +249,12 @@ TEST_F(CatalogTest, SequenceValues) {
   // A recreated sequence starts over.
   catalog_->DropSequence("", "s");
   ExpectError([&] { catalog_->DropSequence("", "s"); }, "42P01", "sequence \"s\" does not exist");
-  catalog_->CreateSequence(SequenceInfo{"public", "s", 1, 1, ""});
+  catalog_->CreateSequence(Seq("public", "s", 1, 1, ""));
   EXPECT_EQ(catalog_->NextVal("", "s"), 1);
 }
 
 TEST_F(CatalogTest, ConcurrentNextValIsUnique) {
-  catalog_->CreateSequence(SequenceInfo{"public", "s", 1, 1, ""});
+  catalog_->CreateSequence(Seq("public", "s", 1, 1, ""));
   std::vector<std::vector<int64_t>> got(4);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
@@ -251,6 +268,47 @@ TEST_F(CatalogTest, ConcurrentNextValIsUnique) {
   EXPECT_EQ(all.size(), 400u);
   EXPECT_EQ(*all.begin(), 1);
   EXPECT_EQ(*all.rbegin(), 400);
+}
+
+TEST_F(CatalogTest, SequenceBoundsCycleSetvalAndAlter) {
+  SequenceInfo seq = Seq("public", "c", 2, 3, "");
+  seq.max_value = 6;
+  seq.cycle = true;
+  catalog_->CreateSequence(seq);
+  std::vector<int64_t> got;
+  for (int i = 0; i < 6; ++i) got.push_back(catalog_->NextVal("", "c"));
+  EXPECT_EQ(got, (std::vector<int64_t>{3, 5, 1, 3, 5, 1}));
+
+  seq = Seq("public", "m", 1, 1, "");
+  seq.max_value = 2;
+  catalog_->CreateSequence(seq);
+  EXPECT_EQ(catalog_->NextVal("", "m"), 1);
+  EXPECT_EQ(catalog_->NextVal("", "m"), 2);
+  ExpectError([&] { catalog_->NextVal("", "m"); }, "2200H", "nextval: reached maximum value of sequence \"m\" (2)");
+
+  // setval: the next value is the one after it (is_called) or it.
+  catalog_->SetSequenceValue("public", "m", 1, false);
+  EXPECT_EQ(catalog_->NextVal("", "m"), 1);
+  catalog_->SetSequenceValue("public", "m", 1, true);
+  EXPECT_EQ(catalog_->NextVal("", "m"), 2);
+
+  // ALTER goes on from the last value under the new options, and renames.
+  SequenceInfo altered = *catalog_->Snapshot()->FindSequence("", "c");
+  altered.increment = 1;
+  altered.max_value = 100;
+  altered.name = "c2";
+  catalog_->AlterSequence("public", "c", altered);
+  EXPECT_EQ(catalog_->Snapshot()->FindSequence("", "c"), nullptr);
+  EXPECT_EQ(catalog_->NextVal("", "c2"), 2);
+  EXPECT_EQ(catalog_->NextVal("", "c2"), 3);
+
+  // Near the int64 limits the arithmetic does not overflow.
+  seq = Seq("public", "big", INT64_MAX, INT64_MAX - 1, "");
+  seq.min_value = INT64_MAX - 2;
+  seq.cycle = true;
+  catalog_->CreateSequence(seq);
+  EXPECT_EQ(catalog_->NextVal("", "big"), INT64_MAX - 1);
+  EXPECT_EQ(catalog_->NextVal("", "big"), INT64_MAX - 2);
 }
 
 }  // namespace
