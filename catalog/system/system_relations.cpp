@@ -7,7 +7,8 @@ namespace tessera::catalog::system {
 extern const SystemRelation kPgAm, kPgAttrdef, kPgAttribute, kPgAuthid, kPgAuthMembers, kPgClass, kPgCollation,
     kPgConstraint, kPgDatabase, kPgDescription, kPgIndex, kPgIndexes, kPgInherits, kPgNamespace, kPgProc, kPgRoles,
     kPgSequence, kPgTables, kPgType, kPgUser, kPgViews, kInformationSchemaColumns, kInformationSchemaKeyColumnUsage,
-    kInformationSchemaSchemata, kInformationSchemaTableConstraints, kInformationSchemaTables, kInformationSchemaViews;
+    kInformationSchemaSchemata, kInformationSchemaTableConstraints, kInformationSchemaTables, kInformationSchemaViews,
+    kInformationSchemaReferentialConstraints;
 
 const std::vector<const SystemRelation*>& SystemRelations() {
   static const std::vector<const SystemRelation*> kRelations = {
@@ -16,7 +17,7 @@ const std::vector<const SystemRelation*>& SystemRelations() {
       &kPgInherits,    &kPgNamespace,  &kPgProc,      &kPgRoles,    &kPgSequence,    &kPgTables,
       &kPgType,        &kPgUser,       &kPgViews,     &kInformationSchemaColumns, &kInformationSchemaSchemata,
       &kInformationSchemaTables, &kInformationSchemaTableConstraints, &kInformationSchemaKeyColumnUsage,
-      &kInformationSchemaViews,
+      &kInformationSchemaViews, &kInformationSchemaReferentialConstraints,
   };
   return kRelations;
 }
