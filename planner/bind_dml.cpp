@@ -44,9 +44,15 @@ void AddForeignKeyReturning(const catalog::CatalogSnapshot& catalog, const catal
     for (auto& fk : table.foreign_keys) needed = needed || sets_any(fk.columns);
     for (auto& [child, fk] : referenced) needed = needed || sets_any(fk->ref_columns);
   }
+  // ON CONFLICT DO UPDATE returns no old rows: it may not change a key others reference.
+  if (f->kind == FragmentKind::kInsert && f->on_conflict_do_update) {
+    for (auto& [child, fk] : referenced)
+      for (auto& s : f->conflict_set)
+        if (std::find(fk->ref_columns.begin(), fk->ref_columns.end(), s.column) != fk->ref_columns.end())
+          throw SqlError::FeatureNotSupported(
+              "INSERT ... ON CONFLICT DO UPDATE of a column a foreign key references is not supported yet");
+  }
   if (!needed) return;
-  if (f->kind == FragmentKind::kInsert && f->on_conflict_do_update && !referenced.empty())
-    throw SqlError::FeatureNotSupported("INSERT ... ON CONFLICT DO UPDATE on a table referenced by a foreign key");
   auto whole_row = [&](std::vector<ExprRef>* out) {
     for (size_t i = 0; i < table.columns.size(); ++i)
       out->push_back(MakeColumnExpr(static_cast<int>(i), table.columns[i].type));
