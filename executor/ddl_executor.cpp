@@ -255,6 +255,26 @@ std::string DdlExecutor::CreateIndex(const ast::CreateIndexStmt& stmt) {
   return "CREATE INDEX";
 }
 
+namespace {
+
+// 2BP01 when a foreign key finds its referenced rows through `index` (a
+// foreign key uses the primary key when both match its columns).
+void CheckIndexNotReferenced(const catalog::CatalogSnapshot& snapshot, const catalog::TableInfo& table,
+                             const catalog::IndexInfo& index) {
+  if (!index.unique) return;
+  std::set<int> columns(index.columns.begin(), index.columns.end());
+  if (std::set<int>(table.primary_key.begin(), table.primary_key.end()) == columns) return;
+  for (auto& [child, fk] : catalog::ReferencingKeys(snapshot, table.id)) {
+    if (std::set<int>(fk->ref_columns.begin(), fk->ref_columns.end()) != columns) continue;
+    throw SqlError(sqlstate::kDependentObjectsStillExist,
+                   "cannot drop index " + index.name + " because other objects depend on it",
+                   "constraint " + fk->name + " on table " + child->name + " depends on index " + index.name,
+                   "Use DROP ... CASCADE to drop the dependent objects too.");
+  }
+}
+
+}  // namespace
+
 std::string DdlExecutor::DropIndex(const ast::DropIndexStmt& stmt) {
   for (auto& name : stmt.indexes) {
     auto snapshot = catalog_.Snapshot();
@@ -270,6 +290,7 @@ std::string DdlExecutor::DropIndex(const ast::DropIndexStmt& stmt) {
       }
       throw SqlError(sqlstate::kUndefinedObject, "index \"" + name.name + "\" does not exist");
     }
+    CheckIndexNotReferenced(*snapshot, *owner, *index);
     catalog::TableInfo table = *owner;
     uint32_t id = index->id;
     auto fragment = std::make_shared<planner::Fragment>();
