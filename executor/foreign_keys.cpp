@@ -1,5 +1,6 @@
 #include "executor/foreign_keys.h"
 
+#include <algorithm>
 #include <set>
 
 #include "common/error.h"
@@ -14,6 +15,8 @@ namespace {
 
 // Deeper than this, a chain of cascades is taken for a cycle of actions.
 constexpr int kMaxCascadeDepth = 64;
+// Keys looked up in one fragment.
+constexpr size_t kKeysPerLookup = 1000;
 
 std::vector<Value> KeyOf(const Row& row, const std::vector<int>& columns) {
   std::vector<Value> key;
@@ -116,15 +119,44 @@ void ForeignKeyChecker::CheckParentsExist(const catalog::TableInfo& child, const
   const catalog::TableInfo* parent = catalog_->FindTableById(fk.ref_table);
   if (parent == nullptr) throw SqlError::Internal("foreign key \"" + fk.name + "\" references a table not there");
   std::set<std::string> done;
+  std::vector<std::vector<Value>> keys;
   for (size_t i = 0; i < new_rows.size(); ++i) {
     std::vector<Value> key = KeyOf(new_rows[i], fk.columns);
     if (HasNull(key)) continue;  // MATCH SIMPLE
     // An update that leaves the key as it was needs no check (PostgreSQL's
     // RI_FKey_fk_upd_check_required).
     if (!old_rows.empty() && Encoded(KeyOf(old_rows[i], fk.columns)) == Encoded(key)) continue;
-    if (!done.insert(Encoded(key)).second) continue;
-    if (!HasRow(*parent, fk.ref_columns, key, true)) throw MissingParent(child, fk, *parent, key);
+    if (done.insert(Encoded(key)).second) keys.push_back(std::move(key));
   }
+  // A one-column primary key is looked up for many keys at once (on a
+  // cluster each shard gets its own); one key at a time finds which is missing.
+  bool by_list = fk.ref_columns.size() == 1 && parent->primary_key == fk.ref_columns;
+  for (size_t start = 0; start < keys.size(); start += kKeysPerLookup) {
+    size_t end = std::min(keys.size(), start + kKeysPerLookup);
+    if (by_list && end - start > 1 && LockKeyList(*parent, keys, start, end)) continue;
+    for (size_t i = start; i < end; ++i)
+      if (!HasRow(*parent, fk.ref_columns, keys[i], true)) throw MissingParent(child, fk, *parent, keys[i]);
+  }
+}
+
+bool ForeignKeyChecker::LockKeyList(const catalog::TableInfo& table, const std::vector<std::vector<Value>>& keys,
+                                    size_t start, size_t end) {
+  auto f = std::make_shared<planner::Fragment>();
+  f->kind = planner::FragmentKind::kUpdate;  // locks and versions the rows, as HasRow
+  f->table = planner::MakeTableLayout(table);
+  f->scan.kind = planner::ScanKind::kKeyList;
+  Type type = table.columns[table.primary_key[0]].type;
+  for (size_t i = start; i < end; ++i) {
+    try {
+      f->scan.lower.push_back(planner::MakeConstantExpr(keys[i][0].CastTo(Type::Of(type.id))));
+    } catch (const SqlError&) {
+      return false;  // no such key: found one by one
+    }
+  }
+  f->scan.equalities = static_cast<uint32_t>(f->scan.lower.size());
+  planner::FragmentRequest request;
+  request.fragment = f;
+  return fragments_.Execute(request).affected == static_cast<int64_t>(end - start);
 }
 
 void ForeignKeyChecker::WriteChildren(const catalog::TableInfo& child, const catalog::ForeignKeyInfo& fk,

@@ -51,6 +51,10 @@ class ForeignKeyChecker {
   // Whether `table` has a row whose `columns` equal `key` (locked, when `lock`).
   bool HasRow(const catalog::TableInfo& table, const std::vector<int>& columns, const std::vector<Value>& key,
               bool lock);
+  // HasRow (locking) of keys[start, end) of a one-column primary key in one
+  // fragment; false unless every one is there.
+  bool LockKeyList(const catalog::TableInfo& table, const std::vector<std::vector<Value>>& keys, size_t start,
+                   size_t end);
   // Runs an update (`set` non-empty: column -> value) or delete of the rows
   // of `child` whose `fk` columns equal `key`, then checks what it wrote.
   void WriteChildren(const catalog::TableInfo& child, const catalog::ForeignKeyInfo& fk,
