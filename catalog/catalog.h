@@ -48,6 +48,23 @@ struct CheckInfo {
   friend bool operator==(const CheckInfo&, const CheckInfo&) = default;
 };
 
+// A FOREIGN KEY: `columns` of this table reference `ref_columns` of table
+// `ref_table` (its primary key or a unique index's columns, in the order
+// written). Actions and match type by PostgreSQL's letters
+// (pg_constraint.confupdtype, confdeltype, confmatchtype). Checked at the
+// end of every statement that writes either table (executor/foreign_keys.h).
+struct ForeignKeyInfo {
+  std::string name;
+  std::vector<int> columns;
+  uint32_t ref_table = 0;
+  std::vector<int> ref_columns;
+  char on_update = 'a';  // a no action, r restrict, c cascade, n set null, d set default
+  char on_delete = 'a';
+  char match = 's';      // s simple
+
+  friend bool operator==(const ForeignKeyInfo&, const ForeignKeyInfo&) = default;
+};
+
 struct TableInfo {
   uint32_t id = 0;  // also the table's OID as pg_catalog shows it
   std::string schema = "public";
@@ -59,6 +76,7 @@ struct TableInfo {
   std::string primary_key_name;  // constraint name, e.g. t_pkey
   std::vector<IndexInfo> indexes;  // secondary indexes (not the primary)
   std::vector<CheckInfo> checks;   // in the order PostgreSQL checks them: by name
+  std::vector<ForeignKeyInfo> foreign_keys;  // this table's (the referencing side), by name
   // A view (pg_class relkind 'v') has no rows, keys or indexes: its query
   // as SQL text (every `*` of its select lists written out as the columns
   // it stood for at CREATE VIEW and every column reference qualified, so
@@ -213,6 +231,13 @@ void CheckRelationNames(const CatalogSnapshot& snapshot);
 // Every relation a view depends on exists (40001 otherwise, as for other
 // concurrent DDL): one transaction created a view on a table another dropped.
 void CheckViewDependencies(const CatalogSnapshot& snapshot);
+// Every table a foreign key references exists (40001 otherwise): one
+// transaction added a foreign key to a table another dropped.
+void CheckForeignKeyReferences(const CatalogSnapshot& snapshot);
+// The foreign keys that reference table `id` (from any table, itself too),
+// each with its table.
+std::vector<std::pair<const TableInfo*, const ForeignKeyInfo*>> ReferencingKeys(const CatalogSnapshot& snapshot,
+                                                                               uint32_t id);
 // The views that name `id` in their query (directly).
 std::vector<const TableInfo*> DependentViews(const CatalogSnapshot& snapshot, uint32_t id);
 

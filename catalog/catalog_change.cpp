@@ -50,6 +50,21 @@ std::vector<const TableInfo*> DependentViews(const CatalogSnapshot& snapshot, ui
   return out;
 }
 
+void CheckForeignKeyReferences(const CatalogSnapshot& snapshot) {
+  for (const auto& [id, table] : snapshot.tables_)
+    for (const ForeignKeyInfo& fk : table.foreign_keys)
+      if (!snapshot.tables_.contains(fk.ref_table)) throw ConcurrentDdl(table.name);
+}
+
+std::vector<std::pair<const TableInfo*, const ForeignKeyInfo*>> ReferencingKeys(const CatalogSnapshot& snapshot,
+                                                                               uint32_t id) {
+  std::vector<std::pair<const TableInfo*, const ForeignKeyInfo*>> out;
+  for (const auto& [table_id, table] : snapshot.tables_)
+    for (const ForeignKeyInfo& fk : table.foreign_keys)
+      if (fk.ref_table == id) out.emplace_back(&table, &fk);
+  return out;
+}
+
 void CheckViewDependencies(const CatalogSnapshot& snapshot) {
   for (const auto& [id, view] : snapshot.tables_)
     for (uint32_t used : view.view_depends_on)

@@ -51,6 +51,25 @@ void from_json(const json& j, CheckInfo& c) {
   c.sql = j.at("sql").get<std::string>();
 }
 
+void to_json(json& j, const ForeignKeyInfo& f) {
+  j = {{"name", f.name},
+       {"columns", f.columns},
+       {"ref_table", f.ref_table},
+       {"ref_columns", f.ref_columns},
+       {"on_update", std::string(1, f.on_update)},
+       {"on_delete", std::string(1, f.on_delete)},
+       {"match", std::string(1, f.match)}};
+}
+void from_json(const json& j, ForeignKeyInfo& f) {
+  f.name = j.at("name").get<std::string>();
+  f.columns = j.at("columns").get<std::vector<int>>();
+  f.ref_table = j.at("ref_table").get<uint32_t>();
+  f.ref_columns = j.at("ref_columns").get<std::vector<int>>();
+  f.on_update = j.value("on_update", std::string("a")).at(0);
+  f.on_delete = j.value("on_delete", std::string("a")).at(0);
+  f.match = j.value("match", std::string("s")).at(0);
+}
+
 void to_json(json& j, const TableInfo& t) {
   j = {{"id", t.id},
        {"schema", t.schema},
@@ -60,6 +79,7 @@ void to_json(json& j, const TableInfo& t) {
        {"primary_key_name", t.primary_key_name},
        {"indexes", t.indexes}};
   if (!t.checks.empty()) j["checks"] = t.checks;
+  if (!t.foreign_keys.empty()) j["foreign_keys"] = t.foreign_keys;
   if (t.IsView()) {
     j["view_sql"] = t.view_sql;
     j["view_depends_on"] = t.view_depends_on;
@@ -74,6 +94,7 @@ void from_json(const json& j, TableInfo& t) {
   t.primary_key_name = j.value("primary_key_name", std::string());
   t.indexes = j.value("indexes", std::vector<IndexInfo>());
   t.checks = j.value("checks", std::vector<CheckInfo>());
+  t.foreign_keys = j.value("foreign_keys", std::vector<ForeignKeyInfo>());
   t.view_sql = j.value("view_sql", std::string());
   t.view_depends_on = j.value("view_depends_on", std::vector<uint32_t>());
 }

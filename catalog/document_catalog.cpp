@@ -83,6 +83,8 @@ TableInfo DocumentCatalog::CreateTable(TableInfo table) {
     next.snapshot.tables_.erase(0);
     stored = table;
     stored.id = AllocateTableId();
+    for (ForeignKeyInfo& fk : stored.foreign_keys)
+      if (fk.ref_table == 0) fk.ref_table = stored.id;  // the table references itself
     // Keep ids the caller took from AllocateIndexId (it may have built
     // entries under them); fill in the rest.
     for (IndexInfo& index : stored.indexes) {
@@ -242,6 +244,7 @@ void DocumentCatalog::Apply(const std::vector<CatalogChange>& changes) {
     for (const CatalogChange& change : changes) ApplyChange(next.snapshot, &next.sequence_counters, change, true);
     CheckRelationNames(next.snapshot);
     CheckViewDependencies(next.snapshot);
+    CheckForeignKeyReferences(next.snapshot);
   });
 }
 

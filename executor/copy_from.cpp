@@ -118,6 +118,7 @@ class CopyLoader {
       throw SqlError(sqlstate::kQueryCanceled, "canceling statement due to user request");
     planner::FragmentRequest request;
     request.fragment = fragment_;
+    if (!table_.foreign_keys.empty()) written_rows_.insert(written_rows_.end(), batch_.begin(), batch_.end());
     request.rows = std::move(batch_);
     batch_.clear();
     try {
@@ -131,6 +132,14 @@ class CopyLoader {
 
   int64_t Written() const { return written_; }
 
+  // At the end of the COPY, as PostgreSQL's after-row triggers: rows of
+  // this COPY may reference each other.
+  void CheckForeignKeys() {
+    if (table_.foreign_keys.empty()) return;
+    if (target_.foreign_keys == nullptr) throw SqlError::Internal("COPY into a table with foreign keys has no checker");
+    target_.foreign_keys->AfterWrite(table_.id, written_rows_, {});
+  }
+
  private:
   SqlError WithLine(SqlError error, int64_t line, std::string_view raw) const {
     error.WithContext("COPY " + name_ + ", line " + std::to_string(line) + ": \"" + Printable(raw) + "\"");
@@ -143,6 +152,7 @@ class CopyLoader {
   std::shared_ptr<planner::Fragment> fragment_;
   std::string name_;
   std::vector<Row> batch_;
+  std::vector<Row> written_rows_;  // kept for the foreign key checks
   int64_t written_ = 0;
 };
 
@@ -186,6 +196,7 @@ int64_t CopyFromStdin(const ast::CopyStmt& stmt, const CopyFromTarget& target, R
   }
   while (parser.Next(&record, true)) loader.Add(record, parser.Line(), parser.LastLine());
   loader.Flush();
+  loader.CheckForeignKeys();
   return loader.Written();
 }
 

@@ -10,6 +10,7 @@
 
 #include "catalog/catalog.h"
 #include "executor/copy_format.h"
+#include "executor/foreign_keys.h"
 #include "executor/physical_operator.h"
 #include "executor/session.h"
 #include "planner/expr_evaluator.h"
@@ -22,6 +23,7 @@ struct CopyFromTarget {
   const planner::EvalContext* eval = nullptr;  // for column defaults (nextval)
   const TextFormat* format = nullptr;
   const std::atomic<bool>* cancel = nullptr;
+  ForeignKeyChecker* foreign_keys = nullptr;  // checks the rows at the end, if the table has foreign keys
 };
 
 // Returns the number of rows written; throws SqlError with a COPY context.

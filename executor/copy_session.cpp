@@ -86,11 +86,13 @@ void SqlSession::RunCopy(const ast::CopyStmt& stmt, ResultSink& sink) {
   CopyOptions options = CopyOptions::From(stmt);
   if (stmt.from) {
     FragmentServices services = Services();
-    std::unique_ptr<FragmentExecutor> fragments_owner = StatementTxn().Fragments(services);
+    BackendTxn& txn = StatementTxn();
+    std::unique_ptr<FragmentExecutor> fragments_owner = txn.Fragments(services);
     FragmentExecutor& fragments = *fragments_owner;
     planner::EvalContext eval = EvalFor(nullptr);
     auto snapshot = SessionCatalog().Snapshot();
-    CopyFromTarget target{snapshot.get(), &fragments, &eval, &settings_.Format(), &cancel_};
+    ForeignKeyChecker foreign_keys(snapshot, fragments, [t = &txn] { t->RefreshSnapshot(); });
+    CopyFromTarget target{snapshot.get(), &fragments, &eval, &settings_.Format(), &cancel_, &foreign_keys};
     int64_t rows = CopyFromStdin(stmt, target, sink);
     sink.Complete("COPY " + std::to_string(rows));
     return;

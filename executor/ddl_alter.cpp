@@ -106,7 +106,9 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
         ValidateCheck(table, AddCheck(table, c.name, c.check_text, ""));
         catalog_.UpdateTable(table);
       } else {
-        throw ForeignKeysNotSupported(c.location);
+        AddForeignKey(table, c.columns, *c.references, c.name, {});
+        ValidateForeignKey(table, table.foreign_keys.back());
+        catalog_.UpdateTable(table);
       }
       break;
     }
@@ -123,7 +125,6 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
       column.type = ResolveTypeName(def.type.name, mod(0), mod(1));
       column.not_null = def.not_null;
       column.default_sql = def.default_text;
-      if (def.references_location >= 0) throw ForeignKeysNotSupported(def.references_location);
       if (def.generated_location >= 0)
         throw SqlError::FeatureNotSupported(def.identity ? "adding an identity column is not supported"
                                                          : "generated columns are not supported")
@@ -162,6 +163,10 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
         for (auto& r : rows) r.push_back(fill);
         WriteAllRows(table, rows);
       }
+      if (def.references) {
+        AddForeignKey(table, {def.name}, *def.references, def.references_name, {});
+        ValidateForeignKey(table, table.foreign_keys.back());
+      }
       catalog_.UpdateTable(table);
       break;
     }
@@ -172,6 +177,9 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
                        "column \"" + stmt.old_name + "\" of relation \"" + table.name + "\" does not exist");
       for (int k : table.primary_key)
         if (k == *pos) throw SqlError::FeatureNotSupported("dropping a primary key column is not supported");
+      for (auto& [child, fk] : catalog::ReferencingKeys(*snapshot, table.id))
+        if (child->id != table.id)
+          throw SqlError::FeatureNotSupported("DROP COLUMN of a table referenced by a foreign key is not supported yet");
       std::vector<Row> rows = ReadAllRows(table);
       DeleteTableData(table);
       for (auto& r : rows) r.erase(r.begin() + *pos);
@@ -183,11 +191,24 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
       });
       for (auto& i : table.indexes)
         for (auto& c : i.columns) c = shift(c);
+      // A foreign key using the column goes with it, as in PostgreSQL.
+      auto uses = [&](const std::vector<int>& columns) {
+        return std::find(columns.begin(), columns.end(), *pos) != columns.end();
+      };
+      std::erase_if(table.foreign_keys, [&](const catalog::ForeignKeyInfo& fk) {
+        return uses(fk.columns) || (fk.ref_table == table.id && uses(fk.ref_columns));
+      });
+      for (auto& fk : table.foreign_keys) {
+        for (auto& c : fk.columns) c = shift(c);
+        if (fk.ref_table == table.id)
+          for (auto& c : fk.ref_columns) c = shift(c);
+      }
       KeepChecksValid(table, stmt.old_name, "");
       WriteAllRows(table, rows);
       catalog_.UpdateTable(table);
       break;
     }
+    case ast::AlterTableAction::kDropConstraint: return DropConstraint(table, stmt);
     case ast::AlterTableAction::kRenameTable:
       table.name = stmt.new_name;
       catalog_.UpdateTable(table);

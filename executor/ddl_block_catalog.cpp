@@ -50,6 +50,7 @@ void BlockCatalog::Add(CatalogChange change) {
   catalog::ApplyChange(next, nullptr, change, true);
   catalog::CheckRelationNames(next);
   catalog::CheckViewDependencies(next);
+  catalog::CheckForeignKeyReferences(next);
   changes_.push_back(std::move(change));
 }
 
@@ -61,6 +62,8 @@ catalog::TableInfo BlockCatalog::CreateTable(catalog::TableInfo table) {
   next.tables_.emplace(0, table);
   catalog::CheckRelationNames(next);
   table.id = shared_.AllocateTableId();
+  for (catalog::ForeignKeyInfo& fk : table.foreign_keys)
+    if (fk.ref_table == 0) fk.ref_table = table.id;  // the table references itself
   for (catalog::IndexInfo& index : table.indexes)
     if (index.id == 0) index.id = shared_.AllocateIndexId();
   CatalogChange change;

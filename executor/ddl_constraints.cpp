@@ -1,6 +1,5 @@
 // CHECK constraints in DDL (named as PostgreSQL names them, validated
-// against existing rows when added by ALTER TABLE), and the refusal of
-// FOREIGN KEY / REFERENCES, which are not enforced yet.
+// against existing rows when added by ALTER TABLE).
 #include <algorithm>
 
 #include "common/error.h"
@@ -34,16 +33,12 @@ planner::ExprRef Bind(const catalog::TableInfo& table, const std::string& sql) {
 bool HasConstraintNamed(const catalog::TableInfo& table, const std::string& name) {
   for (const auto& check : table.checks)
     if (check.name == name) return true;
+  for (const auto& fk : table.foreign_keys)
+    if (fk.name == name) return true;
   return false;
 }
 
 }  // namespace
-
-SqlError ForeignKeysNotSupported(int location) {
-  SqlError error(sqlstate::kFeatureNotSupported, "FOREIGN KEY constraints are not supported yet");
-  if (location >= 0) error.WithPosition(location + 1);
-  return error;
-}
 
 catalog::CheckInfo DdlExecutor::AddCheck(catalog::TableInfo& table, const std::string& name, const std::string& sql,
                                          const std::string& column) {

@@ -2,6 +2,7 @@
 // t_a_idx, t_id_seq) and messages.
 #include "executor/ddl_executor.h"
 
+#include <algorithm>
 #include <set>
 #include <unordered_set>
 
@@ -134,7 +135,6 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
       table.primary_key.push_back(static_cast<int>(table.columns.size()));
     }
     if (def.unique) uniques.push_back({table.name + "_" + def.name + "_key", {def.name}});
-    if (def.references_location >= 0) throw ForeignKeysNotSupported(def.references_location);
     table.columns.push_back(column);
   }
   for (auto& c : stmt.constraints) {
@@ -152,13 +152,16 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
       for (auto& name : c.columns) ColumnIndex(table, name);
       uniques.push_back({c.name.empty() ? table.name + "_" + JoinNames(c.columns) + "_key" : c.name, c.columns});
     }
-    if (c.kind == ast::ConstraintKind::kForeignKey) throw ForeignKeysNotSupported(c.location);
   }
   for (auto& def : stmt.columns)
     if (def.check) AddCheck(table, def.check_name, def.check_text, def.name);
   for (auto& c : stmt.constraints)
     if (c.kind == ast::ConstraintKind::kCheck) AddCheck(table, c.name, c.check_text, "");
   if (!table.primary_key.empty() && table.primary_key_name.empty()) table.primary_key_name = table.name + "_pkey";
+  for (auto& def : stmt.columns)
+    if (def.references) AddForeignKey(table, {def.name}, *def.references, def.references_name, uniques);
+  for (auto& c : stmt.constraints)
+    if (c.kind == ast::ConstraintKind::kForeignKey) AddForeignKey(table, c.columns, *c.references, c.name, uniques);
   for (auto& [seq, column, identity_options] : serial_sequences) {
     catalog::SequenceInfo info;
     info.schema = table.schema;
@@ -289,6 +292,26 @@ std::string DdlExecutor::CreateIndex(const ast::CreateIndexStmt& stmt) {
   return "CREATE INDEX";
 }
 
+namespace {
+
+// 2BP01 when a foreign key finds its referenced rows through `index` (a
+// foreign key uses the primary key when both match its columns).
+void CheckIndexNotReferenced(const catalog::CatalogSnapshot& snapshot, const catalog::TableInfo& table,
+                             const catalog::IndexInfo& index) {
+  if (!index.unique) return;
+  std::set<int> columns(index.columns.begin(), index.columns.end());
+  if (std::set<int>(table.primary_key.begin(), table.primary_key.end()) == columns) return;
+  for (auto& [child, fk] : catalog::ReferencingKeys(snapshot, table.id)) {
+    if (std::set<int>(fk->ref_columns.begin(), fk->ref_columns.end()) != columns) continue;
+    throw SqlError(sqlstate::kDependentObjectsStillExist,
+                   "cannot drop index " + index.name + " because other objects depend on it",
+                   "constraint " + fk->name + " on table " + child->name + " depends on index " + index.name,
+                   "Use DROP ... CASCADE to drop the dependent objects too.");
+  }
+}
+
+}  // namespace
+
 std::string DdlExecutor::DropIndex(const ast::DropIndexStmt& stmt) {
   for (auto& name : stmt.indexes) {
     auto snapshot = catalog_.Snapshot();
@@ -304,6 +327,7 @@ std::string DdlExecutor::DropIndex(const ast::DropIndexStmt& stmt) {
       }
       throw SqlError(sqlstate::kUndefinedObject, "index \"" + name.name + "\" does not exist");
     }
+    CheckIndexNotReferenced(*snapshot, *owner, *index);
     catalog::TableInfo table = *owner;
     uint32_t id = index->id;
     auto fragment = std::make_shared<planner::Fragment>();
@@ -320,7 +344,31 @@ std::string DdlExecutor::DropIndex(const ast::DropIndexStmt& stmt) {
 }
 
 std::string DdlExecutor::Truncate(const ast::TruncateStmt& stmt) {
-  for (auto& name : stmt.tables) DeleteTableData(Lookup(name, false));
+  std::vector<catalog::TableInfo> tables;
+  auto listed = [&](uint32_t id) {
+    return std::any_of(tables.begin(), tables.end(), [&](const catalog::TableInfo& t) { return t.id == id; });
+  };
+  for (auto& name : stmt.tables) {
+    const catalog::TableInfo& table = Lookup(name, false);
+    if (!listed(table.id)) tables.push_back(table);
+  }
+  // A referenced table goes only with the tables referencing it: listed,
+  // or added by CASCADE (transitively), as in PostgreSQL.
+  auto snapshot = catalog_.Snapshot();
+  size_t named = tables.size();
+  for (size_t i = 0; i < tables.size(); ++i) {
+    for (auto& [child, fk] : catalog::ReferencingKeys(*snapshot, tables[i].id)) {
+      if (listed(child->id)) continue;
+      if (!stmt.cascade)
+        throw SqlError(sqlstate::kFeatureNotSupported, "cannot truncate a table referenced in a foreign key constraint",
+                       "Table \"" + child->name + "\" references \"" + tables[i].name + "\".",
+                       "Truncate table \"" + child->name + "\" at the same time, or use TRUNCATE ... CASCADE.");
+      tables.push_back(*child);
+    }
+  }
+  for (size_t i = named; i < tables.size(); ++i)
+    notice_(sqlstate::kSuccessfulCompletion, "truncate cascades to table \"" + tables[i].name + "\"");
+  for (auto& table : tables) DeleteTableData(table);
   return "TRUNCATE TABLE";
 }
 

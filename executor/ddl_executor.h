@@ -17,9 +17,6 @@
 
 namespace tessera::executor {
 
-// 0A000 for FOREIGN KEY and REFERENCES: not enforced, so not accepted.
-SqlError ForeignKeysNotSupported(int location);
-
 // Notices (e.g. "relation ... already exists, skipping") go to this callback.
 using NoticeFn = std::function<void(const std::string& sqlstate, const std::string& message)>;
 
@@ -101,6 +98,17 @@ class DdlExecutor {
   // (refused, 0A000, when a check uses it).
   void KeepChecksValid(catalog::TableInfo& table, const std::string& dropped_column,
                        const std::string& renamed_column);
+
+  // FOREIGN KEY constraints (ddl_foreign_keys.cpp). AddForeignKey resolves
+  // and names the constraint and adds it to `table` (`new_uniques`: the
+  // unique constraints a CREATE TABLE is making, which a table referencing
+  // itself may name).
+  void AddForeignKey(catalog::TableInfo& table, const std::vector<std::string>& columns,
+                     const ast::ForeignKeyClause& clause, const std::string& name,
+                     const std::vector<std::pair<std::string, std::vector<std::string>>>& new_uniques);
+  // 23503 unless every stored row of `table` satisfies `fk`.
+  void ValidateForeignKey(const catalog::TableInfo& table, const catalog::ForeignKeyInfo& fk);
+  std::string DropConstraint(catalog::TableInfo table, const ast::AlterTableStmt& stmt);
 
   catalog::Catalog& catalog_;
   storage::Transaction& txn_;

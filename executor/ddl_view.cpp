@@ -130,9 +130,22 @@ std::string DdlExecutor::DropRelations(const std::vector<ast::QualifiedName>& na
       doomed.push_back(view);
     }
   }
+  // Foreign keys of tables that stay, referencing a table that goes: the
+  // constraint goes (with CASCADE), the table stays.
+  std::vector<std::pair<uint32_t, std::string>> dropped_keys;  // table, constraint
+  std::vector<std::string> dropped_key_names;
+  for (const catalog::TableInfo* r : doomed) {
+    for (auto& [child, fk] : catalog::ReferencingKeys(*snapshot, r->id)) {
+      if (std::find(doomed.begin(), doomed.end(), child) != doomed.end()) continue;
+      std::string what = "constraint " + fk->name + " on table " + child->name;
+      details.push_back(what + " depends on " + Described(*r));
+      dropped_keys.emplace_back(child->id, fk->name);
+      dropped_key_names.push_back(what);
+    }
+  }
   std::string detail;
   for (auto& line : details) detail += (detail.empty() ? "" : "\n") + line;
-  if (doomed.size() > targets.size()) {
+  if (doomed.size() + dropped_keys.size() > targets.size()) {
     if (!cascade) {
       std::string what = targets.size() == 1
                              ? "cannot drop " + Described(*targets[0]) + " because other objects depend on it"
@@ -140,14 +153,27 @@ std::string DdlExecutor::DropRelations(const std::vector<ast::QualifiedName>& na
       throw SqlError(sqlstate::kDependentObjectsStillExist, what, detail,
                      "Use DROP ... CASCADE to drop the dependent objects too.");
     }
-    size_t extra = doomed.size() - targets.size();
-    notice_(sqlstate::kSuccessfulCompletion, extra == 1
-                                                 ? "drop cascades to " + Described(*doomed.back())
-                                                 : "drop cascades to " + std::to_string(extra) + " other objects");
+    size_t extra = doomed.size() + dropped_keys.size() - targets.size();
+    std::string only = dropped_keys.empty() ? Described(*doomed.back()) : dropped_key_names.back();
+    notice_(sqlstate::kSuccessfulCompletion, extra == 1 ? "drop cascades to " + only
+                                                        : "drop cascades to " + std::to_string(extra) + " other objects");
+  }
+  for (auto& [table_id, name] : dropped_keys) {
+    catalog::TableInfo child = *catalog_.Snapshot()->FindTableById(table_id);
+    std::erase_if(child.foreign_keys, [&](const catalog::ForeignKeyInfo& fk) { return fk.name == name; });
+    catalog_.UpdateTable(child);
+  }
+  // Tables that go lose their foreign keys first, so that none is left
+  // referencing a table already gone while the others are dropped.
+  for (const catalog::TableInfo* r : doomed) {
+    if (r->foreign_keys.empty()) continue;
+    catalog::TableInfo bare = *catalog_.Snapshot()->FindTableById(r->id);
+    bare.foreign_keys.clear();
+    catalog_.UpdateTable(bare);
   }
   // Dependents before what they read: each round drops those no view left depends on.
   std::vector<catalog::TableInfo> left;
-  for (const catalog::TableInfo* r : doomed) left.push_back(*r);
+  for (const catalog::TableInfo* r : doomed) left.push_back(*catalog_.Snapshot()->FindTableById(r->id));
   while (!left.empty()) {
     auto free = std::find_if(left.begin(), left.end(), [&](const catalog::TableInfo& r) {
       return std::none_of(left.begin(), left.end(), [&](const catalog::TableInfo& v) {

@@ -316,10 +316,13 @@ planner::FragmentResult RunScan(const Fragment& f, storage::Transaction& txn, co
   return std::move(state->result);
 }
 
-void AddReturning(const Fragment& f, const Row& row, const planner::EvalContext& ctx, planner::FragmentResult* result) {
-  if (f.returning.empty()) return;
+void AddReturning(const Fragment& f, const Row& row, const planner::EvalContext& ctx, planner::FragmentResult* result,
+                  const Row* old_row = nullptr) {
+  if (f.returning.empty() && f.returning_old.empty()) return;
   Row out;
   for (auto& e : f.returning) out.push_back(planner::Evaluate(*e, row, ctx));
+  if (old_row != nullptr)
+    for (auto& e : f.returning_old) out.push_back(planner::Evaluate(*e, *old_row, ctx));
   result->rows.push_back(std::move(out));
 }
 
@@ -436,7 +439,7 @@ planner::FragmentResult RunUpdateOrDelete(const Fragment& f, storage::Transactio
       Row updated = m.row;
       for (auto& s : f.set) updated[s.column] = planner::Evaluate(*s.value, m.row, ctx);
       store.Update(m.pk_suffix, m.row, updated);
-      AddReturning(f, updated, ctx, &result);
+      AddReturning(f, updated, ctx, &result, &m.row);
     }
     ++result.affected;
   }

@@ -28,12 +28,15 @@ class FragmentExecutor {
 };
 
 struct CteTape;  // executor/operators/physical_cte.h
+class ForeignKeyChecker;  // executor/foreign_keys.h
 
 struct ExecContext {
   planner::EvalContext eval;  // eval.params points at `params`
   std::vector<Value> params;
   std::vector<std::vector<Value>> subquery_rows;  // eval.subquery_rows points here
   FragmentExecutor* fragments = nullptr;
+  // Checks a write's foreign keys at its end (executor/foreign_keys.h).
+  ForeignKeyChecker* foreign_keys = nullptr;
   // The cancel flag and statement_timeout's deadline; operators Tick() it
   // once per row, comparison or join pair (executor/statement_poll.h).
   StatementPoll poll;

@@ -209,6 +209,9 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
       fragments_ = txn.Fragments(services);
       ctx_->eval = session_.EvalFor(&ctx_->params);
       ctx_->fragments = fragments_.get();
+      foreign_keys_ = std::make_unique<ForeignKeyChecker>(session_.SessionCatalog().Snapshot(), *fragments_,
+                                                          [t = &txn] { t->RefreshSnapshot(); });
+      ctx_->foreign_keys = foreign_keys_.get();
       RunSubqueries();
       root_ = CreatePhysical(*plan_->plan, *ctx_);
     } else if (!session_.txn_ || txn_generation_ != session_.txn_generation_) {

@@ -13,6 +13,7 @@
 #include "catalog/system/snapshot_catalog_view.h"
 #include "executor/ddl_block_catalog.h"
 #include "executor/backend.h"
+#include "executor/foreign_keys.h"
 #include "executor/fragment_runner.h"
 #include "executor/physical_operator.h"
 #include "executor/session_settings.h"
@@ -70,6 +71,7 @@ class SqlPortal final : public Portal {
   std::unique_ptr<MemoryAccount> memory_;
   std::unique_ptr<ExecContext> ctx_;
   std::unique_ptr<FragmentExecutor> fragments_;
+  std::unique_ptr<ForeignKeyChecker> foreign_keys_;
   PhysicalRef root_;
   Batch pending_;
   size_t pending_pos_ = 0;

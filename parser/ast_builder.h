@@ -42,6 +42,8 @@ class AstBuilder {
   // build_create_table.cpp, build_ddl.cpp
   ast::StatementPtr BuildCreateTable(TP::CreateTableStmtContext* ctx);
   ast::ColumnDef BuildColumnDef(TP::ColumnDefContext* ctx);
+  ast::ForeignKeyClause BuildForeignKeyClause(TP::QualifiedNameContext* table, TP::IdentifierListContext* columns,
+                                              const std::vector<TP::ReferenceOptionContext*>& options, int location);
   ast::TableConstraint BuildTableConstraint(TP::TableConstraintContext* ctx);
   ast::StatementPtr BuildDropTable(TP::DropTableStmtContext* ctx);
   ast::StatementPtr BuildCreateIndex(TP::CreateIndexStmtContext* ctx);

@@ -4,6 +4,33 @@
 
 namespace tessera {
 
+ast::ForeignKeyClause AstBuilder::BuildForeignKeyClause(TP::QualifiedNameContext* table,
+                                                      TP::IdentifierListContext* columns,
+                                                      const std::vector<TP::ReferenceOptionContext*>& options,
+                                                      int location) {
+  ast::ForeignKeyClause fk;
+  fk.table = QualifiedName(table);
+  if (columns != nullptr) fk.columns = IdentifierList(columns);
+  fk.location = location;
+  for (auto* option : options) {
+    if (option->MATCH() != nullptr) {
+      fk.match = option->FULL() != nullptr ? 'f' : option->PARTIAL() != nullptr ? 'p' : 's';
+    } else if (option->ON() != nullptr) {
+      char action = option->RESTRICT() != nullptr  ? 'r'
+                    : option->CASCADE() != nullptr ? 'c'
+                    : option->NULL_P() != nullptr  ? 'n'
+                    : option->DEFAULT() != nullptr ? 'd'
+                                                   : 'a';
+      (option->DELETE() != nullptr ? fk.on_delete : fk.on_update) = action;
+    } else if (option->DEFERRABLE() != nullptr) {
+      fk.deferrable = option->NOT() == nullptr;
+    } else {
+      fk.initially_deferred = option->DEFERRED() != nullptr;
+    }
+  }
+  return fk;
+}
+
 ast::ColumnDef AstBuilder::BuildColumnDef(TP::ColumnDefContext* ctx) {
   ast::ColumnDef column;
   column.name = Identifier(ctx->identifier());
@@ -26,8 +53,10 @@ ast::ColumnDef AstBuilder::BuildColumnDef(TP::ColumnDefContext* ctx) {
       column.check = BuildExpr(c->expr());
       column.check_text = SourceText(c->expr());
       if (constraint->identifier() != nullptr) column.check_name = Identifier(constraint->identifier());
-    } else if (dynamic_cast<TP::CcReferencesContext*>(body) != nullptr) {
-      column.references_location = Loc(constraint);  // refused by DDL: foreign keys are not enforced
+    } else if (auto* r = dynamic_cast<TP::CcReferencesContext*>(body)) {
+      column.references = std::make_unique<ast::ForeignKeyClause>(
+          BuildForeignKeyClause(r->qualifiedName(), r->identifierList(), r->referenceOption(), Loc(constraint)));
+      if (constraint->identifier() != nullptr) column.references_name = Identifier(constraint->identifier());
     } else if (auto* g = dynamic_cast<TP::CcGeneratedContext*>(body)) {
       column.generated_location = Loc(constraint);  // refused by DDL until identity columns exist
       column.identity = g->expr() == nullptr;
@@ -64,6 +93,8 @@ ast::TableConstraint AstBuilder::BuildTableConstraint(TP::TableConstraintContext
     auto* fk = static_cast<TP::TcForeignKeyContext*>(body);
     constraint.kind = ast::ConstraintKind::kForeignKey;
     constraint.columns = IdentifierList(fk->identifierList(0));
+    constraint.references = std::make_unique<ast::ForeignKeyClause>(
+        BuildForeignKeyClause(fk->qualifiedName(), fk->identifierList(1), fk->referenceOption(), Loc(ctx)));
   }
   return constraint;
 }

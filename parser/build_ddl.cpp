@@ -48,6 +48,11 @@ ast::StatementPtr AstBuilder::BuildAlterTable(TP::AlterTableStmtContext* ctx) {
   } else if (auto* a = dynamic_cast<TP::AlterAddColumnContext*>(action)) {
     stmt->action = ast::AlterTableAction::kAddColumn;
     stmt->column = std::make_unique<ast::ColumnDef>(BuildColumnDef(a->columnDef()));
+  } else if (auto* a = dynamic_cast<TP::AlterDropConstraintContext*>(action)) {
+    stmt->action = ast::AlterTableAction::kDropConstraint;
+    stmt->old_name = Identifier(a->identifier());
+    stmt->missing_ok = a->IF() != nullptr;
+    stmt->cascade = a->CASCADE() != nullptr;
   } else if (auto* a = dynamic_cast<TP::AlterDropColumnContext*>(action)) {
     stmt->action = ast::AlterTableAction::kDropColumn;
     stmt->old_name = Identifier(a->identifier());
@@ -66,6 +71,7 @@ ast::StatementPtr AstBuilder::BuildAlterTable(TP::AlterTableStmtContext* ctx) {
 ast::StatementPtr AstBuilder::BuildTruncate(TP::TruncateStmtContext* ctx) {
   auto stmt = std::make_unique<ast::TruncateStmt>();
   for (auto* name : ctx->qualifiedName()) stmt->tables.push_back(QualifiedName(name));
+  stmt->cascade = ctx->CASCADE() != nullptr;
   return stmt;
 }
 

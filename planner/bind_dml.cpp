@@ -25,6 +25,46 @@ SqlError NoSuchColumn(const std::string& column, const std::string& table, int l
                   "column \"" + column + "\" of relation \"" + table + "\" does not exist", {}, {}, location + 1);
 }
 
+// Foreign keys are checked at the gateway at the end of the statement
+// (executor/foreign_keys.h), from the rows the write returns beyond the
+// client's RETURNING: an insert's new rows when the table references
+// another, a delete's old rows when it is referenced, an update's new and
+// old rows when it sets a column of either kind.
+void AddForeignKeyReturning(const catalog::CatalogSnapshot& catalog, const catalog::TableInfo& table, Fragment* f) {
+  auto sets_any = [&](const std::vector<int>& columns) {
+    for (auto& s : f->set)
+      if (std::find(columns.begin(), columns.end(), s.column) != columns.end()) return true;
+    return false;
+  };
+  auto referenced = catalog::ReferencingKeys(catalog, table.id);
+  bool needed = false;
+  if (f->kind == FragmentKind::kInsert) needed = !table.foreign_keys.empty();
+  if (f->kind == FragmentKind::kDelete) needed = !referenced.empty();
+  if (f->kind == FragmentKind::kUpdate) {
+    for (auto& fk : table.foreign_keys) needed = needed || sets_any(fk.columns);
+    for (auto& [child, fk] : referenced) needed = needed || sets_any(fk->ref_columns);
+  }
+  // ON CONFLICT DO UPDATE returns no old rows: it may not change a key others reference.
+  if (f->kind == FragmentKind::kInsert && f->on_conflict_do_update) {
+    for (auto& [child, fk] : referenced)
+      for (auto& s : f->conflict_set)
+        if (std::find(fk->ref_columns.begin(), fk->ref_columns.end(), s.column) != fk->ref_columns.end())
+          throw SqlError::FeatureNotSupported(
+              "INSERT ... ON CONFLICT DO UPDATE of a column a foreign key references is not supported yet");
+  }
+  if (!needed) return;
+  auto whole_row = [&](std::vector<ExprRef>* out) {
+    for (size_t i = 0; i < table.columns.size(); ++i)
+      out->push_back(MakeColumnExpr(static_cast<int>(i), table.columns[i].type));
+  };
+  whole_row(&f->returning);
+  if (f->kind == FragmentKind::kUpdate) {
+    // The client's RETURNING comes first; the old row follows the new one.
+    whole_row(&f->returning_old);
+  }
+  f->fk_returning = static_cast<uint32_t>(table.columns.size() * (f->kind == FragmentKind::kUpdate ? 2 : 1));
+}
+
 std::vector<Type> TypesOf(const std::vector<ExprRef>& exprs) {
   std::vector<Type> types;
   for (auto& e : exprs) types.push_back(e->type);
@@ -159,7 +199,9 @@ BoundQuery Binder::BindInsert(const ast::InsertStmt& stmt) {
   BindOnConflict(stmt, table, fragment.get());
   BoundQuery out;
   BindReturning(*this, stmt.returning, TableScope(table, stmt.alias), &fragment->returning, &out.columns);
-  out.plan = std::make_shared<LogicalInsert>(child, fragment, TypesOf(fragment->returning));
+  std::vector<Type> returning_types = TypesOf(fragment->returning);
+  AddForeignKeyReturning(catalog_, table, fragment.get());
+  out.plan = std::make_shared<LogicalInsert>(child, fragment, returning_types);
   return out;
 }
 
@@ -230,7 +272,9 @@ BoundQuery Binder::BindUpdate(const ast::UpdateStmt& stmt) {
   fragment->set = BindSetClauses(*this, stmt.set, table, scope);
   BoundQuery out;
   BindReturning(*this, stmt.returning, scope, &fragment->returning, &out.columns);
-  out.plan = std::make_shared<LogicalWrite>(LogicalKind::kUpdate, fragment, TypesOf(fragment->returning));
+  std::vector<Type> returning_types = TypesOf(fragment->returning);
+  AddForeignKeyReturning(catalog_, table, fragment.get());
+  out.plan = std::make_shared<LogicalWrite>(LogicalKind::kUpdate, fragment, returning_types);
   return out;
 }
 
@@ -248,7 +292,9 @@ BoundQuery Binder::BindDelete(const ast::DeleteStmt& stmt) {
   if (stmt.where) fragment->filter = BindPredicate(*stmt.where, scope, "WHERE");
   BoundQuery out;
   BindReturning(*this, stmt.returning, scope, &fragment->returning, &out.columns);
-  out.plan = std::make_shared<LogicalWrite>(LogicalKind::kDelete, fragment, TypesOf(fragment->returning));
+  std::vector<Type> returning_types = TypesOf(fragment->returning);
+  AddForeignKeyReturning(catalog_, table, fragment.get());
+  out.plan = std::make_shared<LogicalWrite>(LogicalKind::kDelete, fragment, returning_types);
   return out;
 }
 

@@ -130,6 +130,13 @@ struct Fragment {
   int64_t limit = -1;               // -1: none
   std::vector<SetColumn> set;       // kUpdate
   std::vector<ExprRef> returning;   // over the new row (insert/update) or the old one (delete)
+  // kUpdate: more RETURNING values, over the old row, after `returning`'s.
+  std::vector<ExprRef> returning_old;
+  // Foreign keys (executor/foreign_keys.h): the last `fk_returning` values
+  // of each returned row (the whole new row of an insert or update, then an
+  // update's whole old row; a delete's old row) are for the gateway's
+  // checks at the end of the statement, not for the client.
+  uint32_t fk_returning = 0;
   bool on_conflict_do_nothing = false;  // kInsert
   // kInsert with ON CONFLICT: the unique key whose conflicts it handles
   // (0: the primary key, else a unique index's id), or -1: any (DO NOTHING

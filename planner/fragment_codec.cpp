@@ -369,6 +369,8 @@ std::string EncodeFragment(const Fragment& f) {
   if (f.conflict_filter) w.FieldBytes(18, EncodeExpr(*f.conflict_filter));
   if (f.lock_rows) w.FieldVarint(19, 1);
   if (f.lock_wait != RowLockWait::kBlock) w.FieldVarint(20, static_cast<uint8_t>(f.lock_wait));
+  EncodeExprs(w, 21, f.returning_old);
+  if (f.fk_returning != 0) w.FieldVarint(22, f.fk_returning);
   w.End();
   return w.Take();
 }
@@ -400,6 +402,8 @@ Fragment DecodeFragment(std::string_view bytes) {
         if (x.varint > static_cast<uint8_t>(RowLockWait::kSkipLocked)) Reader::Corrupt();
         f.lock_wait = static_cast<RowLockWait>(x.varint);
         break;
+      case 21: f.returning_old.push_back(DecodeExpr(x.bytes)); break;
+      case 22: f.fk_returning = static_cast<uint32_t>(x.varint); break;
       default: break;
     }
   });

@@ -1,6 +1,7 @@
 #include "catalog/system/class_entries.h"
 
 #include <cctype>
+#include <set>
 
 #include "catalog/system/system_oids.h"
 #include "common/error.h"
@@ -133,6 +134,59 @@ std::string ViewDefinition(const TableInfo& view, bool pretty) {
 
 std::string ConstraintDefinition(const ClassEntry& e) {
   return std::string(e.index ? "UNIQUE " : "PRIMARY KEY ") + ColumnList(e, false);
+}
+
+namespace {
+
+std::string NameList(const TableInfo& table, const std::vector<int>& columns) {
+  std::string out;
+  for (size_t i = 0; i < columns.size(); ++i) out += (i ? ", " : "") + QuoteIdent(table.columns[columns[i]].name);
+  return out;
+}
+
+const char* ActionText(char action) {
+  switch (action) {
+    case 'r': return "RESTRICT";
+    case 'c': return "CASCADE";
+    case 'n': return "SET NULL";
+    case 'd': return "SET DEFAULT";
+    default: return "NO ACTION";
+  }
+}
+
+}  // namespace
+
+std::string ForeignKeyDefinition(const CatalogSnapshot& snapshot, const TableInfo& table, const ForeignKeyInfo& fk) {
+  const TableInfo* parent = snapshot.FindTableById(fk.ref_table);
+  if (parent == nullptr) return {};
+  std::string out = "FOREIGN KEY (" + NameList(table, fk.columns) + ") REFERENCES ";
+  if (parent->schema != "public") out += QuoteIdent(parent->schema) + ".";
+  out += QuoteIdent(parent->name) + "(" + NameList(*parent, fk.ref_columns) + ")";
+  if (fk.match == 'f') out += " MATCH FULL";
+  if (fk.on_update != 'a') out += std::string(" ON UPDATE ") + ActionText(fk.on_update);
+  if (fk.on_delete != 'a') out += std::string(" ON DELETE ") + ActionText(fk.on_delete);
+  return out;
+}
+
+const ForeignKeyInfo* FindForeignKeyByOid(const CatalogSnapshot& snapshot, uint32_t oid, const TableInfo** table) {
+  for (const auto& [id, t] : snapshot.Tables())
+    for (const ForeignKeyInfo& fk : t.foreign_keys)
+      if (ForeignKeyConstraintOid(id, fk.name) == oid) {
+        *table = &t;
+        return &fk;
+      }
+  return nullptr;
+}
+
+uint32_t ForeignKeyIndexOid(const CatalogSnapshot& snapshot, const ForeignKeyInfo& fk) {
+  const TableInfo* parent = snapshot.FindTableById(fk.ref_table);
+  if (parent == nullptr) return 0;
+  std::set<int> wanted(fk.ref_columns.begin(), fk.ref_columns.end());
+  if (std::set<int>(parent->primary_key.begin(), parent->primary_key.end()) == wanted)
+    return PrimaryIndexOid(parent->id);
+  for (const IndexInfo& index : parent->indexes)
+    if (index.unique && std::set<int>(index.columns.begin(), index.columns.end()) == wanted) return IndexOid(index.id);
+  return 0;
 }
 
 }  // namespace tessera::catalog::system

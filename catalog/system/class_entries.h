@@ -35,6 +35,12 @@ std::string IndexDefinition(const ClassEntry& index_entry, bool qualify = true);
 std::string IndexColumnName(const ClassEntry& index_entry, int column);
 // "PRIMARY KEY (id)" / "UNIQUE (a, b)", as pg_get_constraintdef.
 std::string ConstraintDefinition(const ClassEntry& index_entry);
+// "FOREIGN KEY (a) REFERENCES p(id) ON DELETE CASCADE", as pg_get_constraintdef.
+std::string ForeignKeyDefinition(const CatalogSnapshot& snapshot, const TableInfo& table, const ForeignKeyInfo& fk);
+// The foreign key whose pg_constraint OID is `oid` (table: its table), or null.
+const ForeignKeyInfo* FindForeignKeyByOid(const CatalogSnapshot& snapshot, uint32_t oid, const TableInfo** table);
+// The OID of the index a foreign key's referenced columns use (pg_constraint.conindid).
+uint32_t ForeignKeyIndexOid(const CatalogSnapshot& snapshot, const ForeignKeyInfo& fk);
 // A view's query as pg_get_viewdef shows it (parser/ast/select_to_string.h).
 std::string ViewDefinition(const TableInfo& view, bool pretty);
 // The index's column positions (0-based) and directions.

@@ -1,5 +1,6 @@
-// information_schema.table_constraints and key_column_usage: primary keys,
-// and (table_constraints only) NOT NULL columns as the CHECK constraints
+// information_schema.table_constraints, key_column_usage and
+// referential_constraints: primary keys, foreign keys, and
+// (table_constraints only) NOT NULL columns as the CHECK constraints
 // PostgreSQL 15 lists for them, named "<namespace oid>_<table oid>_<attnum>_not_null".
 #include "catalog/system/class_entries.h"
 #include "catalog/system/system_oids.h"
@@ -21,6 +22,8 @@ std::vector<Row> TableConstraintsRows(const CatalogSnapshot& snapshot) {
   for (const ClassEntry& e : ClassEntries(snapshot, false)) {
     if (e.kind == 'i' && !e.index) rows.push_back(ConstraintRow(*e.table, e.name, "PRIMARY KEY"));
     if (e.kind != 'r') continue;
+    for (const ForeignKeyInfo& fk : e.table->foreign_keys)
+      rows.push_back(ConstraintRow(*e.table, fk.name, "FOREIGN KEY"));
     for (size_t i = 0; i < e.table->columns.size(); ++i) {
       if (!e.table->columns[i].not_null) continue;
       std::string name = std::to_string(NamespaceOid(e.schema)) + "_" + std::to_string(e.oid) + "_" +
@@ -31,9 +34,69 @@ std::vector<Row> TableConstraintsRows(const CatalogSnapshot& snapshot) {
   return rows;
 }
 
+// The referenced key's columns in the order its constraint lists them.
+std::vector<int> ReferencedKeyColumns(const CatalogSnapshot& snapshot, const ForeignKeyInfo& fk) {
+  const TableInfo* parent = snapshot.FindTableById(fk.ref_table);
+  if (parent == nullptr) return {};
+  uint32_t index_oid = ForeignKeyIndexOid(snapshot, fk);
+  if (index_oid == PrimaryIndexOid(parent->id)) return parent->primary_key;
+  for (const IndexInfo& index : parent->indexes)
+    if (IndexOid(index.id) == index_oid) return index.columns;
+  return {};
+}
+
+std::string ReferencedKeyName(const CatalogSnapshot& snapshot, const ForeignKeyInfo& fk) {
+  const TableInfo* parent = snapshot.FindTableById(fk.ref_table);
+  if (parent == nullptr) return {};
+  uint32_t index_oid = ForeignKeyIndexOid(snapshot, fk);
+  if (index_oid == PrimaryIndexOid(parent->id)) return parent->primary_key_name;
+  for (const IndexInfo& index : parent->indexes)
+    if (IndexOid(index.id) == index_oid) return index.name;
+  return {};
+}
+
+void AddForeignKeyColumns(const CatalogSnapshot& snapshot, const TableInfo& table, std::vector<Row>* rows) {
+  for (const ForeignKeyInfo& fk : table.foreign_keys) {
+    std::vector<int> key = ReferencedKeyColumns(snapshot, fk);
+    for (size_t i = 0; i < fk.columns.size(); ++i) {
+      Value position = NullValue();
+      for (size_t k = 0; k < key.size(); ++k)
+        if (key[k] == fk.ref_columns[i]) position = Int4Value(static_cast<int64_t>(k + 1));
+      rows->push_back({Id(kDatabaseName), Id(table.schema), Id(fk.name), Id(kDatabaseName), Id(table.schema),
+                       Id(table.name), Id(table.columns[fk.columns[i]].name), Int4Value(static_cast<int64_t>(i + 1)),
+                       position});
+    }
+  }
+}
+
+const char* Rule(char action) {
+  switch (action) {
+    case 'r': return "RESTRICT";
+    case 'c': return "CASCADE";
+    case 'n': return "SET NULL";
+    case 'd': return "SET DEFAULT";
+    default: return "NO ACTION";
+  }
+}
+
+std::vector<Row> ReferentialConstraintsRows(const CatalogSnapshot& snapshot) {
+  std::vector<Row> rows;
+  for (const ClassEntry& e : ClassEntries(snapshot, false)) {
+    if (e.kind != 'r') continue;
+    for (const ForeignKeyInfo& fk : e.table->foreign_keys) {
+      const TableInfo* parent = snapshot.FindTableById(fk.ref_table);
+      rows.push_back({Id(kDatabaseName), Id(e.schema), Id(fk.name), Id(kDatabaseName),
+                      Id(parent ? parent->schema : e.schema), Id(ReferencedKeyName(snapshot, fk)),
+                      Id(fk.match == 'f' ? "FULL" : "NONE"), Id(Rule(fk.on_update)), Id(Rule(fk.on_delete))});
+    }
+  }
+  return rows;
+}
+
 std::vector<Row> KeyColumnUsageRows(const CatalogSnapshot& snapshot) {
   std::vector<Row> rows;
   for (const ClassEntry& e : ClassEntries(snapshot, false)) {
+    if (e.kind == 'r') AddForeignKeyColumns(snapshot, *e.table, &rows);
     if (e.kind != 'i' || e.index) continue;
     std::vector<int> columns = IndexColumns(e);
     for (size_t i = 0; i < columns.size(); ++i)
@@ -63,5 +126,14 @@ extern const SystemRelation kInformationSchemaKeyColumnUsage{
      {"column_name", "character varying"}, {"ordinal_position", "integer"},
      {"position_in_unique_constraint", "integer"}},
     KeyColumnUsageRows};
+
+extern const SystemRelation kInformationSchemaReferentialConstraints{
+    "information_schema", "referential_constraints", 13106,
+    {{"constraint_catalog", "character varying"}, {"constraint_schema", "character varying"},
+     {"constraint_name", "character varying"}, {"unique_constraint_catalog", "character varying"},
+     {"unique_constraint_schema", "character varying"}, {"unique_constraint_name", "character varying"},
+     {"match_option", "character varying"}, {"update_rule", "character varying"},
+     {"delete_rule", "character varying"}},
+    ReferentialConstraintsRows};
 
 }  // namespace tessera::catalog::system

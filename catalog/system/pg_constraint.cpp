@@ -1,5 +1,5 @@
-// pg_catalog.pg_constraint: primary keys (Tessera's only stored constraint
-// kind so far; NOT NULL lives in pg_attribute, as in PostgreSQL 15).
+// pg_catalog.pg_constraint: primary keys and foreign keys (NOT NULL lives
+// in pg_attribute, as in PostgreSQL 15).
 #include "catalog/system/class_entries.h"
 #include "catalog/system/system_oids.h"
 #include "catalog/system/system_relation.h"
@@ -7,6 +7,27 @@
 
 namespace tessera::catalog::system {
 namespace {
+
+std::string KeyArray(const std::vector<int>& columns) {
+  std::string key = "{";
+  for (size_t i = 0; i < columns.size(); ++i) key += (i ? "," : "") + std::to_string(columns[i] + 1);
+  return key + "}";
+}
+
+void AddForeignKeys(const CatalogSnapshot& snapshot, std::vector<Row>* rows) {
+  for (const auto& [id, table] : snapshot.Tables()) {
+    for (const ForeignKeyInfo& fk : table.foreign_keys) {
+      rows->push_back({
+          OidValue(ForeignKeyConstraintOid(id, fk.name)), NameValue(fk.name), OidValue(NamespaceOid(table.schema)),
+          CharValue('f'), BoolValue(false), BoolValue(false), BoolValue(true), OidValue(id), OidValue(0),
+          OidValue(ForeignKeyIndexOid(snapshot, fk)), OidValue(0), OidValue(fk.ref_table), CharValue(fk.on_update),
+          CharValue(fk.on_delete), CharValue(fk.match), BoolValue(true), Int4Value(0), BoolValue(true),
+          TextValue(KeyArray(fk.columns)), TextValue(KeyArray(fk.ref_columns)), NullValue(), NullValue(),
+          NullValue(), NullValue(), NullValue(), NullValue(),
+      });
+    }
+  }
+}
 
 std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
   std::vector<Row> rows;
@@ -24,6 +45,7 @@ std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
         NullValue(), NullValue(), NullValue(),
     });
   }
+  AddForeignKeys(snapshot, &rows);
   return rows;
 }
 

@@ -115,6 +115,13 @@ std::optional<std::string> SnapshotCatalogView::IndexDefinition(int64_t oid, int
 }
 
 std::optional<std::string> SnapshotCatalogView::ConstraintDefinition(int64_t oid) const {
+  if (oid >= 3'700'000'000LL && oid < 3'900'000'000LL) {
+    auto r = Get();
+    const TableInfo* table = nullptr;
+    if (const ForeignKeyInfo* fk = FindForeignKeyByOid(*r->snapshot, static_cast<uint32_t>(oid), &table))
+      return ForeignKeyDefinition(*r->snapshot, *table, *fk);
+    return std::nullopt;
+  }
   // A primary key's constraint OID is derived from its table's id.
   int64_t table_id = oid - static_cast<int64_t>(PrimaryConstraintOid(0));
   if (table_id <= 0 || table_id > UINT32_MAX) return std::nullopt;

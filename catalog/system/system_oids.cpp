@@ -2,6 +2,15 @@
 
 namespace tessera::catalog::system {
 
+uint32_t ForeignKeyConstraintOid(uint32_t table_id, const std::string& name) {
+  uint32_t h = 2166136261u;  // FNV-1a, as SequenceOid
+  for (char c : std::to_string(table_id) + "." + name) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 16777619u;
+  }
+  return 3'700'000'000u + h % 200'000'000u;
+}
+
 uint32_t SequenceOid(const SequenceInfo& sequence) {
   // FNV-1a of "schema.name": fixed across versions and processes (std::hash is not).
   uint32_t h = 2166136261u;

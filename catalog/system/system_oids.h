@@ -44,6 +44,10 @@ inline uint32_t AttrDefOid(uint32_t table_id, int attnum) {
 // range; names are never reused by a live sequence, so it is stable.
 uint32_t SequenceOid(const SequenceInfo& sequence);
 
+// A foreign key's pg_constraint row: a hash of its table and name, in a
+// range of its own (constraint names are unique per table).
+uint32_t ForeignKeyConstraintOid(uint32_t table_id, const std::string& name);
+
 // Built-in function number `index` in the registry (common/builtin_functions.h).
 inline uint32_t ProcOid(size_t index) { return 3'900'000'000u + static_cast<uint32_t>(index); }
 

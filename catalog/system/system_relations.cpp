@@ -8,7 +8,8 @@ extern const SystemRelation kPgAm, kPgAttrdef, kPgAttribute, kPgAuthid, kPgAuthM
     kPgConstraint, kPgDatabase, kPgDepend, kPgDescription, kPgIndex, kPgIndexes, kPgInherits, kPgNamespace, kPgProc,
     kPgRoles, kPgSequence, kPgTables, kPgType, kPgUser, kPgViews, kInformationSchemaColumns,
     kInformationSchemaKeyColumnUsage, kInformationSchemaSchemata, kInformationSchemaSequences,
-    kInformationSchemaTableConstraints, kInformationSchemaTables, kInformationSchemaViews;
+    kInformationSchemaTableConstraints, kInformationSchemaTables, kInformationSchemaViews,
+    kInformationSchemaReferentialConstraints;
 
 const std::vector<const SystemRelation*>& SystemRelations() {
   static const std::vector<const SystemRelation*> kRelations = {
@@ -18,6 +19,7 @@ const std::vector<const SystemRelation*>& SystemRelations() {
       &kPgTables,      &kPgType,       &kPgUser,      &kPgViews,       &kInformationSchemaColumns,
       &kInformationSchemaSchemata, &kInformationSchemaSequences, &kInformationSchemaTables,
       &kInformationSchemaTableConstraints, &kInformationSchemaKeyColumnUsage, &kInformationSchemaViews,
+      &kInformationSchemaReferentialConstraints,
   };
   return kRelations;
 }

@@ -38,7 +38,9 @@ planner::FragmentResult MoveUpdatedRows(ClusterTxn& txn, const planner::Fragment
   auto insert = std::make_shared<planner::Fragment>();
   insert->kind = planner::FragmentKind::kInsert;
   insert->table = update.table;
-  insert->returning = update.returning;
+  // RETURNING (with the foreign keys' old rows after the new ones) is
+  // evaluated here, over each row's new and old versions: the insert's rows
+  // come back grouped by shard, no longer beside their old rows.
   planner::FragmentRequest insert_request;
   insert_request.fragment = insert;
   insert_request.params = request.params;
@@ -52,6 +54,14 @@ planner::FragmentResult MoveUpdatedRows(ClusterTxn& txn, const planner::Fragment
   if (insert_request.rows.empty()) return {};
   planner::FragmentResult moved = txn.RunFragment(insert_request, services);
   moved.affected = old_rows.affected;
+  if (!update.returning.empty() || !update.returning_old.empty()) {
+    for (size_t i = 0; i < old_rows.rows.size(); ++i) {
+      Row out;
+      for (auto& e : update.returning) out.push_back(planner::Evaluate(*e, insert_request.rows[i], ctx));
+      for (auto& e : update.returning_old) out.push_back(planner::Evaluate(*e, old_rows.rows[i], ctx));
+      moved.rows.push_back(std::move(out));
+    }
+  }
   return moved;
 }
 

@@ -1,6 +1,8 @@
 // Fragment scans and writes on the gateway side.
 #include "executor/operators/physical_fragment.h"
 
+#include "executor/foreign_keys.h"
+
 namespace tessera::executor {
 
 bool PhysicalFragmentScan::Next(Batch* out) {
@@ -36,6 +38,7 @@ bool PhysicalInsert::Next(Batch* out) {
       in.clear();
     }
     charge.Reset();
+    CheckForeignKeys(ctx_, *fragment_, &returned);
     returning_.Set(std::move(returned), ctx_.memory);
   }
   return returning_.Next(out);
@@ -51,6 +54,7 @@ bool PhysicalWrite::Next(Batch* out) {
     request.subquery_rows = ctx_.subquery_rows;
     planner::FragmentResult result = ctx_.fragments->Execute(request);
     affected_ = result.affected;
+    CheckForeignKeys(ctx_, *fragment_, &result.rows);
     returning_.Set(std::move(result.rows), ctx_.memory);
   }
   return returning_.Next(out);

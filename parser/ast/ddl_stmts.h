@@ -20,6 +20,22 @@ struct SequenceOption {
   int location = -1;
 };
 
+// REFERENCES t [(columns)] [MATCH ...] [ON DELETE/UPDATE action]
+// [[NOT] DEFERRABLE] [INITIALLY ...], of a column or a FOREIGN KEY. Actions
+// and match types by PostgreSQL's letters (pg_constraint.confdeltype,
+// confmatchtype): a no action, r restrict, c cascade, n set null, d set
+// default; s simple, f full, p partial.
+struct ForeignKeyClause {
+  QualifiedName table;
+  std::vector<std::string> columns;  // empty: the referenced table's primary key
+  char on_delete = 'a';
+  char on_update = 'a';
+  char match = 's';
+  bool deferrable = false;
+  bool initially_deferred = false;
+  int location = -1;  // of the constraint
+};
+
 struct ColumnDef {
   std::string name;
   TypeName type;
@@ -32,11 +48,12 @@ struct ColumnDef {
   ExprPtr check;                // CHECK (...) on the column; null when none
   std::string check_text;       // its source text
   std::string check_name;       // CONSTRAINT name of the CHECK, empty when none
-  int references_location = -1;  // REFERENCES ... written (not supported yet)
   int generated_location = -1;   // GENERATED ... AS IDENTITY / AS (expr) written (not supported yet)
   bool identity = false;         // the GENERATED clause is AS IDENTITY
   bool identity_always = false;  // GENERATED ALWAYS (not BY DEFAULT)
   std::vector<SequenceOption> identity_options;  // AS IDENTITY (options)
+  std::unique_ptr<ForeignKeyClause> references;  // REFERENCES on the column
+  std::string references_name;                   // its CONSTRAINT name, empty when none
   int location = -1;
 };
 
@@ -48,6 +65,7 @@ struct TableConstraint {
   std::vector<std::string> columns;
   ExprPtr check;
   std::string check_text;  // CHECK: the expression's source text
+  std::unique_ptr<ForeignKeyClause> references;  // FOREIGN KEY: what `columns` reference
   int location = -1;
 };
 
@@ -89,7 +107,14 @@ struct DropIndexStmt : Statement {
   bool if_exists = false;
 };
 
-enum class AlterTableAction : uint8_t { kAddConstraint, kAddColumn, kDropColumn, kRenameTable, kRenameColumn };
+enum class AlterTableAction : uint8_t {
+  kAddConstraint,
+  kAddColumn,
+  kDropColumn,
+  kRenameTable,
+  kRenameColumn,
+  kDropConstraint
+};
 
 struct AlterTableStmt : Statement {
   AlterTableStmt() : Statement(StmtKind::kAlterTable) {}
@@ -98,7 +123,9 @@ struct AlterTableStmt : Statement {
   AlterTableAction action = AlterTableAction::kAddConstraint;
   std::unique_ptr<TableConstraint> constraint;  // kAddConstraint (ADD PRIMARY KEY (...) included)
   std::unique_ptr<ColumnDef> column;            // kAddColumn
-  std::string old_name;                         // kDropColumn / kRename*
+  std::string old_name;                         // kDropColumn / kDropConstraint / kRename*
+  bool cascade = false;                         // kDropConstraint
+  bool missing_ok = false;                      // kDropConstraint: IF EXISTS
   std::string new_name;                         // kRename*
 };
 
@@ -131,6 +158,7 @@ struct DropViewStmt : Statement {
 struct TruncateStmt : Statement {
   TruncateStmt() : Statement(StmtKind::kTruncate) {}
   std::vector<QualifiedName> tables;
+  bool cascade = false;
 };
 
 // One option of CREATE/ALTER ROLE, by PostgreSQL's internal name:

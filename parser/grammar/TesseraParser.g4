@@ -209,6 +209,8 @@ columnConstraintBody
 referenceOption
   : MATCH (FULL | PARTIAL | SIMPLE)
   | ON (DELETE | UPDATE) (NO ACTION | RESTRICT | CASCADE | SET NULL_P | SET DEFAULT)
+  | NOT? DEFERRABLE
+  | INITIALLY (DEFERRED | IMMEDIATE)
   ;
 
 tableConstraint : (CONSTRAINT identifier)? tableConstraintBody ;
@@ -259,6 +261,7 @@ alterTableStmt : ALTER TABLE (IF EXISTS)? qualifiedName alterAction ;
 alterAction
   : ADD tableConstraint                                            # alterAddConstraint
   | ADD COLUMN? (IF NOT EXISTS)? columnDef                         # alterAddColumn
+  | DROP CONSTRAINT (IF EXISTS)? identifier (CASCADE | RESTRICT)?  # alterDropConstraint
   | DROP COLUMN? (IF EXISTS)? identifier (CASCADE | RESTRICT)?     # alterDropColumn
   | RENAME TO identifier                                           # alterRenameTable
   | RENAME COLUMN? identifier TO identifier                        # alterRenameColumn
@@ -536,7 +539,7 @@ typeFuncNameKeyword
 
 unreservedKeyword
   : OPERATOR_P | CHARACTERISTICS | VIEW | REPLACE | CASCADED | OPTION | ABORT | ACTION | ADD | ALTER | BEGIN | BY | CASCADE | COMMIT | COMMITTED | CONFLICT | COPY | CSV
-  | MATERIALIZED | RECURSIVE
+  | MATERIALIZED | RECURSIVE | DEFERRABLE | DEFERRED | IMMEDIATE | INITIALLY
   | ADMIN | CONNECTION | ENCRYPTED | PASSWORD | ROLE | SYSID | UNENCRYPTED | UNTIL | VALID | SEQUENCE | GENERATED
   | DELETE | DELIMITER | DOUBLE | DROP | ESCAPE | EXPLAIN | FIRST | FORMAT | HEADER | IF | INDEX
   | INSERT | ISOLATION | KEY | LAST | LEVEL | LOCAL | LOCKED | MATCH | NEXT | NO | NOTHING | NOWAIT | NULLS | OF | PARTIAL

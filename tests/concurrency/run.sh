@@ -3,8 +3,10 @@
 # one server pin no dirty reads, no lost updates under READ COMMITTED, 40001
 # under REPEATABLE READ, stable snapshots, non-blocking readers, 40P01,
 # 25P02, 55P03, the rollback of a dropped connection, SELECT ... FOR UPDATE
-# (waits, NOWAIT, SKIP LOCKED, the re-read after a wait) and that a view
-# never outlives its table under concurrent DDL. Every check prints
+# (waits, NOWAIT, SKIP LOCKED, the re-read after a wait), that a view
+# never outlives its table under concurrent DDL, and that a foreign key
+# leaves no orphan when a parent is deleted while a child is inserted
+# (fk_tests.py, with COPY's checks). Every check prints
 # "PASS concurrency <name>" or "FAIL concurrency <name>: <reason>".
 #
 #   run.sh                 start a throwaway server from $BUILD_DIR/cluster/tessera

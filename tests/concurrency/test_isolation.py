@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import sql_client  # noqa: E402
 from sql_client import q, q1  # noqa: E402,F401
 from checks import Async, Failure, expect, expect_eq  # noqa: E402
+from fk_tests import FK_TESTS  # noqa: E402
 
 HOST, PORT, USER, DB = sys.argv[1:5]
 ONLY = set(sys.argv[5:])
@@ -549,7 +550,7 @@ TESTS = [
     ("for_update_timeouts_and_deadlock", test_for_update_timeouts_and_deadlock),
     ("for_update_savepoint", test_for_update_savepoint),
     ("view_never_outlives_its_table", test_view_never_outlives_its_table),
-]
+] + FK_TESTS
 
 
 def run_one(name, fn):

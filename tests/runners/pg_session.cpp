@@ -30,6 +30,8 @@ void SetError(PGresult* res, QueryOutcome* out) {
   out->ok = false;
   out->sqlstate = state ? state : "";
   out->message = primary ? primary : PQresultErrorMessage(res);
+  // The DETAIL follows, so an expected error text can pin it too.
+  if (const char* detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL)) out->message += std::string("\nDETAIL:  ") + detail;
 }
 
 }  // namespace

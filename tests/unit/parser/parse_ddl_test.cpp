@@ -56,9 +56,35 @@ TEST(ParseCreateTable, ColumnsAndConstraints) {
   EXPECT_EQ(s->constraints[1].kind, ConstraintKind::kCheck);
   EXPECT_EQ(s->constraints[2].kind, ConstraintKind::kForeignKey);
   EXPECT_EQ(s->constraints[2].columns, (std::vector<std::string>{"owner"}));
+  ASSERT_TRUE(s->constraints[2].references);
+  EXPECT_EQ(s->constraints[2].references->table.name, "users");
+  EXPECT_EQ(s->constraints[2].references->columns, (std::vector<std::string>{"id"}));
+  EXPECT_EQ(s->constraints[2].references->on_delete, 'a');
+  ASSERT_TRUE(s->columns[7].references);
+  EXPECT_EQ(s->columns[7].references->on_delete, 'c');
+  EXPECT_EQ(s->columns[7].references->on_update, 'a');
   ASSERT_EQ(s->with_options.size(), 2u);
   EXPECT_EQ(s->with_options[0], (std::pair<std::string, std::string>{"fillfactor", "90"}));
   EXPECT_EQ(s->with_options[1].second, "false");
+}
+
+TEST(ParseCreateTable, ForeignKeyOptions) {
+  auto s = ParseOne<CreateTableStmt>(
+      "CREATE TABLE c (a int CONSTRAINT fa REFERENCES p MATCH FULL ON UPDATE SET NULL ON DELETE SET DEFAULT "
+      "DEFERRABLE INITIALLY DEFERRED, b int REFERENCES p NOT DEFERRABLE INITIALLY IMMEDIATE)",
+      StmtKind::kCreateTable);
+  ASSERT_TRUE(s->columns[0].references);
+  const auto& fk = *s->columns[0].references;
+  EXPECT_EQ(s->columns[0].references_name, "fa");
+  EXPECT_TRUE(fk.columns.empty());
+  EXPECT_EQ(fk.match, 'f');
+  EXPECT_EQ(fk.on_update, 'n');
+  EXPECT_EQ(fk.on_delete, 'd');
+  EXPECT_TRUE(fk.deferrable);
+  EXPECT_TRUE(fk.initially_deferred);
+  ASSERT_TRUE(s->columns[1].references);
+  EXPECT_FALSE(s->columns[1].references->deferrable);
+  EXPECT_FALSE(s->columns[1].references->initially_deferred);
 }
 
 TEST(ParseCreateTable, TableLevelPrimaryKeyAndTemp) {
