@@ -310,7 +310,7 @@ ExprRef Binder::BindSequenceFunction(const ast::Expr& e, const Scope& scope) {
   if (!count_ok) {
     std::vector<ExprRef> args;
     for (auto& a : e.args) args.push_back(BindExpr(*a, scope));
-    throw SqlError::UndefinedFunction(Signature(name, args)).WithPosition(e.location + 1);
+    throw SqlError::UndefinedFunction(FunctionSignature(name, args)).WithPosition(e.location + 1);
   }
   if (op == SequenceOp::kLastVal) return out;
   const ast::Expr* arg = e.args[0].get();
