@@ -26,7 +26,7 @@ std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
 
 extern const SystemRelation kInformationSchemaSequences{"information_schema",
                                                         "sequences",
-                                                        13106,
+                                                        13107,
                                                         {{"sequence_catalog", "character varying"},
                                                          {"sequence_schema", "character varying"},
                                                          {"sequence_name", "character varying"},
