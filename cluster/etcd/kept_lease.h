@@ -1,5 +1,5 @@
 // An etcd lease kept alive by a background thread: what a node holds while it is alive (its
-// registration, its leadership). Renews every ttl/3. If renewal keeps failing until the lease
+// registration, its leadership). Renews every ttl/6. If renewal keeps failing until the lease
 // would have expired, or etcd says it is gone, on_lost runs once (on the background thread) and
 // the owner must assume every key on the lease is gone.
 #pragma once
