@@ -84,7 +84,9 @@ class DocumentCatalog final : public Catalog {
   int64_t SequenceCounter(const std::string& key);
 
   std::unique_ptr<CatalogStore> store_;
-  std::mutex mutex_;  // serialises changes and reloads; guards state_ and token_
+  // Serialises changes and reloads; guards state_ and token_. Held across
+  // the store's requests (etcd, on a cluster), which park: its waiters park too.
+  FiberMutex mutex_;
   StoredCatalog state_;
   uint64_t token_ = 0;
   std::atomic<std::shared_ptr<const CatalogSnapshot>> snapshot_;

@@ -126,4 +126,31 @@ class WaitList {
   std::vector<std::shared_ptr<WaitSlot>> slots_;
 };
 
+// A mutex whose waiters park. Held across a parked wait (an etcd request made
+// through common/blocking_call.h, say), a std::mutex would make its waiters
+// hold their workers, and with every worker so held the holder could never
+// be resumed. Off a fiber, waiting blocks the thread, as a std::mutex does.
+class FiberMutex {
+ public:
+  void lock() {
+    std::unique_lock guard(mutex_);
+    waiters_.Wait(guard, [this] { return !held_; });
+    held_ = true;
+  }
+  void unlock() {
+    std::vector<std::shared_ptr<WaitSlot>> woken;
+    {
+      std::lock_guard guard(mutex_);
+      held_ = false;
+      woken = waiters_.Take();
+    }
+    WaitList::WakeAll(woken);
+  }
+
+ private:
+  std::mutex mutex_;
+  bool held_ = false;
+  WaitList waiters_;
+};
+
 }  // namespace tessera

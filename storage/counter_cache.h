@@ -11,6 +11,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/fiber.h"
 #include "storage/engine.h"
 
 namespace tessera::storage {
@@ -40,7 +41,9 @@ class CounterCache {
   };
   Allocate allocate_;
   const int64_t block_size_;
-  std::mutex mutex_;
+  // Held across allocate_, which may park (an etcd request in a cluster):
+  // its waiters park too.
+  FiberMutex mutex_;
   std::unordered_map<std::string, Block> blocks_;
 };
 

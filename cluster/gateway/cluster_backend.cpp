@@ -12,6 +12,7 @@
 #include "cluster/etcd/range_allocator.h"
 #include "cluster/gateway/cluster_txn.h"
 #include "cluster/gateway/etcd_catalog_store.h"
+#include "common/blocking_call.h"
 #include "cluster/gateway/fragment_router.h"
 #include "common/error.h"
 #include "executor/embedded_database.h"
@@ -140,7 +141,8 @@ std::unique_ptr<executor::BackendTxn> ClusterBackend::Begin(const storage::mvcc:
 
 int64_t ClusterBackend::AllocateRange(const std::string& counter, int64_t count) {
   try {
-    return etcd::AllocateRange(*etcd_, keys::kCounters + counter, count);
+    // Parks a fiber (a statement's) while etcd answers: the row id cache's waiters park too.
+    return RunBlocking([&] { return etcd::AllocateRange(*etcd_, keys::kCounters + counter, count); });
   } catch (const etcd::EtcdError& e) {
     throw SqlError("08006", std::string("the cluster metadata store (etcd) is unavailable: ") + e.what());
   }

@@ -3,11 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "cluster/common/etcd_keys.h"
 #include "cluster/etcd/range_allocator.h"
+#include "common/blocking_call.h"
 #include "common/error.h"
+#include "common/fiber.h"
 
 namespace tessera::cluster {
 
@@ -33,7 +34,7 @@ std::string GatewayRegistration(int port, int64_t catalog_revision) {
 
 std::optional<std::string> EtcdCatalogStore::Load(uint64_t* token) {
   try {
-    auto found = etcd_.Get(keys::kCatalog);
+    auto found = RunBlocking([&] { return etcd_.Get(keys::kCatalog); });
     if (found.kvs.empty()) {
       *token = 0;
       return std::nullopt;
@@ -53,7 +54,7 @@ bool EtcdCatalogStore::CompareAndSwap(const std::string& document, uint64_t* tok
     unchanged.target = etcd::Compare::Target::kModRevision;
     unchanged.result = etcd::Compare::Result::kEqual;
     unchanged.number = static_cast<int64_t>(*token);
-    result = etcd_.Txn({unchanged}, {etcd::Op::Put(keys::kCatalog, document)}, {});
+    result = RunBlocking([&] { return etcd_.Txn({unchanged}, {etcd::Op::Put(keys::kCatalog, document)}, {}); });
   } catch (const etcd::EtcdError& e) {
     throw EtcdUnavailable(e);
   }
@@ -65,7 +66,7 @@ bool EtcdCatalogStore::CompareAndSwap(const std::string& document, uint64_t* tok
 
 int64_t EtcdCatalogStore::Allocate(const std::string& name, int64_t count) {
   try {
-    return etcd::AllocateRange(etcd_, keys::kCounters + name, count);
+    return RunBlocking([&] { return etcd::AllocateRange(etcd_, keys::kCounters + name, count); });
   } catch (const etcd::EtcdError& e) {
     throw EtcdUnavailable(e);
   }
@@ -77,7 +78,7 @@ void EtcdCatalogStore::WaitForGateways(int64_t revision) {
   while (true) {
     std::vector<std::string> behind;
     try {
-      for (auto& kv : etcd_.GetPrefix(keys::kGateways).kvs)
+      for (auto& kv : RunBlocking([&] { return etcd_.GetPrefix(keys::kGateways); }).kvs)
         if (kv.key != self && GatewayCatalogRevision(kv.value) < revision) behind.push_back(kv.key);
     } catch (const etcd::EtcdError& e) {
       spdlog::warn("catalog change at revision {}: cannot check other gateways: {}", revision, e.what());
@@ -89,7 +90,7 @@ void EtcdCatalogStore::WaitForGateways(int64_t revision) {
                    behind.size(), behind.front());
       return;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    WaitSlot::Make()->Wait(std::chrono::milliseconds(2));  // parks a fiber
   }
 }
 

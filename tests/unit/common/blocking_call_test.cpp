@@ -93,5 +93,30 @@ TEST(BlockingCallTest, OffAFiberTheCallRunsOnTheCallingThread) {
   EXPECT_EQ(call_thread, std::this_thread::get_id());
 }
 
+TEST(BlockingCallTest, AFiberWaitingForAFiberMutexLeavesItsWorkerToOthers) {
+  // The holder parks inside a blocking call with the mutex held (the catalog
+  // does this for DDL's etcd requests); the waiter must park too, or with one
+  // worker the holder could never be resumed.
+  OneWorker worker;
+  FiberMutex mutex;
+  std::atomic<bool> release{false}, holder_done{false}, waiter_done{false}, other_ran{false};
+  worker.Run([&] {
+    std::lock_guard lock(mutex);
+    RunBlocking([&] {
+      while (!release.load()) std::this_thread::sleep_for(1ms);
+    });
+    holder_done = true;
+  });
+  worker.Run([&] {
+    std::lock_guard lock(mutex);
+    EXPECT_TRUE(holder_done.load());
+    waiter_done = true;
+  });
+  worker.Run([&] { other_ran = true; });
+  EXPECT_TRUE(WaitFor([&] { return other_ran.load(); })) << "a waiter for the mutex held the only worker";
+  release = true;
+  EXPECT_TRUE(WaitFor([&] { return waiter_done.load(); })) << "the waiter never got the mutex";
+}
+
 }  // namespace
 }  // namespace tessera
