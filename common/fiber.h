@@ -137,6 +137,12 @@ class FiberMutex {
     waiters_.Wait(guard, [this] { return !held_; });
     held_ = true;
   }
+  bool try_lock() {
+    std::lock_guard guard(mutex_);
+    if (held_) return false;
+    held_ = true;
+    return true;
+  }
   void unlock() {
     std::vector<std::shared_ptr<WaitSlot>> woken;
     {

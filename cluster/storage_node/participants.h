@@ -15,12 +15,16 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/fiber.h"
 #include "storage/mvcc/mvcc_transaction.h"
 
 namespace tessera::cluster {
 
 struct Participant {
-  std::mutex mutex;  // one request at a time per transaction
+  // One request at a time per transaction. Held across lock waits, which
+  // park the request's fiber (and may resume it on another worker): a
+  // second request of the transaction (its rollback, say) parks too.
+  FiberMutex mutex;
   std::unique_ptr<storage::mvcc::MvccTransaction> txn;
   // txn's id in the lock manager, readable without `mutex` (which a request
   // blocked in a lock wait holds): the deadlock detector's view.
