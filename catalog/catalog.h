@@ -65,6 +65,18 @@ struct ForeignKeyInfo {
   friend bool operator==(const ForeignKeyInfo&, const ForeignKeyInfo&) = default;
 };
 
+// An action letter as SQL writes it ("SET NULL"): pg_get_constraintdef and
+// information_schema.referential_constraints show the same words.
+inline const char* ForeignKeyActionName(char action) {
+  switch (action) {
+    case 'r': return "RESTRICT";
+    case 'c': return "CASCADE";
+    case 'n': return "SET NULL";
+    case 'd': return "SET DEFAULT";
+    default: return "NO ACTION";
+  }
+}
+
 struct TableInfo {
   uint32_t id = 0;  // also the table's OID as pg_catalog shows it
   std::string schema = "public";

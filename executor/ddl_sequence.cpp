@@ -61,6 +61,16 @@ bool UsesSequence(const planner::BoundExpr& e, const std::string& qualified) {
   return false;
 }
 
+// A START or RESTART value outside the sequence's bounds, in PostgreSQL's words.
+void CheckWithinBounds(const char* what, int64_t value, const SequenceInfo& seq) {
+  if (value < seq.min_value)
+    throw BadOption(std::string(what) + " value (" + std::to_string(value) + ") cannot be less than MINVALUE (" +
+                    std::to_string(seq.min_value) + ")");
+  if (value > seq.max_value)
+    throw BadOption(std::string(what) + " value (" + std::to_string(value) + ") cannot be greater than MAXVALUE (" +
+                    std::to_string(seq.max_value) + ")");
+}
+
 }  // namespace
 
 // PostgreSQL's init_params: `seq` holds the current definition (defaults
@@ -115,22 +125,12 @@ bool ApplySequenceOptions(SequenceInfo& seq, const std::vector<ast::SequenceOpti
   } else if (is_init) {
     seq.start = seq.increment > 0 ? seq.min_value : seq.max_value;
   }
-  if (seq.start < seq.min_value)
-    throw BadOption("START value (" + std::to_string(seq.start) + ") cannot be less than MINVALUE (" +
-                    std::to_string(seq.min_value) + ")");
-  if (seq.start > seq.max_value)
-    throw BadOption("START value (" + std::to_string(seq.start) + ") cannot be greater than MAXVALUE (" +
-                    std::to_string(seq.max_value) + ")");
+  CheckWithinBounds("START", seq.start, seq);
   auto* restart = get("restart");
   if (restart || is_init) {
     seq.last_value = restart && restart->has_value ? OptionNumber(*restart) : seq.start;
     seq.is_called = false;
-    if (seq.last_value < seq.min_value)
-      throw BadOption("RESTART value (" + std::to_string(seq.last_value) + ") cannot be less than MINVALUE (" +
-                      std::to_string(seq.min_value) + ")");
-    if (seq.last_value > seq.max_value)
-      throw BadOption("RESTART value (" + std::to_string(seq.last_value) + ") cannot be greater than MAXVALUE (" +
-                      std::to_string(seq.max_value) + ")");
+    CheckWithinBounds("RESTART", seq.last_value, seq);
   }
   if (auto* cache = get("cache")) {
     int64_t n = OptionNumber(*cache);

@@ -144,16 +144,6 @@ std::string NameList(const TableInfo& table, const std::vector<int>& columns) {
   return out;
 }
 
-const char* ActionText(char action) {
-  switch (action) {
-    case 'r': return "RESTRICT";
-    case 'c': return "CASCADE";
-    case 'n': return "SET NULL";
-    case 'd': return "SET DEFAULT";
-    default: return "NO ACTION";
-  }
-}
-
 }  // namespace
 
 std::string ForeignKeyDefinition(const CatalogSnapshot& snapshot, const TableInfo& table, const ForeignKeyInfo& fk) {
@@ -163,8 +153,8 @@ std::string ForeignKeyDefinition(const CatalogSnapshot& snapshot, const TableInf
   if (parent->schema != "public") out += QuoteIdent(parent->schema) + ".";
   out += QuoteIdent(parent->name) + "(" + NameList(*parent, fk.ref_columns) + ")";
   if (fk.match == 'f') out += " MATCH FULL";
-  if (fk.on_update != 'a') out += std::string(" ON UPDATE ") + ActionText(fk.on_update);
-  if (fk.on_delete != 'a') out += std::string(" ON DELETE ") + ActionText(fk.on_delete);
+  if (fk.on_update != 'a') out += std::string(" ON UPDATE ") + ForeignKeyActionName(fk.on_update);
+  if (fk.on_delete != 'a') out += std::string(" ON DELETE ") + ForeignKeyActionName(fk.on_delete);
   return out;
 }
 

@@ -69,16 +69,6 @@ void AddForeignKeyColumns(const CatalogSnapshot& snapshot, const TableInfo& tabl
   }
 }
 
-const char* Rule(char action) {
-  switch (action) {
-    case 'r': return "RESTRICT";
-    case 'c': return "CASCADE";
-    case 'n': return "SET NULL";
-    case 'd': return "SET DEFAULT";
-    default: return "NO ACTION";
-  }
-}
-
 std::vector<Row> ReferentialConstraintsRows(const CatalogSnapshot& snapshot) {
   std::vector<Row> rows;
   for (const ClassEntry& e : ClassEntries(snapshot, false)) {
@@ -87,7 +77,7 @@ std::vector<Row> ReferentialConstraintsRows(const CatalogSnapshot& snapshot) {
       const TableInfo* parent = snapshot.FindTableById(fk.ref_table);
       rows.push_back({Id(kDatabaseName), Id(e.schema), Id(fk.name), Id(kDatabaseName),
                       Id(parent ? parent->schema : e.schema), Id(ReferencedKeyName(snapshot, fk)),
-                      Id(fk.match == 'f' ? "FULL" : "NONE"), Id(Rule(fk.on_update)), Id(Rule(fk.on_delete))});
+                      Id(fk.match == 'f' ? "FULL" : "NONE"), Id(ForeignKeyActionName(fk.on_update)), Id(ForeignKeyActionName(fk.on_delete))});
     }
   }
   return rows;
