@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # Sourced helpers: throwaway loopback Tessera clusters (scripts/cluster.sh) for
 # scripts/bench, several at once, each under a name (the bench "side").
-#   bench_cluster_start NAME GROUPS GATEWAYS BINARY
-#       starts etcd, GROUPS storage nodes, GATEWAYS gateways in a temporary
+#   bench_cluster_start NAME GROUPS GATEWAYS BINARY [REPLICAS]
+#       starts etcd, GROUPS shard groups of REPLICAS storage nodes each (default
+#       1: unreplicated), GATEWAYS gateways in a temporary
 #       directory; sets CL_DIR[NAME], CL_PORTS[NAME] (gateway ports, space
 #       separated), CL_NODE_PIDS[NAME], CL_GW_PIDS[NAME]. Storage nodes fsync at
 #       commit (NO_SYNC is unset for the call), like `tessera start` without
@@ -16,12 +17,12 @@
 declare -A CL_DIR CL_PORTS CL_NODE_PIDS CL_GW_PIDS CL_ODD
 CLK_TCK="$(getconf CLK_TCK 2> /dev/null || echo 100)"
 
-bench_cluster_start() {  # bench_cluster_start NAME GROUPS GATEWAYS BINARY
-  local name="$1" groups="$2" gateways="$3" binary="$4" dir f
+bench_cluster_start() {  # bench_cluster_start NAME GROUPS GATEWAYS BINARY [REPLICAS]
+  local name="$1" groups="$2" gateways="$3" binary="$4" replicas="${5:-1}" dir f
   dir="$(mktemp -d "/tmp/tessera-bench-$name.XXXXXX")"
   CL_DIR[$name]="$dir"
   if ! env -u NO_SYNC -u GATEWAY_PORT CLUSTER_GROUPS="$groups" CLUSTER_GATEWAYS="$gateways" \
-    TESSERA_BIN="$binary" scripts/cluster.sh start "$dir" > "$dir.start.log" 2>&1; then
+    CLUSTER_REPLICAS="$replicas" TESSERA_BIN="$binary" scripts/cluster.sh start "$dir" > "$dir.start.log" 2>&1; then
     echo "cluster $name: did not start:" >&2
     tail -n 20 "$dir.start.log" >&2
     rm -f "$dir.start.log"
