@@ -1,6 +1,6 @@
 // `tessera ctl`: create the cluster's metadata (init) and show its state
-// (status: groups with their primary, epoch and backups, buckets, gateways
-// and whether each node answers; checksum: each replica's databases, to
+// (status: groups with their primary, epoch, backups with their lag, the
+// last failover, buckets, gateways and whether each node answers; checksum: each replica's databases, to
 // check that backups hold exactly what their primary holds).
 #include <spdlog/spdlog.h>
 
@@ -83,6 +83,10 @@ int Status(etcd::Client& client, const CtlCommand& options) {
       }
     }
     group["in_sync"] = cluster::replication::ReadInSync(client, g).members;
+    if (auto last = client.Get(keys::GroupLastFailover(g)); !last.kvs.empty()) {
+      json failover = json::parse(last.kvs[0].value, nullptr, false);
+      if (!failover.is_discarded()) group["last_failover"] = failover;
+    }
     json replicas = json::array();
     for (auto& r : cluster::replication::ReadReplicas(client, g))
       replicas.push_back({{"node", r.node}, {"address", r.address}, {"role", r.role}});
@@ -107,9 +111,20 @@ int Status(etcd::Client& client, const CtlCommand& options) {
                 g["health"].get<std::string>().c_str());
     for (auto& b : g.value("backups", json::array())) {
       std::string problem = b.value("problem", "");
-      std::printf("       backup %-22s %-8s acked %-10llu %s\n", b.value("address", "").c_str(),
-                  b.value("in_sync", false) ? "in-sync" : "behind",
-                  static_cast<unsigned long long>(b.value("acked", uint64_t{0})), problem.c_str());
+      std::printf("       backup %-22s %-8s acked %-10llu lag %llu records, %llu bytes, %.1f s %s\n",
+                  b.value("address", "").c_str(), b.value("in_sync", false) ? "in-sync" : "behind",
+                  static_cast<unsigned long long>(b.value("acked", uint64_t{0})),
+                  static_cast<unsigned long long>(b.value("lag_records", uint64_t{0})),
+                  static_cast<unsigned long long>(b.value("lag_bytes", uint64_t{0})), b.value("lag_seconds", 0.0),
+                  problem.c_str());
+    }
+    if (g.contains("last_failover")) {
+      const json& f = g["last_failover"];
+      std::printf("       last failover %s: %s took over from %s at epoch %llu, primary silent %lld ms + takeover %lld ms\n",
+                  f.value("at", "").c_str(), f.value("address", "").c_str(), f.value("from", "").c_str(),
+                  static_cast<unsigned long long>(f.value("epoch", uint64_t{0})),
+                  static_cast<long long>(f.value("primary_silent_ms", int64_t{0})),
+                  static_cast<long long>(f.value("takeover_ms", int64_t{0})));
     }
   }
   std::printf("\n%-22s %s\n", "gateway", "port");

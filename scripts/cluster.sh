@@ -18,7 +18,8 @@
 #   scripts/cluster.sh etcd-leader [DIR]    prints the member number of etcd's leader
 #
 #   TESSERA_BIN  the binary (default build/cluster/tessera)
-#   CLUSTER_GROUPS=3 CLUSTER_GATEWAYS=2 CLUSTER_REPLICAS=1   cluster shape
+#   CLUSTER_GROUPS=3 CLUSTER_GATEWAYS=2 CLUSTER_REPLICAS=2   cluster shape (every group
+#                replicated: a primary and an in-sync backup; 1 for none)
 #   CLUSTER_ETCD=1     etcd members (1 or 3); processes get every member's URL
 #   NO_SYNC=1    storage nodes skip fsync (tests)
 #   GATEWAY_PORT first gateway SQL port (default: free ports)
@@ -31,7 +32,7 @@ ROOT="$(pwd)"
 BIN="${TESSERA_BIN:-$ROOT/build/cluster/tessera}"
 NUM_GROUPS="${CLUSTER_GROUPS:-3}"
 NUM_GATEWAYS="${CLUSTER_GATEWAYS:-2}"
-NUM_REPLICAS="${CLUSTER_REPLICAS:-1}"
+NUM_REPLICAS="${CLUSTER_REPLICAS:-2}"
 NUM_ETCD="${CLUSTER_ETCD:-1}"
 
 

@@ -362,6 +362,26 @@ std::vector<PositionedRecord> ReplicationLog::Read(uint64_t from, size_t max_byt
   return out;
 }
 
+uint64_t ReplicationLog::BytesAfter(uint64_t position, uint64_t cap) {
+  MDB_txn* txn = nullptr;
+  CheckLmdb(mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn), "mdb_txn_begin (log bytes)");
+  MDB_cursor* cursor = nullptr;
+  int rc = mdb_cursor_open(txn, dbi_, &cursor);
+  if (rc != MDB_SUCCESS) {
+    mdb_txn_abort(txn);
+    ThrowLmdb(rc, "mdb_cursor_open");
+  }
+  std::string start = PositionKey(position + 1);
+  MDB_val k = ToVal(start), v;
+  uint64_t bytes = 0;
+  for (rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE); rc == MDB_SUCCESS && bytes < cap;
+       rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT))
+    bytes += v.mv_size;
+  mdb_cursor_close(cursor);
+  mdb_txn_abort(txn);
+  return bytes;
+}
+
 ReplicationLog::Checksum ReplicationLog::TakeChecksum() {
   Checksum sum;
   sum.hash = 14695981039346656037ull;

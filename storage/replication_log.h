@@ -122,6 +122,9 @@ class ReplicationLog {
   void WakeWaiters();
   // Records from `from` on, up to about `max_bytes` (at least one if any).
   std::vector<PositionedRecord> Read(uint64_t from, size_t max_bytes);
+  // The bytes of the records after `position`, counted up to `cap` (a
+  // backup's lag, for `tessera ctl status`; read without copying them).
+  uint64_t BytesAfter(uint64_t position, uint64_t cap);
 
   struct Checksum {
     uint64_t position = 0;  // the log position the checksum was taken at

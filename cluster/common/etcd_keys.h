@@ -39,6 +39,8 @@ inline std::string GroupPrimary(int group) { return Group(group) + "primary"; }
 inline std::string GroupReplicas(int group) { return Group(group) + "replicas/"; }
 inline std::string GroupReplica(int group, const std::string& node) { return GroupReplicas(group) + node; }
 inline std::string GroupInSync(int group) { return Group(group) + "insync"; }
+// The group's last failover, written by the backup that took over (for `tessera ctl status`).
+inline std::string GroupLastFailover(int group) { return Group(group) + "last_failover"; }
 inline std::string Gateway(const std::string& id) { return kGateways + id; }
 
 }  // namespace tessera::cluster::keys

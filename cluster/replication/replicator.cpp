@@ -354,16 +354,37 @@ void Replicator::Ship(Shipper& shipper) {
 }
 
 std::vector<Replicator::BackupStatus> Replicator::Status() {
-  std::lock_guard lock(mutex_);
   std::vector<BackupStatus> out;
-  std::set<std::string> seen;
-  for (auto& [node, shipper] : shippers_) {
-    out.push_back({node, shipper->address, tracker_.AckedBy(node).value_or(0), tracker_.IsMember(node),
-                   shipper->problem});
-    seen.insert(node);
+  const auto now = std::chrono::steady_clock::now();
+  const uint64_t last = log_.LastPosition();
+  {
+    std::lock_guard lock(mutex_);
+    std::set<std::string> seen;
+    auto lag_seconds = [&](const std::string& node, uint64_t acked) {
+      if (acked >= last) return 0.0;
+      auto it = ack_received_.find(node);
+      auto since = it == ack_received_.end() ? started_ : it->second;
+      return std::chrono::duration<double>(now - since).count();
+    };
+    for (auto& [node, shipper] : shippers_) {
+      BackupStatus b{node, shipper->address, tracker_.AckedBy(node).value_or(0), tracker_.IsMember(node),
+                     shipper->problem};
+      b.lag_seconds = lag_seconds(node, b.acked);
+      out.push_back(b);
+      seen.insert(node);
+    }
+    for (const std::string& m : tracker_.Members())
+      if (!seen.count(m)) {
+        BackupStatus b{m, "", tracker_.AckedBy(m).value_or(0), true, "not registered (down?)"};
+        b.lag_seconds = lag_seconds(m, b.acked);
+        out.push_back(b);
+      }
   }
-  for (const std::string& m : tracker_.Members())
-    if (!seen.count(m)) out.push_back({m, "", tracker_.AckedBy(m).value_or(0), true, "not registered (down?)"});
+  // Counted outside the mutex: a read of the log must not hold up commits.
+  for (auto& b : out) {
+    b.lag_records = last > b.acked ? last - b.acked : 0;
+    if (b.lag_records > 0) b.lag_bytes = log_.BytesAfter(b.acked, uint64_t{1} << 30);
+  }
   return out;
 }
 

@@ -90,6 +90,11 @@ class Replicator {
     uint64_t acked = 0;
     bool in_sync = false;
     std::string problem;  // empty, or why it cannot catch up / be reached
+    // Behind the log's last position: records, their bytes (counted up to
+    // 1 GiB), and seconds since the backup last acknowledged anything (0
+    // when it holds everything).
+    uint64_t lag_records = 0, lag_bytes = 0;
+    double lag_seconds = 0;
   };
   std::vector<BackupStatus> Status();
 

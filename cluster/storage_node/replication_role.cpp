@@ -2,6 +2,7 @@
 // failover; ARCHITECTURE.md, The cluster): a primary's replicator and
 // lease, a backup's applying of its primary's log, and a backup's takeover
 // when its primary falls silent.
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -27,6 +28,14 @@ namespace {
 // the primary's lease (ReplicatorOptions::lease, 1.5 s) plus a margin for
 // the two monotonic clocks' rates and the check's period.
 constexpr std::chrono::milliseconds kPromoteAfter{2000};
+
+// Now in UTC, as 2026-12-07T05:41:02.123Z (the failover record's "at").
+std::string WallClockIso8601() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(now)),
+                     static_cast<int>(ms));
+}
 
 }  // namespace
 
@@ -135,9 +144,20 @@ void StorageNode::MaybePromote() {
   } catch (const SqlError& e) {
     spdlog::warn("no timestamp oracle yet ({}); the GC keeps local state only", e.what());
   }
+  const auto takeover_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+  const auto silent_ms = std::chrono::duration_cast<std::chrono::milliseconds>(silent).count();
   spdlog::warn("failover: group {} served by {} at epoch {}, {} ms after the takeover began", options_.group,
-               address_, mine.epoch,
-               std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count());
+               address_, mine.epoch, takeover_ms);
+  // For operators (`tessera ctl status`): best effort, the takeover stands either way.
+  try {
+    nlohmann::json last{{"from", record->node},         {"to", node_id_},
+                        {"address", address_},          {"epoch", mine.epoch},
+                        {"at", WallClockIso8601()},     {"primary_silent_ms", silent_ms},
+                        {"takeover_ms", takeover_ms},   {"unavailable_ms", silent_ms + takeover_ms}};
+    etcd_->Put(keys::GroupLastFailover(options_.group), last.dump());
+  } catch (const std::exception& e) {
+    spdlog::warn("failover: could not record group {}'s failover in etcd: {}", options_.group, e.what());
+  }
 }
 
 std::string StorageNode::HandleReplicate(std::string_view payload) {
@@ -217,7 +237,8 @@ nlohmann::json StorageNode::BackupsJson() {
   if (!IsPrimary()) return backups;
   for (auto& b : replicator_->Status())
     backups.push_back({{"node", b.node}, {"address", b.address}, {"acked", b.acked}, {"in_sync", b.in_sync},
-                       {"problem", b.problem}});
+                       {"problem", b.problem}, {"lag_records", b.lag_records}, {"lag_bytes", b.lag_bytes},
+                       {"lag_seconds", b.lag_seconds}});
   return backups;
 }
 

@@ -13,8 +13,9 @@ b. Writes through the gateway (autocommit inserts, multi-shard transactions,
    primary's (`tessera ctl checksum`); the backup never served a gateway
    (a gateway request sent straight to it gets 08006).
 c. A backup stopped (SIGSTOP) holds commits back until the primary drops it
-   from the in-sync set (about lag_allowed, 1.5 s), not longer; writes go on;
-   after SIGCONT it catches up and is in sync again, with equal checksums.
+   from the in-sync set (about lag_allowed, 1.5 s), not longer; writes go on,
+   and `ctl status` shows its lag in records, bytes and seconds; after
+   SIGCONT it catches up and is in sync again (no lag), with equal checksums.
 d. A backup started after the writes (a new replica of group 0) catches up
    from the primary's log and holds the same data.
 e. The primary restarted on its data takes the group back under a higher
@@ -24,8 +25,10 @@ f. Failover: the primary of group 1 is killed (SIGKILL) during a stream of
    autocommit inserts; its in-sync backup takes over once the primary's
    lease has run out (etcd records it as primary at epoch 3, gateways route
    to it), inserts succeed again within a few seconds, every acknowledged
-   insert is there. The old primary restarted on its data comes back as a
-   backup (rejoining, or refused as diverged) and never takes writes.
+   insert is there; `ctl status` shows the last failover (from, to, epoch,
+   how long the primary was silent, how long the takeover took). The old
+   primary restarted on its data comes back as a backup (rejoining, or
+   refused as diverged) and never takes writes.
 g. A paused primary (SIGSTOP for 4 s, longer than its lease) is replaced by
    one of its in-sync backups; when it wakes it acknowledges nothing (every
    acknowledged insert is on the new primary) and exits once etcd tells it
@@ -135,6 +138,13 @@ def main():
             expect(not (kind == 4 and b"is a backup" in payload), "group %d primary refused: %r" % (g, payload[:120]))
     checks.run("b2. a backup refuses gateway requests (08006), its primary serves them", backup_refuses)
 
+    def backup_status(group, node):
+        status = json.loads(ctl(env, "status", "--json"))
+        for b in status["groups"][group].get("backups", []):
+            if b["node"] == node:
+                return b
+        raise Failure("ctl status lists no backup %s in group %d: %r" % (node, group, status["groups"][group]))
+
     def stopped_backup():
         c = connect(port)
         backup = "node1r1"
@@ -150,6 +160,13 @@ def main():
             expect(slowest >= 0.5, "no commit waited for the stopped backup (slowest %.2f s)" % slowest)
             expect(slowest < 5.0, "a commit waited %.2f s for a stopped backup" % slowest)
             wait_in_sync(env, 1, [])
+            # `ctl status` shows how far behind it is: records, bytes, seconds.
+            lag = backup_status(1, node_id(cluster_dir, backup))
+            expect(lag["in_sync"] is False, "the stopped backup is shown in sync: %r" % lag)
+            # The 40 inserts spread over both groups: a few records of group 1's log at least.
+            expect(lag["lag_records"] >= 5, "the stopped backup lags %r records" % lag["lag_records"])
+            expect(lag["lag_bytes"] >= 5 * 20, "the stopped backup lags %r bytes" % lag["lag_bytes"])
+            expect(lag["lag_seconds"] >= 0.5, "the stopped backup lags %r s" % lag["lag_seconds"])
         finally:
             cluster_sh("kill-replica", 1, 1, "CONT", cluster_dir)
         wait_in_sync(env, 1, [node_id(cluster_dir, backup)])
@@ -157,7 +174,11 @@ def main():
             q(c, "INSERT INTO r VALUES (%d, 'after', 0)" % (5200 + i))
         for g in range(groups):
             wait_same_checksums(env, g, 2)
-        return "slowest commit while it was stopped: %.2f s" % slowest
+        caught_up = backup_status(1, node_id(cluster_dir, backup))
+        expect(caught_up["in_sync"] and caught_up["lag_records"] == 0 and caught_up["lag_bytes"] == 0 and
+               caught_up["lag_seconds"] == 0, "the caught-up backup still shows a lag: %r" % caught_up)
+        return "slowest commit while it was stopped: %.2f s; lag shown: %d records, %d bytes, %.1f s" % (
+            slowest, lag["lag_records"], lag["lag_bytes"], lag["lag_seconds"])
     checks.run("c. a stopped backup is dropped from the in-sync set, then catches up and rejoins", stopped_backup)
 
     def late_backup():
@@ -280,6 +301,7 @@ def main():
         reader = threading.Thread(target=read_stream, args=(reads, failed_reads, stop), daemon=True)
         reader.start()
         time.sleep(1.0)
+        old_node = node_id(cluster_dir, "node1")
         killed_at = time.monotonic()
         cluster_sh("kill-node", 1, "KILL", cluster_dir)
         new_node = node_id(cluster_dir, "node1r1")
@@ -302,6 +324,15 @@ def main():
         # kill (their statement, then their commit) may fail; every insert
         # failed for the whole outage before.
         expect(len(failed) <= 3, "%d inserts failed during the failover (at most 3 were in flight)" % len(failed))
+        # `ctl status` shows the failover: who took over from whom, and how long it took.
+        shown = json.loads(ctl(env, "status", "--json"))["groups"][1].get("last_failover", {})
+        expect(shown.get("to") == new_node and shown.get("epoch") == 3 and shown.get("from") == old_node,
+               "ctl status's last failover of group 1: %r" % shown)
+        expect(2000 <= shown.get("primary_silent_ms", 0) < 10000 and 0 <= shown.get("takeover_ms", -1) < 5000,
+               "ctl status's failover durations: %r" % shown)
+        text = ctl(env, "status")
+        expect("last failover" in text and "took over from %s at epoch 3" % old_node in text,
+               "ctl status (text) shows no last failover for group 1:\n%s" % text)
         # The old primary comes back as a backup and never serves.
         cluster_sh("restart-node", 1, cluster_dir)
         rec = etcd_get(env, "/tessera/groups/1/primary")["/tessera/groups/1/primary"]
