@@ -1,7 +1,8 @@
 // `tessera ctl`: create the cluster's metadata (init) and show its state
 // (status: groups with their primary, epoch, backups with their lag, the
 // last failover, buckets, gateways and whether each node answers; checksum: each replica's databases, to
-// check that backups hold exactly what their primary holds).
+// check that backups hold exactly what their primary holds), and move a
+// group's primary by hand (failover).
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -118,7 +119,13 @@ int Status(etcd::Client& client, const CtlCommand& options) {
                   static_cast<unsigned long long>(b.value("lag_bytes", uint64_t{0})), b.value("lag_seconds", 0.0),
                   problem.c_str());
     }
-    if (g.contains("last_failover")) {
+    if (g.contains("last_failover") && g["last_failover"].value("planned", false)) {
+      const json& f = g["last_failover"];
+      std::printf("       last failover %s: planned move from %s to %s at epoch %llu in %lld ms\n",
+                  f.value("at", "").c_str(), f.value("from", "").c_str(), f.value("address", "").c_str(),
+                  static_cast<unsigned long long>(f.value("epoch", uint64_t{0})),
+                  static_cast<long long>(f.value("total_ms", int64_t{0})));
+    } else if (g.contains("last_failover")) {
       const json& f = g["last_failover"];
       std::printf("       last failover %s: %s took over from %s at epoch %llu, primary silent %lld ms + takeover %lld ms\n",
                   f.value("at", "").c_str(), f.value("address", "").c_str(), f.value("from", "").c_str(),
@@ -181,6 +188,32 @@ int Checksum(etcd::Client& client, const CtlCommand& options) {
   return failures == 0 ? 0 : 1;
 }
 
+// A planned move: the group's primary drains, hands over to the backup and
+// follows it (storage_node/planned_failover.cpp).
+int Failover(etcd::Client& client, const CtlCommand& options) {
+  auto record_kv = client.Get(keys::GroupPrimary(options.group));
+  std::optional<cluster::replication::PrimaryRecord> primary;
+  if (!record_kv.kvs.empty()) primary = cluster::replication::PrimaryRecord::FromJson(record_kv.kvs[0].value);
+  if (!primary) {
+    std::fprintf(stderr, "tessera ctl failover: shard group %d has no primary\n", options.group);
+    return 1;
+  }
+  cluster::transport::RpcClient rpc(1);
+  cluster::transport::CallOptions call;
+  call.timeout = std::chrono::milliseconds(20000);
+  json moved = json::parse(rpc.Call(primary->address, cluster::kHandOver, json{{"to", options.to}}.dump(), call));
+  if (options.json) {
+    std::printf("%s\n", moved.dump(2).c_str());
+    return 0;
+  }
+  std::printf("group %d: primary moved from %s to %s (%s) at epoch %llu in %lld ms (transactions drained in %lld ms)\n",
+              options.group, moved.value("from", "").c_str(), moved.value("to", "").c_str(),
+              moved.value("address", "").c_str(), static_cast<unsigned long long>(moved.value("epoch", uint64_t{0})),
+              static_cast<long long>(moved.value("total_ms", int64_t{0})),
+              static_cast<long long>(moved.value("drained_ms", int64_t{0})));
+  return 0;
+}
+
 }  // namespace
 
 int RunCtl(const CtlCommand& options) {
@@ -192,6 +225,7 @@ int RunCtl(const CtlCommand& options) {
     }
     if (options.action == "init") return Init(client, options);
     if (options.action == "checksum") return Checksum(client, options);
+    if (options.action == "failover") return Failover(client, options);
     return Status(client, options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tessera ctl %s: %s\n", options.action.c_str(), e.what());

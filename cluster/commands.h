@@ -52,9 +52,10 @@ struct StorageCommand {
 
 struct CtlCommand {
   std::string etcd;
-  std::string action;  // init | status | checksum
+  std::string action;  // init | status | checksum | failover
   int groups = 0;
-  int group = -1;      // checksum: one group (-1: all)
+  int group = -1;      // checksum: one group (-1: all); failover: the group
+  std::string to;      // failover: the backup's node id (empty: any in-sync backup)
   int buckets = 256;
   bool json = false;
 };

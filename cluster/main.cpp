@@ -83,10 +83,18 @@ int main(int argc, char** argv) {
   checksum_cmd->add_option("--group", ctl.group, "only this shard group");
   checksum_cmd->add_flag("--json", ctl.json, "print JSON instead of a table");
 
+  CLI::App* failover_cmd = ctl_cmd->add_subcommand(
+      "failover", "move a group's primary to one of its in-sync backups, without failing a client");
+  failover_cmd->add_option("--group", ctl.group, "the shard group")->required();
+  failover_cmd->add_option("--to", ctl.to, "the backup's node id (default: any in-sync backup)");
+
   CLI11_PARSE(app, argc, argv);
   if (start_cmd->parsed()) return RunStart(start);
   if (gateway_cmd->parsed()) return RunGateway(gateway);
   if (storage_cmd->parsed()) return RunStorage(storage);
-  ctl.action = init_cmd->parsed() ? "init" : checksum_cmd->parsed() ? "checksum" : "status";
+  ctl.action = init_cmd->parsed()       ? "init"
+               : checksum_cmd->parsed() ? "checksum"
+               : failover_cmd->parsed() ? "failover"
+                                        : "status";
   return RunCtl(ctl);
 }

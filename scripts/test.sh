@@ -109,9 +109,10 @@ run_sql_suites() {
 run_sql_suites embedded "$SERVER_PORT" "$SERVER_PORT"
 
 # --- the same SQL suites against a loopback cluster ---------------------------
-# etcd, 3 shard groups and 2 gateways (scripts/cluster.sh); sqllogictest goes
-# through one gateway and the regress scripts through the other, so DDL and
-# data cross gateways.
+# etcd, 3 shard groups of 2 replicas each and 2 gateways (scripts/cluster.sh's
+# default shape); sqllogictest goes through one gateway and the regress
+# scripts through the other, so DDL and data cross gateways. Then every
+# group's backup must hold exactly what its primary holds.
 echo "== loopback cluster"
 CLUSTER_DIR="$(mktemp -d /tmp/tessera-cluster.XXXXXX)"
 cluster_stop() { TESSERA_BIN="$B/cluster/tessera" bash scripts/cluster.sh stop "$CLUSTER_DIR" > /dev/null 2>&1; }
@@ -119,6 +120,12 @@ trap 'tessera_server_stop; cluster_stop' EXIT
 if TESSERA_BIN="$B/cluster/tessera" NO_SYNC=1 bash scripts/cluster.sh start "$CLUSTER_DIR"; then
   source "$CLUSTER_DIR/cluster.env"
   run_sql_suites cluster "$GATEWAY_PORT_0" "$GATEWAY_PORT_1"
+  echo "== replicas agree tests/cluster/replicas_agree.py"
+  if TESSERA_BIN="$B/cluster/tessera" timeout 200 /usr/bin/python3 tests/cluster/replicas_agree.py "$CLUSTER_DIR"; then
+    add 1 0
+  else
+    add 0 1
+  fi
 else
   echo "the loopback cluster did not start: its SQL suites count as failed"
   add 0 1

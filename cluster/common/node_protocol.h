@@ -33,6 +33,8 @@ enum Method : uint16_t {
   kChecksum = 12, // empty -> JSON {position, hash, entries} of the node's databases (ctl checksum)
   kRollbackTo = 13,// TxnRequest (after_statement) -> empty: ROLLBACK TO SAVEPOINT on a participant
   kUnlockRows = 14,// TxnRequest (table_id, row_keys) -> empty: drop FOR UPDATE locks beyond a LIMIT
+  kHandOver = 15, // ctl -> primary: JSON {to} -> JSON of the move (planned_failover.cpp)
+  kTakeOver = 16, // old primary -> chosen backup: JSON {epoch, from} -> empty (planned_failover.cpp)
 };
 
 // Which transaction a request belongs to, and how it reads.

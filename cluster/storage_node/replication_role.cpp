@@ -29,15 +29,14 @@ namespace {
 // the two monotonic clocks' rates and the check's period.
 constexpr std::chrono::milliseconds kPromoteAfter{2000};
 
-// Now in UTC, as 2026-12-07T05:41:02.123Z (the failover record's "at").
+}  // namespace
+
 std::string WallClockIso8601() {
   auto now = std::chrono::system_clock::now();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(now)),
                      static_cast<int>(ms));
 }
-
-}  // namespace
 
 void StorageNode::StartReplicator() {
   // Before gateways can find this node: from here on no commit is
@@ -98,7 +97,17 @@ void StorageNode::MaybePromote() {
   auto in_sync_kv = etcd_->Get(keys::GroupInSync(options_.group));
   if (primary_kv.kvs.empty() || in_sync_kv.kvs.empty()) return;
   auto record = replication::PrimaryRecord::FromJson(primary_kv.kvs[0].value);
-  if (!record || record->node == node_id_) return;
+  if (!record) return;
+  if (record->node == node_id_) {
+    // A planned move named this node (planned_failover.cpp), and its
+    // request to take over never came: the old primary serves nothing since.
+    if (record->epoch > accepted_epoch_) {
+      spdlog::warn("failover: etcd names backup {} primary of group {} at epoch {}; taking over", node_id_,
+                   options_.group, record->epoch);
+      BecomePrimary(*record, primary_kv.kvs[0].value);
+    }
+    return;
+  }
   replication::InSyncSet in_sync = replication::InSyncSet::FromJson(in_sync_kv.kvs[0].value);
   bool eligible = record->epoch == accepted_epoch_ && record->node == accepted_primary_ &&
                   std::find(in_sync.members.begin(), in_sync.members.end(), node_id_) != in_sync.members.end();
@@ -124,6 +133,24 @@ void StorageNode::MaybePromote() {
   spdlog::warn("failover: backup {} takes group {} over from {} at epoch {} (primary silent for {} ms, log at {})",
                node_id_, options_.group, record->node, mine.epoch,
                std::chrono::duration_cast<std::chrono::milliseconds>(silent).count(), engine_->Log()->LastPosition());
+  BecomePrimary(mine, mine_json);
+  const auto takeover_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+  const auto silent_ms = std::chrono::duration_cast<std::chrono::milliseconds>(silent).count();
+  spdlog::warn("failover: group {} served by {} at epoch {}, {} ms after the takeover began", options_.group,
+               address_, mine.epoch, takeover_ms);
+  // For operators (`tessera ctl status`): best effort, the takeover stands either way.
+  try {
+    nlohmann::json last{{"from", record->node},         {"to", node_id_},
+                        {"address", address_},          {"epoch", mine.epoch},
+                        {"at", WallClockIso8601()},     {"primary_silent_ms", silent_ms},
+                        {"takeover_ms", takeover_ms},   {"unavailable_ms", silent_ms + takeover_ms}};
+    etcd_->Put(keys::GroupLastFailover(options_.group), last.dump());
+  } catch (const std::exception& e) {
+    spdlog::warn("failover: could not record group {}'s failover in etcd: {}", options_.group, e.what());
+  }
+}
+
+void StorageNode::BecomePrimary(const replication::PrimaryRecord& mine, const std::string& mine_json) {
   {
     // Reopened as a primary: recovered prepared transactions, GC.
     std::unique_lock swap(engine_mutex_);
@@ -143,20 +170,6 @@ void StorageNode::MaybePromote() {
     engine_->SetGcSafePoint(tso_->Next());
   } catch (const SqlError& e) {
     spdlog::warn("no timestamp oracle yet ({}); the GC keeps local state only", e.what());
-  }
-  const auto takeover_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
-  const auto silent_ms = std::chrono::duration_cast<std::chrono::milliseconds>(silent).count();
-  spdlog::warn("failover: group {} served by {} at epoch {}, {} ms after the takeover began", options_.group,
-               address_, mine.epoch, takeover_ms);
-  // For operators (`tessera ctl status`): best effort, the takeover stands either way.
-  try {
-    nlohmann::json last{{"from", record->node},         {"to", node_id_},
-                        {"address", address_},          {"epoch", mine.epoch},
-                        {"at", WallClockIso8601()},     {"primary_silent_ms", silent_ms},
-                        {"takeover_ms", takeover_ms},   {"unavailable_ms", silent_ms + takeover_ms}};
-    etcd_->Put(keys::GroupLastFailover(options_.group), last.dump());
-  } catch (const std::exception& e) {
-    spdlog::warn("failover: could not record group {}'s failover in etcd: {}", options_.group, e.what());
   }
 }
 

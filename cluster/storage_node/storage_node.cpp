@@ -123,6 +123,8 @@ void StorageNode::Run(const std::atomic<bool>& stop) {
   server_->Register(kBreakWait, when_ready([this](std::string_view p, transport::ResponseStream&) { return HandleBreakWait(p); }));
   server_->Register(kReplicate, when_ready([this](std::string_view p, transport::ResponseStream&) { return HandleReplicate(p); }));
   server_->Register(kChecksum, when_ready([this](std::string_view, transport::ResponseStream&) { return HandleChecksum(); }));
+  server_->Register(kHandOver, when_ready([this](std::string_view p, transport::ResponseStream&) { return HandleHandOver(p); }));
+  server_->Register(kTakeOver, when_ready([this](std::string_view p, transport::ResponseStream&) { return HandleTakeOver(p); }));
   // Workers may all be parked in lock waits: the detector's questions must
   // not queue behind them (both answers are quick and never wait).
   server_->RunInline(kWaitEdges, [](std::string_view) { return true; });
@@ -214,6 +216,9 @@ void StorageNode::Register() {
 }
 
 void StorageNode::RequirePrimary() {
+  if (handed_over_)
+    throw transport::NotServing("storage node " + address_ + " has handed shard group " +
+                                std::to_string(options_.group) + " over to another replica");
   if (IsPrimary()) {
     if (replicator_->HoldsLease()) return;
     throw transport::NotServing("storage node " + address_ + " has lost its lease as primary of shard group " +
@@ -257,6 +262,8 @@ void StorageNode::CleanerLoop(const std::atomic<bool>& stop) {
 // --- fragments and key-value work ----------------------------------------------
 
 ParticipantRef StorageNode::Join(const TxnHeader& header, uint64_t connection) {
+  if (ParticipantRef known = participants_.Find(header.txn_id)) return known;
+  Admission admitted(*this);  // a new transaction: not while the group is being handed over
   ParticipantRef p = participants_.FindOrAdd(header.txn_id, [&] {
     auto fresh = std::make_shared<Participant>();
     fresh->txn = engine_->BeginAt(OptionsOf(header), header.snapshot_ts);
@@ -316,6 +323,7 @@ std::string StorageNode::HandleExecute(std::string_view payload, transport::Resp
   ExecuteResponse response;
   if (request.txn.txn_id.empty()) {
     // One-shot: a single-node statement outside any transaction block.
+    Admission admitted(*this);
     storage::mvcc::TxnOptions options = OptionsOf(request.txn);
     // On the I/O thread a read of a key a prepared transaction holds fails
     // (the gateway retries off this thread) rather than block the thread,

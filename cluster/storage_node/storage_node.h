@@ -46,6 +46,9 @@ struct StorageNodeOptions {
   std::chrono::milliseconds settle_after{2000};
 };
 
+// Now in UTC, as 2026-12-07T05:41:02.123Z (failover records' "at").
+std::string WallClockIso8601();
+
 class StorageNode {
  public:
   explicit StorageNode(StorageNodeOptions options);
@@ -97,7 +100,34 @@ class StorageNode {
   // and a backup's takeover of its group.
   void StartReplicator();
   void MaybePromote();
+  // The takeover itself, once etcd names this node primary under `mine`
+  // (by MaybePromote's transaction or a planned move's): reopens the engine
+  // as a primary, starts the replicator, registers. Under apply_mutex_.
+  void BecomePrimary(const replication::PrimaryRecord& mine, const std::string& mine_json);
   void AwaitLease(const std::atomic<bool>& stop);
+  // planned_failover.cpp: `tessera ctl failover` (the primary hands its
+  // group to an in-sync backup and becomes a backup itself).
+  std::string HandleHandOver(std::string_view payload);
+  std::string HandleTakeOver(std::string_view payload);
+  void DrainForHandOver(const std::string& to);
+  void BecomeBackup(const replication::PrimaryRecord& successor, const std::string& successor_json);
+  // Admission of new work while a planned move drains the node: a request
+  // that would start a transaction (or a one-shot statement) counts itself
+  // in admitting_ before it looks at handing_over_, so the drain, which sets
+  // the flag and then waits for admitting_ to be 0, never misses one.
+  class Admission {
+   public:
+    explicit Admission(StorageNode& node);  // throws NotServing while handing over
+    ~Admission() { node_.admitting_.fetch_sub(1); }
+    Admission(const Admission&) = delete;
+    Admission& operator=(const Admission&) = delete;
+
+   private:
+    StorageNode& node_;
+  };
+  std::atomic<bool> handing_over_{false};  // no new transaction or one-shot statement
+  std::atomic<bool> handed_over_{false};   // nothing at all: etcd names another primary
+  std::atomic<int> admitting_{0};
 
   // Log records a backup keeps (its primary keeps as many: ReplicatorOptions).
   static constexpr uint64_t kRetainedLogRecords = 100000;
