@@ -30,6 +30,8 @@ Faults (--kinds, cycled in a seeded random order over random groups):
   and start it again;
 - kill-etcd-leader: SIGKILL the leader of the 3-member etcd, start it again
   2 s later (the others elect a new leader meanwhile);
+- planned-move: `tessera ctl failover --group G` moves the primary to an
+  in-sync backup (the old one follows as a backup);
 - etcd-outage: stop etcd for 20 s (not in the CI set: see ARCHITECTURE.md,
   the timestamp oracle does not serve without etcd yet).
 After each fault the nemesis waits until every group is whole again (all its
@@ -56,13 +58,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from free_ports import free_port  # noqa: E402  (ports outside the ephemeral range)
 from cluster_common import (Checks, Failure, close_quietly, cluster_sh, connect, expect, expect_eq,  # noqa: E402
                             gateway_ports, load_env, q, q1)
-from replication_common import etcd_get, wait_in_sync, wait_same_checksums  # noqa: E402
+from replication_common import ctl, etcd_get, wait_in_sync, wait_same_checksums  # noqa: E402
 
 SUITE = "cluster-harness"
 ACCOUNTS = 30
 START_BALANCE = 1000
 REGISTERS = 4
-ALL_KINDS = ["kill-primary", "kill-backup", "pause-primary", "kill-gateway", "kill-etcd-leader", "etcd-outage"]
+ALL_KINDS = ["kill-primary", "kill-backup", "pause-primary", "kill-gateway", "kill-etcd-leader", "planned-move",
+             "etcd-outage"]
 
 
 # --- the cluster's shape ------------------------------------------------------------
@@ -342,6 +345,13 @@ class Nemesis:
         cluster_sh("restart-etcd", m, self.topo.dir)
         return t, "etcd member %d (the leader)" % m
 
+    def planned_move(self, g):
+        r = self.topo.primary(g)
+        t = time.monotonic()
+        ctl(self.env, "failover", "--group", str(g))
+        wait_new_primary(self.topo, g, r)
+        return t, "group %d: moved by ctl failover in %.2f s" % (g, time.monotonic() - t)
+
     def etcd_outage(self, g):
         t = time.monotonic()
         cluster_sh("stop-etcd", self.topo.dir)
@@ -368,7 +378,7 @@ def main():
     ap.add_argument("cluster_dir")
     ap.add_argument("--faults", type=int, default=6)
     ap.add_argument("--interval", type=float, default=3.0, help="seconds of calm between healing and the next fault")
-    ap.add_argument("--kinds", default="kill-primary,kill-backup,pause-primary,kill-gateway")
+    ap.add_argument("--kinds", default="kill-primary,kill-backup,pause-primary,kill-gateway,planned-move")
     ap.add_argument("--seed", type=int, default=int(os.environ.get("HARNESS_SEED", "0")) or int(time.time()))
     args = ap.parse_args()
     kinds = args.kinds.split(",")

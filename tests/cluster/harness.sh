@@ -20,6 +20,6 @@ fi
 faults="${HARNESS_FAULTS:-6}"
 CLUSTER_ETCD=3 CLUSTER_REPLICAS=2 cluster_start 3 2 || cluster_total
 run_python harness.py $((240 + faults * 50)) "$here/harness.py" "$CLUSTER_DIR" --faults "$faults" \
-  --kinds "${HARNESS_KINDS:-kill-primary,kill-backup,pause-primary,kill-gateway,kill-etcd-leader}" --seed "${HARNESS_SEED:-20261207}" "$@"
+  --kinds "${HARNESS_KINDS:-kill-primary,kill-backup,pause-primary,kill-gateway,kill-etcd-leader,planned-move}" --seed "${HARNESS_SEED:-20261207}" "$@"
 check_processes_alive
 cluster_total
