@@ -291,9 +291,9 @@ void Replicator::Ship(Shipper& shipper) {
       ReplicateRequest request{options_.epoch, options_.node, {}, shipper.node};
       if (known) {
         if (log_.LastPosition() < next) {
-          log_.WaitBeyond(next - 1, milliseconds(100));
+          log_.WaitBeyond(next - 1, options_.idle_call);
           // Nothing new: still ask now and then, so a dead backup is noticed.
-          if (log_.LastPosition() < next && Clock::now() - last_call < milliseconds(500)) continue;
+          if (log_.LastPosition() < next && Clock::now() - last_call < options_.idle_call) continue;
         }
         if (log_.LastPosition() >= next) {
           if (next < log_.FirstPosition()) {

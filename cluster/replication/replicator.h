@@ -59,8 +59,11 @@ struct ReplicatorOptions {
   uint64_t epoch = 0;
   std::string primary_record_json;  // its record in etcd, exactly (the condition of every in-sync change)
   // How long a commit waits for an in-sync backup before that backup is dropped.
-  std::chrono::milliseconds lag_allowed{1000};
-  std::chrono::milliseconds lease{1500};
+  std::chrono::milliseconds lag_allowed{700};
+  std::chrono::milliseconds lease{1000};
+  // With nothing to ship, a backup is still called this often: its
+  // acknowledgements renew the lease, and its silence says the primary died.
+  std::chrono::milliseconds idle_call{100};
   // A call to a backup that gets no answer for this long fails (and is retried).
   std::chrono::milliseconds call_timeout{1000};
   size_t max_batch_bytes = size_t{4} << 20;

@@ -333,7 +333,7 @@ def main():
         shown = json.loads(ctl(env, "status", "--json"))["groups"][1].get("last_failover", {})
         expect(shown.get("to") == new_node and shown.get("epoch") == 3 and shown.get("from") == old_node,
                "ctl status's last failover of group 1: %r" % shown)
-        expect(2000 <= shown.get("primary_silent_ms", 0) < 10000 and 0 <= shown.get("takeover_ms", -1) < 5000,
+        expect(1300 <= shown.get("primary_silent_ms", 0) < 10000 and 0 <= shown.get("takeover_ms", -1) < 5000,
                "ctl status's failover durations: %r" % shown)
         text = ctl(env, "status")
         expect("last failover" in text and "took over from %s at epoch 3" % old_node in text,
