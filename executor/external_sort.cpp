@@ -6,8 +6,10 @@
 namespace tessera::executor {
 
 ExternalSort::Merger::Merger(const std::vector<planner::SortKey>& keys,
-                             std::vector<std::unique_ptr<SortRunFile>> runs)
-    : keys_(keys), runs_(std::move(runs)), heads_(runs_.size()) {
+                             std::vector<std::unique_ptr<SortRunFile>> runs, MemoryCharge* charge)
+    : keys_(keys), runs_(std::move(runs)), heads_(runs_.size()), charge_(charge) {
+  charged_ = static_cast<int64_t>(runs_.size()) * (SortRunFile::kBufferBytes + kKeyedRowSlot);
+  charge_->Add(charged_);
   for (size_t i = 0; i < runs_.size(); ++i) {
     runs_[i]->Rewind();
     if (runs_[i]->Read(&heads_[i])) heap_.push_back(i);
@@ -59,7 +61,7 @@ void ExternalSort::FinishInput() {
       }
       std::vector<std::unique_ptr<SortRunFile>> group;
       for (size_t i = start; i < end; ++i) group.push_back(std::move(runs_[i]));
-      Merger merger(keys_, std::move(group));
+      Merger merger(keys_, std::move(group), &charge_);
       auto out = std::make_unique<SortRunFile>(dir_);
       KeyedRow row;
       while (merger.Pop(&row)) {
@@ -72,7 +74,7 @@ void ExternalSort::FinishInput() {
     }
     runs_ = std::move(merged);
   }
-  output_ = std::make_unique<Merger>(keys_, std::move(runs_));
+  output_ = std::make_unique<Merger>(keys_, std::move(runs_), &charge_);
   runs_.clear();
 }
 

@@ -25,8 +25,10 @@ class ExternalSort {
  public:
   static constexpr size_t kMergeWidth = 64;
 
-  ExternalSort(const std::vector<planner::SortKey>& keys, StatementPoll& poll, std::string dir)
-      : keys_(keys), poll_(poll), dir_(std::move(dir)) {}
+  // `memory` (may be null) is charged for the merge's file buffers.
+  ExternalSort(const std::vector<planner::SortKey>& keys, StatementPoll& poll, std::string dir,
+               MemoryAccount* memory = nullptr)
+      : keys_(keys), poll_(poll), dir_(std::move(dir)), charge_(memory, "TupleSort main") {}
 
   // Writes `sorted` (in order) as the next run and empties it.
   void AddRun(std::vector<KeyedRow>* sorted);
@@ -41,7 +43,11 @@ class ExternalSort {
   // Merges runs, taking the least head each time (the earlier run on ties).
   class Merger {
    public:
-    Merger(const std::vector<planner::SortKey>& keys, std::vector<std::unique_ptr<SortRunFile>> runs);
+    Merger(const std::vector<planner::SortKey>& keys, std::vector<std::unique_ptr<SortRunFile>> runs,
+           MemoryCharge* charge);
+    ~Merger() { charge_->Remove(charged_); }
+    Merger(const Merger&) = delete;
+    Merger& operator=(const Merger&) = delete;
     bool Pop(KeyedRow* out);
 
    private:
@@ -50,11 +56,14 @@ class ExternalSort {
     std::vector<std::unique_ptr<SortRunFile>> runs_;
     std::vector<KeyedRow> heads_;
     std::vector<size_t> heap_;
+    MemoryCharge* charge_;
+    int64_t charged_ = 0;  // an open run's file buffer and head, each
   };
 
   const std::vector<planner::SortKey>& keys_;
   StatementPoll& poll_;
   std::string dir_;
+  MemoryCharge charge_;  // declared before the mergers, which give their part back when they go
   std::vector<std::unique_ptr<SortRunFile>> runs_;
   std::unique_ptr<Merger> output_;
   int64_t disk_bytes_ = 0;

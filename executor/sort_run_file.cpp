@@ -21,7 +21,6 @@ std::mutex dir_mutex;
 std::string* temp_dir = nullptr;  // set once at start, then only read
 std::atomic<uint64_t> file_counter{0};
 constexpr const char* kPrefix = "tessera_sort.";
-constexpr size_t kFileBuffer = 64 * 1024;
 
 void PutLength(std::string* out, size_t n) {
   auto v = static_cast<uint32_t>(n);
@@ -53,7 +52,7 @@ SortRunFile::SortRunFile(const std::string& dir) {
   path_ = dir + "/" + kPrefix + std::to_string(getpid()) + "." + std::to_string(file_counter++);
   file_ = std::fopen(path_.c_str(), "wb");
   if (file_ == nullptr) Fail("could not create temporary file");
-  std::setvbuf(file_, nullptr, _IOFBF, kFileBuffer);
+  std::setvbuf(file_, nullptr, _IOFBF, static_cast<size_t>(kBufferBytes));
 }
 
 SortRunFile::~SortRunFile() {
@@ -90,7 +89,7 @@ void SortRunFile::Rewind() {
   if (file_ != nullptr) FinishWriting();
   file_ = std::fopen(path_.c_str(), "rb");
   if (file_ == nullptr) Fail("could not open temporary file");
-  std::setvbuf(file_, nullptr, _IOFBF, kFileBuffer);
+  std::setvbuf(file_, nullptr, _IOFBF, static_cast<size_t>(kBufferBytes));
 }
 
 bool SortRunFile::Read(KeyedRow* row) {

@@ -27,6 +27,8 @@ void SetTempDirectory(const std::string& dir);
 
 class SortRunFile {
  public:
+  static constexpr int64_t kBufferBytes = 64 * 1024;  // stdio's, writing or reading
+
   explicit SortRunFile(const std::string& dir);
   ~SortRunFile();
   SortRunFile(const SortRunFile&) = delete;

@@ -80,7 +80,7 @@ void PhysicalSort::SortAll() {
     charge_.Add(bytes);
     peak = std::max(peak, charge_.Charged());
     if (ctx_.work_mem > 0 && charge_.Charged() > ctx_.work_mem) {
-      if (!external_) external_ = std::make_unique<ExternalSort>(keys_, ctx_.poll, TempDirectory());
+      if (!external_) external_ = std::make_unique<ExternalSort>(keys_, ctx_.poll, TempDirectory(), ctx_.memory);
       SortKept();
       external_->AddRun(&keyed_);
       charge_.Reset();
