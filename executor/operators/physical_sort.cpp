@@ -29,6 +29,19 @@ void PhysicalSort::KeepFirst(int64_t rows) {
   while (child_->Next(&in)) {
     ctx_.CheckCancel();
     for (auto& row : in) top.Offer(std::move(row), ctx_.eval);
+    if (ctx_.work_mem > 0 && top.Charged() > ctx_.work_mem) {
+      // LIMIT + OFFSET rows do not fit in work_mem: the rows kept so far
+      // become the first run of an external sort, which takes the rest of
+      // the input (the LIMIT above stops reading it). A row the heap let go
+      // had LIMIT + OFFSET rows before it, so it is not missed; the kept
+      // rows arrived first, so ties stay in order.
+      std::vector<Row> kept = top.TakeSorted();
+      for (auto& row : kept) keyed_.push_back(MakeKeyed(std::move(row), keys_, ctx_.eval));
+      external_ = std::make_unique<ExternalSort>(keys_, ctx_.poll, TempDirectory(), ctx_.memory);
+      external_->AddRun(&keyed_);
+      SortAll();
+      return;
+    }
   }
   Report("top-N heapsort", false, top.Charged());
   std::vector<Row> kept = top.TakeSorted();
@@ -38,11 +51,8 @@ void PhysicalSort::KeepFirst(int64_t rows) {
 bool PhysicalSort::Next(Batch* out) {
   if (!sorted_) {
     sorted_ = true;
-    if (int64_t rows = RowsNeeded(); rows >= 0) {
-      KeepFirst(rows);
-      return output_.Next(out);
-    }
-    SortAll();
+    if (int64_t rows = RowsNeeded(); rows >= 0) KeepFirst(rows);
+    else SortAll();
   }
   if (external_) return external_->Next(out);
   return output_.Next(out);

@@ -303,6 +303,10 @@ def test_sort_spills_past_work_mem(ctx):
     expect(any(line.startswith("Sort Method: external merge  Disk: ") for line in plan), "EXPLAIN ANALYZE: %r" % plan)
     spilled = q(conn, sql)
     expect_no_temp_files(ctx, "after the sort")
+    # LIMIT + OFFSET rows beyond work_mem: the top-N heap hands over to an external sort
+    plan = [r[0].strip() for r in q(conn, "EXPLAIN ANALYZE " + sql + " LIMIT 10 OFFSET 50000")]
+    expect(any(line.startswith("Sort Method: external merge  Disk: ") for line in plan), "LIMIT: %r" % plan)
+    expect_eq(q(conn, sql + " LIMIT 10 OFFSET 50000"), spilled[50000:50010], "a LIMIT past work_mem")
     q(conn, "RESET work_mem")  # 4MB: 5,000 rows fit
     plan = [r[0].strip() for r in q(conn, "EXPLAIN ANALYZE " + sql.replace("100000", "5000"))]
     expect(any(line.startswith("Sort Method: quicksort  Memory: ") for line in plan), "in memory: %r" % plan)
