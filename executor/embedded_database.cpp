@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/scram.h"
 #include "executor/local_fragment_executor.h"
+#include "executor/sort_run_file.h"
 #include "executor/sql_session.h"
 #include "storage/mvcc/mvcc_transaction.h"
 
@@ -59,6 +60,9 @@ EmbeddedDatabase::EmbeddedDatabase(const DatabaseOptions& options) {
   storage::mvcc::MvccOptions engine_options;
   engine_options.engine.sync = options.sync_commits;
   engine_ = storage::mvcc::MvccEngine::Open(options.data_dir, engine_options);
+  // External sorts' runs (sort_run_file.h): in the data directory, emptied
+  // of what a process that died left behind.
+  SetTempDirectory(options.data_dir + "/pgsql_tmp");
   catalog_ = catalog::OpenLmdbCatalog(*engine_);
   if (options.superuser_password) {
     if (options.superuser_password->empty())

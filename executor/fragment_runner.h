@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "common/memory_account.h"
+#include "executor/physical_operator.h"
 #include "planner/expr_evaluator.h"
 #include "planner/fragment.h"
 #include "storage/engine.h"
@@ -26,6 +27,8 @@ struct FragmentStats {
     int64_t micros = 0;
   };
   std::map<const planner::Fragment*, std::vector<Run>> runs;
+  // The gateway's sorts, by logical node (the last run of each).
+  std::map<const void*, SortReport> sorts;
 };
 
 // What a fragment may need beyond its transaction.

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "common/memory_account.h"
@@ -28,6 +29,15 @@ class FragmentExecutor {
 };
 
 struct CteTape;  // executor/operators/physical_cte.h
+
+// EXPLAIN ANALYZE's "Sort Method:" line of one sort run: "quicksort",
+// "top-N heapsort" or "external merge", and the memory (or, external, the
+// temporary files' bytes) it used.
+struct SortReport {
+  std::string method;
+  bool disk = false;
+  int64_t bytes = 0;
+};
 class ForeignKeyChecker;  // executor/foreign_keys.h
 
 struct ExecContext {
@@ -43,6 +53,12 @@ struct ExecContext {
   // The statement's memory: operators charge their buffers and hash tables
   // here (53200 past the statement's or the server's limit). Null: none.
   MemoryAccount* memory = nullptr;
+  // work_mem in bytes: a sort holding more rows than this writes them to
+  // temporary files in sorted runs and merges them (executor/external_sort.h).
+  // 0: no bound.
+  int64_t work_mem = 0;
+  // EXPLAIN ANALYZE: what each sort did, by its logical node. Null: not asked.
+  std::map<const void*, SortReport>* sort_reports = nullptr;
   // WITH: each CTE's rows, computed once per statement and shared by its
   // scans, and the work table each running recursive CTE's recursive term
   // reads; keyed by the plan's planner::CteInfo.

@@ -29,14 +29,14 @@ PhysicalRef CreatePhysical(const LogicalOperator& plan, ExecContext& ctx) {
       return std::make_unique<PhysicalHashAggregate>(ctx, child(0), plan.Cast<LogicalAggregate>());
     case LogicalKind::kJoin:
       return std::make_unique<PhysicalHashJoin>(ctx, child(0), child(1), plan.Cast<LogicalJoin>());
-    case LogicalKind::kSort: return std::make_unique<PhysicalSort>(ctx, child(0), plan.Cast<LogicalSort>().Keys());
+    case LogicalKind::kSort: return std::make_unique<PhysicalSort>(ctx, child(0), plan.Cast<LogicalSort>());
     case LogicalKind::kLimit: {
       // A sort under a limit keeps only the rows the limit can return.
       const auto& limit = plan.Cast<LogicalLimit>();
       if (limit.Child().Kind() == LogicalKind::kSort) {
         const LogicalOperator& sort = limit.Child();
-        auto top = std::make_unique<PhysicalSort>(ctx, CreatePhysical(sort.Child(), ctx),
-                                                  sort.Cast<LogicalSort>().Keys(), &limit);
+        auto top = std::make_unique<PhysicalSort>(ctx, CreatePhysical(sort.Child(), ctx), sort.Cast<LogicalSort>(),
+                                                  &limit);
         return std::make_unique<PhysicalLimit>(ctx, std::move(top), limit);
       }
       return std::make_unique<PhysicalLimit>(ctx, child(0), limit);

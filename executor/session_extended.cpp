@@ -202,6 +202,8 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
       FragmentServices services = session_.Services();
       services.statement_fragments = CountFragments(*plan_);
       services.stats = stats_;
+      ctx_->work_mem = session_.settings_.BytesOf("work_mem");
+      if (stats_ != nullptr) ctx_->sort_reports = &stats_->sorts;
       // Fragments see the same deadline (on a storage node: the time left)
       // and charge the same account while they run.
       services.deadline_ns = ctx_->poll.deadline_ns;

@@ -183,6 +183,19 @@ std::string SessionSettings::Normalise(Setting& s, const std::string& key, const
                      "invalid value for parameter \"" + s.canonical + "\": \"" + joined + "\"");
     return joined;
   }
+  if (key == "work_mem") {
+    // PostgreSQL's range, in kB: 64kB up to 2147483647kB.
+    int64_t bytes = ParseByteSize(joined);
+    if (bytes < 0)
+      throw SqlError(sqlstate::kInvalidParameterValue,
+                     "invalid value for parameter \"" + s.canonical + "\": \"" + joined + "\"", "",
+                     "Valid units for this parameter are \"B\", \"kB\", \"MB\", \"GB\", and \"TB\".");
+    if (bytes < 64 * 1024 || bytes / 1024 > 2147483647)
+      throw SqlError(sqlstate::kInvalidParameterValue, std::to_string(bytes / 1024) +
+                                                           " kB is outside the valid range for parameter \"" +
+                                                           s.canonical + "\" (64 .. 2147483647)");
+    return joined;
+  }
   if (key == "tessera.statement_memory_limit") {
     if (ParseByteSize(joined) < 0)
       throw SqlError(sqlstate::kInvalidParameterValue,

@@ -60,7 +60,17 @@ void SqlSession::RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool
     return lines;
   };
   if (describe_columns) sink.Columns({{"QUERY PLAN", 0, 0, Type::Of(TypeId::kText)}});
-  for (auto& line : planner::ExplainQuery(plan, details)) sink.Row({Value::Text(line)});
+  // PostgreSQL's "Sort Method: quicksort  Memory: 25kB".
+  auto sort_details = [&](const planner::LogicalOperator& node) {
+    std::vector<std::string> lines;
+    auto sort = stats.sorts.find(&node);
+    if (sort == stats.sorts.end()) return lines;
+    int64_t kb = (sort->second.bytes + 1023) / 1024;
+    lines.push_back("Sort Method: " + sort->second.method + "  " + (sort->second.disk ? "Disk: " : "Memory: ") +
+                    std::to_string(kb) + "kB");
+    return lines;
+  };
+  for (auto& line : planner::ExplainQuery(plan, details, sort_details)) sink.Row({Value::Text(line)});
   sink.Complete("EXPLAIN");
 }
 

@@ -146,8 +146,13 @@ struct CteList {
   }
 };
 
-void Walk(const LogicalOperator& node, int indent, bool arrow, const FragmentDetails& extra,
-          std::vector<std::string>* out, CteList* ctes) {
+struct Extra {
+  const FragmentDetails& fragment;
+  const NodeDetails& node;
+};
+
+void Walk(const LogicalOperator& node, int indent, bool arrow, const Extra& extra, std::vector<std::string>* out,
+          CteList* ctes) {
   CheckStackDepth();
   std::vector<std::string> details = node.ExplainDetails();
   int child_indent = arrow ? indent + 6 : indent + 2;
@@ -156,8 +161,10 @@ void Walk(const LogicalOperator& node, int indent, bool arrow, const FragmentDet
   if (node.Kind() == LogicalKind::kUpdate || node.Kind() == LogicalKind::kDelete)
     fragment = static_cast<const LogicalWrite&>(node).GetFragment().get();
   if (node.Kind() == LogicalKind::kInsert) fragment = node.Cast<LogicalInsert>().GetFragment().get();
-  if (fragment && extra)
-    for (auto& line : extra(*fragment)) details.push_back(line);
+  if (fragment && extra.fragment)
+    for (auto& line : extra.fragment(*fragment)) details.push_back(line);
+  if (extra.node)
+    for (auto& line : extra.node(node)) details.push_back(line);
   Emit(out, indent, arrow, node.Explain(), details);
   if (fragment) {
     int inner = child_indent;
@@ -175,7 +182,7 @@ void Walk(const LogicalOperator& node, int indent, bool arrow, const FragmentDet
   for (auto& child : node.Children()) Walk(*child, child_indent, true, extra, out, ctes);
 }
 
-void WalkCtes(const FragmentDetails& extra, std::vector<std::string>* out, CteList* ctes) {
+void WalkCtes(const Extra& extra, std::vector<std::string>* out, CteList* ctes) {
   for (size_t i = 0; i < ctes->scans.size(); ++i) {  // bodies may add CTEs they read
     const LogicalCteScan& scan = *ctes->scans[i];
     out->push_back("  CTE " + scan.Cte()->name);
@@ -188,22 +195,27 @@ void WalkCtes(const FragmentDetails& extra, std::vector<std::string>* out, CteLi
 std::vector<std::string> ExplainPlan(const LogicalOperator& plan) {
   std::vector<std::string> out;
   CteList ctes;
-  Walk(plan, 0, false, {}, &out, &ctes);
-  WalkCtes({}, &out, &ctes);
+  FragmentDetails no_fragment;
+  NodeDetails no_node;
+  Extra none{no_fragment, no_node};
+  Walk(plan, 0, false, none, &out, &ctes);
+  WalkCtes(none, &out, &ctes);
   return out;
 }
 
-std::vector<std::string> ExplainQuery(const PlannedQuery& query, const FragmentDetails& fragment_details) {
+std::vector<std::string> ExplainQuery(const PlannedQuery& query, const FragmentDetails& fragment_details,
+                                      const NodeDetails& node_details) {
   std::vector<std::string> out;
   CteList ctes;
-  Walk(*query.plan, 0, false, fragment_details, &out, &ctes);
+  Extra extra{fragment_details, node_details};
+  Walk(*query.plan, 0, false, extra, &out, &ctes);
   for (size_t i = 0; i < query.subqueries.size(); ++i) {
     out.push_back("  SubPlan " + std::to_string(i + 1));
     std::vector<std::string> inner;
-    Walk(*query.subqueries[i], 4, true, fragment_details, &inner, &ctes);
+    Walk(*query.subqueries[i], 4, true, extra, &inner, &ctes);
     out.insert(out.end(), inner.begin(), inner.end());
   }
-  WalkCtes(fragment_details, &out, &ctes);
+  WalkCtes(extra, &out, &ctes);
   return out;
 }
 

@@ -79,21 +79,6 @@ Value DecodeValue(std::string_view bytes) {
   Reader::Corrupt();
 }
 
-std::string EncodeRowBytes(const Row& row) {
-  Writer w;
-  for (auto& v : row) w.FieldBytes(1, EncodeValue(v));
-  w.End();
-  return w.Take();
-}
-
-Row DecodeRowBytes(std::string_view bytes) {
-  Row row;
-  Reader(bytes).Fields([&](const Field& f) {
-    if (f.number == 1) row.push_back(DecodeValue(f.bytes));
-  });
-  return row;
-}
-
 std::string EncodeLayout(const TableLayout& t) {
   Writer w;
   w.FieldVarint(1, t.table_id);
@@ -250,6 +235,21 @@ Reader ReadHeader(std::string_view bytes) {
 }
 
 }  // namespace
+
+std::string EncodeRowBytes(const Row& row) {
+  Writer w;
+  for (auto& v : row) w.FieldBytes(1, EncodeValue(v));
+  w.End();
+  return w.Take();
+}
+
+Row DecodeRowBytes(std::string_view bytes) {
+  Row row;
+  Reader(bytes).Fields([&](const Field& f) {
+    if (f.number == 1) row.push_back(DecodeValue(f.bytes));
+  });
+  return row;
+}
 
 std::string EncodeExpr(const BoundExpr& e) {
   CheckStackDepth();

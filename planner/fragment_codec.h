@@ -30,5 +30,8 @@ std::string EncodeFragment(const Fragment& fragment);
 Fragment DecodeFragment(std::string_view bytes);
 std::string EncodeExpr(const BoundExpr& expr);
 ExprRef DecodeExpr(std::string_view bytes);
+// One row's values with their types (the external sort's run files too).
+std::string EncodeRowBytes(const Row& row);
+Row DecodeRowBytes(std::string_view bytes);
 
 }  // namespace tessera::planner

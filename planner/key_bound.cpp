@@ -86,6 +86,22 @@ FloorCeil FloorCeilOf(const Value& v, Type column) {
     Value s = Value::Text(v.GetString(), column);
     return {s, s, true};
   }
+  if (to == TypeId::kBpchar && IsPlainString(from)) {
+    // The key holds char(n) values without their trailing blanks, and the
+    // comparison is text's (of the trimmed value): the text itself bounds
+    // the key bytes exactly. It stays text, so its own trailing blanks are
+    // kept in the key bytes (a bpchar would lose them): `= 'ab '` finds no
+    // key, `< 'ab '` takes 'ab'.
+    Value s = Value::Text(v.GetString(), Type::Of(TypeId::kText));
+    return {s, s, true};
+  }
+  if (IsPlainString(to) && from == TypeId::kBpchar) {
+    // char(n)'s trailing blanks do not count: the value compares as trimmed.
+    std::string_view text = v.GetString();
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    Value s = Value::Text(std::string(text), column);
+    return {s, s, true};
+  }
   throw SqlError::Internal("no key bound of type " + FormatType(Type::Of(from)) + " for a key of type " +
                            FormatType(column));
 }
@@ -96,7 +112,8 @@ bool KeyBoundConvertible(TypeId column, TypeId value) {
   if (IsIntegerType(column)) return IsIntegerType(value) || value == TypeId::kNumeric;
   if (column == TypeId::kNumeric) return IsIntegerType(value);
   if (column == TypeId::kDate) return value == TypeId::kTimestamp;
-  if (IsPlainString(column)) return IsPlainString(value);
+  if (IsPlainString(column)) return IsPlainString(value) || value == TypeId::kBpchar;
+  if (column == TypeId::kBpchar) return IsPlainString(value);
   return false;
 }
 

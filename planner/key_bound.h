@@ -1,6 +1,8 @@
 // Key bounds of another type than their key column: `int4_key = $1` with an
 // int8 parameter (pgjdbc's setLong), `int_key > 2.5`, `date_key <
-// timestamp '2020-01-02 10:00'`, `varchar_key = text_value`. The planner
+// timestamp '2020-01-02 10:00'`, `varchar_key = text_value`, `char_key =
+// text_value` (compared as the trimmed char value, as PostgreSQL casts the
+// char column to text), `text_key = char_value` (the char value trimmed). The planner
 // uses such a comparison for a key lookup or range when the two types are
 // of one family and every value of the column's type is exactly a value of
 // the other (KeyBoundConvertible); at run time the value becomes a bound of

@@ -47,8 +47,12 @@ std::vector<std::string> ExplainPlan(const LogicalOperator& plan);
 // The statement's plan followed by its subqueries ("SubPlan 1", ...).
 // `fragment_details`, if set, adds lines under each fragment's node (where
 // it runs, and what EXPLAIN ANALYZE measured there).
+// `node_details`, if set, adds lines under any node (EXPLAIN ANALYZE's
+// "Sort Method:").
 using FragmentDetails = std::function<std::vector<std::string>(const Fragment& fragment)>;
-std::vector<std::string> ExplainQuery(const PlannedQuery& query, const FragmentDetails& fragment_details = {});
+using NodeDetails = std::function<std::vector<std::string>(const LogicalOperator& node)>;
+std::vector<std::string> ExplainQuery(const PlannedQuery& query, const FragmentDetails& fragment_details = {},
+                                      const NodeDetails& node_details = {});
 std::string SortKeysText(const std::vector<SortKey>& keys);
 
 }  // namespace tessera::planner

@@ -19,13 +19,31 @@ int64_t PhysicalSort::RowsNeeded() const {
   return n.GetInt() + skip;
 }
 
+void PhysicalSort::Report(const char* method, bool disk, int64_t bytes) {
+  if (ctx_.sort_reports != nullptr) (*ctx_.sort_reports)[node_] = {method, disk, bytes};
+}
+
 void PhysicalSort::KeepFirst(int64_t rows) {
   TopN top(keys_, static_cast<size_t>(rows), ctx_.memory, "TupleSort main");
   Batch in;
   while (child_->Next(&in)) {
     ctx_.CheckCancel();
     for (auto& row : in) top.Offer(std::move(row), ctx_.eval);
+    if (ctx_.work_mem > 0 && top.Charged() > ctx_.work_mem) {
+      // LIMIT + OFFSET rows do not fit in work_mem: the rows kept so far
+      // become the first run of an external sort, which takes the rest of
+      // the input (the LIMIT above stops reading it). A row the heap let go
+      // had LIMIT + OFFSET rows before it, so it is not missed; the kept
+      // rows arrived first, so ties stay in order.
+      std::vector<Row> kept = top.TakeSorted();
+      for (auto& row : kept) keyed_.push_back(MakeKeyed(std::move(row), keys_, ctx_.eval));
+      external_ = std::make_unique<ExternalSort>(keys_, ctx_.poll, TempDirectory(), ctx_.memory);
+      external_->AddRun(&keyed_);
+      SortAll();
+      return;
+    }
   }
+  Report("top-N heapsort", false, top.Charged());
   std::vector<Row> kept = top.TakeSorted();
   output_.Set(std::move(kept), ctx_.memory);
 }
@@ -33,13 +51,21 @@ void PhysicalSort::KeepFirst(int64_t rows) {
 bool PhysicalSort::Next(Batch* out) {
   if (!sorted_) {
     sorted_ = true;
-    if (int64_t rows = RowsNeeded(); rows >= 0) {
-      KeepFirst(rows);
-      return output_.Next(out);
-    }
-    SortAll();
+    if (int64_t rows = RowsNeeded(); rows >= 0) KeepFirst(rows);
+    else SortAll();
   }
+  if (external_) return external_->Next(out);
   return output_.Next(out);
+}
+
+void PhysicalSort::SortKept() {
+  // The comparator polls for cancel and statement_timeout: sorting
+  // millions of rows takes seconds.
+  StatementPoll& poll = ctx_.poll;
+  std::stable_sort(keyed_.begin(), keyed_.end(), [&](const KeyedRow& a, const KeyedRow& b) {
+    poll.Tick();
+    return CompareKeys(a.keys, b.keys, keys_) < 0;
+  });
 }
 
 void PhysicalSort::SortAll() {
@@ -47,7 +73,10 @@ void PhysicalSort::SortAll() {
   // many KeyedRows, are charged to the statement as they come. Members,
   // so that a cancelled sort's rows go with the operator tree (which a
   // big statement frees in the background), not during the unwinding.
+  // Past work_mem they are sorted and written out as a run, and the
+  // charge starts again (PostgreSQL's external merge sort).
   Batch in;
+  int64_t peak = 0;
   while (child_->Next(&in)) {
     ctx_.CheckCancel();
     int64_t bytes = 0;
@@ -59,14 +88,25 @@ void PhysicalSort::SortAll() {
       bytes += row_bytes + EstimateRowBytes(k.keys) + kKeyedRowSlot;
     }
     charge_.Add(bytes);
+    peak = std::max(peak, charge_.Charged());
+    if (ctx_.work_mem > 0 && charge_.Charged() > ctx_.work_mem) {
+      if (!external_) external_ = std::make_unique<ExternalSort>(keys_, ctx_.poll, TempDirectory(), ctx_.memory);
+      SortKept();
+      external_->AddRun(&keyed_);
+      charge_.Reset();
+      row_bytes_ = 0;
+    }
   }
-  // The comparator polls for cancel and statement_timeout: sorting
-  // millions of rows takes seconds.
-  StatementPoll& poll = ctx_.poll;
-  std::stable_sort(keyed_.begin(), keyed_.end(), [&](const KeyedRow& a, const KeyedRow& b) {
-    poll.Tick();
-    return CompareKeys(a.keys, b.keys, keys_) < 0;
-  });
+  SortKept();
+  if (external_) {
+    if (!keyed_.empty()) external_->AddRun(&keyed_);
+    keyed_ = {};
+    charge_.Reset();
+    external_->FinishInput();
+    Report("external merge", true, external_->DiskBytes());
+    return;
+  }
+  Report("quicksort", false, peak);
   std::vector<Row> rows;
   rows.reserve(keyed_.size());
   for (auto& k : keyed_) rows.push_back(std::move(k.row));

@@ -2,6 +2,7 @@
 // whole input (or one side of it) before producing rows.
 #pragma once
 
+#include "executor/external_sort.h"
 #include "executor/operators/row_hash.h"
 #include "executor/physical_operator.h"
 #include "executor/sort_util.h"
@@ -12,26 +13,32 @@ namespace tessera::executor {
 class PhysicalSort final : public PhysicalOperator {
  public:
   // `limit`: the LIMIT right above the sort, if any: then only its first
-  // limit + offset rows are kept (TopN), not the whole input.
-  PhysicalSort(ExecContext& ctx, PhysicalRef child, const std::vector<planner::SortKey>& keys,
+  // limit + offset rows are kept (TopN), not the whole input. Past
+  // ctx.work_mem the sort is external (executor/external_sort.h).
+  PhysicalSort(ExecContext& ctx, PhysicalRef child, const planner::LogicalSort& sort,
                const planner::LogicalLimit* limit = nullptr)
       : PhysicalOperator(ctx),
         child_(std::move(child)),
-        keys_(keys),
+        node_(&sort),
+        keys_(sort.Keys()),
         limit_(limit),
         charge_(ctx.memory, "TupleSort main") {}
   bool Next(Batch* out) override;
 
  private:
+  void SortKept();  // keyed_, in place
+  void Report(const char* method, bool disk, int64_t bytes);
   // LIMIT + OFFSET of limit_ when both are known and not negative (the
   // LIMIT operator refuses negatives before it asks for rows), else -1.
   int64_t RowsNeeded() const;
   void SortAll();
   void KeepFirst(int64_t rows);
   PhysicalRef child_;
+  const planner::LogicalSort* node_;
   const std::vector<planner::SortKey>& keys_;
   const planner::LogicalLimit* limit_;
   bool sorted_ = false;
+  std::unique_ptr<ExternalSort> external_;  // once the input passed work_mem
   std::vector<KeyedRow> keyed_;  // the input while it is sorted
   MemoryCharge charge_;          // keyed_
   int64_t row_bytes_ = 0;        // the rows' EstimateRowBytes, summed (not their keys)

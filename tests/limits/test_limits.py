@@ -203,6 +203,7 @@ def test_sort_out_of_memory(ctx):
     """A sort too big for the statement's limit (a quarter of the server's) fails
     with 53200 in PostgreSQL's shape; another session goes on meanwhile."""
     conn = connect(ctx.port)
+    q(conn, "SET work_mem = '1TB'")  # else it spills to temporary files and completes
     by = Bystander(ctx.port)
     err = error_of(conn, "SELECT g FROM generate_series(1, 20000000) AS g ORDER BY g DESC")
     by.stop()
@@ -247,6 +248,7 @@ def test_server_limit_binds_above_session_setting(ctx):
     still binds, and says so."""
     conn = connect(ctx.port)
     q(conn, "SET tessera.statement_memory_limit = '64GB'")
+    q(conn, "SET work_mem = '1TB'")
     err = error_of(conn, "SELECT g FROM generate_series(1, 20000000) AS g ORDER BY g")
     expect_sqlstate(err, "53200", "a sort under the server's limit only")
     expect("--memory-limit" in (err.diag.message_hint or ""), "HINT names --memory-limit: %r" % err.diag.message_hint)
@@ -256,6 +258,7 @@ def test_memory_is_returned(ctx):
     """Failed and finished statements give their memory back: after several
     failures a statement needing most of the limit still runs."""
     conn = connect(ctx.port)
+    q(conn, "SET work_mem = '1TB'")
     for _ in range(3):
         expect_sqlstate(error_of(conn, "SELECT g FROM generate_series(1, 20000000) AS g ORDER BY g"), "53200",
                         "a big sort")
@@ -263,6 +266,77 @@ def test_memory_is_returned(ctx):
     # limit (an OFFSET without LIMIT: a LIMIT would keep only its rows).
     got = q(conn, "SELECT g FROM generate_series(1, 150000) AS g ORDER BY g DESC OFFSET 149998")
     expect_eq(got, [(2,), (1,)], "a 150k-row sort after the failures")
+
+
+def temp_files(ctx):
+    return sorted(os.listdir(ctx.temp_dir))
+
+
+def expect_no_temp_files(ctx, what):
+    """A statement's operators may be freed off its thread just after its
+    error or result is sent: allow them a moment."""
+    deadline = time.monotonic() + 3
+    while temp_files(ctx) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    expect_eq(temp_files(ctx), [], "temporary files " + what)
+
+
+def wait_for_temp_files(ctx, what):
+    deadline = time.monotonic() + 20
+    while not temp_files(ctx):
+        if time.monotonic() > deadline:
+            raise Failure("%s: no temporary file appeared in %s" % (what, ctx.temp_dir))
+        time.sleep(0.01)
+
+
+def test_sort_spills_past_work_mem(ctx):
+    """A sort bigger than work_mem writes sorted runs to temporary files (in
+    the data directory's pgsql_tmp) and merges them: same rows, same order,
+    stable on ties, EXPLAIN ANALYZE says "external merge"; the files are gone
+    when the statement ends, fails or is cancelled."""
+    conn = connect(ctx.port)
+    expect_eq(temp_files(ctx), [], "before")
+    # v is a permutation of k; v % 1000 has 100 ties each, which the stable sort keeps in k order
+    sql = "SELECT k, v FROM limits_big WHERE k <= 100000 ORDER BY v % 1000"
+    q(conn, "SET work_mem = '64kB'")
+    plan = [r[0].strip() for r in q(conn, "EXPLAIN ANALYZE " + sql)]
+    expect(any(line.startswith("Sort Method: external merge  Disk: ") for line in plan), "EXPLAIN ANALYZE: %r" % plan)
+    spilled = q(conn, sql)
+    expect_no_temp_files(ctx, "after the sort")
+    # LIMIT + OFFSET rows beyond work_mem: the top-N heap hands over to an external sort
+    plan = [r[0].strip() for r in q(conn, "EXPLAIN ANALYZE " + sql + " LIMIT 10 OFFSET 50000")]
+    expect(any(line.startswith("Sort Method: external merge  Disk: ") for line in plan), "LIMIT: %r" % plan)
+    expect_eq(q(conn, sql + " LIMIT 10 OFFSET 50000"), spilled[50000:50010], "a LIMIT past work_mem")
+    q(conn, "RESET work_mem")  # 4MB: 5,000 rows fit
+    plan = [r[0].strip() for r in q(conn, "EXPLAIN ANALYZE " + sql.replace("100000", "5000"))]
+    expect(any(line.startswith("Sort Method: quicksort  Memory: ") for line in plan), "in memory: %r" % plan)
+    rows = q(conn, "SELECT k, v FROM limits_big WHERE k <= 100000 ORDER BY k")
+    expect(len(spilled) == 100000 and spilled == sorted(rows, key=lambda r: r[1] % 1000),
+           "the spilled sort's rows or order differ")
+    expect_no_temp_files(ctx, "after the sorts")
+    q(conn, "SET work_mem = '64kB'")
+    # An error after runs were written: the row k = 99000 comes late in the sort's input.
+    err = error_of(conn, "SELECT a.k / (a.k + b.x - 99001) FROM limits_big a, (VALUES (1), (2)) AS b(x) "
+                         "WHERE a.k <= 100000 ORDER BY a.v % 1000")
+    expect_sqlstate(err, "22012", "a division by zero in a spilling sort's input")
+    expect_no_temp_files(ctx, "after the error")
+    # A cancel while the runs are written or merged: the files exist, then go.
+    running = Async(lambda: error_of(conn, "SELECT a.k, b.k FROM limits_big a, limits_small b "
+                                           "WHERE a.k <= 50000 AND b.k <= 200 ORDER BY a.v + b.v, a.k, b.k"))
+    wait_for_temp_files(ctx, "the cancelled sort")
+    conn.cancel()
+    if not running.wait(10):
+        raise Failure("the spilling sort did not end within 10 s of the cancel")
+    expect_sqlstate(running.value, "57014", "the cancelled sort")
+    expect_no_temp_files(ctx, "after the cancel")
+    expect_eq(q1(conn, "SELECT 1"), 1, "the session after the cancel")
+
+
+def test_work_mem_setting(ctx):
+    conn = connect(ctx.port)
+    expect_eq(q1(conn, "SHOW work_mem"), "4MB", "the default")
+    expect_sqlstate(error_of(conn, "SET work_mem = '63kB'"), "22023", "work_mem below 64kB")
+    expect_sqlstate(error_of(conn, "SET work_mem = 'lots'"), "22023", "work_mem without a size")
 
 
 def test_setting(ctx):
@@ -406,7 +480,7 @@ MEMORY_TESTS = [test_setting, test_huge_statement_out_of_memory, test_sort_out_o
                 test_fragment_aggregate_out_of_memory, test_join_build_out_of_memory,
                 test_server_limit_binds_above_session_setting, test_memory_is_returned, test_write_set_is_capped,
                 test_recursive_cte_out_of_memory, test_big_messages_out_of_memory,
-                test_prepared_statements_out_of_memory]
+                test_prepared_statements_out_of_memory, test_work_mem_setting, test_sort_spills_past_work_mem]
 
 
 # --- statement_timeout and cancel -------------------------------------------------
@@ -539,8 +613,9 @@ TIMEOUT_TESTS = ([make_timeout_test(n) for n in SLOW_QUERIES] + [make_cancel_tes
 # --- driver ----------------------------------------------------------------------
 
 class Context:
-    def __init__(self, port, pids, binary=None):
+    def __init__(self, port, pids, binary=None, temp_dir=None):
         self.port = port
+        self.temp_dir = temp_dir  # the embedded server's pgsql_tmp (external sorts' runs)
         self.pids = pids
         self.binary = binary  # for tests that start a server of their own
         self.report = []
@@ -583,7 +658,7 @@ def main():
         try:
             conn = connect(small.port)
             make_tables(conn, 300000)
-            ctx = Context(small.port, small.pids, binary)
+            ctx = Context(small.port, small.pids, binary, os.path.join(small.dir, "data", "pgsql_tmp"))
             peak = run(MEMORY_TESTS, ctx, only, results, rss_pid=small.proc.pid)
             print("# memory server: peak VmRSS %.0f MB under --memory-limit %d MB" % (peak, SMALL_LIMIT_MB))
             if peak >= SMALL_LIMIT_MB:

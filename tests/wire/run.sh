@@ -4,7 +4,8 @@
 # per row, COPY (query) TO), Bind with up to 65,535 parameters, a Bind with
 # the wrong parameter count (ERROR, not FATAL), Flush after an error, bad
 # UTF-8, savepoints through the extended protocol, and psycopg 3 (Copy.rows(),
-# a pipelined error fetched before Sync). Each Tessera server's messages are
+# a pipelined error fetched before Sync; an int8-typed parameter against an
+# int4 primary key uses the key). Each Tessera server's messages are
 # compared with PostgreSQL's.
 #
 # Starts a fresh `tessera start` (scripts/server.sh), a loopback cluster

@@ -382,6 +382,59 @@ def psycopg3(port):
     return out
 
 
+def psycopg3_int8_key_parameter(port):
+    """A parameter typed int8 (pgjdbc's setLong; psycopg 3's Int8) against an
+    int4 primary key, through Parse/Bind with its type declared and a
+    server-side prepared statement run past psycopg's prepare threshold (a
+    plan kept and run again with other values): the plan uses the key on
+    every server (PostgreSQL: an index scan; Tessera: a point lookup or key
+    range, on a cluster sent to the one group that holds the key), and an
+    int8 beyond int4's range matches nothing instead of raising 22003."""
+    import psycopg
+    from psycopg.types.numeric import Int2, Int8
+    out = []
+    conn = psycopg.connect(host=HOST, port=port, user="tessera", dbname="tessera", autocommit=True,
+                           connect_timeout=10)
+    try:
+        cur = conn.cursor()
+        cur.execute("DROP TABLE IF EXISTS wire_keys")
+        cur.execute("CREATE TABLE wire_keys (k integer PRIMARY KEY, v text)")
+        cur.execute("INSERT INTO wire_keys SELECT g, 'v' || g FROM generate_series(1, 2000) AS g")
+        cur.execute("SELECT pg_typeof(%s)::text", [Int8(7)])
+        expect(cur.fetchone()[0] == "bigint", "the parameter is typed int8")
+
+        def plan(sql, params, keys=True):
+            cur.execute("EXPLAIN " + sql, params, prepare=True)
+            text = "\n".join(r[0] for r in cur.fetchall())
+            expect("wire_keys_pkey" in text and "Seq Scan" not in text, "%s: no key in the plan:\n%s" % (sql, text))
+            if keys and "Shards:" in text:  # a cluster: only the groups that hold the keys
+                expect("Shards: all" not in text, "%s: sent to every group:\n%s" % (sql, text))
+            return text
+
+        point = "SELECT v FROM wire_keys WHERE k = %s"
+        plan(point, [Int8(7)])
+        plan(point, [Int2(7)])
+        plan("SELECT v FROM wire_keys WHERE k > %s AND k <= %s", [Int8(5), Int8(9)], keys=False)
+        plan("SELECT v FROM wire_keys WHERE k IN (%s, %s)", [Int8(5), Int8(3000000000)])
+        for value in [7, 8, 9, 10, 11, 12, 2000, 2001, 3000000000, -3000000000, 1]:
+            cur.execute(point, [Int8(value)], prepare=True)
+            out.append((value, cur.fetchall()))
+        expect(out[0][1] == [("v7",)] and out[8][1] == [], "point lookups: %r" % out)
+        for lo, hi in [(5, 9), (1998, 3000000000), (-3000000000, 2), (3000000000, 4000000000)]:
+            cur.execute("SELECT k FROM wire_keys WHERE k > %s AND k <= %s ORDER BY k", [Int8(lo), Int8(hi)],
+                        prepare=True)
+            out.append((lo, hi, cur.fetchall()))
+        cur.execute("SELECT k FROM wire_keys WHERE k IN (%s, %s, %s) ORDER BY k",
+                    [Int8(5), Int8(3000000000), Int8(2000)], prepare=True)
+        out.append(cur.fetchall())
+    finally:
+        conn.close()
+    # Not on `conn`: after DDL psycopg sends DEALLOCATE ALL, which Tessera does not parse yet.
+    with psycopg.connect(host=HOST, port=port, user="tessera", dbname="tessera", autocommit=True) as other:
+        other.execute("DROP TABLE wire_keys")
+    return out
+
+
 CHECKS = [
     copy_to_one_copydata_per_row,
     copy_query_to_stdout,
@@ -392,6 +445,7 @@ CHECKS = [
     bad_utf8_and_nul_are_22021,
     savepoint_rollback_to_in_extended_protocol,
     psycopg3,
+    psycopg3_int8_key_parameter,
 ]
 
 

@@ -36,7 +36,8 @@ TEST(KeyBound, WhichTypesBoundWhichKeys) {
   EXPECT_TRUE(KeyBoundConvertible(TypeId::kDate, TypeId::kTimestamp));
   EXPECT_TRUE(KeyBoundConvertible(TypeId::kVarchar, TypeId::kText));
   EXPECT_FALSE(KeyBoundConvertible(TypeId::kInt4, TypeId::kFloat8));  // 0.1 + 0.2 is no integer bound
-  EXPECT_FALSE(KeyBoundConvertible(TypeId::kBpchar, TypeId::kText));  // trailing spaces compare differently
+  EXPECT_TRUE(KeyBoundConvertible(TypeId::kBpchar, TypeId::kText));
+  EXPECT_TRUE(KeyBoundConvertible(TypeId::kText, TypeId::kBpchar));
   EXPECT_FALSE(KeyBoundConvertible(TypeId::kDate, TypeId::kTimestampTz));  // depends on TimeZone
 }
 
@@ -98,6 +99,23 @@ TEST(KeyBound, TimestampsBoundDatesByDay) {
   Bound infinity = Convert(Value::Timestamp(datetime::kTimestampInfinity), date, KeyBoundSide::kEqual);
   ASSERT_TRUE(infinity.any);
   EXPECT_EQ(infinity.value.GetInt(), datetime::kDateInfinity);
+}
+
+TEST(KeyBound, TextBoundsACharKeyByItsOwnBytes) {
+  // The key holds 'ab' for char(4) 'ab  '; the comparison is text's of the trimmed value.
+  Type char4 = Type::Of(TypeId::kBpchar);
+  char4.typmod = 4 + 4;
+  Bound eq = Convert(Value::Text("ab", Type::Of(TypeId::kText)), char4, KeyBoundSide::kEqual);
+  ASSERT_TRUE(eq.any);
+  EXPECT_EQ(eq.value.GetString(), "ab");
+  Bound blanks = Convert(Value::Text("ab  ", Type::Of(TypeId::kText)), char4, KeyBoundSide::kUpper);
+  ASSERT_TRUE(blanks.any);
+  EXPECT_EQ(blanks.value.Id(), TypeId::kText);  // not a bpchar, whose key bytes would drop the blanks
+  EXPECT_EQ(blanks.value.GetString(), "ab  ");
+  EXPECT_FALSE(blanks.inclusive);
+  Bound trimmed = Convert(Value::Text("ab  ", char4), Type::Of(TypeId::kVarchar), KeyBoundSide::kEqual);
+  ASSERT_TRUE(trimmed.any);
+  EXPECT_EQ(trimmed.value.GetString(), "ab");
 }
 
 TEST(KeyBound, NullMatchesNothing) {
