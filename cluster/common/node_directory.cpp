@@ -87,6 +87,13 @@ std::string NodeDirectory::Address(int group) {
   throw SqlError("08006", "shard group " + std::to_string(group) + " has no live storage node");
 }
 
+std::optional<std::string> NodeDirectory::KnownAddress(int group) {
+  std::lock_guard lock(mutex_);
+  auto it = nodes_.find(group);
+  if (it == nodes_.end()) return std::nullopt;
+  return it->second.address;
+}
+
 std::map<int, NodeInfo> NodeDirectory::All() {
   std::lock_guard lock(mutex_);
   return nodes_;

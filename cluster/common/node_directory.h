@@ -28,6 +28,8 @@ class NodeDirectory {
   // Throws SqlError 08006 "shard group G has no live storage node" when the
   // group has no registered node.
   std::string Address(int group);
+  // The address known now, without asking etcd (nullopt if none).
+  std::optional<std::string> KnownAddress(int group);
   std::map<int, NodeInfo> All();
   void Refresh();
 

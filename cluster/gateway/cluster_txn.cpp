@@ -96,7 +96,9 @@ std::string ClusterTxn::Call(int group, uint16_t method, const std::string& payl
   transport::CallOptions options;
   options.timeout = CallTimeout(method, extra);
   options.cancel = cancel_;
-  return backend_.Rpc().Call(backend_.Nodes().Address(group), method, payload, options);
+  std::string address = backend_.Nodes().Address(group);
+  options.replaced = ReplacedCheck(group, address);
+  return backend_.Rpc().Call(address, method, payload, options);
 }
 
 std::vector<std::string> ClusterTxn::CallAll(const std::vector<int>& groups, uint16_t method,
@@ -130,7 +132,9 @@ std::vector<ClusterTxn::Outcome> ClusterTxn::CallEach(const std::vector<int>& gr
   std::vector<std::shared_ptr<transport::RpcClient::Pending>> pending;
   for (size_t i = 0; i < groups.size(); ++i) {
     try {
-      pending.push_back(backend_.Rpc().Start(backend_.Nodes().Address(groups[i]), method, payloads[i], options));
+      std::string address = backend_.Nodes().Address(groups[i]);
+      options.replaced = ReplacedCheck(groups[i], address);
+      pending.push_back(backend_.Rpc().Start(address, method, payloads[i], options));
     } catch (...) {
       outcomes[i].error = std::current_exception();
       pending.push_back(nullptr);

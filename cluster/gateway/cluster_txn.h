@@ -89,6 +89,10 @@ class ClusterTxn final : public executor::BackendTxn {
                                 const std::vector<std::string>& payloads, std::chrono::milliseconds extra);
   uint64_t StatementSnapshot();
   std::chrono::milliseconds CallTimeout(uint16_t method, std::chrono::milliseconds extra) const;
+  // CallOptions::replaced for a call to `address` on behalf of `group`
+  // (cluster_txn_failover.cpp): whether the gateway now routes the group
+  // elsewhere, as it does once a failover elected another primary.
+  std::function<bool()> ReplacedCheck(int group, const std::string& address);
   static planner::FragmentResult Concatenate(std::vector<planner::FragmentResult> parts);
   // Merges in key order, ticking `poll` (null: none) per row; takes the
   // rows out of `parts`.

@@ -55,6 +55,19 @@ bool MayFailOver(etcd::Client& etcd, int group) {
 
 }  // namespace
 
+// A paused primary answers nothing until it wakes (after its group has long
+// been taken over): its callers stop waiting for it as soon as the node
+// directory's watch shows the group's new primary. A read then goes again to
+// the new one (MaySendAgain: any connection failure); anything else fails
+// with 08006, as it may or may not have taken effect.
+std::function<bool()> ClusterTxn::ReplacedCheck(int group, const std::string& address) {
+  NodeDirectory* nodes = &backend_.Nodes();
+  return [nodes, group, address] {
+    std::optional<std::string> now = nodes->KnownAddress(group);
+    return now.has_value() && *now != address;
+  };
+}
+
 std::vector<std::string> ClusterTxn::CallThroughFailover(const std::vector<int>& groups, uint16_t method,
                                                          const std::vector<std::string>& payloads,
                                                          const std::vector<Resend>& resend,

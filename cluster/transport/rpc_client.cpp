@@ -29,6 +29,8 @@ constexpr std::chrono::milliseconds kCancelPoll{10};
 // holder's COMMIT.
 constexpr std::chrono::milliseconds kFiberInlineRead{2};
 constexpr std::chrono::milliseconds kParkedCancelPoll{40};
+// A call whose node has been silent this long asks CallOptions::replaced.
+constexpr std::chrono::milliseconds kReplacedPollAfter{250};
 
 // Waits for `call` on the calling thread, delivering its chunks, until kEnd,
 // an error, the timeout or a cancel. On every way out but a server's answer
@@ -74,7 +76,10 @@ std::string WaitForCall(ClientConnection& connection, CallState& call, const Cal
     }
     if (options.cancel != nullptr && options.cancel->load()) throw CanceledByUser();
     const auto now = std::chrono::steady_clock::now();
+    if (options.replaced && now - call.progress >= kReplacedPollAfter && options.replaced())
+      throw ReplacedByFailover(connection.Address());
     const auto deadline = call.progress + options.timeout;
+    const bool poll = options.cancel != nullptr || options.replaced;
     if (now >= deadline) {
       // Frames may lie unread in the socket (nobody read it while this
       // caller was busy elsewhere): deliver them before judging the node.
@@ -92,7 +97,7 @@ std::string WaitForCall(ClientConnection& connection, CallState& call, const Cal
         read_inline = true;
         if (connection.ReadForCall(call, lock, std::min(deadline, now + kFiberInlineRead))) continue;
       }
-      const auto until = options.cancel != nullptr ? std::min(deadline, now + kParkedCancelPoll) : deadline;
+      const auto until = poll ? std::min(deadline, now + kParkedCancelPoll) : deadline;
       auto slot = WaitSlot::Make();
       call.waiter = slot;
       lock.unlock();
@@ -102,7 +107,7 @@ std::string WaitForCall(ClientConnection& connection, CallState& call, const Cal
       call.waiter.reset();
       continue;
     }
-    const auto until = options.cancel != nullptr ? std::min(deadline, now + kCancelPoll) : deadline;
+    const auto until = poll ? std::min(deadline, now + kCancelPoll) : deadline;
     if (!connection.ReadForCall(call, lock, until)) call.cv.wait_until(lock, until);
   }
 }

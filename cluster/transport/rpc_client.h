@@ -39,6 +39,11 @@ struct CallOptions {
   // Polled every ~10 ms while waiting: once set, kCancel is sent and the call
   // throws 57014 "canceling statement due to user request".
   std::atomic<bool>* cancel = nullptr;
+  // Polled with `cancel` once no frame came for kReplacedPollAfter: true
+  // means the node no longer serves the request's shard group (a failover
+  // elected another primary, as a paused primary does not know yet), and the
+  // call throws 08006 ReplacedByFailover instead of waiting for the timeout.
+  std::function<bool()> replaced;
 };
 
 struct ClientStats {

@@ -26,6 +26,12 @@ SqlError DidNotAnswer(const std::string& address, std::chrono::milliseconds time
                   fmt::format("storage node {} did not answer within {} ms", address, timeout.count()));
 }
 
+SqlError ReplacedByFailover(const std::string& address) {
+  return SqlError(kConnectionFailure,
+                  fmt::format("storage node {} was replaced by a failover while it ran the request", address),
+                  "Its shard group has a new primary; whether the request took effect there is unknown.");
+}
+
 SqlError CanceledByUser() { return SqlError(sqlstate::kQueryCanceled, "canceling statement due to user request"); }
 
 SqlError RequestCanceled(const std::string& why) {

@@ -28,6 +28,8 @@ SqlError CouldNotConnect(const std::string& address, const std::string& reason);
 SqlError ConnectionLost(const std::string& address, const std::string& reason);
 // 08006 "storage node <addr> did not answer within <n> ms"
 SqlError DidNotAnswer(const std::string& address, std::chrono::milliseconds timeout);
+// 08006 "storage node <addr> was replaced by a failover while it ran the request"
+SqlError ReplacedByFailover(const std::string& address);
 // 57014 "canceling statement due to user request"
 SqlError CanceledByUser();
 // 57014, raised in a server handler's ResponseStream::Send once its request is gone.
