@@ -18,6 +18,10 @@ does not exist, 28000 for a role no rule admits, a `reject` rule and a role
 that may not log in. Messages must match PostgreSQL's word for word (the
 server's name for the superuser aside).
 
+Then TLS (tls_checks.py): both servers again with a certificate, key and CA
+(PostgreSQL: ssl = on), checked over TLS with psql, psycopg2 and the
+protocol client (hostssl, hostnossl, cert, SHOW ssl, pg_stat_ssl).
+
 Every check prints "PASS auth <name>" or "FAIL auth <name>: <reason>"; the
 last line is "auth total: P passed, F failed".
 """
@@ -36,7 +40,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from free_ports import free_port  # noqa: E402
+import tls_checks  # noqa: E402  (tests/auth/tls_checks.py)
 
 import psycopg2  # noqa: E402
 
@@ -95,10 +101,17 @@ def _error_fields(body):
     return fields
 
 
-def login(port, user, password, database="tessera"):
-    """Returns ("ok", method) or ("error", sqlstate, message)."""
+def login(port, user, password, database="tessera", tls=None):
+    """Returns ("ok", method) or ("error", sqlstate, message). With `tls`
+    (an ssl.SSLContext) the connection asks for TLS first (SSLRequest)."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=10)
     try:
+        if tls is not None:
+            sock.sendall(struct.pack("!ii", 8, 80877103))
+            answer = _recv_exact(sock, 1)
+            if answer != b"S":
+                raise AssertionError("SSLRequest answered %r" % answer)
+            sock = tls.wrap_socket(sock, server_hostname="127.0.0.1")
         params = b"user\0" + user.encode() + b"\0database\0" + database.encode() + b"\0\0"
         body = struct.pack("!i", 196608) + params
         sock.sendall(struct.pack("!i", len(body) + 4) + body)
@@ -471,6 +484,7 @@ def main():
             except Exception as e:  # noqa: BLE001
                 check("%s setup" % label, False, repr(e))
         password_file_checks(binary, work)
+        tls_checks.run(binary, PG_BIN, work, check, login, Tessera, Postgres)
     finally:
         for server in servers:
             server.cleanup()
