@@ -26,6 +26,9 @@ struct TlsSessionInfo {
   std::string client_dn;      // RFC 2253, as PostgreSQL shows it: "CN=alice"
   std::string client_serial;  // decimal
   std::string issuer_dn;
+  // RFC 5929 tls-server-end-point: the hash of the server's certificate, for
+  // SCRAM-SHA-256-PLUS (wire/scram_exchange.h); binary.
+  std::string server_end_point;
 };
 
 class TlsStatus {

@@ -3,7 +3,8 @@
 // method. `trust` completes the startup; `reject` and no matching rule
 // refuse it (28000); `password` asks for the cleartext password and checks
 // it against the role's SCRAM verifier; `scram-sha-256` runs SASL
-// (AuthenticationSASL 10, SASLContinue 11, SASLFinal 12; wire/scram_exchange.h).
+// (AuthenticationSASL 10, SASLContinue 11, SASLFinal 12; wire/scram_exchange.h),
+// offering SCRAM-SHA-256-PLUS (channel binding) too over TLS.
 // `cert` (hostssl rules, with --tls-ca) completes the startup when the
 // client certificate, already verified against the CA during the TLS
 // handshake, names the user in its CN; else 28000.
@@ -30,7 +31,6 @@ constexpr int32_t kCleartextPassword = 3;
 constexpr int32_t kSasl = 10;
 constexpr int32_t kSaslContinue = 11;
 constexpr int32_t kSaslFinal = 12;
-constexpr const char* kMechanism = "SCRAM-SHA-256";
 
 const HbaRules& DefaultRules() {
   static const HbaRules rules = HbaRules::Default();
@@ -87,7 +87,11 @@ void ProtocolHandler::BeginAuthentication() {
   if (rule->method == AuthMethod::kPassword) {
     AuthenticationRequest{kCleartextPassword, {}, {}}.Encode(out_);
   } else {
-    AuthenticationRequest{kSasl, {kMechanism}, {}}.Encode(out_);
+    // Over TLS, SCRAM-SHA-256-PLUS first, as PostgreSQL lists them.
+    std::vector<std::string> mechanisms;
+    if (!tls_.server_end_point.empty()) mechanisms.push_back(kScramSha256Plus);
+    mechanisms.push_back(kScramSha256);
+    AuthenticationRequest{kSasl, mechanisms, {}}.Encode(out_);
   }
   Flush();
 }
@@ -144,10 +148,12 @@ void ProtocolHandler::HandleSaslMessage(const std::string& body) {
     int32_t length = in.GetInt32();
     std::string data = length < 0 ? std::string() : std::string(in.GetBytes(static_cast<size_t>(length)));
     in.ExpectEnd();
-    if (mechanism != kMechanism)
+    bool plus = mechanism == kScramSha256Plus && !tls_.server_end_point.empty();
+    if (mechanism != kScramSha256 && !plus)
       throw ProtocolViolation("client selected an invalid SASL authentication mechanism");
     std::optional<std::string> verifier = auth_->verifier;
-    auth_->scram = std::make_unique<ScramExchange>(startup_["user"], verifier);
+    auth_->scram = std::make_unique<ScramExchange>(startup_["user"], verifier,
+                                                   ChannelBinding{tls_.server_end_point, plus});
     AuthenticationRequest{kSaslContinue, {}, auth_->scram->First(data)}.Encode(out_);
     Flush();
     return;

@@ -4,6 +4,8 @@
 // inside TLS. All of it runs on the socket's strand; the worker side learns
 // of it from a kTlsStarted item, queued before any message read over TLS.
 #include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
@@ -59,10 +61,27 @@ std::string SerialDecimal(X509* cert) {
   return out;
 }
 
+// RFC 5929's tls-server-end-point: the server certificate hashed with its
+// signature's hash function, SHA-256 in place of MD5 and SHA-1 (PostgreSQL's
+// be_tls_get_certificate_hash). Empty when it cannot be told: then
+// SCRAM-SHA-256-PLUS is not offered.
+std::string ServerEndPoint(SSL* ssl) {
+  X509* cert = SSL_get_certificate(ssl);
+  int digest_nid = NID_undef;
+  if (cert == nullptr || !OBJ_find_sigid_algs(X509_get_signature_nid(cert), &digest_nid, nullptr)) return {};
+  const EVP_MD* digest = digest_nid == NID_md5 || digest_nid == NID_sha1 ? EVP_sha256() : EVP_get_digestbynid(digest_nid);
+  if (digest == nullptr) return {};
+  unsigned char hash[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (!X509_digest(cert, digest, hash, &size)) return {};
+  return std::string(reinterpret_cast<const char*>(hash), size);
+}
+
 TlsSessionInfo Describe(SSL* ssl) {
   TlsSessionInfo info;
   info.ssl = true;
   info.version = SSL_get_version(ssl);
+  info.server_end_point = ServerEndPoint(ssl);
   const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl);
   if (cipher != nullptr) {
     info.cipher = SSL_CIPHER_get_name(cipher);

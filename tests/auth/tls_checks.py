@@ -11,6 +11,9 @@ rules of HBA below, and must answer these checks alike:
   - psql with sslmode=verify-full and SCRAM connects; SHOW ssl is on and
     pg_stat_ssl shows its TLS session; psycopg2 with verify-full too;
   - a wrong password over TLS gets 28P01;
+  - SCRAM-SHA-256-PLUS (tls-server-end-point) is offered over TLS only and
+    binds to the server certificate; wrong binding data, or the "y" flag
+    over TLS, is refused (28000); psql channel_binding=require works;
   - hostssl refuses plain TCP and hostnossl refuses TLS (28000);
   - `cert`: a client certificate of the CA whose CN is the user logs in
     (pg_stat_ssl shows its DN, serial and issuer as PostgreSQL does); a wrong
@@ -139,12 +142,15 @@ def plain_checks(server, label, pg_bin, certs, check):
           (out.stdout + out.stderr).strip())
 
 
-def tls_checks(server, label, pg_bin, certs, serial, check, login):
+def tls_checks(server, label, pg_bin, certs, serial, check, login, mechanisms):
     port, admin = server.port, server.admin
 
-    def expect(name, user, password, want, tls=None):
+    def offered():
+        return list(mechanisms)
+
+    def expect(name, user, password, want, tls=None, binding="n"):
         try:
-            got = login(port, user, password, tls=tls)
+            got = login(port, user, password, tls=tls, binding=binding)
         except Exception as e:  # noqa: BLE001
             got = ("exception", repr(e))
         check("%s tls_%s" % (label, name), got == want, "got %r, want %r" % (got, want))
@@ -184,6 +190,27 @@ def tls_checks(server, label, pg_bin, certs, serial, check, login):
     failed_for = 'password authentication failed for user "%s"'
     no_entry = 'no pg_hba.conf entry for host "127.0.0.1", user "%s", database "tessera", %s'
     expect("scram_over_tls", "alice", PASSWORD, ("ok", "scram-sha-256"), tls=context(certs))
+    # SCRAM-SHA-256-PLUS: offered over TLS only, first; bound to the server's certificate.
+    check("%s tls_mechanisms_over_tls" % label, offered() == [b"SCRAM-SHA-256-PLUS", b"SCRAM-SHA-256"],
+          "offered %r" % offered())
+    expect("scram_plain_tcp", "alice", PASSWORD, ("ok", "scram-sha-256"))
+    check("%s tls_mechanisms_plain_tcp" % label, offered() == [b"SCRAM-SHA-256"], "offered %r" % offered())
+    expect("scram_plus", "alice", PASSWORD, ("ok", "scram-sha-256-plus"), tls=context(certs), binding="plus")
+    expect("scram_plus_wrong_binding", "alice", PASSWORD, ("error", "28000", "SCRAM channel binding check failed"),
+           tls=context(certs), binding="plus-wrong")
+    expect("scram_plus_wrong_password", "alice", "wrong", ("error", "28P01", failed_for % "alice"),
+           tls=context(certs), binding="plus")
+    expect("scram_y_flag_over_tls", "alice", PASSWORD,
+           ("error", "28000", "SCRAM channel binding negotiation error"), tls=context(certs), binding="y")
+    out = psql(pg_bin, libpq(port, "alice", certs) + " channel_binding=require", "SELECT current_user",
+               password=PASSWORD)
+    check("%s tls_psql_channel_binding_require" % label, out.returncode == 0 and out.stdout.strip() == "alice",
+          (out.stdout + out.stderr).strip())
+    out = psql(pg_bin, libpq(port, "alice", certs, sslmode="disable") + " channel_binding=require", "SELECT 1",
+               password=PASSWORD)
+    check("%s tls_psql_channel_binding_without_tls" % label,
+          out.returncode != 0 and "channel binding required, but SSL not in use" in out.stderr,
+          (out.stdout + out.stderr).strip())
     expect("wrong_password_over_tls", "alice", "wrong", ("error", "28P01", failed_for % "alice"), tls=context(certs))
     expect("hostssl_refuses_plain", "sslonly", "", ("error", "28000", no_entry % ("sslonly", "no encryption")))
     expect("hostssl_admits_tls", "sslonly", "", ("ok", "trust"), tls=context(certs))
@@ -227,7 +254,9 @@ def tls_checks(server, label, pg_bin, certs, serial, check, login):
           (out.stdout + out.stderr).strip())
 
 
-def run(binary, pg_bin, work, check, login, tessera_class, postgres_class):
+def run(binary, pg_bin, work, check, login, mechanisms, tessera_class, postgres_class):
+    """`login` is test_auth.py's protocol client; `mechanisms` the list it
+    fills with the SASL mechanisms each server offered last."""
     try:
         certs, serial = make_certs(work)
     except (OSError, subprocess.CalledProcessError) as e:
@@ -247,7 +276,7 @@ def run(binary, pg_bin, work, check, login, tessera_class, postgres_class):
             server.stop()
             enable_tls(server, certs)
             server.start(with_hba=True)
-            tls_checks(server, label, pg_bin, certs, serial, check, login)
+            tls_checks(server, label, pg_bin, certs, serial, check, login, mechanisms)
         except Exception as e:  # noqa: BLE001
             check("%s tls setup" % label, False, repr(e))
         finally:

@@ -100,6 +100,32 @@ TEST(Hba, SslTypesMatchByTransport) {
   EXPECT_THROW(HbaRules::Parse("host all all 0.0.0.0/0 cert", "f"), std::runtime_error);
 }
 
+// The gs2 flag must agree with the mechanism the client chose, and a "y"
+// (binding supported, thought unsupported) is refused where binding exists.
+TEST(ScramChannelBinding, FlagMustMatchTheMechanism) {
+  auto state = [](ScramExchange& exchange, const std::string& first) {
+    try {
+      exchange.First(first);
+      return std::string("ok");
+    } catch (const SqlError& e) {
+      return e.Sqlstate() + " " + e.Message();
+    }
+  };
+  const std::string hash(32, 'h');
+  ScramExchange plus("u", std::nullopt, ChannelBinding{hash, true});
+  EXPECT_EQ(state(plus, "n,,n=,r=abc"), "08P01 malformed SCRAM message");
+  ScramExchange plus_ok("u", std::nullopt, ChannelBinding{hash, true});
+  EXPECT_EQ(state(plus_ok, "p=tls-server-end-point,,n=,r=abc"), "ok");
+  ScramExchange unique("u", std::nullopt, ChannelBinding{hash, true});
+  EXPECT_EQ(state(unique, "p=tls-unique,,n=,r=abc"), "08P01 unsupported SCRAM channel-binding type \"tls-unique\"");
+  ScramExchange plain_over_tls("u", std::nullopt, ChannelBinding{hash, false});
+  EXPECT_EQ(state(plain_over_tls, "y,,n=,r=abc"), "28000 SCRAM channel binding negotiation error");
+  ScramExchange plain_with_p("u", std::nullopt, ChannelBinding{hash, false});
+  EXPECT_EQ(state(plain_with_p, "p=tls-server-end-point,,n=,r=abc"), "08P01 malformed SCRAM message");
+  ScramExchange no_tls("u", std::nullopt);
+  EXPECT_EQ(state(no_tls, "y,,n=,r=abc"), "ok");  // we cannot bind without TLS: fine
+}
+
 TEST(Hba, DefaultTrustsLoopbackOnly) {
   HbaRules rules = HbaRules::Default();
   EXPECT_EQ(rules.Match("d", "u", Ip("127.0.0.1"), false)->method, AuthMethod::kTrust);
