@@ -23,7 +23,9 @@ rules of HBA below, and must answer these checks alike:
 import os
 import pwd
 import shutil
+import socket
 import ssl
+import struct
 import subprocess
 import time
 
@@ -119,6 +121,33 @@ def stat_ssl(conn):
     cur.execute("SELECT ssl, version, cipher, bits, client_dn, client_serial::text, issuer_dn "
                 "FROM pg_stat_ssl WHERE pid = %s", (conn.get_backend_pid(),))
     return cur.fetchone()
+
+
+def injected_after_ssl_request(port, ctx):
+    """SSLRequest and a startup packet in one write, then the handshake:
+    returns the first ErrorResponse read over TLS as ("error", code, message)."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    try:
+        body = struct.pack("!i", 196608) + b"user\0alice\0database\0tessera\0\0"
+        sock.sendall(struct.pack("!ii", 8, 80877103) + struct.pack("!i", len(body) + 4) + body)
+        if sock.recv(1) != b"S":
+            return ("no S",)
+        tls = ctx.wrap_socket(sock, server_hostname="127.0.0.1")
+        data = b""
+        while True:
+            chunk = tls.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        while data:
+            kind, length = data[:1], struct.unpack("!i", data[1:5])[0]
+            if kind == b"E":
+                fields = {chr(p[0]): p[1:].decode() for p in data[5:1 + length].split(b"\0") if p}
+                return ("error", fields.get("C"), fields.get("M"))
+            data = data[1 + length:]
+        return ("no error",)
+    finally:
+        sock.close()
 
 
 def plain_checks(server, label, pg_bin, certs, check):
@@ -247,6 +276,26 @@ def tls_checks(server, label, pg_bin, certs, serial, check, login, mechanisms):
               "got %r, want %r" % (row, want))
     except psycopg2.Error as e:
         check("%s tls_stat_ssl_client_certificate" % label, False, str(e).strip())
+    # A big result over TLS streams through the TLS write queue intact.
+    try:
+        conn = psycopg2.connect(libpq(port, "alice", certs), password=PASSWORD)
+        cur = conn.cursor()
+        cur.execute("SELECT i, repeat('x', 1000) FROM generate_series(1, 20000) AS g(i)")
+        rows = cur.fetchall()
+        conn.close()
+        check("%s tls_big_result" % label,
+              len(rows) == 20000 and rows[-1][0] == 20000 and all(len(r[1]) == 1000 for r in rows),
+              "got %d rows" % len(rows))
+    except psycopg2.Error as e:
+        check("%s tls_big_result" % label, False, str(e).strip())
+    # Bytes sent in plain text right after the SSLRequest (before the answer)
+    # are refused once TLS is up (CVE-2021-23214).
+    try:
+        got = injected_after_ssl_request(port, context(certs))
+    except Exception as e:  # noqa: BLE001
+        got = ("exception", repr(e))
+    check("%s tls_unencrypted_data_after_ssl_request" % label,
+          got == ("error", "08P01", "received unencrypted data after SSL request"), "got %r" % (got,))
     # Plain connections go on working next to TLS ones.
     out = psql(pg_bin, libpq(port, admin, certs, sslmode="disable"), "SHOW ssl",
                "SELECT count(*) > 0 FROM pg_stat_ssl WHERE NOT ssl", password=PASSWORD)
