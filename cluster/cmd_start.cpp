@@ -12,6 +12,7 @@
 #include "cluster/commands.h"
 #include "common/error.h"
 #include "common/memory_account.h"
+#include "common/tls_status.h"
 #include "executor/database.h"
 #include "wire/server.h"
 
@@ -106,14 +107,23 @@ int ServeSql(SessionFactory& sessions, const std::string& listen, uint16_t port,
   server_options.worker_threads = workers;
   server_options.limits.max_connections = connections.max_connections;
   server_options.handler.authentication_timeout_ms = connections.authentication_timeout_s * 1000;
+  server_options.tls = {connections.tls_cert, connections.tls_key, connections.tls_ca};
+  // `cert` rules need client certificates, which are only requested with a CA.
+  auto load_hba = [has_ca = !connections.tls_ca.empty()](const std::string& file) {
+    auto rules = std::make_shared<const wire::HbaRules>(wire::HbaRules::Load(file));
+    if (rules->UsesCert() && !has_ca)
+      throw std::runtime_error("the cert method needs client certificates: give --tls-ca");
+    return rules;
+  };
   if (!connections.hba_file.empty()) {
     try {
-      server_options.handler.hba = std::make_shared<const wire::HbaRules>(wire::HbaRules::Load(connections.hba_file));
+      server_options.handler.hba = load_hba(connections.hba_file);
     } catch (const std::exception& error) {
       spdlog::error("cannot use --hba {}: {}", connections.hba_file, error.what());
       return 1;
     }
   }
+  tessera::TlsStatus::SetServerTls(server_options.tls.Enabled());  // SHOW ssl
   wire::Server server(sessions, server_options);
   try {
     server.Start();
@@ -125,13 +135,13 @@ int ServeSql(SessionFactory& sessions, const std::string& listen, uint16_t port,
   TerminationSignal signal;
   // As PostgreSQL: SIGHUP re-reads the rules; a file that no longer parses
   // leaves the previous rules in force.
-  signal.OnReload([&server, file = connections.hba_file] {
+  signal.OnReload([&server, &load_hba, file = connections.hba_file] {
     if (file.empty()) {
       spdlog::info("received SIGHUP: no --hba file to reload");
       return;
     }
     try {
-      server.SetHba(std::make_shared<const wire::HbaRules>(wire::HbaRules::Load(file)));
+      server.SetHba(load_hba(file));
       spdlog::info("received SIGHUP: reloaded the rules of {}", file);
     } catch (const std::exception& error) {
       spdlog::error("received SIGHUP: {} not reloaded, the previous rules stay in force: {}", file, error.what());

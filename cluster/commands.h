@@ -18,6 +18,9 @@ struct ConnectionOptions {
   int max_connections = 100;           // sessions; 53300 beyond (3 kept for the superuser)
   int authentication_timeout_s = 60;   // to finish the startup
   std::string hba_file;                // --hba: pg_hba.conf rules; empty: wire::HbaRules::Default()
+  std::string tls_cert;                // --tls-cert, --tls-key: TLS for clients; empty: SSLRequest answered 'N'
+  std::string tls_key;
+  std::string tls_ca;                  // --tls-ca: client certificates verified against it (the `cert` method)
 };
 
 struct StartOptions {

@@ -21,6 +21,18 @@ void AddConnectionOptions(CLI::App* cmd, tessera::cli::ConnectionOptions& option
                   "client authentication rules in pg_hba.conf format (default: trust for loopback clients, "
                   "scram-sha-256 for all others)")
       ->check(CLI::ExistingFile);
+  CLI::Option* cert = cmd->add_option("--tls-cert", options.tls_cert,
+                                      "PEM certificate (chain) of the server: clients may then use TLS (sslmode)")
+                          ->check(CLI::ExistingFile);
+  CLI::Option* key =
+      cmd->add_option("--tls-key", options.tls_key, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
+  cert->needs(key);
+  key->needs(cert);
+  cmd->add_option("--tls-ca", options.tls_ca,
+                  "PEM CA certificates: client certificates are requested and verified against them "
+                  "(the pg_hba `cert` method)")
+      ->check(CLI::ExistingFile)
+      ->needs(cert);
 }
 
 }  // namespace

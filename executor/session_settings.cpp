@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "common/memory_account.h"
+#include "common/tls_status.h"
 
 namespace tessera::executor {
 
@@ -80,6 +81,7 @@ SessionSettings::SessionSettings() {
   add("max_connections", "100", false, "Sets the maximum number of concurrent connections.");
   add("max_identifier_length", "63", false, "Shows the maximum identifier length.");
   add("block_size", "8192", false, "Shows the size of a disk block.");
+  add("ssl", TlsStatus::ServerTls() ? "on" : "off", false, "Enables SSL connections.");
   add("default_text_search_config", "pg_catalog.english", false, "Sets default text search configuration.");
 }
 
@@ -176,6 +178,8 @@ std::string SessionSettings::Normalise(Setting& s, const std::string& key, const
       key == "is_superuser" || key == "server_version_num" || key == "max_identifier_length" || key == "block_size" ||
       key == "max_connections")
     throw SqlError("55P02", "parameter \"" + s.canonical + "\" cannot be changed");
+  // A server setting (--tls-cert), fixed for the process.
+  if (key == "ssl") throw SqlError("55P02", "parameter \"" + s.canonical + "\" cannot be changed now");
   if (key == "statement_timeout" || key == "lock_timeout" || key == "idle_in_transaction_session_timeout" ||
       key == "idle_session_timeout") {
     if (joined.empty() || !(std::isdigit(static_cast<unsigned char>(joined[0])) || joined[0] == '-'))

@@ -3,7 +3,11 @@
 // method. `trust` completes the startup; `reject` and no matching rule
 // refuse it (28000); `password` asks for the cleartext password and checks
 // it against the role's SCRAM verifier; `scram-sha-256` runs SASL
-// (AuthenticationSASL 10, SASLContinue 11, SASLFinal 12; wire/scram_exchange.h).
+// (AuthenticationSASL 10, SASLContinue 11, SASLFinal 12; wire/scram_exchange.h),
+// offering SCRAM-SHA-256-PLUS (channel binding) too over TLS.
+// `cert` (hostssl rules, with --tls-ca) completes the startup when the
+// client certificate, already verified against the CA during the TLS
+// handshake, names the user in its CN; else 28000.
 // A wrong password, a missing role and a role without a password all end
 // in the same 28P01, as in PostgreSQL; the server log says which it was,
 // with the client's address.
@@ -27,7 +31,6 @@ constexpr int32_t kCleartextPassword = 3;
 constexpr int32_t kSasl = 10;
 constexpr int32_t kSaslContinue = 11;
 constexpr int32_t kSaslFinal = 12;
-constexpr const char* kMechanism = "SCRAM-SHA-256";
 
 const HbaRules& DefaultRules() {
   static const HbaRules rules = HbaRules::Default();
@@ -48,8 +51,9 @@ void ProtocolHandler::BeginAuthentication() {
   const std::string& database = startup_["database"];
   const HbaRules& rules = options_.hba ? *options_.hba : DefaultRules();
   auto address = IpAddress::Parse(WithoutScope(client_address_));
-  const HbaRule* rule = address ? rules.Match(database, user, *address) : nullptr;
-  std::string who = "host \"" + client_address_ + "\", user \"" + user + "\", database \"" + database + "\", no encryption";
+  const HbaRule* rule = address ? rules.Match(database, user, *address, tls_.ssl) : nullptr;
+  std::string who = "host \"" + client_address_ + "\", user \"" + user + "\", database \"" + database + "\", " +
+                    (tls_.ssl ? "SSL encryption" : "no encryption");
   if (rule == nullptr) {
     spdlog::warn("connection refused: no pg_hba.conf entry for {}", who);
     SendFatalAndClose(SqlError("28000", "no pg_hba.conf entry for " + who));
@@ -60,6 +64,12 @@ void ProtocolHandler::BeginAuthentication() {
     case AuthMethod::kReject:
       spdlog::warn("connection refused: pg_hba.conf line {} rejects {}", rule->line, who);
       SendFatalAndClose(SqlError("28000", "pg_hba.conf rejects connection for " + who));
+      return;
+    case AuthMethod::kCert:
+      auth_ = std::make_unique<Authentication>();
+      auth_->method = rule->method;
+      auth_->rule_line = rule->line;
+      CheckCertificate();
       return;
     case AuthMethod::kPassword:
     case AuthMethod::kScramSha256: break;
@@ -77,7 +87,11 @@ void ProtocolHandler::BeginAuthentication() {
   if (rule->method == AuthMethod::kPassword) {
     AuthenticationRequest{kCleartextPassword, {}, {}}.Encode(out_);
   } else {
-    AuthenticationRequest{kSasl, {kMechanism}, {}}.Encode(out_);
+    // Over TLS, SCRAM-SHA-256-PLUS first, as PostgreSQL lists them.
+    std::vector<std::string> mechanisms;
+    if (!tls_.server_end_point.empty()) mechanisms.push_back(kScramSha256Plus);
+    mechanisms.push_back(kScramSha256);
+    AuthenticationRequest{kSasl, mechanisms, {}}.Encode(out_);
   }
   Flush();
 }
@@ -134,10 +148,12 @@ void ProtocolHandler::HandleSaslMessage(const std::string& body) {
     int32_t length = in.GetInt32();
     std::string data = length < 0 ? std::string() : std::string(in.GetBytes(static_cast<size_t>(length)));
     in.ExpectEnd();
-    if (mechanism != kMechanism)
+    bool plus = mechanism == kScramSha256Plus && !tls_.server_end_point.empty();
+    if (mechanism != kScramSha256 && !plus)
       throw ProtocolViolation("client selected an invalid SASL authentication mechanism");
     std::optional<std::string> verifier = auth_->verifier;
-    auth_->scram = std::make_unique<ScramExchange>(startup_["user"], verifier);
+    auth_->scram = std::make_unique<ScramExchange>(startup_["user"], verifier,
+                                                   ChannelBinding{tls_.server_end_point, plus});
     AuthenticationRequest{kSaslContinue, {}, auth_->scram->First(data)}.Encode(out_);
     Flush();
     return;
@@ -149,6 +165,26 @@ void ProtocolHandler::HandleSaslMessage(const std::string& body) {
     return;
   }
   AuthenticationRequest{kSaslFinal, {}, *server_final}.Encode(out_);
+  auth_.reset();
+  CompleteStartup();
+}
+
+void ProtocolHandler::CheckCertificate() {
+  const std::string& user = startup_["user"];
+  // As PostgreSQL: without a certificate the rule cannot be satisfied; the
+  // handshake has already refused one the CA did not sign.
+  if (!tls_.client_certificate) {
+    FailAuthentication(SqlError("28000", "connection requires a valid client certificate"),
+                       "no client certificate");
+    return;
+  }
+  if (tls_.client_cn != user) {
+    FailAuthentication(SqlError("28000", "certificate authentication failed for user \"" + user + "\""),
+                       tls_.client_cn.empty() ? "client certificate contains no user name"
+                                              : "provided user name (" + user + ") and authenticated user name (" +
+                                                    tls_.client_cn + ") do not match");
+    return;
+  }
   auth_.reset();
   CompleteStartup();
 }

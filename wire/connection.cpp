@@ -45,8 +45,10 @@ size_t WriteDirect(int fd, const std::string& bytes) {
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, asio::thread_pool& workers, SessionFactory& factory,
-                       CancelRegistry& registry, const HandlerOptions& options, std::function<void(Connection*)> on_destroyed)
+                       CancelRegistry& registry, const HandlerOptions& options, asio::ssl::context* tls,
+                       std::function<void(Connection*)> on_destroyed)
     : socket_(std::move(socket)),
+      tls_context_(tls),
       workers_(workers),
       registry_(registry),
       on_destroyed_(std::move(on_destroyed)),
@@ -60,7 +62,8 @@ Connection::Connection(asio::ip::tcp::socket socket, asio::thread_pool& workers,
   // cannot be read matches no rule (28000), never trust.
   boost::system::error_code ec;
   auto peer = socket_.remote_endpoint(ec);
-  handler_->SetClientAddress(ec ? std::string("unknown") : peer.address().to_string());
+  client_address_ = ec ? std::string("unknown") : peer.address().to_string();
+  handler_->SetClientAddress(client_address_);
 }
 
 Connection::~Connection() {
@@ -108,10 +111,12 @@ void Connection::ArmIdleTimer(uint64_t epoch, int64_t ms) {
 
 void Connection::ReadMore() {
   if (read_stopped_) return;
-  socket_.async_read_some(asio::buffer(read_buffer_),
-                          [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
-                            self->OnRead(ec, n);
-                          });
+  auto on_read = [self = shared_from_this()](const boost::system::error_code& ec, size_t n) { self->OnRead(ec, n); };
+  if (tls_) {
+    tls_->async_read_some(asio::buffer(read_buffer_), std::move(on_read));
+  } else {
+    socket_.async_read_some(asio::buffer(read_buffer_), std::move(on_read));
+  }
 }
 
 void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
@@ -139,6 +144,10 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
       return;
     }
     if (!message) break;
+    if (HandleSslRequest(*message)) {
+      EnqueueBatch(batch);
+      return;
+    }
     if (HandleCancelRequest(*message)) {
       EnqueueBatch(batch);
       return;
@@ -258,6 +267,7 @@ void Connection::Process(Item& item) {
     case Item::Kind::kMessage: handler_->Handle(item.message); break;
     case Item::Kind::kFramingError: handler_->FailFraming(*item.error); break;
     case Item::Kind::kShutdown: handler_->AdminShutdown(); break;
+    case Item::Kind::kTlsStarted: handler_->SetTls(std::move(*item.tls)); break;
     case Item::Kind::kIdleTimeout: {
       bool still_idle;
       {
@@ -303,7 +313,15 @@ void Connection::Send(std::string bytes) {
   std::unique_lock lock(mutex_);
   if (socket_dead_ || bytes.empty()) return;
   size_t sent = 0;
-  if (!writing_) {
+  if (tls_active_) {
+    // TLS output is written by the strand only.
+    pending_write_bytes_ += bytes.size();
+    write_queue_.push_back(std::move(bytes));
+    if (!writing_) {
+      writing_ = true;
+      asio::post(socket_.get_executor(), [self = shared_from_this()] { self->WriteNext(); });
+    }
+  } else if (!writing_) {
     // Nothing is queued, so writing here keeps the order. Under mutex_, so
     // CloseSocket() (which sets socket_dead_ under it) cannot close the fd
     // between the check above and this call.
@@ -356,8 +374,7 @@ void Connection::WriteNext() {
     if (close_now) CloseSocket();
     return;
   }
-  asio::async_write(socket_, asio::buffer(*front),
-                    [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+  auto on_written = [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
                       {
                         std::lock_guard lock(self->mutex_);
                         self->pending_write_bytes_ -= n <= self->pending_write_bytes_ ? n : self->pending_write_bytes_;
@@ -374,7 +391,12 @@ void Connection::WriteNext() {
                         return;
                       }
                       self->WriteNext();
-                    });
+  };
+  if (tls_) {
+    asio::async_write(*tls_, asio::buffer(*front), std::move(on_written));
+  } else {
+    asio::async_write(socket_, asio::buffer(*front), std::move(on_written));
+  }
 }
 
 void Connection::CloseSocket() {

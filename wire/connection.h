@@ -7,10 +7,17 @@
 // Output crosses back through Send(), which blocks the worker while too
 // much is waiting for the socket, so a large result streams at the
 // client's pace instead of filling memory.
+//
+// TLS: with a server certificate, the I/O side answers an SSLRequest 'S'
+// itself and runs the handshake on the socket's strand; from then on reads
+// and writes go through the TLS stream, always on the strand (an SSL
+// object serves one thread at a time), so Send() queues instead of writing
+// from the worker. Plain connections keep the direct write and pay nothing.
 #pragma once
 
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <atomic>
 #include <deque>
 #include <functional>
@@ -32,7 +39,8 @@ namespace tessera::wire {
 class Connection final : public std::enable_shared_from_this<Connection>, public Output, public MessageSource {
  public:
   Connection(boost::asio::ip::tcp::socket socket, boost::asio::thread_pool& workers, SessionFactory& factory,
-             CancelRegistry& registry, const HandlerOptions& options, std::function<void(Connection*)> on_destroyed);
+             CancelRegistry& registry, const HandlerOptions& options, boost::asio::ssl::context* tls,
+             std::function<void(Connection*)> on_destroyed);
   ~Connection() override;
 
   void Start();
@@ -43,17 +51,22 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
 
  private:
   struct Item {
-    enum class Kind { kMessage, kFramingError, kShutdown, kEof, kIdleTimeout };
+    enum class Kind { kMessage, kFramingError, kShutdown, kEof, kIdleTimeout, kTlsStarted };
     Kind kind;
     RawMessage message;
     std::optional<SqlError> error;  // kFramingError
     uint64_t epoch = 0;  // kIdleTimeout: the input epoch it was armed at
+    std::optional<TlsSessionInfo> tls = std::nullopt;  // kTlsStarted
   };
 
   // I/O side.
   void ReadMore();
   void OnRead(const boost::system::error_code& ec, size_t n);
   bool HandleCancelRequest(const RawMessage& message);
+  // An SSLRequest while the server has a certificate: 'S', then the
+  // handshake (wire/connection_tls.cpp).
+  bool HandleSslRequest(const RawMessage& message);
+  void OnHandshake(const boost::system::error_code& ec);
   void Enqueue(Item item, bool front = false);
   void EnqueueBatch(std::vector<Item>& items);
   void WriteNext();
@@ -87,6 +100,10 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   void WakeWorker();
 
   boost::asio::ip::tcp::socket socket_;
+  boost::asio::ssl::context* tls_context_;  // null: SSLRequest is answered 'N'
+  // Once the client asked for TLS; strand only (created before any TLS I/O).
+  std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
+  std::string client_address_;
   boost::asio::thread_pool& workers_;
   CancelRegistry& registry_;
   std::function<void(Connection*)> on_destroyed_;
@@ -119,6 +136,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   int native_fd_ = -1;
   std::deque<std::string> write_queue_;
   bool writing_ = false;  // the strand owns the write side until the queue drains
+  bool tls_active_ = false;  // every write goes through the strand (tls_)
   bool close_after_write_ = false;
 };
 

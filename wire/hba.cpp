@@ -87,6 +87,7 @@ AuthMethod ParseMethod(const std::string& name) {
   if (name == "password") return AuthMethod::kPassword;
   // Passwords are stored as SCRAM verifiers, so md5 runs SCRAM (as PostgreSQL does).
   if (name == "scram-sha-256" || name == "md5") return AuthMethod::kScramSha256;
+  if (name == "cert") return AuthMethod::kCert;
   throw std::runtime_error("authentication method \"" + name + "\" is not supported by Tessera");
 }
 
@@ -134,6 +135,8 @@ HbaRule ParseRule(const std::vector<Field>& fields) {
     }
   }
   rule.method = ParseMethod(fields[next][0].text);
+  if (rule.method == AuthMethod::kCert && rule.type != HbaRule::Type::kHostSsl)
+    throw std::runtime_error("cert authentication is only supported on hostssl connections");
   if (fields.size() > next + 1) throw std::runtime_error("authentication options are not supported");
   return rule;
 }
@@ -172,6 +175,7 @@ const char* AuthMethodName(AuthMethod method) {
     case AuthMethod::kReject: return "reject";
     case AuthMethod::kPassword: return "password";
     case AuthMethod::kScramSha256: return "scram-sha-256";
+    case AuthMethod::kCert: return "cert";
   }
   return "?";
 }
@@ -235,15 +239,22 @@ HbaRules HbaRules::Default() {
       "(default rules)");
 }
 
-const HbaRule* HbaRules::Match(const std::string& database, const std::string& user, const IpAddress& client) const {
+const HbaRule* HbaRules::Match(const std::string& database, const std::string& user, const IpAddress& client,
+                               bool tls) const {
   for (const HbaRule& rule : rules_) {
-    if (rule.type == HbaRule::Type::kLocal || rule.type == HbaRule::Type::kHostSsl) continue;
+    if (rule.type == HbaRule::Type::kLocal) continue;
+    if (rule.type == HbaRule::Type::kHostSsl && !tls) continue;
+    if (rule.type == HbaRule::Type::kHostNoSsl && tls) continue;
     if (!rule.any_address && (rule.address.v6 != client.v6 || !PrefixMatches(rule.address, client, rule.prefix_bits)))
       continue;
     if (!DatabaseMatches(rule.databases, database, user) || !NameMatches(rule.users, user)) continue;
     return &rule;
   }
   return nullptr;
+}
+
+bool HbaRules::UsesCert() const {
+  return std::any_of(rules_.begin(), rules_.end(), [](const HbaRule& r) { return r.method == AuthMethod::kCert; });
 }
 
 }  // namespace tessera::wire

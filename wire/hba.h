@@ -4,10 +4,13 @@
 // with database `all`, `sameuser`, `samerole` or names, user `all` or
 // names (comma lists and "quoted" names as in PostgreSQL), address a CIDR
 // (IPv4 or IPv6), an address and a netmask, or `all`; method `trust`,
-// `reject`, `password`, `scram-sha-256` or `md5` (which, with passwords
-// stored as SCRAM verifiers, runs SCRAM as PostgreSQL does). The first rule
-// that matches a connection decides; none matching refuses it (28000).
-// Tessera has no Unix sockets and no TLS yet: `local` and `hostssl` lines
+// `reject`, `password`, `scram-sha-256`, `md5` (which, with passwords
+// stored as SCRAM verifiers, runs SCRAM as PostgreSQL does) or `cert`
+// (hostssl lines only: the client's certificate, verified against --tls-ca,
+// must name the user in its CN). The first rule that matches a connection
+// decides; none matching refuses it (28000). As in PostgreSQL, `host`
+// matches TLS and plain TCP connections alike, `hostssl` only TLS ones and
+// `hostnossl` only plain ones. Tessera has no Unix sockets: `local` lines
 // never match (they are accepted so one file can serve PostgreSQL too).
 // What Tessera cannot honour (host names, @files, +groups, other methods,
 // options) stops the server at startup rather than being ignored.
@@ -21,7 +24,7 @@
 
 namespace tessera::wire {
 
-enum class AuthMethod : uint8_t { kTrust, kReject, kPassword, kScramSha256 };
+enum class AuthMethod : uint8_t { kTrust, kReject, kPassword, kScramSha256, kCert };
 
 const char* AuthMethodName(AuthMethod method);
 
@@ -53,9 +56,12 @@ class HbaRules {
   // Without --hba: trust for loopback clients, scram-sha-256 for all others.
   static HbaRules Default();
 
-  // The first rule admitting this connection (no TLS: hostssl never
-  // matches); nullptr when none does.
-  const HbaRule* Match(const std::string& database, const std::string& user, const IpAddress& client) const;
+  // The first rule admitting this connection (`tls`: it runs over TLS);
+  // nullptr when none does.
+  const HbaRule* Match(const std::string& database, const std::string& user, const IpAddress& client,
+                       bool tls) const;
+  // Whether a rule uses the `cert` method (it needs --tls-ca).
+  bool UsesCert() const;
 
  private:
   std::vector<HbaRule> rules_;

@@ -15,7 +15,10 @@ ProtocolHandler::ProtocolHandler(SessionFactory& factory, Output& output, Cancel
     : factory_(factory), output_(output), registry_(registry), options_(std::move(options)), framer_(options_.limits) {}
 
 ProtocolHandler::~ProtocolHandler() {
-  if (key_.process_id != 0) registry_.Unregister(key_.process_id);
+  if (key_.process_id != 0) {
+    registry_.Unregister(key_.process_id);
+    TlsStatus::Unregister(key_.process_id);
+  }
   if (holds_slot_) options_.slots->Release();
   if (session_ && !closed_) {
     try {
@@ -83,7 +86,10 @@ void ProtocolHandler::HandleStartup(const RawMessage& message) {
   switch (packet.kind) {
     case StartupPacket::Kind::kSslRequest:
     case StartupPacket::Kind::kGssEncRequest:
-      // Neither is supported: 'N' and the client continues in plain text.
+      // GSSAPI encryption is not supported, and an SSLRequest reaches the
+      // handler only when the server has no certificate (--tls-cert; the
+      // connection answers it otherwise): 'N', the client continues in
+      // plain text.
       EncodeRefusal(out_);
       Flush();
       return;
@@ -167,6 +173,7 @@ void ProtocolHandler::CompleteStartup() {
   key_ = registry_.Register(session_.get());
   key_secret_.store(key_.secret_key);
   registered_pid_.store(key_.process_id);
+  TlsStatus::Register(key_.process_id, tls_);
   BackendKeyData{key_.process_id, key_.secret_key}.Encode(out_);
   started_ = true;
   SendReadyForQuery();

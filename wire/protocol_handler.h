@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/tls_status.h"
 #include "executor/session.h"
 #include "wire/cancel_registry.h"
 #include "wire/connection_slots.h"
@@ -76,6 +77,10 @@ class ProtocolHandler {
   // HandlerOptions::hba choose the authentication by it. Without one (a
   // handler fed in-process, as the unit tests do) the client is trusted.
   void SetClientAddress(std::string address) { client_address_ = std::move(address); }
+  // The connection was upgraded to TLS (the Asio connection answered the
+  // SSLRequest and finished the handshake): hba rules see it, `cert`
+  // reads the client certificate, pg_stat_ssl shows it.
+  void SetTls(TlsSessionInfo info) { tls_ = std::move(info); }
   // Any thread: cancels the statement running for this client (57014), as
   // when the connection is lost mid-statement. Nothing before startup.
   void CancelRunning() {
@@ -100,6 +105,8 @@ class ProtocolHandler {
   void HandlePasswordMessage(const std::string& body);
   void HandleSaslMessage(const std::string& body);
   void FailAuthentication(const SqlError& error, const std::string& detail);
+  // `cert`: the client certificate's CN must be the user name.
+  void CheckCertificate();
   void HandleTyped(const RawMessage& message);
   void Dispatch(const RawMessage& message);
   void HandleQuery(const std::string& body);
@@ -137,6 +144,7 @@ class ProtocolHandler {
   std::map<std::string, PortalState> portals_;
   MessageSource* source_ = nullptr;
   std::string client_address_;
+  TlsSessionInfo tls_;  // ssl false: plain TCP
   std::map<std::string, std::string> startup_;  // the startup packet's parameters
   // While authenticating: the method, and the SCRAM exchange once begun.
   struct Authentication {

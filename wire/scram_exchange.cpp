@@ -43,7 +43,9 @@ bool PrintableNonce(const std::string& nonce) {
 
 }  // namespace
 
-ScramExchange::ScramExchange(const std::string& user, const std::optional<std::string>& verifier) : user_(user) {
+ScramExchange::ScramExchange(const std::string& user, const std::optional<std::string>& verifier,
+                             ChannelBinding binding)
+    : user_(user), binding_(std::move(binding)) {
   std::optional<scram::Verifier> parsed;
   if (verifier) parsed = scram::ParseVerifier(*verifier);
   if (parsed) {
@@ -62,13 +64,28 @@ std::string ScramExchange::First(const std::string& client_first) {
   size_t pos = 0;
   if (client_first.empty()) throw Malformed("The message is empty.");
   char cbind = client_first[0];
-  if (cbind == 'p')
-    throw SqlError(sqlstate::kProtocolViolation, "malformed SCRAM message",
-                   "The client selected SCRAM-SHA-256 without channel binding, but the SCRAM message includes "
-                   "channel binding data.");
-  if (cbind != 'n' && cbind != 'y') throw Malformed("Unexpected channel-binding flag \"" + std::string(1, cbind) + "\".");
-  if (client_first.size() < 2 || client_first[1] != ',') throw Malformed("Comma expected, but found character.");
-  pos = 2;
+  const std::string kNoBindingData =
+      "The client selected SCRAM-SHA-256-PLUS, but the SCRAM message does not include channel binding data.";
+  if (cbind == 'n' || cbind == 'y') {
+    if (binding_.selected) throw Malformed(kNoBindingData);
+    // "y": the client could bind but thinks we cannot; we can over TLS, so
+    // a downgrade is suspected (RFC 5802 section 6).
+    if (cbind == 'y' && !binding_.server_end_point.empty())
+      throw SqlError("28000", "SCRAM channel binding negotiation error",
+                     "The client supports SCRAM channel binding but thinks the server does not.  However, this "
+                     "server does support channel binding.");
+    if (client_first.size() < 2 || client_first[1] != ',') throw Malformed("Comma expected, but found character.");
+    pos = 2;
+  } else if (cbind == 'p') {
+    if (!binding_.selected)
+      throw Malformed("The client selected SCRAM-SHA-256 without channel binding, but the SCRAM message includes "
+                      "channel binding data.");
+    std::string type = ReadAttribute(client_first, &pos, 'p');  // now at the authzid field, as after "n,"
+    if (type != "tls-server-end-point")
+      throw SqlError(sqlstate::kProtocolViolation, "unsupported SCRAM channel-binding type \"" + type + "\"");
+  } else {
+    throw Malformed("Unexpected channel-binding flag \"" + std::string(1, cbind) + "\".");
+  }
   if (pos < client_first.size() && client_first[pos] == 'a')
     throw SqlError(sqlstate::kFeatureNotSupported, "client uses authorization identity, but it is not supported");
   if (pos >= client_first.size() || client_first[pos] != ',') throw Malformed("Unexpected attribute in client-first-message.");
@@ -92,8 +109,14 @@ std::optional<std::string> ScramExchange::Final(const std::string& client_final)
   size_t pos = 0;
   std::string channel = ReadAttribute(client_final, &pos, 'c');
   auto channel_raw = scram::Base64Decode(channel);
-  if (!channel_raw || *channel_raw != gs2_header_)
+  if (binding_.selected) {
+    // The gs2 header again, then the binding data: this connection's
+    // server certificate hash, which a man in the middle cannot forge.
+    if (!channel_raw || !scram::ConstantTimeEqual(*channel_raw, gs2_header_ + binding_.server_end_point))
+      throw SqlError("28000", "SCRAM channel binding check failed");
+  } else if (!channel_raw || *channel_raw != gs2_header_) {
     throw SqlError(sqlstate::kProtocolViolation, "SCRAM channel binding check failed");
+  }
   std::string nonce = ReadAttribute(client_final, &pos, 'r');
   if (nonce != nonce_) throw Malformed("Nonce does not match.");
   // Extensions may follow the nonce; the proof is always last.

@@ -1,6 +1,9 @@
 #include "wire/server.h"
 
+#include <openssl/ssl.h>
+
 #include <chrono>
+#include <stdexcept>
 
 #include "wire/backend_messages.h"
 #include "wire/connection.h"
@@ -22,7 +25,44 @@ Server::Server(SessionFactory& factory, ServerOptions options)
 
 Server::~Server() { Stop(); }
 
+namespace {
+
+// As PostgreSQL's defaults: TLS 1.2 or later, no session cache (a resumed
+// session would skip the client certificate check), the CA's names sent
+// to clients so they pick the right certificate.
+std::unique_ptr<asio::ssl::context> MakeTlsContext(const TlsOptions& options) {
+  auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  SSL_CTX* ctx = context->native_handle();
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  auto load = [](const std::string& what, const std::string& file, auto&& action) {
+    try {
+      action();
+    } catch (const boost::system::system_error& error) {
+      throw std::runtime_error("cannot use " + what + " " + file + ": " + error.what());
+    }
+  };
+  load("--tls-cert", options.cert_file, [&] { context->use_certificate_chain_file(options.cert_file); });
+  load("--tls-key", options.key_file,
+       [&] { context->use_private_key_file(options.key_file, asio::ssl::context::pem); });
+  if (!options.ca_file.empty()) {
+    load("--tls-ca", options.ca_file, [&] { context->load_verify_file(options.ca_file); });
+    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(options.ca_file.c_str());
+    if (names != nullptr) SSL_CTX_set_client_CA_list(ctx, names);
+    context->set_verify_mode(asio::ssl::verify_peer);  // requested, not required
+  } else {
+    context->set_verify_mode(asio::ssl::verify_none);
+  }
+  return context;
+}
+
+}  // namespace
+
 void Server::Start() {
+  if (options_.tls.Enabled()) tls_ = MakeTlsContext(options_.tls);
   tcp::endpoint endpoint(asio::ip::make_address(options_.host), options_.port);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(tcp::acceptor::reuse_address(true));
@@ -57,7 +97,7 @@ void Server::Accept() {
         return;
       }
       connection = std::make_shared<Connection>(std::move(socket), workers_, factory_, registry_, options_.handler,
-                                                [this](Connection* gone) { Forget(gone); });
+                                                tls_.get(), [this](Connection* gone) { Forget(gone); });
       connections_[connection.get()] = connection;
     }
     connection->Start();

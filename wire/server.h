@@ -5,6 +5,7 @@
 
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -24,6 +25,18 @@ namespace tessera::wire {
 
 class Connection;
 
+// TLS for client connections (--tls-cert, --tls-key, --tls-ca). Without a
+// certificate an SSLRequest is answered 'N', as before.
+struct TlsOptions {
+  std::string cert_file;  // PEM, the server's certificate (chain)
+  std::string key_file;   // PEM, its private key
+  // PEM, CAs whose client certificates are accepted (and requested): the
+  // `cert` method needs it. A client certificate is optional unless a
+  // `cert` rule applies, as with PostgreSQL's ssl_ca_file.
+  std::string ca_file;
+  bool Enabled() const { return !cert_file.empty(); }
+};
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 5433;  // 0: any free port (tests)
@@ -34,6 +47,7 @@ struct ServerOptions {
   int worker_threads = 64;
   HandlerOptions handler;
   ConnectionLimits limits;
+  TlsOptions tls;
   // How long Stop() lets connections say goodbye before closing them hard.
   int shutdown_grace_ms = 3000;
 };
@@ -45,8 +59,9 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds, listens and starts the threads. Throws boost::system::system_error
-  // when the address cannot be bound.
+  // Loads the TLS certificate and key (if any), binds, listens and starts
+  // the threads. Throws boost::system::system_error when the address cannot
+  // be bound or a TLS file cannot be used.
   void Start();
   // The bound port (useful with port 0).
   uint16_t Port() const { return port_; }
@@ -69,6 +84,7 @@ class Server {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::thread_pool workers_;
+  std::unique_ptr<boost::asio::ssl::context> tls_;  // null: no TLS
   std::vector<std::thread> io_threads_;
   CancelRegistry registry_;
   ConnectionSlots slots_;

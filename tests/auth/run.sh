@@ -4,10 +4,11 @@
 # client matches, checked with psql, psycopg2 and a protocol client that
 # reads SQLSTATEs, and the same checks against PostgreSQL 15 configured
 # alike (its own pg_hba.conf, password_encryption = scram-sha-256); then on
-# a loopback cluster (scripts/cluster.sh, 2 gateways with --hba), a role
-# created through one gateway logs in through the other (AUTH_CLUSTER=0
-# skips that part). Each server is started on a free loopback port and
-# stopped by the test.
+# a loopback cluster (scripts/cluster.sh, 2 gateways with --hba and the TLS
+# flags), a role created through one gateway logs in through the other, and
+# psql with sslmode=verify-full reaches a gateway over TLS (AUTH_CLUSTER=0
+# skips that part). TLS checks: tls_checks.py. Each server is started on a
+# free loopback port and stopped by the test.
 #
 # Binary: $TESSERA_BIN, else $BUILD_DIR/cluster/tessera (default ./build).
 # PostgreSQL: $PG_BIN (default /usr/lib/postgresql/15/bin).
@@ -40,12 +41,21 @@ rm -f "$log"
 if [ "${AUTH_CLUSTER:-1}" != 0 ]; then
   cluster_dir="$(mktemp -d /tmp/tessera-auth-cluster.XXXXXX)"
   hba="$(mktemp /tmp/tessera-auth-hba.XXXXXX)"
-  trap 'TESSERA_BIN="$BIN" bash "$root/scripts/cluster.sh" stop "$cluster_dir" > /dev/null 2>&1; rm -rf "$cluster_dir" "$hba"' EXIT
+  certs="$(mktemp -d /tmp/tessera-auth-certs.XXXXXX)"
+  trap 'TESSERA_BIN="$BIN" bash "$root/scripts/cluster.sh" stop "$cluster_dir" > /dev/null 2>&1; rm -rf "$cluster_dir" "$hba" "$certs"' EXIT
   printf 'host all tessera 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n' > "$hba"
+  # A CA and a certificate for 127.0.0.1: the gateways accept TLS.
+  (cd "$certs" &&
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj "/CN=cluster test CA" &&
+    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=localhost" &&
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > server.ext &&
+    openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 \
+      -extfile server.ext) > /dev/null 2>&1
+  tls_args="--tls-cert $certs/server.crt --tls-key $certs/server.key --tls-ca $certs/ca.crt"
   check() {  # check NAME OK WHY
     if [ "$2" = 1 ]; then echo "PASS auth cluster_$1"; p=$((p + 1)); else echo "FAIL auth cluster_$1: $3"; f=$((f + 1)); fi
   }
-  if out=$(TESSERA_BIN="$BIN" CLUSTER_GROUPS=2 CLUSTER_GATEWAYS=2 NO_SYNC=1 GATEWAY_ARGS="--hba $hba" \
+  if out=$(TESSERA_BIN="$BIN" CLUSTER_GROUPS=2 CLUSTER_GATEWAYS=2 NO_SYNC=1 GATEWAY_ARGS="--hba $hba $tls_args" \
       timeout 120 bash "$root/scripts/cluster.sh" start "$cluster_dir" 2>&1); then
     # shellcheck disable=SC1091
     source "$cluster_dir/cluster.env"
@@ -54,6 +64,13 @@ if [ "${AUTH_CLUSTER:-1}" != 0 ]; then
     check create_role "$([ $? -eq 0 ] && echo 1)" "$out"
     out=$(PGPASSWORD='gw secret' "${psql[@]}" -p "$GATEWAY_PORT_1" -U gw_user -c "SELECT current_user" 2>&1)
     check other_gateway_right_password "$([ "$out" = gw_user ] && echo 1)" "$out"
+    out=$(PGPASSWORD='gw secret' "$PG_BIN/psql" -XAtq \
+      "host=127.0.0.1 port=$GATEWAY_PORT_1 dbname=tessera user=gw_user sslmode=verify-full sslrootcert=$certs/ca.crt" \
+      -c "SHOW ssl" -c "SELECT ssl, version FROM pg_stat_ssl WHERE ssl" 2>&1)
+    check gateway_tls_verify_full "$([ "$(echo $out)" = "on t|TLSv1.3" ] && echo 1)" "$out"
+    out=$("$PG_BIN/psql" -XAtq "host=127.0.0.1 port=$GATEWAY_PORT_0 dbname=tessera user=tessera sslmode=disable" \
+      -c "SHOW ssl" -c "SELECT count(*) FROM pg_stat_ssl WHERE ssl" 2>&1)
+    check gateway_plain_beside_tls "$([ "$(echo $out)" = "on 0" ] && echo 1)" "$out"
     out=$(PGPASSWORD=wrong "${psql[@]}" -p "$GATEWAY_PORT_1" -U gw_user -c "SELECT 1" 2>&1)
     check other_gateway_wrong_password \
       "$(grep -q 'password authentication failed for user "gw_user"' <<< "$out" && echo 1)" "$out"

@@ -18,6 +18,10 @@ does not exist, 28000 for a role no rule admits, a `reject` rule and a role
 that may not log in. Messages must match PostgreSQL's word for word (the
 server's name for the superuser aside).
 
+Then TLS (tls_checks.py): both servers again with a certificate, key and CA
+(PostgreSQL: ssl = on), checked over TLS with psql, psycopg2 and the
+protocol client (hostssl, hostnossl, cert, SHOW ssl, pg_stat_ssl).
+
 Every check prints "PASS auth <name>" or "FAIL auth <name>: <reason>"; the
 last line is "auth total: P passed, F failed".
 """
@@ -36,7 +40,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from free_ports import free_port  # noqa: E402
+import tls_checks  # noqa: E402  (tests/auth/tls_checks.py)
 
 import psycopg2  # noqa: E402
 
@@ -95,10 +101,22 @@ def _error_fields(body):
     return fields
 
 
-def login(port, user, password, database="tessera"):
-    """Returns ("ok", method) or ("error", sqlstate, message)."""
+offered_mechanisms = []  # the SASL mechanisms of the last AuthenticationSASL
+
+
+def login(port, user, password, database="tessera", tls=None, binding="n"):
+    """Returns ("ok", method) or ("error", sqlstate, message). With `tls`
+    (an ssl.SSLContext) the connection asks for TLS first (SSLRequest).
+    `binding`: the SCRAM gs2 flag "n" or "y", or "plus" for
+    SCRAM-SHA-256-PLUS with tls-server-end-point ("plus-wrong": wrong data)."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=10)
     try:
+        if tls is not None:
+            sock.sendall(struct.pack("!ii", 8, 80877103))
+            answer = _recv_exact(sock, 1)
+            if answer != b"S":
+                raise AssertionError("SSLRequest answered %r" % answer)
+            sock = tls.wrap_socket(sock, server_hostname="127.0.0.1")
         params = b"user\0" + user.encode() + b"\0database\0" + database.encode() + b"\0\0"
         body = struct.pack("!i", 196608) + params
         sock.sendall(struct.pack("!i", len(body) + 4) + body)
@@ -120,12 +138,20 @@ def login(port, user, password, database="tessera"):
                 _send(sock, b"p", password.encode() + b"\0")
             elif code == 10:
                 method = "scram-sha-256"
-                mechanisms = body[4:].split(b"\0")
-                if b"SCRAM-SHA-256" not in mechanisms:
-                    raise AssertionError("no SCRAM-SHA-256 in %r" % mechanisms)
-                scram = ScramClient(password)
+                mechanisms = [m for m in body[4:].split(b"\0") if m]
+                offered_mechanisms[:] = mechanisms
+                mechanism = b"SCRAM-SHA-256"
+                if binding.startswith("plus"):
+                    # RFC 5929: the certificate is signed with SHA-256, so its SHA-256 hash.
+                    data = hashlib.sha256(sock.getpeercert(binary_form=True)).digest()
+                    scram = ScramClient(password, "p=tls-server-end-point,,", data if binding == "plus" else bytes(32))
+                    method, mechanism = "scram-sha-256-plus", b"SCRAM-SHA-256-PLUS"
+                else:
+                    scram = ScramClient(password, binding + ",,")
+                if mechanism not in mechanisms:
+                    raise AssertionError("no %s in %r" % (mechanism.decode(), mechanisms))
                 first = scram.first().encode()
-                _send(sock, b"p", b"SCRAM-SHA-256\0" + struct.pack("!i", len(first)) + first)
+                _send(sock, b"p", mechanism + b"\0" + struct.pack("!i", len(first)) + first)
             elif code == 11:
                 _send(sock, b"p", scram.final(body[4:].decode()).encode())
             elif code == 12:
@@ -138,15 +164,17 @@ def login(port, user, password, database="tessera"):
 
 
 class ScramClient:
-    """The client side of SCRAM-SHA-256 (RFC 5802/7677), no channel binding."""
+    """The client side of SCRAM-SHA-256 (RFC 5802/7677); with a "p=" gs2
+    header, SCRAM-SHA-256-PLUS binding `cbind_data` (RFC 5929)."""
 
-    def __init__(self, password):
+    def __init__(self, password, gs2="n,,", cbind_data=b""):
         self.password = password.encode()
         self.nonce = base64.b64encode(os.urandom(18)).decode()
+        self.gs2, self.cbind_data = gs2, cbind_data
 
     def first(self):
         self.first_bare = "n=,r=" + self.nonce
-        return "n,," + self.first_bare
+        return self.gs2 + self.first_bare
 
     def final(self, server_first):
         attrs = dict(kv.split("=", 1) for kv in server_first.split(","))
@@ -155,7 +183,8 @@ class ScramClient:
         salted = hashlib.pbkdf2_hmac("sha256", self.password, base64.b64decode(attrs["s"]), int(attrs["i"]))
         client_key = hmac.new(salted, b"Client Key", "sha256").digest()
         stored_key = hashlib.sha256(client_key).digest()
-        without_proof = "c=biws,r=" + attrs["r"]
+        channel = base64.b64encode(self.gs2.encode() + self.cbind_data).decode()  # "biws" for "n,,"
+        without_proof = "c=" + channel + ",r=" + attrs["r"]
         self.auth_message = ",".join([self.first_bare, server_first, without_proof]).encode()
         signature = hmac.new(stored_key, self.auth_message, "sha256").digest()
         proof = bytes(a ^ b for a, b in zip(client_key, signature))
@@ -471,6 +500,7 @@ def main():
             except Exception as e:  # noqa: BLE001
                 check("%s setup" % label, False, repr(e))
         password_file_checks(binary, work)
+        tls_checks.run(binary, PG_BIN, work, check, login, offered_mechanisms, Tessera, Postgres)
     finally:
         for server in servers:
             server.cleanup()

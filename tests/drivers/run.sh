@@ -2,7 +2,9 @@
 # Driver smoke tests: psycopg2, node-postgres and pgjdbc each connect to a
 # Tessera server, create a table, insert with parameters, read typed values
 # back (int, text, numeric, bool, timestamp, NULL), roll a transaction back
-# and check the SQLSTATE of a duplicate key. Every check prints
+# and check the SQLSTATE of a duplicate key; against the throwaway server
+# (which gets a certificate) each also connects with TLS, verify-full.
+# Every check prints
 # "PASS <driver> <check>" or "FAIL <driver> <check>: <reason>".
 #
 #   run.sh                 start a throwaway server from $BUILD_DIR/cluster/tessera
@@ -17,7 +19,7 @@
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-host=127.0.0.1 port="" user=tessera db=tessera
+host=127.0.0.1 port="" user=tessera db=tessera tls_ca=""
 drivers=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -73,14 +75,24 @@ unavailable() {  # unavailable NAME REASON
 if [ -z "$port" ]; then
   build="${BUILD_DIR:-build}"
   [[ "$build" == /* ]] || build="$root/$build"
-  if ! tessera_server_start "${TESSERA_BIN:-$build/cluster/tessera}"; then
+  # The throwaway server also speaks TLS: each driver connects once more
+  # with verify-full against this CA (certificate for 127.0.0.1).
+  (cd "$work" &&
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj "/CN=drivers test CA" &&
+    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=localhost" &&
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > server.ext &&
+    openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 \
+      -extfile server.ext) > /dev/null 2>&1
+  if ! tessera_server_start "${TESSERA_BIN:-$build/cluster/tessera}" \
+      --tls-cert "$work/server.crt" --tls-key "$work/server.key"; then
     echo "FAIL drivers: the server did not start"
     echo "drivers total: 0 passed, 1 failed"
     exit 1
   fi
   port="$SERVER_PORT"
+  tls_ca="$work/ca.crt"
 fi
-args=("$host" "$port" "$user" "$db")
+args=("$host" "$port" "$user" "$db" ${tls_ca:+"$tls_ca"})
 
 for d in "${drivers[@]}"; do
   case "$d" in

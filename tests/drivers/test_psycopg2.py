@@ -36,6 +36,7 @@ def expect(actual, wanted, what):
 
 def main():
     host, port, user, db = sys.argv[1:5]
+    ca = sys.argv[5] if len(sys.argv) > 5 else None  # the server's CA: a TLS check too
     conn = None
 
     def connect():
@@ -156,7 +157,18 @@ def main():
             conn.autocommit = True
             other.close()
 
-    for what, fn in [("create table", create), ("insert with parameters", insert),
+    def tls_verify_full():
+        tls = psycopg2.connect(host=host, port=port, user=user, dbname=db, connect_timeout=10,
+                               sslmode="verify-full", sslrootcert=ca)
+        cur = tls.cursor()
+        cur.execute("SHOW ssl")
+        expect(cur.fetchone()[0], "on", "SHOW ssl")
+        cur.execute("SELECT ssl FROM pg_stat_ssl WHERE pid = %s", (tls.get_backend_pid(),))
+        expect(cur.fetchone(), (True,), "pg_stat_ssl of this session")
+        tls.close()
+
+    checks = [] if ca is None else [("tls verify-full", tls_verify_full)]
+    for what, fn in checks + [("create table", create), ("insert with parameters", insert),
                      ("select typed values", select), ("transaction rollback", rollback),
                      ("sqlstate 23505", sqlstate), ("savepoint recovers a failed statement", savepoint),
                      ("select for update skip locked", for_update)]:

@@ -179,6 +179,26 @@ public class TestJdbc {
     });
 
     conn.close();
+
+    // With the server's CA (run.sh's 5th argument): verify-full over TLS.
+    if (args.length > 4) {
+      check("tls verify-full", () -> {
+        Properties tls = new Properties();
+        tls.putAll(props);
+        tls.setProperty("sslmode", "verify-full");
+        tls.setProperty("sslrootcert", args[4]);
+        try (Connection c = DriverManager.getConnection(url, tls); Statement st = c.createStatement()) {
+          try (ResultSet rs = st.executeQuery("SHOW ssl")) {
+            rs.next();
+            expect(rs.getString(1), "on", "SHOW ssl");
+          }
+          try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_ssl WHERE ssl")) {
+            rs.next();
+            expect(rs.getLong(1) >= 1, true, "a TLS session in pg_stat_ssl");
+          }
+        }
+      });
+    }
     System.exit(failures == 0 ? 0 : 1);
   }
 }

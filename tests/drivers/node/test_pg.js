@@ -1,8 +1,9 @@
-// node-postgres smoke test: node test_pg.js HOST PORT USER DB
+// node-postgres smoke test: node test_pg.js HOST PORT USER DB [CA_FILE]
 // Prints "PASS node-pg <check>" or "FAIL node-pg <check>: <reason>" per check.
 // Queries with values use the extended protocol (Parse/Bind/Execute); a query
 // with a `name` is prepared once and re-executed by name.
 'use strict';
+const fs = require('fs');
 const { Client } = require('pg');
 
 const NAME = 'node-pg';
@@ -30,7 +31,7 @@ function expect(actual, wanted, what) {
 }
 
 async function main() {
-  const [host, port, user, database] = process.argv.slice(2);
+  const [host, port, user, database, ca] = process.argv.slice(2);
   const client = new Client({ host, port: Number(port), user, database, connectionTimeoutMillis: 10000 });
   if (!(await check('connect', () => client.connect()))) return;
   // node-postgres reads timestamp (without time zone) as local time.
@@ -97,6 +98,25 @@ async function main() {
   });
 
   await client.end();
+
+  // With the server's CA (run.sh's 5th argument): verify-full over TLS.
+  if (ca) {
+    await check('tls verify-full', async () => {
+      const tls = new Client({
+        host, port: Number(port), user, database, connectionTimeoutMillis: 10000,
+        ssl: { ca: fs.readFileSync(ca), rejectUnauthorized: true },
+      });
+      await tls.connect();
+      try {
+        const r = await tls.query('SHOW ssl');
+        expect(r.rows[0].ssl, 'on', 'SHOW ssl');
+        const s = await tls.query('SELECT ssl FROM pg_stat_ssl WHERE pid = $1', [tls.processID]);
+        expect(s.rows.length === 1 && s.rows[0].ssl, true, 'pg_stat_ssl of this session');
+      } finally {
+        await tls.end();
+      }
+    });
+  }
 }
 
 main()

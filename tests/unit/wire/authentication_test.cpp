@@ -64,31 +64,74 @@ TEST(Hba, FirstMatchingRuleDecides) {
       "host all \"all\" 0.0.0.0/0 trust\n"
       "host all alice,bob 127.0.0.0/8 scram-sha-256\n",
       "test_hba.conf");
-  const HbaRule* r = rules.Match("db", "mallory", Ip("127.0.0.1"));
+  const HbaRule* r = rules.Match("db", "mallory", Ip("127.0.0.1"), false);
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->method, AuthMethod::kReject);
   EXPECT_EQ(r->line, 3);
-  r = rules.Match("db1", "carol", Ip("10.1.2.3"));
+  r = rules.Match("db1", "carol", Ip("10.1.2.3"), false);
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->method, AuthMethod::kPassword);
-  EXPECT_NE(rules.Match("All", "carol", Ip("10.1.2.3")), nullptr);  // quoted: a database named All
-  EXPECT_EQ(rules.Match("db2", "carol", Ip("10.1.2.3")), nullptr);
-  EXPECT_EQ(rules.Match("db1", "carol", Ip("11.1.2.3")), nullptr);
-  EXPECT_EQ(rules.Match("alice", "alice", Ip("::1"))->method, AuthMethod::kTrust);  // sameuser
-  EXPECT_EQ(rules.Match("db", "alice", Ip("::1")), nullptr);
-  // hostssl never matches (no TLS); a quoted "all" is a role named all.
-  EXPECT_EQ(rules.Match("db", "all", Ip("192.168.0.1"))->method, AuthMethod::kTrust);
-  EXPECT_EQ(rules.Match("db", "bob", Ip("127.0.0.9"))->method, AuthMethod::kScramSha256);
-  EXPECT_EQ(rules.Match("db", "bob", Ip("::ffff:127.0.0.9"))->method, AuthMethod::kScramSha256);
-  EXPECT_EQ(rules.Match("db", "bob", Ip("192.168.0.1")), nullptr);
+  EXPECT_NE(rules.Match("All", "carol", Ip("10.1.2.3"), false), nullptr);  // quoted: a database named All
+  EXPECT_EQ(rules.Match("db2", "carol", Ip("10.1.2.3"), false), nullptr);
+  EXPECT_EQ(rules.Match("db1", "carol", Ip("11.1.2.3"), false), nullptr);
+  EXPECT_EQ(rules.Match("alice", "alice", Ip("::1"), false)->method, AuthMethod::kTrust);  // sameuser
+  EXPECT_EQ(rules.Match("db", "alice", Ip("::1"), false), nullptr);
+  // hostssl matches TLS connections only; a quoted "all" is a role named all.
+  EXPECT_EQ(rules.Match("db", "all", Ip("192.168.0.1"), false)->method, AuthMethod::kTrust);
+  EXPECT_EQ(rules.Match("db", "all", Ip("192.168.0.1"), true)->line, 6);
+  EXPECT_EQ(rules.Match("db", "bob", Ip("127.0.0.9"), false)->method, AuthMethod::kScramSha256);
+  EXPECT_EQ(rules.Match("db", "bob", Ip("::ffff:127.0.0.9"), false)->method, AuthMethod::kScramSha256);
+  EXPECT_EQ(rules.Match("db", "bob", Ip("192.168.0.1"), false), nullptr);
+}
+
+TEST(Hba, SslTypesMatchByTransport) {
+  HbaRules rules = HbaRules::Parse(
+      "hostnossl all plain 0.0.0.0/0 trust\n"
+      "hostssl all alice 0.0.0.0/0 cert\n"
+      "host all all 0.0.0.0/0 password\n",
+      "f");
+  EXPECT_EQ(rules.Match("d", "plain", Ip("10.0.0.1"), false)->method, AuthMethod::kTrust);
+  EXPECT_EQ(rules.Match("d", "plain", Ip("10.0.0.1"), true)->method, AuthMethod::kPassword);  // host: both
+  EXPECT_EQ(rules.Match("d", "alice", Ip("10.0.0.1"), true)->method, AuthMethod::kCert);
+  EXPECT_EQ(rules.Match("d", "alice", Ip("10.0.0.1"), false)->method, AuthMethod::kPassword);
+  EXPECT_TRUE(rules.UsesCert());
+  EXPECT_FALSE(HbaRules::Default().UsesCert());
+  // As PostgreSQL: cert needs a TLS connection, so only hostssl may name it.
+  EXPECT_THROW(HbaRules::Parse("host all all 0.0.0.0/0 cert", "f"), std::runtime_error);
+}
+
+// The gs2 flag must agree with the mechanism the client chose, and a "y"
+// (binding supported, thought unsupported) is refused where binding exists.
+TEST(ScramChannelBinding, FlagMustMatchTheMechanism) {
+  auto state = [](ScramExchange& exchange, const std::string& first) {
+    try {
+      exchange.First(first);
+      return std::string("ok");
+    } catch (const SqlError& e) {
+      return e.Sqlstate() + " " + e.Message();
+    }
+  };
+  const std::string hash(32, 'h');
+  ScramExchange plus("u", std::nullopt, ChannelBinding{hash, true});
+  EXPECT_EQ(state(plus, "n,,n=,r=abc"), "08P01 malformed SCRAM message");
+  ScramExchange plus_ok("u", std::nullopt, ChannelBinding{hash, true});
+  EXPECT_EQ(state(plus_ok, "p=tls-server-end-point,,n=,r=abc"), "ok");
+  ScramExchange unique("u", std::nullopt, ChannelBinding{hash, true});
+  EXPECT_EQ(state(unique, "p=tls-unique,,n=,r=abc"), "08P01 unsupported SCRAM channel-binding type \"tls-unique\"");
+  ScramExchange plain_over_tls("u", std::nullopt, ChannelBinding{hash, false});
+  EXPECT_EQ(state(plain_over_tls, "y,,n=,r=abc"), "28000 SCRAM channel binding negotiation error");
+  ScramExchange plain_with_p("u", std::nullopt, ChannelBinding{hash, false});
+  EXPECT_EQ(state(plain_with_p, "p=tls-server-end-point,,n=,r=abc"), "08P01 malformed SCRAM message");
+  ScramExchange no_tls("u", std::nullopt);
+  EXPECT_EQ(state(no_tls, "y,,n=,r=abc"), "ok");  // we cannot bind without TLS: fine
 }
 
 TEST(Hba, DefaultTrustsLoopbackOnly) {
   HbaRules rules = HbaRules::Default();
-  EXPECT_EQ(rules.Match("d", "u", Ip("127.0.0.1"))->method, AuthMethod::kTrust);
-  EXPECT_EQ(rules.Match("d", "u", Ip("::1"))->method, AuthMethod::kTrust);
-  EXPECT_EQ(rules.Match("d", "u", Ip("10.0.0.1"))->method, AuthMethod::kScramSha256);
-  EXPECT_EQ(rules.Match("d", "u", Ip("fe80::1"))->method, AuthMethod::kScramSha256);
+  EXPECT_EQ(rules.Match("d", "u", Ip("127.0.0.1"), false)->method, AuthMethod::kTrust);
+  EXPECT_EQ(rules.Match("d", "u", Ip("::1"), false)->method, AuthMethod::kTrust);
+  EXPECT_EQ(rules.Match("d", "u", Ip("10.0.0.1"), false)->method, AuthMethod::kScramSha256);
+  EXPECT_EQ(rules.Match("d", "u", Ip("fe80::1"), false)->method, AuthMethod::kScramSha256);
 }
 
 TEST(Hba, WhatCannotBeHonouredIsAnError) {
