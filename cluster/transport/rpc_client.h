@@ -43,7 +43,7 @@ struct CallOptions {
   // means the node no longer serves the request's shard group (a failover
   // elected another primary, as a paused primary does not know yet), and the
   // call throws 08006 ReplacedByFailover instead of waiting for the timeout.
-  std::function<bool()> replaced;
+  std::function<bool()> replaced{};
 };
 
 struct ClientStats {

@@ -115,6 +115,27 @@ TEST_F(RpcCallerReadTest, TimeoutWhileReadingLeavesTheConnectionUsable) {
   EXPECT_EQ(client_.Stats().connections_opened, 1u);
 }
 
+// A node that stays silent (as a paused primary does) while the caller
+// learns that its group has another primary: the call ends soon after,
+// with 08006 saying so, not at its 5 s timeout.
+TEST_F(RpcCallerReadTest, ASilentNodeReplacedMeanwhileEndsTheCall) {
+  std::atomic<bool> replaced{false};
+  std::thread elector([&] {
+    WaitUntil([&] { return gate_entered_.load(); });
+    replaced = true;
+  });
+  const auto start = Clock::now();
+  CallOptions options;
+  options.replaced = [&] { return replaced.load(); };
+  const SqlError error = CatchSqlError([&] { client_.Call(address_, kGate, "", options); });
+  elector.join();
+  EXPECT_GE(ElapsedMs(start), 250);  // not while the node may merely be busy
+  EXPECT_LT(ElapsedMs(start), 2000);
+  EXPECT_EQ(error.Sqlstate(), "08006");
+  EXPECT_EQ(error.Message(), "storage node " + address_ + " was replaced by a failover while it ran the request");
+  EXPECT_EQ(client_.Call(address_, kEcho, "usable"), "usable");
+}
+
 TEST_F(RpcCallerReadTest, CancelWhileReading) {
   std::atomic<bool> cancel{false};
   std::thread canceller([&] {
