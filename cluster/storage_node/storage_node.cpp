@@ -233,6 +233,20 @@ void StorageNode::RequirePrimary() {
                               " and serves no reads or writes (its primary is " + primary + ")");
 }
 
+// The lease is checked on arrival (RequirePrimary) and again once a read is
+// done: its snapshot was taken before this second check, so if the lease
+// still holds no successor can have acknowledged a write the read misses (a
+// backup takes over only after the lease has run out). A primary stalled
+// between the two (descheduled, or stopped by SIGSTOP) would otherwise
+// return a result that may be stale. Writes need no such check: their
+// commit waits for the in-sync backups, which refuse a deposed primary.
+void StorageNode::ConfirmLeaseAfterRead() {
+  if (IsPrimary() && !handed_over_ && replicator_->HoldsLease()) return;
+  throw SqlError(transport::kConnectionFailure,
+                 "storage node " + address_ + " lost its lease as primary of shard group " +
+                     std::to_string(options_.group) + " while it read; the result may be stale and was not sent");
+}
+
 void StorageNode::CleanerLoop(const std::atomic<bool>& stop) {
   // A backup looks for a silent primary every 50 ms (a failover should not
   // wait for the rest of the cleaner's round); the rest runs every 200 ms.
@@ -346,6 +360,7 @@ std::string StorageNode::HandleExecute(std::string_view payload, transport::Resp
       txn->CommitAt(tso_->Next());
     } else {
       txn->Rollback();
+      ConfirmLeaseAfterRead();
     }
     response.fragment_result = planner::EncodeFragmentResult(result);
     return Encode(response);
@@ -358,6 +373,7 @@ std::string StorageNode::HandleExecute(std::string_view payload, transport::Resp
   MarkStatement(*p, request.txn);
   p->txn->SetLockTimeout(*OptionsOf(request.txn).lock_timeout);
   planner::FragmentResult result = executor::RunFragment(fragment, *p->txn, services);
+  ConfirmLeaseAfterRead();
   response.fragment_result = planner::EncodeFragmentResult(result);
   response.snapshot_ts = p->snapshot;
   response.wrote = p->txn->HasWrites();
@@ -389,6 +405,7 @@ std::string StorageNode::HandleKv(std::string_view payload, transport::ResponseS
         response.pairs.emplace_back(std::string(it->Key()), std::string(it->Value()));
       break;
   }
+  ConfirmLeaseAfterRead();
   return Encode(response);
 }
 
