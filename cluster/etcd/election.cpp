@@ -14,12 +14,13 @@ bool Election::TryLead() {
   if (!lease_ || lease_->Lost()) {
     leading_ = false;
     lease_.reset();  // joins the old lease's thread: its on_lost cannot run after this
+    lease_expires_ns_ = 0;
     lease_lost_ = false;
     // on_lost runs on the lease's thread, which our destructor joins: it may only touch atomics.
     lease_ = std::make_unique<KeptLease>(client_, ttl_seconds_, [this] {
       lease_lost_ = true;
       leading_ = false;
-    });
+    }, &lease_expires_ns_);
   }
   const int64_t lease = lease_->Id();
   TxnResult result = client_.Txn({Compare::CreateRevision(key_, Compare::Result::kEqual, 0)},
@@ -44,7 +45,10 @@ bool Election::TryLead() {
 // when etcd is electing a leader of its own, and the oracle asks this on every allocation.
 // lease_lost_ is set by the lease's on_lost, so a TryLead that read the lease as alive just
 // before it was lost cannot make this true again.
-bool Election::IsLeader() const { return leading_.load() && !lease_lost_.load(); }
+bool Election::IsLeader() const {
+  if (!leading_.load() || lease_lost_.load()) return false;
+  return std::chrono::steady_clock::now().time_since_epoch().count() < lease_expires_ns_.load();
+}
 
 std::optional<std::string> Election::Leader() {
   RangeResult result = client_.Get(key_);
@@ -66,6 +70,7 @@ void Election::Resign() {
   }
   leading_ = false;
   lease_.reset();  // revokes the lease, which deletes the key if the delete above failed
+  lease_expires_ns_ = 0;
 }
 
 }  // namespace tessera::cluster::etcd

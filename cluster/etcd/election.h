@@ -43,6 +43,10 @@ class Election {
   int64_t create_revision_ = 0;  // of our key while we lead
   std::atomic<bool> leading_{false};
   std::atomic<bool> lease_lost_{false};  // the current lease's on_lost ran
+  // The current lease's ExpiresNs (it writes here): IsLeader reads it
+  // without mu_, and a leader woken after its lease expired is no leader
+  // even before the lease's thread has noticed.
+  std::atomic<int64_t> lease_expires_ns_{0};
 };
 
 }  // namespace tessera::cluster::etcd

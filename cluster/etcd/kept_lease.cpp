@@ -17,10 +17,15 @@ constexpr milliseconds kRevokeTimeout{1000};
 
 }  // namespace
 
-KeptLease::KeptLease(Client& client, int64_t ttl_seconds, std::function<void()> on_lost)
-    : client_(client), ttl_seconds_(std::max<int64_t>(ttl_seconds, 1)), on_lost_(std::move(on_lost)) {
+KeptLease::KeptLease(Client& client, int64_t ttl_seconds, std::function<void()> on_lost,
+                     std::atomic<int64_t>* expiry_out)
+    : client_(client),
+      ttl_seconds_(std::max<int64_t>(ttl_seconds, 1)),
+      on_lost_(std::move(on_lost)),
+      expiry_out_(expiry_out) {
   granted_at_ = Clock::now();
   id_ = client_.LeaseGrant(ttl_seconds_);
+  SetExpiry(granted_at_ + std::chrono::seconds(ttl_seconds_));
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -39,6 +44,11 @@ KeptLease::~KeptLease() {
       spdlog::warn("etcd lease {:x}: revoke failed: {}", id_, e.what());
     }
   }
+}
+
+void KeptLease::SetExpiry(std::chrono::steady_clock::time_point at) {
+  expires_ns_ = at.time_since_epoch().count();
+  if (expiry_out_ != nullptr) *expiry_out_ = at.time_since_epoch().count();
 }
 
 void KeptLease::MarkLost() {
@@ -72,6 +82,7 @@ void KeptLease::Run() {
         return;
       }
       renewed = attempt;
+      SetExpiry(renewed + ttl);
       wait = interval;
     } catch (const EtcdError& e) {
       if (Clock::now() >= renewed + ttl) {
