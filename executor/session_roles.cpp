@@ -101,6 +101,33 @@ void Apply(const RoleOptions& options, catalog::RoleInfo& role, ResultSink& sink
   if (options.password_given) role.password = StoredPassword(options.password, sink);
 }
 
+// 2BP01 while `role` owns a relation or is named in a privilege list
+// (PostgreSQL's shared dependencies: DROP OWNED / REASSIGN OWNED first).
+void CheckNothingDependsOn(const catalog::CatalogSnapshot& snapshot, const catalog::RoleInfo& role) {
+  std::string detail;
+  auto note = [&](const std::string& line) { detail += (detail.empty() ? "" : "\n") + line; };
+  auto named = [&](const std::optional<catalog::Acl>& acl) {
+    if (acl)
+      for (const catalog::AclItem& item : *acl)
+        if (item.grantee == role.oid || item.grantor == role.oid) return true;
+    return false;
+  };
+  for (const auto& [id, t] : snapshot.Tables()) {
+    const char* kind = t.IsView() ? "view " : "table ";
+    if (t.owner == role.oid) note(std::string("owner of ") + kind + t.name);
+    else if (named(t.acl)) note(std::string("privileges for ") + kind + t.name);
+  }
+  for (const auto& [key, s] : snapshot.Sequences()) {
+    if (s.owner == role.oid) note("owner of sequence " + s.name);
+    else if (named(s.acl)) note("privileges for sequence " + s.name);
+  }
+  for (const auto& [schema, acl] : snapshot.schema_acls_)
+    if (named(acl)) note("privileges for schema " + schema);
+  if (!detail.empty())
+    throw SqlError(sqlstate::kDependentObjectsStillExist,
+                   "role \"" + role.name + "\" cannot be dropped because some objects depend on it", detail);
+}
+
 }  // namespace
 
 void SqlSession::StartRole(const std::string& user) {
@@ -110,15 +137,8 @@ void SqlSession::StartRole(const std::string& user) {
   if (!role->can_login) throw SqlError("28000", "role \"" + user + "\" is not permitted to log in");
   user_ = role->name;
   role_oid_ = role->oid;
+  catalog_view_.SetCurrentUser([this] { return CurrentUser(); });
   settings_.SetSessionUser(role->name, role->superuser);
-}
-
-catalog::RoleInfo SqlSession::CurrentRole() const {
-  auto snapshot = db_.Catalog().Snapshot();
-  const catalog::RoleInfo* role = snapshot->FindRoleById(role_oid_);
-  if (role == nullptr)
-    throw SqlError(sqlstate::kUndefinedObject, "role with OID " + std::to_string(role_oid_) + " does not exist");
-  return *role;
 }
 
 std::string SqlSession::RunRole(const ast::Statement& stmt, ResultSink& sink) {
@@ -208,6 +228,7 @@ void SqlSession::DropRoles(const ast::DropRoleStmt& stmt, ResultSink& sink) {
     if (role->oid == catalog::BootstrapRoles().begin()->second.oid)
       throw SqlError(sqlstate::kDependentObjectsStillExist,
                      "cannot drop role " + role->name + " because it is required by the database system");
+    CheckNothingDependsOn(*snapshot, *role);
     drop.push_back(name);
   }
   for (const std::string& name : drop) db_.Catalog().DropRole(name);

@@ -52,6 +52,7 @@ SessionSettings::SessionSettings() {
   add("server_version", "15.0", true, "Shows the server version.");
   add("server_version_num", "150000", false, "Shows the server version as an integer.");
   add("session_authorization", "tessera", true, "Sets the session user name.");
+  add("role", "none", false, "Sets the current role.");
   add("standard_conforming_strings", "on", true, "Causes '...' strings to treat backslashes literally.");
   add("TimeZone", "UTC", true, "Sets the time zone for displaying and interpreting time stamps.");
   add("search_path", "\"$user\", public", false, "Sets the schema search order for names that are not schema-qualified.");

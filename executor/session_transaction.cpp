@@ -146,7 +146,8 @@ void SqlSession::RunSet(const ast::SetStmt& set, ResultSink& sink) {
     sink.Complete("SET");
     return;
   }
-  if (set.to_default) settings_.Reset(set.name);
+  if (set.name == "role" && !set.to_default) SetRole(set);
+  else if (set.to_default) settings_.Reset(set.name);
   else settings_.Set(set.name, set.values);
   if (set.local) local_settings_.push_back(set.name);
   // Outside a block the default is also the next transaction's level.
