@@ -22,9 +22,12 @@ PlannedQuery PlanQuery(const ast::Statement& stmt, const catalog::CatalogSnapsho
     default: throw SqlError::Internal("PlanQuery called for a statement that is not a query");
   }
   binder.FinishParams();
-  // The role checked is current_user's (the bootstrap superuser when none is given).
-  const catalog::RoleInfo* role = catalog.FindRole(user.empty() ? std::string("tessera") : user);
-  CheckPrivileges(catalog, privileges, role != nullptr ? role->oid : 0);
+  // The role checked is current_user's; none given is the bootstrap
+  // superuser, who passes (a role since dropped holds PUBLIC's privileges only).
+  if (!user.empty()) {
+    const catalog::RoleInfo* role = catalog.FindRole(user);
+    CheckPrivileges(catalog, privileges, role != nullptr ? role->oid : catalog::kPublicRoleOid);
+  }
   out.plan = Optimize(bound.plan);
   for (auto& sub : binder.Subqueries()) out.subqueries.push_back(Optimize(sub));
   out.columns = std::move(bound.columns);
