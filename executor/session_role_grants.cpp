@@ -33,10 +33,10 @@ catalog::RoleInfo SqlSession::CurrentRole() const {
 }
 
 void SqlSession::SetRole(const ast::SetStmt& set) {
-  std::string name = set.values.empty() ? "none" : set.values[0];
+  std::string name = set.values.empty() || set.to_default ? "none" : set.values[0];
+  auto snapshot = db_.Catalog().Snapshot();
+  const catalog::RoleInfo* role = snapshot->FindRole(name == "none" ? user_ : name);
   if (name != "none") {
-    auto snapshot = db_.Catalog().Snapshot();
-    const catalog::RoleInfo* role = snapshot->FindRole(name);
     if (role == nullptr) throw SqlError(sqlstate::kInvalidParameterValue, "role \"" + name + "\" does not exist");
     // Membership is checked for the session user, whatever role is current
     // (is_member_of_role: NOINHERIT memberships count too).
@@ -44,6 +44,7 @@ void SqlSession::SetRole(const ast::SetStmt& set) {
       throw Denied("permission denied to set role \"" + name + "\"");
   }
   settings_.Set("role", {name});
+  settings_.SetCurrentSuperuser(role != nullptr && role->superuser);
 }
 
 std::string SqlSession::RunGrantRole(const ast::GrantRoleStmt& stmt, ResultSink& sink) {

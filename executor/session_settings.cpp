@@ -237,6 +237,8 @@ void SessionSettings::Restore(const SessionSettings& saved, const std::string& n
   std::string key = Lower(name);
   auto it = saved.settings_.find(key);
   if (it == saved.settings_.end() || Find(key).value == it->second.value) return;
+  // is_superuser cannot be SET, but follows SET LOCAL ROLE back.
+  if (key == "is_superuser") return Assign(key, Find(key), it->second.value);
   Set(key, {it->second.value});
 }
 
@@ -283,6 +285,10 @@ std::vector<std::pair<std::string, std::string>> SessionSettings::TakeChanged() 
   for (auto& key : changed_) out.emplace_back(settings_[key].canonical, settings_[key].value);
   changed_.clear();
   return out;
+}
+
+void SessionSettings::SetCurrentSuperuser(bool superuser) {
+  Assign("is_superuser", Find("is_superuser"), superuser ? "on" : "off");
 }
 
 void SessionSettings::SetSessionUser(const std::string& user, bool superuser) {

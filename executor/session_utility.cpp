@@ -149,7 +149,11 @@ void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool d
     case ast::StmtKind::kTransaction: RunTransaction(stmt.As<ast::TransactionStmt>(), sink); return;
     case ast::StmtKind::kSet: RunSet(stmt.As<ast::SetStmt>(), sink); return;
     case ast::StmtKind::kReset:
-      settings_.Reset(stmt.As<ast::ResetStmt>().name);
+      if (stmt.As<ast::ResetStmt>().name == "role") {
+        SetRole(ast::SetStmt());  // RESET ROLE: back to the session user (is_superuser too)
+      } else {
+        settings_.Reset(stmt.As<ast::ResetStmt>().name);
+      }
       sink.Complete("RESET");
       return;
     case ast::StmtKind::kShow: RunShow(stmt.As<ast::ShowStmt>(), sink, describe_columns); return;
