@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/acl.h"
 #include "common/types.h"
 
 namespace tessera::catalog {
@@ -99,6 +100,10 @@ struct TableInfo {
   // The tables and views the view's query names, by id: they cannot be
   // dropped while the view exists (2BP01).
   std::vector<uint32_t> view_depends_on;
+  // The creating role (ALTER TABLE ... OWNER TO changes it) and the access
+  // control list; nullopt: never granted or revoked, the default (acl.h).
+  uint32_t owner = 10;
+  std::optional<Acl> acl;
 
   bool IsView() const { return !view_sql.empty(); }
   bool HasHiddenRowId() const { return primary_key.empty(); }
@@ -107,8 +112,17 @@ struct TableInfo {
   friend bool operator==(const TableInfo&, const TableInfo&) = default;
 };
 
-// A role (CREATE ROLE / CREATE USER). Membership, VALID UNTIL and
-// connection limits are refused with 0A000 until they are enforced.
+// One GRANT role TO member: pg_auth_members' row, kept with the member.
+struct RoleMembership {
+  uint32_t role = 0;
+  uint32_t grantor = 0;
+  bool admin_option = false;
+
+  friend bool operator==(const RoleMembership&, const RoleMembership&) = default;
+};
+
+// A role (CREATE ROLE / CREATE USER). VALID UNTIL and connection limits are
+// refused with 0A000 until they are enforced.
 struct RoleInfo {
   uint32_t oid = 0;  // pg_authid.oid; 10 for the bootstrap superuser
   std::string name;
@@ -120,6 +134,7 @@ struct RoleInfo {
   // SCRAM-SHA-256 verifier in PostgreSQL's format (common/scram.h); empty:
   // no password (password and SCRAM authentication then always fail).
   std::string password;
+  std::vector<RoleMembership> member_of;  // GRANT role TO this one
 
   friend bool operator==(const RoleInfo&, const RoleInfo&) = default;
 };
@@ -143,6 +158,8 @@ struct SequenceInfo {
   bool is_called = false;       // or the step after it when is_called
   std::string owned_by_table;   // OWNED BY (serial columns own their sequence)
   std::string owned_by_column;  // empty with a table: a sequence stored before columns were recorded
+  uint32_t owner = 10;          // the creating role
+  std::optional<Acl> acl;       // nullopt: the default (acl.h)
 
   friend bool operator==(const SequenceInfo&, const SequenceInfo&) = default;
 };
@@ -184,6 +201,7 @@ class CatalogSnapshot {
   std::map<uint32_t, TableInfo> tables_;
   std::map<std::string, SequenceInfo> sequences_;  // key: schema.name
   std::map<std::string, RoleInfo> roles_;          // key: name
+  std::map<std::string, Acl> schema_acls_;         // GRANT ... ON SCHEMA; absent: the default
 };
 
 // The roles of a new catalog: the bootstrap superuser `tessera` (OID 10).
@@ -228,6 +246,8 @@ class Catalog {
   virtual RoleInfo CreateRole(RoleInfo role);
   virtual void UpdateRole(const std::string& name, const RoleInfo& role);
   virtual bool DropRole(const std::string& name);
+  // GRANT/REVOKE ON SCHEMA (not transactional, as roles).
+  virtual void SetSchemaAcl(const std::string& schema, const Acl& acl);
   // Drops whatever data the store keeps for a table no longer in the catalog.
   virtual void ForgetTable(uint32_t table_id) { (void)table_id; }
 };

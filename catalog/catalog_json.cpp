@@ -70,6 +70,27 @@ void from_json(const json& j, ForeignKeyInfo& f) {
   f.match = j.value("match", std::string("s")).at(0);
 }
 
+void to_json(json& j, const AclItem& a) { j = json::array({a.grantee, a.grantor, a.privileges, a.grant_options}); }
+void from_json(const json& j, AclItem& a) {
+  a.grantee = j.at(0).get<uint32_t>();
+  a.grantor = j.at(1).get<uint32_t>();
+  a.privileges = j.at(2).get<uint32_t>();
+  a.grant_options = j.at(3).get<uint32_t>();
+}
+
+// Owner and ACL, written only when they differ from the defaults (a catalog
+// written before privileges existed reads as owned by the bootstrap role).
+template <typename Info>
+void OwnerToJson(json& j, const Info& info) {
+  if (info.owner != 10) j["owner"] = info.owner;
+  if (info.acl) j["acl"] = *info.acl;
+}
+template <typename Info>
+void OwnerFromJson(const json& j, Info& info) {
+  info.owner = j.value("owner", uint32_t{10});
+  if (j.contains("acl")) info.acl = j.at("acl").get<Acl>();
+}
+
 void to_json(json& j, const TableInfo& t) {
   j = {{"id", t.id},
        {"schema", t.schema},
@@ -84,6 +105,7 @@ void to_json(json& j, const TableInfo& t) {
     j["view_sql"] = t.view_sql;
     j["view_depends_on"] = t.view_depends_on;
   }
+  OwnerToJson(j, t);
 }
 void from_json(const json& j, TableInfo& t) {
   t.id = j.at("id").get<uint32_t>();
@@ -97,6 +119,7 @@ void from_json(const json& j, TableInfo& t) {
   t.foreign_keys = j.value("foreign_keys", std::vector<ForeignKeyInfo>());
   t.view_sql = j.value("view_sql", std::string());
   t.view_depends_on = j.value("view_depends_on", std::vector<uint32_t>());
+  OwnerFromJson(j, t);
 }
 
 void to_json(json& j, const SequenceInfo& s) {
@@ -113,6 +136,7 @@ void to_json(json& j, const SequenceInfo& s) {
        {"is_called", s.is_called},
        {"owned_by", s.owned_by_table},
        {"owned_by_column", s.owned_by_column}};
+  OwnerToJson(j, s);
 }
 void from_json(const json& j, SequenceInfo& s) {
   s.schema = j.value("schema", std::string("public"));
@@ -129,12 +153,18 @@ void from_json(const json& j, SequenceInfo& s) {
   s.is_called = j.value("is_called", false);
   s.owned_by_table = j.value("owned_by", std::string());
   s.owned_by_column = j.value("owned_by_column", std::string());
+  OwnerFromJson(j, s);
 }
 
 void to_json(json& j, const RoleInfo& r) {
   j = {{"oid", r.oid},           {"name", r.name},           {"superuser", r.superuser},
        {"inherit", r.inherit},   {"create_role", r.create_role}, {"create_db", r.create_db},
        {"login", r.can_login},   {"password", r.password}};
+  if (!r.member_of.empty()) {
+    json members = json::array();
+    for (const RoleMembership& m : r.member_of) members.push_back({m.role, m.grantor, m.admin_option});
+    j["member_of"] = std::move(members);
+  }
 }
 void from_json(const json& j, RoleInfo& r) {
   r.oid = j.at("oid").get<uint32_t>();
@@ -145,6 +175,8 @@ void from_json(const json& j, RoleInfo& r) {
   r.create_db = j.value("create_db", false);
   r.can_login = j.value("login", false);
   r.password = j.value("password", std::string());
+  for (const json& m : j.value("member_of", json::array()))
+    r.member_of.push_back({m.at(0).get<uint32_t>(), m.at(1).get<uint32_t>(), m.at(2).get<bool>()});
 }
 
 namespace {
@@ -168,6 +200,7 @@ std::string SerializeCatalog(const StoredCatalog& catalog) {
   json roles = json::array();
   for (const auto& [name, role] : catalog.snapshot.roles_) roles.push_back(role);
   doc["roles"] = std::move(roles);
+  if (!catalog.snapshot.schema_acls_.empty()) doc["schema_acls"] = catalog.snapshot.schema_acls_;
   return doc.dump();
 }
 
@@ -195,6 +228,7 @@ StoredCatalog DeserializeCatalog(const std::string& text) {
       RoleInfo role = r.get<RoleInfo>();
       out.snapshot.roles_.emplace(role.name, std::move(role));
     }
+    if (doc.contains("schema_acls")) out.snapshot.schema_acls_ = doc.at("schema_acls").get<std::map<std::string, Acl>>();
   } catch (const json::exception& e) {
     throw SqlError(sqlstate::kDataCorrupted, std::string("could not read the stored catalog: ") + e.what());
   }

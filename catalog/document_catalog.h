@@ -71,6 +71,7 @@ class DocumentCatalog final : public Catalog {
   RoleInfo CreateRole(RoleInfo role) override;  // role_catalog.cpp
   void UpdateRole(const std::string& name, const RoleInfo& role) override;
   bool DropRole(const std::string& name) override;
+  void SetSchemaAcl(const std::string& schema, const Acl& acl) override;
 
   // Re-reads the store (a cluster gateway calls this when etcd reports a
   // change made elsewhere). Returns the version now published.

@@ -84,8 +84,27 @@ void DocumentCatalog::UpdateRole(const std::string& name, const RoleInfo& role) 
 
 bool DocumentCatalog::DropRole(const std::string& name) {
   bool dropped = false;
-  Change([&](StoredCatalog& next) { dropped = next.snapshot.roles_.erase(name) != 0; });
+  Change([&](StoredCatalog& next) {
+    auto it = next.snapshot.roles_.find(name);
+    if (it == next.snapshot.roles_.end()) return;
+    uint32_t oid = it->second.oid;
+    next.snapshot.roles_.erase(it);
+    dropped = true;
+    // Its memberships go with it, both ways (PostgreSQL deletes its pg_auth_members rows).
+    for (auto& [other_name, other] : next.snapshot.roles_)
+      std::erase_if(other.member_of, [oid](const RoleMembership& m) { return m.role == oid; });
+  });
   return dropped;
+}
+
+void Catalog::SetSchemaAcl(const std::string& schema, const Acl& acl) {
+  (void)schema;
+  (void)acl;
+  throw SqlError::FeatureNotSupported("privileges are not supported by this catalog");
+}
+
+void DocumentCatalog::SetSchemaAcl(const std::string& schema, const Acl& acl) {
+  Change([&](StoredCatalog& next) { next.snapshot.schema_acls_[schema] = acl; });
 }
 
 }  // namespace tessera::catalog

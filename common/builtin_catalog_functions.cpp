@@ -24,6 +24,47 @@ int64_t OidArg(const Args& a, size_t i) { return a[i].GetInt(); }
 
 Value OptionalText(const std::optional<std::string>& s) { return s ? Value::Text(*s) : Value::Null(Type::Of(kText)); }
 
+// has_table_privilege, has_sequence_privilege, has_schema_privilege in all
+// PostgreSQL's forms: ([role,] object, privileges), role and object each a
+// name or an OID. Volatile, so the binder does not fold them: the answer
+// depends on current_user and on the catalog when the statement runs.
+void AddPrivilegeFunctions(std::vector<FunctionOverload>& out) {
+  using K = PrivilegeQuestion::Kind;
+  const std::pair<const char*, K> kFunctions[] = {
+      {"has_table_privilege", K::kTable}, {"has_sequence_privilege", K::kSequence}, {"has_schema_privilege", K::kSchema}};
+  for (const auto& [name, kind] : kFunctions) {
+    for (int with_role = 0; with_role < 2; ++with_role) {
+      for (TypeId role_type : {kText, kOid}) {
+        if (!with_role && role_type == kOid) continue;
+        for (TypeId object_type : {kText, kOid}) {
+          std::vector<TypeId> args;
+          if (with_role) args.push_back(role_type);
+          args.push_back(object_type);
+          args.push_back(kText);
+          K k = kind;
+          const char* fn = name;
+          bool role_arg = with_role != 0;
+          Add(out, name, args, kBool, [k, fn, role_arg](const Args& a, const Ctx& ctx) {
+            PrivilegeQuestion q;
+            q.kind = k;
+            size_t i = 0;
+            if (role_arg) {
+              if (a[0].Id() == kOid) q.role_oid = a[0].GetInt();
+              else q.role_name = a[0].GetString();
+              i = 1;
+            }
+            if (a[i].Id() == kOid) q.object_oid = a[i].GetInt();
+            else q.object_name = a[i].GetString();
+            q.privileges = a[i + 1].GetString();
+            std::optional<bool> held = Catalog(ctx, fn).HasPrivilege(q);
+            return held ? Value::Bool(*held) : Value::Null(Type::Of(kBool));
+          }, true);
+        }
+      }
+    }
+  }
+}
+
 // to_regclass-style lookup that fails as regclassin does.
 int64_t RegclassIn(const std::string& name, const Ctx& ctx) {
   std::optional<int64_t> oid = Catalog(ctx, "regclass").RelationOid(name);
@@ -106,19 +147,7 @@ void AddCatalogFunctions(std::vector<FunctionOverload>& out) {
       [](const Args& a, const Ctx&) { return Value::Text(EncodingName(a[0].GetInt())); });
   Add(out, "format_type", {kOid, kInt4}, kText, FormatTypeFn, false, false);
   Add(out, "array_to_string", {kText, kText}, kText, ArrayToString);
-  // No privileges exist yet: every role may do everything, as a superuser.
-  // The relation must still exist, as PostgreSQL checks.
-  Add(out, "has_table_privilege", {kText, kText}, kBool, [](const Args& a, const Ctx& ctx) {
-    RegclassIn(a[0].GetString(), ctx);
-    return Value::Bool(true);
-  });
-  Add(out, "has_table_privilege", {kOid, kText}, kBool, [](const Args& a, const Ctx& ctx) {
-    return Value::Bool(Catalog(ctx, "has_table_privilege").RelationName(OidArg(a, 0)).has_value());
-  });
-  Add(out, "has_table_privilege", {kText, kText, kText}, kBool, [](const Args& a, const Ctx& ctx) {
-    RegclassIn(a[1].GetString(), ctx);
-    return Value::Bool(true);
-  });
+  AddPrivilegeFunctions(out);
   Add(out, "pg_get_userbyid", {kOid}, kText, [](const Args& a, const Ctx& ctx) {
     auto name = Catalog(ctx, "pg_get_userbyid").RoleName(OidArg(a, 0));
     return Value::Text(name ? *name : "unknown (OID=" + std::to_string(OidArg(a, 0)) + ")");

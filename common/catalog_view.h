@@ -12,6 +12,18 @@
 
 namespace tessera {
 
+// has_table_privilege and kin: does a role hold a privilege on an object.
+// Role and object are each given by name or by OID; no role: current_user.
+struct PrivilegeQuestion {
+  enum class Kind : uint8_t { kTable, kSequence, kSchema };
+  Kind kind = Kind::kTable;
+  std::optional<std::string> role_name;
+  std::optional<int64_t> role_oid;
+  std::optional<std::string> object_name;
+  std::optional<int64_t> object_oid;
+  std::string privileges;  // "SELECT, INSERT WITH GRANT OPTION": true when any one is held
+};
+
 class CatalogView {
  public:
   virtual ~CatalogView() = default;
@@ -32,6 +44,10 @@ class CatalogView {
   virtual std::optional<std::string> FunctionResult(int64_t oid) const = 0;
   virtual std::optional<std::string> FunctionArguments(int64_t oid) const = 0;
   virtual std::string DatabaseName() const = 0;
+  // nullopt (SQL NULL) when an object given by OID does not exist; throws
+  // 42704 for an unknown role, 42P01 / 3F000 for an unknown object name,
+  // 22023 for an unknown privilege word.
+  virtual std::optional<bool> HasPrivilege(const PrivilegeQuestion& question) const = 0;
 };
 
 }  // namespace tessera

@@ -85,6 +85,14 @@ void SqlSession::RunCopy(const ast::CopyStmt& stmt, ResultSink& sink) {
   }
   CopyOptions options = CopyOptions::From(stmt);
   if (stmt.from) {
+    // COPY FROM writes as INSERT does: INSERT on the table (COPY TO reads
+    // through a SELECT, which the planner checks).
+    auto current = SessionCatalog().Snapshot();
+    if (const catalog::TableInfo* t = current->FindTable(stmt.table.schema, stmt.table.name)) {
+      uint32_t role = CurrentRole().oid;
+      catalog::CheckSchemaPrivileges(*current, t->schema, role, catalog::privilege::kUsage);
+      catalog::CheckTablePrivileges(*current, *t, role, catalog::privilege::kInsert);
+    }
     FragmentServices services = Services();
     BackendTxn& txn = StatementTxn();
     std::unique_ptr<FragmentExecutor> fragments_owner = txn.Fragments(services);
@@ -103,7 +111,7 @@ void SqlSession::RunCopy(const ast::CopyStmt& stmt, ResultSink& sink) {
   std::string sql = stmt.query.empty() ? CopyTableQuery(stmt, *snapshot, &names) : stmt.query;
   std::vector<ast::StatementPtr> parsed = ParseSql(sql);
   auto prepared = PrepareStatement(nullptr, sql, {});
-  prepared->plan_ = std::make_shared<planner::PlannedQuery>(planner::PlanQuery(*parsed[0], *snapshot, {}, user_));
+  prepared->plan_ = std::make_shared<planner::PlannedQuery>(planner::PlanQuery(*parsed[0], *snapshot, {}, CurrentUser(), user_));
   if (!stmt.query.empty())
     for (auto& column : prepared->plan_->columns) names.push_back(column.name);
   std::vector<bool> force_quote(names.size(), options.force_quote_all);

@@ -90,6 +90,7 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
     }
     throw SqlError::UndefinedTable(stmt.table.ToString());
   }
+  CheckOwner(*found);
   CheckAlterAllowedByViews(*snapshot, *found, stmt);
   catalog::TableInfo table = *found;
   switch (stmt.action) {

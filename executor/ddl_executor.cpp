@@ -35,6 +35,24 @@ std::string JoinNames(const std::vector<std::string>& names) {
 
 }  // namespace
 
+void DdlExecutor::CheckOwner(const catalog::TableInfo& table) const {
+  auto snapshot = catalog_.Snapshot();
+  if (catalog::IsMemberOf(*snapshot, role_, table.owner, true)) return;
+  throw SqlError(sqlstate::kInsufficientPrivilege,
+                 std::string("must be owner of ") + (table.IsView() ? "view " : "table ") + table.name);
+}
+
+void DdlExecutor::CheckOwner(const catalog::SequenceInfo& sequence) const {
+  auto snapshot = catalog_.Snapshot();
+  if (catalog::IsMemberOf(*snapshot, role_, sequence.owner, true)) return;
+  throw SqlError(sqlstate::kInsufficientPrivilege, "must be owner of sequence " + sequence.name);
+}
+
+void DdlExecutor::CheckCreateIn(const std::string& schema) const {
+  catalog::CheckSchemaPrivileges(*catalog_.Snapshot(), schema.empty() ? "public" : schema, role_,
+                                 catalog::privilege::kCreate);
+}
+
 const catalog::TableInfo& DdlExecutor::Lookup(const ast::QualifiedName& name, bool) {
   snapshot_ = catalog_.Snapshot();
   const catalog::TableInfo* t = snapshot_->FindTable(name.schema, name.name);
@@ -95,6 +113,8 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
   catalog::TableInfo table;
   table.name = stmt.table.name;
   if (!stmt.table.schema.empty()) table.schema = stmt.table.schema;
+  CheckCreateIn(table.schema);
+  table.owner = role_;
   std::set<std::string> names;
   std::vector<std::pair<std::string, std::vector<std::string>>> uniques;  // name, columns
   // The sequences of serial and identity columns: name, column, options (identity's).
@@ -175,6 +195,7 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
     ApplySequenceOptions(info, options, true);
     info.owned_by_table = table.name;
     info.owned_by_column = column.name;
+    info.owner = role_;
     catalog_.CreateSequence(info);
   }
   for (auto& [name, columns] : uniques) {
@@ -273,6 +294,7 @@ std::string DdlExecutor::CreateIndex(const ast::CreateIndexStmt& stmt) {
     throw SqlError(sqlstate::kWrongObjectType, "cannot create index on relation \"" + view->name + "\"",
                    "This operation is not supported for views.");
   catalog::TableInfo table = Lookup(stmt.table, false);
+  CheckOwner(table);
   std::vector<std::string> columns;
   std::vector<bool> descending;
   for (auto& c : stmt.columns) {
@@ -327,6 +349,7 @@ std::string DdlExecutor::DropIndex(const ast::DropIndexStmt& stmt) {
       }
       throw SqlError(sqlstate::kUndefinedObject, "index \"" + name.name + "\" does not exist");
     }
+    CheckOwner(*owner);
     CheckIndexNotReferenced(*snapshot, *owner, *index);
     catalog::TableInfo table = *owner;
     uint32_t id = index->id;
@@ -365,6 +388,10 @@ std::string DdlExecutor::Truncate(const ast::TruncateStmt& stmt) {
                        "Truncate table \"" + child->name + "\" at the same time, or use TRUNCATE ... CASCADE.");
       tables.push_back(*child);
     }
+  }
+  for (auto& table : tables) {
+    catalog::CheckSchemaPrivileges(*snapshot, table.schema, role_, catalog::privilege::kUsage);
+    catalog::CheckTablePrivileges(*snapshot, table, role_, catalog::privilege::kTruncate);
   }
   for (size_t i = named; i < tables.size(); ++i)
     notice_(sqlstate::kSuccessfulCompletion, "truncate cascades to table \"" + tables[i].name + "\"");

@@ -38,6 +38,11 @@ class DdlExecutor {
   // Runs the statement and returns its command tag.
   std::string Execute(const ast::Statement& stmt);
 
+  // The role running the statement (current_user): it owns what it creates,
+  // needs CREATE on the schema for that, and must own what it alters or
+  // drops (42501); TRUNCATE needs the TRUNCATE privilege.
+  void SetRole(uint32_t role) { role_ = role; }
+
   // For index builds while others write (index_fence.h): whether a table is
   // this transaction's own (created in it, so nobody else writes it), and
   // a new snapshot for the build (false where the isolation level keeps one).
@@ -47,6 +52,11 @@ class DdlExecutor {
   }
 
  private:
+  // 42501 "must be owner of table t" unless the role has the owner's rights.
+  void CheckOwner(const catalog::TableInfo& table) const;
+  void CheckOwner(const catalog::SequenceInfo& sequence) const;
+  // 42501 "permission denied for schema s" without CREATE there.
+  void CheckCreateIn(const std::string& schema) const;
   std::string CreateTable(const ast::CreateTableStmt& stmt);
   std::string DropTable(const ast::DropTableStmt& stmt);
   std::string CreateIndex(const ast::CreateIndexStmt& stmt);
@@ -111,6 +121,7 @@ class DdlExecutor {
   std::string DropConstraint(catalog::TableInfo table, const ast::AlterTableStmt& stmt);
 
   catalog::Catalog& catalog_;
+  uint32_t role_ = 10;  // the bootstrap superuser unless SetRole
   storage::Transaction& txn_;
   FragmentExecutor& fragments_;
   NoticeFn notice_;

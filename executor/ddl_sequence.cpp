@@ -207,6 +207,8 @@ std::string DdlExecutor::CreateSequence(const ast::CreateSequenceStmt& stmt) {
   SequenceInfo seq;
   seq.name = name;
   if (!stmt.sequence.schema.empty()) seq.schema = stmt.sequence.schema;
+  CheckCreateIn(seq.schema);
+  seq.owner = role_;
   ApplySequenceOptions(seq, stmt.options, true);
   ApplyOwnedBy(seq, stmt.options);
   catalog_.CreateSequence(seq);
@@ -235,6 +237,7 @@ const SequenceInfo* DdlExecutor::LookupSequence(const ast::QualifiedName& name, 
 std::string DdlExecutor::AlterSequence(const ast::AlterSequenceStmt& stmt) {
   const SequenceInfo* found = LookupSequence(stmt.sequence, "relation", stmt.if_exists);
   if (!found) return "ALTER SEQUENCE";
+  CheckOwner(*found);
   SequenceInfo seq = *found;
   std::string name = seq.name;
   if (!stmt.new_name.empty()) {
@@ -257,6 +260,7 @@ std::string DdlExecutor::DropSequence(const ast::DropSequenceStmt& stmt) {
   std::vector<SequenceInfo> targets;
   for (const auto& name : stmt.sequences) {
     const SequenceInfo* seq = LookupSequence(name, "sequence", stmt.if_exists);
+    if (seq) CheckOwner(*seq);
     if (seq) targets.push_back(*seq);
   }
   auto snapshot = catalog_.Snapshot();

@@ -73,6 +73,8 @@ std::string DdlExecutor::CreateView(const ast::CreateViewStmt& stmt) {
   catalog::TableInfo view;
   view.name = stmt.view.name;
   if (!stmt.view.schema.empty()) view.schema = stmt.view.schema;
+  CheckCreateIn(view.schema);
+  view.owner = role_;
   for (size_t i = 0; i < query.columns.size(); ++i) {
     catalog::ColumnInfo column;
     column.name = i < stmt.column_names.size() ? stmt.column_names[i] : query.columns[i].name;
@@ -94,8 +96,11 @@ std::string DdlExecutor::CreateView(const ast::CreateViewStmt& stmt) {
   }
   if (!stmt.or_replace) throw SqlError(sqlstate::kDuplicateTable, "relation \"" + stmt.view.name + "\" already exists");
   if (!existing->IsView()) throw SqlError(sqlstate::kWrongObjectType, "\"" + existing->name + "\" is not a view");
+  CheckOwner(*existing);
   CheckReplacement(*existing, view);
   view.id = existing->id;
+  view.owner = existing->owner;
+  view.acl = existing->acl;
   view.schema = existing->schema;
   catalog_.UpdateTable(view);
   return "CREATE VIEW";
@@ -118,6 +123,7 @@ std::string DdlExecutor::DropRelations(const std::vector<ast::QualifiedName>& na
     if (r->IsView() != views)
       throw SqlError(sqlstate::kWrongObjectType, "\"" + r->name + "\" is not a " + kind, {},
                      views ? "Use DROP TABLE to remove a table." : "Use DROP VIEW to remove a view.");
+    CheckOwner(*r);
     if (std::find(targets.begin(), targets.end(), r) == targets.end()) targets.push_back(r);
   }
   // The views that depend on what goes, transitively.

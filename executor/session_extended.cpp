@@ -72,9 +72,10 @@ void SqlSession::PrepareInto(SqlPrepared& prepared) {
   const ast::Statement& stmt = *prepared.stmt_;
   auto snapshot = SessionCatalog().Snapshot();
   prepared.catalog_version_ = snapshot->Version();
+  prepared.planned_for_ = CurrentUser();
   prepared.columns_.clear();
   if (IsQuery(stmt.kind)) {
-    prepared.plan_ = std::make_shared<planner::PlannedQuery>(planner::PlanQuery(stmt, *snapshot, prepared.given_types_, user_));
+    prepared.plan_ = std::make_shared<planner::PlannedQuery>(planner::PlanQuery(stmt, *snapshot, prepared.given_types_, CurrentUser(), user_));
     prepared.param_types_ = prepared.plan_->param_types;
     if (prepared.plan_->returns_rows) prepared.columns_ = ToColumnDescs(prepared.plan_->columns);
     return;
@@ -116,13 +117,16 @@ std::unique_ptr<Portal> SqlSession::Bind(std::shared_ptr<PreparedStatement> stat
     throw SqlError(sqlstate::kInFailedSqlTransaction,
                    "current transaction is aborted, commands ignored until end of transaction block");
   // A plan made against an older catalog is made again (tables may have changed).
-  if (prepared->plan_ && prepared->stmt_ && prepared->catalog_version_ != SessionCatalog().Snapshot()->Version()) {
+  // So is one made (and its privileges checked) for another current_user.
+  if (prepared->plan_ && prepared->stmt_ &&
+      (prepared->catalog_version_ != SessionCatalog().Snapshot()->Version() || prepared->planned_for_ != CurrentUser())) {
     auto fresh = PrepareStatement(nullptr, prepared->sql_, prepared->given_types_);
     fresh->stmt_ = std::move(prepared->stmt_);
     PrepareInto(*fresh);
     prepared->stmt_ = std::move(fresh->stmt_);
     prepared->plan_ = fresh->plan_;
     prepared->catalog_version_ = fresh->catalog_version_;
+    prepared->planned_for_ = fresh->planned_for_;
   }
   if (params.size() != prepared->param_types_.size())
     throw SqlError(sqlstate::kProtocolViolation,

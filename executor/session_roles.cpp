@@ -2,8 +2,9 @@
 // Roles are catalog entries (catalog::RoleInfo) changed at once, not at
 // COMMIT, so they are refused inside a transaction block. Checks, messages
 // and SQLSTATEs follow PostgreSQL 15's commands/user.c; what Tessera parses
-// but does not enforce (VALID UNTIL, membership, CONNECTION LIMIT other than
-// -1, REPLICATION, BYPASSRLS) is refused with 0A000.
+// but does not enforce (VALID UNTIL, CONNECTION LIMIT other than -1,
+// REPLICATION, BYPASSRLS) is refused with 0A000. CREATE ROLE's IN ROLE, ROLE
+// and ADMIN add memberships (as GRANT role TO role, session_role_grants.cpp).
 #include <set>
 
 #include "common/error.h"
@@ -32,7 +33,20 @@ struct RoleOptions {
   std::optional<bool> superuser, create_role, create_db, can_login, inherit;
   bool password_given = false;
   std::optional<std::string> password;  // nullopt with password_given: PASSWORD NULL
+  // CREATE ROLE's IN ROLE (roles it joins), ROLE/USER and ADMIN (its members).
+  std::vector<std::string> in_roles, members, admins;
 };
+
+std::vector<std::string> SplitNames(const std::string& joined) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= joined.size()) {
+    size_t comma = joined.find(',', start);
+    out.push_back(joined.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    start = comma == std::string::npos ? joined.size() + 1 : comma + 1;
+  }
+  return out;
+}
 
 RoleOptions ReadOptions(const std::vector<ast::RoleOption>& options, ResultSink& sink) {
   RoleOptions out;
@@ -67,8 +81,12 @@ RoleOptions ReadOptions(const std::vector<ast::RoleOption>& options, ResultSink&
       throw SqlError::FeatureNotSupported("VALID UNTIL is not supported yet");
     } else if (key == "sysid") {
       sink.Notice("NOTICE", "00000", "SYSID can no longer be specified");
+    } else if (key == "addroleto") {
+      out.in_roles = SplitNames(o.value);
+    } else if (key == "rolemembers") {
+      out.members = SplitNames(o.value);
     } else {
-      throw SqlError::FeatureNotSupported("role membership (IN ROLE, ROLE, USER, ADMIN) is not supported yet");
+      out.admins = SplitNames(o.value);
     }
   }
   return out;
@@ -101,6 +119,33 @@ void Apply(const RoleOptions& options, catalog::RoleInfo& role, ResultSink& sink
   if (options.password_given) role.password = StoredPassword(options.password, sink);
 }
 
+// 2BP01 while `role` owns a relation or is named in a privilege list
+// (PostgreSQL's shared dependencies: DROP OWNED / REASSIGN OWNED first).
+void CheckNothingDependsOn(const catalog::CatalogSnapshot& snapshot, const catalog::RoleInfo& role) {
+  std::string detail;
+  auto note = [&](const std::string& line) { detail += (detail.empty() ? "" : "\n") + line; };
+  auto named = [&](const std::optional<catalog::Acl>& acl) {
+    if (acl)
+      for (const catalog::AclItem& item : *acl)
+        if (item.grantee == role.oid || item.grantor == role.oid) return true;
+    return false;
+  };
+  for (const auto& [id, t] : snapshot.Tables()) {
+    const char* kind = t.IsView() ? "view " : "table ";
+    if (t.owner == role.oid) note(std::string("owner of ") + kind + t.name);
+    else if (named(t.acl)) note(std::string("privileges for ") + kind + t.name);
+  }
+  for (const auto& [key, s] : snapshot.Sequences()) {
+    if (s.owner == role.oid) note("owner of sequence " + s.name);
+    else if (named(s.acl)) note("privileges for sequence " + s.name);
+  }
+  for (const auto& [schema, acl] : snapshot.schema_acls_)
+    if (named(acl)) note("privileges for schema " + schema);
+  if (!detail.empty())
+    throw SqlError(sqlstate::kDependentObjectsStillExist,
+                   "role \"" + role.name + "\" cannot be dropped because some objects depend on it", detail);
+}
+
 }  // namespace
 
 void SqlSession::StartRole(const std::string& user) {
@@ -110,15 +155,8 @@ void SqlSession::StartRole(const std::string& user) {
   if (!role->can_login) throw SqlError("28000", "role \"" + user + "\" is not permitted to log in");
   user_ = role->name;
   role_oid_ = role->oid;
+  catalog_view_.SetCurrentUser([this] { return CurrentUser(); });
   settings_.SetSessionUser(role->name, role->superuser);
-}
-
-catalog::RoleInfo SqlSession::CurrentRole() const {
-  auto snapshot = db_.Catalog().Snapshot();
-  const catalog::RoleInfo* role = snapshot->FindRoleById(role_oid_);
-  if (role == nullptr)
-    throw SqlError(sqlstate::kUndefinedObject, "role with OID " + std::to_string(role_oid_) + " does not exist");
-  return *role;
 }
 
 std::string SqlSession::RunRole(const ast::Statement& stmt, ResultSink& sink) {
@@ -153,7 +191,31 @@ void SqlSession::CreateRole(const ast::CreateRoleStmt& stmt, ResultSink& sink) {
   role.name = stmt.name;
   role.can_login = stmt.kind == "USER";
   Apply(options, role, sink);
-  db_.Catalog().CreateRole(role);
+  // IN ROLE, ROLE and ADMIN name roles that must exist; joining a superuser
+  // role takes a superuser (PostgreSQL's AddRoleMems). Checked before the
+  // role is made, as it is not undone.
+  auto snapshot = db_.Catalog().Snapshot();
+  auto find = [&](const std::string& name) {
+    const catalog::RoleInfo* found = snapshot->FindRole(name);
+    if (found == nullptr) throw SqlError(sqlstate::kUndefinedObject, "role \"" + name + "\" does not exist");
+    return found;
+  };
+  std::vector<catalog::RoleMembership> joins;
+  for (const std::string& name : options.in_roles) {
+    const catalog::RoleInfo* group = find(name);
+    if (group->superuser && !me.superuser) throw Denied("must be superuser to alter superusers");
+    joins.push_back({group->oid, me.oid, false});
+  }
+  std::vector<std::pair<uint32_t, bool>> members;  // role, admin option
+  for (const std::string& name : options.members) members.emplace_back(find(name)->oid, false);
+  for (const std::string& name : options.admins) members.emplace_back(find(name)->oid, true);
+  role.member_of = joins;
+  catalog::RoleInfo created = db_.Catalog().CreateRole(role);
+  for (const auto& [member_oid, admin] : members) {
+    catalog::RoleInfo member = *db_.Catalog().Snapshot()->FindRoleById(member_oid);
+    member.member_of.push_back({created.oid, me.oid, admin});
+    db_.Catalog().UpdateRole(member.name, member);
+  }
 }
 
 void SqlSession::AlterRole(const ast::AlterRoleStmt& stmt, ResultSink& sink) {
@@ -178,6 +240,9 @@ void SqlSession::AlterRole(const ast::AlterRoleStmt& stmt, ResultSink& sink) {
     return;
   }
   RoleOptions options = ReadOptions(stmt.options, sink);
+  // Not ALTER ROLE options in PostgreSQL's grammar: membership is GRANT's.
+  if (!options.in_roles.empty() || !options.members.empty() || !options.admins.empty())
+    throw SqlError::FeatureNotSupported("ALTER ROLE cannot change role membership: use GRANT or REVOKE");
   if (role.superuser || options.superuser) {
     if (!me.superuser) throw Denied("must be superuser to alter superuser roles or change superuser attribute");
   } else if (!me.superuser && !me.create_role) {
@@ -208,6 +273,7 @@ void SqlSession::DropRoles(const ast::DropRoleStmt& stmt, ResultSink& sink) {
     if (role->oid == catalog::BootstrapRoles().begin()->second.oid)
       throw SqlError(sqlstate::kDependentObjectsStillExist,
                      "cannot drop role " + role->name + " because it is required by the database system");
+    CheckNothingDependsOn(*snapshot, *role);
     drop.push_back(name);
   }
   for (const std::string& name : drop) db_.Catalog().DropRole(name);

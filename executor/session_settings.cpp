@@ -53,6 +53,7 @@ SessionSettings::SessionSettings() {
   add("server_version", "15.0", true, "Shows the server version.");
   add("server_version_num", "150000", false, "Shows the server version as an integer.");
   add("session_authorization", "tessera", true, "Sets the session user name.");
+  add("role", "none", false, "Sets the current role.");
   add("standard_conforming_strings", "on", true, "Causes '...' strings to treat backslashes literally.");
   add("TimeZone", "UTC", true, "Sets the time zone for displaying and interpreting time stamps.");
   add("search_path", "\"$user\", public", false, "Sets the schema search order for names that are not schema-qualified.");
@@ -253,6 +254,8 @@ void SessionSettings::Restore(const SessionSettings& saved, const std::string& n
   std::string key = Lower(name);
   auto it = saved.settings_.find(key);
   if (it == saved.settings_.end() || Find(key).value == it->second.value) return;
+  // is_superuser cannot be SET, but follows SET LOCAL ROLE back.
+  if (key == "is_superuser") return Assign(key, Find(key), it->second.value);
   Set(key, {it->second.value});
 }
 
@@ -299,6 +302,10 @@ std::vector<std::pair<std::string, std::string>> SessionSettings::TakeChanged() 
   for (auto& key : changed_) out.emplace_back(settings_[key].canonical, settings_[key].value);
   changed_.clear();
   return out;
+}
+
+void SessionSettings::SetCurrentSuperuser(bool superuser) {
+  Assign("is_superuser", Find("is_superuser"), superuser ? "on" : "off");
 }
 
 void SessionSettings::SetSessionUser(const std::string& user, bool superuser) {

@@ -29,6 +29,8 @@ class SessionSettings {
 
   // At login: session_authorization and is_superuser (read-only to SET).
   void SetSessionUser(const std::string& user, bool superuser);
+  // SET ROLE: is_superuser follows the current role (reported to the client).
+  void SetCurrentSuperuser(bool superuser);
   std::vector<std::pair<std::string, std::string>> Reported() const;
   std::vector<std::pair<std::string, std::string>> TakeChanged();
   const TextFormat& Format() const { return format_; }

@@ -146,9 +146,11 @@ void SqlSession::RunSet(const ast::SetStmt& set, ResultSink& sink) {
     sink.Complete("SET");
     return;
   }
-  if (set.to_default) settings_.Reset(set.name);
+  if (set.name == "role") SetRole(set);
+  else if (set.to_default) settings_.Reset(set.name);
   else settings_.Set(set.name, set.values);
   if (set.local) local_settings_.push_back(set.name);
+  if (set.local && set.name == "role") local_settings_.push_back("is_superuser");  // it follows the role
   // Outside a block the default is also the next transaction's level.
   if (set.name == "default_transaction_isolation" && !in_block_)
     settings_.Set("transaction_isolation", {settings_.Show("default_transaction_isolation")});

@@ -26,7 +26,7 @@ void SqlSession::RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool
   if (inner.kind != ast::StmtKind::kSelect && inner.kind != ast::StmtKind::kInsert &&
       inner.kind != ast::StmtKind::kUpdate && inner.kind != ast::StmtKind::kDelete)
     throw SqlError::FeatureNotSupported("EXPLAIN is only supported for SELECT, INSERT, UPDATE and DELETE");
-  planner::PlannedQuery plan = planner::PlanQuery(inner, *SessionCatalog().Snapshot(), {}, user_);
+  planner::PlannedQuery plan = planner::PlanQuery(inner, *SessionCatalog().Snapshot(), {}, CurrentUser(), user_);
   FragmentStats stats;
   if (stmt.analyze) {
     // EXPLAIN ANALYZE runs the statement (its writes included), discarding rows.
@@ -85,6 +85,7 @@ std::string SqlSession::RunDdl(const ast::Statement& stmt, ResultSink& sink) {
       *block_catalog_, txn.Kv(), *fragments,
       [&sink](const std::string& code, const std::string& message) { sink.Notice("NOTICE", code, message); },
       [&db](const std::string& counter, int64_t count) { return db.AllocateRange(counter, count); });
+  ddl.SetRole(CurrentRole().oid);
   ddl.SetBuildSnapshot([&db](uint32_t table_id) { return db.Catalog().Snapshot()->FindTableById(table_id) == nullptr; },
                        [&txn] {
                          if (txn.Isolation() != IsolationLevel::kReadCommitted) return false;
@@ -96,6 +97,14 @@ std::string SqlSession::RunDdl(const ast::Statement& stmt, ResultSink& sink) {
 
 int64_t SqlSession::NextVal(const std::string& qualified_name) {
   int64_t value = 0;
+  // nextval needs USAGE or UPDATE on the sequence, a serial column's default too (as in PostgreSQL).
+  {
+    auto [schema, name] = SplitQualifiedName(qualified_name);
+    auto snapshot = SessionCatalog().Snapshot();
+    if (const catalog::SequenceInfo* seq = snapshot->FindSequence(schema, name))
+      catalog::CheckSequencePrivileges(*snapshot, *seq, CurrentRole().oid,
+                                       catalog::privilege::kUsage | catalog::privilege::kUpdate);
+  }
   if (!block_catalog_) {
     value = db_.NextVal(qualified_name);
   } else {
@@ -111,7 +120,13 @@ int64_t SqlSession::SequenceCall(planner::SequenceOp op, const std::string& qual
                                  bool is_called) {
   using planner::SequenceOp;
   auto [schema, name] = SplitQualifiedName(op == SequenceOp::kLastVal ? last_sequence_ : qualified_name);
-  const catalog::SequenceInfo* seq = SessionCatalog().Snapshot()->FindSequence(schema, name);
+  auto snapshot = SessionCatalog().Snapshot();
+  const catalog::SequenceInfo* seq = snapshot->FindSequence(schema, name);
+  // currval and lastval need SELECT or USAGE, setval UPDATE (nextval: NextVal).
+  if (seq != nullptr && op != SequenceOp::kNextVal)
+    catalog::CheckSequencePrivileges(*snapshot, *seq, CurrentRole().oid,
+                                     op == SequenceOp::kSetVal ? catalog::privilege::kUpdate
+                                                               : catalog::privilege::kSelect | catalog::privilege::kUsage);
   switch (op) {
     case SequenceOp::kLastVal:
       // Also when the sequence was dropped since, as PostgreSQL.
@@ -144,7 +159,11 @@ void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool d
     case ast::StmtKind::kTransaction: RunTransaction(stmt.As<ast::TransactionStmt>(), sink); return;
     case ast::StmtKind::kSet: RunSet(stmt.As<ast::SetStmt>(), sink); return;
     case ast::StmtKind::kReset:
-      settings_.Reset(stmt.As<ast::ResetStmt>().name);
+      if (stmt.As<ast::ResetStmt>().name == "role") {
+        SetRole(ast::SetStmt());  // RESET ROLE: back to the session user (is_superuser too)
+      } else {
+        settings_.Reset(stmt.As<ast::ResetStmt>().name);
+      }
       sink.Complete("RESET");
       return;
     case ast::StmtKind::kShow: RunShow(stmt.As<ast::ShowStmt>(), sink, describe_columns); return;
@@ -180,6 +199,9 @@ void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool d
     case ast::StmtKind::kCreateRole:
     case ast::StmtKind::kAlterRole:
     case ast::StmtKind::kDropRole: sink.Complete(RunRole(stmt, sink)); return;
+    case ast::StmtKind::kGrant: sink.Complete(RunGrant(stmt.As<ast::GrantStmt>(), sink)); return;
+    case ast::StmtKind::kGrantRole: sink.Complete(RunGrantRole(stmt.As<ast::GrantRoleStmt>(), sink)); return;
+    case ast::StmtKind::kAlterOwner: sink.Complete(RunAlterOwner(stmt.As<ast::AlterOwnerStmt>(), sink)); return;
     default: throw SqlError::Internal("statement kind not handled");
   }
 }

@@ -43,6 +43,7 @@ class SqlPrepared final : public PreparedStatement {
   std::vector<ColumnDesc> columns_;
   std::shared_ptr<const planner::PlannedQuery> plan_;  // DML only
   uint64_t catalog_version_ = 0;
+  std::string planned_for_;  // current_user when planned: SET ROLE plans (and checks) again
   // What the statement's tree and plan hold while it is kept, taken from
   // the server's pool (PostgreSQL's CachedPlanSource): a client preparing
   // statement after big statement gets 53200 instead of taking the server
@@ -121,8 +122,22 @@ class SqlSession final : public Session {
   void DropRoles(const ast::DropRoleStmt& stmt, ResultSink& sink);
   // Start: the role logging in must exist and may log in (28000).
   void StartRole(const std::string& user);
-  // The session's role as the catalog has it now (by OID: it may be renamed).
+  // current_user: the role SET ROLE chose, else the session's.
+  std::string CurrentUser() const;
+  // current_user's role as the catalog has it now.
   catalog::RoleInfo CurrentRole() const;
+  // SET ROLE r | NONE (session_role_grants.cpp): r must exist (22023)
+  // and the session user must be a member of it (42501).
+  void SetRole(const ast::SetStmt& set);
+  // GRANT/REVOKE and ALTER ... OWNER TO (session_grants.cpp, session_role_grants.cpp); return the tag.
+  std::string RunGrant(const ast::GrantStmt& stmt, ResultSink& sink);
+  std::string RunGrantRole(const ast::GrantRoleStmt& stmt, ResultSink& sink);
+  std::string RunAlterOwner(const ast::AlterOwnerStmt& stmt, ResultSink& sink);
+  // The role a GRANT names (PUBLIC: kPublicRoleOid); 42704 when absent.
+  uint32_t ResolveRoleSpec(const catalog::CatalogSnapshot& snapshot, const ast::RoleSpec& spec) const;
+  // Table and view changes of GRANT/REVOKE/OWNER TO go through the
+  // transaction's catalog like other DDL (they take effect at COMMIT).
+  catalog::Catalog& DdlCatalog();
   // The catalog as this transaction sees it: with its own DDL until COMMIT.
   catalog::Catalog& SessionCatalog() { return block_catalog_ ? *block_catalog_ : db_.Catalog(); }
   int64_t NextVal(const std::string& qualified_name);
@@ -157,8 +172,9 @@ class SqlSession final : public Session {
   planner::EvalContext EvalFor(const std::vector<Value>* params);
 
   Backend& db_;
-  // What the catalog-reading built-ins (pg_table_is_visible, regclass, ...) see.
-  catalog::system::SnapshotCatalogView catalog_view_{[this] { return db_.Catalog().Snapshot(); }};
+  // What the catalog-reading built-ins (pg_table_is_visible, regclass,
+  // has_table_privilege, ...) see: the transaction's catalog, its own DDL included.
+  catalog::system::SnapshotCatalogView catalog_view_{[this] { return SessionCatalog().Snapshot(); }};
   SessionSettings settings_;
   std::unique_ptr<BackendTxn> txn_;
   std::atomic<uint64_t> txn_id_{0};  // for Cancel() from another thread

@@ -67,6 +67,11 @@ class AstBuilder {
   ast::StatementPtr BuildAlterRole(TP::AlterRoleStmtContext* ctx);
   ast::StatementPtr BuildDropRole(TP::DropRoleStmtContext* ctx);
 
+  // build_grant.cpp
+  ast::StatementPtr BuildGrant(TP::GrantStmtContext* ctx);
+  ast::StatementPtr BuildRevoke(TP::RevokeStmtContext* ctx);
+  ast::StatementPtr BuildAlterOwner(TP::AlterOwnerStmtContext* ctx);
+
   // build_sequence.cpp
   ast::StatementPtr BuildCreateSequence(TP::CreateSequenceStmtContext* ctx);
   ast::StatementPtr BuildAlterSequence(TP::AlterSequenceStmtContext* ctx);

@@ -60,6 +60,12 @@ ast::StatementPtr AstBuilder::BuildStatement(TP::StatementContext* ctx) {
     stmt = BuildAlterSequence(c);
   } else if (auto* c = ctx->dropSequenceStmt()) {
     stmt = BuildDropSequence(c);
+  } else if (auto* c = ctx->grantStmt()) {
+    stmt = BuildGrant(c);
+  } else if (auto* c = ctx->revokeStmt()) {
+    stmt = BuildRevoke(c);
+  } else if (auto* c = ctx->alterOwnerStmt()) {
+    stmt = BuildAlterOwner(c);
   } else {
     stmt = BuildCopy(ctx->copyStmt());
   }

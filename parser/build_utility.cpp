@@ -84,6 +84,13 @@ ast::StatementPtr AstBuilder::BuildSet(TP::SetStmtContext* ctx) {
     }
     return stmt;
   }
+  if (auto* role = dynamic_cast<TP::SetRoleContext*>(ctx)) {
+    // SET ROLE r is the role setting (SET role TO r), as in gram.y.
+    stmt->name = "role";
+    stmt->local = role->LOCAL() != nullptr;
+    stmt->values.push_back(VarValueText(role->varValue()));
+    return stmt;
+  }
   auto* var = static_cast<TP::SetVarContext*>(ctx);
   stmt->name = VarName(var->varName());
   stmt->local = var->LOCAL() != nullptr;

@@ -24,6 +24,7 @@
 
 #include "common/memory_account.h"
 #include "parser/ast/ddl_stmts.h"
+#include "parser/ast/grant_stmts.h"
 #include "parser/ast/dml_stmts.h"
 #include "parser/ast/select_stmt.h"
 #include "parser/ast/utility_stmts.h"

@@ -12,6 +12,13 @@ namespace tessera::planner {
 
 namespace {
 
+// Whether `e` reads a column of its input row (UPDATE then needs SELECT too).
+bool ReadsColumns(const ExprRef& e) {
+  if (!e) return false;
+  if (e->kind == BoundExprKind::kColumn) return true;
+  return std::any_of(e->args.begin(), e->args.end(), ReadsColumns);
+}
+
 Scope TableScope(const catalog::TableInfo& table, const std::string& alias) {
   Scope scope;
   std::string name = alias.empty() ? table.name : alias;
@@ -129,6 +136,8 @@ BoundQuery Binder::BindInsert(const ast::InsertStmt& stmt) {
   if (stmt.with) BindWith(*stmt.with, &with_scope);
   const catalog::TableInfo& table = LookupTable(stmt.table);
   if (table.IsView()) RefuseViewWrite(table, ViewWrite::kInsert);
+  Require(table, catalog::privilege::kInsert | (stmt.returning.empty() ? 0 : catalog::privilege::kSelect) |
+                     (stmt.on_conflict_do_update ? catalog::privilege::kUpdate : 0));
   std::vector<int> targets;
   if (stmt.columns.empty()) {
     for (size_t i = 0; i < table.columns.size(); ++i) targets.push_back(static_cast<int>(i));
@@ -270,6 +279,11 @@ BoundQuery Binder::BindUpdate(const ast::UpdateStmt& stmt) {
   fragment->table = MakeTableLayout(table);
   if (stmt.where) fragment->filter = BindPredicate(*stmt.where, scope, "WHERE");
   fragment->set = BindSetClauses(*this, stmt.set, table, scope);
+  // SELECT too when the statement reads the table's columns (PostgreSQL
+  // asks it per column read; Tessera has table privileges only).
+  bool reads = stmt.where || !stmt.returning.empty();
+  for (const SetColumn& s : fragment->set) reads = reads || ReadsColumns(s.value);
+  Require(table, catalog::privilege::kUpdate | (reads ? catalog::privilege::kSelect : 0));
   BoundQuery out;
   BindReturning(*this, stmt.returning, scope, &fragment->returning, &out.columns);
   std::vector<Type> returning_types = TypesOf(fragment->returning);
@@ -290,6 +304,8 @@ BoundQuery Binder::BindDelete(const ast::DeleteStmt& stmt) {
   fragment->kind = FragmentKind::kDelete;
   fragment->table = MakeTableLayout(table);
   if (stmt.where) fragment->filter = BindPredicate(*stmt.where, scope, "WHERE");
+  Require(table, catalog::privilege::kDelete |
+                     (stmt.where || !stmt.returning.empty() ? catalog::privilege::kSelect : 0));
   BoundQuery out;
   BindReturning(*this, stmt.returning, scope, &fragment->returning, &out.columns);
   std::vector<Type> returning_types = TypesOf(fragment->returning);

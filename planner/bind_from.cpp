@@ -86,6 +86,7 @@ FromResult SelectBinder::BindTableRef(const ast::TableRef& ref) {
         }
       const catalog::TableInfo* found = binder_.catalog_.FindTable(ref.table.schema, ref.table.name);
       if (found && binder_.recorder_) binder_.recorder_->relations.insert(found->id);
+      if (found) binder_.Require(*found, catalog::privilege::kSelect);
       if (found && found->IsView()) return BindViewRef(*found, ref);
       if (!found) {
         if (std::optional<FromResult> system = BindSystemRelation(ref)) {

@@ -130,9 +130,10 @@ ExprRef Binder::BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* ha
     return out;
   }
   if ((name == "current_user" || name == "session_user" || name == "current_role") && e.args.empty()) {
-    // No SET ROLE yet: the current user is the session's, fixed for its life.
+    // current_user follows SET ROLE; session_user is the role that logged in.
     auto out = std::make_shared<BoundExpr>();
-    out->value = Value::Text(user_.empty() ? std::string("tessera") : user_);
+    const std::string& user = name == "session_user" && !session_user_.empty() ? session_user_ : user_;
+    out->value = Value::Text(user.empty() ? std::string("tessera") : user);
     out->type = out->value.GetType();
     out->location = e.location;
     return out;

@@ -136,6 +136,9 @@ LogicalRef SelectBinder::BindLocking(const ast::SelectStmt& stmt, const LogicalR
   if (locked > 1 || names.size() != 1 || from->Kind() != LogicalKind::kGet)
     throw SqlError::FeatureNotSupported(first + " is supported only on a query of a single table yet");
   const auto& get = from->Cast<LogicalGet>();
+  // Locking rows takes UPDATE on the table too (PostgreSQL's ACL_SELECT_FOR_UPDATE).
+  if (const catalog::TableInfo* table = binder_.catalog_.FindTableById(get.Table().table_id))
+    binder_.Require(*table, catalog::privilege::kUpdate);
   RowLockWait policy = wait[which] == 2   ? RowLockWait::kNoWait
                        : wait[which] == 1 ? RowLockWait::kSkipLocked
                                           : RowLockWait::kBlock;

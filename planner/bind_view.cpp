@@ -183,6 +183,11 @@ BoundQuery Binder::BindView(const catalog::TableInfo& view) {
   // and its error positions are not this statement's.
   Binder body(catalog_, param_types_, subqueries_);
   body.user_ = user_;
+  body.session_user_ = session_user_;
+  // What the view's query reads is checked with its owner's rights (PostgreSQL's
+  // checkAsUser), the view itself with the caller's (Require at its FROM item).
+  body.privileges_ = privileges_;
+  body.check_as_ = view.owner;
   body.query_level_ = query_level_ + 1;
   ViewFrame frame{view_frames_, view.id};
   body.view_frames_ = &frame;

@@ -90,6 +90,21 @@ struct ViewRecorder {
   std::map<int, Edit> edits;  // by location (character offset in the statement)
 };
 
+// A privilege the statement needs on a relation (PostgreSQL's RTE
+// requiredPerms): checked once binding is done (check_privileges.cpp),
+// against `check_as` (a view's owner for the relations its query reads) or,
+// when 0, the statement's current role.
+struct RequiredPrivilege {
+  uint32_t relation = 0;
+  uint32_t mask = 0;  // catalog::privilege bits
+  uint32_t check_as = 0;
+};
+
+// 42501 unless every privilege is held ("permission denied for table t",
+// "... for schema s" when the relation's schema is not usable).
+void CheckPrivileges(const catalog::CatalogSnapshot& catalog, const std::vector<RequiredPrivilege>& required,
+                     uint32_t current_role);
+
 // The views being expanded, innermost first (a view naming itself is 42P17).
 struct ViewFrame {
   const ViewFrame* parent = nullptr;
@@ -110,12 +125,18 @@ class Binder {
   // The session's role: current_user and session_user bind to it as a
   // constant (empty: the bootstrap superuser).
   void SetUser(std::string user) { user_ = std::move(user); }
+  void SetSessionUser(std::string user) { session_user_ = std::move(user); }
+  // Collect the privileges the statement needs into `out` (PlanQuery checks them).
+  void CollectPrivileges(std::vector<RequiredPrivilege>* out) { privileges_ = out; }
   // A binder for a nested query block, sharing parameters and subquery slots.
   // A binder for a nested query block, sharing parameters and subquery slots
   // and seeing the same WITH queries: a set operation's side (same level).
   Binder Nested() const {
     Binder b(catalog_, param_types_, subqueries_);
     b.user_ = user_;
+    b.session_user_ = session_user_;
+    b.privileges_ = privileges_;
+    b.check_as_ = check_as_;
     b.ctes_ = ctes_;
     b.recorder_ = recorder_;
     b.view_frames_ = view_frames_;
@@ -217,8 +238,14 @@ class Binder {
   void RecordColumnRef(const ast::Expr& e, const ScopeColumn& column);
   void RecordStar(const ast::Expr& e, const Scope& scope, const std::vector<size_t>& expanded);
 
+  // Notes that the statement needs `mask` on `table` (nothing when not collecting).
+  void Require(const catalog::TableInfo& table, uint32_t mask) const;
+
   const catalog::CatalogSnapshot& catalog_;
   std::string user_;
+  std::string session_user_;
+  std::vector<RequiredPrivilege>* privileges_ = nullptr;
+  uint32_t check_as_ = 0;  // a view's owner while binding its query; 0: the current role
   std::vector<Type>* param_types_;
   const CteScope* ctes_ = nullptr;
   ViewRecorder* recorder_ = nullptr;

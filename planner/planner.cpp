@@ -4,12 +4,15 @@
 namespace tessera::planner {
 
 PlannedQuery PlanQuery(const ast::Statement& stmt, const catalog::CatalogSnapshot& catalog,
-                       std::vector<Type> param_types, const std::string& user) {
+                       std::vector<Type> param_types, const std::string& user, const std::string& session_user) {
   PlannedQuery out;
   out.kind = stmt.kind;
   out.param_types = std::move(param_types);
   Binder binder(catalog, &out.param_types);
   binder.SetUser(user);
+  binder.SetSessionUser(session_user.empty() ? user : session_user);
+  std::vector<RequiredPrivilege> privileges;
+  binder.CollectPrivileges(&privileges);
   BoundQuery bound;
   switch (stmt.kind) {
     case ast::StmtKind::kSelect: bound = binder.BindSelect(stmt.As<ast::SelectStmt>()); break;
@@ -19,6 +22,12 @@ PlannedQuery PlanQuery(const ast::Statement& stmt, const catalog::CatalogSnapsho
     default: throw SqlError::Internal("PlanQuery called for a statement that is not a query");
   }
   binder.FinishParams();
+  // The role checked is current_user's; none given is the bootstrap
+  // superuser, who passes (a role since dropped holds PUBLIC's privileges only).
+  if (!user.empty()) {
+    const catalog::RoleInfo* role = catalog.FindRole(user);
+    CheckPrivileges(catalog, privileges, role != nullptr ? role->oid : catalog::kPublicRoleOid);
+  }
   out.plan = Optimize(bound.plan);
   for (auto& sub : binder.Subqueries()) out.subqueries.push_back(Optimize(sub));
   out.columns = std::move(bound.columns);

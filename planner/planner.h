@@ -25,9 +25,11 @@ struct PlannedQuery {
 };
 
 // SELECT, INSERT, UPDATE, DELETE. `param_types`: the client's (kUnknown where
-// not given); `user`: the session's role (current_user). Throws SqlError.
+// not given); `user`: current_user, whose privileges are checked (42501);
+// `session_user`: the role logged in (default: `user`). Throws SqlError.
 PlannedQuery PlanQuery(const ast::Statement& stmt, const catalog::CatalogSnapshot& catalog,
-                       std::vector<Type> param_types, const std::string& user = {});
+                       std::vector<Type> param_types, const std::string& user = {},
+                       const std::string& session_user = {});
 
 // Rewrites: predicate pushdown, access paths, cutting into fragments, limit
 // and top-N pushdown.

@@ -19,6 +19,22 @@ bool HasIndex(const ClassEntry& e) {
   return e.kind == 'r' && e.table && (!e.table->primary_key.empty() || !e.table->indexes.empty());
 }
 
+// An index has its table's owner; system relations the bootstrap superuser.
+uint32_t Owner(const ClassEntry& e) {
+  if (e.sequence) return e.sequence->owner;
+  if (e.table) return e.table->owner;
+  return kBootstrapRoleOid;
+}
+
+// relacl: NULL until a GRANT or REVOKE changes the default, then its text form
+// (aclitem[] is text here: Tessera has no array types yet).
+Value Acl(const ClassEntry& e, const CatalogSnapshot& snapshot) {
+  if (e.kind == 'i') return NullValue();
+  if (e.sequence && e.sequence->acl) return TextValue(AclText(*e.sequence->acl, snapshot));
+  if (!e.sequence && e.table && e.table->acl) return TextValue(AclText(*e.table->acl, snapshot));
+  return NullValue();
+}
+
 std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
   std::vector<Row> rows;
   for (const ClassEntry& e : ClassEntries(snapshot)) {
@@ -26,7 +42,7 @@ std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
     rows.push_back({
         OidValue(e.oid), NameValue(e.name), OidValue(NamespaceOid(e.schema)),
         OidValue(0),                                  // reltype: no composite row types
-        OidValue(0), OidValue(kBootstrapRoleOid), OidValue(am),
+        OidValue(0), OidValue(Owner(e)), OidValue(am),
         OidValue(e.kind == 'v' ? 0 : e.oid),          // relfilenode
         OidValue(0), Int4Value(0), Value::Float4(-1), Int4Value(0), OidValue(0),
         BoolValue(HasIndex(e)), BoolValue(false),
@@ -34,7 +50,7 @@ std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
         BoolValue(e.kind == 'v'),                     // relhasrules: views have their _RETURN rule
         BoolValue(false), BoolValue(false), BoolValue(false), BoolValue(false), BoolValue(true),
         CharValue(e.kind == 'r' ? 'd' : 'n'), BoolValue(false), OidValue(0),
-        OidValue(0), OidValue(0), NullValue(), NullValue(), NullValue(),
+        OidValue(0), OidValue(0), Acl(e, snapshot), NullValue(), NullValue(),
     });
   }
   return rows;

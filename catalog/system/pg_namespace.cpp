@@ -8,12 +8,12 @@
 namespace tessera::catalog::system {
 namespace {
 
-std::vector<Row> Rows(const CatalogSnapshot&) {
+// nspacl: every schema's list, in its text form (aclitem[] is text here).
+std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
   std::vector<Row> rows;
-  rows.push_back({OidValue(kPgCatalogNamespaceOid), NameValue("pg_catalog"), OidValue(kBootstrapRoleOid), NullValue()});
-  rows.push_back({OidValue(kPublicNamespaceOid), NameValue("public"), OidValue(kDatabaseOwnerRoleOid), NullValue()});
-  rows.push_back({OidValue(kInformationSchemaNamespaceOid), NameValue("information_schema"),
-                  OidValue(kBootstrapRoleOid), NullValue()});
+  for (const char* schema : {"pg_catalog", "public", "information_schema"})
+    rows.push_back({OidValue(NamespaceOid(schema)), NameValue(schema), OidValue(SchemaOwner(schema)),
+                    TextValue(AclText(SchemaAcl(snapshot, schema), snapshot))});
   return rows;
 }
 

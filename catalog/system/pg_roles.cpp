@@ -1,7 +1,7 @@
 // pg_catalog.pg_roles, pg_authid, pg_user and pg_auth_members: the roles of
 // the catalog (CREATE ROLE) plus PostgreSQL's predefined pg_database_owner
-// (which owns schema public and cannot log in). No role is a member of
-// another. pg_user lists the roles that can log in; only pg_authid shows the
+// (which owns schema public and cannot log in); pg_auth_members has one row
+// per GRANT role TO role (kept with the member, RoleInfo::member_of). pg_user lists the roles that can log in; only pg_authid shows the
 // stored SCRAM verifier, the others '********'.
 #include <algorithm>
 
@@ -29,6 +29,14 @@ std::vector<RoleInfo> AllRoles(const CatalogSnapshot& catalog) {
 bool Bootstrap(const RoleInfo& r) { return r.oid == kBootstrapRoleOid; }
 
 Value Password(const RoleInfo& r) { return r.password.empty() ? NullValue() : TextValue(r.password); }
+
+std::vector<Row> MemberRows(const CatalogSnapshot& catalog) {
+  std::vector<Row> rows;
+  for (const auto& [name, role] : catalog.Roles())
+    for (const RoleMembership& m : role.member_of)
+      rows.push_back({OidValue(m.role), OidValue(role.oid), OidValue(m.grantor), BoolValue(m.admin_option)});
+  return rows;
+}
 
 std::vector<Row> RolesRows(const CatalogSnapshot& catalog) {
   std::vector<Row> rows;
@@ -59,7 +67,6 @@ std::vector<Row> UserRows(const CatalogSnapshot& catalog) {
   return rows;
 }
 
-std::vector<Row> NoRows(const CatalogSnapshot&) { return {}; }
 
 }  // namespace
 
@@ -90,6 +97,6 @@ extern const SystemRelation kPgUser{
 extern const SystemRelation kPgAuthMembers{
     "pg_catalog", "pg_auth_members", 1261,
     {{"roleid", "oid"}, {"member", "oid"}, {"grantor", "oid"}, {"admin_option", "boolean"}},
-    NoRows};
+    MemberRows};
 
 }  // namespace tessera::catalog::system

@@ -9,12 +9,17 @@
 namespace tessera::catalog::system {
 namespace {
 
+Value OwnerName(const CatalogSnapshot& snapshot, const TableInfo& table) {
+  const RoleInfo* role = snapshot.FindRoleById(table.owner);
+  return NameValue(role != nullptr ? role->name : std::string(kBootstrapRoleName));
+}
+
 std::vector<Row> TablesRows(const CatalogSnapshot& snapshot) {
   std::vector<Row> rows;
   for (const auto& [id, table] : snapshot.Tables()) {
     if (table.IsView()) continue;
     bool indexed = !table.primary_key.empty() || !table.indexes.empty();
-    rows.push_back({NameValue(table.schema), NameValue(table.name), NameValue(kBootstrapRoleName), NullValue(),
+    rows.push_back({NameValue(table.schema), NameValue(table.name), OwnerName(snapshot, table), NullValue(),
                     BoolValue(indexed), BoolValue(false), BoolValue(false), BoolValue(false)});
   }
   return rows;
@@ -34,7 +39,7 @@ std::vector<Row> ViewsRows(const CatalogSnapshot& snapshot) {
   std::vector<Row> rows;
   for (const auto& [id, table] : snapshot.Tables())
     if (table.IsView())
-      rows.push_back({NameValue(table.schema), NameValue(table.name), NameValue(kBootstrapRoleName),
+      rows.push_back({NameValue(table.schema), NameValue(table.name), OwnerName(snapshot, table),
                       TextValue(ViewDefinition(table, false))});
   return rows;
 }

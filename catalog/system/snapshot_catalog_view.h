@@ -35,6 +35,9 @@ class SnapshotCatalogView final : public CatalogView {
   std::optional<std::string> FunctionResult(int64_t oid) const override;
   std::optional<std::string> FunctionArguments(int64_t oid) const override;
   std::string DatabaseName() const override;
+  std::optional<bool> HasPrivilege(const PrivilegeQuestion& question) const override;  // snapshot_privileges.cpp
+  // current_user, for the questions that name no role (the bootstrap superuser when unset).
+  void SetCurrentUser(std::function<std::string()> current_user) { current_user_ = std::move(current_user); }
 
  private:
   // The relations of one snapshot, indexed: a catalog query asks about every
@@ -55,6 +58,7 @@ class SnapshotCatalogView final : public CatalogView {
 
   const CatalogSnapshot* fixed_ = nullptr;
   Fetch fetch_;
+  std::function<std::string()> current_user_;
   mutable std::mutex mu_;
   mutable std::shared_ptr<const Relations> cached_;
 };

@@ -33,6 +33,9 @@ enum class StmtKind : uint8_t {
   kCreateSequence,
   kAlterSequence,
   kDropSequence,
+  kGrant,       // GRANT / REVOKE privileges ON objects
+  kGrantRole,   // GRANT / REVOKE role TO / FROM role
+  kAlterOwner,  // ALTER TABLE | VIEW | SEQUENCE ... OWNER TO
   kEmpty,    // ";" alone or a comment-only string
 };
 

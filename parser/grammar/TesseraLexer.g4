@@ -261,6 +261,14 @@ UNTIL : U N T I L;
 VALID : V A L I D;
 SEQUENCE : S E Q U E N C E;
 GENERATED : G E N E R A T E D;
+GRANT : G R A N T;
+REVOKE : R E V O K E;
+PRIVILEGES : P R I V I L E G E S;
+SCHEMA : S C H E M A;
+TABLES : T A B L E S;
+SEQUENCES : S E Q U E N C E S;
+GRANTED : G R A N T E D;
+OWNER : O W N E R;
 
 // Operators and punctuation.
 TYPECAST : '::';

@@ -36,6 +36,9 @@ statement
   | createSequenceStmt
   | alterSequenceStmt
   | dropSequenceStmt
+  | grantStmt
+  | revokeStmt
+  | alterOwnerStmt
   ;
 
 // ---------------------------------------------------------------- SELECT
@@ -321,6 +324,45 @@ roleOption
   | IDENTIFIER                                      # roleFlag
   ;
 
+// ---------------------------------------------------------------- privileges
+
+// GRANT/REVOKE privileges ON objects (PostgreSQL's GrantStmt) and GRANT/REVOKE
+// of roles (GrantRoleStmt). Column lists and GRANTED BY are parsed so that the
+// builder can refuse them with 0A000; privilege words are checked there too.
+grantStmt
+  : GRANT privileges ON privilegeTarget TO granteeList (WITH GRANT OPTION)? grantedBy?   # grantPrivileges
+  | GRANT identifierList TO granteeList (WITH ADMIN OPTION)? grantedBy?                  # grantRole
+  ;
+
+revokeStmt
+  : REVOKE (GRANT OPTION FOR)? privileges ON privilegeTarget FROM granteeList grantedBy? (CASCADE | RESTRICT)?  # revokePrivileges
+  | REVOKE (ADMIN OPTION FOR)? identifierList FROM granteeList grantedBy? (CASCADE | RESTRICT)?                 # revokeRole
+  ;
+
+privileges
+  : ALL PRIVILEGES? (OPEN_PAREN identifierList CLOSE_PAREN)?
+  | privilege (COMMA privilege)*
+  ;
+
+privilege : (SELECT | REFERENCES | CREATE | identifier) (OPEN_PAREN identifierList CLOSE_PAREN)? ;
+
+privilegeTarget
+  : TABLE? qualifiedName (COMMA qualifiedName)*     # targetTables
+  | SEQUENCE qualifiedName (COMMA qualifiedName)*   # targetSequences
+  | SCHEMA identifierList                           # targetSchemas
+  | ALL TABLES IN SCHEMA identifierList             # targetAllTables
+  | ALL SEQUENCES IN SCHEMA identifierList          # targetAllSequences
+  ;
+
+granteeList : grantee (COMMA grantee)* ;
+
+grantee : GROUP? (identifier | CURRENT_USER | SESSION_USER) ;
+
+grantedBy : GRANTED BY grantee ;
+
+// ALTER TABLE | VIEW | SEQUENCE name OWNER TO role (pg_dump writes it for every relation).
+alterOwnerStmt : ALTER (TABLE | VIEW | SEQUENCE) (IF EXISTS)? qualifiedName OWNER TO grantee ;
+
 // ---------------------------------------------------------------- utility
 
 transactionStmt
@@ -348,6 +390,7 @@ setStmt
   : SET SESSION CHARACTERISTICS AS TRANSACTION transactionModes                             # setSessionCharacteristics
   | SET (SESSION | LOCAL)? TIME ZONE (DEFAULT | LOCAL | varValue)                        # setTimeZone
   | SET (SESSION | LOCAL)? varName (TO | EQUALS) (DEFAULT | varValue (COMMA varValue)*)  # setVar
+  | SET (SESSION | LOCAL)? ROLE varValue                                                 # setRole
   ;
 
 varName : identifier (DOT identifier)* ;
@@ -547,6 +590,7 @@ unreservedKeyword
   | SHARE | SHOW | SIMPLE | SKIP_P | START | STDIN | STDOUT | TEMP | TEMPORARY | TRANSACTION | TRUNCATE | UNCOMMITTED
   | UNKNOWN | UPDATE | VACUUM | VARYING | WITHOUT | WORK | WRITE | ZONE
   | OVER | PARTITION | RANGE | GROUPS | UNBOUNDED | PRECEDING | FOLLOWING | CURRENT | EXCLUDE | TIES | OTHERS
+  | REVOKE | PRIVILEGES | SCHEMA | TABLES | SEQUENCES | GRANTED | OWNER
   ;
 
 reservedKeyword
@@ -556,4 +600,5 @@ reservedKeyword
   | INTO | LEADING | LIMIT | LOCALTIME | LOCALTIMESTAMP | NOT | NULL_P | OFFSET | ON | ONLY | OR | ORDER
   | PRIMARY | REFERENCES | RETURNING | SELECT | SESSION_USER | SOME | SYMMETRIC | TABLE | THEN | TO
   | TRAILING | TRUE_P | UNION | UNIQUE | USER | USING | WHEN | WHERE | WINDOW | WITH
+  | GRANT
   ;

@@ -5,10 +5,12 @@
 # reads SQLSTATEs, and the same checks against PostgreSQL 15 configured
 # alike (its own pg_hba.conf, password_encryption = scram-sha-256); then on
 # a loopback cluster (scripts/cluster.sh, 2 gateways with --hba and the TLS
-# flags), a role created through one gateway logs in through the other, and
-# psql with sslmode=verify-full reaches a gateway over TLS (AUTH_CLUSTER=0
-# skips that part). TLS checks: tls_checks.py. Each server is started on a
-# free loopback port and stopped by the test.
+# flags), a role created through one gateway logs in through the other,
+# psql with sslmode=verify-full reaches a gateway over TLS, and table
+# privileges granted and revoked through one gateway hold at the next
+# statement through the other (test_privileges.py; AUTH_CLUSTER=0 skips
+# that part). TLS checks: tls_checks.py. Each server is started on a free
+# loopback port and stopped by the test.
 #
 # Binary: $TESSERA_BIN, else $BUILD_DIR/cluster/tessera (default ./build).
 # PostgreSQL: $PG_BIN (default /usr/lib/postgresql/15/bin).
@@ -88,6 +90,20 @@ if [ "${AUTH_CLUSTER:-1}" != 0 ]; then
     check gateway_reload_on_sighup "$(grep -q 'pg_hba.conf rejects connection for host "127.0.0.1", user "gw_user"' <<< "$out" && echo 1)" "$out"
     out=$("${psql[@]}" -p "$GATEWAY_PORT_0" -U tessera -c "SELECT count(*) FROM pg_roles WHERE rolname = 'gw_user'" 2>&1)
     check storage_node_survives_sighup "$([ "$out" = 1 ] && kill -0 "$(cat "$cluster_dir/node0.pid")" 2> /dev/null && echo 1)" "$out"
+    # Table privileges of a role logging in with its password (test_privileges.py):
+    # 42501, then GRANT through one gateway and the next statement through the
+    # other succeeds, REVOKE and it fails again.
+    priv_log="$(mktemp /tmp/tessera-auth-priv.XXXXXX)"
+    timeout -k 10 120 "$PYTHON" "$here/test_privileges.py" 127.0.0.1 "$GATEWAY_PORT_0" "$GATEWAY_PORT_1" tessera \
+      > "$priv_log" 2>&1
+    grep -E '^(PASS|FAIL) ' "$priv_log"
+    p=$((p + $(grep -c '^PASS ' "$priv_log")))
+    f=$((f + $(grep -c '^FAIL ' "$priv_log")))
+    grep -q '^privileges total:' "$priv_log" || {
+      echo "FAIL auth privileges: test_privileges.py ended without a total: $(tail -n 3 "$priv_log" | tr '\n' ' ')"
+      f=$((f + 1))
+    }
+    rm -f "$priv_log"
   else
     check start 0 "the cluster did not start: $(echo "$out" | tail -n 3 | tr '\n' ' ')"
   fi
