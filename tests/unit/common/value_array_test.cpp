@@ -20,7 +20,7 @@ TEST(ValueArrayTest, TextFormatQuotesWhatArrayInWouldMisread) {
 
 TEST(ValueArrayTest, MalformedLiteralsAre22P02AndMoreDimensions0A000) {
   for (const char* bad : {"", "1,2", "{1,2", "{1,}", "{,}", "{1} x", "{\"a}"})
-    EXPECT_SQL_ERROR(Value::FromText(bad, kIntArray), "22P02", "") << bad;
+    EXPECT_SQL_ERROR(Value::FromText(bad, kIntArray), "22P02", "");
   EXPECT_SQL_ERROR(Value::FromText("{a}", kIntArray), "22P02", "invalid input syntax for type integer: \"a\"");
   EXPECT_SQL_ERROR(Value::FromText("{{1},{2}}", kIntArray), "0A000", "");
   EXPECT_SQL_ERROR(Value::FromText("[0:1]={1,2}", kIntArray), "0A000", "");
