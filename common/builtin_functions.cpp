@@ -191,7 +191,9 @@ std::optional<ResolvedFunction> ResolvePolymorphic(const FunctionOverload& f, co
       return std::nullopt;
     }
   }
-  if (elements.empty()) return std::nullopt;
+  // Only unknown literals where the element type should come from: PostgreSQL's 42804.
+  if (elements.empty())
+    throw SqlError(sqlstate::kDatatypeMismatch, "could not determine polymorphic type because input has type unknown");
   Type element;
   try {
     element = CommonType(elements, "function");

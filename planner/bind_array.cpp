@@ -103,7 +103,8 @@ ExprRef Binder::BindArrayOperator(const std::string& op, ExprRef l, ExprRef r, i
   } else {
     if (IsUnknown(l) && IsArray(r)) l = Coerce(l, r->type, kCastImplicit);
     if (IsUnknown(r) && IsArray(l)) r = Coerce(r, l->type, kCastImplicit);
-    if (!IsArray(l) || !IsArray(r))
+    // anyarray @> anyarray: one array type on both sides, as in PostgreSQL.
+    if (!IsArray(l) || !IsArray(r) || l->type.id != r->type.id)
       throw SqlError(sqlstate::kUndefinedFunction,
                      "operator does not exist: " + FormatType(l->type) + " " + op + " " + FormatType(r->type), {},
                      "No operator matches the given name and argument types. You might need to add explicit type "
