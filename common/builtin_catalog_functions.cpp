@@ -80,6 +80,8 @@ Value FormatTypeFn(const Args& a, const Ctx&) {
   if (oid == 18) return Value::Text("\"char\"");
   if (oid == 19) return Value::Text("name");
   static const uint32_t kKnown[] = {16, 17, 20, 21, 23, 25, 26, 700, 701, 705, 1042, 1043, 1082, 1114, 1184, 1700};
+  if (oid == 1003) return Value::Text("name[]");
+  if (IsArrayType(static_cast<TypeId>(oid))) return Value::Text(FormatType(Type{static_cast<TypeId>(oid), typmod}));
   for (uint32_t known : kKnown)
     if (known == oid) return Value::Text(FormatType(Type{static_cast<TypeId>(oid), typmod}));
   return Value::Text("???");

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <unordered_map>
 
 #include "common/builtin_registry.h"
@@ -31,6 +32,7 @@ const Registry& GetRegistry() {
     builtins::AddExtractFunctions(r.overloads);
     builtins::AddCatalogFunctions(r.overloads);
     builtins::AddRegexFunctions(r.overloads);
+    builtins::AddArrayFunctions(r.overloads);
     for (const auto& f : r.overloads) r.by_name[f.name].push_back(&f);
     return r;
   }();
@@ -163,6 +165,54 @@ ResolvedFunction Finish(const FunctionOverload* f, const std::vector<Type>& args
   return r;
 }
 
+bool IsPolymorphic(TypeId id) { return id == TypeId::kAnyArray || id == TypeId::kAnyElement; }
+
+bool IsPolymorphic(const FunctionOverload& f) {
+  return IsPolymorphic(f.return_type) || std::any_of(f.arg_types.begin(), f.arg_types.end(),
+                                                      [](TypeId t) { return IsPolymorphic(t); });
+}
+
+// A polymorphic overload: the arrays' element types and the anyelement
+// arguments meet in one common element type (unknown literals follow it);
+// nullopt when the arguments do not fit.
+std::optional<ResolvedFunction> ResolvePolymorphic(const FunctionOverload& f, const std::vector<Type>& args) {
+  if (f.arg_types.size() != args.size()) return std::nullopt;
+  std::vector<Type> elements;
+  for (size_t i = 0; i < args.size(); ++i) {
+    TypeId want = f.arg_types[i], in = args[i].id;
+    if (IsPolymorphic(want) && in == TypeId::kUnknown) continue;
+    if (want == TypeId::kAnyArray) {
+      if (!IsArrayType(in)) return std::nullopt;
+      elements.push_back(Type::Of(ArrayElementType(in)));
+    } else if (want == TypeId::kAnyElement) {
+      if (IsArrayType(in)) return std::nullopt;
+      elements.push_back(Type::Of(in));
+    } else if (!CanImplicitCast(in, want)) {
+      return std::nullopt;
+    }
+  }
+  // Only unknown literals where the element type should come from: PostgreSQL's 42804.
+  if (elements.empty())
+    throw SqlError(sqlstate::kDatatypeMismatch, "could not determine polymorphic type because input has type unknown");
+  Type element;
+  try {
+    element = CommonType(elements, "function");
+  } catch (const SqlError&) {
+    return std::nullopt;
+  }
+  const Type array = Type::Of(ArrayTypeOf(element.id));
+  if (array.id == TypeId::kUnknown) return std::nullopt;
+  auto concrete = [&](TypeId t) { return t == TypeId::kAnyArray ? array : t == TypeId::kAnyElement ? element : Type::Of(t); };
+  ResolvedFunction r;
+  r.overload = &f;
+  for (size_t i = 0; i < args.size(); ++i) {
+    Type want = concrete(f.arg_types[i]);
+    r.arg_casts.push_back(args[i].id == want.id ? args[i] : want);
+  }
+  r.return_type = concrete(f.return_type);
+  return r;
+}
+
 }  // namespace
 
 bool IsKnownFunction(const std::string& name) { return GetRegistry().by_name.count(Lower(name)) != 0; }
@@ -176,6 +226,7 @@ ResolvedFunction ResolveFunction(const std::string& raw_name, const std::vector<
   Candidates candidates;
   if (it != reg.by_name.end()) {
     for (const auto* f : it->second) {
+      if (IsPolymorphic(*f)) continue;  // tried below, when nothing else fits
       if (f->variadic_any) {
         if (!args.empty()) candidates.push_back(f);
         continue;
@@ -189,6 +240,11 @@ ResolvedFunction ResolveFunction(const std::string& raw_name, const std::vector<
       if (exact) return Finish(f, args);
       if (reachable) candidates.push_back(f);
     }
+  }
+  if (candidates.empty() && it != reg.by_name.end()) {
+    for (const auto* f : it->second)
+      if (IsPolymorphic(*f))
+        if (auto r = ResolvePolymorphic(*f, args)) return *r;
   }
   if (candidates.empty()) throw SqlError::UndefinedFunction(Signature(name, args));
   if (candidates.size() > 1) {

@@ -61,6 +61,7 @@ inline constexpr const char* kGroupingError = "42803";
 inline constexpr const char* kWindowingError = "42P20";
 inline constexpr const char* kInvalidColumnReference = "42P10";
 inline constexpr const char* kWrongObjectType = "42809";
+inline constexpr const char* kIndeterminateDatatype = "42P18";
 inline constexpr const char* kInvalidTableDefinition = "42P16";
 inline constexpr const char* kInvalidObjectDefinition = "42P17";
 inline constexpr const char* kDependentObjectsStillExist = "2BP01";

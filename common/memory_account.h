@@ -195,6 +195,10 @@ inline int64_t EstimateValueBytes(const Value& v) {
   int64_t bytes = sizeof(Value);
   if (const auto* s = std::get_if<std::string>(&v.GetPayload()))
     if (s->capacity() > 15) bytes += static_cast<int64_t>(s->capacity()) + 1 + kHeapBlockOverhead;
+  if (const auto* a = std::get_if<Value::ArrayRef>(&v.GetPayload())) {  // shared: counted whole by each holder
+    bytes += 2 * kHeapBlockOverhead + static_cast<int64_t>(sizeof(Value::Elements));
+    for (const Value& e : **a) bytes += EstimateValueBytes(e);
+  }
   return bytes;
 }
 inline int64_t EstimateRowBytes(const std::vector<Value>& row) {

@@ -9,7 +9,7 @@
 namespace tessera {
 namespace {
 
-enum class Category : char { kBool = 'B', kDateTime = 'D', kNumeric = 'N', kString = 'S', kUser = 'U', kUnknown = 'X' };
+enum class Category : char { kBool = 'B', kDateTime = 'D', kNumeric = 'N', kString = 'S', kUser = 'U', kUnknown = 'X', kArray = 'A' };
 
 Category CategoryOf(TypeId id) {
   switch (id) {
@@ -34,7 +34,7 @@ Category CategoryOf(TypeId id) {
     case TypeId::kUnknown:
       return Category::kUnknown;
     default:
-      return Category::kUser;
+      return IsArrayType(id) ? Category::kArray : Category::kUser;
   }
 }
 
@@ -67,6 +67,9 @@ TypeId ArithResultType(TypeId left, TypeId right) {
 
 bool CanImplicitCast(TypeId from, TypeId to) {
   if (from == to || from == TypeId::kUnknown) return true;
+  // An array coerces as its elements do (PostgreSQL's array_coerce).
+  if (IsArrayType(from) || IsArrayType(to))
+    return IsArrayType(from) && IsArrayType(to) && CanImplicitCast(ArrayElementType(from), ArrayElementType(to));
   switch (from) {
     case TypeId::kInt2:
       return to == TypeId::kInt4 || to == TypeId::kInt8 || to == TypeId::kFloat4 || to == TypeId::kFloat8 ||
@@ -96,6 +99,7 @@ bool CanAssignCast(TypeId from, TypeId to) {
   if (CanImplicitCast(from, to)) return true;
   // Every type has an automatic I/O conversion to a string type on assignment.
   if (to == TypeId::kText || to == TypeId::kVarchar || to == TypeId::kBpchar) return true;
+  if (IsArrayType(from) && IsArrayType(to)) return CanAssignCast(ArrayElementType(from), ArrayElementType(to));
   switch (from) {
     case TypeId::kInt4:
       return to == TypeId::kInt2;

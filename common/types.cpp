@@ -36,7 +36,49 @@ bool IsStringType(TypeId id) {
   return id == TypeId::kText || id == TypeId::kVarchar || id == TypeId::kBpchar || id == TypeId::kUnknown;
 }
 
+namespace {
+
+struct ArrayPair {
+  TypeId element;
+  TypeId array;
+};
+constexpr ArrayPair kArrayPairs[] = {
+    {TypeId::kBool, TypeId::kBoolArray},         {TypeId::kBytea, TypeId::kByteaArray},
+    {TypeId::kInt2, TypeId::kInt2Array},         {TypeId::kInt4, TypeId::kInt4Array},
+    {TypeId::kText, TypeId::kTextArray},         {TypeId::kBpchar, TypeId::kBpcharArray},
+    {TypeId::kVarchar, TypeId::kVarcharArray},   {TypeId::kInt8, TypeId::kInt8Array},
+    {TypeId::kFloat4, TypeId::kFloat4Array},     {TypeId::kFloat8, TypeId::kFloat8Array},
+    {TypeId::kOid, TypeId::kOidArray},           {TypeId::kTimestamp, TypeId::kTimestampArray},
+    {TypeId::kDate, TypeId::kDateArray},         {TypeId::kTimestampTz, TypeId::kTimestampTzArray},
+    {TypeId::kNumeric, TypeId::kNumericArray},
+};
+
+}  // namespace
+
+bool IsArrayType(TypeId id) { return ArrayElementType(id) != TypeId::kUnknown; }
+
+TypeId ArrayElementType(TypeId array) {
+  for (const auto& p : kArrayPairs)
+    if (p.array == array) return p.element;
+  return TypeId::kUnknown;
+}
+
+TypeId ArrayTypeOf(TypeId element) {
+  for (const auto& p : kArrayPairs)
+    if (p.element == element) return p.array;
+  return TypeId::kUnknown;
+}
+
+Type ArrayTypeFor(Type element) {
+  if (IsArrayType(element.id)) throw SqlError::FeatureNotSupported("multidimensional arrays are not supported");
+  TypeId id = ArrayTypeOf(element.id);
+  if (id == TypeId::kUnknown)
+    throw SqlError::FeatureNotSupported("arrays of type " + FormatType(element) + " are not supported");
+  return Type{id, element.typmod};
+}
+
 std::string FormatType(Type type) {
+  if (IsArrayType(type.id)) return FormatType(ElementTypeOf(type)) + "[]";
   switch (type.id) {
     case TypeId::kUnknown:
       return "unknown";
@@ -75,6 +117,12 @@ std::string FormatType(Type type) {
       if (auto p = type.NumericPrecision())
         return "numeric(" + std::to_string(*p) + "," + std::to_string(*type.NumericScale()) + ")";
       return "numeric";
+    case TypeId::kAnyArray:
+      return "anyarray";
+    case TypeId::kAnyElement:
+      return "anyelement";
+    default:
+      break;
   }
   return "???";
 }

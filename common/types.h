@@ -26,6 +26,30 @@ enum class TypeId : uint32_t {
   kTimestamp = 1114,
   kTimestampTz = 1184,
   kNumeric = 1700,
+  // One-dimensional arrays of the scalar types above, with PostgreSQL's
+  // array type OIDs (pg_type.typarray). An array's Type keeps its element's
+  // typmod, as PostgreSQL's atttypmod of varchar(10)[] is 14.
+  kBoolArray = 1000,
+  kByteaArray = 1001,
+  kInt2Array = 1005,
+  kInt4Array = 1007,
+  kTextArray = 1009,
+  kBpcharArray = 1014,
+  kVarcharArray = 1015,
+  kInt8Array = 1016,
+  kFloat4Array = 1021,
+  kFloat8Array = 1022,
+  kOidArray = 1028,
+  kTimestampArray = 1115,
+  kDateArray = 1182,
+  kTimestampTzArray = 1185,
+  kNumericArray = 1231,
+  // Pseudo-types of polymorphic built-in functions (never a value's type):
+  // any array, and the element type of the call's arrays. Unlike
+  // PostgreSQL's anyarray/anyelement they resolve as its anycompatible
+  // variants do: the arguments meet in their common type.
+  kAnyArray = 2277,
+  kAnyElement = 2283,
 };
 
 // A type plus its modifier, encoded exactly as PostgreSQL's atttypmod:
@@ -51,6 +75,16 @@ struct Type {
 bool IsIntegerType(TypeId id);  // int2, int4, int8
 bool IsNumericCategory(TypeId id);  // integers, float4/8, numeric
 bool IsStringType(TypeId id);  // text, varchar, bpchar, unknown
+
+// Arrays: the element type of an array type (kUnknown for a non-array), the
+// array type of an element type (kUnknown when it has none).
+bool IsArrayType(TypeId id);
+TypeId ArrayElementType(TypeId array);
+TypeId ArrayTypeOf(TypeId element);
+inline Type ElementTypeOf(Type array) { return Type{ArrayElementType(array.id), array.typmod}; }
+inline Type ArrayOf(Type element) { return Type{ArrayTypeOf(element.id), element.typmod}; }
+// `element[]` as written in SQL: throws 0A000 when the element type has no array type.
+Type ArrayTypeFor(Type element);
 
 // PostgreSQL's format_type() text: "integer", "character varying(10)", "numeric(10,2)".
 std::string FormatType(Type type);

@@ -3,6 +3,7 @@
 // across int/float/numeric agree with comparison.
 #include "common/value.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -24,6 +25,9 @@ Value Value::Num(Numeric v, int32_t typmod) { return Value(Type{TypeId::kNumeric
 Value Value::Date(int32_t days) { return Value(Type::Of(TypeId::kDate), int64_t{days}); }
 Value Value::Timestamp(int64_t micros) { return Value(Type::Of(TypeId::kTimestamp), micros); }
 Value Value::TimestampTz(int64_t micros) { return Value(Type::Of(TypeId::kTimestampTz), micros); }
+Value Value::Array(Type type, Elements elements) {
+  return Value(type, std::make_shared<const Elements>(std::move(elements)));
+}
 
 namespace {
 
@@ -96,12 +100,25 @@ size_t HashNumber(const Value& v) {
   return HashInt(v.GetInt());
 }
 
+// PostgreSQL's array_cmp: element by element (a NULL element sorts after
+// any value), then the shorter array first.
+int CompareArrays(const Value::Elements& a, const Value::Elements& b) {
+  size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    int c = a[i].Compare(b[i]);
+    if (c != 0) return c;
+  }
+  return Cmp(a.size(), b.size());
+}
+
 }  // namespace
 
 int Value::Compare(const Value& other) const {
   bool a_null = IsNull(), b_null = other.IsNull();
   if (a_null || b_null) return a_null == b_null ? 0 : (a_null ? 1 : -1);
   TypeId x = Id(), y = other.Id();
+  if (std::holds_alternative<ArrayRef>(payload_) && std::holds_alternative<ArrayRef>(other.payload_))
+    return CompareArrays(GetArray(), other.GetArray());
   if (IsNumberType(x) && IsNumberType(y)) return CompareNumbers(*this, other);
   if (x == TypeId::kDate && y == TypeId::kDate) return Cmp(GetInt(), other.GetInt());
   if (IsTimeType(x) && IsTimeType(y)) return Cmp(TimeAsMicros(*this), TimeAsMicros(other));
@@ -118,6 +135,11 @@ int Value::Compare(const Value& other) const {
 size_t Value::Hash() const {
   if (IsNull()) return 0x5bd1e995;
   if (IsNumberType(Id())) return HashNumber(*this);
+  if (std::holds_alternative<ArrayRef>(payload_)) {
+    size_t h = 0x345678;
+    for (const Value& e : GetArray()) h = h * 1000003 ^ e.Hash();
+    return h;
+  }
   if (Id() == TypeId::kDate && !datetime::DateFitsTimestamp(static_cast<int32_t>(GetInt()))) return HashInt(GetInt());
   if (IsTimeType(Id())) return HashInt(TimeAsMicros(*this));
   if (std::holds_alternative<std::string>(payload_)) return std::hash<std::string_view>{}(StringForCompare(*this));

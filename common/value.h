@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -31,7 +32,11 @@ class Value {
   // int64 (date: days since 2000-01-01; timestamp/timestamptz: microseconds
   // since 2000-01-01 00:00 UTC, as PostgreSQL); float4/8 use double;
   // text/varchar/bpchar/bytea use string; numeric uses Numeric.
-  using Payload = std::variant<std::monostate, int64_t, double, std::string, Numeric>;
+  // Arrays (one-dimensional, lower bound 1) hold their elements, each a
+  // Value of the element type or a NULL, shared and immutable.
+  using Elements = std::vector<Value>;
+  using ArrayRef = std::shared_ptr<const Elements>;
+  using Payload = std::variant<std::monostate, int64_t, double, std::string, Numeric, ArrayRef>;
 
   Value() = default;  // NULL of unknown type
   static Value Null(Type type = Type::Of(TypeId::kUnknown));
@@ -48,6 +53,8 @@ class Value {
   static Value Date(int32_t days);
   static Value Timestamp(int64_t micros);
   static Value TimestampTz(int64_t micros);
+  // `type` is an array type (types.h); elements are of its element type.
+  static Value Array(Type type, Elements elements);
 
   const Type& GetType() const { return type_; }
   TypeId Id() const { return type_.id; }
@@ -58,6 +65,7 @@ class Value {
   double GetFloat() const { return std::get<double>(payload_); }
   const std::string& GetString() const { return std::get<std::string>(payload_); }
   const Numeric& GetNumeric() const { return std::get<Numeric>(payload_); }
+  const Elements& GetArray() const { return *std::get<ArrayRef>(payload_); }
   const Payload& GetPayload() const { return payload_; }
 
   // PostgreSQL's text output ("t", "1.5", "2024-01-02 03:04:05+00", "\x0a0b").

@@ -50,6 +50,7 @@ Value Value::CastTo(Type target, const TextFormat& fmt, bool explicit_cast) cons
   const TypeId from = Id(), to = target.id;
   if (IsNull()) return Null(target);
   if (to == TypeId::kUnknown) return *this;
+  if (IsArrayType(from) && IsArrayType(to)) return CastArray(*this, target, fmt, explicit_cast);
 
   // Into a string type: the text output, then the length rule.
   if (IsString(to)) {

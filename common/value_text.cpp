@@ -229,6 +229,7 @@ std::string FitString(std::string s, Type type, bool explicit_cast) {
 
 std::string Value::ToText(const TextFormat& fmt) const {
   if (IsNull()) return "";
+  if (IsArrayType(Id())) return ArrayToText(*this, fmt);
   switch (Id()) {
     case TypeId::kBool:
       return GetBool() ? "t" : "f";
@@ -256,6 +257,8 @@ std::string Value::ToText(const TextFormat& fmt) const {
     case TypeId::kBpchar:
     case TypeId::kUnknown:
       return GetString();
+    default:
+      break;
   }
   return {};
 }
@@ -292,6 +295,9 @@ Value Value::FromText(std::string_view text, Type type, const TextFormat& fmt) {
       return Value::Text(FitString(std::string(text), type, false), type);
     case TypeId::kUnknown:
       return Value::Unknown(std::string(text));
+    default:
+      if (IsArrayType(type.id)) return ArrayFromText(text, type, fmt);
+      break;
   }
   throw SqlError::Internal("FromText: unsupported type " + FormatType(type));
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "common/types.h"
 
@@ -15,5 +16,13 @@ std::string FormatFloat(double v, bool is_float4, int extra_float_digits);
 // truncated on an explicit cast and raise 22001 on assignment unless only
 // blanks are cut.
 std::string FitString(std::string s, Type type, bool explicit_cast);
+
+// Arrays (value_array.cpp): PostgreSQL's text format in and out, and an
+// element-by-element cast to another array type.
+class Value;
+struct TextFormat;
+std::string ArrayToText(const Value& array, const TextFormat& fmt);
+Value ArrayFromText(std::string_view text, Type type, const TextFormat& fmt);
+Value CastArray(const Value& array, Type target, const TextFormat& fmt, bool explicit_cast);
 
 }  // namespace tessera

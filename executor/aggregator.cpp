@@ -34,7 +34,7 @@ void HashAggregator::Accumulate(std::vector<AggState>& states, const Row& row) {
       continue;
     }
     Value v = planner::Evaluate(*agg.args[0], row, ctx_);
-    if (v.IsNull()) continue;
+    if (v.IsNull() && kind != AggKind::kArrayAgg) continue;  // array_agg keeps NULLs
     if (agg.distinct) {
       if (!s.seen) s.seen = std::make_unique<RowMap<bool>>();
       if (!s.seen->emplace(std::vector<Value>{NormaliseKey(v)}, true).second) continue;
@@ -61,6 +61,9 @@ void FoldAggregate(const planner::BoundExpr& agg, AggState& s, Value v) {
     case AggKind::kMax:
       if (s.value.IsNull() || v.Compare(s.value) > 0) s.value = v;
       break;
+    case AggKind::kArrayAgg:
+      s.items.push_back(std::move(v));
+      break;
     default: break;
   }
 }
@@ -69,6 +72,7 @@ Value AggregateResult(const planner::BoundExpr& agg, const AggState& s) {
   switch (static_cast<AggKind>(agg.op)) {
     case AggKind::kCountStar:
     case AggKind::kCount: return Value::Int8(s.count);
+    case AggKind::kArrayAgg: return s.count == 0 ? Value::Null(agg.type) : Value::Array(agg.type, s.items);
     case AggKind::kAvg: {
       if (s.count == 0) return Value::Null(agg.type);
       if (agg.type.id == TypeId::kFloat8) return Value::Float8(s.value.GetFloat() / static_cast<double>(s.count));

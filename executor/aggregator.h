@@ -17,6 +17,7 @@ namespace tessera::executor {
 struct AggState {
   int64_t count = 0;
   Value value;  // running sum / min / max
+  Value::Elements items;  // array_agg
   std::unique_ptr<RowMap<bool>> seen;  // DISTINCT
 };
 

@@ -124,6 +124,7 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
         return i < def.type.modifiers.size() ? std::optional<int32_t>(def.type.modifiers[i]) : std::nullopt;
       };
       column.type = ResolveTypeName(def.type.name, mod(0), mod(1));
+      if (def.type.is_array) column.type = ArrayTypeFor(column.type);
       column.not_null = def.not_null;
       column.default_sql = def.default_text;
       if (def.generated_location >= 0)

@@ -20,10 +20,18 @@ std::optional<int32_t> Mod(const ast::TypeName& t, size_t i) {
   return i < t.modifiers.size() ? std::optional<int32_t>(t.modifiers[i]) : std::nullopt;
 }
 
+// Keys are encoded to sort (storage/key_encoding.h), which arrays are not yet.
+void CheckKeyType(const catalog::ColumnInfo& column) {
+  if (IsArrayType(column.type.id))
+    throw SqlError::FeatureNotSupported("keys and indexes on array columns are not supported (column \"" +
+                                        column.name + "\")");
+}
+
 int ColumnIndex(const catalog::TableInfo& table, const std::string& name) {
   auto pos = table.FindColumn(name);
   if (!pos)
     throw SqlError(sqlstate::kUndefinedColumn, "column \"" + name + "\" named in key does not exist");
+  CheckKeyType(table.columns[*pos]);
   return *pos;
 }
 
@@ -126,6 +134,10 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
     column.name = def.name;
     bool is_serial = false;
     column.type = ResolveTypeName(def.type.name, Mod(def.type, 0), Mod(def.type, 1), &is_serial);
+    if (def.type.is_array) {
+      if (is_serial) throw SqlError::FeatureNotSupported("array of serial is not implemented");
+      column.type = ArrayTypeFor(column.type);
+    }
     column.not_null = def.not_null || def.primary_key || is_serial;
     column.default_sql = def.default_text;
     if (!column.default_sql.empty()) {  // a default of the wrong type fails now (42804), as in PostgreSQL
@@ -148,6 +160,7 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
       column.is_serial = true;
       serial_sequences.push_back({seq, column, def.identity_options});
     }
+    if (def.primary_key || def.unique) CheckKeyType(column);
     if (def.primary_key) {
       if (!table.primary_key.empty())
         throw SqlError(sqlstate::kInvalidTableDefinition,
@@ -232,6 +245,7 @@ void DdlExecutor::AddIndex(catalog::TableInfo table, std::string name, const std
   for (auto& c : columns) {
     auto pos = table.FindColumn(c);
     if (!pos) throw SqlError(sqlstate::kUndefinedColumn, "column \"" + c + "\" does not exist");
+    CheckKeyType(table.columns[*pos]);
     index.columns.push_back(*pos);
   }
   index.descending = descending;

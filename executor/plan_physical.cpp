@@ -19,8 +19,11 @@ PhysicalRef CreatePhysical(const LogicalOperator& plan, ExecContext& ctx) {
   auto child = [&](size_t i) { return CreatePhysical(plan.Child(i), ctx); };
   switch (plan.Kind()) {
     case LogicalKind::kValues: return std::make_unique<PhysicalValues>(ctx, plan.Cast<LogicalValues>());
-    case LogicalKind::kTableFunction:
-      return std::make_unique<PhysicalGenerateSeries>(ctx, plan.Cast<LogicalTableFunction>());
+    case LogicalKind::kTableFunction: {
+      const auto& function = plan.Cast<LogicalTableFunction>();
+      if (function.Name() == "generate_series") return std::make_unique<PhysicalGenerateSeries>(ctx, function);
+      return std::make_unique<PhysicalArrayFunction>(ctx, function);
+    }
     case LogicalKind::kFilter:
       return std::make_unique<PhysicalFilter>(ctx, child(0), plan.Cast<LogicalFilter>().Predicate());
     case LogicalKind::kProjection:

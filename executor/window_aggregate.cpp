@@ -32,7 +32,8 @@ void Fold(const BoundExpr& agg, AggState& state, const Value& v) {
     ++state.count;
     return;
   }
-  if (!v.IsNull()) FoldAggregate(agg, state, v);
+  // array_agg keeps NULLs; the other aggregates skip them.
+  if (!v.IsNull() || static_cast<AggKind>(agg.op) == AggKind::kArrayAgg) FoldAggregate(agg, state, v);
 }
 
 // Sums of floats are not folded backwards: PostgreSQL adds in frame order,

@@ -86,6 +86,10 @@ class AstBuilder {
   std::vector<ast::ExprPtr> BuildExprList(TP::ExprListContext* ctx);
   ast::ExprPtr BuildConstant(TP::ConstantContext* ctx);
 
+  // build_array.cpp
+  ast::ExprPtr BuildCompareAny(TP::CompareAnyContext* ctx);
+  ast::ExprPtr BuildSubscript(TP::SubscriptContext* ctx);
+
   // build_special_func.cpp
   ast::ExprPtr BuildSpecialFunc(TP::SpecialFuncContext* ctx);
   ast::ExprPtr BuildFuncApplication(TP::FuncApplicationContext* ctx);

@@ -37,6 +37,7 @@ bool HasNotAt2(antlr4::ParserRuleContext* ctx) { return TokenAt(ctx, 2)->getType
 ast::ExprPtr AstBuilder::BuildExpr(TP::ExprContext* ctx) {
   CheckStackDepth();
   if (auto* p = dynamic_cast<TP::PredicateContext*>(ctx)) return BuildPredicate(p);
+  if (auto* c = dynamic_cast<TP::CompareAnyContext*>(ctx)) return BuildCompareAny(c);
   if (auto* c = dynamic_cast<TP::CompareContext*>(ctx)) {
     auto* left = ChildAt<TP::ExprContext>(c, 0);
     auto* op = ChildAt<TP::CompareOpContext>(c, 1)->getStart();
@@ -180,6 +181,7 @@ ast::ExprPtr AstBuilder::BuildBExpr(TP::BExprContext* ctx) {
   CheckStackDepth();
   if (ctx->children.size() == 1) return BuildPrimary(ChildAt<TP::PrimaryExprContext>(ctx, 0));
   if (dynamic_cast<TP::BinaryContext*>(ctx) != nullptr) return BuildBinaryChain(ctx);
+  if (auto* s = dynamic_cast<TP::SubscriptContext*>(ctx)) return BuildSubscript(s);
   if (ctx->children.size() == 2) {  // unary + or -
     ast::ExprPtr operand = BuildBExpr(ChildAt<TP::BExprContext>(ctx, 1));
     if (TokenAt(ctx, 0)->getType() == TP::PLUS) return ast::MakeUnary("+", std::move(operand), Loc(ctx));
@@ -269,6 +271,16 @@ ast::ExprPtr AstBuilder::BuildPrimary(TP::PrimaryExprContext* ctx) {
     auto* str = c->stringConst();
     auto literal = ast::MakeConstant(ast::ConstantKind::kString, StringConst(str), Loc(str));
     return ast::MakeCast(std::move(literal), BuildSimpleTypeName(c->simpleTypeName()), loc);
+  }
+  if (auto* c = dynamic_cast<TP::ArrayExprContext*>(ctx)) {
+    auto e = MakeExpr(ast::ExprKind::kArray, loc);
+    if (c->exprList() != nullptr) e->args = BuildExprList(c->exprList());
+    return e;
+  }
+  if (auto* c = dynamic_cast<TP::ArraySubqueryExprContext*>(ctx)) {
+    auto e = MakeExpr(ast::ExprKind::kArraySubquery, loc);
+    e->subquery = BuildSelect(c->selectStmt());
+    return e;
   }
   if (auto* c = dynamic_cast<TP::RowExprContext*>(ctx)) {
     auto e = MakeExpr(ast::ExprKind::kRow, loc);

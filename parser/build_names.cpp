@@ -251,7 +251,7 @@ ast::TypeName BuildSimpleTypeName(TP::SimpleTypeNameContext* ctx) {
 
 ast::TypeName BuildTypeName(TP::TypeNameContext* ctx) {
   ast::TypeName type = BuildSimpleTypeName(ctx->simpleTypeName());
-  type.is_array = !ctx->OPEN_BRACKET().empty();
+  type.is_array = !ctx->OPEN_BRACKET().empty() || ctx->ARRAY() != nullptr;
   return type;
 }
 

@@ -40,6 +40,7 @@ int Category(TypeId id) {
   if (IsDateTime(id)) return 3;
   if (id == TypeId::kBool) return 4;
   if (id == TypeId::kBytea) return 5;
+  if (IsArrayType(id)) return 6;
   return 0;
 }
 
@@ -166,7 +167,12 @@ ExprRef Binder::BindExpr(const ast::Expr& e, const Scope& scope, const char* con
       Type target = ResolveTypeName(e.cast_type.name,
                                     e.cast_type.modifiers.size() > 0 ? std::optional(e.cast_type.modifiers[0]) : std::nullopt,
                                     e.cast_type.modifiers.size() > 1 ? std::optional(e.cast_type.modifiers[1]) : std::nullopt);
-      out = Coerce(BindExpr(*e.args[0], scope), target, kCastExplicit);
+      if (e.cast_type.is_array) target = ArrayTypeFor(target);
+      // ARRAY[]::int[] takes its type from the cast.
+      const ast::Expr& operand = *e.args[0];
+      ExprRef bound = operand.kind == ast::ExprKind::kArray ? BindArrayConstructor(operand, scope, target)
+                                                            : BindExpr(operand, scope);
+      out = Coerce(bound, target, kCastExplicit);
       break;
     }
     case ast::ExprKind::kIsNull:
@@ -203,6 +209,10 @@ ExprRef Binder::BindExpr(const ast::Expr& e, const Scope& scope, const char* con
     case ast::ExprKind::kDefault:
       throw SqlError(sqlstate::kSyntaxError, "DEFAULT is not allowed in this context", {}, {}, e.location + 1);
     case ast::ExprKind::kRow: throw SqlError::FeatureNotSupported("row expressions are not supported");
+    case ast::ExprKind::kArray: out = BindArrayConstructor(e, scope); break;
+    case ast::ExprKind::kArraySubquery: out = BindSubquery(e, scope); break;
+    case ast::ExprKind::kSubscript: out = BindSubscript(e, scope); break;
+    case ast::ExprKind::kAnyAll: out = BindAnyAll(e, scope); break;
   }
   aggregate_context_ = saved;
   return Fold(out, e.location);
@@ -288,6 +298,9 @@ ExprRef Binder::BindBinary(const ast::Expr& e, const Scope& scope) {
   ExprRef r = BindExpr(*e.args[1], scope);
   if (op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=")
     return BindComparison(op, l, r, e.location);
+  if ((op == "||" && (IsArrayType(l->type.id) || IsArrayType(r->type.id))) || op == "@>" || op == "<@" ||
+      op == "&&")
+    return BindArrayOperator(op, l, r, e.location);
   if (op == "||") {
     if (!IsStringType(l->type.id) && !IsStringType(r->type.id)) throw NoOperator(op, l->type, r->type, e.location);
     l = Coerce(l, Type::Of(TypeId::kText), IsStringType(l->type.id) ? kCastImplicit : kCastExplicit);
@@ -317,6 +330,8 @@ ExprRef Binder::BindComparison(const std::string& op, ExprRef l, ExprRef r, int 
   }
   int lc = Category(l->type.id), rc = Category(r->type.id);
   if (lc == 0 || lc != rc) throw NoOperator(op, l->type, r->type, location);
+  // anyarray = anyarray: both sides of one array type, as in PostgreSQL.
+  if (lc == 6 && l->type.id != r->type.id) throw NoOperator(op, l->type, r->type, location);
   // Dates compare with timestamps after promotion, as PostgreSQL's cross-type operators do.
   if (lc == 3 && l->type.id != r->type.id) {
     TypeId wider = l->type.id == TypeId::kTimestampTz || r->type.id == TypeId::kTimestampTz ? TypeId::kTimestampTz
@@ -419,9 +434,10 @@ ExprRef Binder::BindCase(const ast::Expr& e, const Scope& scope) {
 // whose rows the executor computes before the statement runs.
 ExprRef Binder::BindSubquery(const ast::Expr& e, const Scope& scope) {
   BoundQuery q = Subquery().BindSelect(*e.subquery);
-  SubqueryKind kind = e.kind == ast::ExprKind::kExists   ? SubqueryKind::kExists
-                      : e.kind == ast::ExprKind::kInSubquery ? SubqueryKind::kIn
-                                                           : SubqueryKind::kScalar;
+  SubqueryKind kind = e.kind == ast::ExprKind::kExists           ? SubqueryKind::kExists
+                      : e.kind == ast::ExprKind::kInSubquery     ? SubqueryKind::kIn
+                      : e.kind == ast::ExprKind::kArraySubquery ? SubqueryKind::kArray
+                                                                 : SubqueryKind::kScalar;
   if (kind != SubqueryKind::kExists && q.columns.size() != 1)
     throw SqlError(sqlstate::kSyntaxError,
                    q.columns.size() > 1 ? "subquery has too many columns" : "subquery must return only one column", {},
@@ -434,10 +450,14 @@ ExprRef Binder::BindSubquery(const ast::Expr& e, const Scope& scope) {
     out->kind = BoundExprKind::kSubqueryValue;
     out->op = static_cast<uint8_t>(kind);
     out->type = Type::Of(TypeId::kBool);
-  } else if (kind == SubqueryKind::kScalar) {
+  } else if (kind == SubqueryKind::kScalar || kind == SubqueryKind::kArray) {
     out->kind = BoundExprKind::kSubqueryValue;
     out->op = static_cast<uint8_t>(kind);
     out->type = q.columns[0].type;
+    if (kind == SubqueryKind::kArray) {
+      if (out->type.id == TypeId::kUnknown) out->type = Type::Of(TypeId::kText);
+      out->type = ArrayTypeFor(out->type);
+    }
   } else {
     ExprRef x = BindExpr(*e.args[0], scope);
     ExprRef column = MakeColumnExpr(0, q.columns[0].type);

@@ -18,7 +18,7 @@ std::string FunctionSignature(const std::string& name, const std::vector<ExprRef
 }
 
 bool IsAggregateName(const std::string& name) {
-  return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max";
+  return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max" || name == "array_agg";
 }
 
 namespace {
@@ -44,6 +44,10 @@ Type AggregateType(AggKind kind, Type arg) {
       if (id == TypeId::kUnknown || id == TypeId::kBool || id == TypeId::kBytea) return Type::Of(TypeId::kUnknown);
       if (id == TypeId::kVarchar || id == TypeId::kBpchar) return Type::Of(TypeId::kText);
       return Type::Of(id);
+    case AggKind::kArrayAgg:
+      // array_agg of arrays would build a two-dimensional array.
+      if (IsArrayType(id)) throw SqlError::FeatureNotSupported("multidimensional arrays are not supported");
+      return ArrayOf(arg);
   }
   return Type::Of(TypeId::kUnknown);
 }
@@ -85,6 +89,7 @@ ExprRef Binder::BindAggregateCall(const ast::Expr& e, const Scope& scope) {
                  : e.func_name == "sum" ? AggKind::kSum
                  : e.func_name == "avg" ? AggKind::kAvg
                  : e.func_name == "min" ? AggKind::kMin
+                 : e.func_name == "array_agg" ? AggKind::kArrayAgg
                                         : AggKind::kMax;
   auto agg = std::make_shared<BoundExpr>();
   agg->kind = BoundExprKind::kAggregate;
@@ -141,7 +146,7 @@ ExprRef Binder::BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* ha
   if (name == "nextval" || name == "currval" || name == "setval" || name == "lastval")
     return BindSequenceFunction(e, scope);
   if (name == "pg_typeof" && e.args.size() == 1) return BindTypeOf(BindExpr(*e.args[0], scope));
-  if (name == "generate_series")
+  if (IsTableFunctionName(name))
     throw SqlError::FeatureNotSupported("set-returning functions are only supported in FROM");
   *handled = false;
   return nullptr;
@@ -230,6 +235,7 @@ std::string InternalTypeName(TypeId id) {
     case TypeId::kTimestampTz: return "timestamptz";
     case TypeId::kNumeric: return "numeric";
     case TypeId::kUnknown: return "unknown";
+    default: break;
   }
   return "?column?";
 }
@@ -254,6 +260,9 @@ std::string FigureColumnName(const ast::Expr& e) {
     case ast::ExprKind::kCase: return "case";
     case ast::ExprKind::kExists: return "exists";
     case ast::ExprKind::kRow: return "row";
+    case ast::ExprKind::kArray:
+    case ast::ExprKind::kArraySubquery: return "array";
+    case ast::ExprKind::kSubscript: return FigureColumnName(*e.args[0]);
     case ast::ExprKind::kSubquery:
       if (e.subquery && e.subquery->targets.size() == 1 && e.subquery->targets[0].expr) {
         if (!e.subquery->targets[0].alias.empty()) return e.subquery->targets[0].alias;

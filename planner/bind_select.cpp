@@ -94,7 +94,7 @@ void SelectBinder::BindTargets(const ast::SelectStmt& stmt, const Scope& scope) 
       if (binder_.recorder_) binder_.RecordStar(e, scope, expanded);
       continue;
     }
-    ExprRef bound = &e == series_target_ ? MakeColumnExpr(0, scope.columns[0].type, "generate_series")
+    ExprRef bound = &e == series_target_ ? MakeColumnExpr(0, scope.columns[0].type, series_target_->func_name)
                                          : BindOutputExpr(e, scope, nullptr);
     if (bound->type.id == TypeId::kUnknown) bound = binder_.Coerce(bound, Type::Of(TypeId::kText), kCastImplicit);
     OutputColumn column{t.alias.empty() ? FigureColumnName(e) : t.alias, 0, 0, bound->type};
@@ -121,7 +121,7 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
   // (SELECT generate_series(1, 3)) runs as the FROM item it is equivalent to.
   if (stmt.from.empty())
     for (auto& t : stmt.targets)
-      if (t.expr->kind == ast::ExprKind::kFuncCall && t.expr->func_name == "generate_series" && !series_target_)
+      if (t.expr->kind == ast::ExprKind::kFuncCall && IsTableFunctionName(t.expr->func_name) && !series_target_)
         series_target_ = t.expr.get();
   int work_table_refs = binder_.work_table_refs_;
   FromResult from = series_target_ ? BindSeries(*series_target_) : BindFrom(stmt.from);

@@ -35,6 +35,7 @@ class SelectBinder {
   std::optional<FromResult> BindSystemRelation(const ast::TableRef& ref);
   // generate_series(...) over constants: a FROM item, or a select-list entry of a query without FROM.
   FromResult BindSeries(const ast::Expr& call);
+  FromResult BindArrayTableFunction(const ast::Expr& call);
   BoundQuery BindValues(const ast::SelectStmt& stmt);
   BoundQuery BindSetOp(const ast::SelectStmt& stmt);
   void BindTargets(const ast::SelectStmt& stmt, const Scope& scope);

@@ -218,6 +218,11 @@ class Binder {
   ExprRef BindCase(const ast::Expr& e, const Scope& scope);
   ExprRef BindInList(const ast::Expr& e, const Scope& scope);
   ExprRef BindSubquery(const ast::Expr& e, const Scope& scope);
+  // bind_array.cpp
+  ExprRef BindArrayConstructor(const ast::Expr& e, const Scope& scope, Type target = {});
+  ExprRef BindSubscript(const ast::Expr& e, const Scope& scope);
+  ExprRef BindAnyAll(const ast::Expr& e, const Scope& scope);
+  ExprRef BindArrayOperator(const std::string& op, ExprRef left, ExprRef right, int location);
   std::vector<ExprRef> CoerceToCommon(std::vector<ExprRef> args, const char* context, Type* common);
   ExprRef Fold(ExprRef e, int location);
   // ::regclass, ::regtype, ... (bind_catalog_cast.cpp).
@@ -281,6 +286,7 @@ std::string ApplyViewEdits(const std::string& query_text, int query_start, const
 // count, sum, avg, min, max (bind_function.cpp); row_number, rank, lag, ...
 // (bind_window.cpp): the functions that exist only with OVER.
 bool IsAggregateName(const std::string& name);
+bool IsTableFunctionName(const std::string& name);  // generate_series, unnest, generate_subscripts
 bool IsWindowFunctionName(const std::string& name);
 // "f(integer, text)": a call's signature for 42883.
 std::string FunctionSignature(const std::string& name, const std::vector<ExprRef>& args);

@@ -166,6 +166,7 @@ const char* AggName(AggKind kind) {
     case AggKind::kAvg: return "avg";
     case AggKind::kMin: return "min";
     case AggKind::kMax: return "max";
+    case AggKind::kArrayAgg: return "array_agg";
   }
   return "?";
 }
@@ -251,9 +252,23 @@ std::string ExprToText(const BoundExpr& e) {
       if (static_cast<SequenceOp>(e.op) == SequenceOp::kLastVal) return fn + "()";
       return fn + "('" + e.name + "'::regclass" + (e.args.empty() ? "" : ", " + JoinArgs(e)) + ")";
     }
-    case BoundExprKind::kSubqueryValue:
-      return std::string(static_cast<SubqueryKind>(e.op) == SubqueryKind::kExists ? "(EXISTS " : "(") + "SubPlan " +
-             std::to_string(e.index + 1) + ")";
+    case BoundExprKind::kSubqueryValue: {
+      auto kind = static_cast<SubqueryKind>(e.op);
+      return std::string(kind == SubqueryKind::kExists ? "(EXISTS " : kind == SubqueryKind::kArray ? "ARRAY(" : "(") +
+             "SubPlan " + std::to_string(e.index + 1) + ")";
+    }
+    case BoundExprKind::kArray: return "ARRAY[" + JoinArgs(e) + "]";
+    case BoundExprKind::kSubscript: {
+      std::string out = "(" + ExprToText(*e.args[0]) + ")[";
+      if (!(e.op & kSubscriptSlice)) return out + ExprToText(*e.args[1]) + "]";
+      if (e.op & kSubscriptLower) out += ExprToText(*e.args[1]);
+      out += ":";
+      if (e.op & kSubscriptUpper) out += ExprToText(*e.args[2]);
+      return out + "]";
+    }
+    case BoundExprKind::kAnyAll:
+      return "(" + ExprToText(*e.args[0]) + " " + CompareOpText(static_cast<CompareOp>(e.op)) +
+             (e.negated ? " ALL (" : " ANY (") + ExprToText(*e.args[1]) + "))";
     case BoundExprKind::kInSubquery:
       return "(" + ExprToText(*e.args[0]) + (e.negated ? " NOT IN " : " IN ") + "(SubPlan " +
              std::to_string(e.index + 1) + "))";

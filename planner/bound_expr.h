@@ -46,15 +46,23 @@ enum class BoundExprKind : uint8_t {
   kSubqueryValue,  // op: SubqueryKind::kScalar or kExists
   kInSubquery,     // args[0] [NOT] IN (the slot's rows)
   kWindow,         // binder-only: f(...) OVER (...) (bound_window.h), replaced by a LogicalWindow column
+  kArray,          // ARRAY[args...] of `type`
+  kSubscript,      // args[0][args[1]] or, op & kSubscriptSlice, args[0][args[1]:args[2]]
+  kAnyAll,         // args[0] op ANY (args[1]); negated: ALL. op: CompareOp
 };
+
+// kSubscript's op bits: a slice, and which of its bounds were written.
+inline constexpr uint8_t kSubscriptSlice = 1;
+inline constexpr uint8_t kSubscriptLower = 2;
+inline constexpr uint8_t kSubscriptUpper = 4;
 
 enum class SequenceOp : uint8_t { kNextVal, kCurrVal, kSetVal, kLastVal };
 
-enum class SubqueryKind : uint8_t { kScalar, kExists, kIn };
+enum class SubqueryKind : uint8_t { kScalar, kExists, kIn, kArray };
 
 enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 enum class BoolTestKind : uint8_t { kTrue, kFalse, kUnknown };
-enum class AggKind : uint8_t { kCountStar, kCount, kSum, kAvg, kMin, kMax };
+enum class AggKind : uint8_t { kCountStar, kCount, kSum, kAvg, kMin, kMax, kArrayAgg };
 
 struct BoundExpr;
 struct BoundWindow;  // bound_window.h

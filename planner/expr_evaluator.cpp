@@ -2,6 +2,8 @@
 // value_ops.h and builtin functions see non-NULL operands of the right types.
 #include "planner/expr_evaluator.h"
 
+#include <algorithm>
+
 #include "common/stack_depth.h"
 #include "common/error.h"
 #include "common/value_ops.h"
@@ -106,6 +108,62 @@ const std::vector<Value>& SubqueryRows(const BoundExpr& e, const EvalContext& ct
   return (*ctx.subquery_rows)[e.index];
 }
 
+Value EvalArray(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  Value::Elements elements;
+  elements.reserve(e.args.size());
+  for (auto& a : e.args) elements.push_back(Evaluate(*a, row, ctx));
+  return Value::Array(e.type, std::move(elements));
+}
+
+// x[i] (NULL outside the array) and x[lo:hi] (clamped to the array; empty
+// when nothing is left), with 1-based subscripts as PostgreSQL's default.
+Value EvalSubscript(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  Value array = Evaluate(*e.args[0], row, ctx);
+  if (array.IsNull()) return NullOf(e);
+  const Value::Elements& elements = array.GetArray();
+  const auto size = static_cast<int64_t>(elements.size());
+  if (!(e.op & kSubscriptSlice)) {
+    Value i = Evaluate(*e.args[1], row, ctx);
+    if (i.IsNull() || i.GetInt() < 1 || i.GetInt() > size) return NullOf(e);
+    return elements[static_cast<size_t>(i.GetInt() - 1)];
+  }
+  int64_t lo = 1, hi = size;
+  if (e.op & kSubscriptLower) {
+    Value v = Evaluate(*e.args[1], row, ctx);
+    if (v.IsNull()) return NullOf(e);
+    lo = std::max<int64_t>(lo, v.GetInt());
+  }
+  if (e.op & kSubscriptUpper) {
+    Value v = Evaluate(*e.args[2], row, ctx);
+    if (v.IsNull()) return NullOf(e);
+    hi = std::min<int64_t>(hi, v.GetInt());
+  }
+  Value::Elements out;
+  for (int64_t i = lo; i <= hi; ++i) out.push_back(elements[static_cast<size_t>(i - 1)]);
+  return Value::Array(e.type, std::move(out));
+}
+
+// x op ANY (array): true if some comparison is true, else NULL if one was
+// NULL, else false; ALL the other way round. An empty array gives false
+// (ANY) or true (ALL) even for a NULL x.
+Value EvalAnyAll(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  Value x = Evaluate(*e.args[0], row, ctx);
+  Value array = Evaluate(*e.args[1], row, ctx);
+  const Type boolean = Type::Of(TypeId::kBool);
+  if (array.IsNull()) return Value::Null(boolean);
+  const bool all = e.negated;
+  bool saw_null = false;
+  for (const Value& v : array.GetArray()) {
+    if (x.IsNull() || v.IsNull()) {
+      saw_null = true;
+      continue;
+    }
+    if (CompareResult(static_cast<CompareOp>(e.op), x.Compare(v)) != all) return Value::Bool(!all);
+  }
+  if (saw_null) return Value::Null(boolean);
+  return Value::Bool(all);
+}
+
 }  // namespace
 
 Value Evaluate(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
@@ -208,6 +266,7 @@ Value Evaluate(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
     case BoundExprKind::kSubqueryValue: {
       const auto& rows = SubqueryRows(e, ctx);
       if (static_cast<SubqueryKind>(e.op) == SubqueryKind::kExists) return Value::Bool(!rows.empty());
+      if (static_cast<SubqueryKind>(e.op) == SubqueryKind::kArray) return Value::Array(e.type, rows);
       if (rows.size() > 1)
         throw SqlError(sqlstate::kCardinalityViolation, "more than one row returned by a subquery used as an expression");
       return rows.empty() ? NullOf(e) : rows[0];
@@ -226,6 +285,9 @@ Value Evaluate(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
       if (saw_null) return Value::Null(Type::Of(TypeId::kBool));
       return Value::Bool(e.negated);
     }
+    case BoundExprKind::kArray: return EvalArray(e, row, ctx);
+    case BoundExprKind::kSubscript: return EvalSubscript(e, row, ctx);
+    case BoundExprKind::kAnyAll: return EvalAnyAll(e, row, ctx);
   }
   throw SqlError::Internal("unknown expression kind");
 }

@@ -15,6 +15,9 @@ namespace {
 
 constexpr std::string_view kMagic = "TSF";
 
+std::string EncodeRowBytes(const Row& row);
+Row DecodeRowBytes(std::string_view bytes);
+
 std::string EncodeValue(const Value& v) {
   Writer w;
   w.FieldVarint(1, static_cast<uint32_t>(v.Id()));
@@ -28,6 +31,8 @@ std::string EncodeValue(const Value& v) {
     __int128 m = n.Mantissa();
     w.FieldBytes(6, std::string_view(reinterpret_cast<const char*>(&m), sizeof(m)));
     w.FieldInt(7, n.Scale());
+  } else if (std::holds_alternative<Value::ArrayRef>(p)) {
+    w.FieldBytes(8, EncodeRowBytes(v.GetArray()));  // elements, each an encoded value
   }
   w.End();
   return w.Take();
@@ -41,6 +46,7 @@ Value DecodeValue(std::string_view bytes) {
   std::string s;
   __int128 mantissa = 0;
   int32_t scale = 0;
+  Row elements;
   Reader(bytes).Fields([&](const Field& f) {
     switch (f.number) {
       case 1: type.id = static_cast<TypeId>(f.varint); break;
@@ -54,10 +60,12 @@ Value DecodeValue(std::string_view bytes) {
         std::memcpy(&mantissa, f.bytes.data(), sizeof(mantissa));
         break;
       case 7: scale = static_cast<int32_t>(f.Int()); break;
+      case 8: which = 8, elements = DecodeRowBytes(f.bytes); break;
       default: break;
     }
   });
   if (which == 0) return Value::Null(type);
+  if (which == 8 && IsArrayType(type.id)) return Value::Array(type, std::move(elements));
   switch (type.id) {
     case TypeId::kBool: return Value::Bool(i != 0);
     case TypeId::kInt2: return Value::Int2(static_cast<int16_t>(i));
@@ -75,6 +83,7 @@ Value DecodeValue(std::string_view bytes) {
     case TypeId::kText:
     case TypeId::kVarchar:
     case TypeId::kBpchar: return Value::Text(std::move(s), type);
+    default: break;
   }
   Reader::Corrupt();
 }

@@ -40,7 +40,8 @@ class LogicalValues final : public LogicalOperator {
   std::vector<std::vector<ExprRef>> rows_;
 };
 
-// generate_series(start, stop [, step]) in FROM.
+// generate_series(start, stop [, step]), unnest(array) and
+// generate_subscripts(array, dim [, reverse]) in FROM, over constants.
 class LogicalTableFunction final : public LogicalOperator {
  public:
   static constexpr LogicalKind kKind = LogicalKind::kTableFunction;

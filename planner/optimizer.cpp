@@ -296,6 +296,7 @@ struct Cutter {
     bool pushable = child->Kind() == LogicalKind::kFragmentScan;
     for (auto& a : agg.Aggregates())
       pushable = pushable && !a->distinct && static_cast<AggKind>(a->op) != AggKind::kAvg &&
+                 static_cast<AggKind>(a->op) != AggKind::kArrayAgg &&
                  (a->args.empty() || !HasVolatile(*a->args[0]));
     for (auto& g : agg.Groups()) pushable = pushable && !HasVolatile(*g);
     if (pushable) {

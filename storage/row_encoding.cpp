@@ -5,8 +5,11 @@
 // 8 raw bytes, numeric as zigzag-varint scale plus zigzag-varint128
 // mantissa, strings as varint length plus bytes. Decoding rebuilds each value
 // with the column's type. Nothing is allocated for fixed-size values.
+// Arrays: varint element count, then each element as one byte (0 NULL,
+// 1 present) followed by the element's own encoding.
 #include "storage/row_encoding.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/error.h"
@@ -15,9 +18,10 @@ namespace tessera::storage {
 
 namespace {
 
-enum class Kind : uint8_t { kInt, kFloat, kString, kNumeric };
+enum class Kind : uint8_t { kInt, kFloat, kString, kNumeric, kArray };
 
 Kind KindOf(TypeId id) {
+  if (IsArrayType(id)) return Kind::kArray;
   switch (id) {
     case TypeId::kFloat4:
     case TypeId::kFloat8:
@@ -102,6 +106,15 @@ void AppendValue(std::string* out, const Value& value) {
       AppendVarint(out, ZigZag(n.Mantissa()));
       return;
     }
+    case Kind::kArray: {
+      const Value::Elements& elements = value.GetArray();
+      AppendVarint(out, elements.size());
+      for (const Value& e : elements) {
+        out->push_back(e.IsNull() ? 0 : 1);
+        if (!e.IsNull()) AppendValue(out, e);
+      }
+      return;
+    }
   }
 }
 
@@ -121,6 +134,15 @@ Value ReadValue(RowReader& reader, Type type) {
       auto scale = static_cast<int32_t>(UnZigZag(reader.Varint()));
       __int128 mantissa = UnZigZag(reader.Varint());
       return Value::Num(Numeric(mantissa, scale), type.typmod);
+    }
+    case Kind::kArray: {
+      const Type element = ElementTypeOf(type);
+      auto count = static_cast<size_t>(reader.Varint());
+      Value::Elements elements;
+      elements.reserve(std::min<size_t>(count, 1024));
+      for (size_t i = 0; i < count; ++i)
+        elements.push_back(reader.Byte() == 0 ? Value::Null(element) : ReadValue(reader, element));
+      return Value::Array(type, std::move(elements));
     }
     case Kind::kInt:
       break;

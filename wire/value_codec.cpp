@@ -94,7 +94,67 @@ void CheckFormatCode(int16_t format) {
 
 std::string EncodeText(const Value& value, const TextFormat& fmt) { return value.ToText(fmt); }
 
+namespace {
+
+// array_send: ndim, has-NULL flag, element OID, then (size, lower bound 1)
+// per dimension, then each element as int32 length (-1: NULL) + its bytes.
+std::string EncodeArrayBinary(const Value& value) {
+  WriteBuffer out;
+  const Value::Elements& elements = value.GetArray();
+  bool has_null = false;
+  for (const Value& e : elements) has_null |= e.IsNull();
+  out.PutInt32(elements.empty() ? 0 : 1);
+  out.PutInt32(has_null ? 1 : 0);
+  out.PutInt32(static_cast<int32_t>(ArrayElementType(value.Id())));
+  if (!elements.empty()) {
+    out.PutInt32(static_cast<int32_t>(elements.size()));
+    out.PutInt32(1);
+  }
+  for (const Value& e : elements) {
+    if (e.IsNull()) {
+      out.PutInt32(-1);
+      continue;
+    }
+    std::string bytes = EncodeBinary(e);
+    out.PutInt32(static_cast<int32_t>(bytes.size()));
+    out.PutBytes(bytes);
+  }
+  return out.Take();
+}
+
+Value DecodeArrayBinary(ReadBuffer& in, Type type, const TextFormat& fmt, int index) {
+  int32_t ndim = in.GetInt32();
+  in.GetInt32();  // has-NULL flag: the lengths say it
+  auto element_oid = static_cast<uint32_t>(in.GetInt32());
+  const Type element = ElementTypeOf(type);
+  if (ndim > 1) throw SqlError::FeatureNotSupported("multidimensional arrays are not supported");
+  if (ndim < 0) throw SqlError(sqlstate::kInvalidBinaryRepresentation, "invalid number of dimensions: " + std::to_string(ndim));
+  if (element_oid != static_cast<uint32_t>(element.id))
+    throw SqlError(sqlstate::kDatatypeMismatch, "binary data has array element type " + std::to_string(element_oid) +
+                                                     " instead of expected " + FormatType(element));
+  int32_t count = 0;
+  if (ndim == 1) {
+    count = in.GetInt32();
+    in.GetInt32();  // lower bound: arrays here always start at 1
+    if (count < 0 || static_cast<size_t>(count) > in.Remaining() / 4) throw BadBinary(index);
+  }
+  Value::Elements elements;
+  for (int32_t i = 0; i < count; ++i) {
+    int32_t len = in.GetInt32();
+    if (len < 0) {
+      elements.push_back(Value::Null(element));
+      continue;
+    }
+    elements.push_back(DecodeParam(std::string(in.GetBytes(static_cast<size_t>(len))), kBinaryFormat, element, fmt, index));
+  }
+  if (!in.AtEnd()) throw BadBinary(index);
+  return Value::Array(type, std::move(elements));
+}
+
+}  // namespace
+
 std::string EncodeBinary(const Value& value) {
+  if (IsArrayType(value.Id())) return EncodeArrayBinary(value);
   WriteBuffer out;
   switch (value.Id()) {
     case TypeId::kBool: out.PutByte(value.GetBool() ? 1 : 0); break;
@@ -168,7 +228,9 @@ Value DecodeParam(const std::optional<std::string>& bytes, int16_t format, Type 
         if (!in.AtEnd()) throw BadBinary(index);
         return v;
       }
-      default: break;
+      default:
+        if (IsArrayType(type.id)) return DecodeArrayBinary(in, type, fmt, index);
+        break;
     }
   } catch (const ProtocolViolation&) {
     throw BadBinary(index);  // too short: a data error, not a framing one

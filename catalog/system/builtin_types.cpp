@@ -1,9 +1,41 @@
 #include "catalog/system/builtin_types.h"
 
+#include <deque>
+#include <string>
+
+#include "common/types.h"
+
 namespace tessera::catalog::system {
+namespace {
+
+// PostgreSQL's array type of `element`: "_" + its name, category 'A',
+// array_in/array_out, varlena, aligned as the element ('d' for 8-byte ones).
+BuiltinType MakeArrayType(const BuiltinType& element, uint32_t oid, std::deque<std::string>& names) {
+  names.push_back(std::string("_") + element.name);
+  return {oid,  names.back().c_str(), -1, false, 'A', false, "array_in", "array_out", "array_recv", "array_send",
+          element.align == 'd' ? 'd' : 'i', 'x', element.collation, element.oid};
+}
+
+std::vector<BuiltinType> WithArrayTypes(std::vector<BuiltinType> scalars) {
+  static std::deque<std::string> names;  // typname storage of the generated rows
+  std::vector<BuiltinType> all = scalars;
+  for (const BuiltinType& t : scalars) {
+    uint32_t array = t.oid == 19 ? 1003 : static_cast<uint32_t>(tessera::ArrayTypeOf(static_cast<TypeId>(t.oid)));
+    if (array != static_cast<uint32_t>(TypeId::kUnknown)) all.push_back(MakeArrayType(t, array, names));
+  }
+  return all;
+}
+
+}  // namespace
+
+uint32_t BuiltinArrayTypeOf(uint32_t element_oid) {
+  for (const BuiltinType& t : BuiltinTypes())
+    if (t.category == 'A' && t.element == element_oid) return t.oid;
+  return 0;
+}
 
 const std::vector<BuiltinType>& BuiltinTypes() {
-  static const std::vector<BuiltinType> kTypes = {
+  static const std::vector<BuiltinType> kTypes = WithArrayTypes({
       {16, "bool", 1, true, 'B', true, "boolin", "boolout", "boolrecv", "boolsend", 'c', 'p', 0, 0},
       {17, "bytea", -1, false, 'U', false, "byteain", "byteaout", "bytearecv", "byteasend", 'i', 'x', 0, 0},
       {18, "char", 1, true, 'Z', false, "charin", "charout", "charrecv", "charsend", 'c', 'p', 0, 0},
@@ -27,7 +59,7 @@ const std::vector<BuiltinType>& BuiltinTypes() {
        "timestamptz_send", 'd', 'p', 0, 0},
       {1700, "numeric", -1, false, 'N', false, "numeric_in", "numeric_out", "numeric_recv", "numeric_send", 'i', 'm',
        0, 0},
-  };
+  });
   return kTypes;
 }
 

@@ -1,6 +1,7 @@
 // The built-in types Tessera has, with PostgreSQL's pg_type facts for each
 // (same OIDs, names, lengths, alignment and storage), for pg_type and the
-// per-column facts of pg_attribute.
+// per-column facts of pg_attribute. Each scalar type that has one is
+// followed by its array type ("_int4", OID 1007, typelem 23).
 #pragma once
 
 #include <cstdint>
@@ -27,5 +28,7 @@ struct BuiltinType {
 
 const std::vector<BuiltinType>& BuiltinTypes();
 const BuiltinType* FindBuiltinType(uint32_t oid);
+// typarray of a built-in type: its array type's OID, or 0.
+uint32_t BuiltinArrayTypeOf(uint32_t element_oid);
 
 }  // namespace tessera::catalog::system

@@ -33,7 +33,7 @@ std::string DataType(Type t) {
     case TypeId::kBpchar: return "character";
     case TypeId::kTimestamp: return "timestamp without time zone";
     case TypeId::kTimestampTz: return "timestamp with time zone";
-    default: return FormatType(Type::Of(t.id));
+    default: return IsArrayType(t.id) ? "ARRAY" : FormatType(Type::Of(t.id));
   }
 }
 

@@ -18,7 +18,7 @@ Row AttributeRow(uint32_t relid, const std::string& name, Type type, int attnum,
       Int4Value(-1),
       Int2Value(t ? t->length : -1),
       Int2Value(attnum),
-      Int4Value(0),
+      Int4Value(IsArrayType(type.id) ? 1 : 0),  // attndims
       Int4Value(-1),
       Int4Value(type.typmod),
       BoolValue(t && t->by_value),

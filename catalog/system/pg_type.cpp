@@ -1,5 +1,6 @@
-// pg_catalog.pg_type: the built-in types (builtin_types.h). Tessera has no
-// array, composite, domain or enum types, so typarray and typrelid are 0.
+// pg_catalog.pg_type: the built-in types (builtin_types.h), scalars and
+// their one-dimensional array types. Tessera has no composite, domain or
+// enum types, so typrelid is 0.
 #include "catalog/system/builtin_types.h"
 #include "catalog/system/system_oids.h"
 #include "catalog/system/system_relation.h"
@@ -11,15 +12,20 @@ namespace {
 std::vector<Row> Rows(const CatalogSnapshot&) {
   std::vector<Row> rows;
   for (const BuiltinType& t : BuiltinTypes()) {
-    bool has_typmod = t.oid == 1042 || t.oid == 1043 || t.oid == 1700 || t.oid == 1114 || t.oid == 1184;
+    // An array type takes its element's typmod functions, as in PostgreSQL.
+    uint32_t base = t.category == 'A' ? t.element : t.oid;
+    const char* base_name = t.category == 'A' ? FindBuiltinType(base)->name : t.name;
+    bool has_typmod = base == 1042 || base == 1043 || base == 1700 || base == 1114 || base == 1184;
+    bool is_array = t.category == 'A';
     rows.push_back({
         OidValue(t.oid), NameValue(t.name), OidValue(kPgCatalogNamespaceOid), OidValue(kBootstrapRoleOid),
         Int2Value(t.length), BoolValue(t.by_value), CharValue('b'), CharValue(t.category), BoolValue(t.preferred),
-        BoolValue(true), CharValue(','), OidValue(0), TextValue("-"), OidValue(t.element),
-        OidValue(0),  // typarray: no array types
+        BoolValue(true), CharValue(','), OidValue(0), TextValue(is_array ? "array_subscript_handler" : "-"),
+        OidValue(t.element), OidValue(BuiltinArrayTypeOf(t.oid)),
         TextValue(t.input), TextValue(t.output), TextValue(t.receive), TextValue(t.send),
-        TextValue(has_typmod ? std::string(t.name) + "typmodin" : "-"),
-        TextValue(has_typmod ? std::string(t.name) + "typmodout" : "-"), TextValue("-"), CharValue(t.align),
+        TextValue(has_typmod ? std::string(base_name) + "typmodin" : "-"),
+        TextValue(has_typmod ? std::string(base_name) + "typmodout" : "-"),
+        TextValue(is_array ? "array_typanalyze" : "-"), CharValue(t.align),
         CharValue(t.storage), BoolValue(false), OidValue(0), Int4Value(-1), Int4Value(0), OidValue(t.collation),
         NullValue(), NullValue(), NullValue(),
     });

@@ -1,4 +1,4 @@
-// VALUES, generate_series, filter, projection, limit.
+// VALUES, generate_series, unnest, generate_subscripts, filter, projection, limit.
 #include "executor/operators/physical_basic.h"
 
 #include "common/error.h"
@@ -70,6 +70,27 @@ bool PhysicalGenerateSeries::Next(Batch* out) {
       done_ = true;  // the next value would overflow: the series ends here
     }
   }
+  return !out->empty();
+}
+
+bool PhysicalArrayFunction::Next(Batch* out) {
+  out->clear();
+  if (done_) return false;
+  done_ = true;  // the rows all come in one batch: an array is already in memory
+  const auto& args = plan_.Args();
+  Value array = planner::Evaluate(*args[0], {}, ctx_.eval);
+  if (array.IsNull()) return false;
+  const Value::Elements& elements = array.GetArray();
+  if (plan_.Name() == "unnest") {
+    for (const Value& e : elements) out->push_back({e});
+    return !out->empty();
+  }
+  Value dim = planner::Evaluate(*args[1], {}, ctx_.eval);
+  Value reverse = args.size() > 2 ? planner::Evaluate(*args[2], {}, ctx_.eval) : Value::Bool(false);
+  if (dim.IsNull() || dim.GetInt() != 1) return false;
+  auto n = static_cast<int32_t>(elements.size());
+  bool backwards = !reverse.IsNull() && reverse.GetBool();
+  for (int32_t i = 1; i <= n; ++i) out->push_back({Value::Int4(backwards ? n + 1 - i : i)});
   return !out->empty();
 }
 

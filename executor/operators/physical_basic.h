@@ -29,6 +29,19 @@ class PhysicalGenerateSeries final : public PhysicalOperator {
   Value current_, stop_, step_;
 };
 
+// unnest(array): its elements; generate_subscripts(array, dim [, reverse]):
+// its subscripts (none for a dimension other than 1).
+class PhysicalArrayFunction final : public PhysicalOperator {
+ public:
+  PhysicalArrayFunction(ExecContext& ctx, const planner::LogicalTableFunction& plan)
+      : PhysicalOperator(ctx), plan_(plan) {}
+  bool Next(Batch* out) override;
+
+ private:
+  const planner::LogicalTableFunction& plan_;
+  bool done_ = false;
+};
+
 class PhysicalFilter final : public PhysicalOperator {
  public:
   PhysicalFilter(ExecContext& ctx, PhysicalRef child, planner::ExprRef predicate)

@@ -78,6 +78,8 @@ ExprPtr CloneExpr(const Expr& e) {
   copy->op = e.op;
   copy->func_name = e.func_name;
   copy->func_star = e.func_star;
+  copy->slice = e.slice;
+  copy->quantifier_all = e.quantifier_all;
   copy->func_distinct = e.func_distinct;
   copy->over = e.over;
   copy->args.reserve(e.args.size());

@@ -34,13 +34,17 @@ enum class ExprKind : uint8_t {
   kDistinctFrom,  // x IS [NOT] DISTINCT FROM y
   kDefault,    // DEFAULT inside VALUES or SET
   kRow,        // ROW(a, b) or (a, b)
+  kArray,      // ARRAY[a, b, ...]
+  kArraySubquery,  // ARRAY(SELECT ...)
+  kSubscript,  // x[i] or x[lo:hi] (either bound may be missing: a null arg)
+  kAnyAll,     // x op ANY|SOME|ALL (array)
 };
 
 enum class ConstantKind : uint8_t { kNull, kBool, kInteger, kDecimal, kString, kBitString };
 
 // A type as written: name words lower-cased and joined by one space
 // ("character varying", "timestamp with time zone", "int4"), its modifiers,
-// and array bounds (only noted, arrays are not supported yet).
+// and whether it is an array (`int[]`, `int ARRAY`; sizes are ignored, as PostgreSQL does).
 struct TypeName {
   std::string name;
   std::vector<int32_t> modifiers;
@@ -90,6 +94,10 @@ struct Expr {
   // kBoolTest: "true", "false" or "unknown".
   std::string bool_test;
   bool between_symmetric = false;
+  // kSubscript: a slice x[lo:hi]; args are [x, lo or null, hi or null].
+  bool slice = false;
+  // kAnyAll: `op` is the comparison, args [x, array]; true for ALL.
+  bool quantifier_all = false;
 
   // kInSubquery, kExists, kSubquery.
   std::unique_ptr<SelectStmt> subquery;

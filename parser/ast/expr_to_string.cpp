@@ -124,6 +124,17 @@ std::string ExprToString(const Expr& e) {
       return "DEFAULT";
     case ExprKind::kRow:
       return "ROW(" + JoinArgs(e.args) + ")";
+    case ExprKind::kArray:
+      return "ARRAY[" + JoinArgs(e.args) + "]";
+    case ExprKind::kArraySubquery:
+      return "ARRAY(SELECT ...)";
+    case ExprKind::kSubscript: {
+      auto bound = [&](size_t i) { return e.args[i] ? ExprToString(*e.args[i]) : std::string(); };
+      return ExprToString(*e.args[0]) + "[" + bound(1) + (e.slice ? ":" + bound(2) : "") + "]";
+    }
+    case ExprKind::kAnyAll:
+      return "(" + ExprToString(*e.args[0]) + " " + e.op + (e.quantifier_all ? " ALL (" : " ANY (") +
+             ExprToString(*e.args[1]) + "))";
   }
   return "?";
 }

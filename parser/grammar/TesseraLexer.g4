@@ -63,6 +63,7 @@ ALL : A L L;
 AND : A N D;
 ANALYZE : A N A L Y Z E;
 ANY : A N Y;
+ARRAY : A R R A Y;
 AS : A S;
 ASC : A S C;
 BOTH : B O T H;
@@ -294,7 +295,7 @@ SEMI : ';';
 COLON : ':';
 DOT : '.';
 // Pattern-match and bit operators, passed through by name (~~ is LIKE).
-OPERATOR : '~' | '!~' | '~*' | '!~*' | '~~' | '!~~' | '~~*' | '!~~*' | '<<' | '>>' | '&' | '|' | '#';
+OPERATOR : '@>' | '<@' | '&&' | '~' | '!~' | '~*' | '!~*' | '~~' | '!~~' | '~~*' | '!~~*' | '<<' | '>>' | '&' | '|' | '#';
 
 PARAM : '$' [0-9]+;
 

@@ -443,6 +443,7 @@ copyLegacyOption : (identifier | NULL_P) (AS? stringConst)? ;
 // parse time of a short statement.
 expr
   : bExpr predicateSuffix?                            # predicate
+  | expr compareOp (ANY | SOME | ALL) OPEN_PAREN (selectStmt | expr) CLOSE_PAREN  # compareAny
   | expr compareOp expr                               # compare
   | expr IS NOT? NULL_P                               # isNull
   | expr (ISNULL | NOTNULL)                           # isNullShort
@@ -464,6 +465,7 @@ predicateSuffix
 
 bExpr
   : primaryExpr                                       # primary
+  | bExpr OPEN_BRACKET (expr | expr? COLON expr?) CLOSE_BRACKET  # subscript
   | bExpr TYPECAST typeName                           # typecast
   | (MINUS | PLUS) bExpr                              # unary
   | bExpr COLLATE qualifiedName                       # collate
@@ -487,6 +489,8 @@ primaryExpr
   | EXISTS OPEN_PAREN selectStmt CLOSE_PAREN                  # existsExpr
   | OPEN_PAREN expr (COMMA expr)* CLOSE_PAREN                 # parenExpr
   | ROW OPEN_PAREN exprList? CLOSE_PAREN                      # rowExpr
+  | ARRAY OPEN_BRACKET exprList? CLOSE_BRACKET                # arrayExpr
+  | ARRAY OPEN_PAREN selectStmt CLOSE_PAREN                   # arraySubqueryExpr
   | CASE expr? caseWhen+ (ELSE expr)? END                     # caseExpr
   | CAST OPEN_PAREN expr AS typeName CLOSE_PAREN              # castExpr
   | specialFunc                                               # specialFuncExpr
@@ -537,7 +541,8 @@ exprList : expr (COMMA expr)* ;
 
 // ---------------------------------------------------------------- types
 
-typeName : simpleTypeName (OPEN_BRACKET INTEGER? CLOSE_BRACKET)* ;
+// int[], int[3][], int ARRAY, int ARRAY[3]: all the same one array type.
+typeName : simpleTypeName ((OPEN_BRACKET INTEGER? CLOSE_BRACKET)* | ARRAY (OPEN_BRACKET INTEGER CLOSE_BRACKET)?) ;
 
 simpleTypeName
   : DOUBLE PRECISION                                              # doubleType
@@ -594,7 +599,7 @@ unreservedKeyword
   ;
 
 reservedKeyword
-  : COLLATE | ALL | AND | ANALYZE | ANY | AS | ASC | BOTH | CASE | CAST | CHECK | COLUMN | CONSTRAINT | CREATE
+  : COLLATE | ALL | AND | ANALYZE | ANY | ARRAY | AS | ASC | BOTH | CASE | CAST | CHECK | COLUMN | CONSTRAINT | CREATE
   | CURRENT_DATE | CURRENT_TIME | CURRENT_TIMESTAMP | CURRENT_USER | DEFAULT | DESC | DISTINCT | DO
   | ELSE | END | EXCEPT | FALSE_P | FETCH | FOR | FOREIGN | FROM | GROUP | HAVING | IN | INTERSECT
   | INTO | LEADING | LIMIT | LOCALTIME | LOCALTIMESTAMP | NOT | NULL_P | OFFSET | ON | ONLY | OR | ORDER

@@ -167,11 +167,29 @@ def main():
         expect(cur.fetchone(), (True,), "pg_stat_ssl of this session")
         tls.close()
 
+    def arrays():
+        # psycopg2 sends a list as ARRAY[...] (an empty one as '{}') and reads
+        # int4[]/text[] results back into lists.
+        with conn.cursor() as cur:
+            cur.execute("DROP TABLE IF EXISTS drv_psycopg2_arr")
+            cur.execute("CREATE TABLE drv_psycopg2_arr (id int PRIMARY KEY, nums int[], words text[])")
+            cur.execute("INSERT INTO drv_psycopg2_arr VALUES (%s, %s, %s)", (1, [1, 2, None], ["a", "b c", 'q"x']))
+            cur.execute("INSERT INTO drv_psycopg2_arr VALUES (%s, %s, %s)", (2, [], []))
+            cur.execute("SELECT nums, words FROM drv_psycopg2_arr WHERE id = %s", (1,))
+            expect(cur.fetchone(), ([1, 2, None], ["a", "b c", 'q"x']), "int[] and text[] as lists")
+            cur.execute("SELECT nums, words FROM drv_psycopg2_arr WHERE id = %s", (2,))
+            expect(cur.fetchone(), ([], []), "empty arrays")
+            cur.execute("SELECT id FROM drv_psycopg2_arr WHERE id = ANY(%s) ORDER BY id", ([2, 3],))
+            expect(cur.fetchall(), [(2,)], "= ANY(list)")
+            cur.execute("SELECT %s::text[]", (["x", None],))
+            expect(cur.fetchone()[0], ["x", None], "a list parameter round trip")
+            cur.execute("DROP TABLE drv_psycopg2_arr")
+
     checks = [] if ca is None else [("tls verify-full", tls_verify_full)]
     for what, fn in checks + [("create table", create), ("insert with parameters", insert),
                      ("select typed values", select), ("transaction rollback", rollback),
                      ("sqlstate 23505", sqlstate), ("savepoint recovers a failed statement", savepoint),
-                     ("select for update skip locked", for_update)]:
+                     ("select for update skip locked", for_update), ("arrays as lists", arrays)]:
         check(what, fn)
     conn.close()
 

@@ -432,6 +432,35 @@ def psycopg3_int8_key_parameter(port):
     # Not on `conn`: after DDL psycopg sends DEALLOCATE ALL, which Tessera does not parse yet.
     with psycopg.connect(host=HOST, port=port, user="tessera", dbname="tessera", autocommit=True) as other:
         other.execute("DROP TABLE wire_keys")
+def psycopg3_arrays(port):
+    """Arrays with server-side binding, as ORMs send them: = ANY($1) with a
+    list bound as an array parameter (text and binary), and int4[]/text[]
+    results read back as lists in text and binary format."""
+    import psycopg
+    out = []
+    with psycopg.connect(host=HOST, port=port, user="tessera", dbname="tessera", autocommit=True,
+                         connect_timeout=10) as conn:
+        cur = conn.cursor()
+        cur.execute("DROP TABLE IF EXISTS wire_arr")
+        cur.execute("CREATE TABLE wire_arr (id integer PRIMARY KEY, name text, tags text[])")
+        cur.execute("INSERT INTO wire_arr VALUES (%s, %s, %s), (%s, %s, %s), (%s, %s, %s)",
+                    [1, "a", ["x", "y z"], 2, "b", [], 3, "c", None])
+        for sql in ["SELECT id FROM wire_arr WHERE id = ANY(%s) ORDER BY id",
+                    "SELECT id FROM wire_arr WHERE id = ANY(%b) ORDER BY id",
+                    "SELECT id FROM wire_arr WHERE name = ANY(%s) ORDER BY id",
+                    "SELECT id FROM wire_arr WHERE id <> ALL(%s) ORDER BY id"]:
+            values = ["a", "c"] if "name" in sql else [1, 3, 70000]
+            cur.execute(sql, [values])
+            out.append(cur.fetchall())
+        for binary in (False, True):
+            bcur = conn.cursor(binary=binary)
+            bcur.execute("SELECT id, tags, ARRAY[id, NULL] FROM wire_arr ORDER BY id")
+            out.append(bcur.fetchall())
+            bcur.execute("SELECT %s::int8[], %s::text[]", [[1, None, 3], ["a", "b"]])
+            out.append(bcur.fetchall())
+        expect(out[0] == [(1,), (3,)], "= ANY(int list): %r" % (out[0],))
+        expect(out[4][0] == (1, ["x", "y z"], [1, None]), "text[] and int4[] results: %r" % (out[4],))
+        cur.execute("DROP TABLE wire_arr")
     return out
 
 
@@ -446,6 +475,7 @@ CHECKS = [
     savepoint_rollback_to_in_extended_protocol,
     psycopg3,
     psycopg3_int8_key_parameter,
+    psycopg3_arrays,
 ]
 
 

@@ -115,3 +115,26 @@ TEST(RowEncoding, CorruptInputThrows) {
 
 }  // namespace
 }  // namespace tessera::storage
+
+namespace tessera::storage {
+namespace {
+
+TEST(RowEncoding, ArraysKeepTheirElementsAndNulls) {
+  Type ints = Type::Of(TypeId::kInt4Array), texts = Type::Of(TypeId::kTextArray);
+  Type nums{TypeId::kNumericArray, ((5 << 16) | 2) + 4};
+  Row row = {Value::Array(ints, {Value::Int4(-7), Value::Null(Type::Of(TypeId::kInt4)), Value::Int4(9)}),
+             Value::Array(texts, {}), Value::Array(nums, {Value::Num(Numeric(150, 2), nums.typmod)}),
+             Value::Null(ints)};
+  std::string bytes;
+  EncodeRow(row, &bytes);
+  Row back = DecodeRow(bytes, {ints, texts, nums, ints});
+  ASSERT_EQ(back.size(), 4u);
+  EXPECT_EQ(back[0].ToText(), "{-7,NULL,9}");
+  EXPECT_EQ(back[0].GetArray()[0].Id(), TypeId::kInt4);
+  EXPECT_EQ(back[1].ToText(), "{}");
+  EXPECT_EQ(back[2].ToText(), "{1.50}");
+  EXPECT_TRUE(back[3].IsNull());
+}
+
+}  // namespace
+}  // namespace tessera::storage

@@ -133,5 +133,20 @@ TEST(FramerTest, SslRequestKeepsStartupMode) {
   EXPECT_TRUE(framer.InStartup());
 }
 
+// array_send: ndim, has-NULL flag, element OID, (size, lower bound), then
+// each element as length + bytes, -1 for NULL; an empty array has no dimension.
+TEST(ValueCodecTest, BinaryArrays) {
+  Type ints = Type::Of(TypeId::kInt4Array);
+  Value v = Value::Array(ints, {Value::Int4(1), Value::Null(Type::Of(TypeId::kInt4))});
+  EXPECT_EQ(Hex(EncodeBinary(v)), "000000010000000100000017000000020000000100000004" "00000001ffffffff");
+  EXPECT_EQ(Hex(EncodeBinary(Value::Array(ints, {}))), "000000000000000000000017");
+  Value back = DecodeParam(EncodeBinary(v), kBinaryFormat, ints, {}, 1);
+  EXPECT_EQ(back.ToText(), "{1,NULL}");
+  Value texts = Value::Array(Type::Of(TypeId::kTextArray), {Value::Text("a b")});
+  EXPECT_EQ(DecodeParam(EncodeBinary(texts), kBinaryFormat, texts.GetType(), {}, 1).ToText(), "{\"a b\"}");
+  // An int8[] sent where int4[] is expected is refused, as PostgreSQL does.
+  EXPECT_THROW(DecodeParam(EncodeBinary(v), kBinaryFormat, Type::Of(TypeId::kInt8Array), {}, 1), SqlError);
+}
+
 }  // namespace
 }  // namespace tessera::wire
