@@ -15,9 +15,6 @@ namespace {
 
 constexpr std::string_view kMagic = "TSF";
 
-std::string EncodeRowBytes(const Row& row);
-Row DecodeRowBytes(std::string_view bytes);
-
 std::string EncodeValue(const Value& v) {
   Writer w;
   w.FieldVarint(1, static_cast<uint32_t>(v.Id()));
