@@ -148,6 +148,15 @@ class Session {
   virtual void Cancel() = 0;
   // The connection is gone: roll back whatever is open.
   virtual void Terminate() = 0;
+
+  // Named prepared statements, by name ("" is the unnamed one): the Parse
+  // message's and SQL PREPARE's share one namespace, as in PostgreSQL, so
+  // EXECUTE runs a driver's statement and DEALLOCATE ALL drops them too.
+  using NamedStatements = std::map<std::string, std::shared_ptr<PreparedStatement>>;
+  NamedStatements& Statements() { return statements_; }
+
+ protected:
+  NamedStatements statements_;
 };
 
 // Creates sessions; one per server process.

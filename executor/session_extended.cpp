@@ -91,6 +91,10 @@ void SqlSession::PrepareInto(SqlPrepared& prepared) {
     }
   } else if (stmt.kind == ast::StmtKind::kExplain) {
     prepared.columns_ = {{"QUERY PLAN", 0, 0, Type::Of(TypeId::kText)}};
+  } else if (stmt.kind == ast::StmtKind::kExecute) {
+    // Describe shows the rows of the statement EXECUTE names, if it exists yet.
+    auto it = statements_.find(stmt.As<ast::ExecuteStmt>().name);
+    if (it != statements_.end()) prepared.columns_ = it->second->ResultColumns();
   }
 }
 
@@ -110,24 +114,28 @@ std::shared_ptr<PreparedStatement> SqlSession::Prepare(const std::string& sql, c
   return prepared;
 }
 
+void SqlSession::RefreshPlan(SqlPrepared& prepared) {
+  // A plan made against an older catalog is made again (tables may have changed).
+  // So is one made (and its privileges checked) for another current_user.
+  if (prepared.plan_ && prepared.stmt_ &&
+      (prepared.catalog_version_ != SessionCatalog().Snapshot()->Version() || prepared.planned_for_ != CurrentUser())) {
+    auto fresh = PrepareStatement(nullptr, prepared.sql_, prepared.given_types_);
+    fresh->stmt_ = std::move(prepared.stmt_);
+    PrepareInto(*fresh);
+    prepared.stmt_ = std::move(fresh->stmt_);
+    prepared.plan_ = fresh->plan_;
+    prepared.catalog_version_ = fresh->catalog_version_;
+    prepared.planned_for_ = fresh->planned_for_;
+  }
+}
+
 std::unique_ptr<Portal> SqlSession::Bind(std::shared_ptr<PreparedStatement> statement, std::vector<Value> params) {
   auto prepared = std::dynamic_pointer_cast<SqlPrepared>(statement);
   TS_ASSERT(prepared != nullptr, "foreign prepared statement");
   if (failed_ && !(prepared->stmt_ && AllowedInFailedBlock(*prepared->stmt_)))
     throw SqlError(sqlstate::kInFailedSqlTransaction,
                    "current transaction is aborted, commands ignored until end of transaction block");
-  // A plan made against an older catalog is made again (tables may have changed).
-  // So is one made (and its privileges checked) for another current_user.
-  if (prepared->plan_ && prepared->stmt_ &&
-      (prepared->catalog_version_ != SessionCatalog().Snapshot()->Version() || prepared->planned_for_ != CurrentUser())) {
-    auto fresh = PrepareStatement(nullptr, prepared->sql_, prepared->given_types_);
-    fresh->stmt_ = std::move(prepared->stmt_);
-    PrepareInto(*fresh);
-    prepared->stmt_ = std::move(fresh->stmt_);
-    prepared->plan_ = fresh->plan_;
-    prepared->catalog_version_ = fresh->catalog_version_;
-    prepared->planned_for_ = fresh->planned_for_;
-  }
+  RefreshPlan(*prepared);
   if (params.size() != prepared->param_types_.size())
     throw SqlError(sqlstate::kProtocolViolation,
                    "bind message supplies " + std::to_string(params.size()) + " parameters, but prepared statement \"\" requires " +

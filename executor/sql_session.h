@@ -133,6 +133,12 @@ class SqlSession final : public Session {
   std::string RunGrant(const ast::GrantStmt& stmt, ResultSink& sink);
   std::string RunGrantRole(const ast::GrantRoleStmt& stmt, ResultSink& sink);
   std::string RunAlterOwner(const ast::AlterOwnerStmt& stmt, ResultSink& sink);
+  // PREPARE, EXECUTE and DEALLOCATE over statements_ (session_prepared.cpp).
+  void RunPrepare(const ast::PrepareStmt& stmt, ResultSink& sink);
+  void RunExecute(const ast::ExecuteStmt& stmt, ResultSink& sink, bool describe_columns);
+  void RunDeallocate(const ast::DeallocateStmt& stmt, ResultSink& sink);
+  // EXECUTE's arguments, evaluated and cast to the statement's parameter types.
+  std::vector<Value> EvaluateExecuteArgs(const ast::ExecuteStmt& stmt, const std::vector<Type>& types);
   // The role a GRANT names (PUBLIC: kPublicRoleOid); 42704 when absent.
   uint32_t ResolveRoleSpec(const catalog::CatalogSnapshot& snapshot, const ast::RoleSpec& spec) const;
   // Table and view changes of GRANT/REVOKE/OWNER TO go through the
@@ -145,6 +151,8 @@ class SqlSession final : public Session {
   // last values as PostgreSQL keeps them per backend.
   int64_t SequenceCall(planner::SequenceOp op, const std::string& qualified_name, int64_t value, bool is_called);
   void PrepareInto(SqlPrepared& prepared);
+  // Plans `prepared` again when the catalog moved or current_user changed since.
+  void RefreshPlan(SqlPrepared& prepared);
   std::shared_ptr<SqlPrepared> PrepareStatement(ast::StatementPtr stmt, const std::string& sql,
                                                 const std::vector<Type>& param_types);
   // The open transaction, begun at the isolation level in effect.

@@ -71,6 +71,10 @@ class AstBuilder {
   ast::StatementPtr BuildGrant(TP::GrantStmtContext* ctx);
   ast::StatementPtr BuildRevoke(TP::RevokeStmtContext* ctx);
   ast::StatementPtr BuildAlterOwner(TP::AlterOwnerStmtContext* ctx);
+  // PREPARE, EXECUTE, DEALLOCATE (build_prepared.cpp).
+  ast::StatementPtr BuildPrepare(TP::PrepareStmtContext* ctx);
+  ast::StatementPtr BuildExecute(TP::ExecuteStmtContext* ctx);
+  ast::StatementPtr BuildDeallocate(TP::DeallocateStmtContext* ctx);
 
   // build_sequence.cpp
   ast::StatementPtr BuildCreateSequence(TP::CreateSequenceStmtContext* ctx);

@@ -66,6 +66,12 @@ ast::StatementPtr AstBuilder::BuildStatement(TP::StatementContext* ctx) {
     stmt = BuildRevoke(c);
   } else if (auto* c = ctx->alterOwnerStmt()) {
     stmt = BuildAlterOwner(c);
+  } else if (auto* c = ctx->prepareStmt()) {
+    stmt = BuildPrepare(c);
+  } else if (auto* c = ctx->executeStmt()) {
+    stmt = BuildExecute(c);
+  } else if (auto* c = ctx->deallocateStmt()) {
+    stmt = BuildDeallocate(c);
   } else {
     stmt = BuildCopy(ctx->copyStmt());
   }

@@ -32,7 +32,7 @@ std::vector<int16_t> ExpandFormats(const std::vector<int16_t>& codes, size_t cou
 void ProtocolHandler::HandleParse(const std::string& body) {
   ParseMessage parse = ParseMessage::Decode(body);
   utf8::Check(parse.sql);
-  if (!parse.statement.empty() && statements_.count(parse.statement)) {
+  if (!parse.statement.empty() && session_->Statements().count(parse.statement)) {
     throw SqlError(sqlstate::kDuplicatePreparedStatement,
                    "prepared statement \"" + parse.statement + "\" already exists");
   }
@@ -42,14 +42,14 @@ void ProtocolHandler::HandleParse(const std::string& body) {
   for (uint32_t oid : parse.param_type_oids) {
     types.push_back(Type::Of(oid == 0 ? TypeId::kUnknown : static_cast<TypeId>(oid)));
   }
-  statements_[parse.statement] = session_->Prepare(parse.sql, types);
+  session_->Statements()[parse.statement] = session_->Prepare(parse.sql, types);
   EncodeEmpty(out_, '1');
 }
 
 void ProtocolHandler::HandleBind(const std::string& body) {
   BindMessage bind = BindMessage::Decode(body);
-  auto it = statements_.find(bind.statement);
-  if (it == statements_.end()) throw NoSuchStatement(bind.statement);
+  auto it = session_->Statements().find(bind.statement);
+  if (it == session_->Statements().end()) throw NoSuchStatement(bind.statement);
   std::shared_ptr<PreparedStatement> statement = it->second;
   if (!bind.portal.empty() && portals_.count(bind.portal)) {
     throw SqlError("42P03", "cursor \"" + bind.portal + "\" already exists");
@@ -87,8 +87,8 @@ void ProtocolHandler::HandleBind(const std::string& body) {
 void ProtocolHandler::HandleDescribe(const std::string& body) {
   DescribeMessage describe = DescribeMessage::Decode(body);
   if (describe.target == 'S') {
-    auto it = statements_.find(describe.name);
-    if (it == statements_.end()) throw NoSuchStatement(describe.name);
+    auto it = session_->Statements().find(describe.name);
+    if (it == session_->Statements().end()) throw NoSuchStatement(describe.name);
     ParameterDescription{it->second->ParamTypes()}.Encode(out_);
     const auto& columns = it->second->ResultColumns();
     // Result formats are not known before Bind, so a statement describes as text.
@@ -125,7 +125,7 @@ void ProtocolHandler::HandleClose(const std::string& body) {
   CloseMessage close = CloseMessage::Decode(body);
   // Closing something that does not exist is not an error.
   if (close.target == 'S') {
-    statements_.erase(close.name);
+    session_->Statements().erase(close.name);
   } else {
     portals_.erase(close.name);
   }

@@ -249,7 +249,7 @@ void ProtocolHandler::HandleQuery(const std::string& body) {
   QueryMessage query = QueryMessage::Decode(body);
   utf8::Check(query.sql);
   // The unnamed statement and portal do not survive a simple query.
-  statements_.erase("");
+  session_->Statements().erase("");
   portals_.erase("");
   ResultWriter writer(out_, session_->Format(), {}, [this] { Flush(); }, &copy_input_);
   session_->ExecuteSimple(query.sql, writer);

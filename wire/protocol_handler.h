@@ -140,7 +140,6 @@ class ProtocolHandler {
   bool closed_ = false;
   bool holds_slot_ = false;
   bool skip_until_sync_ = false;
-  std::map<std::string, std::shared_ptr<PreparedStatement>> statements_;
   std::map<std::string, PortalState> portals_;
   MessageSource* source_ = nullptr;
   std::string client_address_;

@@ -36,6 +36,9 @@ enum class StmtKind : uint8_t {
   kGrant,       // GRANT / REVOKE privileges ON objects
   kGrantRole,   // GRANT / REVOKE role TO / FROM role
   kAlterOwner,  // ALTER TABLE | VIEW | SEQUENCE ... OWNER TO
+  kPrepare,     // PREPARE name AS statement (utility_stmts.h)
+  kExecute,     // EXECUTE name (args)
+  kDeallocate,  // DEALLOCATE name | ALL
   kEmpty,    // ";" alone or a comment-only string
 };
 

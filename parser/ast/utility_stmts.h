@@ -1,7 +1,9 @@
-// Transactions, settings, EXPLAIN, VACUUM/ANALYZE, COPY.
+// Transactions, settings, EXPLAIN, VACUUM/ANALYZE, COPY, and the SQL forms of
+// prepared statements (PREPARE, EXECUTE, DEALLOCATE).
 #pragma once
 
 #include "parser/ast/expr.h"
+#include "parser/ast/select_stmt.h"
 #include "parser/ast/statement.h"
 
 namespace tessera::ast {
@@ -61,6 +63,30 @@ struct CopyStmt : Statement {
   bool null_set = false;
   bool header = false;
   std::vector<std::pair<std::string, std::string>> options;  // everything as written
+};
+
+// PREPARE name [(types)] AS statement. The statement is kept as text and
+// prepared as the extended protocol's Parse would, into the same namespace.
+struct PrepareStmt : Statement {
+  PrepareStmt() : Statement(StmtKind::kPrepare) {}
+  std::string name;
+  std::vector<TypeName> param_types;
+  std::string query;  // the statement's text, as written
+};
+
+// EXECUTE name [(args)]: the arguments, as a SELECT list without FROM, are
+// evaluated once and bound as the statement's parameters.
+struct ExecuteStmt : Statement {
+  ExecuteStmt() : Statement(StmtKind::kExecute) {}
+  std::string name;
+  size_t arg_count = 0;
+  std::unique_ptr<SelectStmt> args;  // SELECT arg, ...; null without arguments
+};
+
+struct DeallocateStmt : Statement {
+  DeallocateStmt() : Statement(StmtKind::kDeallocate) {}
+  std::string name;  // empty with `all`
+  bool all = false;
 };
 
 struct EmptyStmt : Statement {

@@ -39,6 +39,9 @@ statement
   | grantStmt
   | revokeStmt
   | alterOwnerStmt
+  | prepareStmt
+  | executeStmt
+  | deallocateStmt
   ;
 
 // ---------------------------------------------------------------- SELECT
@@ -416,6 +419,16 @@ explainStmt
 
 explainOption : (identifier | ANALYZE | VERBOSE) optionValue? ;
 
+// PREPARE name [(type, ...)] AS statement: only the statements PostgreSQL
+// can prepare (a query or a write), so anything else is a syntax error there too.
+prepareStmt
+  : PREPARE identifier (OPEN_PAREN typeName (COMMA typeName)* CLOSE_PAREN)? AS (selectStmt | insertStmt | updateStmt | deleteStmt)
+  ;
+
+executeStmt : EXECUTE identifier (OPEN_PAREN expr (COMMA expr)* CLOSE_PAREN)? ;
+
+deallocateStmt : DEALLOCATE PREPARE? (ALL | identifier) ;
+
 vacuumStmt
   : VACUUM FULL? VERBOSE? ANALYZE? (qualifiedName (COMMA qualifiedName)*)?   # vacuum
   | ANALYZE VERBOSE? (qualifiedName (COMMA qualifiedName)*)?                 # analyze
@@ -596,6 +609,7 @@ unreservedKeyword
   | UNKNOWN | UPDATE | VACUUM | VARYING | WITHOUT | WORK | WRITE | ZONE
   | OVER | PARTITION | RANGE | GROUPS | UNBOUNDED | PRECEDING | FOLLOWING | CURRENT | EXCLUDE | TIES | OTHERS
   | REVOKE | PRIVILEGES | SCHEMA | TABLES | SEQUENCES | GRANTED | OWNER
+  | PREPARE | EXECUTE | DEALLOCATE
   ;
 
 reservedKeyword

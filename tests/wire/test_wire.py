@@ -427,11 +427,56 @@ def psycopg3_int8_key_parameter(port):
         cur.execute("SELECT k FROM wire_keys WHERE k IN (%s, %s, %s) ORDER BY k",
                     [Int8(5), Int8(3000000000), Int8(2000)], prepare=True)
         out.append(cur.fetchall())
+        cur.execute("DROP TABLE wire_keys")
     finally:
         conn.close()
-    # Not on `conn`: after DDL psycopg sends DEALLOCATE ALL, which Tessera does not parse yet.
-    with psycopg.connect(host=HOST, port=port, user="tessera", dbname="tessera", autocommit=True) as other:
-        other.execute("DROP TABLE wire_keys")
+    return out
+
+
+def psycopg3_prepared_statements_after_ddl(port):
+    """psycopg 3 prepares a query on the server once it has run it
+    prepare_threshold times, and after DDL it sends DEALLOCATE ALL (its
+    statements' plans may be stale): the next runs prepare again and work.
+    Then the SQL forms on the same connection: PREPARE with and without
+    types, EXECUTE with expressions as arguments, a driver's statement and
+    a SQL one sharing one namespace, and their errors (42P05, 26000, 42601)."""
+    import psycopg
+    out = []
+    with psycopg.connect(host=HOST, port=port, user="tessera", dbname="tessera", autocommit=True,
+                         connect_timeout=10, prepare_threshold=1) as conn:
+        cur = conn.cursor()
+        cur.execute("DROP TABLE IF EXISTS wire_prep")
+        cur.execute("CREATE TABLE wire_prep (id integer PRIMARY KEY, v text)")
+        for i in range(4):
+            cur.execute("INSERT INTO wire_prep VALUES (%s, %s)", [i, "v%d" % i])
+        cur.execute("ALTER TABLE wire_prep ADD COLUMN w integer")  # psycopg: DEALLOCATE ALL next
+        for i in range(4, 8):
+            cur.execute("INSERT INTO wire_prep VALUES (%s, %s, %s)", [i, "v%d" % i, i * 10])
+        cur.execute("SELECT id, v, w FROM wire_prep WHERE id >= %s ORDER BY id", [3])
+        out.append(cur.fetchall())
+        cur.execute("DEALLOCATE ALL")
+        cur.execute("PREPARE by_id (integer) AS SELECT v FROM wire_prep WHERE id = $1", prepare=False)
+        cur.execute("EXECUTE by_id (2 + 3)", prepare=False)
+        out.append(cur.fetchall())
+        cur.execute("PREPARE upd AS UPDATE wire_prep SET w = $2 WHERE id <= $1", prepare=False)
+        cur.execute("EXECUTE upd ('2', 7)", prepare=False)
+        out.append(cur.statusmessage)
+        cur.execute("SELECT id, w FROM wire_prep WHERE w = 7 ORDER BY id")
+        out.append(cur.fetchall())
+        for sql in ["PREPARE by_id AS SELECT 1", "EXECUTE nothing", "DEALLOCATE nothing", "EXECUTE by_id",
+                    "EXECUTE by_id (1, 2)", "EXECUTE by_id ('x')"]:
+            try:
+                cur.execute(sql, prepare=False)
+                out.append((sql, "no error"))
+            except psycopg.Error as e:
+                out.append((sql, e.sqlstate, str(e).splitlines()[0]))
+        cur.execute("DEALLOCATE PREPARE by_id", prepare=False)
+        out.append(cur.statusmessage)
+        cur.execute("DEALLOCATE upd", prepare=False)
+        cur.execute("DROP TABLE wire_prep")
+    return out
+
+
 def psycopg3_arrays(port):
     """Arrays with server-side binding, as ORMs send them: = ANY($1) with a
     list bound as an array parameter (text and binary), and int4[]/text[]
@@ -475,6 +520,7 @@ CHECKS = [
     savepoint_rollback_to_in_extended_protocol,
     psycopg3,
     psycopg3_int8_key_parameter,
+    psycopg3_prepared_statements_after_ddl,
     psycopg3_arrays,
 ]
 
