@@ -182,6 +182,7 @@ bool TableStore::Insert(const Row& row, const std::string& pk_suffix, const Conf
   CheckNotNull(row);
   CheckConstraints(row);
   std::string key = RowKey(pk_suffix);
+  if (table_.HasHiddenRowId() && holds_row_lock_) return InsertWithRowId(row, key, pk_suffix, skip);
   // Absent from our snapshot; the lock makes a concurrent insert of the same
   // key wait for its writer, then see its committed row (PostgreSQL's
   // unique check waits the same way).
@@ -201,6 +202,33 @@ bool TableStore::Insert(const Row& row, const std::string& pk_suffix, const Conf
   storage::EncodeRow(row, &bytes);
   txn_.Put(key, bytes);
   for (auto& index : indexes) txn_.Put(IndexKey(index, row, pk_suffix), pk_suffix);
+  holds_row_lock_ = true;
+  return true;
+}
+
+bool TableStore::InsertWithRowId(const Row& row, const std::string& key, const std::string& pk_suffix,
+                                 const ConflictSkip& skip) {
+  // A hidden row id is always freshly allocated (AllocateRange, or the
+  // gateway's counter), so no other transaction can hold or have written
+  // this key, nor an entry of a non-unique index, which ends in it: they
+  // need neither a lock nor a uniqueness check (PutNew). Unique index
+  // entries are keyed by values alone and are checked and locked as usual.
+  // One row lock in the table is still needed, and this transaction holds
+  // it (the first row Insert wrote): a CREATE INDEX registered since waits
+  // for us (index_fence.h), and one registered before shows in WriteIndexes.
+  const auto& indexes = WriteIndexes();
+  for (auto& index : indexes)
+    if (index.unique && !CheckUniqueIndex(index, row, pk_suffix, skip.Skips(index.id))) return false;
+  std::string bytes;
+  storage::EncodeRow(row, &bytes);
+  txn_.PutNew(key, bytes);
+  for (auto& index : indexes) {
+    if (index.unique) {
+      txn_.Put(IndexKey(index, row, pk_suffix), pk_suffix);
+    } else {
+      txn_.PutNew(IndexKey(index, row, pk_suffix), pk_suffix);
+    }
+  }
   return true;
 }
 

@@ -85,6 +85,9 @@ class TableStore {
   // The indexes a write maintains: the layout's, plus those being built
   // that it does not name yet (index_fence.h). Called once the row is locked.
   const std::vector<planner::TableLayout::Index>& WriteIndexes();
+  // Insert of a row whose key ends in a freshly allocated hidden row id,
+  // once the transaction holds a row lock in the table.
+  bool InsertWithRowId(const Row& row, const std::string& key, const std::string& pk_suffix, const ConflictSkip& skip);
   // Whether another row's unique entry is live: its row (as this
   // transaction reads it, or as last committed for an entry committed since
   // its snapshot) still has these values.
@@ -94,6 +97,9 @@ class TableStore {
   const planner::TableLayout& table_;
   storage::Transaction& txn_;
   std::vector<planner::TableLayout::Index> with_building_;
+  // This transaction holds a row lock in the table, taken by an Insert of
+  // this store: later rows with hidden row ids need none (InsertWithRowId).
+  bool holds_row_lock_ = false;
 };
 
 // The primary key part of a row's key (what a cluster hashes to route it).

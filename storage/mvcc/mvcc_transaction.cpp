@@ -195,6 +195,23 @@ WriteOutcome MvccTransaction::TryWrite(std::string_view key, std::optional<std::
   throw SqlError(sqlstate::kDeadlockDetected, "deadlock detected");
 }
 
+void MvccTransaction::PutNew(std::string_view key, std::string_view value) {
+  CheckKey(key);
+  auto it = writes_.lower_bound(key);
+  if (it != writes_.end() && it->first == key) {  // written before in this transaction (a resent request)
+    Rewrite(it, std::string(value));
+    return;
+  }
+  // No other transaction can know this key until we commit, so there is no
+  // lock to take and no committed version to check (nor to check again at
+  // commit: it is not in locked_at_). The key is held twice (writes_, the
+  // undo entry), the value three times, as Record counts.
+  write_memory_.Grow(static_cast<int64_t>(2 * key.size() + 3 * value.size()) + kNewEntryOverhead);
+  std::string owned(key);
+  if (keep_undo_) undo_.push_back({owned, false, std::nullopt, false, true});
+  writes_.emplace_hint(it, std::move(owned), std::string(value));
+}
+
 Transaction::RowLock MvccTransaction::LockRow(std::string_view key, std::optional<std::string_view> current) {
   RowLock lock;
   CheckKey(key);
@@ -354,6 +371,8 @@ void MvccTransaction::RollbackToMark(size_t mark) {
     } else if (entry.was_locked) {
       writes_.erase(entry.key);
       lock_only_.insert(entry.key);
+    } else if (entry.unlocked_new) {
+      writes_.erase(entry.key);
     } else {
       writes_.erase(entry.key);
       lock_only_.erase(entry.key);
@@ -434,7 +453,9 @@ WriteSet MvccTransaction::Versions(Timestamp commit_ts) const {
   for (const auto& [key, value] : writes_) {
     std::string stored_value =
         value ? EncodeVersionValue(VersionTag::kRow, *value) : EncodeVersionValue(VersionTag::kTombstone, {});
-    versions.emplace(EncodeVersionKey(key, commit_ts), std::move(stored_value));
+    // Almost always in order already (keys of one length keep their order
+    // with the timestamp appended): the hint makes each insert O(1).
+    versions.emplace_hint(versions.end(), EncodeVersionKey(key, commit_ts), std::move(stored_value));
   }
   return versions;
 }

@@ -64,6 +64,7 @@ class MvccTransaction final : public Transaction {
   std::optional<std::string> Get(std::string_view key) override;
   void Put(std::string_view key, std::string_view value) override { Write(key, std::string(value)); }
   void Delete(std::string_view key) override { Write(key, std::nullopt); }
+  void PutNew(std::string_view key, std::string_view value) override;
   std::unique_ptr<Iterator> Scan(std::string_view start, std::string_view end) override;
   // Throws 40001 if validation finds a key changed since it was locked (it
   // cannot while locks work; this is a safety net), or the commit's error.
@@ -178,6 +179,8 @@ class MvccTransaction final : public Transaction {
   // table's entry (a hash node and a std::deque of waiters, whose first
   // block alone is 512 bytes). Measured: about a kilobyte.
   static constexpr int64_t kWriteEntryOverhead = 1000;
+  // A key written with PutNew: no locked_at_ node, no lock table entry.
+  static constexpr int64_t kNewEntryOverhead = 200;
   Timestamp NewestCommitted(std::string_view key);
   // True if a locked key got a version newer than when we locked it.
   bool KeysChanged();

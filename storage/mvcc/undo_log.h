@@ -22,6 +22,8 @@ struct UndoEntry {
   // the lock. A lock-only key taken after the savepoint logs was_written =
   // false, was_locked = false, and undoing releases it.
   bool was_locked = false;
+  // Written with PutNew: not locked, so undoing releases no lock.
+  bool unlocked_new = false;
 };
 
 using UndoLog = std::vector<UndoEntry>;
