@@ -12,6 +12,7 @@
 #include "executor/index_fence.h"
 #include "executor/row_locking.h"
 #include "executor/background_free.h"
+#include "planner/key_list.h"
 #include "executor/sort_util.h"
 #include "executor/statement_poll.h"
 #include "executor/table_store.h"
@@ -101,7 +102,7 @@ void ScanRows(const planner::TableLayout& table, const planner::ScanSpec& scan, 
   if (scan.kind == ScanKind::kKeyList) {
     // In key order, each key once: the rows come out as a scan's would.
     std::vector<std::string> keys;
-    for (auto& value : scan.lower)
+    for (auto& value : planner::KeyListValues(scan, ctx))
       if (EncodeBound(table, scan, {value}, ctx, &start)) keys.push_back(start);
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());

@@ -1,5 +1,6 @@
 // Access path selection: a point lookup when equalities cover a whole key,
-// point lookups of each key for an IN list on a one-column primary key, a
+// point lookups of each key for an IN list or `= ANY (array)` on a
+// one-column primary key, a
 // range scan when they cover a prefix (optionally bounded by <, <=, >, >= on
 // the next column), otherwise a full scan. The primary key is preferred.
 #include "planner/planner.h"
@@ -150,6 +151,36 @@ std::optional<ScanSpec> MatchKeyList(const TableLayout& table, std::vector<ExprR
   return std::nullopt;
 }
 
+// `pk = ANY (array)` on a one-column primary key, the array a constant or
+// a parameter (drivers send a list as one: psycopg's `= ANY(%s)`), its
+// elements of the key's type or convertible to it (then the condition stays
+// as a filter). Its keys are known when the fragment runs (key_list.h).
+std::optional<ScanSpec> MatchKeyArray(const TableLayout& table, std::vector<ExprRef>* conjuncts) {
+  if (table.primary_key.size() != 1) return std::nullopt;
+  int column = table.primary_key[0];
+  for (auto it = conjuncts->begin(); it != conjuncts->end(); ++it) {
+    const BoundExpr& c = **it;
+    if (c.kind != BoundExprKind::kAnyAll || c.negated || static_cast<CompareOp>(c.op) != CompareOp::kEq) continue;
+    const BoundExpr* target = KeyColumnOf(c.args[0]);
+    const BoundExpr& array = *c.args[1];
+    if (target == nullptr || target->index != column || !IsArrayType(array.type.id)) continue;
+    if (HasColumnRefs(array) || HasVolatile(array)) continue;
+    TypeId element = ArrayElementType(array.type.id);
+    bool converted = element != target->type.id;
+    if (converted && !KeyBoundConvertible(target->type.id, element)) continue;
+    ScanSpec spec;
+    spec.kind = ScanKind::kKeyList;
+    spec.key_array = true;
+    spec.lower = {c.args[1]};
+    spec.equalities = 1;
+    // The lookups find exactly the rows whose key is an element, unless the
+    // elements are of another type than the key (then key_bound.h converts).
+    if (!converted && c.args[0]->kind == BoundExprKind::kColumn) conjuncts->erase(it);
+    return spec;
+  }
+  return std::nullopt;
+}
+
 void RemoveUsed(std::vector<ExprRef>* conjuncts, std::vector<size_t> used) {
   std::sort(used.rbegin(), used.rend());
   for (size_t i : used) conjuncts->erase(conjuncts->begin() + static_cast<long>(i));
@@ -165,6 +196,7 @@ ScanSpec ChooseAccessPath(const TableLayout& table, std::vector<ExprRef>* conjun
       return ToSpec(m, 0, true);
     }
     if (auto keys = MatchKeyList(table, conjuncts)) return *keys;
+    if (auto keys = MatchKeyArray(table, conjuncts)) return *keys;
     bool has_range = !m.equal.empty() || m.lower || m.upper;
     // A secondary index with a full equality match beats a primary range.
     for (auto& index : table.indexes) {

@@ -41,7 +41,8 @@ struct Line {
 Line ScanLine(const TableLayout& table, const ScanSpec& s, const ExprRef& filter) {
   Line scan{ScanText(table, s), {}};
   if (s.kind == ScanKind::kPoint) scan.details.push_back("Key: " + KeyText(s.lower));
-  if (s.kind == ScanKind::kKeyList) scan.details.push_back("Keys: " + KeyText(s.lower));
+  if (s.kind == ScanKind::kKeyList)
+    scan.details.push_back(std::string(s.key_array ? "Keys: elements of " : "Keys: ") + KeyText(s.lower));
   if (s.kind == ScanKind::kRange) {
     if (!s.lower.empty())
       scan.details.push_back(std::string("Lower: ") + KeyText(s.lower) + (s.lower_inclusive ? " incl" : " excl"));

@@ -55,8 +55,9 @@ enum class FragmentKind : uint8_t {
   kBuildIndex,
   kDropIndex,
 };
-// kKeyList: point lookups of several whole primary keys (`pk IN (...)` on a
-// one-column key); `lower` holds one value per key.
+// kKeyList: point lookups of several whole primary keys (`pk IN (...)` or
+// `pk = ANY (array)` on a one-column key); `lower` holds one value per key,
+// or with `key_array` one array whose elements are the keys (key_list.h).
 enum class ScanKind : uint8_t { kFull, kPoint, kRange, kKeyList };
 
 // Key bounds are expressions over constants and parameters, evaluated when
@@ -73,6 +74,9 @@ struct ScanSpec {
   // their key column become bounds by it (key_bound.h). Point and key-list
   // values are all equalities.
   uint32_t equalities = 0;
+  // kKeyList: `lower` is one array expression (a parameter or a constant),
+  // expanded into the keys when the fragment runs (KeyListValues).
+  bool key_array = false;
 };
 
 struct SortKey {

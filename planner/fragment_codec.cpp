@@ -205,6 +205,7 @@ std::string EncodeScan(const ScanSpec& s) {
   EncodeExprs(w, 5, s.upper);
   w.FieldVarint(6, s.upper_inclusive);
   w.FieldVarint(7, s.equalities);
+  w.FieldVarint(8, s.key_array);
   w.End();
   return w.Take();
 }
@@ -220,6 +221,7 @@ ScanSpec DecodeScan(std::string_view bytes) {
       case 5: s.upper.push_back(DecodeExpr(f.bytes)); break;
       case 6: s.upper_inclusive = f.varint != 0; break;
       case 7: s.equalities = static_cast<uint32_t>(f.varint); break;
+      case 8: s.key_array = f.varint != 0; break;
       default: break;
     }
   });

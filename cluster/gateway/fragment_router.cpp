@@ -5,6 +5,7 @@
 #include "executor/fragment_runner.h"
 #include "common/error.h"
 #include "executor/table_store.h"
+#include "planner/key_list.h"
 #include "storage/key_encoding.h"
 
 namespace tessera::cluster {
@@ -25,7 +26,7 @@ std::vector<RoutedRequest> RouteKeyList(const planner::FragmentRequest& request,
                                         const planner::EvalContext& ctx) {
   const planner::Fragment& f = *request.fragment;
   std::map<int, std::vector<planner::ExprRef>> by_group;
-  for (auto& value : f.scan.lower) {
+  for (auto& value : planner::KeyListValues(f.scan, ctx)) {
     std::string key;
     if (!executor::EncodeScanBound(f, {value}, ctx, &key)) continue;  // NULL matches nothing
     by_group[map.GroupOf(std::string_view(key).substr(storage::kKeyPrefixSize))].push_back(value);
@@ -35,6 +36,7 @@ std::vector<RoutedRequest> RouteKeyList(const planner::FragmentRequest& request,
   for (auto& [group, values] : by_group) {
     auto part = std::make_shared<planner::Fragment>(f);
     part->scan.lower = std::move(values);
+    part->scan.key_array = false;  // an array's elements, as constants
     RoutedRequest routed{group, request};
     routed.request.fragment = std::move(part);
     out.push_back(std::move(routed));

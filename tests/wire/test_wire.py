@@ -416,6 +416,8 @@ def psycopg3_int8_key_parameter(port):
         plan(point, [Int2(7)])
         plan("SELECT v FROM wire_keys WHERE k > %s AND k <= %s", [Int8(5), Int8(9)], keys=False)
         plan("SELECT v FROM wire_keys WHERE k IN (%s, %s)", [Int8(5), Int8(3000000000)])
+        plan("SELECT v FROM wire_keys WHERE k = ANY(%s)", [[5, 7]])  # a list is sent as one array
+        plan("SELECT v FROM wire_keys WHERE k = ANY(%s)", [[Int8(5), Int8(3000000000)]])
         for value in [7, 8, 9, 10, 11, 12, 2000, 2001, 3000000000, -3000000000, 1]:
             cur.execute(point, [Int8(value)], prepare=True)
             out.append((value, cur.fetchall()))
@@ -427,6 +429,9 @@ def psycopg3_int8_key_parameter(port):
         cur.execute("SELECT k FROM wire_keys WHERE k IN (%s, %s, %s) ORDER BY k",
                     [Int8(5), Int8(3000000000), Int8(2000)], prepare=True)
         out.append(cur.fetchall())
+        for values in ([5, 7, 7, None, 3000], [Int8(9), Int8(3000000000)]):
+            cur.execute("SELECT v FROM wire_keys WHERE k = ANY(%s) ORDER BY k", [values], prepare=True)
+            out.append((len(values), cur.fetchall()))
         cur.execute("DROP TABLE wire_keys")
     finally:
         conn.close()
