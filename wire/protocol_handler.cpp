@@ -85,7 +85,20 @@ void ProtocolHandler::HandleStartup(const RawMessage& message) {
   }
   switch (packet.kind) {
     case StartupPacket::Kind::kSslRequest:
-    case StartupPacket::Kind::kGssEncRequest:
+    case StartupPacket::Kind::kGssEncRequest: {
+      // Once per connection, as PostgreSQL: a second request of the same
+      // kind (after TLS was set up or refused) is not a protocol version
+      // it speaks, and ends the connection.
+      bool& answered = packet.kind == StartupPacket::Kind::kSslRequest ? ssl_answered_ : gss_answered_;
+      if (answered || (packet.kind == StartupPacket::Kind::kSslRequest && tls_.ssl)) {
+        auto code = static_cast<uint32_t>(packet.kind == StartupPacket::Kind::kSslRequest ? kSslRequestCode
+                                                                                          : kGssEncRequestCode);
+        SendFatalAndClose(SqlError(sqlstate::kFeatureNotSupported,
+                                   "unsupported frontend protocol " + std::to_string(code >> 16) + "." +
+                                       std::to_string(code & 0xffff) + ": server supports 3.0 to 3.0"));
+        return;
+      }
+      answered = true;
       // GSSAPI encryption is not supported, and an SSLRequest reaches the
       // handler only when the server has no certificate (--tls-cert; the
       // connection answers it otherwise): 'N', the client continues in
@@ -93,6 +106,7 @@ void ProtocolHandler::HandleStartup(const RawMessage& message) {
       EncodeRefusal(out_);
       Flush();
       return;
+    }
     case StartupPacket::Kind::kCancel:
       registry_.Cancel(packet.process_id, packet.secret_key);
       CloseConnection();  // PostgreSQL answers a cancel request with nothing

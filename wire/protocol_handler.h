@@ -144,6 +144,9 @@ class ProtocolHandler {
   MessageSource* source_ = nullptr;
   std::string client_address_;
   TlsSessionInfo tls_;  // ssl false: plain TCP
+  // An SSLRequest / GSSENCRequest was answered 'N' on this connection.
+  bool ssl_answered_ = false;
+  bool gss_answered_ = false;
   std::map<std::string, std::string> startup_;  // the startup packet's parameters
   // While authenticating: the method, and the SCRAM exchange once begun.
   struct Authentication {

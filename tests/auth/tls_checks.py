@@ -150,6 +150,53 @@ def injected_after_ssl_request(port, ctx):
         sock.close()
 
 
+def first_error(read):
+    """Reads until the server closes; the first ErrorResponse as
+    ("error", severity, code, message), or what came instead."""
+    data = b""
+    while True:
+        try:
+            chunk = read()
+        except (ConnectionError, ssl.SSLError, socket.timeout):
+            break
+        if not chunk:
+            break
+        data += chunk
+    while len(data) >= 5:
+        kind, length = data[:1], struct.unpack("!i", data[1:5])[0]
+        if kind == b"E":
+            fields = {chr(p[0]): p[1:].decode() for p in data[5:1 + length].split(b"\0") if p}
+            return ("error", fields.get("V"), fields.get("C"), fields.get("M"))
+        data = data[1 + length:]
+    return ("no error", data[:20])
+
+
+def second_ssl_request(port, ctx=None):
+    """An SSLRequest answered ('N' on a plain server, or TLS set up with
+    `ctx`), then another SSLRequest: PostgreSQL takes a request once per
+    connection and ends it with FATAL 0A000."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    try:
+        request = struct.pack("!ii", 8, 80877103)
+        sock.sendall(request)
+        answer = sock.recv(1)
+        if ctx is None:
+            if answer != b"N":
+                return ("answer", answer)
+            sock.sendall(request)
+            return first_error(lambda: sock.recv(65536))
+        if answer != b"S":
+            return ("answer", answer)
+        tls = ctx.wrap_socket(sock, server_hostname="127.0.0.1")
+        tls.sendall(request)
+        return first_error(lambda: tls.recv(65536))
+    finally:
+        sock.close()
+
+
+SECOND_SSL_REQUEST = ("error", "FATAL", "0A000", "unsupported frontend protocol 1234.5679: server supports 3.0 to 3.0")
+
+
 def plain_checks(server, label, pg_bin, certs, check):
     """The server without TLS: roles are created, sslmode=require fails."""
     dbname = "postgres" if server.admin == "postgres" else "tessera"
@@ -165,6 +212,8 @@ def plain_checks(server, label, pg_bin, certs, check):
     cur.execute("SHOW ssl")
     check("%s tls_show_ssl_off" % label, cur.fetchone() == ("off",))
     conn.close()
+    got = second_ssl_request(server.port)
+    check("%s tls_second_ssl_request_after_refusal" % label, got == SECOND_SSL_REQUEST, "got %r" % (got,))
     out = psql(pg_bin, libpq(server.port, server.admin, certs, sslmode="require"), "SELECT 1")
     check("%s tls_require_against_plain_server" % label,
           out.returncode != 0 and "server does not support SSL, but SSL was required" in out.stderr,
@@ -296,6 +345,11 @@ def tls_checks(server, label, pg_bin, certs, serial, check, login, mechanisms):
         got = ("exception", repr(e))
     check("%s tls_unencrypted_data_after_ssl_request" % label,
           got == ("error", "08P01", "received unencrypted data after SSL request"), "got %r" % (got,))
+    try:
+        got = second_ssl_request(port, context(certs))
+    except Exception as e:  # noqa: BLE001
+        got = ("exception", repr(e))
+    check("%s tls_second_ssl_request_over_tls" % label, got == SECOND_SSL_REQUEST, "got %r" % (got,))
     # Plain connections go on working next to TLS ones.
     out = psql(pg_bin, libpq(port, admin, certs, sslmode="disable"), "SHOW ssl",
                "SELECT count(*) > 0 FROM pg_stat_ssl WHERE NOT ssl", password=PASSWORD)
