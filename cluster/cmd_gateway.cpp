@@ -3,11 +3,15 @@
 
 #include "cluster/commands.h"
 #include "cluster/gateway/cluster_backend.h"
+#include "executor/sort_run_file.h"
 
 namespace tessera::cli {
 
 int RunGateway(const GatewayCommand& options) {
   if (!ApplyMemoryLimit(options.memory_limit)) return 2;
+  // A gateway spills sorts to $TMPDIR, shared with other processes: choosing
+  // it now also removes the runs of gateways killed mid-sort.
+  executor::TempDirectory();
   std::unique_ptr<cluster::ClusterBackend> backend;
   try {
     cluster::GatewayOptions gateway_options;

@@ -1,6 +1,7 @@
 // See sort_run_file.h.
 #include "executor/sort_run_file.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -29,11 +30,23 @@ void PutLength(std::string* out, size_t n) {
 
 }  // namespace
 
+void RemoveOrphanedRuns(const std::string& dir) {
+  std::error_code ec;
+  for (auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind(kPrefix, 0) != 0) continue;
+    long pid = std::strtol(name.c_str() + std::strlen(kPrefix), nullptr, 10);
+    if (pid <= 0 || pid == getpid()) continue;
+    if (kill(static_cast<pid_t>(pid), 0) == -1 && errno == ESRCH) std::filesystem::remove(entry.path(), ec);
+  }
+}
+
 const std::string& TempDirectory() {
   std::lock_guard<std::mutex> lock(dir_mutex);
   if (temp_dir == nullptr) {
     const char* env = std::getenv("TMPDIR");
     temp_dir = new std::string(env != nullptr && *env != '\0' ? env : "/tmp");
+    RemoveOrphanedRuns(*temp_dir);
   }
   return *temp_dir;
 }

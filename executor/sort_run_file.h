@@ -24,6 +24,11 @@ const std::string& TempDirectory();
 // Makes `dir` the temporary directory, creating it and removing the files a
 // previous process left there.
 void SetTempDirectory(const std::string& dir);
+// Removes the run files in `dir` that no live process owns. Files are named
+// tessera_sort.<pid>.<n>: in a shared directory ($TMPDIR, a gateway's) those
+// of a process killed mid-sort would stay behind; a live process's (this
+// one's, or another server's) are left alone. TempDirectory() calls it once.
+void RemoveOrphanedRuns(const std::string& dir);
 
 class SortRunFile {
  public:
