@@ -54,7 +54,7 @@ std::vector<std::pair<TxnId, TxnId>> LockTable::WaitEdges() const {
 bool LockTable::CancelWait(TxnId txn) {
   auto wait = waiting_.find(txn);
   if (wait == waiting_.end()) return false;
-  std::deque<TxnId>& waiters = locks_.at(wait->second).waiters;
+  std::vector<TxnId>& waiters = locks_.at(wait->second).waiters;
   waiters.erase(std::find(waiters.begin(), waiters.end(), txn));
   waiting_.erase(wait);
   return true;
@@ -97,7 +97,7 @@ void LockTable::HandOver(TxnId txn, std::string key, std::vector<TxnId>& granted
   // FIFO hand-over: the longest waiter goes first, so none starves. The
   // rest now wait for the new holder; their graph edges follow implicitly.
   TxnId next = entry.waiters.front();
-  entry.waiters.pop_front();
+  entry.waiters.erase(entry.waiters.begin());
   entry.holder = next;
   waiting_.erase(next);
   held_[next].push_back(std::move(key));
