@@ -105,6 +105,20 @@ static void BindReturning(Binder& binder, const std::vector<ast::SelectTarget>& 
   }
 }
 
+// A write fragment runs on the shards, where a correlated subquery cannot
+// (it runs plans of its own, from the gateway): refused until writes can
+// evaluate them at the gateway.
+static void RefuseSubPlans(const Fragment& f) {
+  bool found = f.filter && HasSubPlan(*f.filter);
+  found = found || (f.conflict_filter && HasSubPlan(*f.conflict_filter));
+  for (auto& s : f.set) found = found || HasSubPlan(*s.value);
+  for (auto& s : f.conflict_set) found = found || HasSubPlan(*s.value);
+  for (auto& e : f.returning) found = found || HasSubPlan(*e);
+  if (found)
+    throw SqlError::FeatureNotSupported(
+        "correlated subqueries in the WHERE, SET or RETURNING of INSERT, UPDATE or DELETE are not supported yet");
+}
+
 // SET col = value, ... over `scope`, each value cast for its column (or
 // its DEFAULT). `key_refusal`, if given, refuses a primary-key column with
 // 0A000: "<key_refusal> \"col\" yet".
@@ -210,6 +224,7 @@ BoundQuery Binder::BindInsert(const ast::InsertStmt& stmt) {
   BindReturning(*this, stmt.returning, TableScope(table, stmt.alias), &fragment->returning, &out.columns);
   std::vector<Type> returning_types = TypesOf(fragment->returning);
   AddForeignKeyReturning(catalog_, table, fragment.get());
+  RefuseSubPlans(*fragment);
   out.plan = std::make_shared<LogicalInsert>(child, fragment, returning_types);
   return out;
 }
@@ -288,6 +303,7 @@ BoundQuery Binder::BindUpdate(const ast::UpdateStmt& stmt) {
   BindReturning(*this, stmt.returning, scope, &fragment->returning, &out.columns);
   std::vector<Type> returning_types = TypesOf(fragment->returning);
   AddForeignKeyReturning(catalog_, table, fragment.get());
+  RefuseSubPlans(*fragment);
   out.plan = std::make_shared<LogicalWrite>(LogicalKind::kUpdate, fragment, returning_types);
   return out;
 }
@@ -310,6 +326,7 @@ BoundQuery Binder::BindDelete(const ast::DeleteStmt& stmt) {
   BindReturning(*this, stmt.returning, scope, &fragment->returning, &out.columns);
   std::vector<Type> returning_types = TypesOf(fragment->returning);
   AddForeignKeyReturning(catalog_, table, fragment.get());
+  RefuseSubPlans(*fragment);
   out.plan = std::make_shared<LogicalWrite>(LogicalKind::kDelete, fragment, returning_types);
   return out;
 }

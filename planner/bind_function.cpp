@@ -103,6 +103,11 @@ ExprRef Binder::BindAggregateCall(const ast::Expr& e, const Scope& scope) {
       throw SqlError::UndefinedFunction(FunctionSignature(e.func_name, args)).WithPosition(e.location + 1);
     }
     ExprRef arg = BindExpr(*e.args[0], scope);
+    // PostgreSQL computes such an aggregate in the outer query (its level
+    // is its arguments'); here it would be folded per subquery run.
+    if (HasOuterRefs(*arg) && !HasColumnRefs(*arg))
+      throw SqlError::FeatureNotSupported("aggregate functions of outer query columns are not supported")
+          .WithPosition(e.location + 1);
     if (arg->type.id == TypeId::kUnknown && kind != AggKind::kCount) arg = Coerce(arg, Type::Of(TypeId::kText), kCastImplicit);
     agg->args.push_back(arg);
   }

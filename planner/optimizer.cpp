@@ -111,8 +111,14 @@ LogicalRef PushDown(const LogicalRef& plan, std::vector<ExprRef> conjuncts) {
     case LogicalKind::kGet: {
       const auto& get = plan->Cast<LogicalGet>();
       if (conjuncts.empty()) return plan;
-      SplitConjuncts(get.Filter(), &conjuncts);
-      return std::make_shared<LogicalGet>(get.Table(), get.Alias(), MakeAndExpr(std::move(conjuncts)), get.Lock());
+      // A correlated subquery runs on the gateway: its conjunct stays above the scan's fragment.
+      std::vector<ExprRef> above;
+      std::vector<ExprRef> into;
+      for (auto& c : conjuncts) (HasSubPlan(*c) ? above : into).push_back(c);
+      if (into.empty()) return WrapFilter(plan, std::move(above));
+      SplitConjuncts(get.Filter(), &into);
+      return WrapFilter(std::make_shared<LogicalGet>(get.Table(), get.Alias(), MakeAndExpr(std::move(into)), get.Lock()),
+                        std::move(above));
     }
     case LogicalKind::kJoin: return PushIntoJoin(plan->Cast<LogicalJoin>(), std::move(conjuncts));
     case LogicalKind::kProjection: {
