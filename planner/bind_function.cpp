@@ -18,7 +18,8 @@ std::string FunctionSignature(const std::string& name, const std::vector<ExprRef
 }
 
 bool IsAggregateName(const std::string& name) {
-  return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max" || name == "array_agg";
+  return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max" || name == "array_agg" ||
+         name == "string_agg";
 }
 
 namespace {
@@ -48,6 +49,8 @@ Type AggregateType(AggKind kind, Type arg) {
       // array_agg of arrays would build a two-dimensional array.
       if (IsArrayType(id)) throw SqlError::FeatureNotSupported("multidimensional arrays are not supported");
       return ArrayOf(arg);
+    case AggKind::kStringAgg:
+      return IsStringType(id) || id == TypeId::kUnknown ? Type::Of(TypeId::kText) : Type::Of(TypeId::kUnknown);
   }
   return Type::Of(TypeId::kUnknown);
 }
@@ -90,12 +93,28 @@ ExprRef Binder::BindAggregateCall(const ast::Expr& e, const Scope& scope) {
                  : e.func_name == "avg" ? AggKind::kAvg
                  : e.func_name == "min" ? AggKind::kMin
                  : e.func_name == "array_agg" ? AggKind::kArrayAgg
+                 : e.func_name == "string_agg" ? AggKind::kStringAgg
                                         : AggKind::kMax;
   auto agg = std::make_shared<BoundExpr>();
   agg->kind = BoundExprKind::kAggregate;
   agg->op = static_cast<uint8_t>(kind);
   agg->distinct = e.func_distinct;
   agg->name = e.func_name;
+  if (kind == AggKind::kStringAgg) {
+    // string_agg(text, text): both arguments text, the delimiter read per row.
+    std::vector<ExprRef> args;
+    for (auto& a : e.args) args.push_back(BindExpr(*a, scope));
+    Type text = Type::Of(TypeId::kText);
+    if (args.size() != 2 || AggregateType(kind, args[0]->type).id == TypeId::kUnknown ||
+        AggregateType(kind, args[1]->type).id == TypeId::kUnknown)
+      throw SqlError::UndefinedFunction(FunctionSignature(e.func_name, args)).WithPosition(e.location + 1);
+    if (HasOuterRefs(*args[0]) && !HasColumnRefs(*args[0]))
+      throw SqlError::FeatureNotSupported("aggregate functions of outer query columns are not supported")
+          .WithPosition(e.location + 1);
+    for (auto& a : args) agg->args.push_back(Coerce(a, text, kCastImplicit));
+    agg->type = text;
+    return agg;
+  }
   if (kind != AggKind::kCountStar) {
     if (e.args.size() != 1) {
       std::vector<ExprRef> args;

@@ -191,6 +191,7 @@ const char* AggName(AggKind kind) {
     case AggKind::kMin: return "min";
     case AggKind::kMax: return "max";
     case AggKind::kArrayAgg: return "array_agg";
+    case AggKind::kStringAgg: return "string_agg";
   }
   return "?";
 }

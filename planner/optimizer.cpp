@@ -303,6 +303,7 @@ struct Cutter {
     for (auto& a : agg.Aggregates())
       pushable = pushable && !a->distinct && static_cast<AggKind>(a->op) != AggKind::kAvg &&
                  static_cast<AggKind>(a->op) != AggKind::kArrayAgg &&
+                 static_cast<AggKind>(a->op) != AggKind::kStringAgg &&
                  (a->args.empty() || !HasVolatile(*a->args[0]));
     for (auto& g : agg.Groups()) pushable = pushable && !HasVolatile(*g);
     if (pushable) {
