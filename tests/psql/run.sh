@@ -62,9 +62,6 @@ declare -A KNOWN_DIFFERENT=(
 )
 # Meta-commands Tessera cannot run yet, and why.
 declare -A KNOWN_FAILING=(
-  ['\d customers']="psql's queries need pg_policy/pg_statistic_ext/pg_publication"
-  ['\d+ customers']="as \\d customers"
-  ['\d orders']="as \\d customers"
 )
 COMMANDS=('\dt' '\d' '\di' '\ds' '\dv' '\dv big*' '\dn' '\df' '\dt public.*' '\di orders*' '\l' '\du' '\dT'
   '\d customers' '\d+ customers' '\d orders' '\d big_orders' '\ds order*' '\d order_numbers' '\d events_id_seq'
