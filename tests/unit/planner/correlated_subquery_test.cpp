@@ -128,10 +128,23 @@ TEST(CorrelatedSubqueryTest, NamesAndRefusals) {
   EXPECT_EQ(Sqlstate(snap, "SELECT (SELECT x.nope FROM pgbench_branches x) FROM t x"), "42703");
   EXPECT_EQ(Sqlstate(snap, "SELECT (SELECT nope FROM pgbench_branches) FROM t"), "42703");
   EXPECT_EQ(Sqlstate(snap, "SELECT (SELECT max(t.a)) FROM t"), "0A000");
-  EXPECT_EQ(Sqlstate(snap, "DELETE FROM t WHERE EXISTS (SELECT 1 FROM pgbench_branches b WHERE b.bid = t.a)"),
-            "0A000");
+  EXPECT_EQ(Sqlstate(snap, "DELETE FROM pgbench_history h WHERE EXISTS (SELECT 1 FROM t WHERE t.a = h.aid)"),
+            "0A000");  // no one-column key to write by
   EXPECT_EQ(Sqlstate(snap, "UPDATE t SET c = (SELECT b.bid FROM pgbench_branches b WHERE b.bid = t.a)"), "0A000");
   EXPECT_EQ(Sqlstate(snap, "DELETE FROM t WHERE a IN (SELECT bid FROM pgbench_branches)"), "");
+}
+
+TEST(CorrelatedSubqueryTest, WriteWhereFindsKeysOnTheGateway) {
+  auto snap = PgbenchCatalog();
+  auto q = PlanSql(snap, "DELETE FROM t WHERE c > 1 AND EXISTS (SELECT 1 FROM pgbench_branches b WHERE b.bid = t.a)");
+  ASSERT_EQ(q.subqueries.size(), 2u);
+  EXPECT_TRUE(q.subqueries[0].correlated);   // the EXISTS
+  EXPECT_FALSE(q.subqueries[1].correlated);  // the keys of the rows it keeps, run once
+  std::string text = ExplainText(q);
+  EXPECT_NE(text.find("(a IN (SubPlan 2))"), std::string::npos) << text;
+  EXPECT_EQ(text.find("EXISTS"), std::string::npos) << text;  // not in the write fragment
+  std::string keys = SubPlanText(q, 1);
+  EXPECT_NE(keys.find("(EXISTS SubPlan 1)"), std::string::npos) << keys;
 }
 
 TEST(CorrelatedSubqueryTest, EvaluationAsPostgreSQL) {
