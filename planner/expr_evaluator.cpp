@@ -135,6 +135,27 @@ Value InRows(const Value& x, const std::vector<Value>& rows, bool negated) {
   return Value::Bool(negated);
 }
 
+// x [NOT] IN (slot): InRows, by binary search in the slot's sorted values
+// once it holds more than a few.
+Value InSlot(const BoundExpr& e, const Value& x, const EvalContext& ctx) {
+  const std::vector<Value>& rows = SubqueryRows(e, ctx);
+  if (rows.size() <= 16 || x.IsNull()) return InRows(x, rows, e.negated);
+  if (!ctx.sorted_slots) ctx.sorted_slots = std::make_shared<std::map<int, EvalContext::SortedSlot>>();
+  auto [it, created] = ctx.sorted_slots->try_emplace(e.index);
+  EvalContext::SortedSlot& slot = it->second;
+  auto less = [](const Value& a, const Value& b) { return a.Compare(b) < 0; };
+  if (created) {
+    for (const Value& v : rows) {
+      if (v.IsNull()) slot.has_null = true;
+      else slot.values.push_back(v);
+    }
+    std::sort(slot.values.begin(), slot.values.end(), less);
+  }
+  if (std::binary_search(slot.values.begin(), slot.values.end(), x, less)) return Value::Bool(!e.negated);
+  if (slot.has_null) return Value::Null(Type::Of(TypeId::kBool));
+  return Value::Bool(e.negated);
+}
+
 // A correlated subquery: its outer values from this row, then its plan.
 // EXISTS needs one row and a scalar two (the second is the error); IN and
 // ARRAY read them all.
@@ -311,7 +332,7 @@ Value Evaluate(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
     case BoundExprKind::kSubqueryValue: return SubqueryValue(e, SubqueryRows(e, ctx));
     case BoundExprKind::kInSubquery: {
       Value x = Evaluate(*e.args[0], row, ctx);
-      return InRows(x, SubqueryRows(e, ctx), e.negated);
+      return InSlot(e, x, ctx);
     }
     case BoundExprKind::kOuterRef:
       if (!ctx.outer_values || e.index >= static_cast<int>(ctx.outer_values->size()))

@@ -190,4 +190,28 @@ TEST(CorrelatedSubqueryTest, EvaluationAsPostgreSQL) {
   EXPECT_THROW(planner::Evaluate(*node(SubqueryKind::kExists, {col}), row, fragment_ctx), SqlError);
 }
 
+TEST(CorrelatedSubqueryTest, InOverAManyRowSlotIsSearchedSorted) {
+  Type i4 = Type::Of(TypeId::kInt4);
+  std::vector<std::vector<Value>> slots(1);
+  for (int i = 40; i > 0; --i) slots[0].push_back(Value::Int4(i * 2));
+  planner::EvalContext ctx;
+  ctx.subquery_rows = &slots;
+  auto in = [&](Value x, bool negated) {
+    auto e = std::make_shared<BoundExpr>();
+    e->kind = BoundExprKind::kInSubquery;
+    e->type = Type::Of(TypeId::kBool);
+    e->args = {planner::MakeConstantExpr(std::move(x))};
+    e->negated = negated;
+    return planner::Evaluate(*e, {}, ctx);
+  };
+  EXPECT_TRUE(in(Value::Int4(14), false).GetBool());
+  EXPECT_FALSE(in(Value::Int4(15), false).GetBool());
+  EXPECT_TRUE(in(Value::Int4(15), true).GetBool());
+  EXPECT_TRUE(in(Value::Null(i4), false).IsNull());
+  slots[0].push_back(Value::Null(i4));
+  ctx.sorted_slots.reset();  // the slot changed: sort again
+  EXPECT_TRUE(in(Value::Int4(15), true).IsNull());
+  EXPECT_FALSE(in(Value::Int4(16), true).GetBool());
+}
+
 }  // namespace tessera::testing
