@@ -230,7 +230,8 @@ ExprRef Binder::BindExpr(const ast::Expr& e, const Scope& scope, const char* con
   aggregate_context_ = saved;
   // A subquery calling something volatile is run again for every row, even
   // for outer values it has seen (bind_subquery.cpp).
-  if (out->kind == BoundExprKind::kNextVal || (out->kind == BoundExprKind::kFunction && out->fn && out->fn->volatile_fn))
+  if (out->kind == BoundExprKind::kNextVal ||
+      (out->kind == BoundExprKind::kFunction && out->fn && out->fn->volatile_fn))
     ++subqueries_->volatile_calls;
   return Fold(out, e.location);
 }

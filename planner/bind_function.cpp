@@ -88,13 +88,13 @@ ExprRef Binder::BindAggregate(const ast::Expr& e, const Scope& scope) {
 }
 
 ExprRef Binder::BindAggregateCall(const ast::Expr& e, const Scope& scope) {
-  AggKind kind = e.func_name == "count" ? (e.func_star ? AggKind::kCountStar : AggKind::kCount)
-                 : e.func_name == "sum" ? AggKind::kSum
-                 : e.func_name == "avg" ? AggKind::kAvg
-                 : e.func_name == "min" ? AggKind::kMin
-                 : e.func_name == "array_agg" ? AggKind::kArrayAgg
+  AggKind kind = e.func_name == "count"        ? (e.func_star ? AggKind::kCountStar : AggKind::kCount)
+                 : e.func_name == "sum"        ? AggKind::kSum
+                 : e.func_name == "avg"        ? AggKind::kAvg
+                 : e.func_name == "min"        ? AggKind::kMin
+                 : e.func_name == "array_agg"  ? AggKind::kArrayAgg
                  : e.func_name == "string_agg" ? AggKind::kStringAgg
-                                        : AggKind::kMax;
+                                               : AggKind::kMax;
   auto agg = std::make_shared<BoundExpr>();
   agg->kind = BoundExprKind::kAggregate;
   agg->op = static_cast<uint8_t>(kind);

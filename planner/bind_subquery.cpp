@@ -31,10 +31,14 @@ ExprRef PassDown(const OuterFrame& frame, const ExprRef& value, int location) {
 
 SubqueryKind KindOf(const ast::Expr& e) {
   switch (e.kind) {
-    case ast::ExprKind::kExists: return SubqueryKind::kExists;
-    case ast::ExprKind::kInSubquery: return SubqueryKind::kIn;
-    case ast::ExprKind::kArraySubquery: return SubqueryKind::kArray;
-    default: return SubqueryKind::kScalar;
+    case ast::ExprKind::kExists:
+      return SubqueryKind::kExists;
+    case ast::ExprKind::kInSubquery:
+      return SubqueryKind::kIn;
+    case ast::ExprKind::kArraySubquery:
+      return SubqueryKind::kArray;
+    default:
+      return SubqueryKind::kScalar;
   }
 }
 

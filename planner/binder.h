@@ -149,8 +149,7 @@ class Binder {
   // given); the binder fills in the rest from context.
   // `subqueries` collects the plans of subqueries in expressions (slots of
   // kSubqueryValue/kInSubquery/kSubPlan); nested binders share their parent's.
-  Binder(const catalog::CatalogSnapshot& catalog, std::vector<Type>* param_types,
-         SubqueryList* subqueries = nullptr)
+  Binder(const catalog::CatalogSnapshot& catalog, std::vector<Type>* param_types, SubqueryList* subqueries = nullptr)
       : catalog_(catalog), param_types_(param_types), subqueries_(subqueries ? subqueries : &own_subqueries_) {}
   Binder(const Binder&) = delete;
   Binder(Binder&&) = default;

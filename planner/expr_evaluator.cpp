@@ -146,8 +146,8 @@ Value InSlot(const BoundExpr& e, const Value& x, const EvalContext& ctx) {
   auto less = [](const Value& a, const Value& b) { return a.Compare(b) < 0; };
   if (created) {
     for (const Value& v : rows) {
-      if (v.IsNull()) slot.has_null = true;
-      else slot.values.push_back(v);
+      slot.has_null = slot.has_null || v.IsNull();
+      if (!v.IsNull()) slot.values.push_back(v);
     }
     std::sort(slot.values.begin(), slot.values.end(), less);
   }

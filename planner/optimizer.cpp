@@ -117,8 +117,9 @@ LogicalRef PushDown(const LogicalRef& plan, std::vector<ExprRef> conjuncts) {
       for (auto& c : conjuncts) (HasSubPlan(*c) ? above : into).push_back(c);
       if (into.empty()) return WrapFilter(plan, std::move(above));
       SplitConjuncts(get.Filter(), &into);
-      return WrapFilter(std::make_shared<LogicalGet>(get.Table(), get.Alias(), MakeAndExpr(std::move(into)), get.Lock()),
-                        std::move(above));
+      return WrapFilter(
+          std::make_shared<LogicalGet>(get.Table(), get.Alias(), MakeAndExpr(std::move(into)), get.Lock()),
+          std::move(above));
     }
     case LogicalKind::kJoin: return PushIntoJoin(plan->Cast<LogicalJoin>(), std::move(conjuncts));
     case LogicalKind::kProjection: {
@@ -303,8 +304,7 @@ struct Cutter {
     for (auto& a : agg.Aggregates())
       pushable = pushable && !a->distinct && static_cast<AggKind>(a->op) != AggKind::kAvg &&
                  static_cast<AggKind>(a->op) != AggKind::kArrayAgg &&
-                 static_cast<AggKind>(a->op) != AggKind::kStringAgg &&
-                 (a->args.empty() || !HasVolatile(*a->args[0]));
+                 static_cast<AggKind>(a->op) != AggKind::kStringAgg && (a->args.empty() || !HasVolatile(*a->args[0]));
     for (auto& g : agg.Groups()) pushable = pushable && !HasVolatile(*g);
     if (pushable) {
       const auto& scan = child->Cast<LogicalFragmentScan>();

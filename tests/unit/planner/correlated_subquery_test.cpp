@@ -67,7 +67,8 @@ TEST(CorrelatedSubqueryTest, OuterColumnsBecomeOuterValues) {
 
 TEST(CorrelatedSubqueryTest, UncorrelatedSubqueriesStaySlotsRunOnce) {
   auto snap = PgbenchCatalog();
-  auto q = PlanSql(snap, "SELECT a, (SELECT count(*) FROM pgbench_accounts) FROM t WHERE a IN (SELECT bid FROM pgbench_branches)");
+  auto q = PlanSql(
+      snap, "SELECT a, (SELECT count(*) FROM pgbench_accounts) FROM t WHERE a IN (SELECT bid FROM pgbench_branches)");
   ASSERT_EQ(q.subqueries.size(), 2u);
   EXPECT_FALSE(q.subqueries[0].correlated);
   EXPECT_FALSE(q.subqueries[1].correlated);
@@ -108,7 +109,7 @@ TEST(CorrelatedSubqueryTest, StaysAboveTheFragments) {
   size_t fragment = text.find("Fragment 1");
   ASSERT_NE(filter, std::string::npos) << text;
   ASSERT_NE(fragment, std::string::npos) << text;
-  EXPECT_LT(filter, fragment) << text;          // a filter above the fragment
+  EXPECT_LT(filter, fragment) << text;                            // a filter above the fragment
   EXPECT_NE(text.find("Range Scan"), std::string::npos) << text;  // a > 1 went down
 }
 
@@ -177,10 +178,12 @@ TEST(CorrelatedSubqueryTest, EvaluationAsPostgreSQL) {
   // NOT IN: a NULL among the rows makes a miss NULL; no rows make it true even for NULL.
   ExprRef null_x = planner::MakeConstantExpr(Value::Null(i4));
   rows = {Value::Int4(1), Value::Null(i4)};
-  EXPECT_TRUE(planner::Evaluate(*node(SubqueryKind::kIn, {col, planner::MakeConstantExpr(Value::Int4(5))}, true), row, ctx)
-                  .IsNull());
-  EXPECT_FALSE(planner::Evaluate(*node(SubqueryKind::kIn, {col, planner::MakeConstantExpr(Value::Int4(1))}, true), row, ctx)
-                   .GetBool());
+  EXPECT_TRUE(
+      planner::Evaluate(*node(SubqueryKind::kIn, {col, planner::MakeConstantExpr(Value::Int4(5))}, true), row, ctx)
+          .IsNull());
+  EXPECT_FALSE(
+      planner::Evaluate(*node(SubqueryKind::kIn, {col, planner::MakeConstantExpr(Value::Int4(1))}, true), row, ctx)
+          .GetBool());
   rows = {};
   EXPECT_TRUE(planner::Evaluate(*node(SubqueryKind::kIn, {col, null_x}, true), row, ctx).GetBool());
   EXPECT_FALSE(planner::Evaluate(*node(SubqueryKind::kIn, {col, null_x}), row, ctx).GetBool());
