@@ -40,7 +40,9 @@ std::vector<Value> SubPlanRunner::Execute(const planner::LogicalOperator& plan, 
   // outer values, and its own WITH tapes (a WITH query inside the subquery
   // may read them too).
   ExecContext ctx;
+  ctx.params = statement_.params;  // fragment requests carry ExecContext::params
   ctx.eval = statement_.eval;
+  ctx.eval.params = &ctx.params;
   ctx.eval.outer_values = &outer_values;
   ctx.fragments = statement_.fragments;
   ctx.foreign_keys = statement_.foreign_keys;
