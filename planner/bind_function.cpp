@@ -74,16 +74,22 @@ ExprRef BindTypeOf(ExprRef arg) {
 }  // namespace
 
 ExprRef Binder::BindAggregate(const ast::Expr& e, const Scope& scope) {
-  if (!allow_aggregates_ || inside_aggregate_) {
+  auto refuse = [&] {
     std::string where = aggregate_context_ ? aggregate_context_ : "this context";
     if (inside_aggregate_)
       throw SqlError(sqlstate::kGroupingError, "aggregate function calls cannot be nested", {}, {}, e.location + 1);
     throw SqlError(sqlstate::kGroupingError, "aggregate functions are not allowed in " + where, {}, {},
                    e.location + 1);
-  }
+  };
+  bool allowed = allow_aggregates_ && !inside_aggregate_;
+  // Inside a subquery, an aggregate of outer columns belongs to an outer
+  // query, whose rules apply (AggregateOfOuterQuery): bind it to find out.
+  if (!allowed && !outer_) refuse();
+  bool saved = inside_aggregate_;
   inside_aggregate_ = true;
   ExprRef agg = BindAggregateCall(e, scope);
-  inside_aggregate_ = false;
+  inside_aggregate_ = saved;
+  if (!allowed && agg->kind != BoundExprKind::kOuterRef) refuse();
   return agg;
 }
 
@@ -115,6 +121,8 @@ ExprRef Binder::BindAggregateCall(const ast::Expr& e, const Scope& scope) {
     agg->type = text;
     return agg;
   }
+  bool outer_level = false;
+  std::vector<size_t> outer_sizes = OuterSizes();
   if (kind != AggKind::kCountStar) {
     if (e.args.size() != 1) {
       std::vector<ExprRef> args;
@@ -122,11 +130,8 @@ ExprRef Binder::BindAggregateCall(const ast::Expr& e, const Scope& scope) {
       throw SqlError::UndefinedFunction(FunctionSignature(e.func_name, args)).WithPosition(e.location + 1);
     }
     ExprRef arg = BindExpr(*e.args[0], scope);
-    // PostgreSQL computes such an aggregate in the outer query (its level
-    // is its arguments'); here it would be folded per subquery run.
-    if (HasOuterRefs(*arg) && !HasColumnRefs(*arg))
-      throw SqlError::FeatureNotSupported("aggregate functions of outer query columns are not supported")
-          .WithPosition(e.location + 1);
+    // Of enclosing queries' columns only: computed in the nearest of them.
+    outer_level = HasOuterRefs(*arg) && !HasColumnRefs(*arg);
     if (arg->type.id == TypeId::kUnknown && kind != AggKind::kCount) arg = Coerce(arg, Type::Of(TypeId::kText), kCastImplicit);
     agg->args.push_back(arg);
   }
@@ -136,6 +141,7 @@ ExprRef Binder::BindAggregateCall(const ast::Expr& e, const Scope& scope) {
   // min/max over varchar compute in text; keep the argument's own type for others.
   if ((kind == AggKind::kMin || kind == AggKind::kMax) && agg->type.id == TypeId::kText)
     agg->args[0] = Coerce(agg->args[0], agg->type, kCastImplicit);
+  if (outer_level) return AggregateOfOuterQuery(agg, outer_sizes, e.location);
   return agg;
 }
 

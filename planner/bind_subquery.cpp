@@ -70,9 +70,51 @@ ExprRef Binder::BindOuterRef(const ast::Expr& e) {
   return value;
 }
 
+// Each outer reference in `e` replaced by the outer value it names: `e` as
+// an expression over the enclosing query's row.
+static ExprRef LiftOuterRefs(const ExprRef& e, const std::vector<ExprRef>& values) {
+  if (e->kind == BoundExprKind::kOuterRef) return values.at(e->index);
+  if (e->args.empty()) return e;
+  auto copy = std::make_shared<BoundExpr>(*e);
+  for (auto& a : copy->args) a = LiftOuterRefs(a, values);
+  return copy;
+}
+
+std::vector<size_t> Binder::OuterSizes() const {
+  std::vector<size_t> sizes;
+  for (const OuterFrame* f = outer_; f; f = f->parent) sizes.push_back(f->outer_values->size());
+  return sizes;
+}
+
+ExprRef Binder::AggregateOfOuterQuery(const ExprRef& agg, const std::vector<size_t>& outer_sizes, int location) {
+  // Lifted level by level until it reads a column of the level it reached.
+  std::vector<const OuterFrame*> crossed;
+  ExprRef lifted = agg;
+  for (const OuterFrame* f = outer_; f; f = f->parent) {
+    crossed.push_back(f);
+    lifted = LiftOuterRefs(lifted, *f->outer_values);
+    if (HasColumnRefs(*lifted)) break;
+  }
+  if (!HasColumnRefs(*lifted)) throw SqlError::Internal("an outer aggregate reads no column");
+  const OuterFrame& frame = *crossed.back();
+  if (frame.inside_aggregate)
+    throw SqlError(sqlstate::kGroupingError, "aggregate function calls cannot be nested", {}, {}, location + 1);
+  if (!frame.aggregates_allowed)
+    throw SqlError(sqlstate::kGroupingError,
+                   std::string("aggregate functions are not allowed in ") +
+                       (frame.aggregate_context ? frame.aggregate_context : "this context"),
+                   {}, {}, location + 1);
+  // The outer values bound for its arguments were for the aggregate only,
+  // which now computes them where it belongs; its value is passed down
+  // instead, through each level crossed.
+  for (size_t i = 0; i < crossed.size(); ++i) crossed[i]->outer_values->resize(outer_sizes.at(i));
+  for (auto it = crossed.rbegin(); it != crossed.rend(); ++it) lifted = PassDown(**it, lifted, location);
+  return lifted;
+}
+
 ExprRef Binder::BindSubquery(const ast::Expr& e, const Scope& scope) {
   std::vector<ExprRef> outer_values;
-  OuterFrame frame{&scope, &outer_values, outer_};
+  OuterFrame frame{&scope, &outer_values, outer_, allow_aggregates_, inside_aggregate_, aggregate_context_};
   Binder sub = Subquery();
   sub.outer_ = &frame;
   int volatile_before = subqueries_->volatile_calls;

@@ -135,6 +135,11 @@ struct OuterFrame {
   const Scope* scope = nullptr;
   std::vector<ExprRef>* outer_values = nullptr;
   const OuterFrame* parent = nullptr;
+  // Whether the enclosing query allows an aggregate where the subquery is
+  // (an aggregate of its columns only is computed there), and if not, why.
+  bool aggregates_allowed = false;
+  bool inside_aggregate = false;
+  const char* aggregate_context = nullptr;
 };
 
 // The views being expanded, innermost first (a view naming itself is 42P17).
@@ -253,6 +258,13 @@ class Binder {
   // A name not in the query's own scope, looked up in the levels around it
   // (bind_outer_ref.cpp): a kOuterRef, or null when no level has it.
   ExprRef BindOuterRef(const ast::Expr& e);
+  // An aggregate whose arguments read only enclosing queries' columns: it
+  // belongs to the nearest of them, as in PostgreSQL, and the subquery reads
+  // its value as an outer value (bind_subquery.cpp). `outer_sizes`: how
+  // many outer values each level around had before its arguments were
+  // bound (OuterSizes), innermost first.
+  ExprRef AggregateOfOuterQuery(const ExprRef& agg, const std::vector<size_t>& outer_sizes, int location);
+  std::vector<size_t> OuterSizes() const;
   // bind_array.cpp
   ExprRef BindArrayConstructor(const ast::Expr& e, const Scope& scope, Type target = {});
   ExprRef BindSubscript(const ast::Expr& e, const Scope& scope);

@@ -128,7 +128,10 @@ TEST(CorrelatedSubqueryTest, NamesAndRefusals) {
   EXPECT_FALSE(q.subqueries.at(0).correlated);
   EXPECT_EQ(Sqlstate(snap, "SELECT (SELECT x.nope FROM pgbench_branches x) FROM t x"), "42703");
   EXPECT_EQ(Sqlstate(snap, "SELECT (SELECT nope FROM pgbench_branches) FROM t"), "42703");
-  EXPECT_EQ(Sqlstate(snap, "SELECT (SELECT max(t.a)) FROM t"), "0A000");
+  // An aggregate of outer columns belongs to the outer query: its rules apply.
+  EXPECT_EQ(Sqlstate(snap, "SELECT (SELECT max(t.a)) FROM t"), "");
+  EXPECT_EQ(Sqlstate(snap, "SELECT a, (SELECT max(t.a)) FROM t"), "42803");
+  EXPECT_EQ(Sqlstate(snap, "SELECT a FROM t WHERE (SELECT max(t.a)) > 1"), "42803");
   EXPECT_EQ(Sqlstate(snap, "DELETE FROM pgbench_history h WHERE EXISTS (SELECT 1 FROM t WHERE t.a = h.aid)"),
             "0A000");  // no one-column key to write by
   EXPECT_EQ(Sqlstate(snap, "UPDATE t SET c = (SELECT b.bid FROM pgbench_branches b WHERE b.bid = t.a)"), "0A000");
