@@ -157,6 +157,12 @@ void AddCatalogFunctions(std::vector<FunctionOverload>& out) {
   Add(out, "pg_table_is_visible", {kOid}, kBool, [](const Args& a, const Ctx& ctx) {
     return Value::Bool(Catalog(ctx, "pg_table_is_visible").RelationVisible(OidArg(a, 0)));
   });
+  Add(out, "pg_relation_is_publishable", {kOid}, kBool, [](const Args& a, const Ctx& ctx) {
+    return Value::Bool(Catalog(ctx, "pg_relation_is_publishable").RelationPublishable(OidArg(a, 0)));
+  });
+  // Tessera has no extended statistics objects (pg_statistic_ext is empty): no columns to show.
+  Add(out, "pg_get_statisticsobjdef_columns", {kOid}, kText,
+      [](const Args&, const Ctx&) { return Value::Null(Type::Of(kText)); });
   // Every type and function is a built-in of pg_catalog, which is always searched.
   Add(out, "pg_type_is_visible", {kOid}, kBool, [](const Args&, const Ctx&) { return Value::Bool(true); });
   Add(out, "pg_function_is_visible", {kOid}, kBool, [](const Args&, const Ctx&) { return Value::Bool(true); });

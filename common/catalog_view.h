@@ -32,6 +32,9 @@ class CatalogView {
   // regclass output: the name, schema-qualified when not visible on the search path.
   virtual std::optional<std::string> RelationName(int64_t oid) const = 0;
   virtual bool RelationVisible(int64_t oid) const = 0;
+  // pg_relation_is_publishable: an ordinary user table (not a view, index,
+  // sequence or system relation); false when there is no such relation.
+  virtual bool RelationPublishable(int64_t oid) const = 0;
   // pg_get_indexdef(oid, column, pretty): the whole CREATE INDEX (column 0)
   // or one column; `pretty` names the table without its schema when visible.
   virtual std::optional<std::string> IndexDefinition(int64_t oid, int column, bool pretty) const = 0;

@@ -35,6 +35,16 @@ void HashAggregator::Accumulate(std::vector<AggState>& states, const Row& row) {
     }
     Value v = planner::Evaluate(*agg.args[0], row, ctx_);
     if (v.IsNull() && kind != AggKind::kArrayAgg) continue;  // array_agg keeps NULLs
+    if (kind == AggKind::kStringAgg) {
+      // The delimiter is read per row and goes before every value but the
+      // first; the pieces are joined once, at the end.
+      Value delimiter = planner::Evaluate(*agg.args[1], row, ctx_);
+      if (s.count != 0 && !delimiter.IsNull()) s.items.push_back(std::move(delimiter));
+      charge_.Add(EstimateValueBytes(v));
+      s.items.push_back(std::move(v));
+      ++s.count;
+      continue;
+    }
     if (agg.distinct) {
       if (!s.seen) s.seen = std::make_unique<RowMap<bool>>();
       if (!s.seen->emplace(std::vector<Value>{NormaliseKey(v)}, true).second) continue;
@@ -73,6 +83,12 @@ Value AggregateResult(const planner::BoundExpr& agg, const AggState& s) {
     case AggKind::kCountStar:
     case AggKind::kCount: return Value::Int8(s.count);
     case AggKind::kArrayAgg: return s.count == 0 ? Value::Null(agg.type) : Value::Array(agg.type, s.items);
+    case AggKind::kStringAgg: {
+      if (s.count == 0) return Value::Null(agg.type);
+      std::string out;
+      for (const Value& piece : s.items) out += piece.GetString();
+      return Value::Text(std::move(out));
+    }
     case AggKind::kAvg: {
       if (s.count == 0) return Value::Null(agg.type);
       if (agg.type.id == TypeId::kFloat8) return Value::Float8(s.value.GetFloat() / static_cast<double>(s.count));

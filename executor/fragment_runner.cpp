@@ -502,6 +502,7 @@ planner::EvalContext FragmentEvalContext(const planner::FragmentRequest& request
   planner::EvalContext ctx;
   ctx.params = &request.params;
   ctx.subquery_rows = &request.subquery_rows;
+  ctx.outer_values = &request.outer_values;
   ctx.functions = services.functions;
   ctx.next_val = services.next_val;
   ctx.sequence_op = services.sequence_op;

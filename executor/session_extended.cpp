@@ -30,7 +30,8 @@ int CountFragments(const planner::LogicalOperator& op) {
 // Fragments one execution of `query` runs, its subqueries' included.
 int CountFragments(const planner::PlannedQuery& query) {
   int n = CountFragments(*query.plan);
-  for (auto& sub : query.subqueries) n += CountFragments(*sub);
+  // A correlated subquery's fragments run once per outer row: at least twice.
+  for (auto& sub : query.subqueries) n += CountFragments(*sub.plan) * (sub.correlated ? 2 : 1);
   return n;
 }
 
@@ -156,6 +157,7 @@ SqlPortal::SqlPortal(SqlSession& session, std::shared_ptr<SqlPrepared> prepared,
 }
 
 SqlPortal::~SqlPortal() {
+  subplans_.reset();
   if (!root_ || memory_->Used() < kBackgroundFreeBytes) {
     // Operators first (they give their charges back), then the account.
     root_.reset();
@@ -264,13 +266,22 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
   }
 }
 
-// Runs each uncorrelated subquery once, keeping the first column of its rows.
+// Runs each uncorrelated subquery once, keeping the first column of its
+// rows; correlated ones (an empty slot here) run when rows evaluate them.
 void SqlPortal::RunSubqueries() {
   ctx_->subquery_rows.clear();
   ctx_->subquery_rows.reserve(plan_->subqueries.size());
   ctx_->eval.subquery_rows = &ctx_->subquery_rows;
+  subplans_ = std::make_unique<SubPlanRunner>(plan_->subqueries, *ctx_);
+  ctx_->eval.run_subplan = [runner = subplans_.get()](int slot, std::vector<Value> outer, size_t max_rows) {
+    return runner->Run(slot, std::move(outer), max_rows);
+  };
   for (size_t i = 0; i < plan_->subqueries.size(); ++i) {
-    PhysicalRef sub = CreatePhysical(*plan_->subqueries[i], *ctx_);
+    if (plan_->subqueries[i].correlated) {
+      ctx_->subquery_rows.emplace_back();
+      continue;
+    }
+    PhysicalRef sub = CreatePhysical(*plan_->subqueries[i].plan, *ctx_);
     std::vector<Value> values;
     Batch batch;
     while (sub->Next(&batch)) {

@@ -17,6 +17,7 @@
 #include "executor/fragment_runner.h"
 #include "executor/physical_operator.h"
 #include "executor/session_settings.h"
+#include "executor/subplan_runner.h"
 #include "parser/parser.h"
 #include "planner/planner.h"
 
@@ -71,6 +72,9 @@ class SqlPortal final : public Portal {
   // it is destroyed after them (and then returns it all to the server).
   std::unique_ptr<MemoryAccount> memory_;
   std::unique_ptr<ExecContext> ctx_;
+  // Correlated subqueries' runs and their cache (charged to memory_: reset
+  // first when the portal goes).
+  std::unique_ptr<SubPlanRunner> subplans_;
   std::unique_ptr<FragmentExecutor> fragments_;
   std::unique_ptr<ForeignKeyChecker> foreign_keys_;
   PhysicalRef root_;

@@ -105,6 +105,53 @@ static void BindReturning(Binder& binder, const std::vector<ast::SelectTarget>& 
   }
 }
 
+// A write fragment runs on the shards, where a correlated subquery cannot
+// (it runs plans of its own, from the gateway). In WHERE it is moved out
+// (GatewayWhere); elsewhere it is refused until writes can evaluate values
+// at the gateway.
+static void RefuseSubPlans(const Fragment& f) {
+  bool found = f.filter && HasSubPlan(*f.filter);
+  found = found || (f.conflict_filter && HasSubPlan(*f.conflict_filter));
+  for (auto& s : f.set) found = found || HasSubPlan(*s.value);
+  for (auto& s : f.conflict_set) found = found || HasSubPlan(*s.value);
+  for (auto& e : f.returning) found = found || HasSubPlan(*e);
+  if (found)
+    throw SqlError::FeatureNotSupported(
+        "correlated subqueries in SET, RETURNING or ON CONFLICT of INSERT, UPDATE or DELETE are not supported yet");
+}
+
+// UPDATE/DELETE ... WHERE with a correlated subquery: the rows to write are
+// found first, on the gateway, by a scan of the table whose filter holds
+// the subqueries (an uncorrelated subquery slot, run before the statement,
+// returning their keys); the write fragment then takes those keys: WHERE
+// <the other conjuncts> AND key IN (slot). The other conjuncts are tested
+// again on the row the write finds; the subqueries' verdict is the one at
+// the statement's snapshot (PostgreSQL re-evaluates a concurrently updated
+// row's whole WHERE under READ COMMITTED).
+static ExprRef GatewayWhere(const catalog::TableInfo& table, const std::string& alias, ExprRef filter,
+                            SubqueryList* subqueries) {
+  if (!filter || !HasSubPlan(*filter)) return filter;
+  if (table.primary_key.size() != 1)
+    throw SqlError::FeatureNotSupported(
+        "correlated subqueries in the WHERE of UPDATE or DELETE need a table with a one-column primary key");
+  std::vector<ExprRef> conjuncts, plain, correlated;
+  SplitConjuncts(filter, &conjuncts);
+  for (auto& c : conjuncts) (HasSubPlan(*c) ? correlated : plain).push_back(c);
+  int key = table.primary_key[0];
+  ExprRef key_column = MakeColumnExpr(key, table.columns[key].type, table.columns[key].name);
+  LogicalRef scan = std::make_shared<LogicalGet>(MakeTableLayout(table), alias, MakeAndExpr(plain));
+  scan = std::make_shared<LogicalFilter>(scan, MakeAndExpr(correlated));
+  scan = std::make_shared<LogicalProjection>(scan, std::vector<ExprRef>{key_column});
+  auto in = std::make_shared<BoundExpr>();
+  in->kind = BoundExprKind::kInSubquery;
+  in->type = Type::Of(TypeId::kBool);
+  in->index = static_cast<int32_t>(subqueries->plans.size());
+  in->args.push_back(key_column);
+  subqueries->plans.push_back({scan, false, true});
+  plain.push_back(in);
+  return MakeAndExpr(std::move(plain));
+}
+
 // SET col = value, ... over `scope`, each value cast for its column (or
 // its DEFAULT). `key_refusal`, if given, refuses a primary-key column with
 // 0A000: "<key_refusal> \"col\" yet".
@@ -210,6 +257,7 @@ BoundQuery Binder::BindInsert(const ast::InsertStmt& stmt) {
   BindReturning(*this, stmt.returning, TableScope(table, stmt.alias), &fragment->returning, &out.columns);
   std::vector<Type> returning_types = TypesOf(fragment->returning);
   AddForeignKeyReturning(catalog_, table, fragment.get());
+  RefuseSubPlans(*fragment);
   out.plan = std::make_shared<LogicalInsert>(child, fragment, returning_types);
   return out;
 }
@@ -278,6 +326,7 @@ BoundQuery Binder::BindUpdate(const ast::UpdateStmt& stmt) {
   fragment->kind = FragmentKind::kUpdate;
   fragment->table = MakeTableLayout(table);
   if (stmt.where) fragment->filter = BindPredicate(*stmt.where, scope, "WHERE");
+  fragment->filter = GatewayWhere(table, stmt.alias.empty() ? table.name : stmt.alias, fragment->filter, subqueries_);
   fragment->set = BindSetClauses(*this, stmt.set, table, scope);
   // SELECT too when the statement reads the table's columns (PostgreSQL
   // asks it per column read; Tessera has table privileges only).
@@ -288,6 +337,7 @@ BoundQuery Binder::BindUpdate(const ast::UpdateStmt& stmt) {
   BindReturning(*this, stmt.returning, scope, &fragment->returning, &out.columns);
   std::vector<Type> returning_types = TypesOf(fragment->returning);
   AddForeignKeyReturning(catalog_, table, fragment.get());
+  RefuseSubPlans(*fragment);
   out.plan = std::make_shared<LogicalWrite>(LogicalKind::kUpdate, fragment, returning_types);
   return out;
 }
@@ -304,12 +354,14 @@ BoundQuery Binder::BindDelete(const ast::DeleteStmt& stmt) {
   fragment->kind = FragmentKind::kDelete;
   fragment->table = MakeTableLayout(table);
   if (stmt.where) fragment->filter = BindPredicate(*stmt.where, scope, "WHERE");
+  fragment->filter = GatewayWhere(table, stmt.alias.empty() ? table.name : stmt.alias, fragment->filter, subqueries_);
   Require(table, catalog::privilege::kDelete |
                      (stmt.where || !stmt.returning.empty() ? catalog::privilege::kSelect : 0));
   BoundQuery out;
   BindReturning(*this, stmt.returning, scope, &fragment->returning, &out.columns);
   std::vector<Type> returning_types = TypesOf(fragment->returning);
   AddForeignKeyReturning(catalog_, table, fragment.get());
+  RefuseSubPlans(*fragment);
   out.plan = std::make_shared<LogicalWrite>(LogicalKind::kDelete, fragment, returning_types);
   return out;
 }

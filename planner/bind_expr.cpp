@@ -79,6 +79,19 @@ bool Scope::HasTable(const std::string& name) const {
   return std::any_of(columns.begin(), columns.end(), [&](const ScopeColumn& c) { return c.table == name; });
 }
 
+int FindScopeColumn(const Scope& scope, const std::string& table, const std::string& column, int location) {
+  int found = -1;
+  for (size_t i = 0; i < scope.columns.size(); ++i) {
+    const auto& c = scope.columns[i];
+    if (c.name != column || (table.empty() ? c.hidden : c.table != table)) continue;
+    if (found >= 0)
+      throw SqlError(sqlstate::kAmbiguousColumn, "column reference \"" + column + "\" is ambiguous", {}, {},
+                     location + 1);
+    found = static_cast<int>(i);
+  }
+  return found;
+}
+
 ExprRef Binder::Fold(ExprRef e, int location) {
   if (e->IsConstant() || e->kind == BoundExprKind::kParam || e->kind == BoundExprKind::kColumn) return e;
   if (HasColumnRefs(*e) || HasVolatile(*e) || HasParams(*e)) return e;
@@ -215,6 +228,11 @@ ExprRef Binder::BindExpr(const ast::Expr& e, const Scope& scope, const char* con
     case ast::ExprKind::kAnyAll: out = BindAnyAll(e, scope); break;
   }
   aggregate_context_ = saved;
+  // A subquery calling something volatile is run again for every row, even
+  // for outer values it has seen (bind_subquery.cpp).
+  if (out->kind == BoundExprKind::kNextVal ||
+      (out->kind == BoundExprKind::kFunction && out->fn && out->fn->volatile_fn))
+    ++subqueries_->volatile_calls;
   return Fold(out, e.location);
 }
 
@@ -224,18 +242,13 @@ ExprRef Binder::BindColumnRef(const ast::Expr& e, const Scope& scope) {
     throw SqlError(sqlstate::kSyntaxError, "syntax error at or near \"*\"", {}, {}, e.location + 1);
   std::string column = names.back();
   std::string table = names.size() >= 2 ? names[names.size() - 2] : std::string();
+  int found = FindScopeColumn(scope, table, column, e.location);
+  // A qualified name whose table is here is not looked for further out.
+  if (found < 0 && outer_ && (table.empty() || !scope.HasTable(table)))
+    if (ExprRef outer = BindOuterRef(e)) return outer;
   if (!table.empty() && !scope.HasTable(table))
     throw SqlError(sqlstate::kUndefinedTable, "missing FROM-clause entry for table \"" + table + "\"", {}, {},
                    e.location + 1);
-  int found = -1;
-  for (size_t i = 0; i < scope.columns.size(); ++i) {
-    const auto& c = scope.columns[i];
-    if (c.name != column || (table.empty() ? c.hidden : c.table != table)) continue;
-    if (found >= 0)
-      throw SqlError(sqlstate::kAmbiguousColumn, "column reference \"" + column + "\" is ambiguous", {}, {},
-                     e.location + 1);
-    found = static_cast<int>(i);
-  }
   if (found < 0) {
     std::string shown = table.empty() ? column : table + "." + column;
     throw SqlError(sqlstate::kUndefinedColumn, "column " + (table.empty() ? "\"" + column + "\"" : shown) +
@@ -427,51 +440,6 @@ ExprRef Binder::BindCase(const ast::Expr& e, const Scope& scope) {
   }
   args.push_back(results.back());
   return MakeNode(BoundExprKind::kCase, common, std::move(args));
-}
-
-// Uncorrelated subqueries only: the subquery is bound on its own (a
-// reference to an outer column fails as an unknown column) and becomes a slot
-// whose rows the executor computes before the statement runs.
-ExprRef Binder::BindSubquery(const ast::Expr& e, const Scope& scope) {
-  BoundQuery q = Subquery().BindSelect(*e.subquery);
-  SubqueryKind kind = e.kind == ast::ExprKind::kExists           ? SubqueryKind::kExists
-                      : e.kind == ast::ExprKind::kInSubquery     ? SubqueryKind::kIn
-                      : e.kind == ast::ExprKind::kArraySubquery ? SubqueryKind::kArray
-                                                                 : SubqueryKind::kScalar;
-  if (kind != SubqueryKind::kExists && q.columns.size() != 1)
-    throw SqlError(sqlstate::kSyntaxError,
-                   q.columns.size() > 1 ? "subquery has too many columns" : "subquery must return only one column", {},
-                   {}, e.location + 1);
-  auto out = std::make_shared<BoundExpr>();
-  out->index = static_cast<int32_t>(subqueries_->size());
-  out->location = e.location;
-  LogicalRef plan = q.plan;
-  if (kind == SubqueryKind::kExists) {
-    out->kind = BoundExprKind::kSubqueryValue;
-    out->op = static_cast<uint8_t>(kind);
-    out->type = Type::Of(TypeId::kBool);
-  } else if (kind == SubqueryKind::kScalar || kind == SubqueryKind::kArray) {
-    out->kind = BoundExprKind::kSubqueryValue;
-    out->op = static_cast<uint8_t>(kind);
-    out->type = q.columns[0].type;
-    if (kind == SubqueryKind::kArray) {
-      if (out->type.id == TypeId::kUnknown) out->type = Type::Of(TypeId::kText);
-      out->type = ArrayTypeFor(out->type);
-    }
-  } else {
-    ExprRef x = BindExpr(*e.args[0], scope);
-    ExprRef column = MakeColumnExpr(0, q.columns[0].type);
-    // Both sides meet in one type, as x = ANY (subquery) resolves its operator.
-    ExprRef cmp = BindComparison("=", x, column, e.location);
-    x = cmp->args[0];
-    if (!ExprEquals(*cmp->args[1], *column)) plan = std::make_shared<LogicalProjection>(plan, std::vector<ExprRef>{cmp->args[1]});
-    out->kind = BoundExprKind::kInSubquery;
-    out->type = Type::Of(TypeId::kBool);
-    out->negated = e.negated;
-    out->args.push_back(x);
-  }
-  subqueries_->push_back(plan);
-  return out;
 }
 
 void Binder::FinishParams() {

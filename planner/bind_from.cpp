@@ -132,12 +132,18 @@ FromResult SelectBinder::BindViewRef(const catalog::TableInfo& view, const ast::
   return out;
 }
 
+// A table function's name without the pg_catalog. that psql writes.
+static std::string BareFunctionName(const ast::Expr& call) {
+  const std::string& name = call.func_name;
+  return name.rfind("pg_catalog.", 0) == 0 ? name.substr(11) : name;
+}
+
 FromResult SelectBinder::BindTableFunction(const ast::TableRef& ref) {
   const ast::Expr& call = *ref.function;
-  if (call.kind != ast::ExprKind::kFuncCall || !IsTableFunctionName(call.func_name))
+  if (call.kind != ast::ExprKind::kFuncCall || !IsTableFunctionName(BareFunctionName(call)))
     throw SqlError::FeatureNotSupported("only generate_series, unnest and generate_subscripts are supported as table functions");
   FromResult out = BindSeries(call);
-  std::string alias = ref.alias.empty() ? call.func_name : ref.alias;
+  std::string alias = ref.alias.empty() ? BareFunctionName(call) : ref.alias;
   out.scope.columns[0].table = alias;
   out.scope.columns[0].name = alias;
   out.scope.columns[0].hidden = false;
@@ -154,26 +160,26 @@ FromResult SelectBinder::BindArrayTableFunction(const ast::Expr& call) {
   Scope empty;
   std::vector<ExprRef> args;
   for (auto& a : call.args) args.push_back(binder_.BindExpr(*a, empty, "functions in FROM"));
-  const bool unnest = call.func_name == "unnest";
+  const bool unnest = BareFunctionName(call) == "unnest";
   if (unnest && args.size() > 1)
     throw SqlError::FeatureNotSupported("unnest() of more than one array is not supported");
   size_t wanted_min = unnest ? 1 : 2, wanted_max = unnest ? 1 : 3;
   if (args.size() < wanted_min || args.size() > wanted_max || args[0]->type.id == TypeId::kUnknown ||
       !IsArrayType(args[0]->type.id))
-    throw SqlError::UndefinedFunction(FunctionSignature(call.func_name, args)).WithPosition(call.location + 1);
+    throw SqlError::UndefinedFunction(FunctionSignature(BareFunctionName(call), args)).WithPosition(call.location + 1);
   if (!unnest) {
     args[1] = binder_.Coerce(args[1], Type::Of(TypeId::kInt4), kCastImplicit);
     if (args.size() > 2) args[2] = binder_.Coerce(args[2], Type::Of(TypeId::kBool), kCastImplicit);
   }
   Type type = unnest ? ElementTypeOf(args[0]->type) : Type::Of(TypeId::kInt4);
   FromResult out;
-  out.plan = std::make_shared<LogicalTableFunction>(call.func_name, std::move(args), type);
-  out.scope.columns.push_back({"", call.func_name, type, 0, 0, true});
+  out.plan = std::make_shared<LogicalTableFunction>(BareFunctionName(call), std::move(args), type);
+  out.scope.columns.push_back({"", BareFunctionName(call), type, 0, 0, true});
   return out;
 }
 
 FromResult SelectBinder::BindSeries(const ast::Expr& call) {
-  if (call.func_name != "generate_series") return BindArrayTableFunction(call);
+  if (BareFunctionName(call) != "generate_series") return BindArrayTableFunction(call);
   Scope empty;
   std::vector<ExprRef> args;
   std::vector<Type> types;

@@ -18,7 +18,8 @@ std::string FunctionSignature(const std::string& name, const std::vector<ExprRef
 }
 
 bool IsAggregateName(const std::string& name) {
-  return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max" || name == "array_agg";
+  return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max" || name == "array_agg" ||
+         name == "string_agg";
 }
 
 namespace {
@@ -48,6 +49,8 @@ Type AggregateType(AggKind kind, Type arg) {
       // array_agg of arrays would build a two-dimensional array.
       if (IsArrayType(id)) throw SqlError::FeatureNotSupported("multidimensional arrays are not supported");
       return ArrayOf(arg);
+    case AggKind::kStringAgg:
+      return IsStringType(id) || id == TypeId::kUnknown ? Type::Of(TypeId::kText) : Type::Of(TypeId::kUnknown);
   }
   return Type::Of(TypeId::kUnknown);
 }
@@ -71,31 +74,55 @@ ExprRef BindTypeOf(ExprRef arg) {
 }  // namespace
 
 ExprRef Binder::BindAggregate(const ast::Expr& e, const Scope& scope) {
-  if (!allow_aggregates_ || inside_aggregate_) {
+  auto refuse = [&] {
     std::string where = aggregate_context_ ? aggregate_context_ : "this context";
     if (inside_aggregate_)
       throw SqlError(sqlstate::kGroupingError, "aggregate function calls cannot be nested", {}, {}, e.location + 1);
     throw SqlError(sqlstate::kGroupingError, "aggregate functions are not allowed in " + where, {}, {},
                    e.location + 1);
-  }
+  };
+  bool allowed = allow_aggregates_ && !inside_aggregate_;
+  // Inside a subquery, an aggregate of outer columns belongs to an outer
+  // query, whose rules apply (AggregateOfOuterQuery): bind it to find out.
+  if (!allowed && !outer_) refuse();
+  bool saved = inside_aggregate_;
   inside_aggregate_ = true;
   ExprRef agg = BindAggregateCall(e, scope);
-  inside_aggregate_ = false;
+  inside_aggregate_ = saved;
+  if (!allowed && agg->kind != BoundExprKind::kOuterRef) refuse();
   return agg;
 }
 
 ExprRef Binder::BindAggregateCall(const ast::Expr& e, const Scope& scope) {
-  AggKind kind = e.func_name == "count" ? (e.func_star ? AggKind::kCountStar : AggKind::kCount)
-                 : e.func_name == "sum" ? AggKind::kSum
-                 : e.func_name == "avg" ? AggKind::kAvg
-                 : e.func_name == "min" ? AggKind::kMin
-                 : e.func_name == "array_agg" ? AggKind::kArrayAgg
-                                        : AggKind::kMax;
+  AggKind kind = e.func_name == "count"        ? (e.func_star ? AggKind::kCountStar : AggKind::kCount)
+                 : e.func_name == "sum"        ? AggKind::kSum
+                 : e.func_name == "avg"        ? AggKind::kAvg
+                 : e.func_name == "min"        ? AggKind::kMin
+                 : e.func_name == "array_agg"  ? AggKind::kArrayAgg
+                 : e.func_name == "string_agg" ? AggKind::kStringAgg
+                                               : AggKind::kMax;
   auto agg = std::make_shared<BoundExpr>();
   agg->kind = BoundExprKind::kAggregate;
   agg->op = static_cast<uint8_t>(kind);
   agg->distinct = e.func_distinct;
   agg->name = e.func_name;
+  if (kind == AggKind::kStringAgg) {
+    // string_agg(text, text): both arguments text, the delimiter read per row.
+    std::vector<ExprRef> args;
+    for (auto& a : e.args) args.push_back(BindExpr(*a, scope));
+    Type text = Type::Of(TypeId::kText);
+    if (args.size() != 2 || AggregateType(kind, args[0]->type).id == TypeId::kUnknown ||
+        AggregateType(kind, args[1]->type).id == TypeId::kUnknown)
+      throw SqlError::UndefinedFunction(FunctionSignature(e.func_name, args)).WithPosition(e.location + 1);
+    if (HasOuterRefs(*args[0]) && !HasColumnRefs(*args[0]))
+      throw SqlError::FeatureNotSupported("aggregate functions of outer query columns are not supported")
+          .WithPosition(e.location + 1);
+    for (auto& a : args) agg->args.push_back(Coerce(a, text, kCastImplicit));
+    agg->type = text;
+    return agg;
+  }
+  bool outer_level = false;
+  std::vector<size_t> outer_sizes = OuterSizes();
   if (kind != AggKind::kCountStar) {
     if (e.args.size() != 1) {
       std::vector<ExprRef> args;
@@ -103,6 +130,8 @@ ExprRef Binder::BindAggregateCall(const ast::Expr& e, const Scope& scope) {
       throw SqlError::UndefinedFunction(FunctionSignature(e.func_name, args)).WithPosition(e.location + 1);
     }
     ExprRef arg = BindExpr(*e.args[0], scope);
+    // Of enclosing queries' columns only: computed in the nearest of them.
+    outer_level = HasOuterRefs(*arg) && !HasColumnRefs(*arg);
     if (arg->type.id == TypeId::kUnknown && kind != AggKind::kCount) arg = Coerce(arg, Type::Of(TypeId::kText), kCastImplicit);
     agg->args.push_back(arg);
   }
@@ -112,6 +141,7 @@ ExprRef Binder::BindAggregateCall(const ast::Expr& e, const Scope& scope) {
   // min/max over varchar compute in text; keep the argument's own type for others.
   if ((kind == AggKind::kMin || kind == AggKind::kMax) && agg->type.id == TypeId::kText)
     agg->args[0] = Coerce(agg->args[0], agg->type, kCastImplicit);
+  if (outer_level) return AggregateOfOuterQuery(agg, outer_sizes, e.location);
   return agg;
 }
 

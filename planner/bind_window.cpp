@@ -79,6 +79,8 @@ ExprRef Binder::BindWindowFunction(const ast::Expr& e, const Scope& scope) {
 }
 
 void Binder::BindWindowArgs(const ast::Expr& e, const Scope& scope, BoundExpr* call, BoundWindow* window) {
+  if (e.func_name == "string_agg")
+    throw SqlError::FeatureNotSupported("string_agg() as a window function is not supported");
   if (IsAggregateName(e.func_name)) {
     ExprRef agg = BindAggregateCall(e, scope);
     window->func = WindowFuncKind::kAggregate;

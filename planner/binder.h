@@ -36,6 +36,10 @@ struct Scope {
   bool HasTable(const std::string& name) const;
 };
 
+// The position in `scope` of `column` (of `table`, when not empty), -1
+// when absent; 42702 when two columns match.
+int FindScopeColumn(const Scope& scope, const std::string& table, const std::string& column, int location);
+
 struct OutputColumn {
   std::string name;
   uint32_t table_oid = 0;
@@ -105,6 +109,39 @@ struct RequiredPrivilege {
 void CheckPrivileges(const catalog::CatalogSnapshot& catalog, const std::vector<RequiredPrivilege>& required,
                      uint32_t current_role);
 
+// A subquery in an expression, by slot: uncorrelated ones run once before
+// the statement (PostgreSQL's InitPlans), correlated ones for each row
+// that evaluates them (SubPlans, kSubPlan). `cacheable`: it calls nothing
+// volatile, so one result per distinct outer values will do.
+struct SubqueryPlan {
+  LogicalRef plan;
+  bool correlated = false;
+  bool cacheable = true;
+};
+
+// The subqueries of one statement, shared by all its binders.
+struct SubqueryList {
+  std::vector<SubqueryPlan> plans;
+  int volatile_calls = 0;  // volatile calls bound so far (nextval, random, ...)
+};
+
+// The query levels around a subquery in an expression, innermost first: a
+// name the subquery's own FROM items do not have is looked up in `scope`
+// (the enclosing query's), then further out. Each outer column the
+// subquery reads becomes one of its `outer_values` (an expression over
+// `scope`: the column, or an outer reference of the enclosing query when
+// the column is further out) and, inside it, a kOuterRef to that value.
+struct OuterFrame {
+  const Scope* scope = nullptr;
+  std::vector<ExprRef>* outer_values = nullptr;
+  const OuterFrame* parent = nullptr;
+  // Whether the enclosing query allows an aggregate where the subquery is
+  // (an aggregate of its columns only is computed there), and if not, why.
+  bool aggregates_allowed = false;
+  bool inside_aggregate = false;
+  const char* aggregate_context = nullptr;
+};
+
 // The views being expanded, innermost first (a view naming itself is 42P17).
 struct ViewFrame {
   const ViewFrame* parent = nullptr;
@@ -115,10 +152,9 @@ class Binder {
  public:
   // `param_types` holds the client's parameter types (kUnknown where not
   // given); the binder fills in the rest from context.
-  // `subqueries` collects the plans of uncorrelated subqueries (slots of
-  // kSubqueryValue/kInSubquery); nested binders share their parent's.
-  Binder(const catalog::CatalogSnapshot& catalog, std::vector<Type>* param_types,
-         std::vector<LogicalRef>* subqueries = nullptr)
+  // `subqueries` collects the plans of subqueries in expressions (slots of
+  // kSubqueryValue/kInSubquery/kSubPlan); nested binders share their parent's.
+  Binder(const catalog::CatalogSnapshot& catalog, std::vector<Type>* param_types, SubqueryList* subqueries = nullptr)
       : catalog_(catalog), param_types_(param_types), subqueries_(subqueries ? subqueries : &own_subqueries_) {}
   Binder(const Binder&) = delete;
   Binder(Binder&&) = default;
@@ -140,6 +176,7 @@ class Binder {
     b.ctes_ = ctes_;
     b.recorder_ = recorder_;
     b.view_frames_ = view_frames_;
+    b.outer_ = outer_;
     b.query_level_ = query_level_;
     b.outer_join_nullable_ = outer_join_nullable_;
     b.statement_root_ = false;
@@ -152,7 +189,7 @@ class Binder {
     b.outer_join_nullable_ = 0;
     return b;
   }
-  std::vector<LogicalRef>& Subqueries() { return *subqueries_; }
+  std::vector<SubqueryPlan>& Subqueries() { return subqueries_->plans; }
 
   BoundQuery BindSelect(const ast::SelectStmt& stmt);
   BoundQuery BindInsert(const ast::InsertStmt& stmt);
@@ -218,6 +255,16 @@ class Binder {
   ExprRef BindCase(const ast::Expr& e, const Scope& scope);
   ExprRef BindInList(const ast::Expr& e, const Scope& scope);
   ExprRef BindSubquery(const ast::Expr& e, const Scope& scope);
+  // A name not in the query's own scope, looked up in the levels around it
+  // (bind_outer_ref.cpp): a kOuterRef, or null when no level has it.
+  ExprRef BindOuterRef(const ast::Expr& e);
+  // An aggregate whose arguments read only enclosing queries' columns: it
+  // belongs to the nearest of them, as in PostgreSQL, and the subquery reads
+  // its value as an outer value (bind_subquery.cpp). `outer_sizes`: how
+  // many outer values each level around had before its arguments were
+  // bound (OuterSizes), innermost first.
+  ExprRef AggregateOfOuterQuery(const ExprRef& agg, const std::vector<size_t>& outer_sizes, int location);
+  std::vector<size_t> OuterSizes() const;
   // bind_array.cpp
   ExprRef BindArrayConstructor(const ast::Expr& e, const Scope& scope, Type target = {});
   ExprRef BindSubscript(const ast::Expr& e, const Scope& scope);
@@ -259,8 +306,11 @@ class Binder {
   bool statement_root_ = true;   // the statement's own query block (FOR UPDATE is allowed there only)
   int outer_join_nullable_ = 0;  // > 0: binding the nullable side of an outer join
   int work_table_refs_ = 0;      // recursive references bound by this binder (FROM items)
-  std::vector<LogicalRef>* subqueries_;
-  std::vector<LogicalRef> own_subqueries_;
+  SubqueryList* subqueries_;
+  SubqueryList own_subqueries_;
+  // The query levels around this one when it is a subquery in an
+  // expression (or inside one); null at the statement's level.
+  const OuterFrame* outer_ = nullptr;
   // Set while binding a select list, HAVING or ORDER BY of a grouped query.
   bool allow_aggregates_ = false;
   bool inside_aggregate_ = false;

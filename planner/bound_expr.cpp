@@ -90,7 +90,10 @@ bool HasColumnRefs(const BoundExpr& e) {
 
 bool HasVolatile(const BoundExpr& e) {
   CheckStackDepth();
-  if (e.kind == BoundExprKind::kNextVal || e.kind == BoundExprKind::kAggregate || e.kind == BoundExprKind::kWindow)
+  // A correlated subquery counts as volatile for the rewrites: like a
+  // volatile call it stays where it was written, above the fragments.
+  if (e.kind == BoundExprKind::kNextVal || e.kind == BoundExprKind::kAggregate || e.kind == BoundExprKind::kWindow ||
+      e.kind == BoundExprKind::kSubPlan)
     return true;
   if (e.kind == BoundExprKind::kFunction && e.fn && e.fn->volatile_fn) return true;
   for (auto& a : e.args)
@@ -101,12 +104,33 @@ bool HasVolatile(const BoundExpr& e) {
 bool HasParams(const BoundExpr& e) {
   CheckStackDepth();
   // Subquery results are statement inputs, like parameters: known only when it runs.
+  // So are outer values of a correlated subquery.
   if (e.kind == BoundExprKind::kParam || e.kind == BoundExprKind::kSubqueryValue ||
-      e.kind == BoundExprKind::kInSubquery)
+      e.kind == BoundExprKind::kInSubquery || e.kind == BoundExprKind::kOuterRef || e.kind == BoundExprKind::kSubPlan)
     return true;
   for (auto& a : e.args)
     if (HasParams(*a)) return true;
   return false;
+}
+
+bool HasSubPlan(const BoundExpr& e) {
+  CheckStackDepth();
+  if (e.kind == BoundExprKind::kSubPlan) return true;
+  for (auto& a : e.args)
+    if (HasSubPlan(*a)) return true;
+  return false;
+}
+
+bool HasOuterRefs(const BoundExpr& e) {
+  CheckStackDepth();
+  if (e.kind == BoundExprKind::kOuterRef) return true;
+  for (auto& a : e.args)
+    if (HasOuterRefs(*a)) return true;
+  return false;
+}
+
+size_t SubPlanOuterCount(const BoundExpr& e) {
+  return static_cast<SubqueryKind>(e.op) == SubqueryKind::kIn ? e.args.size() - 1 : e.args.size();
 }
 
 ExprRef RemapColumns(const ExprRef& e, const std::vector<int>& map) {
@@ -167,6 +191,7 @@ const char* AggName(AggKind kind) {
     case AggKind::kMin: return "min";
     case AggKind::kMax: return "max";
     case AggKind::kArrayAgg: return "array_agg";
+    case AggKind::kStringAgg: return "string_agg";
   }
   return "?";
 }
@@ -256,6 +281,15 @@ std::string ExprToText(const BoundExpr& e) {
       auto kind = static_cast<SubqueryKind>(e.op);
       return std::string(kind == SubqueryKind::kExists ? "(EXISTS " : kind == SubqueryKind::kArray ? "ARRAY(" : "(") +
              "SubPlan " + std::to_string(e.index + 1) + ")";
+    }
+    case BoundExprKind::kOuterRef: return e.name.empty() ? "$outer" + std::to_string(e.index + 1) : e.name;
+    case BoundExprKind::kSubPlan: {
+      auto kind = static_cast<SubqueryKind>(e.op);
+      std::string plan = "SubPlan " + std::to_string(e.index + 1);
+      if (kind == SubqueryKind::kIn)
+        return "(" + ExprToText(*e.args.back()) + (e.negated ? " NOT IN " : " IN ") + "(" + plan + "))";
+      return std::string(kind == SubqueryKind::kExists ? "(EXISTS " : kind == SubqueryKind::kArray ? "ARRAY(" : "(") +
+             plan + ")";
     }
     case BoundExprKind::kArray: return "ARRAY[" + JoinArgs(e) + "]";
     case BoundExprKind::kSubscript: {

@@ -49,6 +49,17 @@ enum class BoundExprKind : uint8_t {
   kArray,          // ARRAY[args...] of `type`
   kSubscript,      // args[0][args[1]] or, op & kSubscriptSlice, args[0][args[1]:args[2]]
   kAnyAll,         // args[0] op ANY (args[1]); negated: ALL. op: CompareOp
+  // Correlated subqueries (PostgreSQL's SubPlans), run for each row that
+  // evaluates them, on the gateway only. Inside the subquery's plan an
+  // outer column is a kOuterRef: `index` is its position in the outer
+  // values the subquery is run with (EvalContext::outer_values), like a
+  // parameter of that plan; `name` is the outer column's, for EXPLAIN.
+  kOuterRef,
+  // The subquery itself, in the enclosing query: `index` is its slot, op a
+  // SubqueryKind, args the outer values (expressions over the enclosing
+  // row, in kOuterRef order) followed, for kIn, by the tested value;
+  // negated: NOT IN.
+  kSubPlan,
 };
 
 // kSubscript's op bits: a slice, and which of its bounds were written.
@@ -62,7 +73,8 @@ enum class SubqueryKind : uint8_t { kScalar, kExists, kIn, kArray };
 
 enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 enum class BoolTestKind : uint8_t { kTrue, kFalse, kUnknown };
-enum class AggKind : uint8_t { kCountStar, kCount, kSum, kAvg, kMin, kMax, kArrayAgg };
+// kStringAgg: args are the value and the delimiter (both text).
+enum class AggKind : uint8_t { kCountStar, kCount, kSum, kAvg, kMin, kMax, kArrayAgg, kStringAgg };
 
 struct BoundExpr;
 struct BoundWindow;  // bound_window.h
@@ -100,6 +112,12 @@ bool ReferencesOnly(const BoundExpr& e, int begin, int end);
 bool HasColumnRefs(const BoundExpr& e);
 bool HasVolatile(const BoundExpr& e);
 bool HasParams(const BoundExpr& e);
+// A correlated subquery (kSubPlan) anywhere in `e`: it must be evaluated
+// on the gateway, never inside a fragment.
+bool HasSubPlan(const BoundExpr& e);
+bool HasOuterRefs(const BoundExpr& e);
+// kSubPlan's outer values: its args without IN's tested value.
+size_t SubPlanOuterCount(const BoundExpr& e);
 // A copy with every column index shifted by `delta`, or remapped through `map` (old -> new).
 ExprRef ShiftColumns(const ExprRef& e, int delta);
 ExprRef RemapColumns(const ExprRef& e, const std::vector<int>& map);

@@ -213,7 +213,7 @@ std::vector<std::string> ExplainQuery(const PlannedQuery& query, const FragmentD
   for (size_t i = 0; i < query.subqueries.size(); ++i) {
     out.push_back("  SubPlan " + std::to_string(i + 1));
     std::vector<std::string> inner;
-    Walk(*query.subqueries[i], 4, true, extra, &inner, &ctes);
+    Walk(*query.subqueries[i].plan, 4, true, extra, &inner, &ctes);
     out.insert(out.end(), inner.begin(), inner.end());
   }
   WalkCtes(extra, &out, &ctes);

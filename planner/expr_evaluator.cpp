@@ -108,6 +108,72 @@ const std::vector<Value>& SubqueryRows(const BoundExpr& e, const EvalContext& ct
   return (*ctx.subquery_rows)[e.index];
 }
 
+// A scalar, EXISTS or ARRAY subquery's value from its rows.
+Value SubqueryValue(const BoundExpr& e, const std::vector<Value>& rows) {
+  auto kind = static_cast<SubqueryKind>(e.op);
+  if (kind == SubqueryKind::kExists) return Value::Bool(!rows.empty());
+  if (kind == SubqueryKind::kArray) return Value::Array(e.type, rows);
+  if (rows.size() > 1)
+    throw SqlError(sqlstate::kCardinalityViolation, "more than one row returned by a subquery used as an expression");
+  return rows.empty() ? NullOf(e) : rows[0];
+}
+
+// x [NOT] IN (rows), with SQL's NULLs: no match and a NULL among the rows
+// is NULL, so is a NULL x, unless there are no rows (then IN is false).
+Value InRows(const Value& x, const std::vector<Value>& rows, bool negated) {
+  if (rows.empty()) return Value::Bool(negated);
+  if (x.IsNull()) return Value::Null(Type::Of(TypeId::kBool));
+  bool saw_null = false;
+  for (const Value& v : rows) {
+    if (v.IsNull()) {
+      saw_null = true;
+      continue;
+    }
+    if (x.Compare(v) == 0) return Value::Bool(!negated);
+  }
+  if (saw_null) return Value::Null(Type::Of(TypeId::kBool));
+  return Value::Bool(negated);
+}
+
+// x [NOT] IN (slot): InRows, by binary search in the slot's sorted values
+// once it holds more than a few.
+Value InSlot(const BoundExpr& e, const Value& x, const EvalContext& ctx) {
+  const std::vector<Value>& rows = SubqueryRows(e, ctx);
+  if (rows.size() <= 16 || x.IsNull()) return InRows(x, rows, e.negated);
+  if (!ctx.sorted_slots) ctx.sorted_slots = std::make_shared<std::map<int, EvalContext::SortedSlot>>();
+  auto [it, created] = ctx.sorted_slots->try_emplace(e.index);
+  EvalContext::SortedSlot& slot = it->second;
+  auto less = [](const Value& a, const Value& b) { return a.Compare(b) < 0; };
+  if (created) {
+    for (const Value& v : rows) {
+      slot.has_null = slot.has_null || v.IsNull();
+      if (!v.IsNull()) slot.values.push_back(v);
+    }
+    std::sort(slot.values.begin(), slot.values.end(), less);
+  }
+  if (std::binary_search(slot.values.begin(), slot.values.end(), x, less)) return Value::Bool(!e.negated);
+  if (slot.has_null) return Value::Null(Type::Of(TypeId::kBool));
+  return Value::Bool(e.negated);
+}
+
+// A correlated subquery: its outer values from this row, then its plan.
+// EXISTS needs one row and a scalar two (the second is the error); IN and
+// ARRAY read them all.
+Value EvalSubPlan(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  if (!ctx.run_subplan) throw SqlError::Internal("correlated subquery evaluated outside the gateway");
+  auto kind = static_cast<SubqueryKind>(e.op);
+  size_t outer_count = SubPlanOuterCount(e);
+  std::vector<Value> outer;
+  outer.reserve(outer_count);
+  for (size_t i = 0; i < outer_count; ++i) outer.push_back(Evaluate(*e.args[i], row, ctx));
+  if (kind == SubqueryKind::kIn) {
+    Value x = Evaluate(*e.args.back(), row, ctx);
+    return InRows(x, *ctx.run_subplan(e.index, std::move(outer), 0), e.negated);
+  }
+  size_t max_rows = kind == SubqueryKind::kExists ? 1 : kind == SubqueryKind::kScalar ? 2 : 0;
+  return SubqueryValue(e, *ctx.run_subplan(e.index, std::move(outer), max_rows));
+}
+
 Value EvalArray(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
   Value::Elements elements;
   elements.reserve(e.args.size());
@@ -263,28 +329,16 @@ Value Evaluate(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
       return EvalSequence(e, row, ctx);
     case BoundExprKind::kAggregate: throw SqlError::Internal("aggregate evaluated as a scalar");
     case BoundExprKind::kWindow: throw SqlError::Internal("window function evaluated as a scalar");
-    case BoundExprKind::kSubqueryValue: {
-      const auto& rows = SubqueryRows(e, ctx);
-      if (static_cast<SubqueryKind>(e.op) == SubqueryKind::kExists) return Value::Bool(!rows.empty());
-      if (static_cast<SubqueryKind>(e.op) == SubqueryKind::kArray) return Value::Array(e.type, rows);
-      if (rows.size() > 1)
-        throw SqlError(sqlstate::kCardinalityViolation, "more than one row returned by a subquery used as an expression");
-      return rows.empty() ? NullOf(e) : rows[0];
-    }
+    case BoundExprKind::kSubqueryValue: return SubqueryValue(e, SubqueryRows(e, ctx));
     case BoundExprKind::kInSubquery: {
       Value x = Evaluate(*e.args[0], row, ctx);
-      if (x.IsNull()) return Value::Null(Type::Of(TypeId::kBool));
-      bool saw_null = false;
-      for (const Value& v : SubqueryRows(e, ctx)) {
-        if (v.IsNull()) {
-          saw_null = true;
-          continue;
-        }
-        if (x.Compare(v) == 0) return Value::Bool(!e.negated);
-      }
-      if (saw_null) return Value::Null(Type::Of(TypeId::kBool));
-      return Value::Bool(e.negated);
+      return InSlot(e, x, ctx);
     }
+    case BoundExprKind::kOuterRef:
+      if (!ctx.outer_values || e.index >= static_cast<int>(ctx.outer_values->size()))
+        throw SqlError::Internal("outer value of a correlated subquery is not available");
+      return (*ctx.outer_values)[e.index];
+    case BoundExprKind::kSubPlan: return EvalSubPlan(e, row, ctx);
     case BoundExprKind::kArray: return EvalArray(e, row, ctx);
     case BoundExprKind::kSubscript: return EvalSubscript(e, row, ctx);
     case BoundExprKind::kAnyAll: return EvalAnyAll(e, row, ctx);

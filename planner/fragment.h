@@ -169,6 +169,9 @@ struct FragmentRequest {
   std::vector<Value> params;
   std::vector<Row> rows;
   std::vector<std::vector<Value>> subquery_rows;  // see EvalContext::subquery_rows
+  // A fragment of a correlated subquery's plan: the outer values it runs
+  // with (EvalContext::outer_values, read by kOuterRef).
+  std::vector<Value> outer_values;
   // Insert into a table without a primary key: the hidden row id of each row
   // (a cluster gateway assigns them, to place rows by their key); empty: the
   // fragment allocates them.

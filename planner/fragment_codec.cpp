@@ -427,6 +427,7 @@ std::string EncodeFragmentRequest(const FragmentRequest& request) {
   for (auto& s : request.subquery_rows) w.FieldBytes(4, EncodeRowBytes(s));
   for (int64_t id : request.row_ids) w.FieldInt(5, id);
   if (request.want_row_keys) w.FieldVarint(6, 1);
+  for (auto& v : request.outer_values) w.FieldBytes(7, EncodeValue(v));
   w.End();
   return w.Take();
 }
@@ -440,6 +441,7 @@ FragmentRequest DecodeFragmentRequest(std::string_view bytes) {
     if (f.number == 4) request.subquery_rows.push_back(DecodeRowBytes(f.bytes));
     if (f.number == 5) request.row_ids.push_back(f.Int());
     if (f.number == 6) request.want_row_keys = f.varint != 0;
+    if (f.number == 7) request.outer_values.push_back(DecodeValue(f.bytes));
   });
   if (!request.fragment) Reader::Corrupt();
   return request;

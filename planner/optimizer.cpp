@@ -111,8 +111,15 @@ LogicalRef PushDown(const LogicalRef& plan, std::vector<ExprRef> conjuncts) {
     case LogicalKind::kGet: {
       const auto& get = plan->Cast<LogicalGet>();
       if (conjuncts.empty()) return plan;
-      SplitConjuncts(get.Filter(), &conjuncts);
-      return std::make_shared<LogicalGet>(get.Table(), get.Alias(), MakeAndExpr(std::move(conjuncts)), get.Lock());
+      // A correlated subquery runs on the gateway: its conjunct stays above the scan's fragment.
+      std::vector<ExprRef> above;
+      std::vector<ExprRef> into;
+      for (auto& c : conjuncts) (HasSubPlan(*c) ? above : into).push_back(c);
+      if (into.empty()) return WrapFilter(plan, std::move(above));
+      SplitConjuncts(get.Filter(), &into);
+      return WrapFilter(
+          std::make_shared<LogicalGet>(get.Table(), get.Alias(), MakeAndExpr(std::move(into)), get.Lock()),
+          std::move(above));
     }
     case LogicalKind::kJoin: return PushIntoJoin(plan->Cast<LogicalJoin>(), std::move(conjuncts));
     case LogicalKind::kProjection: {
@@ -297,7 +304,7 @@ struct Cutter {
     for (auto& a : agg.Aggregates())
       pushable = pushable && !a->distinct && static_cast<AggKind>(a->op) != AggKind::kAvg &&
                  static_cast<AggKind>(a->op) != AggKind::kArrayAgg &&
-                 (a->args.empty() || !HasVolatile(*a->args[0]));
+                 static_cast<AggKind>(a->op) != AggKind::kStringAgg && (a->args.empty() || !HasVolatile(*a->args[0]));
     for (auto& g : agg.Groups()) pushable = pushable && !HasVolatile(*g);
     if (pushable) {
       const auto& scan = child->Cast<LogicalFragmentScan>();

@@ -29,7 +29,7 @@ PlannedQuery PlanQuery(const ast::Statement& stmt, const catalog::CatalogSnapsho
     CheckPrivileges(catalog, privileges, role != nullptr ? role->oid : catalog::kPublicRoleOid);
   }
   out.plan = Optimize(bound.plan);
-  for (auto& sub : binder.Subqueries()) out.subqueries.push_back(Optimize(sub));
+  for (auto& sub : binder.Subqueries()) out.subqueries.push_back({Optimize(sub.plan), sub.correlated, sub.cacheable});
   out.columns = std::move(bound.columns);
   out.returns_rows = stmt.kind == ast::StmtKind::kSelect || !out.columns.empty();
   return out;

@@ -18,9 +18,10 @@ struct PlannedQuery {
   LogicalRef plan;
   std::vector<OutputColumn> columns;  // result columns (RETURNING for writes)
   std::vector<Type> param_types;
-  // Uncorrelated subqueries, by slot; each runs once before `plan`, in order
-  // (a slot's own subqueries have lower slots).
-  std::vector<LogicalRef> subqueries;
+  // Subqueries in expressions, by slot (binder.h SubqueryPlan). Uncorrelated
+  // ones run once before `plan`, in order (a slot's own subqueries have
+  // lower slots); correlated ones whenever a row evaluates them.
+  std::vector<SubqueryPlan> subqueries;
   bool returns_rows = true;           // SELECT, or a write with RETURNING
 };
 

@@ -96,6 +96,12 @@ bool SnapshotCatalogView::RelationVisible(int64_t oid) const {
   return e && r->Visible(*e);
 }
 
+bool SnapshotCatalogView::RelationPublishable(int64_t oid) const {
+  auto r = Get();
+  const ClassEntry* e = r->Find(static_cast<uint32_t>(oid));
+  return e && e->kind == 'r' && !e->system;
+}
+
 std::optional<std::string> SnapshotCatalogView::RelationName(int64_t oid) const {
   auto r = Get();
   const ClassEntry* e = r->Find(static_cast<uint32_t>(oid));

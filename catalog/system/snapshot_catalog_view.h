@@ -27,6 +27,7 @@ class SnapshotCatalogView final : public CatalogView {
   std::optional<int64_t> RelationOid(const std::string& name) const override;
   std::optional<std::string> RelationName(int64_t oid) const override;
   bool RelationVisible(int64_t oid) const override;
+  bool RelationPublishable(int64_t oid) const override;
   std::optional<std::string> IndexDefinition(int64_t oid, int column, bool pretty) const override;
   std::optional<std::string> ConstraintDefinition(int64_t oid) const override;
   std::optional<std::string> ViewDefinition(int64_t oid, bool pretty) const override;

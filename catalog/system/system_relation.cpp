@@ -17,8 +17,24 @@ const SystemRelation* FindSystemRelation(const std::string& schema, const std::s
   return nullptr;
 }
 
+namespace {
+
+// The arrays of the types Tessera has ("char" and name are text): clients
+// compare, subscript and unnest them (psql's `oid = ANY (polroles)`).
+// aclitem[] and the vectors stay text.
+Type ArrayColumnType(std::string_view element) {
+  if (element == "smallint") return ArrayTypeFor(Type::Of(TypeId::kInt2));
+  if (element == "integer") return ArrayTypeFor(Type::Of(TypeId::kInt4));
+  if (element == "oid") return ArrayTypeFor(Type::Of(TypeId::kOid));
+  if (element == "text" || element == "name" || element == "\"char\"") return ArrayTypeFor(Type::Of(TypeId::kText));
+  return Type::Of(TypeId::kText);
+}
+
+}  // namespace
+
 Type SystemColumnType(const SystemColumn& column) {
   std::string_view t = column.pg_type;
+  if (t.size() > 2 && t.substr(t.size() - 2) == "[]") return ArrayColumnType(t.substr(0, t.size() - 2));
   if (t == "oid" || t == "xid") return Type::Of(TypeId::kOid);
   if (t == "smallint") return Type::Of(TypeId::kInt2);
   if (t == "integer") return Type::Of(TypeId::kInt4);
@@ -43,6 +59,9 @@ std::vector<Row> GenerateSystemRows(const SystemRelation& relation, const Catalo
         row[i] = Value::Null(types[i]);
         continue;
       }
+      // Row generators may give an array in its text form ("{1,2}").
+      if (row[i].Id() == TypeId::kText && IsArrayType(types[i].id))
+        row[i] = Value::FromText(row[i].GetString(), types[i]);
       TS_ASSERT(row[i].Id() == types[i].id, "system relation value type differs from its declaration");
     }
   }

@@ -6,7 +6,7 @@ namespace tessera::catalog::system {
 
 extern const SystemRelation kPgAm, kPgAttrdef, kPgAttribute, kPgAuthid, kPgAuthMembers, kPgClass, kPgCollation,
     kPgConstraint, kPgDatabase, kPgDepend, kPgDescription, kPgIndex, kPgIndexes, kPgInherits, kPgNamespace, kPgProc,
-    kPgRoles, kPgSequence, kPgStatSsl, kPgTables, kPgType, kPgUser, kPgViews, kInformationSchemaColumns,
+    kPgPolicy, kPgPublication, kPgPublicationNamespace, kPgPublicationRel, kPgStatisticExt, kPgRoles, kPgSequence, kPgStatSsl, kPgTables, kPgType, kPgUser, kPgViews, kInformationSchemaColumns,
     kInformationSchemaKeyColumnUsage, kInformationSchemaSchemata, kInformationSchemaSequences,
     kInformationSchemaTableConstraints, kInformationSchemaTables, kInformationSchemaViews,
     kInformationSchemaReferentialConstraints;
@@ -15,7 +15,8 @@ const std::vector<const SystemRelation*>& SystemRelations() {
   static const std::vector<const SystemRelation*> kRelations = {
       &kPgAm,          &kPgAttrdef,    &kPgAttribute, &kPgAuthid,      &kPgAuthMembers, &kPgClass,
       &kPgCollation,   &kPgConstraint, &kPgDatabase,  &kPgDepend,      &kPgDescription, &kPgIndex,
-      &kPgIndexes,     &kPgInherits,   &kPgNamespace, &kPgProc,        &kPgRoles,       &kPgSequence,   &kPgStatSsl,
+      &kPgIndexes,     &kPgInherits,   &kPgNamespace, &kPgProc,        &kPgPolicy,      &kPgPublication, &kPgPublicationNamespace,
+      &kPgPublicationRel, &kPgStatisticExt, &kPgRoles,       &kPgSequence,   &kPgStatSsl,
       &kPgTables,      &kPgType,       &kPgUser,      &kPgViews,       &kInformationSchemaColumns,
       &kInformationSchemaSchemata, &kInformationSchemaSequences, &kInformationSchemaTables,
       &kInformationSchemaTableConstraints, &kInformationSchemaKeyColumnUsage, &kInformationSchemaViews,

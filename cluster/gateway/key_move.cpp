@@ -45,6 +45,7 @@ planner::FragmentResult MoveUpdatedRows(ClusterTxn& txn, const planner::Fragment
   insert_request.fragment = insert;
   insert_request.params = request.params;
   insert_request.subquery_rows = request.subquery_rows;
+  insert_request.outer_values = request.outer_values;
   insert_request.rows.reserve(old_rows.rows.size());
   for (const Row& old_row : old_rows.rows) {
     Row updated = old_row;

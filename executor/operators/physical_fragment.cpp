@@ -5,6 +5,17 @@
 
 namespace tessera::executor {
 
+namespace {
+
+// What a fragment's expressions may read besides its rows: uncorrelated
+// subqueries' results and, in a correlated subquery's plan, its outer values.
+void StatementInputs(const ExecContext& ctx, planner::FragmentRequest* request) {
+  if (ctx.eval.subquery_rows) request->subquery_rows = *ctx.eval.subquery_rows;
+  if (ctx.eval.outer_values) request->outer_values = *ctx.eval.outer_values;
+}
+
+}  // namespace
+
 bool PhysicalFragmentScan::Next(Batch* out) {
   ctx_.CheckCancel();
   if (!fetched_) {
@@ -12,7 +23,7 @@ bool PhysicalFragmentScan::Next(Batch* out) {
     planner::FragmentRequest request;
     request.fragment = fragment_;
     request.params = ctx_.params;
-    request.subquery_rows = ctx_.subquery_rows;
+    StatementInputs(ctx_, &request);
     rows_.Set(ctx_.fragments->Execute(request).rows, ctx_.memory);
   }
   return rows_.Next(out);
@@ -30,7 +41,7 @@ bool PhysicalInsert::Next(Batch* out) {
       request.fragment = fragment_;
       request.params = ctx_.params;
       request.rows = std::move(in);
-      request.subquery_rows = ctx_.subquery_rows;
+      StatementInputs(ctx_, &request);
       planner::FragmentResult result = ctx_.fragments->Execute(request);
       affected_ += result.affected;
       if (!result.rows.empty()) charge.Add(EstimateRowsBytes(result.rows));
@@ -51,7 +62,7 @@ bool PhysicalWrite::Next(Batch* out) {
     planner::FragmentRequest request;
     request.fragment = fragment_;
     request.params = ctx_.params;
-    request.subquery_rows = ctx_.subquery_rows;
+    StatementInputs(ctx_, &request);
     planner::FragmentResult result = ctx_.fragments->Execute(request);
     affected_ = result.affected;
     CheckForeignKeys(ctx_, *fragment_, &result.rows);

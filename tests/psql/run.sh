@@ -62,12 +62,6 @@ declare -A KNOWN_DIFFERENT=(
 )
 # Meta-commands Tessera cannot run yet, and why.
 declare -A KNOWN_FAILING=(
-  ['\du']="psql's query needs ARRAY(correlated subquery)"
-  ['\dT']="psql's query needs correlated subqueries (NOT EXISTS over pg_type)"
-  ['\d customers']="psql's queries need correlated subqueries, arrays and pg_policy/pg_statistic_ext/pg_publication"
-  ['\d+ customers']="as \\d customers"
-  ['\d orders']="as \\d customers"
-  ['\d big_orders']="as \\d customers"
 )
 COMMANDS=('\dt' '\d' '\di' '\ds' '\dv' '\dv big*' '\dn' '\df' '\dt public.*' '\di orders*' '\l' '\du' '\dT'
   '\d customers' '\d+ customers' '\d orders' '\d big_orders' '\ds order*' '\d order_numbers' '\d events_id_seq'

@@ -180,3 +180,36 @@ TEST_F(DmlTest, PartialAggregatesInFragments) {
 }
 
 }  // namespace tessera::testing
+
+namespace tessera::testing {
+
+// Correlated subqueries run per outer row on the gateway; their fragments
+// carry the outer values (through the fragment encoding too).
+TEST_F(DmlTest, CorrelatedSubqueries) {
+  for (bool encode : {false, true}) {
+    Open(encode);
+    Query("DROP TABLE IF EXISTS c");
+    Query("DROP TABLE IF EXISTS p");
+    Query("CREATE TABLE p (id int PRIMARY KEY, name text)");
+    Query("CREATE TABLE c (id int PRIMARY KEY, p_id int, v int)");
+    Query("INSERT INTO p VALUES (1, 'x'), (2, 'y'), (3, 'z')");
+    Query("INSERT INTO c VALUES (10, 1, 5), (11, 1, 7), (12, 2, 1), (13, NULL, 2)");
+    EXPECT_EQ(Query("SELECT id, (SELECT count(*) FROM c WHERE c.p_id = p.id) FROM p ORDER BY id"),
+              (Rows{"1|2", "2|1", "3|0"}));
+    EXPECT_EQ(Query("SELECT id FROM p WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.p_id = p.id)"), (Rows{"3"}));
+    EXPECT_EQ(Query("SELECT id, ARRAY(SELECT c.id FROM c WHERE c.p_id = p.id ORDER BY c.id) FROM p ORDER BY id"),
+              (Rows{"1|{10,11}", "2|{12}", "3|{}"}));
+    // The inner key is looked up by the outer value.
+    EXPECT_EQ(Query("SELECT c.id, (SELECT name FROM p WHERE p.id = c.p_id) FROM c ORDER BY c.id"),
+              (Rows{"10|x", "11|x", "12|y", "13|NULL"}));
+    // Two levels out.
+    EXPECT_EQ(Query("SELECT id, (SELECT max(v) FROM c WHERE c.p_id = p.id AND EXISTS (SELECT 1 FROM p q WHERE "
+                    "q.id = c.p_id AND q.name = p.name)) FROM p ORDER BY id"),
+              (Rows{"1|7", "2|1", "3|NULL"}));
+    EXPECT_EQ(ErrorCode("SELECT (SELECT c.id FROM c WHERE c.p_id = p.id) FROM p"), "21000");
+    EXPECT_EQ(Tag("DELETE FROM c WHERE NOT EXISTS (SELECT 1 FROM p WHERE p.id = c.p_id)"), "DELETE 1");
+    EXPECT_EQ(Query("SELECT count(*) FROM c"), (Rows{"3"}));
+  }
+}
+
+}  // namespace tessera::testing

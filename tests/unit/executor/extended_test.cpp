@@ -93,3 +93,32 @@ TEST_F(ExtendedTest, Cancel) {
 }
 
 }  // namespace tessera::testing
+
+namespace tessera::testing {
+
+// A parameter inside a correlated subquery reaches the subquery's
+// fragments, run for each outer row; a suspended portal goes on running it.
+TEST_F(ExtendedTest, ParametersInCorrelatedSubqueries) {
+  Query("CREATE TABLE cd (id int PRIMARY KEY)");
+  Query("CREATE TABLE ce (id int PRIMARY KEY, dept int, salary int)");
+  Query("INSERT INTO cd VALUES (1), (2), (3)");
+  Query("INSERT INTO ce VALUES (1, 1, 10), (2, 1, 20), (3, 2, 30)");
+  auto stmt = session_->Prepare(
+      "SELECT d.id, (SELECT count(*) FROM ce e WHERE e.dept = d.id AND e.salary > $1) FROM cd d ORDER BY d.id", {});
+  ASSERT_EQ(stmt->ParamTypes().size(), 1u);
+  const std::pair<int, std::vector<std::string>> cases[] = {{5, {"2", "1", "0"}}, {15, {"1", "1", "0"}}};
+  for (const auto& [limit, counts] : cases) {
+    auto portal = session_->Bind(stmt, {Value::Int4(limit)});
+    CollectingSink first, rest;
+    EXPECT_FALSE(portal->Execute(1, first));
+    EXPECT_TRUE(portal->Execute(0, rest));
+    ASSERT_EQ(first.rows_.size(), 1u);
+    ASSERT_EQ(rest.rows_.size(), 2u);
+    EXPECT_EQ(first.rows_[0][1], counts[0]);
+    EXPECT_EQ(rest.rows_[0][1], counts[1]);
+    EXPECT_EQ(rest.rows_[1][1], counts[2]);
+  }
+  session_->Sync();
+}
+
+}  // namespace tessera::testing

@@ -123,6 +123,7 @@ TEST(FragmentCodecTest, EveryValuePayloadRoundTrips) {
   request.params = values;
   request.rows = {values, {}};
   request.subquery_rows = {{Value::Int4(3), Value::Null(kInt)}, {}};
+  request.outer_values = {Value::Text("x"), Value::Null(kInt)};
   FragmentRequest back = DecodeFragmentRequest(EncodeFragmentRequest(request));
   ASSERT_EQ(back.params.size(), values.size());
   for (size_t i = 0; i < values.size(); ++i) {
@@ -138,6 +139,14 @@ TEST(FragmentCodecTest, EveryValuePayloadRoundTrips) {
   ASSERT_EQ(back.subquery_rows.size(), 2u);
   EXPECT_EQ(back.subquery_rows[0].size(), 2u);
   EXPECT_TRUE(back.subquery_rows[0][1].IsNull());
+  ASSERT_EQ(back.outer_values.size(), 2u);  // a correlated subquery's fragment
+  EXPECT_EQ(back.outer_values[0].GetString(), "x");
+  EXPECT_TRUE(back.outer_values[1].IsNull());
+  // ... whose expressions read them through kOuterRef.
+  ExprRef outer = Node(BoundExprKind::kOuterRef, kInt, {});
+  std::const_pointer_cast<BoundExpr>(outer)->index = 2;
+  ExprRef outer_back = DecodeExpr(EncodeExpr(*outer));
+  EXPECT_TRUE(ExprEquals(*outer, *outer_back));
 }
 
 TEST(FragmentCodecTest, EveryFragmentKindRoundTrips) {
