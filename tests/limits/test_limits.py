@@ -361,6 +361,30 @@ def test_write_set_is_capped(ctx):
     expect_eq(q1(conn, "SELECT count(*) FROM limits_wide"), 1000, "a later insert")
 
 
+def test_truncate_and_drop_fit(ctx):
+    """TRUNCATE and DROP TABLE delete row by row inside their transaction (a
+    ROLLBACK keeps the rows) and charge each deleted key to the write set:
+    160,000 rows must fit under --memory-limit 200MB (they did not while
+    every lock table entry held a 576-byte std::deque). On a server of its
+    own: the memory server's resident size is checked against its limit,
+    and the heap a big delete leaves to malloc would count there."""
+    conn = connect(ctx.port)
+    q(conn, "DROP TABLE IF EXISTS limits_loaded")
+    q(conn, "CREATE TABLE limits_loaded (a integer, b integer)")
+
+    def load():
+        for lo in range(1, 160001, 40000):
+            q(conn, "INSERT INTO limits_loaded SELECT g, g FROM generate_series(%d, %d) AS g" % (lo, lo + 39999))
+
+    load()
+    err = error_of(conn, "TRUNCATE limits_loaded")
+    expect(err is None, "TRUNCATE of 160,000 rows: %s" % (err,))
+    expect_eq(q1(conn, "SELECT count(*) FROM limits_loaded"), 0, "rows after TRUNCATE")
+    load()
+    err = error_of(conn, "DROP TABLE limits_loaded")
+    expect(err is None, "DROP TABLE of 160,000 rows: %s" % (err,))
+
+
 def test_huge_statement_out_of_memory(ctx):
     """A statement's text is charged as it is parsed (tokens, parse tree,
     AST): a million-token statement ends in 53200 naming the parser's
@@ -670,6 +694,12 @@ def main():
             expect(small.alive(), "the memory server died")
         finally:
             small.stop()
+        deleting = Server(binary, "200MB")
+        try:
+            run([test_truncate_and_drop_fit], Context(deleting.port, deleting.pids), only, results)
+            expect(deleting.alive(), "the server that truncates and drops died")
+        finally:
+            deleting.stop()
         roomy = Server(binary, "8GB")
         try:
             make_tables(connect(roomy.port), BIG_ROWS)
