@@ -14,16 +14,6 @@ namespace {
 bool IsUnknown(const ExprRef& e) { return e->type.id == TypeId::kUnknown; }
 bool IsArray(const ExprRef& e) { return IsArrayType(e->type.id); }
 
-ExprRef MakeNode(BoundExprKind kind, Type type, std::vector<ExprRef> args, uint8_t op = 0, bool negated = false) {
-  auto e = std::make_shared<BoundExpr>();
-  e->kind = kind;
-  e->type = type;
-  e->args = std::move(args);
-  e->op = op;
-  e->negated = negated;
-  return e;
-}
-
 SqlError NotSubscriptable(Type type, int location) {
   return SqlError(sqlstate::kDatatypeMismatch,
                   "cannot subscript type " + FormatType(type) + " because it does not support subscripting", {}, {},

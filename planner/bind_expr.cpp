@@ -44,16 +44,6 @@ int Category(TypeId id) {
   return 0;
 }
 
-ExprRef MakeNode(BoundExprKind kind, Type type, std::vector<ExprRef> args, uint8_t op = 0, bool negated = false) {
-  auto e = std::make_shared<BoundExpr>();
-  e->kind = kind;
-  e->type = type;
-  e->args = std::move(args);
-  e->op = op;
-  e->negated = negated;
-  return e;
-}
-
 Value BindLiteral(const ast::Expr& e) {
   switch (e.constant_kind) {
     case ast::ConstantKind::kNull: return Value::Null();

@@ -16,6 +16,16 @@ ExprRef MakeConstantExpr(Value v) {
   return e;
 }
 
+ExprRef MakeNode(BoundExprKind kind, Type type, std::vector<ExprRef> args, uint8_t op, bool negated) {
+  auto e = std::make_shared<BoundExpr>();
+  e->kind = kind;
+  e->type = type;
+  e->args = std::move(args);
+  e->op = op;
+  e->negated = negated;
+  return e;
+}
+
 ExprRef MakeColumnExpr(int index, Type type, std::string name) {
   auto e = std::make_shared<BoundExpr>();
   e->kind = BoundExprKind::kColumn;

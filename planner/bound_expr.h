@@ -100,6 +100,8 @@ struct BoundExpr {
 };
 
 ExprRef MakeConstantExpr(Value v);
+// A node of `kind` over `args` (the binder's and tests' building block).
+ExprRef MakeNode(BoundExprKind kind, Type type, std::vector<ExprRef> args, uint8_t op = 0, bool negated = false);
 ExprRef MakeColumnExpr(int index, Type type, std::string name = {});
 ExprRef MakeCastExpr(ExprRef arg, Type type);
 ExprRef MakeCompareExpr(CompareOp op, ExprRef left, ExprRef right);

@@ -338,47 +338,58 @@ void ReplicationLog::WakeWaiters() {
   cv_.notify_all();
 }
 
+namespace {
+
+// A read-only snapshot of the log with a cursor over it, both closed when
+// it goes out of scope.
+class LogCursor {
+ public:
+  LogCursor(MDB_env* env, MDB_dbi dbi, const char* what) {
+    CheckLmdb(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn_), what);
+    int rc = mdb_cursor_open(txn_, dbi, &cursor_);
+    if (rc != MDB_SUCCESS) {
+      mdb_txn_abort(txn_);
+      ThrowLmdb(rc, "mdb_cursor_open");
+    }
+  }
+  ~LogCursor() {
+    mdb_cursor_close(cursor_);
+    mdb_txn_abort(txn_);
+  }
+  LogCursor(const LogCursor&) = delete;
+  LogCursor& operator=(const LogCursor&) = delete;
+  MDB_cursor* get() const { return cursor_; }
+
+ private:
+  MDB_txn* txn_ = nullptr;
+  MDB_cursor* cursor_ = nullptr;
+};
+
+}  // namespace
+
 std::vector<PositionedRecord> ReplicationLog::Read(uint64_t from, size_t max_bytes) {
   std::vector<PositionedRecord> out;
-  MDB_txn* txn = nullptr;
-  CheckLmdb(mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn), "mdb_txn_begin (read log)");
-  MDB_cursor* cursor = nullptr;
-  int rc = mdb_cursor_open(txn, dbi_, &cursor);
-  if (rc != MDB_SUCCESS) {
-    mdb_txn_abort(txn);
-    ThrowLmdb(rc, "mdb_cursor_open");
-  }
+  LogCursor cursor(env_, dbi_, "mdb_txn_begin (read log)");
   std::string start = PositionKey(from);
   MDB_val k = ToVal(start), v;
   size_t bytes = 0;
-  for (rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE); rc == MDB_SUCCESS;
-       rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+  for (int rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_SET_RANGE); rc == MDB_SUCCESS;
+       rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_NEXT)) {
     if (!out.empty() && bytes + v.mv_size > max_bytes) break;
     out.emplace_back(PositionOf(FromVal(k)), std::string(FromVal(v)));
     bytes += v.mv_size;
   }
-  mdb_cursor_close(cursor);
-  mdb_txn_abort(txn);
   return out;
 }
 
 uint64_t ReplicationLog::BytesAfter(uint64_t position, uint64_t cap) {
-  MDB_txn* txn = nullptr;
-  CheckLmdb(mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn), "mdb_txn_begin (log bytes)");
-  MDB_cursor* cursor = nullptr;
-  int rc = mdb_cursor_open(txn, dbi_, &cursor);
-  if (rc != MDB_SUCCESS) {
-    mdb_txn_abort(txn);
-    ThrowLmdb(rc, "mdb_cursor_open");
-  }
+  LogCursor cursor(env_, dbi_, "mdb_txn_begin (log bytes)");
   std::string start = PositionKey(position + 1);
   MDB_val k = ToVal(start), v;
   uint64_t bytes = 0;
-  for (rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE); rc == MDB_SUCCESS && bytes < cap;
-       rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT))
+  for (int rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_SET_RANGE); rc == MDB_SUCCESS && bytes < cap;
+       rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_NEXT))
     bytes += v.mv_size;
-  mdb_cursor_close(cursor);
-  mdb_txn_abort(txn);
   return bytes;
 }
 

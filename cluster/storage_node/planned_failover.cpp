@@ -221,18 +221,8 @@ std::string StorageNode::HandleTakeOver(std::string_view payload) {
 void StorageNode::BecomeBackup(const replication::PrimaryRecord& successor, const std::string& successor_json) {
   std::unique_lock apply(apply_mutex_);
   primary_ = false;
-  {
-    // Reopened as a backup's: no GC, no cleaner, nothing written of its own.
-    std::unique_lock swap(engine_mutex_);
-    engine_.reset();
-    OpenEngine(false);
-  }
-  {
-    std::lock_guard lock(role_mutex_);
-    role_.role = replication::Role::kBackup;
-    role_.primary = successor;
-    role_.record_json = successor_json;
-  }
+  // Reopened as a backup's: no GC, no cleaner, nothing written of its own.
+  ReopenAs(replication::Role::kBackup, successor, successor_json);
   accepted_epoch_ = successor.epoch;
   accepted_primary_ = successor.node;
   last_heard_from_primary_ = Clock::now().time_since_epoch().count();

@@ -153,19 +153,22 @@ void StorageNode::MaybePromote() {
   }
 }
 
-void StorageNode::BecomePrimary(const replication::PrimaryRecord& mine, const std::string& mine_json) {
+void StorageNode::ReopenAs(replication::Role role, const replication::PrimaryRecord& primary,
+                           const std::string& primary_json) {
   {
-    // Reopened as a primary: recovered prepared transactions, GC.
     std::unique_lock swap(engine_mutex_);
     engine_.reset();
-    OpenEngine(true);
+    OpenEngine(role == replication::Role::kPrimary);
   }
-  {
-    std::lock_guard lock(role_mutex_);
-    role_.role = replication::Role::kPrimary;
-    role_.primary = mine;
-    role_.record_json = mine_json;
-  }
+  std::lock_guard lock(role_mutex_);
+  role_.role = role;
+  role_.primary = primary;
+  role_.record_json = primary_json;
+}
+
+void StorageNode::BecomePrimary(const replication::PrimaryRecord& mine, const std::string& mine_json) {
+  // Reopened as a primary: recovered prepared transactions, GC.
+  ReopenAs(replication::Role::kPrimary, mine, mine_json);
   StartReplicator();
   primary_ = true;
   Register();

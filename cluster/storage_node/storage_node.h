@@ -97,6 +97,9 @@ class StorageNode {
   void ConfirmLeaseAfterRead();  // see storage_node.cpp
   bool IsPrimary() const { return primary_.load(); }
   void OpenEngine(bool primary);
+  // Reopens the engine for `role` (a primary's recovers prepared
+  // transactions and runs the GC) and records `primary` as the group's.
+  void ReopenAs(replication::Role role, const replication::PrimaryRecord& primary, const std::string& primary_json);
   // replication_role.cpp: the primary's replicator (and durability barrier),
   // and a backup's takeover of its group.
   void StartReplicator();

@@ -16,16 +16,6 @@ using namespace planner;
 
 namespace {
 
-ExprRef Node(BoundExprKind kind, Type type, std::vector<ExprRef> args, uint8_t op = 0, bool negated = false) {
-  auto e = std::make_shared<BoundExpr>();
-  e->kind = kind;
-  e->type = type;
-  e->args = std::move(args);
-  e->op = op;
-  e->negated = negated;
-  return e;
-}
-
 const Type kBool = Type::Of(TypeId::kBool);
 const Type kInt = Type::Of(TypeId::kInt4);
 
@@ -47,7 +37,7 @@ std::vector<ExprRef> AllExprKinds() {
   next->kind = BoundExprKind::kNextVal;
   next->type = Type::Of(TypeId::kInt8);
   next->name = "public.s_id_seq";
-  auto agg = Node(BoundExprKind::kAggregate, Type::Of(TypeId::kInt8), {col}, static_cast<uint8_t>(AggKind::kCount));
+  auto agg = MakeNode(BoundExprKind::kAggregate, Type::Of(TypeId::kInt8), {col}, static_cast<uint8_t>(AggKind::kCount));
   const_cast<BoundExpr&>(*agg).distinct = true;
   ExprRef cmp = MakeCompareExpr(CompareOp::kLe, col, param);
   return {
@@ -56,27 +46,27 @@ std::vector<ExprRef> AllExprKinds() {
       param,
       MakeCastExpr(col, Type::Numeric(10, 2)),
       cmp,
-      Node(BoundExprKind::kArith, kInt, {col, c}, static_cast<uint8_t>(ArithOp::kMul)),
-      Node(BoundExprKind::kNegate, kInt, {col}),
-      Node(BoundExprKind::kConcat, Type::Of(TypeId::kText), {text, text}),
-      Node(BoundExprKind::kAnd, kBool, {cmp, cmp}),
-      Node(BoundExprKind::kOr, kBool, {cmp, cmp}),
-      Node(BoundExprKind::kNot, kBool, {cmp}),
-      Node(BoundExprKind::kIsNull, kBool, {col}, 0, true),
-      Node(BoundExprKind::kBoolTest, kBool, {cmp}, static_cast<uint8_t>(BoolTestKind::kUnknown), true),
-      Node(BoundExprKind::kLike, kBool, {text, text}, 1, true),
-      Node(BoundExprKind::kInList, kBool, {col, c, c}, 0, true),
-      Node(BoundExprKind::kDistinctFrom, kBool, {col, c}, 0, true),
-      Node(BoundExprKind::kCase, kInt, {cmp, c, col}),
-      Node(BoundExprKind::kCoalesce, kInt, {col, c}),
-      Node(BoundExprKind::kNullIf, kInt, {col, c}),
-      Node(BoundExprKind::kGreatest, kInt, {col, c}),
-      Node(BoundExprKind::kLeast, kInt, {col, c}),
+      MakeNode(BoundExprKind::kArith, kInt, {col, c}, static_cast<uint8_t>(ArithOp::kMul)),
+      MakeNode(BoundExprKind::kNegate, kInt, {col}),
+      MakeNode(BoundExprKind::kConcat, Type::Of(TypeId::kText), {text, text}),
+      MakeNode(BoundExprKind::kAnd, kBool, {cmp, cmp}),
+      MakeNode(BoundExprKind::kOr, kBool, {cmp, cmp}),
+      MakeNode(BoundExprKind::kNot, kBool, {cmp}),
+      MakeNode(BoundExprKind::kIsNull, kBool, {col}, 0, true),
+      MakeNode(BoundExprKind::kBoolTest, kBool, {cmp}, static_cast<uint8_t>(BoolTestKind::kUnknown), true),
+      MakeNode(BoundExprKind::kLike, kBool, {text, text}, 1, true),
+      MakeNode(BoundExprKind::kInList, kBool, {col, c, c}, 0, true),
+      MakeNode(BoundExprKind::kDistinctFrom, kBool, {col, c}, 0, true),
+      MakeNode(BoundExprKind::kCase, kInt, {cmp, c, col}),
+      MakeNode(BoundExprKind::kCoalesce, kInt, {col, c}),
+      MakeNode(BoundExprKind::kNullIf, kInt, {col, c}),
+      MakeNode(BoundExprKind::kGreatest, kInt, {col, c}),
+      MakeNode(BoundExprKind::kLeast, kInt, {col, c}),
       fn,
       next,
       agg,
-      Node(BoundExprKind::kSubqueryValue, kBool, {}, static_cast<uint8_t>(SubqueryKind::kExists)),
-      Node(BoundExprKind::kInSubquery, kBool, {col}, 0, true),
+      MakeNode(BoundExprKind::kSubqueryValue, kBool, {}, static_cast<uint8_t>(SubqueryKind::kExists)),
+      MakeNode(BoundExprKind::kInSubquery, kBool, {col}, 0, true),
   };
 }
 
@@ -143,7 +133,7 @@ TEST(FragmentCodecTest, EveryValuePayloadRoundTrips) {
   EXPECT_EQ(back.outer_values[0].GetString(), "x");
   EXPECT_TRUE(back.outer_values[1].IsNull());
   // ... whose expressions read them through kOuterRef.
-  ExprRef outer = Node(BoundExprKind::kOuterRef, kInt, {});
+  ExprRef outer = MakeNode(BoundExprKind::kOuterRef, kInt, {});
   std::const_pointer_cast<BoundExpr>(outer)->index = 2;
   ExprRef outer_back = DecodeExpr(EncodeExpr(*outer));
   EXPECT_TRUE(ExprEquals(*outer, *outer_back));
