@@ -90,13 +90,20 @@ bool ReferencesOnly(const BoundExpr& e, int begin, int end) {
   return true;
 }
 
-bool HasColumnRefs(const BoundExpr& e) {
+namespace {
+
+// Whether `e` or any expression under it is of `kind`.
+bool HasKind(const BoundExpr& e, BoundExprKind kind) {
   CheckStackDepth();
-  if (e.kind == BoundExprKind::kColumn) return true;
+  if (e.kind == kind) return true;
   for (auto& a : e.args)
-    if (HasColumnRefs(*a)) return true;
+    if (HasKind(*a, kind)) return true;
   return false;
 }
+
+}  // namespace
+
+bool HasColumnRefs(const BoundExpr& e) { return HasKind(e, BoundExprKind::kColumn); }
 
 bool HasVolatile(const BoundExpr& e) {
   CheckStackDepth();
@@ -123,21 +130,9 @@ bool HasParams(const BoundExpr& e) {
   return false;
 }
 
-bool HasSubPlan(const BoundExpr& e) {
-  CheckStackDepth();
-  if (e.kind == BoundExprKind::kSubPlan) return true;
-  for (auto& a : e.args)
-    if (HasSubPlan(*a)) return true;
-  return false;
-}
+bool HasSubPlan(const BoundExpr& e) { return HasKind(e, BoundExprKind::kSubPlan); }
 
-bool HasOuterRefs(const BoundExpr& e) {
-  CheckStackDepth();
-  if (e.kind == BoundExprKind::kOuterRef) return true;
-  for (auto& a : e.args)
-    if (HasOuterRefs(*a)) return true;
-  return false;
-}
+bool HasOuterRefs(const BoundExpr& e) { return HasKind(e, BoundExprKind::kOuterRef); }
 
 size_t SubPlanOuterCount(const BoundExpr& e) {
   return static_cast<SubqueryKind>(e.op) == SubqueryKind::kIn ? e.args.size() - 1 : e.args.size();

@@ -8,8 +8,6 @@
 namespace tessera::catalog::system {
 namespace {
 
-std::vector<Row> NoRows(const CatalogSnapshot&) { return {}; }
-
 Row Collation(uint32_t oid, const char* name, char provider, const char* locale) {
   Value l = locale ? TextValue(locale) : NullValue();
   return {OidValue(oid), NameValue(name), OidValue(kPgCatalogNamespaceOid), OidValue(kBootstrapRoleOid),

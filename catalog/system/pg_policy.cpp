@@ -3,12 +3,6 @@
 #include "catalog/system/system_relation.h"
 
 namespace tessera::catalog::system {
-namespace {
-
-std::vector<Row> NoRows(const CatalogSnapshot&) { return {}; }
-
-}  // namespace
-
 extern const SystemRelation kPgPolicy{
     "pg_catalog", "pg_policy", 3256,
     {{"oid", "oid"}, {"polname", "name"}, {"polrelid", "oid"}, {"polcmd", "\"char\""}, {"polpermissive", "boolean"},

@@ -4,12 +4,6 @@
 #include "catalog/system/system_relation.h"
 
 namespace tessera::catalog::system {
-namespace {
-
-std::vector<Row> NoRows(const CatalogSnapshot&) { return {}; }
-
-}  // namespace
-
 extern const SystemRelation kPgPublication{
     "pg_catalog", "pg_publication", 6104,
     {{"oid", "oid"}, {"pubname", "name"}, {"pubowner", "oid"}, {"puballtables", "boolean"}, {"pubinsert", "boolean"},

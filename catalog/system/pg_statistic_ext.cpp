@@ -3,12 +3,6 @@
 #include "catalog/system/system_relation.h"
 
 namespace tessera::catalog::system {
-namespace {
-
-std::vector<Row> NoRows(const CatalogSnapshot&) { return {}; }
-
-}  // namespace
-
 extern const SystemRelation kPgStatisticExt{
     "pg_catalog", "pg_statistic_ext", 3381,
     {{"oid", "oid"}, {"stxrelid", "oid"}, {"stxname", "name"}, {"stxnamespace", "oid"}, {"stxowner", "oid"},

@@ -68,4 +68,6 @@ std::vector<Row> GenerateSystemRows(const SystemRelation& relation, const Catalo
   return rows;
 }
 
+std::vector<Row> NoRows(const CatalogSnapshot&) { return {}; }
+
 }  // namespace tessera::catalog::system

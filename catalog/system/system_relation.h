@@ -52,4 +52,8 @@ Type SystemColumnType(const SystemColumn& column);
 // drifts from its declaration fails loudly (XX000) instead of mislabelling.
 std::vector<Row> GenerateSystemRows(const SystemRelation& relation, const CatalogSnapshot& snapshot);
 
+// The rows of a relation Tessera declares but has nothing for (pg_policy,
+// pg_publication, ...): none.
+std::vector<Row> NoRows(const CatalogSnapshot& snapshot);
+
 }  // namespace tessera::catalog::system
