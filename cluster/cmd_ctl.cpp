@@ -2,7 +2,8 @@
 // (status: groups with their primary, epoch, backups with their lag, the
 // last failover, buckets, gateways and whether each node answers; checksum: each replica's databases, to
 // check that backups hold exactly what their primary holds), and move a
-// group's primary by hand (failover).
+// group's primary by hand (failover); and make the certificates of the
+// cluster's mutual TLS (certs).
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include "cluster/common/shard_map.h"
 #include "cluster/etcd/etcd_client.h"
 #include "cluster/replication/group_membership.h"
+#include "cluster/transport/link_certificates.h"
 #include "cluster/transport/rpc_client.h"
 
 namespace tessera::cli {
@@ -57,7 +59,7 @@ int Status(etcd::Client& client, const CtlCommand& options) {
   auto nodes = directory.All();
   std::string oracle;
   if (auto leader = client.Get(keys::kTsoLeader); !leader.kvs.empty()) oracle = leader.kvs[0].value;
-  cluster::transport::RpcClient rpc(1);
+  cluster::transport::RpcClient rpc(1, options.link_tls);
   std::vector<int> buckets = map.BucketsPerGroup();
   json out{{"groups", json::array()}, {"gateways", json::array()}, {"buckets", map.Buckets()}, {"oracle", oracle}};
   for (int g = 0; g < map.Groups(); ++g) {
@@ -151,7 +153,7 @@ int Checksum(etcd::Client& client, const CtlCommand& options) {
     return 1;
   }
   int groups = json::parse(cluster_key.kvs[0].value).value("groups", 0);
-  cluster::transport::RpcClient rpc(1);
+  cluster::transport::RpcClient rpc(1, options.link_tls);
   json out = json::array();
   int failures = 0;
   for (int g = 0; g < groups; ++g) {
@@ -198,7 +200,7 @@ int Failover(etcd::Client& client, const CtlCommand& options) {
     std::fprintf(stderr, "tessera ctl failover: shard group %d has no primary\n", options.group);
     return 1;
   }
-  cluster::transport::RpcClient rpc(1);
+  cluster::transport::RpcClient rpc(1, options.link_tls);
   cluster::transport::CallOptions call;
   call.timeout = std::chrono::milliseconds(20000);
   json moved = json::parse(rpc.Call(primary->address, cluster::kHandOver, json{{"to", options.to}}.dump(), call));
@@ -214,10 +216,25 @@ int Failover(etcd::Client& client, const CtlCommand& options) {
   return 0;
 }
 
+int Certs(const CtlCommand& options) {
+  auto issued = cluster::transport::IssueLinkCertificate(options.certs_dir, options.cert_name, options.cert_hosts);
+  if (issued.created_ca) std::printf("created the cluster CA %s (its key is ca.key: keep it secret)\n", issued.ca_file.c_str());
+  std::printf("created %s and %s, signed by %s\n", issued.cert_file.c_str(), issued.key_file.c_str(),
+              issued.ca_file.c_str());
+  std::printf("use: --cluster-ca %s --cluster-cert %s --cluster-key %s\n", issued.ca_file.c_str(),
+              issued.cert_file.c_str(), issued.key_file.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int RunCtl(const CtlCommand& options) {
   try {
+    if (options.action == "certs") return Certs(options);
+    if (options.etcd.empty()) {
+      std::fprintf(stderr, "tessera ctl %s: --etcd is required\n", options.action.c_str());
+      return 2;
+    }
     etcd::Client client(options.etcd);
     if (!client.WaitUntilReady(std::chrono::seconds(10))) {
       std::fprintf(stderr, "tessera ctl: etcd at %s does not answer\n", options.etcd.c_str());

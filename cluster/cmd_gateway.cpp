@@ -14,10 +14,12 @@ int RunGateway(const GatewayCommand& options) {
   executor::TempDirectory();
   std::unique_ptr<cluster::ClusterBackend> backend;
   try {
+    cluster::transport::CheckLinkTls(options.link_tls);
     cluster::GatewayOptions gateway_options;
     gateway_options.etcd = options.etcd;
     gateway_options.port = options.port;
     gateway_options.node_timeout = std::chrono::milliseconds(options.node_timeout_ms);
+    gateway_options.link_tls = options.link_tls;
     backend = std::make_unique<cluster::ClusterBackend>(gateway_options);
   } catch (const std::exception& error) {
     spdlog::error("gateway cannot join the cluster: {}", error.what());

@@ -6,6 +6,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include "cluster/etcd/etcd_tls.h"
+#include "cluster/transport/link_tls.h"
 
 namespace tessera {
 class SessionFactory;
@@ -40,6 +44,8 @@ struct GatewayCommand {
   std::string listen = "127.0.0.1";
   int workers = 64;
   int node_timeout_ms = 5000;
+  cluster::transport::LinkTls link_tls;  // --cluster-ca/-cert/-key: mutual TLS to the storage nodes
+  cluster::etcd::EtcdTlsFiles etcd_tls;  // --etcd-ca/-cert/-key: https:// etcd
   ConnectionOptions connections;
   std::string memory_limit;
 };
@@ -51,16 +57,23 @@ struct StorageCommand {
   std::string listen = "127.0.0.1:7100";
   bool no_sync = false;
   std::string memory_limit;
+  cluster::transport::LinkTls link_tls;  // --cluster-ca/-cert/-key: only peers of the cluster CA get in
+  cluster::etcd::EtcdTlsFiles etcd_tls;  // --etcd-ca/-cert/-key: https:// etcd
 };
 
 struct CtlCommand {
   std::string etcd;
-  std::string action;  // init | status | checksum | failover
+  std::string action;  // init | status | checksum | failover | certs
   int groups = 0;
   int group = -1;      // checksum: one group (-1: all); failover: the group
   std::string to;      // failover: the backup's node id (empty: any in-sync backup)
   int buckets = 256;
   bool json = false;
+  cluster::transport::LinkTls link_tls;  // for the calls to storage nodes
+  cluster::etcd::EtcdTlsFiles etcd_tls;  // --etcd-ca/-cert/-key: https:// etcd
+  std::string certs_dir;                 // certs: where the CA and the certificate go
+  std::string cert_name = "node";        // certs: <dir>/<name>.crt and .key
+  std::vector<std::string> cert_hosts;   // certs: subjectAltNames (default: 127.0.0.1, ::1, localhost)
 };
 
 int RunStart(const StartOptions& options);

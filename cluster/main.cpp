@@ -35,6 +35,36 @@ void AddConnectionOptions(CLI::App* cmd, tessera::cli::ConnectionOptions& option
       ->needs(cert);
 }
 
+// https:// etcd endpoints (etcd_tls.h).
+void AddEtcdTlsOptions(CLI::App* cmd, tessera::cluster::etcd::EtcdTlsFiles& tls) {
+  CLI::Option* ca = cmd->add_option("--etcd-ca", tls.ca_file,
+                                    "PEM CA of etcd's server certificate, for https:// endpoints")
+                        ->check(CLI::ExistingFile);
+  CLI::Option* cert = cmd->add_option("--etcd-cert", tls.cert_file,
+                                      "PEM client certificate for etcd (its --client-cert-auth)")
+                          ->check(CLI::ExistingFile);
+  CLI::Option* key = cmd->add_option("--etcd-key", tls.key_file, "PEM key of --etcd-cert")->check(CLI::ExistingFile);
+  cert->needs(key);
+  key->needs(cert);
+  cert->needs(ca);
+}
+
+// Mutual TLS between the processes of a cluster (link_tls.h).
+void AddClusterTlsOptions(CLI::App* cmd, tessera::cluster::transport::LinkTls& tls) {
+  CLI::Option* ca = cmd->add_option("--cluster-ca", tls.ca_file,
+                                    "PEM CA of the cluster: only processes with a certificate it signed may talk "
+                                    "to this one (see `tessera ctl certs`)")
+                        ->check(CLI::ExistingFile);
+  CLI::Option* cert =
+      cmd->add_option("--cluster-cert", tls.cert_file, "PEM certificate of this process, signed by --cluster-ca")
+          ->check(CLI::ExistingFile);
+  CLI::Option* key =
+      cmd->add_option("--cluster-key", tls.key_file, "PEM private key of --cluster-cert")->check(CLI::ExistingFile);
+  ca->needs(cert);
+  cert->needs(key);
+  key->needs(ca);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,6 +96,8 @@ int main(int argc, char** argv) {
   gateway_cmd->add_option("--listen", gateway.listen, "address to listen on")->capture_default_str();
   gateway_cmd->add_option("--workers", gateway.workers, "threads running statements")->capture_default_str();
   AddConnectionOptions(gateway_cmd, gateway.connections);
+  AddClusterTlsOptions(gateway_cmd, gateway.link_tls);
+  AddEtcdTlsOptions(gateway_cmd, gateway.etcd_tls);
   gateway_cmd->add_option("--node-timeout-ms", gateway.node_timeout_ms, "how long a storage node may stay silent")
       ->capture_default_str();
   gateway_cmd->add_option("--memory-limit", gateway.memory_limit, memory_help);
@@ -78,10 +110,14 @@ int main(int argc, char** argv) {
   storage_cmd->add_option("--listen", storage.listen, "host:port for gateways and other nodes")->capture_default_str();
   storage_cmd->add_flag("--no-sync", storage.no_sync, "do not fsync at commit (faster, unsafe on power loss)");
   storage_cmd->add_option("--memory-limit", storage.memory_limit, memory_help);
+  AddClusterTlsOptions(storage_cmd, storage.link_tls);
+  AddEtcdTlsOptions(storage_cmd, storage.etcd_tls);
 
   CtlCommand ctl;
   CLI::App* ctl_cmd = app.add_subcommand("ctl", "cluster administration");
-  ctl_cmd->add_option("--etcd", ctl.etcd, "etcd endpoint(s)")->required();
+  ctl_cmd->add_option("--etcd", ctl.etcd, "etcd endpoint(s) (all subcommands but certs)");
+  AddClusterTlsOptions(ctl_cmd, ctl.link_tls);
+  AddEtcdTlsOptions(ctl_cmd, ctl.etcd_tls);
   ctl_cmd->require_subcommand(1);
   CLI::App* init_cmd = ctl_cmd->add_subcommand("init", "create the cluster's metadata");
   init_cmd->add_option("--groups", ctl.groups, "number of shard groups")->required()->check(CLI::Range(1, 1024));
@@ -100,13 +136,31 @@ int main(int argc, char** argv) {
   failover_cmd->add_option("--group", ctl.group, "the shard group")->required();
   failover_cmd->add_option("--to", ctl.to, "the backup's node id (default: any in-sync backup)");
 
+  CLI::App* certs_cmd = ctl_cmd->add_subcommand(
+      "certs", "create a cluster CA (unless <dir>/ca.crt exists) and a certificate it signs, for --cluster-*");
+  certs_cmd->add_option("--dir", ctl.certs_dir, "directory for ca.crt, ca.key, <name>.crt, <name>.key")->required();
+  certs_cmd->add_option("--name", ctl.cert_name, "file name of the certificate")->capture_default_str();
+  certs_cmd->add_option("--host", ctl.cert_hosts,
+                        "IP address or DNS name the certificate's holder is reached at (repeatable; default "
+                        "127.0.0.1, ::1 and localhost)");
+
   CLI11_PARSE(app, argc, argv);
   if (start_cmd->parsed()) return RunStart(start);
+  // Before any etcd client exists (etcd_tls.h).
+  const tessera::cluster::etcd::EtcdTlsFiles& etcd_tls =
+      gateway_cmd->parsed() ? gateway.etcd_tls : storage_cmd->parsed() ? storage.etcd_tls : ctl.etcd_tls;
+  try {
+    tessera::cluster::etcd::UseEtcdTls(etcd_tls);
+  } catch (const std::exception& error) {
+    spdlog::error("{}", error.what());
+    return 2;
+  }
   if (gateway_cmd->parsed()) return RunGateway(gateway);
   if (storage_cmd->parsed()) return RunStorage(storage);
   ctl.action = init_cmd->parsed()       ? "init"
                : checksum_cmd->parsed() ? "checksum"
                : failover_cmd->parsed() ? "failover"
+               : certs_cmd->parsed()    ? "certs"
                                         : "status";
   return RunCtl(ctl);
 }

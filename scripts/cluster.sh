@@ -25,6 +25,14 @@
 #   GATEWAY_PORT first gateway SQL port (default: free ports)
 #   STORAGE_ARGS, GATEWAY_ARGS  more arguments for every storage node or
 #                gateway (e.g. "--memory-limit 512MB")
+#   CLUSTER_TLS=1  mutual TLS between the cluster's processes (the default):
+#                `tessera ctl certs` makes a CA and a certificate in DIR/certs,
+#                and cluster.env's CLUSTER_LINK_ARGS passes them (--cluster-ca,
+#                --cluster-cert, --cluster-key); 0 for plain TCP links
+#   CLUSTER_ETCD_TLS=1  etcd serves https:// only and requires client
+#                certificates (the same CA); cluster.env's ETCD_TLS_ARGS
+#                (--etcd-ca, --etcd-cert, --etcd-key) and ETCD_CURL_ARGS pass
+#                them. Default 0: etcd on plain http://
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/process.sh"
 cd "$(dirname "$0")/.."
@@ -59,8 +67,9 @@ start_node() {  # start_node GROUP [REPLICA]
   [ "${NO_SYNC:-0}" = 1 ] && sync_flag="--no-sync"
   name="$(replica_name "$g" "$r")"
   mkdir -p "$DIR/$name"
-  "$BIN" storage --etcd "$ETCD_ENDPOINTS" --group "$g" --data "$DIR/$name/data" \
-    --listen "127.0.0.1:$(replica_port "$g" "$r")" $sync_flag ${STORAGE_ARGS:-} >> "$DIR/$name.log" 2>&1 &
+  "$BIN" storage --etcd "$ETCD_ENDPOINTS" ${ETCD_TLS_ARGS:-} --group "$g" --data "$DIR/$name/data" \
+    --listen "127.0.0.1:$(replica_port "$g" "$r")" $sync_flag ${CLUSTER_LINK_ARGS:-} ${STORAGE_ARGS:-} \
+    >> "$DIR/$name.log" 2>&1 &
   echo $! > "$DIR/$name.pid"
 }
 
@@ -73,8 +82,13 @@ start_etcd_member() {  # start_etcd_member M: on DIR/etcd<M> (kept across a stop
   for i in $(seq 0 $((ETCD_MEMBERS - 1))); do
     initial="$initial${initial:+,}etcd$i=http://127.0.0.1:$(etcd_port "$i" peer)"
   done
-  url="http://127.0.0.1:$(etcd_port "$m" client)"
-  etcd --name "etcd$m" --data-dir "$DIR/etcd$m" \
+  url="${ETCD_SCHEME:-http}://127.0.0.1:$(etcd_port "$m" client)"
+  local tls=()
+  if [ "${ETCD_SCHEME:-http}" = https ]; then
+    tls=(--cert-file "$DIR/certs/node.crt" --key-file "$DIR/certs/node.key" --trusted-ca-file "$DIR/certs/ca.crt"
+      --client-cert-auth)
+  fi
+  etcd --name "etcd$m" --data-dir "$DIR/etcd$m" "${tls[@]}" \
     --listen-client-urls "$url" --advertise-client-urls "$url" \
     --listen-peer-urls "http://127.0.0.1:$(etcd_port "$m" peer)" \
     --initial-advertise-peer-urls "http://127.0.0.1:$(etcd_port "$m" peer)" \
@@ -83,7 +97,7 @@ start_etcd_member() {  # start_etcd_member M: on DIR/etcd<M> (kept across a stop
 }
 
 etcd_healthy() {  # etcd_healthy M
-  curl -sf "http://127.0.0.1:$(etcd_port "$1" client)/health" | grep -q '"health":"true"'
+  curl -sf ${ETCD_CURL_ARGS:-} "${ETCD_SCHEME:-http}://127.0.0.1:$(etcd_port "$1" client)/health" | grep -q '"health":"true"'
 }
 
 start_etcd() {  # every member, then waits until each says it is healthy (a quorum formed)
@@ -100,7 +114,7 @@ start_etcd() {  # every member, then waits until each says it is healthy (a quor
 etcd_leader() {  # the number of the member that leads (nothing when none answers)
   local m status
   for m in $(seq 0 $((ETCD_MEMBERS - 1))); do
-    status="$(curl -sf -X POST "http://127.0.0.1:$(etcd_port "$m" client)/v3/maintenance/status" -d '{}')" || continue
+    status="$(curl -sf ${ETCD_CURL_ARGS:-} -X POST "${ETCD_SCHEME:-http}://127.0.0.1:$(etcd_port "$m" client)/v3/maintenance/status" -d '{}')" || continue
     python3 -c 'import json, sys; s = json.loads(sys.argv[1]); sys.exit(0 if s.get("leader") == s["header"]["member_id"] else 1)' "$status" &&
       echo "$m" && return 0
   done
@@ -111,7 +125,8 @@ start_gateway() {  # start_gateway I
   local port
   port="$(eval echo "\$GATEWAY_PORT_$1")"
   # shellcheck disable=SC2086 # GATEWAY_ARGS is a list of words
-  "$BIN" gateway --etcd "$ETCD_ENDPOINTS" --port "$port" --listen 127.0.0.1 ${GATEWAY_ARGS:-} >> "$DIR/gateway$1.log" 2>&1 &
+  "$BIN" gateway --etcd "$ETCD_ENDPOINTS" ${ETCD_TLS_ARGS:-} --port "$port" --listen 127.0.0.1 ${CLUSTER_LINK_ARGS:-} ${GATEWAY_ARGS:-} \
+    >> "$DIR/gateway$1.log" 2>&1 &
   echo $! > "$DIR/gateway$1.pid"
 }
 
@@ -122,7 +137,7 @@ gateway_ready() {  # gateway_ready I
 etcd_post() {  # etcd_post PATH BODY: to the first member that answers
   local url
   for url in ${ETCD_ENDPOINTS//,/ }; do
-    curl -sf -X POST "$url$1" -d "$2" && return 0
+    curl -sf ${ETCD_CURL_ARGS:-} -X POST "$url$1" -d "$2" && return 0
   done
   return 1
 }
@@ -153,17 +168,19 @@ cmd_start() {
   local ports=() next
   mapfile -t ports < <(python3 "$ROOT/scripts/free_ports.py" $((2 * NUM_ETCD + NUM_GROUPS * NUM_REPLICAS + NUM_GATEWAYS)))
   next=0
-  local endpoints=""
+  local endpoints="" scheme=http
+  [ "${CLUSTER_ETCD_TLS:-0}" = 1 ] && scheme=https
   {
     echo "ETCD_MEMBERS=$NUM_ETCD"
     for m in $(seq 0 $((NUM_ETCD - 1))); do
       echo "ETCD_CLIENT_PORT_$m=${ports[next]}"
-      endpoints="$endpoints${endpoints:+,}http://127.0.0.1:${ports[next]}"
+      endpoints="$endpoints${endpoints:+,}$scheme://127.0.0.1:${ports[next]}"
       echo "ETCD_PEER_PORT_$m=${ports[next + 1]}"
       next=$((next + 2))
     done
     # ETCD_URL: member 0, for curl and the tests; ETCD_ENDPOINTS: every member, for tessera.
-    echo "ETCD_URL=http://127.0.0.1:${ports[0]}"
+    echo "ETCD_URL=$scheme://127.0.0.1:${ports[0]}"
+    echo "ETCD_SCHEME=$scheme"
     echo "ETCD_ENDPOINTS=$endpoints"
     echo "CLUSTER_GROUPS=$NUM_GROUPS"
     echo "CLUSTER_REPLICAS=$NUM_REPLICAS"
@@ -180,11 +197,27 @@ cmd_start() {
       gateway_ports="$gateway_ports $p"
     done
     echo "GATEWAY_PORTS=\"${gateway_ports# }\""
+    local certs="$DIR/certs"
+    if [ "${CLUSTER_TLS:-1}" = 1 ] || [ "$scheme" = https ]; then
+      "$BIN" ctl certs --dir "$certs" > /dev/null || return 1
+    fi
+    if [ "${CLUSTER_TLS:-1}" = 1 ]; then
+      echo "CLUSTER_LINK_ARGS=\"--cluster-ca $certs/ca.crt --cluster-cert $certs/node.crt --cluster-key $certs/node.key\""
+    else
+      echo "CLUSTER_LINK_ARGS="
+    fi
+    if [ "$scheme" = https ]; then
+      echo "ETCD_TLS_ARGS=\"--etcd-ca $certs/ca.crt --etcd-cert $certs/node.crt --etcd-key $certs/node.key\""
+      echo "ETCD_CURL_ARGS=\"--cacert $certs/ca.crt --cert $certs/node.crt --key $certs/node.key\""
+    else
+      echo "ETCD_TLS_ARGS="
+      echo "ETCD_CURL_ARGS="
+    fi
   } > "$DIR/cluster.env"
   source "$DIR/cluster.env"
 
   start_etcd || return 1
-  "$BIN" ctl --etcd "$ETCD_ENDPOINTS" init --groups "$NUM_GROUPS" > "$DIR/ctl.log" 2>&1 || {
+  "$BIN" ctl --etcd "$ETCD_ENDPOINTS" ${ETCD_TLS_ARGS:-} init --groups "$NUM_GROUPS" > "$DIR/ctl.log" 2>&1 || {
     cat "$DIR/ctl.log" >&2
     return 1
   }
@@ -251,7 +284,7 @@ case "$action" in
   status)
     DIR="${1:-/tmp/tessera-cluster}"
     source "$DIR/cluster.env"
-    "$BIN" ctl --etcd "$ETCD_ENDPOINTS" status
+    "$BIN" ctl --etcd "$ETCD_ENDPOINTS" ${ETCD_TLS_ARGS:-} ${CLUSTER_LINK_ARGS:-} status
     ;;
   kill-node | kill-replica)
     g="$1"; shift

@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "cluster/etcd/etcd_tls_context.h"
 #include "cluster/etcd/etcd_types.h"
 
 namespace tessera::cluster::etcd {
@@ -19,8 +20,12 @@ Endpoint ParseOne(std::string_view text) {
   std::string_view rest = text;
   if (rest.starts_with("http://")) {
     rest.remove_prefix(7);
+  } else if (rest.starts_with("https://")) {
+    if (!EtcdTlsContext()) throw EtcdError("etcd endpoint '" + ep.url + "': https:// needs --etcd-ca");
+    rest.remove_prefix(8);
+    ep.tls = true;
   } else if (rest.find("://") != std::string_view::npos) {
-    throw EtcdError("etcd endpoint '" + ep.url + "': only http:// is supported");
+    throw EtcdError("etcd endpoint '" + ep.url + "': only http:// and https:// are supported");
   }
   std::string_view host, port;
   if (rest.starts_with("[")) {  // [::1]:2379

@@ -11,9 +11,11 @@ struct Endpoint {
   std::string url;   // as given, for error messages
   std::string host;  // without brackets for IPv6 literals
   std::string port;
+  bool tls = false;  // https://
 };
 
-// Throws EtcdError on an empty list, an https:// endpoint (no TLS support) or a missing port.
+// Throws EtcdError on an empty list, a missing port, another scheme than http:// and https://, or
+// an https:// endpoint before UseEtcdTls (etcd_tls.h) set the CA to check etcd's certificate with.
 std::vector<Endpoint> ParseEndpoints(const std::string& endpoints);
 
 }  // namespace tessera::cluster::etcd

@@ -7,11 +7,14 @@
 #include <algorithm>
 #include <array>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <limits>
 #include <vector>
+
+#include "cluster/etcd/etcd_tls_context.h"
 
 namespace tessera::cluster::etcd {
 
@@ -45,7 +48,17 @@ HttpConnection::~HttpConnection() { Close(); }
 
 bool HttpConnection::IsOpen() const { return open_; }
 
+template <typename Op>
+void HttpConnection::OnStream(Op&& op) {
+  if (tls_) {
+    op(*tls_);
+  } else {
+    op(stream_);
+  }
+}
+
 void HttpConnection::Close() {
+  tls_.reset();  // an SSL session is not reused after its socket closed
   error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
   stream_.socket().close(ignored);
@@ -118,6 +131,19 @@ void HttpConnection::Connect(Clock::time_point deadline, const StopFn& stop) {
   Await(done, deadline, stop, "connect");
   if (ec) Fail("connect", ec);
   TuneSocket(stream_.socket());
+  if (endpoint_.tls) {
+    tls_ = std::make_unique<asio::ssl::stream<beast::tcp_stream&>>(stream_, *EtcdTlsContext());
+    // SNI, and the server's certificate must name the host in the URL.
+    SSL_set_tlsext_host_name(tls_->native_handle(), endpoint_.host.c_str());
+    tls_->set_verify_callback(asio::ssl::host_name_verification(endpoint_.host));
+    done = false;
+    tls_->async_handshake(asio::ssl::stream_base::client, [&](const error_code& e) {
+      ec = e;
+      done = true;
+    });
+    Await(done, deadline, stop, "TLS handshake");
+    if (ec) Fail("TLS handshake", ec);
+  }
   open_ = true;
 }
 
@@ -136,9 +162,11 @@ void HttpConnection::Send(std::string_view target, const std::string& body, Cloc
   bool done = false;
   error_code ec;
   SetExpiry(deadline);
-  http::async_write(stream_, request, [&](const error_code& e, std::size_t) {
-    ec = e;
-    done = true;
+  OnStream([&](auto& stream) {
+    http::async_write(stream, request, [&](const error_code& e, std::size_t) {
+      ec = e;
+      done = true;
+    });
   });
   Await(done, deadline, stop, "send");
   if (ec) Fail("send", ec);
@@ -152,9 +180,11 @@ HttpReply HttpConnection::Post(std::string_view target, const std::string& body,
   bool done = false;
   error_code ec;
   SetExpiry(deadline);
-  http::async_read(stream_, buffer_, parser, [&](const error_code& e, std::size_t) {
-    ec = e;
-    done = true;
+  OnStream([&](auto& stream) {
+    http::async_read(stream, buffer_, parser, [&](const error_code& e, std::size_t) {
+      ec = e;
+      done = true;
+    });
   });
   Await(done, deadline, stop, "receive");
   if (ec) Fail("receive", ec);
@@ -174,9 +204,11 @@ unsigned HttpConnection::OpenStream(std::string_view target, const std::string& 
   bool done = false;
   error_code ec;
   SetExpiry(deadline);
-  http::async_read_header(stream_, buffer_, *stream_parser_, [&](const error_code& e, std::size_t) {
-    ec = e;
-    done = true;
+  OnStream([&](auto& stream) {
+    http::async_read_header(stream, buffer_, *stream_parser_, [&](const error_code& e, std::size_t) {
+      ec = e;
+      done = true;
+    });
   });
   Await(done, deadline, stop, "receive header");
   if (ec) Fail("receive header", ec);
@@ -192,9 +224,11 @@ std::optional<std::string> HttpConnection::ReadStream(const StopFn& stop, Clock:
   bool done = false;
   error_code ec;
   SetExpiry(deadline);
-  http::async_read_some(stream_, buffer_, *stream_parser_, [&](const error_code& e, std::size_t) {
-    ec = e;
-    done = true;
+  OnStream([&](auto& stream) {
+    http::async_read_some(stream, buffer_, *stream_parser_, [&](const error_code& e, std::size_t) {
+      ec = e;
+      done = true;
+    });
   });
   Await(done, deadline, stop, "receive stream");
   if (ec == http::error::need_buffer) ec = {};

@@ -2,11 +2,13 @@
 // but run Beast's async operations on a private io_context: Beast's tcp_stream timeouts only
 // apply to async operations, and no call here may outlive its deadline (nor, for the watch
 // stream, a stop request). Not thread-safe: one thread uses a connection at a time (the Client
-// keeps a pool of them). Internal to cluster/etcd.
+// keeps a pool of them). An https:// endpoint gets TLS over the same TCP stream (etcd_tls.h), so
+// the deadlines apply to the handshake and every read and write alike. Internal to cluster/etcd.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
@@ -14,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,12 +76,16 @@ class HttpConnection {
   void Await(const bool& done, Clock::time_point deadline, const StopFn& stop, const char* what);
   [[noreturn]] void Fail(const char* what, const boost::system::error_code& ec);
   void SetExpiry(Clock::time_point deadline);
+  // Runs op(stream) on the TLS stream for https://, else on the TCP stream.
+  template <typename Op>
+  void OnStream(Op&& op);
 
   Endpoint endpoint_;
   std::string target_;  // of the request in flight, for messages
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::resolver resolver_;
   boost::beast::tcp_stream stream_;
+  std::unique_ptr<boost::asio::ssl::stream<boost::beast::tcp_stream&>> tls_;  // https://, per connection
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::response_parser<boost::beast::http::buffer_body>> stream_parser_;
   bool open_ = false;

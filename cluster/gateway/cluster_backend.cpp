@@ -59,7 +59,7 @@ ClusterBackend::ClusterBackend(GatewayOptions options, std::chrono::milliseconds
   // One I/O thread: callers read their own answers (rpc_client.h), so it only
   // reads for calls that overlap on a connection; a second thread would be
   // woken by each of its wake-ups too (Asio hands the reactor over).
-  rpc_ = std::make_unique<transport::RpcClient>(1);
+  rpc_ = std::make_unique<transport::RpcClient>(1, options_.link_tls);
   tso_ = std::make_unique<TsoClient>(*etcd_, *rpc_);
   lease_ = std::make_unique<etcd::KeptLease>(*etcd_, 3);
   catalog_ = std::make_unique<catalog::DocumentCatalog>(std::make_unique<EtcdCatalogStore>(*etcd_, id_));

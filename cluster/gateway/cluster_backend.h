@@ -33,6 +33,7 @@ struct GatewayOptions {
   int port = 5433;
   // How long a storage node may stay silent before a request fails (08006).
   std::chrono::milliseconds node_timeout{5000};
+  transport::LinkTls link_tls;  // mutual TLS to the storage nodes (link_tls.h)
 };
 
 class ClusterBackend final : public executor::Backend {

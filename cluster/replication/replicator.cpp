@@ -25,8 +25,12 @@ struct Replicator::Shipper {
 
 Replicator::Replicator(ReplicatorOptions options, etcd::Client& etcd, storage::ReplicationLog& log,
                        std::function<void(uint64_t below)> trim_log, std::function<void()> on_deposed)
-    : options_(std::move(options)), etcd_(etcd), log_(log), trim_log_(std::move(trim_log)),
-      on_deposed_(std::move(on_deposed)) {
+    : options_(std::move(options)),
+      etcd_(etcd),
+      log_(log),
+      trim_log_(std::move(trim_log)),
+      on_deposed_(std::move(on_deposed)),
+      rpc_(1, options_.link_tls) {
   InSyncSet set = ReadInSync(etcd_, options_.group);
   // Backups that were in sync under the previous epoch still are: this
   // primary's log holds everything they acknowledged. Commits wait for them

@@ -58,6 +58,7 @@ struct ReplicatorOptions {
   std::string node;                 // this primary's node id
   uint64_t epoch = 0;
   std::string primary_record_json;  // its record in etcd, exactly (the condition of every in-sync change)
+  transport::LinkTls link_tls;      // the calls to backups: mutual TLS (link_tls.h)
   // How long a commit waits for an in-sync backup before that backup is dropped.
   std::chrono::milliseconds lag_allowed{700};
   std::chrono::milliseconds lease{1000};
@@ -115,7 +116,7 @@ class Replicator {
   std::function<void(uint64_t)> trim_log_;
   std::function<void()> on_deposed_;
   std::atomic<bool> deposed_{false};
-  transport::RpcClient rpc_{1};
+  transport::RpcClient rpc_;
 
   std::mutex mutex_;
   std::condition_variable cv_;  // the manager's: drop requests, stop

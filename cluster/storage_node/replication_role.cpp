@@ -49,6 +49,7 @@ void StorageNode::StartReplicator() {
   replication_options.node = node_id_;
   replication_options.epoch = role_.primary.epoch;
   replication_options.primary_record_json = role_.record_json;
+  replication_options.link_tls = options_.link_tls;
   engine_->Log()->SetEpoch(role_.primary.epoch);
   replicator_ = std::make_shared<replication::Replicator>(
       replication_options, *etcd_, *engine_->Log(), [this](uint64_t below) { engine_->TrimReplicationLog(below); },

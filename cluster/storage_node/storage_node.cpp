@@ -99,7 +99,7 @@ void StorageNode::Run(const std::atomic<bool>& stop) {
   OpenEngine(IsPrimary());
 
   auto [host, port] = SplitAddress(options_.listen);
-  server_ = std::make_unique<transport::RpcServer>(host, port, 2, options_.workers);
+  server_ = std::make_unique<transport::RpcServer>(host, port, 2, options_.workers, options_.link_tls);
   // The port opens before the oracle client and the rest exist, and a node
   // restarted on its old address gets requests at once (gateways still hold
   // its previous registration): until ready_, every request is refused.
@@ -147,7 +147,7 @@ void StorageNode::Run(const std::atomic<bool>& stop) {
   address_ = host + ":" + std::to_string(server_->Port());
   if (IsPrimary()) StartReplicator();
 
-  rpc_ = std::make_unique<transport::RpcClient>(1);
+  rpc_ = std::make_unique<transport::RpcClient>(1, options_.link_tls);
   tso_service_ = std::make_unique<TsoService>(*etcd_, address_);
   tso_ = std::make_unique<TsoClient>(*etcd_, *rpc_, [this](uint32_t n) { return tso_service_->Allocate(n); });
   directory_ = std::make_unique<NodeDirectory>(*etcd_);

@@ -42,6 +42,7 @@ struct StorageNodeOptions {
   std::string listen = "127.0.0.1:7100";  // host:port
   bool sync_commits = true;
   size_t workers = 32;
+  transport::LinkTls link_tls;  // mutual TLS for every link in and out (link_tls.h)
   // A prepared transaction older than this is settled by the cleaner.
   std::chrono::milliseconds settle_after{2000};
 };

@@ -37,7 +37,7 @@ bool SplitAddress(const std::string& address, std::string& host, uint16_t& port)
 }
 
 ClientConnection::ClientConnection(asio::io_context& io, ClientCore& core, std::string address)
-    : FramedSocket(io), core_(core), address_(std::move(address)), connect_timer_(strand_), resolver_(strand_) {}
+    : FramedSocket(io, core.Tls()), core_(core), address_(std::move(address)), connect_timer_(strand_), resolver_(strand_) {}
 
 ClientConnection::~ClientConnection() {
   if (read_fd_ >= 0) ::close(read_fd_);
@@ -93,10 +93,32 @@ void ClientConnection::OnConnected(const boost::system::error_code& ec) {
   boost::system::error_code ignored;
   // Requests are small and latency-bound (one round trip per point query).
   socket_.set_option(tcp::no_delay(true), ignored);
+  if (Secured()) {
+    // connect_timer_ bounds the handshake too: it fires until Connected().
+    std::string host;
+    uint16_t port = 0;
+    SplitAddress(address_, host, port);
+    auto self = std::static_pointer_cast<ClientConnection>(shared_from_this());
+    Handshake(boost::asio::ssl::stream_base::client, host, std::chrono::milliseconds(0), [self](const std::string& error) {
+      if (self->ClosedOnStrand()) return;
+      if (!error.empty()) {
+        spdlog::warn("transport: storage node {} refused or failed: {}", self->address_, error);
+        self->CloseOnStrand(error);
+        return;
+      }
+      self->OnReady();
+    });
+    return;
+  }
   {
     std::lock_guard lock(calls_mutex_);
     read_fd_ = ::dup(socket_.native_handle());  // -1 (out of descriptors): the strand keeps reading
   }
+  OnReady();
+}
+
+// With TLS read_fd_ stays -1: every read goes through OpenSSL on the strand.
+void ClientConnection::OnReady() {
   connected_.store(true, std::memory_order_release);
   connect_timer_.cancel();
   core_.CountOpened();

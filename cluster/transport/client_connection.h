@@ -78,6 +78,7 @@ class ClientConnection final : public FramedSocket {
  private:
   void ConnectOnStrand(std::chrono::milliseconds timeout);
   void OnConnected(const boost::system::error_code& ec);
+  void OnReady();  // connected (and with TLS, the handshake done): start I/O
   // With calls_mutex_ held and nobody reading: why the peer is gone, or "".
   std::string PeerGone() const;
 

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cluster/transport/link_tls_context.h"
 #include "cluster/transport/rpc_client.h"
 
 namespace tessera::cluster::transport::detail {
@@ -25,7 +26,7 @@ class ClientConnection;
 
 class ClientCore {
  public:
-  explicit ClientCore(size_t io_threads);
+  ClientCore(size_t io_threads, const LinkTls& tls);
   ~ClientCore();  // Shutdown()
 
   // The live connection to `address`, connecting a new one if there is none.
@@ -37,6 +38,7 @@ class ClientCore {
   // Fails all calls, closes all connections, joins the I/O threads. Idempotent.
   void Shutdown();
 
+  const TlsContext& Tls() const { return tls_; }  // null: plain TCP
   void CountReadPause() { ++read_pauses_; }
   void CountOpened() { ++opened_; }
   ClientStats Stats() const { return ClientStats{opened_.load(), read_pauses_.load()}; }
@@ -46,6 +48,7 @@ class ClientCore {
   boost::asio::io_context io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
+  const TlsContext tls_;
   std::atomic<uint64_t> opened_{0};
   std::atomic<uint64_t> read_pauses_{0};
 

@@ -1,6 +1,7 @@
 #include "cluster/transport/framed_socket.h"
 
 #include <poll.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -27,15 +28,67 @@ std::string DescribeReadError(const boost::system::error_code& ec) {
 
 }  // namespace
 
-FramedSocket::FramedSocket(asio::io_context& io)
-    : strand_(asio::make_strand(io)), socket_(strand_), buffer_(kReadBufferSize) {}
+FramedSocket::FramedSocket(asio::io_context& io, TlsContext tls)
+    : strand_(asio::make_strand(io)),
+      socket_(strand_),
+      tls_context_(std::move(tls)),
+      tls_(tls_context_ ? std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, *tls_context_)
+                        : nullptr),
+      buffer_(kReadBufferSize) {}
+
+template <typename Handler>
+void FramedSocket::AsyncReadSome(asio::mutable_buffer buffer, Handler&& handler) {
+  if (tls_) {
+    tls_->async_read_some(buffer, std::forward<Handler>(handler));
+  } else {
+    socket_.async_read_some(buffer, std::forward<Handler>(handler));
+  }
+}
+
+template <typename Handler>
+void FramedSocket::AsyncReadExactly(asio::mutable_buffer buffer, Handler&& handler) {
+  if (tls_) {
+    asio::async_read(*tls_, buffer, std::forward<Handler>(handler));
+  } else {
+    asio::async_read(socket_, buffer, std::forward<Handler>(handler));
+  }
+}
+
+void FramedSocket::Handshake(asio::ssl::stream_base::handshake_type side, const std::string& host,
+                             std::chrono::milliseconds timeout, std::function<void(const std::string&)> done) {
+  boost::system::error_code ec;
+  const auto endpoint = socket_.remote_endpoint(ec);
+  if (!ec) peer_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  if (side == asio::ssl::stream_base::client) tls_->set_verify_callback(asio::ssl::host_name_verification(host));
+  // A peer that connects and then says nothing must not hold the connection.
+  auto timer = std::make_shared<asio::steady_timer>(strand_, timeout);
+  if (timeout.count() > 0) {
+    timer->async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (ec || self->closed_on_strand_) return;
+      boost::system::error_code ignored;
+      self->socket_.cancel(ignored);  // the handshake then fails with operation_aborted
+    });
+  }
+  tls_->async_handshake(side, [self = shared_from_this(), timer, timeout, done = std::move(done)](
+                                  const boost::system::error_code& ec) {
+    const bool timed_out = timeout.count() > 0 && timer->expiry() <= std::chrono::steady_clock::now();
+    timer->cancel();
+    if (!ec) {
+      done({});
+    } else if (timed_out && ec == asio::error::operation_aborted) {
+      done(fmt::format("TLS handshake not finished within {} ms", timeout.count()));
+    } else {
+      done("TLS handshake failed: " + ec.message());
+    }
+  });
+}
 
 size_t FramedSocket::Send(FrameKind kind, uint16_t method, uint64_t request_id, std::string payload) {
   const size_t bytes = kFrameHeaderSize + payload.size();
   OutFrame frame{EncodeFrameHeader(kind, method, request_id, payload.size()), std::move(payload)};
   std::lock_guard lock(mutex_);
   if (closed_) return kClosed;
-  if (io_started_ && !writing_ && pending_.empty()) {
+  if (io_started_ && !writing_ && pending_.empty() && !tls_) {
     frame.sent = TrySendNow(frame);
     if (frame.sent == bytes) return queued_bytes_;
   }
@@ -155,7 +208,7 @@ void FramedSocket::ProcessBuffer() {
     break;  // a small frame, not all here yet
   }
   if (paused_ || closed_on_strand_) return;
-  if (begin_ == end_ && StopReadingWhenIdle()) return;
+  if (begin_ == end_ && !tls_ && StopReadingWhenIdle()) return;
   ReadMore();
 }
 
@@ -172,8 +225,8 @@ void FramedSocket::CompactBuffer() {
 
 void FramedSocket::ReadMore() {
   CompactBuffer();
-  socket_.async_read_some(asio::buffer(buffer_.data() + end_, buffer_.size() - end_),
-                          [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+  AsyncReadSome(asio::buffer(buffer_.data() + end_, buffer_.size() - end_),
+                [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
                             if (self->closed_on_strand_) return;
                             if (ec) {
                               self->CloseOnStrand(DescribeReadError(ec));
@@ -190,7 +243,7 @@ void FramedSocket::ReadLargePayload(const FrameHeader& header) {
   large_payload_.resize(header.payload_size);
   std::memcpy(large_payload_.data(), buffer_.data() + begin_ + kFrameHeaderSize, have);
   begin_ = end_ = 0;
-  asio::async_read(socket_, asio::buffer(large_payload_.data() + have, header.payload_size - have),
+  AsyncReadExactly(asio::buffer(large_payload_.data() + have, header.payload_size - have),
                    [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
                      if (self->closed_on_strand_) return;
                      if (ec) {
@@ -280,9 +333,18 @@ void FramedSocket::WriteNext() {
       write_buffers_.emplace_back(frame.payload.data() + payload_sent, frame.payload.size() - payload_sent);
     }
   }
-  asio::async_write(
-      socket_, write_buffers_,
-      [self = shared_from_this()](const boost::system::error_code& ec, size_t bytes) { self->OnWritten(ec, bytes); });
+  auto on_written = [self = shared_from_this()](const boost::system::error_code& ec, size_t bytes) {
+    self->OnWritten(ec, bytes);
+  };
+  if (tls_) {
+    tls_write_.clear();
+    for (const asio::const_buffer& part : write_buffers_) {
+      tls_write_.append(static_cast<const char*>(part.data()), part.size());
+    }
+    asio::async_write(*tls_, asio::buffer(tls_write_), std::move(on_written));
+  } else {
+    asio::async_write(socket_, write_buffers_, std::move(on_written));
+  }
 }
 
 void FramedSocket::OnWritten(const boost::system::error_code& ec, size_t bytes) {

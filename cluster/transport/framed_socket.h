@@ -15,12 +15,21 @@
 // Writing gathers every frame queued since the last write into one writev.
 // QueuedBytes counts frames queued and not yet written to the kernel, so a
 // producer can wait for it to drop (server backpressure, WaitQueueBelow).
+//
+// With a TLS context (link_tls.h) every byte goes through OpenSSL: the
+// connection first completes a handshake (Handshake), and the shortcuts
+// that touch the descriptor directly (the write from the sending thread,
+// the read on a caller's thread) are off, since they would bypass the
+// encryption. Frames queued together are then copied into one buffer, so
+// they travel in as few TLS records as possible.
 #pragma once
 
 // clang-format off
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 // clang-format on
+#include <functional>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -31,6 +40,7 @@
 #include <vector>
 
 #include "cluster/transport/frame.h"
+#include "cluster/transport/link_tls_context.h"
 
 namespace tessera::cluster::transport::detail {
 
@@ -38,7 +48,8 @@ class FramedSocket : public std::enable_shared_from_this<FramedSocket> {
  public:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
-  explicit FramedSocket(boost::asio::io_context& io);
+  // `tls` null: plain TCP.
+  FramedSocket(boost::asio::io_context& io, TlsContext tls);
   virtual ~FramedSocket() = default;
   FramedSocket(const FramedSocket&) = delete;
   FramedSocket& operator=(const FramedSocket&) = delete;
@@ -90,14 +101,24 @@ class FramedSocket : public std::enable_shared_from_this<FramedSocket> {
   void ReadOnStrand();
 
   // On the strand, after accept or connect: starts reading and flushes frames
-  // queued meanwhile.
+  // queued meanwhile. With TLS, only after Handshake succeeded.
   void StartIo();
+  bool Secured() const { return tls_ != nullptr; }
+  // On the strand, after accept or connect, with TLS: runs the handshake
+  // (the client side checks that the server's certificate names `host`),
+  // bounded by `timeout` (0: the caller bounds it), then calls `done` on the strand with an empty
+  // string, or with why it failed (the caller closes the connection).
+  void Handshake(boost::asio::ssl::stream_base::handshake_type side, const std::string& host,
+                 std::chrono::milliseconds timeout, std::function<void(const std::string& error)> done);
   void CloseOnStrand(const std::string& reason);
   bool ClosedOnStrand() const { return closed_on_strand_; }
   const std::string& PeerName() const { return peer_; }  // "ip:port" for logs, once I/O started; on the strand
 
   Strand strand_;
   boost::asio::ip::tcp::socket socket_;
+  const TlsContext tls_context_;
+  // Over socket_; null without TLS. Never reset, so any thread may test it.
+  const std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
 
  private:
   struct OutFrame {
@@ -109,6 +130,10 @@ class FramedSocket : public std::enable_shared_from_this<FramedSocket> {
   // With mutex_ held: writes what the kernel takes right now, never blocks.
   size_t TrySendNow(const OutFrame& frame);
 
+  template <typename Handler>
+  void AsyncReadSome(boost::asio::mutable_buffer buffer, Handler&& handler);
+  template <typename Handler>
+  void AsyncReadExactly(boost::asio::mutable_buffer buffer, Handler&& handler);
   void ProcessBuffer();
   void CompactBuffer();
   InlineRead DeliverInline(size_t& delivered);
@@ -130,6 +155,7 @@ class FramedSocket : public std::enable_shared_from_this<FramedSocket> {
   bool closed_on_strand_ = false;
   std::vector<OutFrame> in_flight_;  // frames of the write in progress
   std::vector<boost::asio::const_buffer> write_buffers_;
+  std::string tls_write_;  // with TLS: in_flight_'s unsent bytes, copied together
 
   // Shared with other threads.
   mutable std::mutex mutex_;

@@ -116,7 +116,8 @@ std::string WaitForCall(ClientConnection& connection, CallState& call, const Cal
 
 // ---- ClientCore ----
 
-ClientCore::ClientCore(size_t io_threads) : io_(static_cast<int>(std::max<size_t>(io_threads, 1))) {
+ClientCore::ClientCore(size_t io_threads, const LinkTls& tls)
+    : io_(static_cast<int>(std::max<size_t>(io_threads, 1))), tls_(MakeLinkClientContext(tls)) {
   work_.emplace(io_.get_executor());
   for (size_t i = 0; i < std::max<size_t>(io_threads, 1); ++i) threads_.emplace_back([this] { io_.run(); });
 }
@@ -179,7 +180,8 @@ void ClientCore::Shutdown() {
 
 // ---- RpcClient ----
 
-RpcClient::RpcClient(size_t io_threads) : core_(std::make_shared<detail::ClientCore>(io_threads)) {}
+RpcClient::RpcClient(size_t io_threads, const LinkTls& tls)
+    : core_(std::make_shared<detail::ClientCore>(io_threads, tls)) {}
 
 RpcClient::~RpcClient() { core_->Shutdown(); }
 

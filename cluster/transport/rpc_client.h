@@ -22,6 +22,8 @@
 #include <string>
 #include <string_view>
 
+#include "cluster/transport/link_tls.h"
+
 namespace tessera::cluster::transport {
 
 namespace detail {
@@ -80,7 +82,9 @@ class RpcClient {
     bool waited_ = false;
   };
 
-  explicit RpcClient(size_t io_threads = 1);
+  // With `tls` enabled, every connection is mutual TLS (link_tls.h); throws
+  // std::runtime_error if the files are unusable.
+  explicit RpcClient(size_t io_threads = 1, const LinkTls& tls = {});
   // Fails calls still in flight with 08006 "lost" and joins the I/O threads.
   ~RpcClient();
   RpcClient(const RpcClient&) = delete;

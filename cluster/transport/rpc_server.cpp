@@ -17,8 +17,8 @@ using asio::ip::tcp;
 
 // ---- RpcServer: a thin handle on ServerCore, so this header needs no Asio ----
 
-RpcServer::RpcServer(std::string host, uint16_t port, size_t io_threads, size_t workers)
-    : core_(std::make_unique<detail::ServerCore>(std::move(host), port, io_threads, workers)) {}
+RpcServer::RpcServer(std::string host, uint16_t port, size_t io_threads, size_t workers, const LinkTls& tls)
+    : core_(std::make_unique<detail::ServerCore>(std::move(host), port, io_threads, workers, tls)) {}
 RpcServer::~RpcServer() { core_->Stop(); }
 void RpcServer::Register(uint16_t method, Handler handler) { core_->Register(method, std::move(handler)); }
 void RpcServer::RunInline(uint16_t method, InlineFilter run_inline) { core_->RunInline(method, std::move(run_inline)); }
@@ -40,13 +40,14 @@ std::vector<std::unique_ptr<asio::io_context>> MakeIoContexts(size_t count) {
 
 }  // namespace
 
-ServerCore::ServerCore(std::string host, uint16_t port, size_t io_threads, size_t workers)
+ServerCore::ServerCore(std::string host, uint16_t port, size_t io_threads, size_t workers, const LinkTls& tls)
     : ios_(MakeIoContexts(io_threads)),
       acceptor_strand_(asio::make_strand(*ios_.front())),
       acceptor_(acceptor_strand_),
       workers_(std::max<size_t>(workers, 1)),
       host_(std::move(host)),
-      port_(port) {}
+      port_(port),
+      tls_(MakeLinkServerContext(tls)) {}
 
 ServerCore::~ServerCore() { Stop(); }
 

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "cluster/transport/link_tls.h"
 #include "cluster/transport/response_stream.h"
 
 namespace tessera::cluster::transport {
@@ -38,8 +39,10 @@ class RpcServer {
   using Handler = std::function<std::string(std::string_view payload, ResponseStream& stream)>;
 
   // port 0: any free port (see Port()). `workers` bounds how many handlers run
-  // at once; a request beyond that waits for a free worker.
-  RpcServer(std::string host, uint16_t port, size_t io_threads = 1, size_t workers = 16);
+  // at once; a request beyond that waits for a free worker. With `tls`
+  // enabled, only peers with a certificate of the cluster CA get in
+  // (link_tls.h); it throws std::runtime_error if the files are unusable.
+  RpcServer(std::string host, uint16_t port, size_t io_threads = 1, size_t workers = 16, const LinkTls& tls = {});
   ~RpcServer();  // Stop()
   RpcServer(const RpcServer&) = delete;
   RpcServer& operator=(const RpcServer&) = delete;

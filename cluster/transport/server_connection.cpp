@@ -18,17 +18,34 @@ namespace {
 
 // Above this much unsent output a handler's Send waits (ResponseStream::Send).
 constexpr size_t kSendQueueLimit = size_t{8} << 20;
+// A cluster peer finishes its handshake in milliseconds; anything slower is
+// not one of ours, or a node too stalled to be useful.
+constexpr std::chrono::milliseconds kHandshakeTimeout{10000};
 
 }  // namespace
 
 ServerConnection::ServerConnection(asio::io_context& io, ServerCore& core, uint64_t id)
-    : FramedSocket(io), core_(core), id_(id) {}
+    : FramedSocket(io, core.Tls()), core_(core), id_(id) {}
 
 void ServerConnection::Start() {
   boost::system::error_code ignored;
   // Replies are small and latency-bound (one round trip per point query).
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-  asio::post(strand_, [self = std::static_pointer_cast<ServerConnection>(shared_from_this())] { self->StartIo(); });
+  asio::post(strand_, [self = std::static_pointer_cast<ServerConnection>(shared_from_this())] {
+    if (!self->Secured()) {
+      self->StartIo();
+      return;
+    }
+    self->Handshake(asio::ssl::stream_base::server, {}, kHandshakeTimeout, [self](const std::string& error) {
+      if (error.empty()) {
+        self->StartIo();
+        return;
+      }
+      // Nothing was read from this peer: it never got to send a request.
+      spdlog::warn("transport: refused connection from {}: {}", self->PeerName(), error);
+      self->CloseOnStrand(error);
+    });
+  });
 }
 
 bool ServerConnection::Accepts(FrameKind kind) const {

@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cluster/transport/link_tls_context.h"
 #include "cluster/transport/rpc_server.h"
 
 namespace tessera::cluster::transport::detail {
@@ -26,7 +27,7 @@ class ServerConnection;
 
 class ServerCore {
  public:
-  ServerCore(std::string host, uint16_t port, size_t io_threads, size_t workers);
+  ServerCore(std::string host, uint16_t port, size_t io_threads, size_t workers, const LinkTls& tls);
   ~ServerCore();
 
   void Register(uint16_t method, RpcServer::Handler handler);
@@ -36,6 +37,7 @@ class ServerCore {
   void Start();
   void Stop();
   uint16_t Port() const { return port_; }
+  const TlsContext& Tls() const { return tls_; }  // null: plain TCP
   ServerStats Stats() const;
 
   // For connections. Handlers never change after Start, so no lock.
@@ -65,6 +67,7 @@ class ServerCore {
   size_t next_io_ = 0;  // acceptor strand only
   const std::string host_;
   uint16_t port_;
+  const TlsContext tls_;
 
   std::unordered_map<uint16_t, RpcServer::Handler> handlers_;
   std::unordered_map<uint16_t, RpcServer::InlineFilter> inline_filters_;

@@ -45,42 +45,17 @@ import json
 import os
 import sys
 import time
-import socket
 
 import psycopg2
 import psycopg2.errors
-import struct
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
 from free_ports import free_port  # noqa: E402  (ports outside the ephemeral range)
 from cluster_common import (Checks, Failure, close_quietly, cluster_sh, connect, describe, expect, expect_eq,
                             gateway_ports, load_env, q, q1)
-from replication_common import ctl, etcd_get, node_id, wait_in_sync, wait_same_checksums
+from replication_common import ctl, etcd_get, node_id, transport_call, wait_in_sync, wait_same_checksums
 
 SUITE = "cluster-replication"
-
-
-def transport_call(host, port, method, payload):
-    """One request over the node transport (cluster/transport/frame.h): returns
-    (kind of the final frame, its payload)."""
-    with socket.create_connection((host, port), timeout=5) as s:
-        s.sendall(struct.pack(">IBBHQ", 12 + len(payload), 1, 1, method, 1) + payload)
-        while True:
-            header = b""
-            while len(header) < 16:
-                more = s.recv(16 - len(header))
-                if not more:
-                    raise Failure("node %s:%d closed the connection" % (host, port))
-                header += more
-            length, _version, kind, _method, _rid = struct.unpack(">IBBHQ", header)
-            body = b""
-            while len(body) < length - 12:
-                more = s.recv(length - 12 - len(body))
-                if not more:
-                    raise Failure("node %s:%d closed the connection" % (host, port))
-                body += more
-            if kind in (3, 4):
-                return kind, body
 
 
 def main():
@@ -135,11 +110,11 @@ def main():
         # A gateway request sent straight to a backup (kRollback, method 5,
         # names no transaction) is refused with 08006; its primary answers it.
         for g in range(groups):
-            kind, payload = transport_call("127.0.0.1", int(env["NODE_PORT_%d_1" % g]), 5, b"")
+            kind, payload = transport_call(env, "127.0.0.1", int(env["NODE_PORT_%d_1" % g]), 5, b"")
             expect_eq(kind, 4, "frame kind of the backup's answer (kError)")
             expect(payload[:5] == b"08006" and b"is a backup of shard group" in payload,
                    "group %d backup's answer: %r" % (g, payload[:120]))
-            kind, payload = transport_call("127.0.0.1", int(env["NODE_PORT_%d" % g]), 5, b"")
+            kind, payload = transport_call(env, "127.0.0.1", int(env["NODE_PORT_%d" % g]), 5, b"")
             expect(not (kind == 4 and b"is a backup" in payload), "group %d primary refused: %r" % (g, payload[:120]))
     checks.run("b2. a backup refuses gateway requests (08006), its primary serves them", backup_refuses)
 
@@ -342,7 +317,7 @@ def main():
         cluster_sh("restart-node", 1, cluster_dir)
         rec = etcd_get(env, "/tessera/groups/1/primary")["/tessera/groups/1/primary"]
         expect_eq(rec["node"], new_node, "group 1 primary after the old one restarted")
-        kind, payload = transport_call("127.0.0.1", int(env["NODE_PORT_1"]), 5, b"")
+        kind, payload = transport_call(env, "127.0.0.1", int(env["NODE_PORT_1"]), 5, b"")
         expect(kind == 4 and b"is a backup" in payload, "the old primary refuses gateway requests: %r" % payload[:100])
         q(connect(port), "INSERT INTO r VALUES (30001, 'after failover', 0)")
         return "takeover in etcd %.1f s after the kill, group unavailable for %.1f s; %d acknowledged, %d failed, " \
@@ -387,7 +362,7 @@ def main():
         with open(os.path.join(cluster_dir, "node0.log")) as f:
             expect("was deposed" in f.read(), "the old primary's log says it was deposed")
         cluster_sh("restart-node", 0, cluster_dir)
-        kind, payload = transport_call("127.0.0.1", int(env["NODE_PORT_0"]), 5, b"")
+        kind, payload = transport_call(env, "127.0.0.1", int(env["NODE_PORT_0"]), 5, b"")
         expect(kind == 4 and b"is a backup" in payload, "the old primary refuses gateway requests: %r" % payload[:100])
         return "takeover %.1f s after the pause, group unavailable for %.1f s, old primary exited %.1f s after waking; " \
                "%d acknowledged, %d failed, 0 lost" % (promoted, outage, exited, len(acked), len(failed))

@@ -12,6 +12,8 @@
 #   replication.sh           2 groups x 2 replicas: backups hold every commit
 #                            (checksums), refuse gateways, lag is dropped and
 #                            rejoins, a late backup catches up, primary restart
+#   link_security.sh         mutual TLS between the processes: a client without
+#                            the cluster certificate gets nothing, and is logged
 #   harness.sh               the fault harness's short form: 6 faults (killed
 #                            and paused primaries, killed backups and gateway)
 #                            under inserts, transfers and register reads; no
@@ -31,7 +33,7 @@ scripts=("$@")
 if [ ${#scripts[@]} -eq 0 ]; then
   scripts=()
   [ "${TESSERA_QUICK:-0}" = 1 ] || scripts+=(pgbench_two_gateways.sh)
-  scripts+=(bank.sh faults.sh locks.sh overload.sh replication.sh harness.sh)
+  scripts+=(bank.sh faults.sh locks.sh overload.sh replication.sh link_security.sh harness.sh)
 fi
 p=0
 f=0
