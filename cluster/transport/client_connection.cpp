@@ -99,7 +99,7 @@ void ClientConnection::OnConnected(const boost::system::error_code& ec) {
     uint16_t port = 0;
     SplitAddress(address_, host, port);
     auto self = std::static_pointer_cast<ClientConnection>(shared_from_this());
-    Handshake(boost::asio::ssl::stream_base::client, host, std::chrono::milliseconds(0), [self](const std::string& error) {
+    Handshake(/*server=*/false, host, std::chrono::milliseconds(0), [self](const std::string& error) {
       if (self->ClosedOnStrand()) return;
       if (!error.empty()) {
         spdlog::warn("transport: storage node {} refused or failed: {}", self->address_, error);
@@ -110,15 +110,14 @@ void ClientConnection::OnConnected(const boost::system::error_code& ec) {
     });
     return;
   }
+  OnReady();
+}
+
+void ClientConnection::OnReady() {
   {
     std::lock_guard lock(calls_mutex_);
     read_fd_ = ::dup(socket_.native_handle());  // -1 (out of descriptors): the strand keeps reading
   }
-  OnReady();
-}
-
-// With TLS read_fd_ stays -1: every read goes through OpenSSL on the strand.
-void ClientConnection::OnReady() {
   connected_.store(true, std::memory_order_release);
   connect_timer_.cancel();
   core_.CountOpened();

@@ -29,84 +29,162 @@ std::string DescribeReadError(const boost::system::error_code& ec) {
 }  // namespace
 
 FramedSocket::FramedSocket(asio::io_context& io, TlsContext tls)
-    : strand_(asio::make_strand(io)),
-      socket_(strand_),
-      tls_context_(std::move(tls)),
-      tls_(tls_context_ ? std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, *tls_context_)
-                        : nullptr),
-      buffer_(kReadBufferSize) {}
-
-template <typename Handler>
-void FramedSocket::AsyncReadSome(asio::mutable_buffer buffer, Handler&& handler) {
-  if (tls_) {
-    tls_->async_read_some(buffer, std::forward<Handler>(handler));
-  } else {
-    socket_.async_read_some(buffer, std::forward<Handler>(handler));
-  }
+    : strand_(asio::make_strand(io)), socket_(strand_), tls_context_(std::move(tls)), buffer_(kReadBufferSize) {
+  if (tls_context_) cipher_in_.resize(kReadBufferSize);
 }
 
-template <typename Handler>
-void FramedSocket::AsyncReadExactly(asio::mutable_buffer buffer, Handler&& handler) {
-  if (tls_) {
-    asio::async_read(*tls_, buffer, std::forward<Handler>(handler));
-  } else {
-    asio::async_read(socket_, buffer, std::forward<Handler>(handler));
-  }
-}
+// ---- TLS handshake ----
 
-void FramedSocket::Handshake(asio::ssl::stream_base::handshake_type side, const std::string& host,
-                             std::chrono::milliseconds timeout, std::function<void(const std::string&)> done) {
+struct HandshakeState {
+  std::function<void(const std::string&)> done;
+  std::shared_ptr<asio::steady_timer> timer;
+  std::chrono::milliseconds timeout;
+  std::string output;  // ciphertext being written
+  bool finished = false;
+
+  void Finish(const std::string& error) {
+    if (finished) return;
+    finished = true;
+    timer->cancel();
+    done(error);
+  }
+};
+
+void FramedSocket::Handshake(bool server, const std::string& host, std::chrono::milliseconds timeout,
+                             std::function<void(const std::string&)> done) {
   boost::system::error_code ec;
   const auto endpoint = socket_.remote_endpoint(ec);
   if (!ec) peer_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
-  if (side == asio::ssl::stream_base::client) tls_->set_verify_callback(asio::ssl::host_name_verification(host));
+  auto state = std::make_shared<HandshakeState>();
+  state->done = std::move(done);
+  state->timer = std::make_shared<asio::steady_timer>(strand_);
+  state->timeout = timeout;
+  try {
+    tls_ = std::make_unique<TlsSession>(tls_context_->native_handle(), server, host);
+  } catch (const std::exception& error) {
+    state->Finish(error.what());
+    return;
+  }
   // A peer that connects and then says nothing must not hold the connection.
-  auto timer = std::make_shared<asio::steady_timer>(strand_, timeout);
   if (timeout.count() > 0) {
-    timer->async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-      if (ec || self->closed_on_strand_) return;
+    state->timer->expires_after(timeout);
+    state->timer->async_wait([self = shared_from_this(), state](const boost::system::error_code& ec) {
+      if (ec || state->finished) return;
       boost::system::error_code ignored;
-      self->socket_.cancel(ignored);  // the handshake then fails with operation_aborted
+      self->socket_.cancel(ignored);
+      state->Finish(fmt::format("TLS handshake not finished within {} ms", state->timeout.count()));
     });
   }
-  tls_->async_handshake(side, [self = shared_from_this(), timer, timeout, done = std::move(done)](
-                                  const boost::system::error_code& ec) {
-    const bool timed_out = timeout.count() > 0 && timer->expiry() <= std::chrono::steady_clock::now();
-    timer->cancel();
-    if (!ec) {
-      done({});
-    } else if (timed_out && ec == asio::error::operation_aborted) {
-      done(fmt::format("TLS handshake not finished within {} ms", timeout.count()));
-    } else {
-      done("TLS handshake failed: " + ec.message());
-    }
-  });
+  HandshakeStep({}, state);
 }
 
-size_t FramedSocket::Send(FrameKind kind, uint16_t method, uint64_t request_id, std::string payload) {
-  const size_t bytes = kFrameHeaderSize + payload.size();
-  OutFrame frame{EncodeFrameHeader(kind, method, request_id, payload.size()), std::move(payload)};
-  std::lock_guard lock(mutex_);
-  if (closed_) return kClosed;
-  if (io_started_ && !writing_ && pending_.empty() && !tls_) {
-    frame.sent = TrySendNow(frame);
-    if (frame.sent == bytes) return queued_bytes_;
+// Nobody else touches tls_ before the handshake is done, so no lock.
+void FramedSocket::HandshakeStep(std::string_view input, std::shared_ptr<HandshakeState> state) {
+  if (state->finished || closed_on_strand_) return;
+  std::string error;
+  state->output.clear();
+  const TlsSession::Step step = tls_->Handshake(input, state->output, error);
+  auto next = [self = shared_from_this(), state, step, error] {
+    if (step == TlsSession::Step::kDone) {
+      state->Finish({});
+    } else if (step == TlsSession::Step::kFailed) {
+      state->Finish("TLS handshake failed: " + error);
+    } else {
+      self->socket_.async_read_some(asio::buffer(self->cipher_in_),
+                                    [self, state](const boost::system::error_code& ec, size_t n) {
+                                      if (state->finished) return;
+                                      if (ec) {
+                                        state->Finish("TLS handshake failed: " + DescribeReadError(ec));
+                                        return;
+                                      }
+                                      self->HandshakeStep(std::string_view(self->cipher_in_.data(), n), state);
+                                    });
+    }
+  };
+  if (state->output.empty()) {
+    next();
+    return;
   }
-  queued_bytes_ += bytes - frame.sent;
+  // Written even when the handshake failed: the alert tells the peer why.
+  asio::async_write(socket_, asio::buffer(state->output),
+                    [state, next = std::move(next)](const boost::system::error_code& ec, size_t) {
+                      if (state->finished) return;
+                      if (ec) {
+                        state->Finish("TLS handshake failed: " + ec.message());
+                        return;
+                      }
+                      next();
+                    });
+}
+
+// ---- sending ----
+
+bool FramedSocket::EncryptLocked(OutFrame& frame, std::string& error) {
+  std::string cipher;
+  // One record for a small frame; a large one costs a second record for its
+  // header rather than a copy of its payload.
+  bool ok;
+  if (frame.payload.size() <= 4096) {
+    std::string plain(frame.header.data(), frame.header.size());
+    plain += frame.payload;
+    ok = tls_->Encrypt(plain, cipher, error);
+  } else {
+    ok = tls_->Encrypt(std::string_view(frame.header.data(), frame.header.size()), cipher, error) &&
+         tls_->Encrypt(frame.payload, cipher, error);
+  }
+  if (!ok) return false;
+  frame.payload = std::move(cipher);
+  frame.sent = frame.header.size();
+  frame.cipher = true;
+  return true;
+}
+
+void FramedSocket::QueueLocked(OutFrame frame) {
+  const size_t bytes = frame.header.size() + frame.payload.size() - frame.sent;
+  if (io_started_ && !writing_ && pending_.empty()) {
+    const size_t sent = TrySendNow(frame);
+    if (sent == bytes) return;
+    frame.sent += sent;
+    queued_bytes_ += bytes - sent;
+  } else {
+    queued_bytes_ += bytes;
+  }
   pending_.push_back(std::move(frame));
   if (io_started_ && !writing_) {
     writing_ = true;
     asio::post(strand_, [self = shared_from_this()] { self->WriteNext(); });
   }
+}
+
+size_t FramedSocket::Send(FrameKind kind, uint16_t method, uint64_t request_id, std::string payload) {
+  OutFrame frame{EncodeFrameHeader(kind, method, request_id, payload.size()), std::move(payload)};
+  std::lock_guard lock(mutex_);
+  if (closed_) return kClosed;
+  if (tls_context_ && io_started_) {
+    std::string error;
+    if (!EncryptLocked(frame, error)) {
+      Close("TLS: " + error);
+      return kClosed;
+    }
+  }
+  QueueLocked(std::move(frame));
   return queued_bytes_;
 }
 
 size_t FramedSocket::TrySendNow(const OutFrame& frame) {
-  iovec parts[2] = {{const_cast<char*>(frame.header.data()), frame.header.size()},
-                    {const_cast<char*>(frame.payload.data()), frame.payload.size()}};
+  iovec parts[2];
+  int count = 0;
+  if (frame.sent < frame.header.size()) {
+    parts[count++] = {const_cast<char*>(frame.header.data() + frame.sent), frame.header.size() - frame.sent};
+  }
+  const size_t payload_sent = frame.sent > frame.header.size() ? frame.sent - frame.header.size() : 0;
+  if (payload_sent < frame.payload.size()) {
+    parts[count++] = {const_cast<char*>(frame.payload.data() + payload_sent), frame.payload.size() - payload_sent};
+  }
+  if (count == 0) return 0;
   msghdr message{};
   message.msg_iov = parts;
-  message.msg_iovlen = frame.payload.empty() ? 1 : 2;
+  message.msg_iovlen = count;
   const ssize_t n = ::sendmsg(fd_, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
   // EAGAIN or an error: the strand's write retries and reports the error.
   return n > 0 ? static_cast<size_t>(n) : 0;
@@ -151,16 +229,33 @@ void FramedSocket::StartIo() {
   boost::system::error_code ec;
   const auto endpoint = socket_.remote_endpoint(ec);
   if (!ec) peer_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  std::string error;
   {
     std::lock_guard lock(mutex_);
     io_started_ = true;
     fd_ = socket_.native_handle();
+    // Frames queued while connecting wait as plaintext: encrypt them now.
+    for (OutFrame& frame : pending_) {
+      if (!tls_ || frame.cipher) continue;
+      const size_t plain = frame.header.size() + frame.payload.size() - frame.sent;
+      if (!EncryptLocked(frame, error)) break;
+      queued_bytes_ = queued_bytes_ - plain + frame.payload.size();
+    }
     if (!pending_.empty() && !writing_) {
       writing_ = true;
       asio::post(strand_, [self = shared_from_this()] { self->WriteNext(); });
     }
   }
-  ReadMore();
+  if (!error.empty()) {
+    CloseOnStrand("TLS: " + error);
+    return;
+  }
+  // Under TLS the handshake's last read may have brought frames already.
+  if (tls_) {
+    ProcessBuffer();
+  } else {
+    ReadMore();
+  }
 }
 
 void FramedSocket::CloseOnStrand(const std::string& reason) {
@@ -185,30 +280,40 @@ void FramedSocket::CloseOnStrand(const std::string& reason) {
 void FramedSocket::ProcessBuffer() {
   while (!paused_ && !closed_on_strand_) {
     const size_t available = end_ - begin_;
-    if (available < kFrameHeaderSize) break;
-    FrameHeader header;
-    const FrameCheck check = DecodeFrameHeader(buffer_.data() + begin_, header);
-    if (check != FrameCheck::kOk || !Accepts(header.kind)) {
-      const std::string what = check != FrameCheck::kOk ? DescribeFrameCheck(check) : "unexpected frame kind";
-      spdlog::warn("transport: closing connection from {}: protocol violation: {}", PeerName(), what);
-      CloseOnStrand("protocol violation: " + what);
-      return;
+    if (available >= kFrameHeaderSize) {
+      FrameHeader header;
+      const FrameCheck check = DecodeFrameHeader(buffer_.data() + begin_, header);
+      if (check != FrameCheck::kOk || !Accepts(header.kind)) {
+        const std::string what = check != FrameCheck::kOk ? DescribeFrameCheck(check) : "unexpected frame kind";
+        spdlog::warn("transport: closing connection from {}: protocol violation: {}", PeerName(), what);
+        CloseOnStrand("protocol violation: " + what);
+        return;
+      }
+      const size_t total = kFrameHeaderSize + header.payload_size;
+      if (available >= total) {
+        std::string payload(buffer_.data() + begin_ + kFrameHeaderSize, header.payload_size);
+        begin_ += total;
+        Deliver(header, std::move(payload));
+        continue;
+      }
+      if (total > kLargeFrame) {
+        ReadLargePayload(header);
+        return;
+      }
     }
-    const size_t total = kFrameHeaderSize + header.payload_size;
-    if (available >= total) {
-      std::string payload(buffer_.data() + begin_ + kFrameHeaderSize, header.payload_size);
-      begin_ += total;
-      Deliver(header, std::move(payload));
-      continue;
+    // Not a whole frame here: under TLS the session may hold more.
+    if (tls_) {
+      std::string error;
+      if (PullPlaintext(error)) continue;
+      if (!error.empty()) {
+        CloseOnStrand(error);
+        return;
+      }
     }
-    if (total > kLargeFrame) {
-      ReadLargePayload(header);
-      return;
-    }
-    break;  // a small frame, not all here yet
+    break;
   }
   if (paused_ || closed_on_strand_) return;
-  if (begin_ == end_ && !tls_ && StopReadingWhenIdle()) return;
+  if (begin_ == end_ && StopReadingWhenIdle()) return;
   ReadMore();
 }
 
@@ -223,10 +328,52 @@ void FramedSocket::CompactBuffer() {
   }
 }
 
+// ---- TLS: the session between the socket and the frame buffer ----
+
+void FramedSocket::FeedCipher(size_t bytes) {
+  std::lock_guard lock(mutex_);
+  tls_->Feed(cipher_in_.data(), bytes);
+}
+
+long FramedSocket::DecryptInto(char* out, size_t capacity, std::string& error) {
+  std::lock_guard lock(mutex_);
+  std::string reply;
+  const long got = tls_->Decrypt(out, capacity, reply, error);
+  if (!reply.empty() && !closed_) {
+    OutFrame frame{};
+    frame.payload = std::move(reply);
+    frame.sent = frame.header.size();
+    frame.cipher = true;
+    QueueLocked(std::move(frame));
+  }
+  return got;
+}
+
+bool FramedSocket::PullPlaintext(std::string& error) {
+  CompactBuffer();
+  const long got = DecryptInto(buffer_.data() + end_, buffer_.size() - end_, error);
+  if (got <= 0) return false;
+  end_ += static_cast<size_t>(got);
+  return true;
+}
+
 void FramedSocket::ReadMore() {
   CompactBuffer();
-  AsyncReadSome(asio::buffer(buffer_.data() + end_, buffer_.size() - end_),
-                [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+  if (tls_) {
+    socket_.async_read_some(asio::buffer(cipher_in_),
+                            [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+                              if (self->closed_on_strand_) return;
+                              if (ec) {
+                                self->CloseOnStrand(DescribeReadError(ec));
+                                return;
+                              }
+                              self->FeedCipher(n);
+                              self->ProcessBuffer();
+                            });
+    return;
+  }
+  socket_.async_read_some(asio::buffer(buffer_.data() + end_, buffer_.size() - end_),
+                          [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
                             if (self->closed_on_strand_) return;
                             if (ec) {
                               self->CloseOnStrand(DescribeReadError(ec));
@@ -243,7 +390,12 @@ void FramedSocket::ReadLargePayload(const FrameHeader& header) {
   large_payload_.resize(header.payload_size);
   std::memcpy(large_payload_.data(), buffer_.data() + begin_ + kFrameHeaderSize, have);
   begin_ = end_ = 0;
-  AsyncReadExactly(asio::buffer(large_payload_.data() + have, header.payload_size - have),
+  if (tls_) {
+    large_filled_ = have;
+    FillLargeTls();
+    return;
+  }
+  asio::async_read(socket_, asio::buffer(large_payload_.data() + have, header.payload_size - have),
                    [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
                      if (self->closed_on_strand_) return;
                      if (ec) {
@@ -257,6 +409,36 @@ void FramedSocket::ReadLargePayload(const FrameHeader& header) {
                    });
 }
 
+// Decrypts straight into the large frame's string, reading as needed.
+void FramedSocket::FillLargeTls() {
+  while (large_filled_ < large_payload_.size()) {
+    std::string error;
+    const long got = DecryptInto(large_payload_.data() + large_filled_, large_payload_.size() - large_filled_, error);
+    if (got < 0) {
+      CloseOnStrand(error);
+      return;
+    }
+    if (got == 0) {
+      socket_.async_read_some(asio::buffer(cipher_in_),
+                              [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+                                if (self->closed_on_strand_) return;
+                                if (ec) {
+                                  self->CloseOnStrand(DescribeReadError(ec));
+                                  return;
+                                }
+                                self->FeedCipher(n);
+                                self->FillLargeTls();
+                              });
+      return;
+    }
+    large_filled_ += static_cast<size_t>(got);
+  }
+  std::string payload = std::move(large_payload_);
+  large_payload_ = {};
+  Deliver(large_header_, std::move(payload));
+  ProcessBuffer();
+}
+
 void FramedSocket::Deliver(const FrameHeader& header, std::string payload) {
   if (!OnFrame(header, std::move(payload))) paused_ = true;
 }
@@ -264,7 +446,8 @@ void FramedSocket::Deliver(const FrameHeader& header, std::string payload) {
 // ---- reading on a caller's thread ----
 
 FramedSocket::InlineRead FramedSocket::ReadInline(int fd, std::chrono::nanoseconds wait) {
-  // Frames a previous owner left complete in the buffer come first.
+  // Frames a previous owner left complete in the buffer (or, under TLS, in
+  // the session) come first.
   size_t delivered = 0;
   InlineRead result = DeliverInline(delivered);
   if (result.to_strand || delivered > 0) return result;
@@ -273,38 +456,51 @@ FramedSocket::InlineRead FramedSocket::ReadInline(int fd, std::chrono::nanosecon
   pollfd ready{fd, POLLIN, 0};
   if (::ppoll(&ready, 1, &timeout, nullptr) <= 0) return {};  // nothing yet (or a signal)
   CompactBuffer();
-  if (end_ == buffer_.size()) return {true, {}};
-  const ssize_t n = ::recv(fd, buffer_.data() + end_, buffer_.size() - end_, MSG_DONTWAIT);
+  char* into = tls_ ? cipher_in_.data() : buffer_.data() + end_;
+  const size_t room = tls_ ? cipher_in_.size() : buffer_.size() - end_;
+  if (room == 0) return {true, {}};
+  const ssize_t n = ::recv(fd, into, room, MSG_DONTWAIT);
   if (n == 0) return {true, "connection closed by peer"};
   if (n < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return {};
     return {true, std::strerror(errno)};
   }
-  end_ += static_cast<size_t>(n);
+  if (tls_) {
+    FeedCipher(static_cast<size_t>(n));
+  } else {
+    end_ += static_cast<size_t>(n);
+  }
   return DeliverInline(delivered);
 }
 
 FramedSocket::InlineRead FramedSocket::DeliverInline(size_t& delivered) {
-  while (end_ - begin_ >= kFrameHeaderSize) {
-    FrameHeader header;
-    const FrameCheck check = DecodeFrameHeader(buffer_.data() + begin_, header);
-    if (check != FrameCheck::kOk || !Accepts(header.kind)) {
-      const std::string what = check != FrameCheck::kOk ? DescribeFrameCheck(check) : "unexpected frame kind";
-      spdlog::warn("transport: closing connection from {}: protocol violation: {}", PeerName(), what);
-      return {true, "protocol violation: " + what};
-    }
-    const size_t total = kFrameHeaderSize + header.payload_size;
-    if (end_ - begin_ < total) {
+  while (true) {
+    if (end_ - begin_ >= kFrameHeaderSize) {
+      FrameHeader header;
+      const FrameCheck check = DecodeFrameHeader(buffer_.data() + begin_, header);
+      if (check != FrameCheck::kOk || !Accepts(header.kind)) {
+        const std::string what = check != FrameCheck::kOk ? DescribeFrameCheck(check) : "unexpected frame kind";
+        spdlog::warn("transport: closing connection from {}: protocol violation: {}", PeerName(), what);
+        return {true, "protocol violation: " + what};
+      }
+      const size_t total = kFrameHeaderSize + header.payload_size;
+      if (end_ - begin_ >= total) {
+        std::string payload(buffer_.data() + begin_ + kFrameHeaderSize, header.payload_size);
+        begin_ += total;
+        ++delivered;
+        // A call queued too much: the strand reads on and pauses for it properly.
+        if (!OnFrame(header, std::move(payload))) return {true, {}};
+        continue;
+      }
       if (total > kLargeFrame) return {true, {}};  // the strand reads it into a string of its own
-      break;
     }
-    std::string payload(buffer_.data() + begin_ + kFrameHeaderSize, header.payload_size);
-    begin_ += total;
-    ++delivered;
-    // A call queued too much: the strand reads on and pauses for it properly.
-    if (!OnFrame(header, std::move(payload))) return {true, {}};
+    if (tls_) {
+      std::string error;
+      if (PullPlaintext(error)) continue;
+      if (!error.empty()) return {true, error};
+    }
+    return {};
   }
-  return {};
 }
 
 void FramedSocket::ReadOnStrand() {
@@ -333,18 +529,9 @@ void FramedSocket::WriteNext() {
       write_buffers_.emplace_back(frame.payload.data() + payload_sent, frame.payload.size() - payload_sent);
     }
   }
-  auto on_written = [self = shared_from_this()](const boost::system::error_code& ec, size_t bytes) {
-    self->OnWritten(ec, bytes);
-  };
-  if (tls_) {
-    tls_write_.clear();
-    for (const asio::const_buffer& part : write_buffers_) {
-      tls_write_.append(static_cast<const char*>(part.data()), part.size());
-    }
-    asio::async_write(*tls_, asio::buffer(tls_write_), std::move(on_written));
-  } else {
-    asio::async_write(socket_, write_buffers_, std::move(on_written));
-  }
+  asio::async_write(
+      socket_, write_buffers_,
+      [self = shared_from_this()](const boost::system::error_code& ec, size_t bytes) { self->OnWritten(ec, bytes); });
 }
 
 void FramedSocket::OnWritten(const boost::system::error_code& ec, size_t bytes) {

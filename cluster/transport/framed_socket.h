@@ -16,18 +16,16 @@
 // QueuedBytes counts frames queued and not yet written to the kernel, so a
 // producer can wait for it to drop (server backpressure, WaitQueueBelow).
 //
-// With a TLS context (link_tls.h) every byte goes through OpenSSL: the
-// connection first completes a handshake (Handshake), and the shortcuts
-// that touch the descriptor directly (the write from the sending thread,
-// the read on a caller's thread) are off, since they would bypass the
-// encryption. Frames queued together are then copied into one buffer, so
-// they travel in as few TLS records as possible.
+// With a TLS context (link_tls.h) the connection first completes a
+// handshake (Handshake), and from then on every frame is encrypted as it is
+// queued and decrypted as it is read, by a TlsSession that this class feeds
+// the socket's bytes by hand (tls_session.h), so both shortcuts above work
+// under TLS too.
 #pragma once
 
 // clang-format off
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange
 #include <boost/asio.hpp>
-#include <boost/asio/ssl.hpp>
 // clang-format on
 #include <functional>
 #include <atomic>
@@ -41,6 +39,7 @@
 
 #include "cluster/transport/frame.h"
 #include "cluster/transport/link_tls_context.h"
+#include "cluster/transport/tls_session.h"
 
 namespace tessera::cluster::transport::detail {
 
@@ -103,37 +102,50 @@ class FramedSocket : public std::enable_shared_from_this<FramedSocket> {
   // On the strand, after accept or connect: starts reading and flushes frames
   // queued meanwhile. With TLS, only after Handshake succeeded.
   void StartIo();
-  bool Secured() const { return tls_ != nullptr; }
+  bool Secured() const { return tls_context_ != nullptr; }
   // On the strand, after accept or connect, with TLS: runs the handshake
   // (the client side checks that the server's certificate names `host`),
-  // bounded by `timeout` (0: the caller bounds it), then calls `done` on the strand with an empty
-  // string, or with why it failed (the caller closes the connection).
-  void Handshake(boost::asio::ssl::stream_base::handshake_type side, const std::string& host,
-                 std::chrono::milliseconds timeout, std::function<void(const std::string& error)> done);
+  // bounded by `timeout` (0: the caller bounds it), then calls `done` on
+  // the strand with an empty string, or with why it failed (the caller
+  // closes the connection).
+  void Handshake(bool server, const std::string& host, std::chrono::milliseconds timeout,
+                 std::function<void(const std::string& error)> done);
   void CloseOnStrand(const std::string& reason);
   bool ClosedOnStrand() const { return closed_on_strand_; }
   const std::string& PeerName() const { return peer_; }  // "ip:port" for logs, once I/O started; on the strand
 
   Strand strand_;
   boost::asio::ip::tcp::socket socket_;
-  const TlsContext tls_context_;
-  // Over socket_; null without TLS. Never reset, so any thread may test it.
-  const std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
+  const TlsContext tls_context_;  // null: plain TCP
 
  private:
   struct OutFrame {
     EncodedHeader header;
     std::string payload;
     size_t sent = 0;  // bytes of header + payload already written
+    // Under TLS once encrypted: `payload` holds ciphertext and the header
+    // counts as sent. Frames queued before the handshake wait as plaintext.
+    bool cipher = false;
   };
 
   // With mutex_ held: writes what the kernel takes right now, never blocks.
   size_t TrySendNow(const OutFrame& frame);
+  // With mutex_ held: queues a frame (trying to write it at once when
+  // nothing is queued). `bytes` is what it adds to queued_bytes_.
+  void QueueLocked(OutFrame frame);
+  // With mutex_ held, under TLS after the handshake: replaces the plaintext
+  // of `frame` by its ciphertext. False (with `error`) if the session broke.
+  bool EncryptLocked(OutFrame& frame, std::string& error);
+  // Under TLS, by the read side's owner: decrypts what the session holds
+  // into [out, out + capacity). Bytes written, 0 for none, -1 when the
+  // session broke or the peer ended it (`error`).
+  long DecryptInto(char* out, size_t capacity, std::string& error);
+  // DecryptInto the free end of buffer_; true when bytes were added.
+  bool PullPlaintext(std::string& error);
+  void FeedCipher(size_t bytes);  // cipher_in_[0, bytes) received
+  void HandshakeStep(std::string_view input, std::shared_ptr<struct HandshakeState> state);
+  void FillLargeTls();
 
-  template <typename Handler>
-  void AsyncReadSome(boost::asio::mutable_buffer buffer, Handler&& handler);
-  template <typename Handler>
-  void AsyncReadExactly(boost::asio::mutable_buffer buffer, Handler&& handler);
   void ProcessBuffer();
   void CompactBuffer();
   InlineRead DeliverInline(size_t& delivered);
@@ -151,11 +163,12 @@ class FramedSocket : public std::enable_shared_from_this<FramedSocket> {
   size_t end_ = 0;
   FrameHeader large_header_;
   std::string large_payload_;
+  size_t large_filled_ = 0;        // under TLS: bytes of large_payload_ decrypted so far
+  std::vector<char> cipher_in_;    // under TLS: ciphertext just read, before the session takes it
   bool paused_ = false;
   bool closed_on_strand_ = false;
   std::vector<OutFrame> in_flight_;  // frames of the write in progress
   std::vector<boost::asio::const_buffer> write_buffers_;
-  std::string tls_write_;  // with TLS: in_flight_'s unsent bytes, copied together
 
   // Shared with other threads.
   mutable std::mutex mutex_;
@@ -168,6 +181,10 @@ class FramedSocket : public std::enable_shared_from_this<FramedSocket> {
   // it only with mutex_ held, so a write can never hit a reused descriptor.
   int fd_ = -1;
   bool io_started_ = false;
+  // Under TLS: made by Handshake on the strand before I/O starts; then used
+  // only with mutex_ held (OpenSSL's session is not thread-safe, and the
+  // sender encrypts while the reader decrypts).
+  std::unique_ptr<TlsSession> tls_;
   bool writing_ = false;  // a WriteNext is scheduled or running
   bool closed_ = false;
 };

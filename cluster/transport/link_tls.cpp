@@ -32,6 +32,7 @@ TlsContext MakeContext(const LinkTls& tls, asio::ssl::context::method method) {
   SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
   SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+  SSL_CTX_set_num_tickets(ctx, 0);  // no tickets after the handshake either
   Load("--cluster-cert", tls.cert_file, [&] { context->use_certificate_chain_file(tls.cert_file); });
   Load("--cluster-key", tls.key_file, [&] { context->use_private_key_file(tls.key_file, asio::ssl::context::pem); });
   Load("--cluster-ca", tls.ca_file, [&] { context->load_verify_file(tls.ca_file); });

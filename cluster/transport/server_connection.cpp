@@ -36,7 +36,7 @@ void ServerConnection::Start() {
       self->StartIo();
       return;
     }
-    self->Handshake(asio::ssl::stream_base::server, {}, kHandshakeTimeout, [self](const std::string& error) {
+    self->Handshake(/*server=*/true, {}, kHandshakeTimeout, [self](const std::string& error) {
       if (error.empty()) {
         self->StartIo();
         return;
