@@ -65,7 +65,7 @@ declare -A KNOWN_FAILING=(
 )
 COMMANDS=('\dt' '\d' '\di' '\ds' '\dv' '\dv big*' '\dn' '\df' '\dt public.*' '\di orders*' '\l' '\du' '\dT'
   '\d customers' '\d+ customers' '\d orders' '\d big_orders' '\ds order*' '\d order_numbers' '\d events_id_seq'
-  '\d countdown')
+  '\d countdown' '\dp' '\z orders' '\dp cust*')
 
 # --- servers -------------------------------------------------------------------
 if [ "$mode" = cluster ]; then

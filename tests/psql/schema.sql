@@ -10,3 +10,11 @@ CREATE VIEW customer_totals (customer_id, total) AS
   SELECT customer_id, sum(amount) FROM orders GROUP BY customer_id;
 CREATE SEQUENCE order_numbers AS integer INCREMENT BY 10 START WITH 1000 MAXVALUE 100000 CYCLE OWNED BY orders.id;
 CREATE SEQUENCE countdown INCREMENT -1;
+-- Privileges, for \dp (\z) and \du.
+CREATE ROLE report_reader;
+CREATE ROLE clerk LOGIN;
+GRANT SELECT ON orders, big_orders TO report_reader;
+GRANT SELECT, INSERT, UPDATE ON customers TO clerk WITH GRANT OPTION;
+GRANT DELETE ON notes TO PUBLIC;
+GRANT USAGE ON SEQUENCE order_numbers TO clerk;
+GRANT report_reader TO clerk;
