@@ -55,9 +55,33 @@ constexpr ArrayPair kArrayPairs[] = {
 
 }  // namespace
 
-bool IsArrayType(TypeId id) { return ArrayElementType(id) != TypeId::kUnknown; }
+// A switch, not a search of kArrayPairs: casts and row decoding ask this
+// once per value (it was 8% of a 1M-row sum).
+bool IsArrayType(TypeId id) {
+  switch (id) {
+    case TypeId::kBoolArray:
+    case TypeId::kByteaArray:
+    case TypeId::kInt2Array:
+    case TypeId::kInt4Array:
+    case TypeId::kTextArray:
+    case TypeId::kBpcharArray:
+    case TypeId::kVarcharArray:
+    case TypeId::kInt8Array:
+    case TypeId::kFloat4Array:
+    case TypeId::kFloat8Array:
+    case TypeId::kOidArray:
+    case TypeId::kTimestampArray:
+    case TypeId::kDateArray:
+    case TypeId::kTimestampTzArray:
+    case TypeId::kNumericArray:
+      return true;
+    default:
+      return false;
+  }
+}
 
 TypeId ArrayElementType(TypeId array) {
+  if (!IsArrayType(array)) return TypeId::kUnknown;
   for (const auto& p : kArrayPairs)
     if (p.array == array) return p.element;
   return TypeId::kUnknown;

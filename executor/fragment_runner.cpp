@@ -1,6 +1,7 @@
 // The fragment runner: scan by the fragment's access path, filter, join a
 // co-located table, then project + top-N/limit (reads) or write with constraint checks.
 #include "executor/fragment_runner.h"
+#include "executor/needed_columns.h"
 
 #include <algorithm>
 #include <optional>
@@ -87,9 +88,11 @@ struct RunLimits {
 
 // Calls `fn(pk_suffix, row)` for every row of `table` the access path
 // yields, until it returns false.
+// `needed`: when given, a range scan of the primary key decodes only those
+// columns (needed_columns.h); the others come out NULL.
 template <class Fn>
 void ScanRows(const planner::TableLayout& table, const planner::ScanSpec& scan, storage::Transaction& txn,
-              const planner::EvalContext& ctx, RunLimits& limits, Fn fn) {
+              const planner::EvalContext& ctx, RunLimits& limits, Fn fn, const std::vector<bool>* needed = nullptr) {
   TableStore store(table, txn);
   std::string primary_prefix = storage::KeyPrefix(table.table_id, storage::kPrimaryIndexId);
   std::string start, end;
@@ -123,8 +126,9 @@ void ScanRows(const planner::TableLayout& table, const planner::ScanSpec& scan, 
   if (scan.index_id == 0) {
     for (; it->Valid(); it->Next()) {
       limits.poll.Tick();
-      if (!fn(std::string(it->Key().substr(primary_prefix.size())), storage::DecodeRow(it->Value(), table.column_types)))
-        return;
+      Row row = needed ? storage::DecodeRow(it->Value(), table.column_types, *needed)
+                       : storage::DecodeRow(it->Value(), table.column_types);
+      if (!fn(std::string(it->Key().substr(primary_prefix.size())), std::move(row))) return;
     }
     return;
   }
@@ -150,14 +154,15 @@ void ScanRows(const planner::TableLayout& table, const planner::ScanSpec& scan, 
 // byte-equal for partners, so one suffix names both rows.
 template <class Fn>
 void InputRows(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx, RunLimits& limits,
-               Fn fn) {
+               Fn fn, const std::vector<bool>* needed = nullptr) {
   auto passes = [&](const planner::ExprRef& predicate, const Row& row) {
     return !predicate || planner::EvaluatePredicate(*predicate, row, ctx);
   };
   if (!f.join) {
-    ScanRows(f.table, f.scan, txn, ctx, limits, [&](const std::string& suffix, Row row) {
-      return !passes(f.filter, row) || fn(suffix, std::move(row));
-    });
+    ScanRows(
+        f.table, f.scan, txn, ctx, limits,
+        [&](const std::string& suffix, Row row) { return !passes(f.filter, row) || fn(suffix, std::move(row)); },
+        needed);
     return;
   }
   const planner::FragmentJoin& join = *f.join;
@@ -230,13 +235,18 @@ struct ScanState {
 void ScanInto(const Fragment& f, storage::Transaction& txn, const planner::EvalContext& ctx, bool want_row_keys,
               RunLimits& limits, ScanState& state, MemoryCharge& charge) {
   planner::FragmentResult& result = state.result;
+  const std::optional<std::vector<bool>> needed_columns = NeededColumns(f);
+  const std::vector<bool>* needed = needed_columns ? &*needed_columns : nullptr;
   if (!f.aggregates.empty() || !f.group_by.empty()) {
     state.aggregator = std::make_unique<HashAggregator>(f.group_by, f.aggregates, ctx, &limits.poll, limits.memory);
     HashAggregator& aggregator = *state.aggregator;
-    InputRows(f, txn, ctx, limits, [&](const std::string&, Row row) {
-      aggregator.Add(row);
-      return true;
-    });
+    InputRows(
+        f, txn, ctx, limits,
+        [&](const std::string&, Row row) {
+          aggregator.Add(row);
+          return true;
+        },
+        needed);
     result.rows = aggregator.Finish();
     // Freeing a million groups takes long enough to matter to a cancel
     // arriving meanwhile: big ones go to the background, uncharged.
@@ -273,7 +283,7 @@ void ScanInto(const Fragment& f, storage::Transaction& txn, const planner::EvalC
     charge.Add(EstimateRowBytes(out));
     result.rows.push_back(std::move(out));
     return !(early_stop && static_cast<int64_t>(result.rows.size()) >= f.limit);
-  });
+  }, needed);
   if (top_n) {
     result.rows = top_n->TakeSorted();
     for (const Row& row : result.rows) charge.Add(EstimateRowBytes(row));

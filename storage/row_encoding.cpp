@@ -166,6 +166,32 @@ Value ReadValue(RowReader& reader, Type type) {
   }
 }
 
+// Moves past one encoded value of `type` without building it.
+void SkipValue(RowReader& reader, Type type) {
+  switch (KindOf(type.id)) {
+    case Kind::kFloat:
+      reader.Bytes(sizeof(double));
+      return;
+    case Kind::kString:
+      reader.Bytes(static_cast<size_t>(reader.Varint()));
+      return;
+    case Kind::kNumeric:
+      reader.Varint();
+      reader.Varint();
+      return;
+    case Kind::kArray: {
+      const Type element = ElementTypeOf(type);
+      auto count = static_cast<size_t>(reader.Varint());
+      for (size_t i = 0; i < count; ++i)
+        if (reader.Byte() != 0) SkipValue(reader, element);
+      return;
+    }
+    case Kind::kInt:
+      reader.Varint();
+      return;
+  }
+}
+
 }  // namespace
 
 void EncodeRow(const Row& row, std::string* out) {
@@ -193,6 +219,29 @@ Row DecodeRow(std::string_view bytes, const std::vector<Type>& types) {
     // columns (after a DROP COLUMN at the end) are ignored.
     bool null = i >= count || (static_cast<uint8_t>(bitmap[i / 8]) >> (i % 8)) & 1;
     row.push_back(null ? Value::Null(types[i]) : ReadValue(reader, types[i]));
+  }
+  return row;
+}
+
+Row DecodeRow(std::string_view bytes, const std::vector<Type>& types, const std::vector<bool>& needed) {
+  RowReader reader(bytes);
+  auto count = static_cast<size_t>(reader.Varint());
+  std::string_view bitmap = reader.Bytes((count + 7) / 8);
+  // Past the last needed column nothing more is read.
+  size_t last = types.size();
+  while (last > 0 && !needed[last - 1]) --last;
+  Row row;
+  row.reserve(types.size());
+  for (size_t i = 0; i < types.size(); ++i) {
+    bool null = i >= count || (static_cast<uint8_t>(bitmap[i / 8]) >> (i % 8)) & 1;
+    if (null || i >= last) {
+      row.push_back(Value::Null(types[i]));
+    } else if (needed[i]) {
+      row.push_back(ReadValue(reader, types[i]));
+    } else {
+      SkipValue(reader, types[i]);
+      row.push_back(Value::Null(types[i]));
+    }
   }
   return row;
 }
