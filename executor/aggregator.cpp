@@ -61,6 +61,19 @@ void FoldAggregate(const planner::BoundExpr& agg, AggState& s, Value v) {
     case AggKind::kSum:
     case AggKind::kAvg: {
       Type t = SumType(agg);
+      // sum(int2/int4) in int8: added here, without the generic cast and
+      // arithmetic, unless it overflows (Arith then raises PostgreSQL's error).
+      if (t.id == TypeId::kInt8 && IsIntegerType(v.Id())) {
+        int64_t total;
+        if (s.value.IsNull()) {
+          s.value = Value::Int8(v.GetInt());
+          break;
+        }
+        if (!__builtin_add_overflow(s.value.GetInt(), v.GetInt(), &total)) {
+          s.value = Value::Int8(total);
+          break;
+        }
+      }
       if (v.GetType().id != t.id) v = v.CastTo(t);
       s.value = s.value.IsNull() ? v : Arith(ArithOp::kAdd, s.value, v);
       break;
@@ -102,6 +115,15 @@ Value AggregateResult(const planner::BoundExpr& agg, const AggState& s) {
 }
 
 void HashAggregator::Add(const Row& row) {
+  if (groups_.empty()) {  // one group: no key to build or look up
+    if (states_.empty()) {
+      charge_.Add(static_cast<int64_t>(sizeof(std::vector<AggState>) + aggregates_.size() * sizeof(AggState)));
+      keys_.emplace_back();
+      states_.emplace_back(aggregates_.size());
+    }
+    Accumulate(states_[0], row);
+    return;
+  }
   std::vector<Value> key;
   key.reserve(groups_.size());
   for (auto& g : groups_) key.push_back(planner::Evaluate(*g, row, ctx_));
