@@ -263,6 +263,7 @@ void ScanInto(const Fragment& f, storage::Transaction& txn, const planner::EvalC
     state.top_n = std::make_unique<TopN>(f.top_n, static_cast<size_t>(f.limit), limits.memory, "TupleSort main");
   }
   TopN* top_n = state.top_n.get();
+  const std::vector<bool> movable = MovableProjections(f.projection);
   bool keys = want_row_keys && f.top_n.empty() && f.scan.index_id == 0;
   InputRows(f, txn, ctx, limits, [&](const std::string& suffix, Row row) {
     if (keys) {
@@ -274,7 +275,14 @@ void ScanInto(const Fragment& f, storage::Transaction& txn, const planner::EvalC
       out = std::move(row);
     } else {
       out.reserve(f.projection.size());
-      for (auto& e : f.projection) out.push_back(planner::Evaluate(*e, row, ctx));
+      for (size_t i = 0; i < f.projection.size(); ++i) {
+        const planner::BoundExpr& e = *f.projection[i];
+        if (movable[i] && static_cast<size_t>(e.index) < row.size()) {
+          out.push_back(std::move(row[static_cast<size_t>(e.index)]));
+        } else {
+          out.push_back(planner::Evaluate(e, row, ctx));
+        }
+      }
     }
     if (top_n) {
       top_n->Offer(std::move(out), ctx);

@@ -24,7 +24,29 @@ bool CollectAll(const std::vector<planner::ExprRef>& exprs, std::vector<bool>& n
   return true;
 }
 
+void CountColumnRefs(const planner::BoundExpr& e, std::vector<int>& counts) {
+  if (e.kind == planner::BoundExprKind::kColumn && e.index >= 0) {
+    if (static_cast<size_t>(e.index) >= counts.size()) counts.resize(static_cast<size_t>(e.index) + 1, 0);
+    ++counts[static_cast<size_t>(e.index)];
+  }
+  for (const planner::ExprRef& arg : e.args)
+    if (arg) CountColumnRefs(*arg, counts);
+}
+
 }  // namespace
+
+std::vector<bool> MovableProjections(const std::vector<planner::ExprRef>& projection) {
+  std::vector<int> counts;
+  for (const planner::ExprRef& e : projection)
+    if (e) CountColumnRefs(*e, counts);
+  std::vector<bool> movable(projection.size(), false);
+  for (size_t i = 0; i < projection.size(); ++i) {
+    const planner::ExprRef& e = projection[i];
+    movable[i] = e && e->kind == planner::BoundExprKind::kColumn && e->index >= 0 &&
+                 counts[static_cast<size_t>(e->index)] == 1;
+  }
+  return movable;
+}
 
 std::optional<std::vector<bool>> NeededColumns(const planner::Fragment& f) {
   if (f.kind != planner::FragmentKind::kScan || f.join || f.lock_rows) return std::nullopt;

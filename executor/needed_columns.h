@@ -17,4 +17,9 @@ namespace tessera::executor {
 // scan (it returns and re-checks whole rows), a DML fragment.
 std::optional<std::vector<bool>> NeededColumns(const planner::Fragment& f);
 
+// For each projection item: true when it is a plain column that no other
+// item (nor a part of one) reads, so its value may be moved out of the
+// input row instead of copied (the row is dropped after the projection).
+std::vector<bool> MovableProjections(const std::vector<planner::ExprRef>& projection);
+
 }  // namespace tessera::executor

@@ -5,6 +5,17 @@
 
 namespace tessera::executor {
 
+TopN::TopN(const std::vector<planner::SortKey>& keys, size_t limit, MemoryAccount* memory, const char* context)
+    : keys_(keys), limit_(limit), charge_(memory, context) {
+  for (const planner::SortKey& key : keys_) {
+    if (!key.expr || key.expr->kind != planner::BoundExprKind::kColumn || key.expr->index < 0) {
+      key_columns_.clear();
+      return;
+    }
+    key_columns_.push_back(static_cast<size_t>(key.expr->index));
+  }
+}
+
 bool TopN::Before(const Entry& a, const Entry& b) const {
   int c = CompareKeys(a.keyed.keys, b.keyed.keys, keys_);
   return c != 0 ? c < 0 : a.seq < b.seq;
@@ -32,6 +43,34 @@ void TopN::Offer(KeyedRow row) {
 }
 
 void TopN::Offer(Row row, const planner::EvalContext& ctx) {
+  const bool in_place = !key_columns_.empty() &&
+                        std::all_of(key_columns_.begin(), key_columns_.end(), [&](size_t c) { return c < row.size(); });
+  if (in_place) {
+    if (heap_.size() >= limit_) {
+      if (limit_ == 0) return;
+      // CompareKeys against the last row kept, reading the row's own values.
+      const std::vector<Value>& last = heap_.front().keyed.keys;
+      int c = 0;
+      for (size_t i = 0; i < keys_.size() && c == 0; ++i) {
+        const Value& v = row[key_columns_[i]];
+        const bool an = v.IsNull(), bn = last[i].IsNull();
+        if (an && bn) continue;
+        if (an || bn) {
+          c = (an == keys_[i].nulls_first) ? -1 : 1;
+        } else {
+          c = v.Compare(last[i]);
+          if (keys_[i].descending) c = -c;
+        }
+      }
+      if (c >= 0) return;  // equal keys lose: they arrived later
+    }
+    KeyedRow keyed;
+    keyed.keys.reserve(key_columns_.size());
+    for (size_t column : key_columns_) keyed.keys.push_back(row[column]);
+    keyed.row = std::move(row);
+    Offer(std::move(keyed));
+    return;
+  }
   probe_.clear();
   for (auto& key : keys_) probe_.push_back(planner::Evaluate(*key.expr, row, ctx));
   if (!Admits(probe_)) return;

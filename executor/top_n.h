@@ -17,8 +17,7 @@ namespace tessera::executor {
 class TopN {
  public:
   // `memory` (may be null) is charged for the rows kept, under `context`.
-  TopN(const std::vector<planner::SortKey>& keys, size_t limit, MemoryAccount* memory, const char* context)
-      : keys_(keys), limit_(limit), charge_(memory, context) {}
+  TopN(const std::vector<planner::SortKey>& keys, size_t limit, MemoryAccount* memory, const char* context);
 
   // Whether a row with these sort keys would be kept: check this before
   // building a row that is likely to be thrown away.
@@ -49,6 +48,10 @@ class TopN {
   std::vector<Entry> heap_;  // a max-heap by Before: the front is the last row kept
   uint64_t next_seq_ = 0;
   std::vector<Value> probe_;  // the keys of the row being offered
+  // Each key's column in the offered row when every key is a plain column
+  // (ORDER BY v): a row is then judged in place, and a row not kept copies
+  // nothing (a text key would cost an allocation per row). Else empty.
+  std::vector<size_t> key_columns_;
   MemoryCharge charge_;
 };
 
