@@ -21,6 +21,7 @@ void to_json(json& j, const ColumnInfo& c) {
   j = {{"name", c.name}, {"type", c.type}, {"not_null", c.not_null}, {"default", c.default_sql},
        {"serial", c.is_serial}};
   if (c.identity != '\0') j["identity"] = std::string(1, c.identity);
+  if (!c.comment.empty()) j["comment"] = c.comment;
 }
 void from_json(const json& j, ColumnInfo& c) {
   c.name = j.at("name").get<std::string>();
@@ -30,6 +31,7 @@ void from_json(const json& j, ColumnInfo& c) {
   c.is_serial = j.value("serial", false);
   std::string identity = j.value("identity", std::string());
   c.identity = identity.empty() ? '\0' : identity[0];
+  c.comment = j.value("comment", std::string());
 }
 
 void to_json(json& j, const IndexInfo& i) {
@@ -106,6 +108,7 @@ void to_json(json& j, const TableInfo& t) {
     j["view_depends_on"] = t.view_depends_on;
   }
   OwnerToJson(j, t);
+  if (!t.comment.empty()) j["comment"] = t.comment;
 }
 void from_json(const json& j, TableInfo& t) {
   t.id = j.at("id").get<uint32_t>();
@@ -120,6 +123,7 @@ void from_json(const json& j, TableInfo& t) {
   t.view_sql = j.value("view_sql", std::string());
   t.view_depends_on = j.value("view_depends_on", std::vector<uint32_t>());
   OwnerFromJson(j, t);
+  t.comment = j.value("comment", std::string());
 }
 
 void to_json(json& j, const SequenceInfo& s) {

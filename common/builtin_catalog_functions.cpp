@@ -194,10 +194,17 @@ void AddCatalogFunctions(std::vector<FunctionOverload>& out) {
   Add(out, "pg_get_function_arguments", {kOid}, kText, [](const Args& a, const Ctx& ctx) {
     return OptionalText(Catalog(ctx, "pg_get_function_arguments").FunctionArguments(OidArg(a, 0)));
   });
-  // COMMENT ON does not exist yet, so no object has a description.
-  Add(out, "obj_description", {kOid, kText}, kText, [](const Args&, const Ctx&) { return Value::Null(Type::Of(kText)); });
-  Add(out, "obj_description", {kOid}, kText, [](const Args&, const Ctx&) { return Value::Null(Type::Of(kText)); });
-  Add(out, "col_description", {kOid, kInt4}, kText, [](const Args&, const Ctx&) { return Value::Null(Type::Of(kText)); });
+  // Tables, views and their columns have comments (COMMENT ON); nothing else does.
+  Add(out, "obj_description", {kOid, kText}, kText, [](const Args& a, const Ctx& ctx) {
+    return OptionalText(Catalog(ctx, "obj_description").Description(OidArg(a, 0), a[1].GetString(), 0));
+  });
+  Add(out, "obj_description", {kOid}, kText, [](const Args& a, const Ctx& ctx) {
+    return OptionalText(Catalog(ctx, "obj_description").Description(OidArg(a, 0), "", 0));
+  });
+  Add(out, "col_description", {kOid, kInt4}, kText, [](const Args& a, const Ctx& ctx) {
+    return OptionalText(
+        Catalog(ctx, "col_description").Description(OidArg(a, 0), "pg_class", static_cast<int32_t>(a[1].GetInt())));
+  });
   Add(out, "shobj_description", {kOid, kText}, kText,
       [](const Args&, const Ctx&) { return Value::Null(Type::Of(kText)); });
   // regclass as functions: to_regclass returns NULL for a missing relation,

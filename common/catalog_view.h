@@ -47,6 +47,10 @@ class CatalogView {
   virtual std::optional<std::string> FunctionResult(int64_t oid) const = 0;
   virtual std::optional<std::string> FunctionArguments(int64_t oid) const = 0;
   virtual std::string DatabaseName() const = 0;
+  // obj_description / col_description: the comment on a pg_class object
+  // (subid 0) or on its column `subid` (attnum); nullopt (NULL) when none.
+  // `catalog` is the catalog named ("pg_class"), empty for any.
+  virtual std::optional<std::string> Description(int64_t oid, const std::string& catalog, int32_t subid) const = 0;
   // nullopt (SQL NULL) when an object given by OID does not exist; throws
   // 42704 for an unknown role, 42P01 / 3F000 for an unknown object name,
   // 22023 for an unknown privilege word.

@@ -86,6 +86,7 @@ std::string DdlExecutor::Execute(const ast::Statement& stmt) {
     case ast::StmtKind::kCreateSequence: return CreateSequence(stmt.As<ast::CreateSequenceStmt>());
     case ast::StmtKind::kAlterSequence: return AlterSequence(stmt.As<ast::AlterSequenceStmt>());
     case ast::StmtKind::kDropSequence: return DropSequence(stmt.As<ast::DropSequenceStmt>());
+    case ast::StmtKind::kComment: return Comment(stmt.As<ast::CommentStmt>());
     default: throw SqlError::Internal("not a DDL statement");
   }
 }

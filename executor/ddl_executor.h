@@ -63,6 +63,7 @@ class DdlExecutor {
   std::string DropIndex(const ast::DropIndexStmt& stmt);
   std::string AlterTable(const ast::AlterTableStmt& stmt);
   std::string Truncate(const ast::TruncateStmt& stmt);
+  std::string Comment(const ast::CommentStmt& stmt);  // ddl_comment.cpp
   // Views (ddl_view.cpp). DropRelations serves DROP TABLE (`views` false)
   // and DROP VIEW: 42809 for the other kind, 2BP01 when views outside the
   // list depend on them (they go too with `cascade`).

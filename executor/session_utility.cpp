@@ -190,7 +190,8 @@ void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool d
     case ast::StmtKind::kAlterTable:
     case ast::StmtKind::kTruncate:
     case ast::StmtKind::kCreateSequence:
-    case ast::StmtKind::kDropSequence: sink.Complete(RunDdl(stmt, sink)); return;
+    case ast::StmtKind::kDropSequence:
+    case ast::StmtKind::kComment: sink.Complete(RunDdl(stmt, sink)); return;
     case ast::StmtKind::kAlterSequence:
       // Its changes go to the shared catalog at once, which a block's ROLLBACK could not take back.
       if (in_block_) throw SqlError::FeatureNotSupported("ALTER SEQUENCE inside a transaction block is not supported");

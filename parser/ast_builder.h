@@ -75,6 +75,7 @@ class AstBuilder {
   ast::StatementPtr BuildPrepare(TP::PrepareStmtContext* ctx);
   ast::StatementPtr BuildExecute(TP::ExecuteStmtContext* ctx);
   ast::StatementPtr BuildDeallocate(TP::DeallocateStmtContext* ctx);
+  ast::StatementPtr BuildComment(TP::CommentStmtContext* ctx);
 
   // build_sequence.cpp
   ast::StatementPtr BuildCreateSequence(TP::CreateSequenceStmtContext* ctx);

@@ -72,6 +72,8 @@ ast::StatementPtr AstBuilder::BuildStatement(TP::StatementContext* ctx) {
     stmt = BuildExecute(c);
   } else if (auto* c = ctx->deallocateStmt()) {
     stmt = BuildDeallocate(c);
+  } else if (auto* c = ctx->commentStmt()) {
+    stmt = BuildComment(c);
   } else {
     stmt = BuildCopy(ctx->copyStmt());
   }

@@ -1,6 +1,9 @@
-// pg_catalog.pg_description, pg_collation and pg_inherits: Tessera has no
-// COMMENT ON and no inheritance yet, so the first and last are empty; the
-// collations are PostgreSQL's three fixed ones (every comparison is C).
+// pg_catalog.pg_description, pg_collation and pg_inherits: the comments of
+// tables, views and columns (COMMENT ON; nothing else has one yet); no
+// inheritance, so the last is empty; the collations are PostgreSQL's three
+// fixed ones (every comparison is C).
+#include "catalog/catalog.h"
+#include "catalog/system/class_entries.h"
 #include "catalog/system/system_oids.h"
 #include "catalog/system/system_relation.h"
 #include "catalog/system/system_values.h"
@@ -14,6 +17,24 @@ Row Collation(uint32_t oid, const char* name, char provider, const char* locale)
           CharValue(provider), BoolValue(true), Int4Value(-1), l, l, NullValue(), NullValue()};
 }
 
+constexpr uint32_t kPgClassOid = 1259;
+
+std::vector<Row> DescriptionRows(const CatalogSnapshot& snapshot) {
+  std::vector<Row> rows;
+  for (const ClassEntry& e : ClassEntries(snapshot, false)) {
+    if (!e.table || (e.kind != 'r' && e.kind != 'v')) continue;
+    if (!e.table->comment.empty())
+      rows.push_back({OidValue(e.oid), OidValue(kPgClassOid), Int4Value(0), TextValue(e.table->comment)});
+    for (size_t i = 0; i < e.table->columns.size(); ++i) {
+      const std::string& comment = e.table->columns[i].comment;
+      if (!comment.empty())
+        rows.push_back({OidValue(e.oid), OidValue(kPgClassOid), Int4Value(static_cast<int32_t>(i + 1)),
+                        TextValue(comment)});
+    }
+  }
+  return rows;
+}
+
 std::vector<Row> CollationRows(const CatalogSnapshot&) {
   return {Collation(kDefaultCollationOid, "default", 'd', nullptr), Collation(950, "C", 'c', "C"),
           Collation(951, "POSIX", 'c', "POSIX")};
@@ -24,7 +45,7 @@ std::vector<Row> CollationRows(const CatalogSnapshot&) {
 extern const SystemRelation kPgDescription{
     "pg_catalog", "pg_description", 2609,
     {{"objoid", "oid"}, {"classoid", "oid"}, {"objsubid", "integer"}, {"description", "text"}},
-    NoRows};
+    DescriptionRows};
 
 extern const SystemRelation kPgCollation{
     "pg_catalog", "pg_collation", 3456,

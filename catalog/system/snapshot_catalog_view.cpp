@@ -110,6 +110,23 @@ std::optional<std::string> SnapshotCatalogView::RelationName(int64_t oid) const 
   return QuoteIdent(e->schema) + "." + QuoteIdent(e->name);
 }
 
+std::optional<std::string> SnapshotCatalogView::Description(int64_t oid, const std::string& catalog,
+                                                             int32_t subid) const {
+  // Tables and views are the only objects with comments (COMMENT ON).
+  if (!catalog.empty() && catalog != "pg_class") return std::nullopt;
+  auto r = Get();
+  const ClassEntry* e = r->Find(static_cast<uint32_t>(oid));
+  if (!e || !e->table || (e->kind != 'r' && e->kind != 'v')) return std::nullopt;
+  const std::string* text = nullptr;
+  if (subid == 0) {
+    text = &e->table->comment;
+  } else if (subid > 0 && static_cast<size_t>(subid) <= e->table->columns.size()) {
+    text = &e->table->columns[static_cast<size_t>(subid) - 1].comment;
+  }
+  if (!text || text->empty()) return std::nullopt;
+  return *text;
+}
+
 std::optional<std::string> SnapshotCatalogView::IndexDefinition(int64_t oid, int column, bool pretty) const {
   auto r = Get();
   const ClassEntry* e = r->Find(static_cast<uint32_t>(oid));

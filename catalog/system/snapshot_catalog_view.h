@@ -29,6 +29,7 @@ class SnapshotCatalogView final : public CatalogView {
   bool RelationVisible(int64_t oid) const override;
   bool RelationPublishable(int64_t oid) const override;
   std::optional<std::string> IndexDefinition(int64_t oid, int column, bool pretty) const override;
+  std::optional<std::string> Description(int64_t oid, const std::string& catalog, int32_t subid) const override;
   std::optional<std::string> ConstraintDefinition(int64_t oid) const override;
   std::optional<std::string> ViewDefinition(int64_t oid, bool pretty) const override;
   std::optional<std::string> RoleName(int64_t oid) const override;

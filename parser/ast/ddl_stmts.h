@@ -216,4 +216,15 @@ struct DropSequenceStmt : Statement {
   bool cascade = false;
 };
 
+// COMMENT ON object name IS 'text' | NULL: the comment shown by
+// pg_description, obj_description and psql's \d+ (empty or NULL removes it).
+struct CommentStmt : Statement {
+  CommentStmt() : Statement(StmtKind::kComment) {}
+  enum class Object : uint8_t { kTable, kView, kColumn };
+  Object object = Object::kTable;
+  QualifiedName relation;  // the table or view (a column's: its table)
+  std::string column;      // kColumn
+  std::optional<std::string> comment;  // nullopt: IS NULL
+};
+
 }  // namespace tessera::ast

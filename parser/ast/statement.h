@@ -39,6 +39,7 @@ enum class StmtKind : uint8_t {
   kPrepare,     // PREPARE name AS statement (utility_stmts.h)
   kExecute,     // EXECUTE name (args)
   kDeallocate,  // DEALLOCATE name | ALL
+  kComment,     // COMMENT ON TABLE | VIEW | COLUMN name IS 'text' | NULL (ddl_stmts.h)
   kEmpty,    // ";" alone or a comment-only string
 };
 

@@ -42,6 +42,7 @@ statement
   | prepareStmt
   | executeStmt
   | deallocateStmt
+  | commentStmt
   ;
 
 // ---------------------------------------------------------------- SELECT
@@ -429,6 +430,12 @@ executeStmt : EXECUTE identifier (OPEN_PAREN expr (COMMA expr)* CLOSE_PAREN)? ;
 
 deallocateStmt : DEALLOCATE PREPARE? (ALL | identifier) ;
 
+// COMMENT ON TABLE | VIEW | COLUMN name IS 'text' | NULL. Other object kinds
+// parse (objectKind is any word) so the builder can refuse them with 0A000.
+commentStmt : COMMENT ON commentObject identifier (DOT colLabel)* IS (stringConst | NULL_P) ;
+
+commentObject : TABLE | VIEW | COLUMN | INDEX | SEQUENCE | identifier ;
+
 vacuumStmt
   : VACUUM FULL? VERBOSE? ANALYZE? (qualifiedName (COMMA qualifiedName)*)?   # vacuum
   | ANALYZE VERBOSE? (qualifiedName (COMMA qualifiedName)*)?                 # analyze
@@ -599,7 +606,7 @@ typeFuncNameKeyword
   ;
 
 unreservedKeyword
-  : OPERATOR_P | CHARACTERISTICS | VIEW | REPLACE | CASCADED | OPTION | ABORT | ACTION | ADD | ALTER | BEGIN | BY | CASCADE | COMMIT | COMMITTED | CONFLICT | COPY | CSV
+  : OPERATOR_P | CHARACTERISTICS | COMMENT | VIEW | REPLACE | CASCADED | OPTION | ABORT | ACTION | ADD | ALTER | BEGIN | BY | CASCADE | COMMIT | COMMITTED | CONFLICT | COPY | CSV
   | MATERIALIZED | RECURSIVE | DEFERRABLE | DEFERRED | IMMEDIATE | INITIALLY
   | ADMIN | CONNECTION | ENCRYPTED | PASSWORD | ROLE | SYSID | UNENCRYPTED | UNTIL | VALID | SEQUENCE | GENERATED
   | DELETE | DELIMITER | DOUBLE | DROP | ESCAPE | EXPLAIN | FIRST | FORMAT | HEADER | IF | INDEX

@@ -18,3 +18,7 @@ GRANT SELECT, INSERT, UPDATE ON customers TO clerk WITH GRANT OPTION;
 GRANT DELETE ON notes TO PUBLIC;
 GRANT USAGE ON SEQUENCE order_numbers TO clerk;
 GRANT report_reader TO clerk;
+-- Comments, for \d+'s Description column.
+COMMENT ON TABLE customers IS 'People who order';
+COMMENT ON COLUMN customers.email IS 'Where receipts go';
+COMMENT ON COLUMN customers.score IS 'Loyalty, 0 to 100';
