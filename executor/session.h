@@ -148,6 +148,13 @@ class Session {
   virtual void Cancel() = 0;
   // The connection is gone: roll back whatever is open.
   virtual void Terminate() = 0;
+  // The row shape of the SQL cursor (DECLARE) of that name, null if none:
+  // Describe of a portal finds SQL cursors too, as PostgreSQL's does (psycopg 3
+  // describes its server-side cursor right after DECLARE).
+  virtual const std::vector<ColumnDesc>* CursorColumns(const std::string& name) const {
+    (void)name;
+    return nullptr;
+  }
 
   // Named prepared statements, by name ("" is the unnamed one): the Parse
   // message's and SQL PREPARE's share one namespace, as in PostgreSQL, so

@@ -96,6 +96,17 @@ void SqlSession::PrepareInto(SqlPrepared& prepared) {
     // Describe shows the rows of the statement EXECUTE names, if it exists yet.
     auto it = statements_.find(stmt.As<ast::ExecuteStmt>().name);
     if (it != statements_.end()) prepared.columns_ = it->second->ResultColumns();
+  } else if (stmt.kind == ast::StmtKind::kFetch) {
+    // FETCH describes as its cursor's rows (psycopg 3 fetches through the
+    // extended protocol); MOVE returns none.
+    const auto& fetch = stmt.As<ast::FetchStmt>();
+    auto it = cursors_.find(fetch.name);
+    if (!fetch.move && it != cursors_.end()) prepared.columns_ = it->second->Columns();
+  } else if (stmt.kind == ast::StmtKind::kDeclareCursor) {
+    // The query's parameters are the DECLARE's: Bind gives their values.
+    const auto& declare = stmt.As<ast::DeclareCursorStmt>();
+    prepared.param_types_ =
+        planner::PlanQuery(*declare.query, *snapshot, prepared.given_types_, CurrentUser(), user_).param_types;
   }
 }
 
@@ -198,47 +209,32 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
     // Utility statements run whole through the session.
     finished_ = true;
     NoColumnsSink quiet(sink);
+    // A DECLARE takes the Bind's values for its query's parameters.
+    session_.bound_params_ = &ctx_->params;
+    session_.bound_types_ = &prepared_->param_types_;
+    struct Unbind {
+      SqlSession& session;
+      ~Unbind() { session.bound_params_ = nullptr, session.bound_types_ = nullptr; }
+    } unbind{session_};
     session_.RunStatement(*prepared_->stmt_, prepared_->sql_, quiet, false);
     return true;
   }
   try {
     if (!started_) {
-      started_ = true;
-      if (session_.failed_)
-        throw SqlError(sqlstate::kInFailedSqlTransaction,
-                       "current transaction is aborted, commands ignored until end of transaction block");
-      session_.cancel_.store(false);
-      ctx_->poll.cancel = &session_.cancel_;
-      if (int64_t ms = session_.settings_.StatementTimeoutMs(); ms > 0)
-        ctx_->poll.deadline_ns = StatementPoll::NowNs() + ms * 1000000;
-      BackendTxn& txn = session_.StatementTxn();
-      txn_generation_ = session_.txn_generation_;
-      FragmentServices services = session_.Services();
-      services.statement_fragments = CountFragments(*plan_);
-      services.stats = stats_;
-      ctx_->work_mem = session_.settings_.BytesOf("work_mem");
-      if (stats_ != nullptr) ctx_->sort_reports = &stats_->sorts;
-      // Fragments see the same deadline (on a storage node: the time left)
-      // and charge the same account while they run.
-      services.deadline_ns = ctx_->poll.deadline_ns;
-      services.memory = memory_.get();
-      fragments_ = txn.Fragments(services);
-      ctx_->eval = session_.EvalFor(&ctx_->params);
-      ctx_->fragments = fragments_.get();
-      foreign_keys_ = std::make_unique<ForeignKeyChecker>(session_.SessionCatalog().Snapshot(), *fragments_,
-                                                          [t = &txn] { t->RefreshSnapshot(); });
-      ctx_->foreign_keys = foreign_keys_.get();
-      RunSubqueries();
-      root_ = CreatePhysical(*plan_->plan, *ctx_);
+      Start();
     } else if (!session_.txn_ || txn_generation_ != session_.txn_generation_) {
       throw SqlError(sqlstate::kInvalidCursorName, "portal \"\" does not exist");
+    }
+    if (deferred_) {
+      finished_ = true;
+      throw *deferred_;
     }
     size_t sent = 0;
     while (max_rows == 0 || sent < max_rows) {
       if (pending_pos_ >= pending_.size()) {
         pending_.clear();
         pending_pos_ = 0;
-        if (!root_->Next(&pending_)) {
+        if (root_done_ || !root_->Next(&pending_)) {
           finished_ = true;
           break;
         }
@@ -264,6 +260,52 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
     if (prepared_->stmt_) session_.HandleError();
     throw OutOfMemoryError();
   }
+}
+
+void SqlPortal::Start() {
+  started_ = true;
+  if (session_.failed_)
+    throw SqlError(sqlstate::kInFailedSqlTransaction,
+                   "current transaction is aborted, commands ignored until end of transaction block");
+  session_.cancel_.store(false);
+  ctx_->poll.cancel = &session_.cancel_;
+  RestartDeadline();
+  BackendTxn& txn = session_.StatementTxn();
+  txn_generation_ = session_.txn_generation_;
+  FragmentServices services = session_.Services();
+  services.statement_fragments = CountFragments(*plan_);
+  services.stats = stats_;
+  ctx_->work_mem = session_.settings_.BytesOf("work_mem");
+  if (stats_ != nullptr) ctx_->sort_reports = &stats_->sorts;
+  // Fragments see the same deadline (on a storage node: the time left)
+  // and charge the same account while they run.
+  services.deadline_ns = cursor_ ? 0 : ctx_->poll.deadline_ns;
+  services.memory = memory_.get();
+  fragments_ = txn.Fragments(services);
+  ctx_->eval = session_.EvalFor(&ctx_->params);
+  ctx_->fragments = fragments_.get();
+  foreign_keys_ = std::make_unique<ForeignKeyChecker>(session_.SessionCatalog().Snapshot(), *fragments_,
+                                                      [t = &txn] { t->RefreshSnapshot(); });
+  ctx_->foreign_keys = foreign_keys_.get();
+  RunSubqueries();
+  root_ = CreatePhysical(*plan_->plan, *ctx_);
+}
+
+void SqlPortal::StartForCursor() {
+  TS_ASSERT(plan_ && !started_, "a cursor's portal starts once, with a plan");
+  cursor_ = true;
+  Start();
+  try {
+    root_done_ = !root_->Next(&pending_);
+  } catch (const SqlError& e) {
+    if (e.Sqlstate().rfind("22", 0) != 0) throw;
+    deferred_ = e;
+  }
+}
+
+void SqlPortal::RestartDeadline() {
+  int64_t ms = session_.settings_.StatementTimeoutMs();
+  ctx_->poll.deadline_ns = ms > 0 ? StatementPoll::NowNs() + ms * 1000000 : 0;
 }
 
 // Runs each uncorrelated subquery once, keeping the first column of its

@@ -205,6 +205,10 @@ void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool d
     case ast::StmtKind::kPrepare: RunPrepare(stmt.As<ast::PrepareStmt>(), sink); return;
     case ast::StmtKind::kExecute: RunExecute(stmt.As<ast::ExecuteStmt>(), sink, describe_columns); return;
     case ast::StmtKind::kDeallocate: RunDeallocate(stmt.As<ast::DeallocateStmt>(), sink); return;
+    case ast::StmtKind::kDeclareCursor: RunDeclareCursor(stmt.As<ast::DeclareCursorStmt>(), sink); return;
+    case ast::StmtKind::kFetch: RunFetch(stmt.As<ast::FetchStmt>(), sink, describe_columns); return;
+    case ast::StmtKind::kCloseCursor: RunCloseCursor(stmt.As<ast::CloseCursorStmt>(), sink); return;
+    case ast::StmtKind::kDiscard: RunDiscard(stmt.As<ast::DiscardStmt>(), sink); return;
     default: throw SqlError::Internal("statement kind not handled");
   }
 }

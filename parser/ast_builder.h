@@ -75,6 +75,11 @@ class AstBuilder {
   ast::StatementPtr BuildPrepare(TP::PrepareStmtContext* ctx);
   ast::StatementPtr BuildExecute(TP::ExecuteStmtContext* ctx);
   ast::StatementPtr BuildDeallocate(TP::DeallocateStmtContext* ctx);
+  // DECLARE, FETCH/MOVE, CLOSE, DISCARD (build_cursor.cpp).
+  ast::StatementPtr BuildDeclareCursor(TP::DeclareCursorStmtContext* ctx);
+  ast::StatementPtr BuildFetch(TP::FetchStmtContext* ctx);
+  ast::StatementPtr BuildCloseCursor(TP::CloseCursorStmtContext* ctx);
+  ast::StatementPtr BuildDiscard(TP::DiscardStmtContext* ctx);
 
   // build_sequence.cpp
   ast::StatementPtr BuildCreateSequence(TP::CreateSequenceStmtContext* ctx);

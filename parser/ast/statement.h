@@ -39,6 +39,10 @@ enum class StmtKind : uint8_t {
   kPrepare,     // PREPARE name AS statement (utility_stmts.h)
   kExecute,     // EXECUTE name (args)
   kDeallocate,  // DEALLOCATE name | ALL
+  kDeclareCursor,  // DECLARE name CURSOR FOR query (cursor_stmts.h)
+  kFetch,          // FETCH or MOVE
+  kCloseCursor,    // CLOSE name | ALL
+  kDiscard,        // DISCARD ALL | PLANS | SEQUENCES | TEMP
   kEmpty,    // ";" alone or a comment-only string
 };
 

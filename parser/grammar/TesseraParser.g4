@@ -42,6 +42,10 @@ statement
   | prepareStmt
   | executeStmt
   | deallocateStmt
+  | declareCursorStmt
+  | fetchStmt
+  | closeCursorStmt
+  | discardStmt
   ;
 
 // ---------------------------------------------------------------- SELECT
@@ -429,6 +433,32 @@ executeStmt : EXECUTE identifier (OPEN_PAREN expr (COMMA expr)* CLOSE_PAREN)? ;
 
 deallocateStmt : DEALLOCATE PREPARE? (ALL | identifier) ;
 
+// DECLARE name [BINARY] [NO SCROLL | SCROLL] CURSOR [WITH | WITHOUT HOLD] FOR query
+// (build_cursor.cpp). The options may come in any order, as in PostgreSQL.
+declareCursorStmt
+  : DECLARE identifier cursorOption* CURSOR ((WITH | WITHOUT) HOLD)? FOR selectStmt
+  ;
+
+cursorOption : BINARY | NO SCROLL | SCROLL ;
+
+// FETCH and MOVE share their forms; the direction defaults to NEXT.
+fetchStmt : (FETCH | MOVE) fetchDirection? (FROM | IN)? identifier ;
+
+fetchDirection
+  : NEXT | PRIOR | FIRST | LAST | ALL
+  | ABSOLUTE signedCount
+  | RELATIVE signedCount
+  | signedCount
+  | FORWARD (signedCount | ALL)?
+  | BACKWARD (signedCount | ALL)?
+  ;
+
+signedCount : (PLUS | MINUS)? INTEGER ;
+
+closeCursorStmt : CLOSE (ALL | identifier) ;
+
+discardStmt : DISCARD (ALL | PLANS | SEQUENCES | TEMP | TEMPORARY) ;
+
 vacuumStmt
   : VACUUM FULL? VERBOSE? ANALYZE? (qualifiedName (COMMA qualifiedName)*)?   # vacuum
   | ANALYZE VERBOSE? (qualifiedName (COMMA qualifiedName)*)?                 # analyze
@@ -610,6 +640,8 @@ unreservedKeyword
   | OVER | PARTITION | RANGE | GROUPS | UNBOUNDED | PRECEDING | FOLLOWING | CURRENT | EXCLUDE | TIES | OTHERS
   | REVOKE | PRIVILEGES | SCHEMA | TABLES | SEQUENCES | GRANTED | OWNER
   | PREPARE | EXECUTE | DEALLOCATE
+  | DECLARE | CURSOR | SCROLL | HOLD | BINARY | MOVE | CLOSE | PRIOR | ABSOLUTE | RELATIVE | FORWARD | BACKWARD
+  | DISCARD | PLANS
   ;
 
 reservedKeyword
