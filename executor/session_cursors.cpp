@@ -21,7 +21,7 @@ void SqlSession::RunDeclareCursor(const ast::DeclareCursorStmt& stmt, ResultSink
   auto prepared = std::make_shared<SqlPrepared>();
   prepared->sql_ = stmt.query_text;
   prepared->plan_ = std::make_shared<planner::PlannedQuery>(
-      planner::PlanQuery(*stmt.query, *SessionCatalog().Snapshot(), types, CurrentUser(), user_));
+      Plan(*stmt.query, *SessionCatalog().Snapshot(), types));
   prepared->param_types_ = prepared->plan_->param_types;
   prepared->columns_ = ToColumnDescs(prepared->plan_->columns);
   // WITH HOLD may be declared outside a block: its statement's COMMIT keeps the rows.

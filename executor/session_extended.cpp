@@ -76,7 +76,8 @@ void SqlSession::PrepareInto(SqlPrepared& prepared) {
   prepared.planned_for_ = CurrentUser();
   prepared.columns_.clear();
   if (IsQuery(stmt.kind)) {
-    prepared.plan_ = std::make_shared<planner::PlannedQuery>(planner::PlanQuery(stmt, *snapshot, prepared.given_types_, CurrentUser(), user_));
+    prepared.plan_ = std::make_shared<planner::PlannedQuery>(
+        Plan(stmt, *snapshot, prepared.given_types_, &prepared.reads_session_rows_));
     prepared.param_types_ = prepared.plan_->param_types;
     if (prepared.plan_->returns_rows) prepared.columns_ = ToColumnDescs(prepared.plan_->columns);
     return;
@@ -106,7 +107,7 @@ void SqlSession::PrepareInto(SqlPrepared& prepared) {
     // The query's parameters are the DECLARE's: Bind gives their values.
     const auto& declare = stmt.As<ast::DeclareCursorStmt>();
     prepared.param_types_ =
-        planner::PlanQuery(*declare.query, *snapshot, prepared.given_types_, CurrentUser(), user_).param_types;
+        Plan(*declare.query, *snapshot, prepared.given_types_).param_types;
   }
 }
 
@@ -123,6 +124,7 @@ std::shared_ptr<PreparedStatement> SqlSession::Prepare(const std::string& sql, c
   ast::StatementPtr stmt = stmts.empty() || stmts[0]->kind == ast::StmtKind::kEmpty ? nullptr : std::move(stmts[0]);
   auto prepared = PrepareStatement(std::move(stmt), sql, param_types);
   prepared->memory_ = std::move(memory);
+  prepared->prepare_time_ = PgNowMicros();
   return prepared;
 }
 
@@ -130,12 +132,14 @@ void SqlSession::RefreshPlan(SqlPrepared& prepared) {
   // A plan made against an older catalog is made again (tables may have changed).
   // So is one made (and its privileges checked) for another current_user.
   if (prepared.plan_ && prepared.stmt_ &&
-      (prepared.catalog_version_ != SessionCatalog().Snapshot()->Version() || prepared.planned_for_ != CurrentUser())) {
+      (prepared.catalog_version_ != SessionCatalog().Snapshot()->Version() || prepared.planned_for_ != CurrentUser() ||
+       prepared.reads_session_rows_)) {
     auto fresh = PrepareStatement(nullptr, prepared.sql_, prepared.given_types_);
     fresh->stmt_ = std::move(prepared.stmt_);
     PrepareInto(*fresh);
     prepared.stmt_ = std::move(fresh->stmt_);
     prepared.plan_ = fresh->plan_;
+    prepared.reads_session_rows_ = fresh->reads_session_rows_;
     prepared.catalog_version_ = fresh->catalog_version_;
     prepared.planned_for_ = fresh->planned_for_;
   }

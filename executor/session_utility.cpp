@@ -26,7 +26,7 @@ void SqlSession::RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool
   if (inner.kind != ast::StmtKind::kSelect && inner.kind != ast::StmtKind::kInsert &&
       inner.kind != ast::StmtKind::kUpdate && inner.kind != ast::StmtKind::kDelete)
     throw SqlError::FeatureNotSupported("EXPLAIN is only supported for SELECT, INSERT, UPDATE and DELETE");
-  planner::PlannedQuery plan = planner::PlanQuery(inner, *SessionCatalog().Snapshot(), {}, CurrentUser(), user_);
+  planner::PlannedQuery plan = Plan(inner, *SessionCatalog().Snapshot(), {});
   FragmentStats stats;
   if (stmt.analyze) {
     // EXPLAIN ANALYZE runs the statement (its writes included), discarding rows.

@@ -51,6 +51,14 @@ class SqlPrepared final : public PreparedStatement {
   // statement after big statement gets 53200 instead of taking the server
   // past --memory-limit. Estimated per token of its text (kKeptBytesPerToken).
   std::unique_ptr<PoolReservation> memory_;
+  // pg_prepared_statements: when, and for SQL PREPARE its own text (a
+  // Parse message's statement shows its query).
+  int64_t prepare_time_ = 0;
+  bool from_sql_ = false;
+  std::string prepare_text_;
+  // Its plan holds a session's rows (pg_cursors, pg_prepared_statements):
+  // planned again at every use, so they are current.
+  bool reads_session_rows_ = false;
 };
 
 class SqlPortal final : public Portal {
@@ -186,6 +194,11 @@ class SqlSession final : public Session {
   // last values as PostgreSQL keeps them per backend.
   int64_t SequenceCall(planner::SequenceOp op, const std::string& qualified_name, int64_t value, bool is_called);
   void PrepareInto(SqlPrepared& prepared);
+  // planner::PlanQuery as current_user, lending the planner this session's
+  // rows for pg_cursors and pg_prepared_statements (session_rows.cpp);
+  // `reads_session_rows` tells whether the plan holds some.
+  planner::PlannedQuery Plan(const ast::Statement& stmt, const catalog::CatalogSnapshot& snapshot,
+                             const std::vector<Type>& param_types, bool* reads_session_rows = nullptr);
   // Plans `prepared` again when the catalog moved or current_user changed since.
   void RefreshPlan(SqlPrepared& prepared);
   std::shared_ptr<SqlPrepared> PrepareStatement(ast::StatementPtr stmt, const std::string& sql,
@@ -259,6 +272,8 @@ class SqlSession final : public Session {
 
 // 53200 for a std::bad_alloc that escaped a statement.
 SqlError OutOfMemoryError();
+// Now, in PostgreSQL's timestamp microseconds (since 2000-01-01 UTC).
+int64_t PgNowMicros();
 
 // COMMIT or ROLLBACK: the statements a failed block still accepts.
 bool EndsTransaction(const ast::Statement& stmt);

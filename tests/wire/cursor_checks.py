@@ -86,7 +86,9 @@ def psycopg3_server_cursor(port):
     """psycopg 3 server-side cursors: DECLARE with a bound parameter through
     the extended protocol, the portal's description, fetchmany/fetchone and
     iteration (FETCH FORWARD n via Parse/Bind/Describe/Execute), binary
-    results, scroll() of a SCROLL cursor, and FETCH after COMMIT (34000)."""
+    results, scroll() of a SCROLL cursor, pg_cursors and pg_prepared_statements
+    read through a server-side prepared statement, and FETCH after COMMIT
+    (34000)."""
     import psycopg
     out = []
     with psycopg.connect(host=HOST, port=port, user="tessera", dbname="tessera", connect_timeout=10) as conn:
@@ -114,6 +116,16 @@ def psycopg3_server_cursor(port):
         cur = conn.cursor(name="gone3")
         cur.execute("SELECT id FROM wire_cur3 ORDER BY id")
         out.append(cur.fetchone())
+        # pg_cursors through a statement prepared on the server: rows as of each run
+        # (PostgreSQL lists the protocol's unnamed portal as "", Tessera does not)
+        plain = conn.cursor()
+        for i in range(2):
+            plain.execute("SELECT name FROM pg_cursors WHERE name <> %s ORDER BY name", [""], prepare=True)
+            out.append(plain.fetchall())
+            if i == 0:
+                conn.execute("DECLARE more3 SCROLL CURSOR FOR SELECT 1")
+        plain.execute("SELECT name, statement, from_sql FROM pg_prepared_statements ORDER BY name")
+        out.append(plain.fetchall())
         conn.commit()
         try:
             cur.fetchone()
