@@ -133,7 +133,8 @@ void SqlSession::RunDiscard(const ast::DiscardStmt& stmt, ResultSink& sink) {
       sink.Complete("DISCARD SEQUENCES");
       return;
     case ast::DiscardTarget::kTemp:
-      // Tessera has no temporary tables, views or sequences to drop.
+      // Tessera keeps no temporary objects: TEMP views and sequences are
+      // refused, and CREATE TEMP TABLE makes an ordinary table (not ours to drop).
       sink.Complete("DISCARD TEMP");
       return;
   }

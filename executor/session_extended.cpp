@@ -106,8 +106,7 @@ void SqlSession::PrepareInto(SqlPrepared& prepared) {
   } else if (stmt.kind == ast::StmtKind::kDeclareCursor) {
     // The query's parameters are the DECLARE's: Bind gives their values.
     const auto& declare = stmt.As<ast::DeclareCursorStmt>();
-    prepared.param_types_ =
-        Plan(*declare.query, *snapshot, prepared.given_types_).param_types;
+    prepared.param_types_ = Plan(*declare.query, *snapshot, prepared.given_types_).param_types;
   }
 }
 
