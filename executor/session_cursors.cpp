@@ -2,6 +2,8 @@
 // keeps by name (sql_cursor.h) for the rest of its transaction: COMMIT and
 // ROLLBACK close them (COMMIT keeps the rows of those WITH HOLD, which then
 // live until CLOSE), ROLLBACK TO those declared after the savepoint.
+#include <new>
+
 #include "common/error.h"
 #include "executor/sql_session.h"
 
@@ -20,8 +22,7 @@ void SqlSession::RunDeclareCursor(const ast::DeclareCursorStmt& stmt, ResultSink
   std::vector<Type> types = bound_types_ ? *bound_types_ : std::vector<Type>{};
   auto prepared = std::make_shared<SqlPrepared>();
   prepared->sql_ = stmt.query_text;
-  prepared->plan_ = std::make_shared<planner::PlannedQuery>(
-      Plan(*stmt.query, *SessionCatalog().Snapshot(), types));
+  prepared->plan_ = std::make_shared<planner::PlannedQuery>(Plan(*stmt.query, *SessionCatalog().Snapshot(), types));
   prepared->param_types_ = prepared->plan_->param_types;
   prepared->columns_ = ToColumnDescs(prepared->plan_->columns);
   // WITH HOLD may be declared outside a block: its statement's COMMIT keeps the rows.
@@ -94,8 +95,14 @@ void SqlSession::RollbackCursorsTo(size_t index) {
       it = cursors_.erase(it);
       continue;
     }
-    // Older cursors stay, with the rows they already have (see Detach).
-    it->second->Detach();
+    // Older cursors stay: the rest of their rows is read before the writes
+    // go (a suspended portal could point into them). If that fails (53200),
+    // the ROLLBACK TO still goes on; the cursor is then broken (55000).
+    try {
+      it->second->Hold();
+    } catch (const SqlError&) {
+    } catch (const std::bad_alloc&) {
+    }
     ++it;
   }
 }

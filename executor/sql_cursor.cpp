@@ -60,12 +60,16 @@ void SqlCursor::NoBackward() const {
 
 int64_t SqlCursor::Pull(int64_t count, ResultSink* dest, bool keep) {
   if (exhausted_) return 0;
-  if (detached_)
-    throw SqlError::FeatureNotSupported(
-        "fetching new rows from a cursor declared before a savepoint that was rolled back");
   portal_->RestartDeadline();
   PullSink sink(keep ? &rows_ : nullptr, memory_, dest);
-  bool done = portal_->Execute(count == kAll ? 0 : static_cast<size_t>(count), sink);
+  bool done = false;
+  try {
+    done = portal_->Execute(count == kAll ? 0 : static_cast<size_t>(count), sink);
+  } catch (...) {
+    pulled_ += sink.rows;  // the rows it did produce (and kept) count
+    broken_ = true;        // for Hold's callers; Fetch marks it too
+    throw;
+  }
   pulled_ += sink.rows;
   if (done) exhausted_ = true;
   return sink.rows;
@@ -120,7 +124,7 @@ int64_t SqlCursor::RunSelect(bool forward, int64_t count, ResultSink* dest) {
 }
 
 void SqlCursor::Hold() {
-  if (Held()) return;
+  if (Held() || broken_) return;
   if (!info_.scroll) {
     // A NO SCROLL cursor keeps only the rows it has not returned yet.
     rows_.clear();
@@ -142,6 +146,18 @@ void SqlCursor::Rewind() {
 }
 
 int64_t SqlCursor::Fetch(ast::FetchDirection direction, int64_t count, ResultSink* dest) {
+  // A cursor whose FETCH failed cannot run again (PortalRunFetch marks it
+  // failed), which shows after ROLLBACK TO a savepoint older than the failure.
+  if (broken_) throw SqlError(sqlstate::kObjectNotInPrerequisiteState, "portal \"" + info_.name + "\" cannot be run");
+  try {
+    return Run(direction, count, dest);
+  } catch (...) {
+    broken_ = true;
+    throw;
+  }
+}
+
+int64_t SqlCursor::Run(ast::FetchDirection direction, int64_t count, ResultSink* dest) {
   using ast::FetchDirection;
   switch (direction) {
     case FetchDirection::kForward:

@@ -44,22 +44,24 @@ class SqlCursor {
   ~SqlCursor();
 
   // FETCH (rows to `sink`) or MOVE (`sink` null); returns the row count of
-  // the tag. Throws 55000 for backward motion of a NO SCROLL cursor.
+  // the tag. Throws 55000 for backward motion of a NO SCROLL cursor; after
+  // any error the cursor cannot run again (55000), as in PostgreSQL.
   int64_t Fetch(ast::FetchDirection direction, int64_t count, ResultSink* sink);
   const std::vector<ColumnDesc>& Columns() const;
   Info& Details() { return info_; }
   const Info& Details() const { return info_; }
-  // ROLLBACK TO a savepoint older than the cursor's last rows undid writes
-  // its suspended scan may still point into: it may not pull new rows.
-  void Detach() { detached_ = true; }
   // COMMIT of a WITH HOLD cursor's transaction: the rows still to come are
   // read now (PostgreSQL's PersistHoldablePortal) and kept, within the
-  // statement memory limit, and the portal goes with the transaction.
+  // statement memory limit, and the portal goes. So too at ROLLBACK TO a
+  // savepoint after its DECLARE, before the writes its suspended portal
+  // could still point into are undone.
   void Hold();
   // Held: it outlives the transaction that declared it.
   bool Held() const { return portal_ == nullptr; }
 
  private:
+  // DoPortalRunFetch.
+  int64_t Run(ast::FetchDirection direction, int64_t count, ResultSink* dest);
   // PortalRunSelect: up to `count` rows (kAll: every one) forward or back.
   int64_t RunSelect(bool forward, int64_t count, ResultSink* dest);
   // The rows after the current one, from the kept rows and then the portal.
@@ -78,7 +80,7 @@ class SqlCursor {
   int64_t kept_base_ = 0;              // rows_[i] is row kept_base_ + i + 1
   int64_t pulled_ = 0;                 // rows the portal has produced
   bool exhausted_ = false;             // the portal has no more rows
-  bool detached_ = false;
+  bool broken_ = false;                // its portal failed: it cannot run again (55000)
   // PostgreSQL's Portal fields, and where the executor stands: before row
   // current_ + 1 (0: before the first; pulled_ + 1 past the end).
   int64_t portal_pos_ = 0;
