@@ -28,7 +28,6 @@ void SqlSession::RunDeclareCursor(const ast::DeclareCursorStmt& stmt, ResultSink
   // WITH HOLD may be declared outside a block: its statement's COMMIT keeps the rows.
   if (!stmt.hold && !in_block_)
     throw SqlError(sqlstate::kNoActiveSqlTransaction, "DECLARE CURSOR can only be used in transaction blocks");
-  if (stmt.binary) throw SqlError::FeatureNotSupported("DECLARE BINARY CURSOR is not supported");
   if (cursors_.count(stmt.name))
     throw SqlError(sqlstate::kDuplicateCursor, "cursor \"" + stmt.name + "\" already exists");
   std::vector<Value> params = bound_params_ ? *bound_params_ : std::vector<Value>{};
@@ -39,6 +38,7 @@ void SqlSession::RunDeclareCursor(const ast::DeclareCursorStmt& stmt, ResultSink
   info.statement = current_sql_;
   info.scroll = stmt.scroll;
   info.hold = stmt.hold;
+  info.binary = stmt.binary;
   info.creation_time = statement_start_;
   info.savepoint_depth = savepoints_.size();
   cursors_[stmt.name] = std::make_unique<SqlCursor>(std::move(info), std::move(portal), StatementMemoryLimit());
@@ -53,7 +53,12 @@ void SqlSession::RunFetch(const ast::FetchStmt& stmt, ResultSink& sink, bool des
     sink.Complete("MOVE " + std::to_string(cursor.Fetch(stmt.direction, stmt.count, nullptr)));
     return;
   }
-  if (describe_columns) sink.Columns(cursor.Columns());
+  // A BINARY cursor's rows are binary in a simple query; through the
+  // extended protocol the FETCH's Bind chooses, as in PostgreSQL.
+  if (describe_columns && cursor.Details().binary)
+    sink.BinaryColumns(cursor.Columns());
+  else if (describe_columns)
+    sink.Columns(cursor.Columns());
   sink.Complete("FETCH " + std::to_string(cursor.Fetch(stmt.direction, stmt.count, &sink)));
 }
 

@@ -45,6 +45,7 @@ class NoColumnsSink final : public ForwardingSink {
  public:
   using ForwardingSink::ForwardingSink;
   void Columns(const std::vector<ColumnDesc>&) override {}
+  void BinaryColumns(const std::vector<ColumnDesc>&) override {}
 };
 
 std::string Tag(const planner::PlannedQuery& plan, int64_t rows, int64_t affected) {

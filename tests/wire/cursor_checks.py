@@ -7,7 +7,8 @@ test_wire.py compares with PostgreSQL 15's run of the same check.
 - psycopg 3's server-side cursors send the DECLARE through the extended
   protocol with the query's parameters bound, Describe the portal named by
   the cursor to learn its columns, then FETCH FORWARD n (text or binary
-  results) and MOVE, each through Parse/Bind/Describe/Execute.
+  results) and MOVE, each through Parse/Bind/Describe/Execute;
+- a BINARY cursor's FETCH in a simple query returns binary rows.
 """
 
 HOST = "127.0.0.1"
@@ -138,4 +139,35 @@ def psycopg3_server_cursor(port):
     return out
 
 
-CHECKS = [psycopg2_named_cursor, psycopg3_server_cursor]
+def binary_cursor_fetch(port):
+    """A BINARY cursor: a simple-query FETCH sends RowDescription with format
+    1 and binary DataRows (int4, int8, text, bool, NULL); MOVE sends none; the
+    next statement of the same query string is text again."""
+    from pgwire_raw import RawSession
+
+    s = RawSession(HOST, port, "tessera", "tessera", timeout=30)
+    out = []
+    try:
+        s.query("BEGIN")
+        s.query("DECLARE b BINARY CURSOR FOR SELECT g, g::int8 * 1000000000, 'v' || g, g % 2 = 0, "
+                "NULLIF(g, 2) FROM generate_series(1, 3) AS g")
+        for sql in ["FETCH 2 FROM b", "MOVE 1 IN b; FETCH 1 FROM b; SELECT 7 AS seven"]:
+            for kind, body in s.query(sql):
+                if kind == b"T":
+                    count = int.from_bytes(body[:2], "big")
+                    pos, formats = 2, []
+                    for _ in range(count):
+                        pos = body.index(b"\0", pos) + 1
+                        formats.append(int.from_bytes(body[pos + 16:pos + 18], "big"))
+                        pos += 18
+                    out.append(("T", formats))
+                elif kind in (b"D", b"C", b"E", b"Z"):
+                    out.append((kind.decode(), bytes(body)))
+        _expect(out[0] == ("T", [1, 1, 1, 1, 1]), "binary RowDescription: %r" % (out[0],))
+        s.query("ROLLBACK")
+    finally:
+        s.close()
+    return out
+
+
+CHECKS = [psycopg2_named_cursor, psycopg3_server_cursor, binary_cursor_fetch]

@@ -1,4 +1,4 @@
-// SQL cursors: command tags, what is refused (0A000), WITH HOLD, NO SCROLL by default,
+// SQL cursors: command tags, BINARY, WITH HOLD, NO SCROLL by default,
 // a data error of the first batch reported at FETCH, and DECLARE/FETCH
 // through the extended protocol (bound parameters, described rows).
 #include "tests/unit/executor/sql_test_util.h"
@@ -32,9 +32,24 @@ TEST_F(CursorTest, Tags) {
   Query("COMMIT");
 }
 
-TEST_F(CursorTest, RefusedWith0A000) {
+TEST_F(CursorTest, BinaryCursorAsksForBinaryColumns) {
+  struct BinarySink : CollectingSink {
+    void BinaryColumns(const std::vector<ColumnDesc>& columns) override {
+      binary = true;
+      Columns(columns);
+    }
+    bool binary = false;
+  };
   Query("BEGIN");
-  EXPECT_EQ(ErrorCode("DECLARE b BINARY CURSOR FOR SELECT 1"), "0A000");
+  Query("DECLARE b BINARY CURSOR FOR SELECT id FROM t ORDER BY id");
+  Query("DECLARE c CURSOR FOR SELECT id FROM t ORDER BY id");
+  BinarySink binary, text;
+  session_->ExecuteSimple("FETCH 2 FROM b", binary);
+  session_->ExecuteSimple("FETCH 2 FROM c", text);
+  EXPECT_TRUE(binary.binary);
+  EXPECT_FALSE(text.binary);
+  EXPECT_EQ(binary.rows_.size(), 2u);
+  EXPECT_EQ(Query("SELECT is_binary FROM pg_cursors ORDER BY name"), (Rows{"t", "f"}));
   Query("ROLLBACK");
 }
 
