@@ -177,7 +177,7 @@ returningClause : RETURNING targetList ;
 
 updateStmt
   : withClause? UPDATE qualifiedName (AS? identifier)? SET setClause (COMMA setClause)*
-    fromClause? whereClause? returningClause?
+    fromClause? (whereClause | whereCurrentOf)? returningClause?
   ;
 
 setClause
@@ -187,8 +187,11 @@ setClause
 
 deleteStmt
   : withClause? DELETE FROM qualifiedName (AS? identifier)? (USING tableRef (COMMA tableRef)*)?
-    whereClause? returningClause?
+    (whereClause | whereCurrentOf)? returningClause?
   ;
+
+// UPDATE/DELETE ... WHERE CURRENT OF cursor: parsed to be refused (0A000).
+whereCurrentOf : WHERE CURRENT OF identifier ;
 
 // ---------------------------------------------------------------- DDL
 

@@ -84,6 +84,20 @@ TEST_F(CursorTest, WithHoldKeepsTheRestAtCommit) {
   EXPECT_EQ(ErrorCode("FETCH h"), "34000");
 }
 
+TEST_F(CursorTest, WhereCurrentOfIsRefused) {
+  Query("BEGIN");
+  Query("DECLARE c CURSOR FOR SELECT id FROM t ORDER BY id");
+  Query("FETCH c");
+  EXPECT_EQ(ErrorCode("UPDATE t SET v = 'x' WHERE CURRENT OF c"), "0A000");
+  Query("ROLLBACK");
+  Query("BEGIN");
+  EXPECT_EQ(ErrorCode("DELETE FROM t WHERE CURRENT OF c"), "0A000");
+  Query("ROLLBACK");
+  // A column may still be called current.
+  Query("CREATE TABLE cur_col (current int)");
+  EXPECT_EQ(Tag("UPDATE cur_col SET current = 2 WHERE current = 1"), "UPDATE 0");
+}
+
 TEST_F(CursorTest, DefaultIsNoScroll) {
   Query("BEGIN");
   Query("DECLARE c CURSOR FOR SELECT id FROM t ORDER BY id");
