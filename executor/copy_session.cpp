@@ -111,7 +111,7 @@ void SqlSession::RunCopy(const ast::CopyStmt& stmt, ResultSink& sink) {
   std::string sql = stmt.query.empty() ? CopyTableQuery(stmt, *snapshot, &names) : stmt.query;
   std::vector<ast::StatementPtr> parsed = ParseSql(sql);
   auto prepared = PrepareStatement(nullptr, sql, {});
-  prepared->plan_ = std::make_shared<planner::PlannedQuery>(planner::PlanQuery(*parsed[0], *snapshot, {}, CurrentUser(), user_));
+  prepared->plan_ = std::make_shared<planner::PlannedQuery>(Plan(*parsed[0], *snapshot, {}));
   if (!stmt.query.empty())
     for (auto& column : prepared->plan_->columns) names.push_back(column.name);
   std::vector<bool> force_quote(names.size(), options.force_quote_all);

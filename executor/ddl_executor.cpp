@@ -111,6 +111,10 @@ void DdlExecutor::CheckIdentity(const ast::ColumnDef& def, const catalog::Column
 }
 
 std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
+  // A temporary table is private to its session and gone when it ends; an
+  // ordinary table in its place would be seen by every session and outlive
+  // it, so it is refused until it exists (views and sequences likewise).
+  if (stmt.temporary) throw SqlError::FeatureNotSupported("temporary tables are not supported");
   auto snapshot = catalog_.Snapshot();
   if (snapshot->FindTable(stmt.table.schema, stmt.table.name)) {
     if (stmt.if_not_exists) {

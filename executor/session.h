@@ -36,6 +36,10 @@ class ResultSink {
   virtual ~ResultSink() = default;
   // Called before the rows of a statement that returns rows (RowDescription).
   virtual void Columns(const std::vector<ColumnDesc>& columns) = 0;
+  // Columns, for rows the client gets in binary: a simple-query FETCH from
+  // a BINARY cursor (PostgreSQL's exec_simple_query). Sinks that are not a
+  // client connection take them as any rows.
+  virtual void BinaryColumns(const std::vector<ColumnDesc>& columns) { Columns(columns); }
   virtual void Row(const tessera::Row& row) = 0;
   // The statement finished; `tag` is the CommandComplete tag ("INSERT 0 3", "SELECT 2").
   virtual void Complete(const std::string& tag) = 0;
@@ -74,6 +78,7 @@ class ForwardingSink : public ResultSink {
  public:
   explicit ForwardingSink(ResultSink& inner) : inner_(inner) {}
   void Columns(const std::vector<ColumnDesc>& columns) override { inner_.Columns(columns); }
+  void BinaryColumns(const std::vector<ColumnDesc>& columns) override { inner_.BinaryColumns(columns); }
   void Row(const tessera::Row& row) override { inner_.Row(row); }
   void Complete(const std::string& tag) override { inner_.Complete(tag); }
   void EmptyQuery() override { inner_.EmptyQuery(); }
@@ -148,6 +153,13 @@ class Session {
   virtual void Cancel() = 0;
   // The connection is gone: roll back whatever is open.
   virtual void Terminate() = 0;
+  // The row shape of the SQL cursor (DECLARE) of that name, null if none:
+  // Describe of a portal finds SQL cursors too, as PostgreSQL's does (psycopg 3
+  // describes its server-side cursor right after DECLARE).
+  virtual const std::vector<ColumnDesc>* CursorColumns(const std::string& name) const {
+    (void)name;
+    return nullptr;
+  }
 
   // Named prepared statements, by name ("" is the unnamed one): the Parse
   // message's and SQL PREPARE's share one namespace, as in PostgreSQL, so

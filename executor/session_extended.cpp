@@ -45,6 +45,7 @@ class NoColumnsSink final : public ForwardingSink {
  public:
   using ForwardingSink::ForwardingSink;
   void Columns(const std::vector<ColumnDesc>&) override {}
+  void BinaryColumns(const std::vector<ColumnDesc>&) override {}
 };
 
 std::string Tag(const planner::PlannedQuery& plan, int64_t rows, int64_t affected) {
@@ -76,7 +77,8 @@ void SqlSession::PrepareInto(SqlPrepared& prepared) {
   prepared.planned_for_ = CurrentUser();
   prepared.columns_.clear();
   if (IsQuery(stmt.kind)) {
-    prepared.plan_ = std::make_shared<planner::PlannedQuery>(planner::PlanQuery(stmt, *snapshot, prepared.given_types_, CurrentUser(), user_));
+    prepared.plan_ = std::make_shared<planner::PlannedQuery>(
+        Plan(stmt, *snapshot, prepared.given_types_, &prepared.reads_session_rows_));
     prepared.param_types_ = prepared.plan_->param_types;
     if (prepared.plan_->returns_rows) prepared.columns_ = ToColumnDescs(prepared.plan_->columns);
     return;
@@ -96,6 +98,16 @@ void SqlSession::PrepareInto(SqlPrepared& prepared) {
     // Describe shows the rows of the statement EXECUTE names, if it exists yet.
     auto it = statements_.find(stmt.As<ast::ExecuteStmt>().name);
     if (it != statements_.end()) prepared.columns_ = it->second->ResultColumns();
+  } else if (stmt.kind == ast::StmtKind::kFetch) {
+    // FETCH describes as its cursor's rows (psycopg 3 fetches through the
+    // extended protocol); MOVE returns none.
+    const auto& fetch = stmt.As<ast::FetchStmt>();
+    auto it = cursors_.find(fetch.name);
+    if (!fetch.move && it != cursors_.end()) prepared.columns_ = it->second->Columns();
+  } else if (stmt.kind == ast::StmtKind::kDeclareCursor) {
+    // The query's parameters are the DECLARE's: Bind gives their values.
+    const auto& declare = stmt.As<ast::DeclareCursorStmt>();
+    prepared.param_types_ = Plan(*declare.query, *snapshot, prepared.given_types_).param_types;
   }
 }
 
@@ -112,6 +124,7 @@ std::shared_ptr<PreparedStatement> SqlSession::Prepare(const std::string& sql, c
   ast::StatementPtr stmt = stmts.empty() || stmts[0]->kind == ast::StmtKind::kEmpty ? nullptr : std::move(stmts[0]);
   auto prepared = PrepareStatement(std::move(stmt), sql, param_types);
   prepared->memory_ = std::move(memory);
+  prepared->prepare_time_ = PgNowMicros();
   return prepared;
 }
 
@@ -119,12 +132,14 @@ void SqlSession::RefreshPlan(SqlPrepared& prepared) {
   // A plan made against an older catalog is made again (tables may have changed).
   // So is one made (and its privileges checked) for another current_user.
   if (prepared.plan_ && prepared.stmt_ &&
-      (prepared.catalog_version_ != SessionCatalog().Snapshot()->Version() || prepared.planned_for_ != CurrentUser())) {
+      (prepared.catalog_version_ != SessionCatalog().Snapshot()->Version() || prepared.planned_for_ != CurrentUser() ||
+       prepared.reads_session_rows_)) {
     auto fresh = PrepareStatement(nullptr, prepared.sql_, prepared.given_types_);
     fresh->stmt_ = std::move(prepared.stmt_);
     PrepareInto(*fresh);
     prepared.stmt_ = std::move(fresh->stmt_);
     prepared.plan_ = fresh->plan_;
+    prepared.reads_session_rows_ = fresh->reads_session_rows_;
     prepared.catalog_version_ = fresh->catalog_version_;
     prepared.planned_for_ = fresh->planned_for_;
   }
@@ -198,47 +213,32 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
     // Utility statements run whole through the session.
     finished_ = true;
     NoColumnsSink quiet(sink);
+    // A DECLARE takes the Bind's values for its query's parameters.
+    session_.bound_params_ = &ctx_->params;
+    session_.bound_types_ = &prepared_->param_types_;
+    struct Unbind {
+      SqlSession& session;
+      ~Unbind() { session.bound_params_ = nullptr, session.bound_types_ = nullptr; }
+    } unbind{session_};
     session_.RunStatement(*prepared_->stmt_, prepared_->sql_, quiet, false);
     return true;
   }
   try {
     if (!started_) {
-      started_ = true;
-      if (session_.failed_)
-        throw SqlError(sqlstate::kInFailedSqlTransaction,
-                       "current transaction is aborted, commands ignored until end of transaction block");
-      session_.cancel_.store(false);
-      ctx_->poll.cancel = &session_.cancel_;
-      if (int64_t ms = session_.settings_.StatementTimeoutMs(); ms > 0)
-        ctx_->poll.deadline_ns = StatementPoll::NowNs() + ms * 1000000;
-      BackendTxn& txn = session_.StatementTxn();
-      txn_generation_ = session_.txn_generation_;
-      FragmentServices services = session_.Services();
-      services.statement_fragments = CountFragments(*plan_);
-      services.stats = stats_;
-      ctx_->work_mem = session_.settings_.BytesOf("work_mem");
-      if (stats_ != nullptr) ctx_->sort_reports = &stats_->sorts;
-      // Fragments see the same deadline (on a storage node: the time left)
-      // and charge the same account while they run.
-      services.deadline_ns = ctx_->poll.deadline_ns;
-      services.memory = memory_.get();
-      fragments_ = txn.Fragments(services);
-      ctx_->eval = session_.EvalFor(&ctx_->params);
-      ctx_->fragments = fragments_.get();
-      foreign_keys_ = std::make_unique<ForeignKeyChecker>(session_.SessionCatalog().Snapshot(), *fragments_,
-                                                          [t = &txn] { t->RefreshSnapshot(); });
-      ctx_->foreign_keys = foreign_keys_.get();
-      RunSubqueries();
-      root_ = CreatePhysical(*plan_->plan, *ctx_);
+      Start();
     } else if (!session_.txn_ || txn_generation_ != session_.txn_generation_) {
       throw SqlError(sqlstate::kInvalidCursorName, "portal \"\" does not exist");
+    }
+    if (deferred_) {
+      finished_ = true;
+      throw *deferred_;
     }
     size_t sent = 0;
     while (max_rows == 0 || sent < max_rows) {
       if (pending_pos_ >= pending_.size()) {
         pending_.clear();
         pending_pos_ = 0;
-        if (!root_->Next(&pending_)) {
+        if (root_done_ || !root_->Next(&pending_)) {
           finished_ = true;
           break;
         }
@@ -264,6 +264,52 @@ bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
     if (prepared_->stmt_) session_.HandleError();
     throw OutOfMemoryError();
   }
+}
+
+void SqlPortal::Start() {
+  started_ = true;
+  if (session_.failed_)
+    throw SqlError(sqlstate::kInFailedSqlTransaction,
+                   "current transaction is aborted, commands ignored until end of transaction block");
+  session_.cancel_.store(false);
+  ctx_->poll.cancel = &session_.cancel_;
+  RestartDeadline();
+  BackendTxn& txn = session_.StatementTxn();
+  txn_generation_ = session_.txn_generation_;
+  FragmentServices services = session_.Services();
+  services.statement_fragments = CountFragments(*plan_);
+  services.stats = stats_;
+  ctx_->work_mem = session_.settings_.BytesOf("work_mem");
+  if (stats_ != nullptr) ctx_->sort_reports = &stats_->sorts;
+  // Fragments see the same deadline (on a storage node: the time left)
+  // and charge the same account while they run.
+  services.deadline_ns = cursor_ ? 0 : ctx_->poll.deadline_ns;
+  services.memory = memory_.get();
+  fragments_ = txn.Fragments(services);
+  ctx_->eval = session_.EvalFor(&ctx_->params);
+  ctx_->fragments = fragments_.get();
+  foreign_keys_ = std::make_unique<ForeignKeyChecker>(session_.SessionCatalog().Snapshot(), *fragments_,
+                                                      [t = &txn] { t->RefreshSnapshot(); });
+  ctx_->foreign_keys = foreign_keys_.get();
+  RunSubqueries();
+  root_ = CreatePhysical(*plan_->plan, *ctx_);
+}
+
+void SqlPortal::StartForCursor() {
+  TS_ASSERT(plan_ && !started_, "a cursor's portal starts once, with a plan");
+  cursor_ = true;
+  Start();
+  try {
+    root_done_ = !root_->Next(&pending_);
+  } catch (const SqlError& e) {
+    if (e.Sqlstate().rfind("22", 0) != 0) throw;
+    deferred_ = e;
+  }
+}
+
+void SqlPortal::RestartDeadline() {
+  int64_t ms = session_.settings_.StatementTimeoutMs();
+  ctx_->poll.deadline_ns = ms > 0 ? StatementPoll::NowNs() + ms * 1000000 : 0;
 }
 
 // Runs each uncorrelated subquery once, keeping the first column of its

@@ -37,7 +37,10 @@ void SqlSession::RunPrepare(const ast::PrepareStmt& stmt, ResultSink& sink) {
     throw SqlError(sqlstate::kDuplicatePreparedStatement, "prepared statement \"" + stmt.name + "\" already exists");
   std::vector<Type> types;
   for (const ast::TypeName& name : stmt.param_types) types.push_back(ResolveParamType(name));
-  statements_[stmt.name] = Prepare(stmt.query, types);
+  auto prepared = std::dynamic_pointer_cast<SqlPrepared>(Prepare(stmt.query, types));
+  prepared->from_sql_ = true;
+  prepared->prepare_text_ = current_sql_;
+  statements_[stmt.name] = prepared;
   sink.Complete("PREPARE");
 }
 
@@ -48,7 +51,7 @@ std::vector<Value> SqlSession::EvaluateExecuteArgs(const ast::ExecuteStmt& stmt,
   // PostgreSQL coerces them.
   auto args = std::make_shared<SqlPrepared>();
   args->plan_ = std::make_shared<planner::PlannedQuery>(
-      planner::PlanQuery(*stmt.args, *SessionCatalog().Snapshot(), {}, CurrentUser(), user_));
+      Plan(*stmt.args, *SessionCatalog().Snapshot(), {}));
   CollectingSink rows;
   SqlPortal portal(*this, args, {});
   portal.Execute(0, rows);

@@ -57,6 +57,7 @@ void SqlSession::RunSavepointStmt(const ast::TransactionStmt& stmt, ResultSink& 
     case ast::TransactionKind::kRelease: {
       // Keeps the writes; the savepoint and every later one go.
       savepoints_.resize(FindSavepoint(stmt.savepoint));
+      ReleaseCursorsTo(savepoints_.size());
       if (savepoints_.empty() && txn_) txn_->ForgetSavepoints();
       sink.Complete("RELEASE");
       return;
@@ -65,7 +66,10 @@ void SqlSession::RunSavepointStmt(const ast::TransactionStmt& stmt, ResultSink& 
   }
   size_t index = FindSavepoint(stmt.savepoint);
   const Savepoint& savepoint = savepoints_[index];
-  // Writes first: if they cannot be undone (a storage node gone), the
+  // Cursors first: those declared after the savepoint go, with their
+  // portals, before the writes they may be reading are undone.
+  RollbackCursorsTo(index);
+  // Then the writes: if they cannot be undone (a storage node gone), the
   // block stays failed and nothing else changed.
   if (txn_) txn_->RollbackTo(savepoint.mark);
   if (block_catalog_) block_catalog_->RollbackTo(savepoint.catalog_changes);

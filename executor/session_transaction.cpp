@@ -71,6 +71,7 @@ void SqlSession::Cancel() {
 }
 
 void SqlSession::CommitTxn() {
+  EndCursors(true);
   std::unique_ptr<BlockCatalog> ddl = std::move(block_catalog_);
   std::unique_ptr<BackendTxn> txn = std::move(txn_);
   savepoints_.clear();
@@ -98,9 +99,11 @@ void SqlSession::CommitTxn() {
     }
   }
   if (ddl) ddl->ForgetDroppedTables();
+  for (auto& [name, cursor] : cursors_) cursor->Details().committed = true;  // the WITH HOLD ones left
 }
 
 void SqlSession::RollbackTxn() {
+  EndCursors(false);
   savepoints_.clear();
   if (block_catalog_) {
     block_catalog_->Discard();

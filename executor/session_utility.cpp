@@ -26,7 +26,7 @@ void SqlSession::RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool
   if (inner.kind != ast::StmtKind::kSelect && inner.kind != ast::StmtKind::kInsert &&
       inner.kind != ast::StmtKind::kUpdate && inner.kind != ast::StmtKind::kDelete)
     throw SqlError::FeatureNotSupported("EXPLAIN is only supported for SELECT, INSERT, UPDATE and DELETE");
-  planner::PlannedQuery plan = planner::PlanQuery(inner, *SessionCatalog().Snapshot(), {}, CurrentUser(), user_);
+  planner::PlannedQuery plan = Plan(inner, *SessionCatalog().Snapshot(), {});
   FragmentStats stats;
   if (stmt.analyze) {
     // EXPLAIN ANALYZE runs the statement (its writes included), discarding rows.
@@ -206,6 +206,10 @@ void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool d
     case ast::StmtKind::kPrepare: RunPrepare(stmt.As<ast::PrepareStmt>(), sink); return;
     case ast::StmtKind::kExecute: RunExecute(stmt.As<ast::ExecuteStmt>(), sink, describe_columns); return;
     case ast::StmtKind::kDeallocate: RunDeallocate(stmt.As<ast::DeallocateStmt>(), sink); return;
+    case ast::StmtKind::kDeclareCursor: RunDeclareCursor(stmt.As<ast::DeclareCursorStmt>(), sink); return;
+    case ast::StmtKind::kFetch: RunFetch(stmt.As<ast::FetchStmt>(), sink, describe_columns); return;
+    case ast::StmtKind::kCloseCursor: RunCloseCursor(stmt.As<ast::CloseCursorStmt>(), sink); return;
+    case ast::StmtKind::kDiscard: RunDiscard(stmt.As<ast::DiscardStmt>(), sink); return;
     default: throw SqlError::Internal("statement kind not handled");
   }
 }

@@ -188,7 +188,7 @@ void SqlSession::RunStatement(const ast::Statement& stmt, const std::string& sql
       case ast::StmtKind::kDelete: {
         std::shared_ptr<SqlPrepared> prepared = PrepareStatement(nullptr, sql, {});
         prepared->plan_ = std::make_shared<planner::PlannedQuery>(
-            planner::PlanQuery(stmt, *SessionCatalog().Snapshot(), {}, CurrentUser(), user_));
+            Plan(stmt, *SessionCatalog().Snapshot(), {}));
         prepared->columns_ = prepared->plan_->returns_rows ? ToColumnDescs(prepared->plan_->columns)
                                                            : std::vector<ColumnDesc>{};
         if (describe_columns && prepared->plan_->returns_rows) sink.Columns(prepared->columns_);

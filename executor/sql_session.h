@@ -17,6 +17,7 @@
 #include "executor/fragment_runner.h"
 #include "executor/physical_operator.h"
 #include "executor/session_settings.h"
+#include "executor/sql_cursor.h"
 #include "executor/subplan_runner.h"
 #include "parser/parser.h"
 #include "planner/planner.h"
@@ -50,6 +51,14 @@ class SqlPrepared final : public PreparedStatement {
   // statement after big statement gets 53200 instead of taking the server
   // past --memory-limit. Estimated per token of its text (kKeptBytesPerToken).
   std::unique_ptr<PoolReservation> memory_;
+  // pg_prepared_statements: when, and for SQL PREPARE its own text (a
+  // Parse message's statement shows its query).
+  int64_t prepare_time_ = 0;
+  bool from_sql_ = false;
+  std::string prepare_text_;
+  // Its plan holds a session's rows (pg_cursors, pg_prepared_statements):
+  // planned again at every use, so they are current.
+  bool reads_session_rows_ = false;
 };
 
 class SqlPortal final : public Portal {
@@ -60,9 +69,19 @@ class SqlPortal final : public Portal {
   ~SqlPortal() override;
   const std::vector<ColumnDesc>& ResultColumns() const override { return prepared_->columns_; }
   bool Execute(size_t max_rows, ResultSink& sink) override;
+  // A cursor's portal (sql_cursor.h) starts at DECLARE and takes its first
+  // batch there: a fragment reads all its rows at its first Next
+  // (PhysicalFragmentScan), so the query reads DECLARE's snapshot, not the
+  // writes after it. A data error (class 22) of that first batch waits for
+  // the first FETCH, where PostgreSQL reports it.
+  void StartForCursor();
+  // Each FETCH is a statement of its own: statement_timeout counts from it,
+  // not from DECLARE.
+  void RestartDeadline();
 
  private:
   friend class SqlSession;
+  void Start();
   void RunSubqueries();
   FragmentStats* stats_ = nullptr;  // EXPLAIN ANALYZE
   SqlSession& session_;
@@ -84,6 +103,11 @@ class SqlPortal final : public Portal {
   uint64_t txn_generation_ = 0;
   bool started_ = false;
   bool finished_ = false;
+  // A cursor's: its fragments get no deadline of their own (they outlive
+  // the DECLARE), the FETCH's is checked here between batches.
+  bool cursor_ = false;
+  bool root_done_ = false;                // the first batch (StartForCursor) was the last
+  std::optional<SqlError> deferred_;      // its data error, for the first FETCH
 };
 
 class SqlSession final : public Session {
@@ -104,6 +128,7 @@ class SqlSession final : public Session {
   int64_t IdleTimeoutMs() const override;
   void Cancel() override;
   void Terminate() override;
+  const std::vector<ColumnDesc>* CursorColumns(const std::string& name) const override;
 
  private:
   friend class SqlPortal;
@@ -141,6 +166,20 @@ class SqlSession final : public Session {
   void RunPrepare(const ast::PrepareStmt& stmt, ResultSink& sink);
   void RunExecute(const ast::ExecuteStmt& stmt, ResultSink& sink, bool describe_columns);
   void RunDeallocate(const ast::DeallocateStmt& stmt, ResultSink& sink);
+  // DECLARE, FETCH/MOVE, CLOSE and DISCARD over cursors_ (session_cursors.cpp).
+  void RunDeclareCursor(const ast::DeclareCursorStmt& stmt, ResultSink& sink);
+  void RunFetch(const ast::FetchStmt& stmt, ResultSink& sink, bool describe_columns);
+  void RunCloseCursor(const ast::CloseCursorStmt& stmt, ResultSink& sink);
+  void RunDiscard(const ast::DiscardStmt& stmt, ResultSink& sink);
+  // The transaction ends (CommitTxn, RollbackTxn): its cursors go first,
+  // while their portals' fragments can still close; at COMMIT those WITH
+  // HOLD keep the rest of their rows instead (SqlCursor::Hold). Cursors held
+  // at an earlier COMMIT stay either way.
+  void EndCursors(bool commit);
+  // ROLLBACK TO savepoints_[index]: closes the cursors declared after it.
+  void RollbackCursorsTo(size_t index);
+  // RELEASE down to `depth` savepoints: later cursors now belong to the one left.
+  void ReleaseCursorsTo(size_t depth);
   // EXECUTE's arguments, evaluated and cast to the statement's parameter types.
   std::vector<Value> EvaluateExecuteArgs(const ast::ExecuteStmt& stmt, const std::vector<Type>& types);
   // The role a GRANT names (PUBLIC: kPublicRoleOid); 42704 when absent.
@@ -155,6 +194,11 @@ class SqlSession final : public Session {
   // last values as PostgreSQL keeps them per backend.
   int64_t SequenceCall(planner::SequenceOp op, const std::string& qualified_name, int64_t value, bool is_called);
   void PrepareInto(SqlPrepared& prepared);
+  // planner::PlanQuery as current_user, lending the planner this session's
+  // rows for pg_cursors and pg_prepared_statements (session_rows.cpp);
+  // `reads_session_rows` tells whether the plan holds some.
+  planner::PlannedQuery Plan(const ast::Statement& stmt, const catalog::CatalogSnapshot& snapshot,
+                             const std::vector<Type>& param_types, bool* reads_session_rows = nullptr);
   // Plans `prepared` again when the catalog moved or current_user changed since.
   void RefreshPlan(SqlPrepared& prepared);
   std::shared_ptr<SqlPrepared> PrepareStatement(ast::StatementPtr stmt, const std::string& sql,
@@ -216,6 +260,11 @@ class SqlSession final : public Session {
   bool failed_ = false;
   std::map<std::string, int64_t> currvals_;  // sequence -> the last nextval (or setval) in this session
   std::string last_sequence_;                 // the sequence of the last nextval: lastval
+  std::map<std::string, std::unique_ptr<SqlCursor>> cursors_;  // DECLAREd, by name
+  // The extended protocol's Bind values while a utility statement runs from
+  // its portal: a DECLARE's query takes them (psycopg 3 binds its cursors' parameters).
+  const std::vector<Value>* bound_params_ = nullptr;
+  const std::vector<Type>* bound_types_ = nullptr;
 
   bool implicit_ = false;  // extended protocol until Sync, or a multi-statement simple query
   std::atomic<bool> cancel_{false};
@@ -223,6 +272,8 @@ class SqlSession final : public Session {
 
 // 53200 for a std::bad_alloc that escaped a statement.
 SqlError OutOfMemoryError();
+// Now, in PostgreSQL's timestamp microseconds (since 2000-01-01 UTC).
+int64_t PgNowMicros();
 
 // COMMIT or ROLLBACK: the statements a failed block still accepts.
 bool EndsTransaction(const ast::Statement& stmt);

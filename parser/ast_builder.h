@@ -76,6 +76,11 @@ class AstBuilder {
   ast::StatementPtr BuildExecute(TP::ExecuteStmtContext* ctx);
   ast::StatementPtr BuildDeallocate(TP::DeallocateStmtContext* ctx);
   ast::StatementPtr BuildComment(TP::CommentStmtContext* ctx);
+  // DECLARE, FETCH/MOVE, CLOSE, DISCARD (build_cursor.cpp).
+  ast::StatementPtr BuildDeclareCursor(TP::DeclareCursorStmtContext* ctx);
+  ast::StatementPtr BuildFetch(TP::FetchStmtContext* ctx);
+  ast::StatementPtr BuildCloseCursor(TP::CloseCursorStmtContext* ctx);
+  ast::StatementPtr BuildDiscard(TP::DiscardStmtContext* ctx);
 
   // build_sequence.cpp
   ast::StatementPtr BuildCreateSequence(TP::CreateSequenceStmtContext* ctx);

@@ -74,6 +74,14 @@ ast::StatementPtr AstBuilder::BuildStatement(TP::StatementContext* ctx) {
     stmt = BuildDeallocate(c);
   } else if (auto* c = ctx->commentStmt()) {
     stmt = BuildComment(c);
+  } else if (auto* c = ctx->declareCursorStmt()) {
+    stmt = BuildDeclareCursor(c);
+  } else if (auto* c = ctx->fetchStmt()) {
+    stmt = BuildFetch(c);
+  } else if (auto* c = ctx->closeCursorStmt()) {
+    stmt = BuildCloseCursor(c);
+  } else if (auto* c = ctx->discardStmt()) {
+    stmt = BuildDiscard(c);
   } else {
     stmt = BuildCopy(ctx->copyStmt());
   }

@@ -40,6 +40,8 @@ ast::StatementPtr AstBuilder::BuildUpdate(TP::UpdateStmtContext* ctx) {
   if (auto* from = ctx->fromClause()) {
     for (auto* ref : from->tableRef()) stmt->from.push_back(BuildTableRef(ref));
   }
+  if (ctx->whereCurrentOf() != nullptr)
+    throw SqlError::FeatureNotSupported("WHERE CURRENT OF is not supported");  // a cursor keeps no row keys
   if (ctx->whereClause() != nullptr) stmt->where = BuildExpr(ctx->whereClause()->expr());
   if (ctx->returningClause() != nullptr) stmt->returning = BuildTargetList(ctx->returningClause()->targetList());
   return stmt;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/memory_account.h"
+#include "parser/ast/cursor_stmts.h"
 #include "parser/ast/ddl_stmts.h"
 #include "parser/ast/grant_stmts.h"
 #include "parser/ast/dml_stmts.h"

@@ -100,7 +100,13 @@ void ProtocolHandler::HandleDescribe(const std::string& body) {
     return;
   }
   auto it = portals_.find(describe.name);
-  if (it == portals_.end()) throw NoSuchPortal(describe.name);
+  if (it == portals_.end()) {
+    // A cursor of SQL DECLARE is a portal too; it returns text.
+    const std::vector<ColumnDesc>* cursor = session_->CursorColumns(describe.name);
+    if (cursor == nullptr) throw NoSuchPortal(describe.name);
+    RowDescription{cursor, nullptr}.Encode(out_);
+    return;
+  }
   const auto& columns = it->second.portal->ResultColumns();
   if (columns.empty()) {
     EncodeEmpty(out_, 'n');

@@ -9,6 +9,12 @@ void ResultWriter::Columns(const std::vector<ColumnDesc>& columns) {
   RowDescription{&columns, &formats_}.Encode(out_);
 }
 
+void ResultWriter::BinaryColumns(const std::vector<ColumnDesc>& columns) {
+  formats_.assign(columns.size(), kBinaryFormat);
+  binary_until_complete_ = true;
+  Columns(columns);
+}
+
 void ResultWriter::Row(const tessera::Row& row) {
   size_t at = out_.Begin('D');
   out_.PutInt16(static_cast<int16_t>(row.size()));
@@ -22,6 +28,10 @@ void ResultWriter::Row(const tessera::Row& row) {
 }
 
 void ResultWriter::Complete(const std::string& tag) {
+  if (binary_until_complete_) {
+    formats_.clear();
+    binary_until_complete_ = false;
+  }
   CommandComplete{tag}.Encode(out_);
   MaybeFlush();
 }

@@ -27,6 +27,8 @@ class ResultWriter final : public ResultSink {
       : out_(out), fmt_(fmt), formats_(std::move(formats)), flush_(std::move(flush)), copy_in_(copy_in) {}
 
   void Columns(const std::vector<ColumnDesc>& columns) override;
+  // Binary for this statement's rows only (a simple query's next statement is text again).
+  void BinaryColumns(const std::vector<ColumnDesc>& columns) override;
   void Row(const tessera::Row& row) override;
   void Complete(const std::string& tag) override;
   void EmptyQuery() override;
@@ -46,6 +48,7 @@ class ResultWriter final : public ResultSink {
   WriteBuffer& out_;
   const TextFormat& fmt_;
   std::vector<int16_t> formats_;
+  bool binary_until_complete_ = false;  // BinaryColumns: formats_ go back to empty at Complete
   std::function<void()> flush_;
   size_t rows_ = 0;
   CopyInput* copy_in_ = nullptr;

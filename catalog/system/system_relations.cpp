@@ -6,7 +6,7 @@ namespace tessera::catalog::system {
 
 extern const SystemRelation kPgAm, kPgAttrdef, kPgAttribute, kPgAuthid, kPgAuthMembers, kPgClass, kPgCollation,
     kPgConstraint, kPgDatabase, kPgDepend, kPgDescription, kPgIndex, kPgIndexes, kPgInherits, kPgNamespace, kPgProc,
-    kPgPolicy, kPgPublication, kPgPublicationNamespace, kPgPublicationRel, kPgStatisticExt, kPgRoles, kPgSequence, kPgStatSsl, kPgTables, kPgType, kPgUser, kPgViews, kInformationSchemaColumns,
+    kPgPolicy, kPgPublication, kPgPublicationNamespace, kPgPublicationRel, kPgStatisticExt, kPgRoles, kPgSequence, kPgStatSsl, kPgTables, kPgCursors, kPgPreparedStatements, kPgType, kPgUser, kPgViews, kInformationSchemaColumns,
     kInformationSchemaKeyColumnUsage, kInformationSchemaSchemata, kInformationSchemaSequences,
     kInformationSchemaTableConstraints, kInformationSchemaTables, kInformationSchemaViews,
     kInformationSchemaReferentialConstraints;
@@ -16,7 +16,7 @@ const std::vector<const SystemRelation*>& SystemRelations() {
       &kPgAm,          &kPgAttrdef,    &kPgAttribute, &kPgAuthid,      &kPgAuthMembers, &kPgClass,
       &kPgCollation,   &kPgConstraint, &kPgDatabase,  &kPgDepend,      &kPgDescription, &kPgIndex,
       &kPgIndexes,     &kPgInherits,   &kPgNamespace, &kPgProc,        &kPgPolicy,      &kPgPublication, &kPgPublicationNamespace,
-      &kPgPublicationRel, &kPgStatisticExt, &kPgRoles,       &kPgSequence,   &kPgStatSsl,
+      &kPgPublicationRel, &kPgStatisticExt, &kPgRoles,       &kPgSequence,   &kPgStatSsl, &kPgCursors, &kPgPreparedStatements,
       &kPgTables,      &kPgType,       &kPgUser,      &kPgViews,       &kInformationSchemaColumns,
       &kInformationSchemaSchemata, &kInformationSchemaSequences, &kInformationSchemaTables,
       &kInformationSchemaTableConstraints, &kInformationSchemaKeyColumnUsage, &kInformationSchemaViews,

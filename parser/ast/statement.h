@@ -40,6 +40,10 @@ enum class StmtKind : uint8_t {
   kExecute,     // EXECUTE name (args)
   kDeallocate,  // DEALLOCATE name | ALL
   kComment,     // COMMENT ON TABLE | VIEW | COLUMN name IS 'text' | NULL (ddl_stmts.h)
+  kDeclareCursor,  // DECLARE name CURSOR FOR query (cursor_stmts.h)
+  kFetch,          // FETCH or MOVE
+  kCloseCursor,    // CLOSE name | ALL
+  kDiscard,        // DISCARD ALL | PLANS | SEQUENCES | TEMP
   kEmpty,    // ";" alone or a comment-only string
 };
 

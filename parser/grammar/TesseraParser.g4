@@ -43,6 +43,10 @@ statement
   | executeStmt
   | deallocateStmt
   | commentStmt
+  | declareCursorStmt
+  | fetchStmt
+  | closeCursorStmt
+  | discardStmt
   ;
 
 // ---------------------------------------------------------------- SELECT
@@ -174,7 +178,7 @@ returningClause : RETURNING targetList ;
 
 updateStmt
   : withClause? UPDATE qualifiedName (AS? identifier)? SET setClause (COMMA setClause)*
-    fromClause? whereClause? returningClause?
+    fromClause? (whereClause | whereCurrentOf)? returningClause?
   ;
 
 setClause
@@ -184,8 +188,11 @@ setClause
 
 deleteStmt
   : withClause? DELETE FROM qualifiedName (AS? identifier)? (USING tableRef (COMMA tableRef)*)?
-    whereClause? returningClause?
+    (whereClause | whereCurrentOf)? returningClause?
   ;
+
+// UPDATE/DELETE ... WHERE CURRENT OF cursor: parsed to be refused (0A000).
+whereCurrentOf : WHERE CURRENT OF identifier ;
 
 // ---------------------------------------------------------------- DDL
 
@@ -436,6 +443,32 @@ commentStmt : COMMENT ON commentObject identifier (DOT colLabel)* IS (stringCons
 
 commentObject : TABLE | VIEW | COLUMN | INDEX | SEQUENCE | identifier ;
 
+// DECLARE name [BINARY] [NO SCROLL | SCROLL] CURSOR [WITH | WITHOUT HOLD] FOR query
+// (build_cursor.cpp). The options may come in any order, as in PostgreSQL.
+declareCursorStmt
+  : DECLARE identifier cursorOption* CURSOR ((WITH | WITHOUT) HOLD)? FOR selectStmt
+  ;
+
+cursorOption : BINARY | NO SCROLL | SCROLL ;
+
+// FETCH and MOVE share their forms; the direction defaults to NEXT.
+fetchStmt : (FETCH | MOVE) fetchDirection? (FROM | IN)? identifier ;
+
+fetchDirection
+  : NEXT | PRIOR | FIRST | LAST | ALL
+  | ABSOLUTE signedCount
+  | RELATIVE signedCount
+  | signedCount
+  | FORWARD (signedCount | ALL)?
+  | BACKWARD (signedCount | ALL)?
+  ;
+
+signedCount : (PLUS | MINUS)? INTEGER ;
+
+closeCursorStmt : CLOSE (ALL | identifier) ;
+
+discardStmt : DISCARD (ALL | PLANS | SEQUENCES | TEMP | TEMPORARY) ;
+
 vacuumStmt
   : VACUUM FULL? VERBOSE? ANALYZE? (qualifiedName (COMMA qualifiedName)*)?   # vacuum
   | ANALYZE VERBOSE? (qualifiedName (COMMA qualifiedName)*)?                 # analyze
@@ -617,6 +650,8 @@ unreservedKeyword
   | OVER | PARTITION | RANGE | GROUPS | UNBOUNDED | PRECEDING | FOLLOWING | CURRENT | EXCLUDE | TIES | OTHERS
   | REVOKE | PRIVILEGES | SCHEMA | TABLES | SEQUENCES | GRANTED | OWNER
   | PREPARE | EXECUTE | DEALLOCATE
+  | DECLARE | CURSOR | SCROLL | HOLD | BINARY | MOVE | CLOSE | PRIOR | ABSOLUTE | RELATIVE | FORWARD | BACKWARD
+  | DISCARD | PLANS
   ;
 
 reservedKeyword

@@ -5,7 +5,8 @@
 # the wrong parameter count (ERROR, not FATAL), Flush after an error, bad
 # UTF-8, savepoints through the extended protocol, and psycopg 3 (Copy.rows(),
 # a pipelined error fetched before Sync; an int8-typed parameter against an
-# int4 primary key uses the key). Each Tessera server's messages are
+# int4 primary key uses the key), and server-side cursors as psycopg2 and
+# psycopg 3 use them (cursor_checks.py). Each Tessera server's messages are
 # compared with PostgreSQL's.
 #
 # Starts a fresh `tessera start` (scripts/server.sh), a loopback cluster

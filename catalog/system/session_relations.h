@@ -1,0 +1,39 @@
+// pg_cursors and pg_prepared_statements show what one session holds (its
+// cursors, its named statements), which no catalog snapshot has: the session
+// planning a statement lends its rows to the generators for the length of
+// the planning (ScopedSessionRows), on its own thread. Planning never waits,
+// so no other session's fiber runs on the thread meanwhile.
+#pragma once
+
+#include <vector>
+
+#include "common/value.h"
+
+namespace tessera::catalog::system {
+
+class SessionRows {
+ public:
+  virtual ~SessionRows() = default;
+  virtual std::vector<Row> Cursors() const = 0;             // pg_cursors
+  virtual std::vector<Row> PreparedStatements() const = 0;  // pg_prepared_statements
+};
+
+// The rows lent to this thread's planning; null when none are (a statement
+// planned outside a session: no rows).
+const SessionRows* CurrentSessionRows();
+// Whether a generator read them since the last call: a plan holding a
+// session's rows must be made again to show them as they are then.
+bool TakeSessionRowsRead();
+
+class ScopedSessionRows {
+ public:
+  explicit ScopedSessionRows(const SessionRows* rows);
+  ~ScopedSessionRows();
+  ScopedSessionRows(const ScopedSessionRows&) = delete;
+  ScopedSessionRows& operator=(const ScopedSessionRows&) = delete;
+
+ private:
+  const SessionRows* previous_;
+};
+
+}  // namespace tessera::catalog::system
