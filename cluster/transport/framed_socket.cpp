@@ -357,19 +357,23 @@ bool FramedSocket::PullPlaintext(std::string& error) {
   return true;
 }
 
+void FramedSocket::ReadCipherThen(void (FramedSocket::*next)()) {
+  socket_.async_read_some(asio::buffer(cipher_in_),
+                          [self = shared_from_this(), next](const boost::system::error_code& ec, size_t n) {
+                            if (self->closed_on_strand_) return;
+                            if (ec) {
+                              self->CloseOnStrand(DescribeReadError(ec));
+                              return;
+                            }
+                            self->FeedCipher(n);
+                            ((*self).*next)();
+                          });
+}
+
 void FramedSocket::ReadMore() {
   CompactBuffer();
   if (tls_) {
-    socket_.async_read_some(asio::buffer(cipher_in_),
-                            [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
-                              if (self->closed_on_strand_) return;
-                              if (ec) {
-                                self->CloseOnStrand(DescribeReadError(ec));
-                                return;
-                              }
-                              self->FeedCipher(n);
-                              self->ProcessBuffer();
-                            });
+    ReadCipherThen(&FramedSocket::ProcessBuffer);
     return;
   }
   socket_.async_read_some(asio::buffer(buffer_.data() + end_, buffer_.size() - end_),
@@ -419,16 +423,7 @@ void FramedSocket::FillLargeTls() {
       return;
     }
     if (got == 0) {
-      socket_.async_read_some(asio::buffer(cipher_in_),
-                              [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
-                                if (self->closed_on_strand_) return;
-                                if (ec) {
-                                  self->CloseOnStrand(DescribeReadError(ec));
-                                  return;
-                                }
-                                self->FeedCipher(n);
-                                self->FillLargeTls();
-                              });
+      ReadCipherThen(&FramedSocket::FillLargeTls);
       return;
     }
     large_filled_ += static_cast<size_t>(got);

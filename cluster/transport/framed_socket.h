@@ -143,6 +143,9 @@ class FramedSocket : public std::enable_shared_from_this<FramedSocket> {
   // DecryptInto the free end of buffer_; true when bytes were added.
   bool PullPlaintext(std::string& error);
   void FeedCipher(size_t bytes);  // cipher_in_[0, bytes) received
+  // Under TLS, on the strand: reads ciphertext into cipher_in_, feeds it to
+  // the session, then runs `next` (or closes the connection on an error).
+  void ReadCipherThen(void (FramedSocket::*next)());
   void HandshakeStep(std::string_view input, std::shared_ptr<struct HandshakeState> state);
   void FillLargeTls();
 
