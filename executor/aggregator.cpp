@@ -115,12 +115,9 @@ Value AggregateResult(const planner::BoundExpr& agg, const AggState& s) {
 }
 
 void HashAggregator::Add(const Row& row) {
-  if (groups_.empty()) {  // one group: no key to build or look up
-    if (states_.empty()) {
-      charge_.Add(static_cast<int64_t>(sizeof(std::vector<AggState>) + aggregates_.size() * sizeof(AggState)));
-      keys_.emplace_back();
-      states_.emplace_back(aggregates_.size());
-    }
+  // Without GROUP BY there is one group: once the first row made it, no key
+  // to build or look up.
+  if (groups_.empty() && !states_.empty()) {
     Accumulate(states_[0], row);
     return;
   }

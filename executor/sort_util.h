@@ -20,16 +20,24 @@ struct KeyedRow {
 // std::stable_sort's merge buffer.
 inline constexpr int64_t kKeyedRowSlot = 2 * sizeof(KeyedRow) + sizeof(KeyedRow) / 2;
 
-inline int CompareKeys(const std::vector<Value>& a, const std::vector<Value>& b,
-                       const std::vector<planner::SortKey>& keys) {
+// `a(i)` gives the first row's i-th key: its evaluated keys, or (top-N)
+// values read in place from a row not yet keyed.
+template <class KeyOfA>
+int CompareKeysWith(const KeyOfA& a, const std::vector<Value>& b, const std::vector<planner::SortKey>& keys) {
   for (size_t i = 0; i < keys.size(); ++i) {
-    bool an = a[i].IsNull(), bn = b[i].IsNull();
+    const Value& ai = a(i);
+    bool an = ai.IsNull(), bn = b[i].IsNull();
     if (an && bn) continue;
     if (an || bn) return (an == keys[i].nulls_first) ? -1 : 1;
-    int c = a[i].Compare(b[i]);
+    int c = ai.Compare(b[i]);
     if (c != 0) return keys[i].descending ? -c : c;
   }
   return 0;
+}
+
+inline int CompareKeys(const std::vector<Value>& a, const std::vector<Value>& b,
+                       const std::vector<planner::SortKey>& keys) {
+  return CompareKeysWith([&a](size_t i) -> const Value& { return a[i]; }, b, keys);
 }
 
 inline KeyedRow MakeKeyed(Row row, const std::vector<planner::SortKey>& keys, const planner::EvalContext& ctx) {

@@ -48,21 +48,9 @@ void TopN::Offer(Row row, const planner::EvalContext& ctx) {
   if (in_place) {
     if (heap_.size() >= limit_) {
       if (limit_ == 0) return;
-      // CompareKeys against the last row kept, reading the row's own values.
-      const std::vector<Value>& last = heap_.front().keyed.keys;
-      int c = 0;
-      for (size_t i = 0; i < keys_.size() && c == 0; ++i) {
-        const Value& v = row[key_columns_[i]];
-        const bool an = v.IsNull(), bn = last[i].IsNull();
-        if (an && bn) continue;
-        if (an || bn) {
-          c = (an == keys_[i].nulls_first) ? -1 : 1;
-        } else {
-          c = v.Compare(last[i]);
-          if (keys_[i].descending) c = -c;
-        }
-      }
-      if (c >= 0) return;  // equal keys lose: they arrived later
+      // Admits, reading the row's own values.
+      auto key = [&](size_t i) -> const Value& { return row[key_columns_[i]]; };
+      if (CompareKeysWith(key, heap_.front().keyed.keys, keys_) >= 0) return;  // equal keys lose: they arrived later
     }
     KeyedRow keyed;
     keyed.keys.reserve(key_columns_.size());

@@ -208,35 +208,26 @@ void EncodeRow(const Row& row, std::string* out) {
   }
 }
 
-Row DecodeRow(std::string_view bytes, const std::vector<Type>& types) {
+namespace {
+
+// `needed` null: every column.
+Row Decode(std::string_view bytes, const std::vector<Type>& types, const std::vector<bool>* needed) {
   RowReader reader(bytes);
   auto count = static_cast<size_t>(reader.Varint());
   std::string_view bitmap = reader.Bytes((count + 7) / 8);
+  // Past the last needed column nothing more is read.
+  size_t last = types.size();
+  if (needed)
+    while (last > 0 && !(*needed)[last - 1]) --last;
   Row row;
   row.reserve(types.size());
   for (size_t i = 0; i < types.size(); ++i) {
     // Columns added after this row was written read as NULL; extra stored
     // columns (after a DROP COLUMN at the end) are ignored.
     bool null = i >= count || (static_cast<uint8_t>(bitmap[i / 8]) >> (i % 8)) & 1;
-    row.push_back(null ? Value::Null(types[i]) : ReadValue(reader, types[i]));
-  }
-  return row;
-}
-
-Row DecodeRow(std::string_view bytes, const std::vector<Type>& types, const std::vector<bool>& needed) {
-  RowReader reader(bytes);
-  auto count = static_cast<size_t>(reader.Varint());
-  std::string_view bitmap = reader.Bytes((count + 7) / 8);
-  // Past the last needed column nothing more is read.
-  size_t last = types.size();
-  while (last > 0 && !needed[last - 1]) --last;
-  Row row;
-  row.reserve(types.size());
-  for (size_t i = 0; i < types.size(); ++i) {
-    bool null = i >= count || (static_cast<uint8_t>(bitmap[i / 8]) >> (i % 8)) & 1;
     if (null || i >= last) {
       row.push_back(Value::Null(types[i]));
-    } else if (needed[i]) {
+    } else if (!needed || (*needed)[i]) {
       row.push_back(ReadValue(reader, types[i]));
     } else {
       SkipValue(reader, types[i]);
@@ -244,6 +235,14 @@ Row DecodeRow(std::string_view bytes, const std::vector<Type>& types, const std:
     }
   }
   return row;
+}
+
+}  // namespace
+
+Row DecodeRow(std::string_view bytes, const std::vector<Type>& types) { return Decode(bytes, types, nullptr); }
+
+Row DecodeRow(std::string_view bytes, const std::vector<Type>& types, const std::vector<bool>& needed) {
+  return Decode(bytes, types, &needed);
 }
 
 }  // namespace tessera::storage

@@ -1,17 +1,19 @@
 #include "cluster/transport/link_certificates.h"
 
+
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <arpa/inet.h>
 #include <sys/stat.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
+
+#include "cluster/transport/link_tls.h"
 
 namespace tessera::cluster::transport {
 
@@ -115,9 +117,7 @@ Cert ReadCert(const std::string& path) {
 std::string SubjectAltNames(const std::vector<std::string>& hosts) {
   std::string names;
   for (const std::string& host : hosts) {
-    unsigned char address[16];
-    const bool is_ip = inet_pton(AF_INET, host.c_str(), address) == 1 || inet_pton(AF_INET6, host.c_str(), address) == 1;
-    names += (names.empty() ? "" : ",") + std::string(is_ip ? "IP:" : "DNS:") + host;
+    names += (names.empty() ? "" : ",") + std::string(IsIpAddress(host) ? "IP:" : "DNS:") + host;
   }
   return names;
 }

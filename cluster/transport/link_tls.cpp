@@ -1,5 +1,6 @@
 #include "cluster/transport/link_tls.h"
 
+#include <arpa/inet.h>
 #include <openssl/ssl.h>
 
 #include <stdexcept>
@@ -59,6 +60,11 @@ TlsContext MakeLinkClientContext(const LinkTls& tls) {
 }
 
 }  // namespace detail
+
+bool IsIpAddress(const std::string& host) {
+  unsigned char address[16];
+  return inet_pton(AF_INET, host.c_str(), address) == 1 || inet_pton(AF_INET6, host.c_str(), address) == 1;
+}
 
 void CheckLinkTls(const LinkTls& tls) {
   detail::MakeLinkServerContext(tls);

@@ -31,4 +31,8 @@ struct LinkTls {
 // on its first connection).
 void CheckLinkTls(const LinkTls& tls);
 
+// Whether `host` is an IPv4 or IPv6 literal rather than a DNS name: a
+// certificate names the two differently (IP: and DNS: subjectAltNames).
+bool IsIpAddress(const std::string& host);
+
 }  // namespace tessera::cluster::transport

@@ -1,10 +1,12 @@
 #include "cluster/transport/tls_session.h"
 
-#include <arpa/inet.h>
+
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
 #include <stdexcept>
+
+#include "cluster/transport/link_tls.h"
 
 namespace tessera::cluster::transport::detail {
 
@@ -21,11 +23,6 @@ std::string LastError(const char* fallback) {
   std::string reason(text);
   const size_t colon = reason.rfind(':');
   return colon == std::string::npos ? reason : reason.substr(colon + 1);
-}
-
-bool IsIpAddress(const std::string& host) {
-  unsigned char address[16];
-  return inet_pton(AF_INET, host.c_str(), address) == 1 || inet_pton(AF_INET6, host.c_str(), address) == 1;
 }
 
 }  // namespace
