@@ -1,5 +1,5 @@
-// Gets cluster timestamps from the timestamp oracle leader (elected through
-// etcd, see storage_node/tso_service.h). Concurrent callers are batched: while
+// Gets cluster timestamps from the timestamp oracle (group 0's primary, which
+// publishes its address in etcd; see storage_node/tso_service.h). Concurrent callers are batched: while
 // one request is on the wire, new callers join the next one, so a busy
 // gateway pays one round trip per batch rather than per transaction.
 #pragma once

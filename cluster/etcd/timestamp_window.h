@@ -5,7 +5,7 @@
 // leader starts above the stored end: timestamps never go backwards across leader changes.
 //
 // It does not fence a deposed leader that still serves from a window it reserved earlier;
-// that is what leadership (Election) is for.
+// its owner's authority does that (storage_node/tso_service.h).
 #pragma once
 
 #include <cstdint>

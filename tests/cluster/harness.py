@@ -32,8 +32,11 @@ Faults (--kinds, cycled in a seeded random order over random groups):
   2 s later (the others elect a new leader meanwhile);
 - planned-move: `tessera ctl failover --group G` moves the primary to an
   in-sync backup (the old one follows as a backup);
-- etcd-outage: stop etcd for 20 s (not in the CI set: see ARCHITECTURE.md,
-  the timestamp oracle does not serve without etcd yet).
+- kill-oracle: SIGKILL the node serving the timestamp oracle (whichever it
+  is) and restart it once another node serves it; every transaction needs
+  the oracle, so this pauses every client, not one group's;
+- etcd-outage: stop etcd for 20 s (not in the CI set: a group that must
+  drop a backup meanwhile stalls until etcd is back; see ARCHITECTURE.md).
 After each fault the nemesis waits until every group is whole again (all its
 replicas in the in-sync set) before the next. A replica that cannot rejoin
 because its history diverged (a deposed primary's unacknowledged tail;
@@ -65,7 +68,8 @@ ACCOUNTS = 30
 START_BALANCE = 1000
 REGISTERS = 4
 ALL_KINDS = ["kill-primary", "kill-backup", "pause-primary", "kill-gateway", "kill-etcd-leader", "planned-move",
-             "etcd-outage"]
+             "kill-oracle", "etcd-outage"]
+TSO_LEADER = "/tessera/tso/leader"
 
 
 # --- the cluster's shape ------------------------------------------------------------
@@ -96,6 +100,21 @@ class Topology:
             except OSError:
                 continue
         raise Failure("group %d: no replica is the primary etcd records (%r)" % (g, rec))
+
+    def oracle(self):
+        """(group, replica) of the node serving the timestamp oracle, from
+        the address it publishes and the addresses the replicas register."""
+        address = etcd_get(self.env, TSO_LEADER, raw=True).get(TSO_LEADER)
+        for g in self.replicas:
+            registered = etcd_get(self.env, "/tessera/groups/%d/replicas/" % g, prefix=True)
+            for r in range(self.replicas[g]):
+                try:
+                    rec = registered.get("/tessera/groups/%d/replicas/%s" % (g, self.node_id(g, r)), {})
+                except OSError:
+                    continue
+                if address is not None and rec.get("address") == address:
+                    return g, r, address
+        raise Failure("no replica registers the oracle's address %r" % address)
 
     def backups(self, g):
         p = self.primary(g)
@@ -303,6 +322,23 @@ class Nemesis:
         took = time.monotonic() - t
         cluster_sh("restart-replica", g, r, self.topo.dir)
         return t, "group %d: takeover %.1f s after the kill" % (g, took)
+
+    def kill_oracle(self, g):
+        g, r, address = self.topo.oracle()
+        was_primary = self.topo.primary(g) == r
+        t = time.monotonic()
+        cluster_sh("kill-replica", g, r, "KILL", self.topo.dir)
+        deadline = t + 15.0
+        while etcd_get(self.env, TSO_LEADER, raw=True).get(TSO_LEADER) in (None, address):
+            if time.monotonic() > deadline:
+                raise Failure("no other node serves the timestamp oracle 15 s after its node was killed")
+            time.sleep(0.05)
+        took = time.monotonic() - t
+        if was_primary:
+            wait_new_primary(self.topo, g, r)
+        cluster_sh("restart-replica", g, r, self.topo.dir)
+        return t, "%s (group %d, %s): another node serves the oracle %.1f s after the kill" % (
+            self.topo.name(g, r), g, "primary" if was_primary else "backup", took)
 
     def kill_backup(self, g):
         r = random.choice(self.topo.backups(g))

@@ -39,7 +39,8 @@ i. `tessera ctl failover --group 0` moves group 0's primary to an in-sync
    backup, and `--to <old primary>` moves it back, while inserts and reads
    run: no statement fails, nothing acknowledged is lost, the epoch rises
    by one per move, `ctl status` shows the move as planned, and the two
-   replicas hold the same data.
+   replicas hold the same data; the timestamp oracle moves with group 0's
+   primary each time (in check a it is replica 0 of group 0).
 """
 import json
 import os
@@ -56,6 +57,16 @@ from cluster_common import (Checks, Failure, close_quietly, cluster_sh, connect,
 from replication_common import ctl, etcd_get, node_id, transport_call, wait_in_sync, wait_same_checksums
 
 SUITE = "cluster-replication"
+TSO_LEADER = "/tessera/tso/leader"
+
+
+def wait_oracle(env, address, limit=5.0):
+    """The timestamp oracle is group 0's primary: it moves with it."""
+    deadline = time.monotonic() + limit
+    while etcd_get(env, TSO_LEADER, raw=True).get(TSO_LEADER) != address:
+        expect(time.monotonic() < deadline, "the timestamp oracle is not at group 0's primary %s %.0f s after it "
+               "took over (it is at %r)" % (address, limit, etcd_get(env, TSO_LEADER, raw=True).get(TSO_LEADER)))
+        time.sleep(0.05)
 
 
 def main():
@@ -76,6 +87,8 @@ def main():
             roles = sorted(v["role"] for v in replicas.values())
             expect_eq(roles, ["backup", "primary"], "group %d replica roles" % g)
             wait_in_sync(env, g, [node_id(cluster_dir, "node%dr1" % g)])
+        oracle = etcd_get(env, TSO_LEADER, raw=True).get(TSO_LEADER)
+        expect_eq(oracle, "127.0.0.1:%s" % env["NODE_PORT_0"], "the timestamp oracle's address (group 0's primary)")
         status = json.loads(ctl(env, "status", "--json"))
         for g in status["groups"]:
             expect_eq(len(g["backups"]), 1, "backups of group %d in ctl status" % g["group"])
@@ -422,6 +435,7 @@ def main():
         expect(after["node"] in members and after["epoch"] == before["epoch"] + 1,
                "group 0's primary after the move: %r (was %r, in sync %r)" % (after, before, members))
         expect("primary moved from %s to %s" % (before["node"], after["node"]) in text, "ctl failover said: %s" % text)
+        wait_oracle(env, after["address"])
         # The old primary follows as a backup, in sync at once; then the
         # primary moves back to it, by name.
         deadline = time.monotonic() + 15
@@ -433,6 +447,7 @@ def main():
         back = etcd_get(env, key)[key]
         expect(back["node"] == before["node"] and back["epoch"] == before["epoch"] + 2,
                "group 0's primary after moving back: %r" % back)
+        wait_oracle(env, back["address"])
         time.sleep(1.0)
         stop.set()
         writer.join(10)
