@@ -14,6 +14,7 @@
 #include "cluster/common/node_directory.h"
 #include "cluster/common/node_protocol.h"
 #include "cluster/common/shard_map.h"
+#include "cluster/common/tso_client.h"
 #include "cluster/etcd/etcd_client.h"
 #include "cluster/replication/group_membership.h"
 #include "cluster/transport/link_certificates.h"
@@ -58,7 +59,7 @@ int Status(etcd::Client& client, const CtlCommand& options) {
   cluster::NodeDirectory directory(client);
   auto nodes = directory.All();
   std::string oracle;
-  if (auto leader = client.Get(keys::kTsoLeader); !leader.kvs.empty()) oracle = leader.kvs[0].value;
+  if (auto leader = client.Get(keys::kTsoLeader); !leader.kvs.empty()) oracle = cluster::OracleAddressIn(leader.kvs[0].value);
   cluster::transport::RpcClient rpc(1, options.link_tls);
   std::vector<int> buckets = map.BucketsPerGroup();
   json out{{"groups", json::array()}, {"gateways", json::array()}, {"buckets", map.Buckets()}, {"oracle", oracle}};

@@ -13,7 +13,7 @@
 //   /tessera/gateways/<id>      {"port": P, "catalog": revision seen} on its lease
 //   /tessera/catalog            the catalog document (catalog_json.h)
 //   /tessera/counters/<name>    counters (table and index ids, sequences) in ranges
-//   /tessera/tso/leader         the timestamp oracle leader's address, on its lease
+//   /tessera/tso/leader         {"address", "group0_epoch"} of the timestamp oracle, on its lease
 //   /tessera/tso/window         the end of the oracle's reserved window
 #pragma once
 

@@ -1,5 +1,7 @@
 #include "cluster/common/tso_client.h"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 
 #include "cluster/common/etcd_keys.h"
@@ -8,6 +10,20 @@
 #include "common/error.h"
 
 namespace tessera::cluster {
+
+std::string OracleKeyValue(const std::string& address, uint64_t group0_epoch) {
+  return nlohmann::json{{"address", address}, {"group0_epoch", group0_epoch}}.dump();
+}
+
+std::string OracleAddressIn(const std::string& key_value) {
+  auto doc = nlohmann::json::parse(key_value, nullptr, false);
+  return doc.is_object() ? doc.value("address", std::string()) : std::string();
+}
+
+uint64_t OracleEpochIn(const std::string& key_value) {
+  auto doc = nlohmann::json::parse(key_value, nullptr, false);
+  return doc.is_object() ? doc.value("group0_epoch", uint64_t{0}) : 0;
+}
 
 TsoClient::TsoClient(etcd::Client& etcd, transport::RpcClient& rpc, std::function<uint64_t(uint32_t)> local)
     : etcd_(etcd), rpc_(rpc), local_(std::move(local)) {}
@@ -53,7 +69,7 @@ std::string TsoClient::Leader(bool refresh) {
     // On a thread of its own: with etcd slow or restarting, statements looking the leader up
     // would otherwise hold every worker for the request's timeout.
     auto found = RunBlocking([&] { return etcd_.Get(keys::kTsoLeader); });
-    if (!found.kvs.empty()) address = found.kvs[0].value;
+    if (!found.kvs.empty()) address = OracleAddressIn(found.kvs[0].value);
   } catch (const std::exception& e) {
     throw SqlError("08006", std::string("could not reach etcd to find the timestamp oracle: ") + e.what());
   }

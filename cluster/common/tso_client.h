@@ -18,6 +18,13 @@
 
 namespace tessera::cluster {
 
+// The oracle's key (/tessera/tso/leader) holds {"address": A, "group0_epoch": E},
+// E being the epoch of group 0 its holder is primary at, 0 if none
+// (storage_node/tso_service.h says why a successor needs it).
+std::string OracleKeyValue(const std::string& address, uint64_t group0_epoch);
+std::string OracleAddressIn(const std::string& key_value);  // "" if unreadable
+uint64_t OracleEpochIn(const std::string& key_value);       // 0 if unreadable
+
 class TsoClient {
  public:
   // `local`, if set, serves timestamps in this process when it is the leader

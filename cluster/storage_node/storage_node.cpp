@@ -148,7 +148,7 @@ void StorageNode::Run(const std::atomic<bool>& stop) {
   if (IsPrimary()) StartReplicator();
 
   rpc_ = std::make_unique<transport::RpcClient>(1, options_.link_tls);
-  tso_service_ = std::make_unique<TsoService>(*etcd_, address_, [this] { return ServesOracle(); });
+  tso_service_ = std::make_unique<TsoService>(*etcd_, address_, [this] { return OracleStandingNow(); });
   tso_ = std::make_unique<TsoClient>(*etcd_, *rpc_, [this](uint32_t n) { return tso_service_->Allocate(n); });
   directory_ = std::make_unique<NodeDirectory>(*etcd_);
   deadlocks_ = std::make_unique<DeadlockDetector>(*directory_, *rpc_);
@@ -215,11 +215,19 @@ void StorageNode::Register() {
                                 std::to_string(options_.group) + " (epoch " + std::to_string(role_.primary.epoch) + ")");
 }
 
-// Group 0's primary serves the timestamp oracle under the group's lease
-// (tso_service.h says why that is safe). primary_ is set only after the
-// replicator exists, so replicator_ is read only once it is.
-bool StorageNode::ServesOracle() const {
-  return options_.group == 0 && IsPrimary() && !handed_over_ && replicator_->HoldsLease();
+// Group 0's primary campaigns for the timestamp oracle while it holds the
+// group's lease (tso_service.h). primary_ is set only after the replicator
+// exists, so replicator_ is read only once it is.
+OracleStanding StorageNode::OracleStandingNow() {
+  OracleStanding me;
+  if (options_.group != 0 || !IsPrimary()) return me;
+  me.group0_primary = true;
+  {
+    std::lock_guard lock(role_mutex_);
+    me.epoch = role_.primary.epoch;
+  }
+  me.lease = !handed_over_ && replicator_->HoldsLease();
+  return me;
 }
 
 void StorageNode::RequirePrimary() {

@@ -95,7 +95,7 @@ class StorageNode {
   // Backups serve no gateway: every request but the cluster's own
   // (oracle, deadlock detector, status, replication) is refused with 08006.
   void RequirePrimary();
-  bool ServesOracle() const;  // this node may hand out timestamps now
+  OracleStanding OracleStandingNow();  // what the timestamp oracle needs to know of this node
   void ConfirmLeaseAfterRead();  // see storage_node.cpp
   bool IsPrimary() const { return primary_.load(); }
   void OpenEngine(bool primary);

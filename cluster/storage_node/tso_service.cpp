@@ -5,22 +5,44 @@
 #include <chrono>
 
 #include "cluster/common/etcd_keys.h"
+#include "cluster/common/tso_client.h"
 
 namespace tessera::cluster {
 
-TsoService::TsoService(etcd::Client& etcd, std::string my_address, std::function<bool()> authority)
-    : etcd_(etcd), address_(std::move(my_address)), authority_(std::move(authority)) {
-  publisher_ = std::thread([this] { Publish(); });
+TsoService::TsoService(etcd::Client& etcd, std::string my_address, std::function<OracleStanding()> standing)
+    : etcd_(etcd), address_(std::move(my_address)), standing_(std::move(standing)) {
+  campaigner_ = std::thread([this] { Campaign(); });
 }
 
 TsoService::~TsoService() {
   stop_ = true;
-  if (publisher_.joinable()) publisher_.join();
+  if (campaigner_.joinable()) campaigner_.join();
+  std::shared_ptr<etcd::Election> election;
+  {
+    std::lock_guard lock(mutex_);
+    election = std::move(election_);
+    window_.reset();
+  }
+  if (election) election->Resign();
+}
+
+bool TsoService::Authorized() {
+  if (!election_ || !election_->IsLeader()) return false;
+  OracleStanding me = standing_();
+  // A standing that changed since the campaign began (a backup promoted, a
+  // primary handed over) first campaigns again under the new one.
+  if ((me.group0_primary ? me.epoch : 0) != election_epoch_) return false;
+  return !me.group0_primary || me.lease;
+}
+
+bool TsoService::IsLeader() {
+  std::lock_guard lock(mutex_);
+  return Authorized();
 }
 
 uint64_t TsoService::Allocate(uint32_t count) {
   std::lock_guard lock(mutex_);
-  if (!authority_()) {
+  if (!Authorized()) {
     window_.reset();
     return 0;
   }
@@ -29,59 +51,86 @@ uint64_t TsoService::Allocate(uint32_t count) {
   try {
     first = window_->Allocate(count);
   } catch (const std::exception& e) {
-    // etcd did not answer, or another oracle reserved the window (only a
-    // deposed one can have): the next call loads the stored end again.
+    // etcd did not answer, or another oracle reserved the window (one that
+    // lost its authority since): the next call loads the stored end again.
     spdlog::warn("timestamp oracle could not reserve a window: {}", e.what());
     window_.reset();
     return 0;
   }
   // Asked again now that the value is taken: see the header for why a value
-  // taken without the lease must never be answered.
-  if (!authority_()) {
+  // taken without authority must never be answered.
+  if (!Authorized()) {
     window_.reset();
     return 0;
   }
   return first;
 }
 
-// Every 50 ms: a new leader names itself at once (clients that lost the old
-// one look the key up every 100 ms); a leader checks the key every second
-// and writes it again if it names someone else (a deposed leader's late
-// write) or vanished with a lost lease; a node that stopped leading revokes
-// its lease, which removes the key unless a successor has overwritten it.
-void TsoService::Publish() {
-  bool announced = false;
+void TsoService::Campaign() {
   for (uint64_t tick = 0; !stop_; ++tick) {
     try {
-      if (!authority_()) {
-        if (published_on_) {
-          published_on_.reset();
-          spdlog::info("this node no longer serves the timestamp oracle");
-        }
-        announced = false;
-      } else {
-        if (!published_on_ || published_on_->Lost()) {
-          published_on_ = std::make_unique<etcd::KeptLease>(etcd_, 3);
-          announced = false;
-        }
-        bool named = announced;
-        if (!announced || tick % 20 == 0) {
-          auto current = etcd_.Get(keys::kTsoLeader);
-          named = !current.kvs.empty() && current.kvs[0].value == address_;
-        }
-        if (!named) {
-          etcd_.Put(keys::kTsoLeader, address_, published_on_->Id());
-          if (!announced) spdlog::info("this node serves the timestamp oracle (group 0's primary)");
-        }
-        announced = true;
-      }
+      Step(tick);
     } catch (const std::exception& e) {
-      // etcd is unreachable: serving goes on under the group's lease, which
-      // needs no etcd; only clients that must look us up wait for it.
-      if (tick % 20 == 0) spdlog::warn("timestamp oracle could not publish its address: {}", e.what());
+      // etcd did not answer (it may be electing a leader of its own): a
+      // leader whose lease still holds goes on leading; its expiry ends it.
+      if (tick % 20 == 0) spdlog::warn("timestamp oracle campaign: {}", e.what());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+}
+
+bool TsoService::Group0Registered(uint64_t tick) {
+  if (tick % 10 == 0) group0_registered_ = !etcd_.Get(keys::Node(0)).kvs.empty();
+  return group0_registered_;
+}
+
+void TsoService::StepDown(const std::shared_ptr<etcd::Election>& election, const char* why) {
+  const bool was_leading = election->IsLeader();
+  {
+    std::lock_guard lock(mutex_);
+    if (election_ == election) election_.reset();
+    window_.reset();
+  }
+  election->Resign();
+  if (was_leading) spdlog::info("this node no longer serves the timestamp oracle: {}", why);
+}
+
+void TsoService::Step(uint64_t tick) {
+  const OracleStanding me = standing_();
+  const uint64_t epoch = me.group0_primary ? me.epoch : 0;
+  std::shared_ptr<etcd::Election> election, outdated;
+  {
+    std::lock_guard lock(mutex_);
+    election = election_;
+    if (election && election_epoch_ != epoch) outdated = std::move(election);
+  }
+  if (!election) {
+    if (outdated) StepDown(outdated, "its standing in group 0 changed");
+    election = std::make_shared<etcd::Election>(etcd_, keys::kTsoLeader, OracleKeyValue(address_, epoch), 3);
+    std::lock_guard lock(mutex_);
+    election_ = election;
+    election_epoch_ = epoch;
+  }
+  if (election->IsLeader()) {
+    if (!me.group0_primary && Group0Registered(tick)) StepDown(election, "group 0 has a primary again");
+    return;
+  }
+  if (me.group0_primary) {
+    if (!me.lease) return;
+    if (election->TryLead()) {
+      spdlog::info("this node serves the timestamp oracle (group 0's primary at epoch {})", epoch);
+      return;
+    }
+    // The key may still name the primary this node superseded (its lease on
+    // the key outlives its lease on the group): that one can serve no more.
+    std::optional<std::string> holder = election->Leader();
+    if (holder && OracleEpochIn(*holder) != 0 && OracleEpochIn(*holder) < epoch && election->TakeOver(*holder))
+      spdlog::info("this node serves the timestamp oracle, taken over from group 0's primary of epoch {}",
+                   OracleEpochIn(*holder));
+    return;
+  }
+  if (!Group0Registered(tick) && election->TryLead())
+    spdlog::info("this node serves the timestamp oracle while group 0 has no primary");
 }
 
 }  // namespace tessera::cluster

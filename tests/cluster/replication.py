@@ -60,12 +60,16 @@ SUITE = "cluster-replication"
 TSO_LEADER = "/tessera/tso/leader"
 
 
+def oracle_address(env):
+    return etcd_get(env, TSO_LEADER).get(TSO_LEADER, {}).get("address")
+
+
 def wait_oracle(env, address, limit=5.0):
     """The timestamp oracle is group 0's primary: it moves with it."""
     deadline = time.monotonic() + limit
-    while etcd_get(env, TSO_LEADER, raw=True).get(TSO_LEADER) != address:
+    while oracle_address(env) != address:
         expect(time.monotonic() < deadline, "the timestamp oracle is not at group 0's primary %s %.0f s after it "
-               "took over (it is at %r)" % (address, limit, etcd_get(env, TSO_LEADER, raw=True).get(TSO_LEADER)))
+               "took over (it is at %r)" % (address, limit, oracle_address(env)))
         time.sleep(0.05)
 
 
@@ -87,8 +91,9 @@ def main():
             roles = sorted(v["role"] for v in replicas.values())
             expect_eq(roles, ["backup", "primary"], "group %d replica roles" % g)
             wait_in_sync(env, g, [node_id(cluster_dir, "node%dr1" % g)])
-        oracle = etcd_get(env, TSO_LEADER, raw=True).get(TSO_LEADER)
-        expect_eq(oracle, "127.0.0.1:%s" % env["NODE_PORT_0"], "the timestamp oracle's address (group 0's primary)")
+        oracle = etcd_get(env, TSO_LEADER).get(TSO_LEADER, {})
+        expect_eq(oracle.get("address"), "127.0.0.1:%s" % env["NODE_PORT_0"],
+                  "the timestamp oracle's address (group 0's primary)")
         status = json.loads(ctl(env, "status", "--json"))
         for g in status["groups"]:
             expect_eq(len(g["backups"]), 1, "backups of group %d in ctl status" % g["group"])

@@ -49,16 +49,13 @@ def etcd_post(env, path, body, client_certificate=True):
     raise Failure("no etcd member answered %s: %s" % (path, error))
 
 
-def etcd_get(env, key, prefix=False, raw=False):
-    """{key: value} of `key` (or of every key under it, with prefix), values
-    parsed as JSON unless raw."""
+def etcd_get(env, key, prefix=False):
     body = {"key": base64.b64encode(key.encode()).decode()}
     if prefix:
         end = key[:-1] + chr(ord(key[-1]) + 1)
         body["range_end"] = base64.b64encode(end.encode()).decode()
     kvs = etcd_post(env, "/v3/kv/range", body).get("kvs", [])
-    decode = (lambda v: v) if raw else json.loads
-    return {base64.b64decode(kv["key"]).decode(): decode(base64.b64decode(kv["value"]).decode()) for kv in kvs}
+    return {base64.b64decode(kv["key"]).decode(): json.loads(base64.b64decode(kv["value"]).decode()) for kv in kvs}
 
 
 def ctl(env, *args):
