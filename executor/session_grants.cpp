@@ -291,6 +291,14 @@ std::string SqlSession::RunAlterOwner(const ast::AlterOwnerStmt& stmt, ResultSin
     catalog::CheckSchemaPrivileges(*snapshot, table ? table->schema : sequence->schema, new_owner,
                                    catalog::privilege::kCreate);
   }
+  ChangeOwner(*snapshot, table, sequence, new_owner);
+  return tag;
+}
+
+// The change itself, checked by the caller (ALTER ... OWNER TO, REASSIGN OWNED).
+void SqlSession::ChangeOwner(const catalog::CatalogSnapshot& snapshot, const catalog::TableInfo* table,
+                             const catalog::SequenceInfo* sequence, uint32_t new_owner) {
+  const uint32_t old_owner = table ? table->owner : sequence->owner;
   // The list follows the owner (PostgreSQL's aclnewowner): the old owner's
   // items become the new one's.
   auto new_acl = [&](const std::optional<Acl>& acl) -> std::optional<Acl> {
@@ -315,16 +323,15 @@ std::string SqlSession::RunAlterOwner(const ast::AlterOwnerStmt& stmt, ResultSin
   };
   if (sequence != nullptr) {
     change_sequence(*sequence);
-    return tag;
+    return;
   }
   // A table's own sequences (serial columns) change owner with it.
-  for (const auto& [key, s] : snapshot->Sequences())
+  for (const auto& [key, s] : snapshot.Sequences())
     if (s.owned_by_table == table->name && s.schema == table->schema) change_sequence(s);
   catalog::TableInfo updated = *table;
   updated.owner = new_owner;
   updated.acl = new_acl(table->acl);
   DdlCatalog().UpdateTable(updated);
-  return tag;
 }
 
 }  // namespace tessera::executor

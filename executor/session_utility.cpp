@@ -203,6 +203,8 @@ void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool d
     case ast::StmtKind::kGrant: sink.Complete(RunGrant(stmt.As<ast::GrantStmt>(), sink)); return;
     case ast::StmtKind::kGrantRole: sink.Complete(RunGrantRole(stmt.As<ast::GrantRoleStmt>(), sink)); return;
     case ast::StmtKind::kAlterOwner: sink.Complete(RunAlterOwner(stmt.As<ast::AlterOwnerStmt>(), sink)); return;
+    case ast::StmtKind::kReassignOwned: sink.Complete(RunReassignOwned(stmt.As<ast::ReassignOwnedStmt>(), sink)); return;
+    case ast::StmtKind::kDropOwned: sink.Complete(RunDropOwned(stmt.As<ast::DropOwnedStmt>(), sink)); return;
     case ast::StmtKind::kPrepare: RunPrepare(stmt.As<ast::PrepareStmt>(), sink); return;
     case ast::StmtKind::kExecute: RunExecute(stmt.As<ast::ExecuteStmt>(), sink, describe_columns); return;
     case ast::StmtKind::kDeallocate: RunDeallocate(stmt.As<ast::DeallocateStmt>(), sink); return;

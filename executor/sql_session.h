@@ -162,6 +162,11 @@ class SqlSession final : public Session {
   std::string RunGrant(const ast::GrantStmt& stmt, ResultSink& sink);
   std::string RunGrantRole(const ast::GrantRoleStmt& stmt, ResultSink& sink);
   std::string RunAlterOwner(const ast::AlterOwnerStmt& stmt, ResultSink& sink);
+  void ChangeOwner(const catalog::CatalogSnapshot& snapshot, const catalog::TableInfo* table,
+                   const catalog::SequenceInfo* sequence, uint32_t new_owner);
+  // REASSIGN OWNED and DROP OWNED (session_owned.cpp); return the tag.
+  std::string RunReassignOwned(const ast::ReassignOwnedStmt& stmt, ResultSink& sink);
+  std::string RunDropOwned(const ast::DropOwnedStmt& stmt, ResultSink& sink);
   // PREPARE, EXECUTE and DEALLOCATE over statements_ (session_prepared.cpp).
   void RunPrepare(const ast::PrepareStmt& stmt, ResultSink& sink);
   void RunExecute(const ast::ExecuteStmt& stmt, ResultSink& sink, bool describe_columns);

@@ -71,6 +71,8 @@ class AstBuilder {
   ast::StatementPtr BuildGrant(TP::GrantStmtContext* ctx);
   ast::StatementPtr BuildRevoke(TP::RevokeStmtContext* ctx);
   ast::StatementPtr BuildAlterOwner(TP::AlterOwnerStmtContext* ctx);
+  ast::StatementPtr BuildReassignOwned(TP::ReassignOwnedStmtContext* ctx);
+  ast::StatementPtr BuildDropOwned(TP::DropOwnedStmtContext* ctx);
   // PREPARE, EXECUTE, DEALLOCATE (build_prepared.cpp).
   ast::StatementPtr BuildPrepare(TP::PrepareStmtContext* ctx);
   ast::StatementPtr BuildExecute(TP::ExecuteStmtContext* ctx);

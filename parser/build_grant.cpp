@@ -122,4 +122,18 @@ ast::StatementPtr AstBuilder::BuildAlterOwner(TP::AlterOwnerStmtContext* ctx) {
   return stmt;
 }
 
+ast::StatementPtr AstBuilder::BuildReassignOwned(TP::ReassignOwnedStmtContext* ctx) {
+  auto stmt = std::make_unique<ast::ReassignOwnedStmt>();
+  stmt->roles = Grantees(ctx->granteeList());
+  stmt->to = Grantee(ctx->grantee());
+  return stmt;
+}
+
+ast::StatementPtr AstBuilder::BuildDropOwned(TP::DropOwnedStmtContext* ctx) {
+  auto stmt = std::make_unique<ast::DropOwnedStmt>();
+  stmt->roles = Grantees(ctx->granteeList());
+  stmt->cascade = ctx->CASCADE() != nullptr;
+  return stmt;
+}
+
 }  // namespace tessera

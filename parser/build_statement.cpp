@@ -66,6 +66,10 @@ ast::StatementPtr AstBuilder::BuildStatement(TP::StatementContext* ctx) {
     stmt = BuildRevoke(c);
   } else if (auto* c = ctx->alterOwnerStmt()) {
     stmt = BuildAlterOwner(c);
+  } else if (auto* c = ctx->reassignOwnedStmt()) {
+    stmt = BuildReassignOwned(c);
+  } else if (auto* c = ctx->dropOwnedStmt()) {
+    stmt = BuildDropOwned(c);
   } else if (auto* c = ctx->prepareStmt()) {
     stmt = BuildPrepare(c);
   } else if (auto* c = ctx->executeStmt()) {

@@ -49,4 +49,20 @@ struct AlterOwnerStmt : Statement {
   RoleSpec owner;
 };
 
+// REASSIGN OWNED BY roles TO role: the roles' tables, views and sequences
+// in this database change owner, as ALTER ... OWNER TO would.
+struct ReassignOwnedStmt : Statement {
+  ReassignOwnedStmt() : Statement(StmtKind::kReassignOwned) {}
+  std::vector<RoleSpec> roles;
+  RoleSpec to;
+};
+
+// DROP OWNED BY roles: revokes what was granted to them and drops what
+// they own in this database.
+struct DropOwnedStmt : Statement {
+  DropOwnedStmt() : Statement(StmtKind::kDropOwned) {}
+  std::vector<RoleSpec> roles;
+  bool cascade = false;
+};
+
 }  // namespace tessera::ast

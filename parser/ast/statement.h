@@ -35,6 +35,8 @@ enum class StmtKind : uint8_t {
   kDropSequence,
   kGrant,       // GRANT / REVOKE privileges ON objects
   kGrantRole,   // GRANT / REVOKE role TO / FROM role
+  kReassignOwned,  // REASSIGN OWNED BY ... TO
+  kDropOwned,      // DROP OWNED BY
   kAlterOwner,  // ALTER TABLE | VIEW | SEQUENCE ... OWNER TO
   kPrepare,     // PREPARE name AS statement (utility_stmts.h)
   kExecute,     // EXECUTE name (args)

@@ -288,6 +288,8 @@ TABLES : T A B L E S;
 SEQUENCES : S E Q U E N C E S;
 GRANTED : G R A N T E D;
 OWNER : O W N E R;
+OWNED : O W N E D;
+REASSIGN : R E A S S I G N;
 
 // Operators and punctuation.
 TYPECAST : '::';

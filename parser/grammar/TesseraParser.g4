@@ -39,6 +39,8 @@ statement
   | grantStmt
   | revokeStmt
   | alterOwnerStmt
+  | reassignOwnedStmt
+  | dropOwnedStmt
   | prepareStmt
   | executeStmt
   | deallocateStmt
@@ -373,6 +375,9 @@ grantedBy : GRANTED BY grantee ;
 
 // ALTER TABLE | VIEW | SEQUENCE name OWNER TO role (pg_dump writes it for every relation).
 alterOwnerStmt : ALTER (TABLE | VIEW | SEQUENCE) (IF EXISTS)? qualifiedName OWNER TO grantee ;
+// REASSIGN OWNED BY role, ... TO role; DROP OWNED BY role, ... [CASCADE | RESTRICT] (before DROP ROLE).
+reassignOwnedStmt : REASSIGN OWNED BY granteeList TO grantee ;
+dropOwnedStmt : DROP OWNED BY granteeList (CASCADE | RESTRICT)? ;
 
 // ---------------------------------------------------------------- utility
 
@@ -648,7 +653,7 @@ unreservedKeyword
   | SHARE | SHOW | SIMPLE | SKIP_P | START | STDIN | STDOUT | TEMP | TEMPORARY | TRANSACTION | TRUNCATE | UNCOMMITTED
   | UNKNOWN | UPDATE | VACUUM | VARYING | WITHOUT | WORK | WRITE | ZONE
   | OVER | PARTITION | RANGE | GROUPS | UNBOUNDED | PRECEDING | FOLLOWING | CURRENT | EXCLUDE | TIES | OTHERS
-  | REVOKE | PRIVILEGES | SCHEMA | TABLES | SEQUENCES | GRANTED | OWNER
+  | REVOKE | PRIVILEGES | SCHEMA | TABLES | SEQUENCES | GRANTED | OWNER | OWNED | REASSIGN
   | PREPARE | EXECUTE | DEALLOCATE
   | DECLARE | CURSOR | SCROLL | HOLD | BINARY | MOVE | CLOSE | PRIOR | ABSOLUTE | RELATIVE | FORWARD | BACKWARD
   | DISCARD | PLANS
