@@ -33,6 +33,7 @@ const Registry& GetRegistry() {
     builtins::AddCatalogFunctions(r.overloads);
     builtins::AddRegexFunctions(r.overloads);
     builtins::AddArrayFunctions(r.overloads);
+    builtins::AddBackendFunctions(r.overloads);
     for (const auto& f : r.overloads) r.by_name[f.name].push_back(&f);
     return r;
   }();

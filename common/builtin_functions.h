@@ -19,6 +19,7 @@ struct FunctionContext {
   int64_t transaction_timestamp = 0;
   // The statement's catalog, for the catalog-reading built-ins; nullptr on a storage node.
   const CatalogView* catalog = nullptr;
+  int32_t backend_pid = 0;  // the session's (pg_backend_pid); 0 outside a session
 };
 
 // Arguments are never NULL for strict functions (the evaluator returns NULL first).

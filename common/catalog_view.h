@@ -55,6 +55,14 @@ class CatalogView {
   // 42704 for an unknown role, 42P01 / 3F000 for an unknown object name,
   // 22023 for an unknown privilege word.
   virtual std::optional<bool> HasPrivilege(const PrivilegeQuestion& question) const = 0;
+  // Whether current_user may cancel or terminate a session of `user`
+  // (PostgreSQL's pg_signal_backend rules): a superuser's session only if
+  // current_user is one, any other if current_user has `user`'s privileges.
+  enum class SignalRight { kAllowed, kSuperuserOnly, kDenied };
+  virtual SignalRight MaySignal(const std::string& user) const {
+    (void)user;
+    return SignalRight::kDenied;
+  }
 };
 
 }  // namespace tessera

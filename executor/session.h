@@ -104,6 +104,8 @@ class PreparedStatement {
   virtual const std::vector<Type>& ParamTypes() const = 0;
   // Result columns; empty when the statement returns no rows (NoData).
   virtual const std::vector<ColumnDesc>& ResultColumns() const = 0;
+  // The statement's text (pg_stat_activity shows it while a portal runs).
+  virtual const std::string& Sql() const = 0;
 };
 
 class Portal {
@@ -153,6 +155,8 @@ class Session {
   virtual void Cancel() = 0;
   // The connection is gone: roll back whatever is open.
   virtual void Terminate() = 0;
+  // The process id BackendKeyData gave this session (pg_backend_pid).
+  virtual void SetBackendPid(int32_t pid) { (void)pid; }
   // The row shape of the SQL cursor (DECLARE) of that name, null if none:
   // Describe of a portal finds SQL cursors too, as PostgreSQL's does (psycopg 3
   // describes its server-side cursor right after DECLARE).

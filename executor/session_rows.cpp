@@ -1,8 +1,12 @@
-// What pg_cursors and pg_prepared_statements show of this session, lent to
+// What pg_cursors, pg_prepared_statements and pg_stat_activity show to this session, lent to
 // the planner while it plans (catalog/system/session_relations.h).
 #include <chrono>
 
+#include "catalog/acl.h"
 #include "catalog/system/session_relations.h"
+#include "catalog/system/system_oids.h"
+#include "catalog/system/system_values.h"
+#include "common/session_activity.h"
 #include "executor/sql_session.h"
 
 namespace tessera::executor {
@@ -12,8 +16,9 @@ namespace {
 class SessionRowsView final : public catalog::system::SessionRows {
  public:
   SessionRowsView(const Session::NamedStatements& statements,
-                  const std::map<std::string, std::unique_ptr<SqlCursor>>& cursors)
-      : statements_(statements), cursors_(cursors) {}
+                  const std::map<std::string, std::unique_ptr<SqlCursor>>& cursors,
+                  const catalog::CatalogSnapshot& snapshot, uint32_t role)
+      : statements_(statements), cursors_(cursors), snapshot_(snapshot), role_(role) {}
 
   std::vector<Row> Cursors() const override {
     std::vector<Row> rows;
@@ -43,8 +48,51 @@ class SessionRowsView final : public catalog::system::SessionRows {
   }
 
  private:
+  std::vector<Row> Activity() const override {
+    std::vector<Row> rows;
+    const bool superuser = catalog::IsSuperuser(snapshot_, role_);
+    for (const SessionActivity& a : ActivityRegistry::Sessions()) {
+      const catalog::RoleInfo* user = snapshot_.FindRole(a.user);
+      Value usesysid = user ? catalog::system::OidValue(user->oid) : Value::Null();
+      Value datid = a.database == catalog::system::kDatabaseName ? catalog::system::OidValue(catalog::system::kDatabaseOid) : Value::Null();
+      // What every role may see of every session (PostgreSQL's pg_stat_get_activity).
+      Row row{datid, Value::Text(a.database), Value::Int4(a.pid), Value::Null(), usesysid, Value::Text(a.user),
+              Value::Text(a.application_name)};
+      const bool visible = superuser || (user && catalog::IsMemberOf(snapshot_, role_, user->oid, true));
+      if (!visible) {
+        row.resize(20, Value::Null());
+        row.push_back(Value::Text("<insufficient privilege>"));
+        row.push_back(Value::Null());
+        rows.push_back(std::move(row));
+        continue;
+      }
+      auto time = [](int64_t t) { return t == 0 ? Value::Null() : Value::TimestampTz(t); };
+      bool tcp = !a.client_address.empty() && a.client_address != "unknown";
+      row.push_back(tcp ? Value::Text(a.client_address) : Value::Null());  // client_addr
+      row.push_back(Value::Null());                                           // client_hostname
+      row.push_back(tcp ? Value::Int4(a.client_port) : Value::Int4(-1));      // client_port (-1: Unix socket)
+      row.push_back(time(a.backend_start));
+      row.push_back(time(a.xact_start));
+      row.push_back(time(a.query_start));
+      row.push_back(time(a.state_change));
+      row.push_back(Value::Null());  // wait_event_type
+      row.push_back(Value::Null());  // wait_event
+      row.push_back(Value::Text(a.state));
+      row.push_back(Value::Null());  // backend_xid
+      row.push_back(Value::Null());  // backend_xmin
+      row.push_back(Value::Null());  // query_id
+      row.push_back(Value::Text(a.query));
+      row.push_back(Value::Text("client backend"));
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+ private:
   const Session::NamedStatements& statements_;
   const std::map<std::string, std::unique_ptr<SqlCursor>>& cursors_;
+  const catalog::CatalogSnapshot& snapshot_;
+  uint32_t role_;
 };
 
 }  // namespace
@@ -57,7 +105,7 @@ int64_t PgNowMicros() {
 
 planner::PlannedQuery SqlSession::Plan(const ast::Statement& stmt, const catalog::CatalogSnapshot& snapshot,
                                        const std::vector<Type>& param_types, bool* reads_session_rows) {
-  SessionRowsView rows(statements_, cursors_);
+  SessionRowsView rows(statements_, cursors_, snapshot, CurrentRole().oid);
   catalog::system::ScopedSessionRows lend(&rows);
   catalog::system::TakeSessionRowsRead();
   planner::PlannedQuery plan = planner::PlanQuery(stmt, snapshot, param_types, CurrentUser(), user_);

@@ -137,6 +137,7 @@ FragmentServices SqlSession::Services() {
   services.cancel = &cancel_;
   services.functions.statement_timestamp = statement_start_;
   services.functions.transaction_timestamp = txn_start_;
+  services.functions.backend_pid = backend_pid_;
   services.functions.catalog = &catalog_view_;
   return services;
 }

@@ -37,6 +37,7 @@ class SqlPrepared final : public PreparedStatement {
  public:
   const std::vector<Type>& ParamTypes() const override { return param_types_; }
   const std::vector<ColumnDesc>& ResultColumns() const override { return columns_; }
+  const std::string& Sql() const override { return sql_; }
 
   std::string sql_;
   ast::StatementPtr stmt_;  // null for an empty query
@@ -128,6 +129,7 @@ class SqlSession final : public Session {
   int64_t IdleTimeoutMs() const override;
   void Cancel() override;
   void Terminate() override;
+  void SetBackendPid(int32_t pid) override { backend_pid_ = pid; }
   const std::vector<ColumnDesc>* CursorColumns(const std::string& name) const override;
 
  private:
@@ -257,6 +259,7 @@ class SqlSession final : public Session {
   bool statement_timeout_binds_ = false;  // the current lock wait ends at statement_timeout
   uint64_t txn_generation_ = 1;
   int64_t txn_start_ = 0;
+  int32_t backend_pid_ = 0;  // pg_backend_pid
   int64_t statement_start_ = 0;
   std::string current_sql_;  // the statement being run
   std::string user_;          // the role logged in: current_user, session_user

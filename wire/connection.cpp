@@ -63,7 +63,7 @@ Connection::Connection(asio::ip::tcp::socket socket, asio::thread_pool& workers,
   boost::system::error_code ec;
   auto peer = socket_.remote_endpoint(ec);
   client_address_ = ec ? std::string("unknown") : peer.address().to_string();
-  handler_->SetClientAddress(client_address_);
+  handler_->SetClientAddress(client_address_, ec ? 0 : peer.port());
 }
 
 Connection::~Connection() {
@@ -75,6 +75,9 @@ void Connection::Start() {
   boost::system::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
   native_fd_ = socket_.native_handle();
+  handler_->SetTerminate([weak = weak_from_this()] {
+    if (auto self = weak.lock()) self->Shutdown();
+  });
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
     self->ArmAuthenticationTimer();
     self->ReadMore();

@@ -80,6 +80,7 @@ void ProtocolHandler::HandleBind(const std::string& body) {
   PortalState state;
   state.formats = ExpandFormats(bind.result_formats, columns);
   state.portal = session_->Bind(statement, std::move(params));
+  state.sql = statement->Sql();
   portals_[bind.portal] = std::move(state);
   EncodeEmpty(out_, '2');
 }
@@ -122,6 +123,7 @@ void ProtocolHandler::HandleExecute(const std::string& body) {
   PortalState& state = it->second;
   ResultWriter writer(out_, session_->Format(), state.formats, [this] { Flush(); }, &copy_input_);
   size_t max_rows = execute.max_rows > 0 ? static_cast<size_t>(execute.max_rows) : 0;
+  activity_->Started(state.sql);
   bool done = state.portal->Execute(max_rows, writer);
   if (!done) EncodeEmpty(out_, 's');
   SendChangedParameters();

@@ -1,5 +1,6 @@
 #include "wire/protocol_handler.h"
 
+#include "common/datetime.h"
 #include "common/utf8.h"
 #include <new>
 
@@ -18,6 +19,7 @@ ProtocolHandler::~ProtocolHandler() {
   if (key_.process_id != 0) {
     registry_.Unregister(key_.process_id);
     TlsStatus::Unregister(key_.process_id);
+    ActivityRegistry::Unregister(key_.process_id);
   }
   if (holds_slot_) options_.slots->Release();
   if (session_ && !closed_) {
@@ -188,6 +190,26 @@ void ProtocolHandler::CompleteStartup() {
   key_secret_.store(key_.secret_key);
   registered_pid_.store(key_.process_id);
   TlsStatus::Register(key_.process_id, tls_);
+  SessionActivity start;
+  start.pid = key_.process_id;
+  start.user = startup["user"];
+  start.database = startup["database"];
+  start.application_name = reported["application_name"];
+  start.client_address = client_address_;
+  start.client_port = client_port_;
+  start.backend_start = start.state_change = datetime::CurrentTimestamp();
+  activity_ = ActivityRegistry::Register(std::move(start));
+  {
+    CancelRegistry* registry = &registry_;  // outlives every session
+    const int32_t pid = key_.process_id, secret = key_.secret_key;
+    std::function<void()> terminate = terminate_;
+    activity_->SetSignals([registry, pid, secret] { registry->Cancel(pid, secret); },
+                          [registry, pid, secret, terminate] {
+                            registry->Cancel(pid, secret);
+                            if (terminate) terminate();
+                          });
+  }
+  session_->SetBackendPid(key_.process_id);
   BackendKeyData{key_.process_id, key_.secret_key}.Encode(out_);
   started_ = true;
   SendReadyForQuery();
@@ -266,6 +288,7 @@ void ProtocolHandler::HandleQuery(const std::string& body) {
   session_->Statements().erase("");
   portals_.erase("");
   ResultWriter writer(out_, session_->Format(), {}, [this] { Flush(); }, &copy_input_);
+  activity_->Started(query.sql);
   session_->ExecuteSimple(query.sql, writer);
   // A COMMIT or ROLLBACK ends the transaction that named portals belong to.
   if (session_->Status() == TxnStatus::kIdle) portals_.clear();
@@ -289,11 +312,21 @@ void ProtocolHandler::SendFatalAndClose(const SqlError& error) {
 }
 
 void ProtocolHandler::SendChangedParameters() {
-  for (auto& [name, value] : session_->TakeChangedParameters()) ParameterStatus{name, value}.Encode(out_);
+  for (auto& [name, value] : session_->TakeChangedParameters()) {
+    if (name == "application_name" && activity_) activity_->SetApplicationName(value);
+    ParameterStatus{name, value}.Encode(out_);
+  }
 }
 
 void ProtocolHandler::SendReadyForQuery() {
-  ReadyForQuery{session_ ? session_->Status() : TxnStatus::kIdle}.Encode(out_);
+  const TxnStatus status = session_ ? session_->Status() : TxnStatus::kIdle;
+  if (activity_) {
+    activity_->Waiting(status == TxnStatus::kIdle          ? "idle"
+                       : status == TxnStatus::kInBlock ? "idle in transaction"
+                                                             : "idle in transaction (aborted)",
+                       status != TxnStatus::kIdle);
+  }
+  ReadyForQuery{status}.Encode(out_);
   Flush();
 }
 

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/session_activity.h"
 #include "common/tls_status.h"
 #include "executor/session.h"
 #include "wire/cancel_registry.h"
@@ -76,7 +77,13 @@ class ProtocolHandler {
   // The client's IP address (the Asio connection sets it): the rules of
   // HandlerOptions::hba choose the authentication by it. Without one (a
   // handler fed in-process, as the unit tests do) the client is trusted.
-  void SetClientAddress(std::string address) { client_address_ = std::move(address); }
+  // How pg_terminate_backend ends this session from elsewhere (the
+  // connection shuts down as at a server shutdown: 57P01, then closed).
+  void SetTerminate(std::function<void()> terminate) { terminate_ = std::move(terminate); }
+  void SetClientAddress(std::string address, int port = 0) {
+    client_address_ = std::move(address);
+    client_port_ = port;
+  }
   // The connection was upgraded to TLS (the Asio connection answered the
   // SSLRequest and finished the handshake): hba rules see it, `cert`
   // reads the client certificate, pg_stat_ssl shows it.
@@ -91,6 +98,7 @@ class ProtocolHandler {
   struct PortalState {
     std::unique_ptr<Portal> portal;
     std::vector<int16_t> formats;  // one per result column
+    std::string sql;               // its statement's text, for pg_stat_activity
   };
 
   void HandleStartup(const RawMessage& message);
@@ -143,7 +151,10 @@ class ProtocolHandler {
   std::map<std::string, PortalState> portals_;
   MessageSource* source_ = nullptr;
   std::string client_address_;
+  int client_port_ = 0;
+  std::function<void()> terminate_;
   TlsSessionInfo tls_;  // ssl false: plain TCP
+  std::shared_ptr<ActivityRegistry::Entry> activity_;  // pg_stat_activity's row, once started
   // An SSLRequest / GSSENCRequest was answered 'N' on this connection.
   bool ssl_answered_ = false;
   bool gss_answered_ = false;

@@ -25,6 +25,11 @@ std::vector<Row> PreparedStatementRows(const CatalogSnapshot&) {
 
 const SessionRows* CurrentSessionRows() { return current; }
 
+const SessionRows* ReadSessionRows() {
+  read = true;
+  return current;
+}
+
 bool TakeSessionRowsRead() {
   bool was = read;
   read = false;

@@ -1,5 +1,6 @@
 // pg_cursors and pg_prepared_statements show what one session holds (its
-// cursors, its named statements), which no catalog snapshot has: the session
+// cursors, its named statements), and pg_stat_activity what every session
+// is doing as this one may see it, which no catalog snapshot has: the session
 // planning a statement lends its rows to the generators for the length of
 // the planning (ScopedSessionRows), on its own thread. Planning never waits,
 // so no other session's fiber runs on the thread meanwhile.
@@ -16,11 +17,14 @@ class SessionRows {
   virtual ~SessionRows() = default;
   virtual std::vector<Row> Cursors() const = 0;             // pg_cursors
   virtual std::vector<Row> PreparedStatements() const = 0;  // pg_prepared_statements
+  virtual std::vector<Row> Activity() const = 0;            // pg_stat_activity, as this session may see it
 };
 
 // The rows lent to this thread's planning; null when none are (a statement
 // planned outside a session: no rows).
 const SessionRows* CurrentSessionRows();
+// The rows lent, noting that the plan being made holds some (see below).
+const SessionRows* ReadSessionRows();
 // Whether a generator read them since the last call: a plan holding a
 // session's rows must be made again to show them as they are then.
 bool TakeSessionRowsRead();

@@ -38,6 +38,7 @@ class SnapshotCatalogView final : public CatalogView {
   std::optional<std::string> FunctionArguments(int64_t oid) const override;
   std::string DatabaseName() const override;
   std::optional<bool> HasPrivilege(const PrivilegeQuestion& question) const override;  // snapshot_privileges.cpp
+  SignalRight MaySignal(const std::string& user) const override;                       // snapshot_privileges.cpp
   // current_user, for the questions that name no role (the bootstrap superuser when unset).
   void SetCurrentUser(std::function<std::string()> current_user) { current_user_ = std::move(current_user); }
 

@@ -137,4 +137,16 @@ std::optional<bool> SnapshotCatalogView::HasPrivilege(const PrivilegeQuestion& q
   return false;
 }
 
+CatalogView::SignalRight SnapshotCatalogView::MaySignal(const std::string& user) const {
+  auto relations = Get();
+  const CatalogSnapshot& snapshot = *relations->snapshot;
+  const RoleInfo* me = current_user_ ? snapshot.FindRole(current_user_()) : snapshot.FindRoleById(kBootstrapRoleOid);
+  const RoleInfo* target = snapshot.FindRole(user);
+  if (me == nullptr) return SignalRight::kDenied;
+  const bool superuser = IsSuperuser(snapshot, me->oid);
+  if (target != nullptr && target->superuser && !superuser) return SignalRight::kSuperuserOnly;
+  if (superuser || (target != nullptr && IsMemberOf(snapshot, me->oid, target->oid, true))) return SignalRight::kAllowed;
+  return SignalRight::kDenied;
+}
+
 }  // namespace tessera::catalog::system

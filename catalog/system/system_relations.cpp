@@ -9,7 +9,7 @@ extern const SystemRelation kPgAm, kPgAttrdef, kPgAttribute, kPgAuthid, kPgAuthM
     kPgPolicy, kPgPublication, kPgPublicationNamespace, kPgPublicationRel, kPgStatisticExt, kPgRoles, kPgSequence, kPgStatSsl, kPgTables, kPgCursors, kPgPreparedStatements, kPgType, kPgUser, kPgViews, kInformationSchemaColumns,
     kInformationSchemaKeyColumnUsage, kInformationSchemaSchemata, kInformationSchemaSequences,
     kInformationSchemaTableConstraints, kInformationSchemaTables, kInformationSchemaViews,
-    kInformationSchemaReferentialConstraints;
+    kInformationSchemaReferentialConstraints, kPgStatActivity;
 
 const std::vector<const SystemRelation*>& SystemRelations() {
   static const std::vector<const SystemRelation*> kRelations = {
@@ -21,6 +21,7 @@ const std::vector<const SystemRelation*>& SystemRelations() {
       &kInformationSchemaSchemata, &kInformationSchemaSequences, &kInformationSchemaTables,
       &kInformationSchemaTableConstraints, &kInformationSchemaKeyColumnUsage, &kInformationSchemaViews,
       &kInformationSchemaReferentialConstraints,
+      &kPgStatActivity,
   };
   return kRelations;
 }

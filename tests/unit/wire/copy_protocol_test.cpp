@@ -37,6 +37,7 @@ class CopySession final : public Session {
     explicit Statement(std::string s) : sql(std::move(s)) {}
     const std::vector<Type>& ParamTypes() const override { return none; }
     const std::vector<ColumnDesc>& ResultColumns() const override { return columns; }
+    const std::string& Sql() const override { return sql; }
     std::string sql;
     std::vector<Type> none;
     std::vector<ColumnDesc> columns;

@@ -51,7 +51,7 @@ class FakeStatement final : public PreparedStatement {
       : sql_(std::move(sql)), params_(std::move(params)), columns_(std::move(columns)) {}
   const std::vector<Type>& ParamTypes() const override { return params_; }
   const std::vector<ColumnDesc>& ResultColumns() const override { return columns_; }
-  const std::string& Sql() const { return sql_; }
+  const std::string& Sql() const override { return sql_; }
 
  private:
   std::string sql_;
