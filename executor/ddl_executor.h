@@ -120,6 +120,9 @@ class DdlExecutor {
   // 23503 unless every stored row of `table` satisfies `fk`.
   void ValidateForeignKey(const catalog::TableInfo& table, const catalog::ForeignKeyInfo& fk);
   std::string DropConstraint(catalog::TableInfo table, const ast::AlterTableStmt& stmt);
+  // ALTER TABLE ... ALTER COLUMN: [SET DATA] TYPE (a rewrite of every row),
+  // SET / DROP DEFAULT, SET / DROP NOT NULL (ddl_alter_column.cpp).
+  std::string AlterColumn(catalog::TableInfo table, const ast::AlterTableStmt& stmt);
 
   catalog::Catalog& catalog_;
   uint32_t role_ = 10;  // the bootstrap superuser unless SetRole
