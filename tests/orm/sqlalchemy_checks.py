@@ -21,8 +21,9 @@ Base = declarative_base()
 
 class Author(Base):
     __tablename__ = "sa_authors"
+    __table_args__ = {"comment": "people who write books"}
     id = sa.Column(sa.Integer, primary_key=True)
-    name = sa.Column(sa.String(50), nullable=False, unique=True)
+    name = sa.Column(sa.String(50), nullable=False, unique=True, comment="as printed on the cover")
     followers = sa.Column(sa.BigInteger)
     bio = sa.Column(sa.Text)
     active = sa.Column(sa.Boolean, nullable=False, default=True)
@@ -44,6 +45,7 @@ class Book(Base):
     __table_args__ = (
         sa.UniqueConstraint("author_id", "title", name="sa_books_author_title"),
         sa.Index("sa_books_price_rating", "price", "rating"),
+        sa.CheckConstraint("price >= 0", name="sa_books_price_not_negative"),
     )
 
 
@@ -246,11 +248,52 @@ def drop_all(engine):
     return table_names(engine)
 
 
-CHECKS = [create_all, table_names, has_table] + [
+def sequence_names(engine):
+    return sorted(n for n in sa.inspect(engine).get_sequence_names() if n.startswith("sa_"))
+
+
+def table_comment(engine):
+    return sa.inspect(engine).get_table_comment("sa_authors")
+
+
+def check_violation(engine):
+    with Session(engine) as session:
+        author = session.query(Author).filter_by(name="Frank Herbert").one()
+        session.add(Book(author=author, title="Negative", price=decimal.Decimal("-1")))
+        try:
+            session.commit()
+            return "committed"
+        except sa.exc.IntegrityError as e:
+            session.rollback()
+            return [type(e.orig).__name__, e.orig.pgcode]
+
+
+def error_fields(engine):
+    """What a violation names besides its message (PostgreSQL's schema, table,
+    column and constraint fields), which applications map to their own errors."""
+    out = []
+    for name, price in (("Frank Herbert", "1"), ("Someone else", "-1")):
+        with Session(engine) as session:
+            author = session.query(Author).filter_by(name="Frank Herbert").one()
+            if name == "Frank Herbert":
+                session.add(Author(name=name))
+            else:
+                session.add(Book(author=author, title="Negative", price=decimal.Decimal(price)))
+            try:
+                session.commit()
+                out.append("committed")
+            except sa.exc.IntegrityError as e:
+                session.rollback()
+                d = e.orig.diag
+                out.append([e.orig.pgcode, d.schema_name, d.table_name, d.column_name, d.constraint_name])
+    return out
+
+
+CHECKS = [create_all, table_names, has_table, sequence_names, table_comment] + [
     inspector(m) for m in ("get_columns", "get_pk_constraint", "get_foreign_keys", "get_indexes",
-                           "get_unique_constraints")
+                           "get_unique_constraints", "get_check_constraints")
 ] + [orm_add_commit, orm_typed_values, orm_filter_order_limit, orm_join, orm_relationship, orm_update,
-     orm_rollback, orm_unique_violation, orm_delete, core_executemany, orm_bulk_returning, orm_bulk_save_objects,
+     orm_rollback, orm_unique_violation, check_violation, error_fields, orm_delete, core_executemany, orm_bulk_returning, orm_bulk_save_objects,
      core_upsert, core_cascade_delete, json_column, drop_all]
 
 
