@@ -3,9 +3,8 @@
 //  - [SET DATA] TYPE t [USING expr]: every row is rewritten with the
 //    column's new value, an assignment cast of the old one (or of USING's
 //    expression over the old row), so a too-long string fails with 22001 as
-//    an INSERT would; the indexes are rewritten with the rows. Columns of
-//    foreign keys keep their type (0A000): both sides would have to change
-//    together.
+//    an INSERT would; the indexes are rewritten with the rows. Foreign keys
+//    on the column must still compare as keys and are checked again.
 //  - SET DEFAULT expr / DROP DEFAULT: the catalog only; existing rows keep
 //    their values, as in PostgreSQL.
 //  - SET NOT NULL (23502 when a row holds NULL) / DROP NOT NULL (42P16 for a
@@ -15,6 +14,7 @@
 #include "common/error.h"
 #include "common/value_ops.h"
 #include "executor/ddl_executor.h"
+#include "executor/foreign_keys.h"
 #include "parser/parser.h"
 #include "planner/binder.h"
 #include "planner/expr_evaluator.h"
@@ -93,12 +93,6 @@ std::string DdlExecutor::AlterColumn(catalog::TableInfo table, const ast::AlterT
   }
 
   // [SET DATA] TYPE
-  for (const catalog::ForeignKeyInfo& fk : table.foreign_keys)
-    if (std::find(fk.columns.begin(), fk.columns.end(), *pos) != fk.columns.end())
-      throw SqlError::FeatureNotSupported("altering the type of a column of a foreign key is not supported");
-  for (auto& [child, fk] : catalog::ReferencingKeys(*snapshot, table.id))
-    if (std::find(fk->ref_columns.begin(), fk->ref_columns.end(), *pos) != fk->ref_columns.end())
-      throw SqlError::FeatureNotSupported("altering the type of a column referenced by a foreign key is not supported");
   auto mod = [&](size_t i) {
     return i < def.type.modifiers.size() ? std::optional<int32_t>(def.type.modifiers[i]) : std::nullopt;
   };
@@ -106,17 +100,46 @@ std::string DdlExecutor::AlterColumn(catalog::TableInfo table, const ast::AlterT
   retyped.type = ResolveTypeName(def.type.name, mod(0), mod(1));
   if (def.type.is_array) retyped.type = ArrayTypeFor(retyped.type);
   planner::ExprRef transform = BindTransform(*snapshot, table, retyped, stmt.using_text);
-  std::vector<Row> rows = ReadAllRows(table);
-  planner::EvalContext eval;
-  for (Row& row : rows) row[*pos] = planner::Evaluate(*transform, row, eval);
   catalog::TableInfo altered = table;
   altered.columns[*pos].type = retyped.type;
   if (!column.default_sql.empty()) {  // the default must still be assignable to the column
     std::vector<Type> no_params;
     planner::Binder(*snapshot, &no_params).BindDefault(altered.columns[*pos]);
   }
+  // The foreign keys the column is part of, on either side, must still
+  // compare as keys (42804, as PostgreSQL re-adding them), and hold for
+  // every row after the rewrite: a cast can change a value (numeric(6, 2)
+  // to numeric(6, 0) rounds), which would leave a row without its match.
+  auto uses = [&](const std::vector<int>& columns) {
+    return std::find(columns.begin(), columns.end(), *pos) != columns.end();
+  };
+  std::vector<const catalog::ForeignKeyInfo*> own;  // of `altered`, this table referencing
+  for (const catalog::ForeignKeyInfo& fk : altered.foreign_keys) {
+    bool self = fk.ref_table == table.id;
+    if (!uses(fk.columns) && !(self && uses(fk.ref_columns))) continue;
+    const catalog::TableInfo* parent = self ? &altered : snapshot->FindTableById(fk.ref_table);
+    if (parent == nullptr) throw SqlError::Internal("foreign key \"" + fk.name + "\" references a table not there");
+    CheckForeignKeyTypes(altered, fk, *parent);
+    own.push_back(&fk);
+  }
+  std::vector<std::pair<const catalog::TableInfo*, const catalog::ForeignKeyInfo*>> children;
+  for (auto& [child, fk] : catalog::ReferencingKeys(*snapshot, table.id)) {
+    if (child->id == table.id || !uses(fk->ref_columns)) continue;
+    CheckForeignKeyTypes(*child, *fk, altered);
+    children.emplace_back(child, fk);
+  }
+  std::vector<Row> rows = ReadAllRows(table);
+  planner::EvalContext eval;
+  for (Row& row : rows) row[*pos] = planner::Evaluate(*transform, row, eval);
   DeleteTableData(table);
   WriteAllRows(altered, rows);
+  for (const catalog::ForeignKeyInfo* fk : own) ValidateForeignKey(altered, *fk);
+  if (!children.empty()) {
+    auto as_altered = std::make_shared<catalog::CatalogSnapshot>(*catalog_.Snapshot());
+    as_altered->tables_[altered.id] = altered;
+    ForeignKeyChecker checker(as_altered, fragments_);
+    for (auto& [child, fk] : children) checker.CheckReferencingRows(*child, *fk, ReadAllRows(*child));
+  }
   catalog_.UpdateTable(altered);
   return "ALTER TABLE";
 }
