@@ -131,6 +131,23 @@ std::string DdlExecutor::AlterColumn(catalog::TableInfo table, const ast::AlterT
   std::vector<Row> rows = ReadAllRows(table);
   planner::EvalContext eval;
   for (Row& row : rows) row[*pos] = planner::Evaluate(*transform, row, eval);
+  // The new values against the column's constraints, with PostgreSQL's
+  // messages for a rewrite (the writes below would refuse them too, worded
+  // as for one new row).
+  if (column.not_null)
+    for (const Row& row : rows)
+      if (row[*pos].IsNull())
+        throw SqlError(sqlstate::kNotNullViolation, OfRelation(column.name, altered) + " contains null values");
+  for (const catalog::CheckInfo& check : altered.checks) {
+    std::vector<Type> none;
+    planner::ExprRef bound = planner::Binder(*snapshot, &none).BindCheck(altered, check.sql);
+    for (const Row& row : rows) {
+      Value ok = planner::Evaluate(*bound, row, eval);
+      if (!ok.IsNull() && !ok.GetBool())
+        throw SqlError(sqlstate::kCheckViolation, "check constraint \"" + check.name + "\" of relation \"" +
+                                                      altered.name + "\" is violated by some row");
+    }
+  }
   DeleteTableData(table);
   WriteAllRows(altered, rows);
   for (const catalog::ForeignKeyInfo* fk : own) ValidateForeignKey(altered, *fk);
