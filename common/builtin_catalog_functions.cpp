@@ -142,14 +142,23 @@ void AddCatalogFunctions(std::vector<FunctionOverload>& out) {
       [](const Args&, const Ctx& ctx) { return Value::Text(Catalog(ctx, "current_database").DatabaseName()); });
   // Tessera's search path is fixed: public, then pg_catalog.
   Add(out, "current_schema", {}, kText, [](const Args&, const Ctx&) { return Value::Text("public"); });
-  Add(out, "current_schemas", {kBool}, kText, [](const Args& a, const Ctx&) {
-    return Value::Text(a[0].GetBool() ? "{pg_catalog,public}" : "{public}");
+  // An array, so that clients can unnest it (pgcli reads its search path
+  // with SELECT * FROM unnest(current_schemas(true))); PostgreSQL's is
+  // name[], which Tessera does not have: text[] prints the same.
+  Add(out, "current_schemas", {kBool}, TypeId::kTextArray, [](const Args& a, const Ctx&) {
+    Value::Elements schemas;
+    if (a[0].GetBool()) schemas.push_back(Value::Text("pg_catalog"));
+    schemas.push_back(Value::Text("public"));
+    return Value::Array(Type::Of(TypeId::kTextArray), std::move(schemas));
   });
   Add(out, "pg_encoding_to_char", {kInt4}, kText,
       [](const Args& a, const Ctx&) { return Value::Text(EncodingName(a[0].GetInt())); });
   Add(out, "format_type", {kOid, kInt4}, kText, FormatTypeFn, false, false);
   Add(out, "array_to_string", {kText, kText}, kText, ArrayToString);
   AddPrivilegeFunctions(out);
+  Add(out, "pg_get_serial_sequence", {kText, kText}, kText, [](const Args& a, const Ctx& ctx) {
+    return OptionalText(Catalog(ctx, "pg_get_serial_sequence").SerialSequence(a[0].GetString(), a[1].GetString()));
+  });
   Add(out, "pg_get_userbyid", {kOid}, kText, [](const Args& a, const Ctx& ctx) {
     auto name = Catalog(ctx, "pg_get_userbyid").RoleName(OidArg(a, 0));
     return Value::Text(name ? *name : "unknown (OID=" + std::to_string(OidArg(a, 0)) + ")");

@@ -63,6 +63,11 @@ class CatalogView {
     (void)user;
     return SignalRight::kDenied;
   }
+  // pg_get_serial_sequence(table, column): the schema-qualified sequence
+  // the column owns (serial, identity, OWNED BY); nullopt when it owns none.
+  // `table` is parsed as regclass input, `column` taken literally. Throws
+  // 42P01 for an unknown table, 42703 for an unknown column.
+  virtual std::optional<std::string> SerialSequence(const std::string& table, const std::string& column) const = 0;
 };
 
 }  // namespace tessera

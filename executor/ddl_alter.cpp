@@ -1,5 +1,6 @@
 // ALTER TABLE: ADD PRIMARY KEY / UNIQUE (the former rewrites the table keyed
-// on the new key), ADD and DROP COLUMN, RENAME.
+// on the new key), ADD and DROP COLUMN, RENAME; ALTER COLUMN is
+// ddl_alter_column.cpp.
 #include "common/error.h"
 #include "executor/ddl_executor.h"
 #include "executor/table_store.h"
@@ -211,6 +212,9 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
       break;
     }
     case ast::AlterTableAction::kDropConstraint: return DropConstraint(table, stmt);
+    case ast::AlterTableAction::kAlterColumnType:
+    case ast::AlterTableAction::kAlterColumnDefault:
+    case ast::AlterTableAction::kAlterColumnNotNull: return AlterColumn(table, stmt);
     case ast::AlterTableAction::kRenameTable:
       table.name = stmt.new_name;
       catalog_.UpdateTable(table);

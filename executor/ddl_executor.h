@@ -119,7 +119,14 @@ class DdlExecutor {
                      const std::vector<std::pair<std::string, std::vector<std::string>>>& new_uniques);
   // 23503 unless every stored row of `table` satisfies `fk`.
   void ValidateForeignKey(const catalog::TableInfo& table, const catalog::ForeignKeyInfo& fk);
+  // 42804 (0A000 for pairs Tessera does not compare yet) unless the key
+  // columns of `fk` in `child` and in `parent` can be compared as keys.
+  static void CheckForeignKeyTypes(const catalog::TableInfo& child, const catalog::ForeignKeyInfo& fk,
+                                   const catalog::TableInfo& parent);
   std::string DropConstraint(catalog::TableInfo table, const ast::AlterTableStmt& stmt);
+  // ALTER TABLE ... ALTER COLUMN: [SET DATA] TYPE (a rewrite of every row),
+  // SET / DROP DEFAULT, SET / DROP NOT NULL (ddl_alter_column.cpp).
+  std::string AlterColumn(catalog::TableInfo table, const ast::AlterTableStmt& stmt);
 
   catalog::Catalog& catalog_;
   uint32_t role_ = 10;  // the bootstrap superuser unless SetRole

@@ -152,23 +152,28 @@ void DdlExecutor::AddForeignKey(catalog::TableInfo& table, const std::vector<std
       throw SqlError(sqlstate::kDuplicateObject,
                      "constraint \"" + fk.name + "\" for relation \"" + table.name + "\" already exists");
   }
+  CheckForeignKeyTypes(table, fk, parent);
+  fk.ref_table = self ? 0 : parent.id;  // 0: the table being created (its id comes with it)
+  fk.on_delete = clause.on_delete;
+  fk.on_update = clause.on_update;
+  fk.match = clause.match;
+  table.foreign_keys.push_back(fk);
+}
+
+void DdlExecutor::CheckForeignKeyTypes(const catalog::TableInfo& child, const catalog::ForeignKeyInfo& fk,
+                                       const catalog::TableInfo& parent) {
   for (size_t i = 0; i < fk.columns.size(); ++i) {
-    Type mine = table.columns[fk.columns[i]].type, theirs = parent.columns[fk.ref_columns[i]].type;
+    Type mine = child.columns[fk.columns[i]].type, theirs = parent.columns[fk.ref_columns[i]].type;
     KeyTypes types = CompareKeyTypes(mine, theirs);
     if (types == KeyTypes::kIncompatible)
       throw SqlError(sqlstate::kDatatypeMismatch, "foreign key constraint \"" + fk.name + "\" cannot be implemented",
-                     "Key columns \"" + table.columns[fk.columns[i]].name + "\" and \"" +
+                     "Key columns \"" + child.columns[fk.columns[i]].name + "\" and \"" +
                          parent.columns[fk.ref_columns[i]].name + "\" are of incompatible types: " +
                          FormatType(Type::Of(mine.id)) + " and " + FormatType(Type::Of(theirs.id)) + ".");
     if (types == KeyTypes::kUnsupported)
       throw SqlError::FeatureNotSupported("foreign keys between columns of types " + FormatType(Type::Of(mine.id)) +
                                           " and " + FormatType(Type::Of(theirs.id)) + " are not supported yet");
   }
-  fk.ref_table = self ? 0 : parent.id;  // 0: the table being created (its id comes with it)
-  fk.on_delete = clause.on_delete;
-  fk.on_update = clause.on_update;
-  fk.match = clause.match;
-  table.foreign_keys.push_back(fk);
 }
 
 void DdlExecutor::ValidateForeignKey(const catalog::TableInfo& table, const catalog::ForeignKeyInfo& fk) {

@@ -224,11 +224,18 @@ void DdlExecutor::CheckAlterAllowedByViews(const catalog::CatalogSnapshot& snaps
   if (stmt.action == ast::AlterTableAction::kRenameTable)
     throw SqlError::FeatureNotSupported("cannot rename table \"" + table.name + "\" while view \"" + views[0]->name +
                                         "\" uses it");
-  if (stmt.action != ast::AlterTableAction::kDropColumn && stmt.action != ast::AlterTableAction::kRenameColumn) return;
+  bool retyping = stmt.action == ast::AlterTableAction::kAlterColumnType;
+  if (stmt.action != ast::AlterTableAction::kDropColumn && stmt.action != ast::AlterTableAction::kRenameColumn &&
+      !retyping)
+    return;
   std::optional<int> pos = table.FindColumn(stmt.old_name);
   if (!pos) return;
   for (const catalog::TableInfo* view : views) {
     if (!ViewReads(snapshot, *view).columns.contains({table.id, static_cast<int16_t>(*pos + 1)})) continue;
+    // A view's output columns keep the types they were made with, as in PostgreSQL.
+    if (retyping)
+      throw SqlError(sqlstate::kFeatureNotSupported, "cannot alter type of a column used by a view or rule",
+                     "rule _RETURN on " + Described(*view) + " depends on column \"" + stmt.old_name + "\"");
     if (stmt.action == ast::AlterTableAction::kRenameColumn)
       throw SqlError::FeatureNotSupported("cannot rename column \"" + stmt.old_name + "\" of table \"" + table.name +
                                           "\" while view \"" + view->name + "\" uses it");

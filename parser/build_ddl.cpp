@@ -1,4 +1,5 @@
 // DROP TABLE, CREATE/DROP INDEX, ALTER TABLE, TRUNCATE.
+#include "common/error.h"
 #include "parser/ast_builder.h"
 
 namespace tessera {
@@ -59,6 +60,34 @@ ast::StatementPtr AstBuilder::BuildAlterTable(TP::AlterTableStmtContext* ctx) {
   } else if (auto* a = dynamic_cast<TP::AlterRenameTableContext*>(action)) {
     stmt->action = ast::AlterTableAction::kRenameTable;
     stmt->new_name = Identifier(a->identifier());
+  } else if (auto* a = dynamic_cast<TP::AlterColumnTypeContext*>(action)) {
+    // identifier(0) is the column; then [SET DATA] TYPE, words the grammar takes as identifiers.
+    auto words = a->identifier();
+    bool set_data = a->SET() != nullptr;
+    if (Identifier(words.back()) != "type" || (set_data && Identifier(words[1]) != "data"))
+      throw SqlError(sqlstate::kSyntaxError, "syntax error at or near \"" + words.back()->getText() + "\"")
+          .WithPosition(Loc(words.back()) + 1);
+    stmt->action = ast::AlterTableAction::kAlterColumnType;
+    stmt->old_name = Identifier(words[0]);
+    stmt->column = std::make_unique<ast::ColumnDef>();
+    stmt->column->name = stmt->old_name;
+    stmt->column->type = BuildTypeName(a->typeName());
+    if (a->expr() != nullptr) stmt->using_text = SourceText(a->expr());
+  } else if (auto* a = dynamic_cast<TP::AlterColumnSetDefaultContext*>(action)) {
+    stmt->action = ast::AlterTableAction::kAlterColumnDefault;
+    stmt->old_name = Identifier(a->identifier());
+    stmt->column = std::make_unique<ast::ColumnDef>();
+    stmt->column->default_value = BuildBExpr(a->bExpr());
+    stmt->column->default_text = SourceText(a->bExpr());
+  } else if (auto* a = dynamic_cast<TP::AlterColumnDropDefaultContext*>(action)) {
+    stmt->action = ast::AlterTableAction::kAlterColumnDefault;
+    stmt->old_name = Identifier(a->identifier());
+    stmt->column = std::make_unique<ast::ColumnDef>();
+  } else if (auto* a = dynamic_cast<TP::AlterColumnNotNullContext*>(action)) {
+    stmt->action = ast::AlterTableAction::kAlterColumnNotNull;
+    stmt->old_name = Identifier(a->identifier());
+    stmt->column = std::make_unique<ast::ColumnDef>();
+    stmt->column->not_null = a->SET() != nullptr;
   } else {
     auto* r = static_cast<TP::AlterRenameColumnContext*>(action);
     stmt->action = ast::AlterTableAction::kRenameColumn;

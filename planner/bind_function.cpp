@@ -355,9 +355,18 @@ ExprRef Binder::BindSequenceFunction(const ast::Expr& e, const Scope& scope) {
   if (op == SequenceOp::kLastVal) return out;
   const ast::Expr* arg = e.args[0].get();
   if (arg->kind == ast::ExprKind::kCast && arg->cast_type.name == "regclass") arg = arg->args[0].get();
-  if (arg->kind != ast::ExprKind::kConstant)
-    throw SqlError::FeatureNotSupported(name + "() needs a constant sequence name");
-  auto [schema, seq] = SequenceName(arg->text);
+  std::string sequence_text = arg->text;
+  if (arg->kind != ast::ExprKind::kConstant) {
+    // An expression that folds to a name now: ORMs reset and read a serial
+    // column's counter with setval(pg_get_serial_sequence('t', 'id'), ...).
+    ExprRef bound = BindExpr(*arg, scope);
+    if (!bound->IsConstant() || !(bound->value.IsNull() || IsStringType(bound->value.Id())))
+      throw SqlError::FeatureNotSupported(name + "() needs a constant sequence name");
+    // The sequence functions are strict: no sequence (a column without one), no value.
+    if (bound->value.IsNull()) return MakeConstantExpr(Value::Null(Type::Of(TypeId::kInt8)));
+    sequence_text = bound->value.GetString();
+  }
+  auto [schema, seq] = SequenceName(sequence_text);
   const catalog::SequenceInfo* info = catalog_.FindSequence(schema, seq);
   if (!info) {
     if (const catalog::TableInfo* table = catalog_.FindTable(schema, seq))

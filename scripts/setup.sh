@@ -15,6 +15,7 @@ PACKAGES=(
   etcd-server curl  # cluster metadata; scripts/cluster.sh asks etcd over its HTTP API
   python3
   python3-psycopg python3-psycopg2 libpostgresql-jdbc-java openjdk-17-jdk-headless nodejs $(command -v npm > /dev/null || echo npm)  # tests/drivers, tests/wire (a nodejs that bundles npm needs no npm package)
+  python3-sqlalchemy python3-django pgcli  # tests/orm: the ORMs and the interactive client users bring
 )
 
 missing=()

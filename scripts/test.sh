@@ -5,7 +5,7 @@
 #
 # Counts: ctest tests + sqllogictest records (tests/sql) + regress tests
 # (tests/regress) + check lines of tests/drivers, tests/concurrency, tests/psql,
-# tests/pgbench, tests/wire, tests/auth, tests/limits and tests/cluster (each starts its own server). The last line is "N passed, M failed"; the exit code is
+# tests/pgbench, tests/orm, tests/wire, tests/auth, tests/limits and tests/cluster (each starts its own server). The last line is "N passed, M failed"; the exit code is
 # non-zero when anything failed, including a server that is missing or does
 # not start (that is a failure, not a skip).
 #
@@ -180,6 +180,9 @@ else
   echo "== pgbench tests/pgbench/crash.sh"
   run_suite pgbench-crash "$B/pgbench-crash.log" bash tests/pgbench/crash.sh
 fi
+
+echo "== SQLAlchemy, Django and pgcli against PostgreSQL 15 tests/orm"
+run_suite orm "$B/orm.log" bash tests/orm/run.sh
 
 echo "== protocol checks against PostgreSQL 15 tests/wire"
 run_suite wire "$B/wire.log" bash tests/wire/run.sh

@@ -39,6 +39,8 @@ class SnapshotCatalogView final : public CatalogView {
   std::string DatabaseName() const override;
   std::optional<bool> HasPrivilege(const PrivilegeQuestion& question) const override;  // snapshot_privileges.cpp
   SignalRight MaySignal(const std::string& user) const override;                       // snapshot_privileges.cpp
+  std::optional<std::string> SerialSequence(const std::string& table,
+                                            const std::string& column) const override;  // snapshot_serial_sequence.cpp
   // current_user, for the questions that name no role (the bootstrap superuser when unset).
   void SetCurrentUser(std::function<std::string()> current_user) { current_user_ = std::move(current_user); }
 

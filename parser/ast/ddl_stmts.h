@@ -113,7 +113,10 @@ enum class AlterTableAction : uint8_t {
   kDropColumn,
   kRenameTable,
   kRenameColumn,
-  kDropConstraint
+  kDropConstraint,
+  kAlterColumnType,      // ALTER COLUMN c [SET DATA] TYPE t [USING expr]
+  kAlterColumnDefault,   // ALTER COLUMN c SET DEFAULT expr / DROP DEFAULT (empty default_text)
+  kAlterColumnNotNull    // ALTER COLUMN c SET NOT NULL / DROP NOT NULL (column->not_null)
 };
 
 struct AlterTableStmt : Statement {
@@ -122,8 +125,9 @@ struct AlterTableStmt : Statement {
   bool if_exists = false;
   AlterTableAction action = AlterTableAction::kAddConstraint;
   std::unique_ptr<TableConstraint> constraint;  // kAddConstraint (ADD PRIMARY KEY (...) included)
-  std::unique_ptr<ColumnDef> column;            // kAddColumn
-  std::string old_name;                         // kDropColumn / kDropConstraint / kRename*
+  std::unique_ptr<ColumnDef> column;            // kAddColumn; kAlterColumn*: type, default_text, not_null
+  std::string old_name;                         // kDropColumn / kDropConstraint / kRename* / kAlterColumn*
+  std::string using_text;                       // kAlterColumnType: USING expr (empty: the column itself)
   bool cascade = false;                         // kDropConstraint
   bool missing_ok = false;                      // kDropConstraint: IF EXISTS
   std::string new_name;                         // kRename*

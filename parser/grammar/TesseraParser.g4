@@ -281,6 +281,11 @@ alterAction
   | DROP COLUMN? (IF EXISTS)? identifier (CASCADE | RESTRICT)?     # alterDropColumn
   | RENAME TO identifier                                           # alterRenameTable
   | RENAME COLUMN? identifier TO identifier                        # alterRenameColumn
+    // [SET DATA] TYPE: DATA and TYPE are plain identifiers here, checked by the builder
+  | ALTER COLUMN? identifier (SET identifier)? identifier typeName (USING expr)?  # alterColumnType
+  | ALTER COLUMN? identifier SET DEFAULT bExpr                     # alterColumnSetDefault
+  | ALTER COLUMN? identifier DROP DEFAULT                          # alterColumnDropDefault
+  | ALTER COLUMN? identifier (SET | DROP) NOT NULL_P               # alterColumnNotNull
   ;
 
 // ---------------------------------------------------------------- sequences

@@ -167,6 +167,38 @@ TEST(ParseAlterTable, Actions) {
   EXPECT_EQ(s->action, AlterTableAction::kRenameColumn);
 }
 
+TEST(ParseAlterTable, AlterColumn) {
+  auto s = ParseOne<AlterTableStmt>("ALTER TABLE t ALTER COLUMN \"Name\" TYPE varchar(300)", StmtKind::kAlterTable);
+  EXPECT_EQ(s->action, AlterTableAction::kAlterColumnType);
+  EXPECT_EQ(s->old_name, "Name");
+  EXPECT_EQ(s->column->type.name, "varchar");
+  EXPECT_TRUE(s->using_text.empty());
+  s = ParseOne<AlterTableStmt>("ALTER TABLE t ALTER c SET DATA TYPE integer USING c::integer + 1",
+                               StmtKind::kAlterTable);
+  EXPECT_EQ(s->action, AlterTableAction::kAlterColumnType);
+  EXPECT_EQ(s->using_text, "c::integer + 1");
+  s = ParseOne<AlterTableStmt>("ALTER TABLE t ALTER COLUMN c SET DEFAULT 'x' || 'y'", StmtKind::kAlterTable);
+  EXPECT_EQ(s->action, AlterTableAction::kAlterColumnDefault);
+  EXPECT_EQ(s->column->default_text, "'x' || 'y'");
+  s = ParseOne<AlterTableStmt>("ALTER TABLE t ALTER COLUMN c DROP DEFAULT", StmtKind::kAlterTable);
+  EXPECT_EQ(s->action, AlterTableAction::kAlterColumnDefault);
+  EXPECT_TRUE(s->column->default_text.empty());
+  s = ParseOne<AlterTableStmt>("ALTER TABLE t ALTER COLUMN c SET NOT NULL", StmtKind::kAlterTable);
+  EXPECT_EQ(s->action, AlterTableAction::kAlterColumnNotNull);
+  EXPECT_TRUE(s->column->not_null);
+  s = ParseOne<AlterTableStmt>("ALTER TABLE t ALTER c DROP NOT NULL", StmtKind::kAlterTable);
+  EXPECT_FALSE(s->column->not_null);
+  // TYPE and DATA are words the grammar takes as identifiers: others are a syntax error.
+  for (const char* sql : {"ALTER TABLE t ALTER COLUMN c KIND integer", "ALTER TABLE t ALTER COLUMN c SET DAT TYPE int"}) {
+    try {
+      ParseSql(sql);
+      ADD_FAILURE() << sql << " parsed";
+    } catch (const SqlError& e) {
+      EXPECT_EQ(e.Sqlstate(), "42601") << sql;
+    }
+  }
+}
+
 TEST(ParseTruncate, Forms) {
   auto s = ParseOne<TruncateStmt>("TRUNCATE TABLE a, b", StmtKind::kTruncate);
   EXPECT_EQ(s->tables.size(), 2u);
