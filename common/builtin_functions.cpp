@@ -33,6 +33,8 @@ const Registry& GetRegistry() {
     builtins::AddCatalogFunctions(r.overloads);
     builtins::AddRegexFunctions(r.overloads);
     builtins::AddArrayFunctions(r.overloads);
+    builtins::AddConfigFunctions(r.overloads);
+    builtins::AddDumpFunctions(r.overloads);
     for (const auto& f : r.overloads) r.by_name[f.name].push_back(&f);
     return r;
   }();

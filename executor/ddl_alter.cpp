@@ -215,6 +215,8 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
       table.name = stmt.new_name;
       catalog_.UpdateTable(table);
       break;
+    case ast::AlterTableAction::kSetDefault:
+    case ast::AlterTableAction::kDropDefault: return SetColumnDefault(table, stmt);
     case ast::AlterTableAction::kRenameColumn: {
       auto pos = table.FindColumn(stmt.old_name);
       if (!pos) throw SqlError(sqlstate::kUndefinedColumn, "column \"" + stmt.old_name + "\" does not exist");

@@ -120,6 +120,7 @@ class DdlExecutor {
   // 23503 unless every stored row of `table` satisfies `fk`.
   void ValidateForeignKey(const catalog::TableInfo& table, const catalog::ForeignKeyInfo& fk);
   std::string DropConstraint(catalog::TableInfo table, const ast::AlterTableStmt& stmt);
+  std::string SetColumnDefault(catalog::TableInfo table, const ast::AlterTableStmt& stmt);  // ddl_column_default.cpp
 
   catalog::Catalog& catalog_;
   uint32_t role_ = 10;  // the bootstrap superuser unless SetRole

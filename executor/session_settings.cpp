@@ -29,6 +29,16 @@ SqlError BadValue(const std::string& name, const std::string& value) {
                   "invalid value for parameter \"" + name + "\": \"" + value + "\"");
 }
 
+// PostgreSQL's parse_bool: on/off, true/false, yes/no, 1/0 and their
+// unambiguous prefixes; shown as on/off.
+std::string BooleanSetting(const std::string& name, const std::string& text) {
+  std::string v = Lower(text);
+  auto prefix_of = [&](const char* word, size_t min) { return v.size() >= min && std::string(word).rfind(v, 0) == 0; };
+  if (v == "on" || prefix_of("true", 1) || prefix_of("yes", 1) || v == "1") return "on";
+  if (prefix_of("off", 2) || prefix_of("false", 1) || prefix_of("no", 1) || v == "0") return "off";
+  throw SqlError(sqlstate::kInvalidParameterValue, "parameter \"" + name + "\" requires a Boolean value");
+}
+
 std::string JoinValues(const std::vector<std::string>& values) {
   std::string out;
   for (size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + values[i];
@@ -84,6 +94,16 @@ SessionSettings::SessionSettings() {
   add("block_size", "8192", false, "Shows the size of a disk block.");
   add("ssl", TlsStatus::ServerTls() ? "on" : "off", false, "Enables SSL connections.");
   add("default_text_search_config", "pg_catalog.english", false, "Sets default text search configuration.");
+  // Set by pg_dump and at the top of its scripts. Tessera has no
+  // tablespaces, table access methods other than heap, function bodies or
+  // xml values, so only the values that describe it are accepted (Normalise).
+  add("synchronize_seqscans", "on", false, "Enable synchronized sequential scans.");
+  add("check_function_bodies", "on", false, "Check routine bodies during CREATE FUNCTION and CREATE PROCEDURE.");
+  add("xmloption", "content", false,
+      "Sets whether XML data in implicit parsing and serialization operations is to be considered as documents or "
+      "content fragments.");
+  add("default_tablespace", "", false, "Sets the default tablespace to create tables and indexes in.");
+  add("default_table_access_method", "heap", false, "Sets the default table access method for new tables.");
 }
 
 SessionSettings::Setting& SessionSettings::Find(const std::string& name) {
@@ -167,6 +187,22 @@ std::string SessionSettings::Normalise(Setting& s, const std::string& key, const
     if (v != "read committed" && v != "repeatable read" && v != "serializable" && v != "read uncommitted")
       throw BadValue(s.canonical, joined);
     return v;
+  }
+  if (key == "synchronize_seqscans" || key == "check_function_bodies") return BooleanSetting(s.canonical, joined);
+  if (key == "xmloption") {
+    std::string v = Lower(joined);
+    if (v != "content" && v != "document") throw BadValue(s.canonical, joined);
+    return v;
+  }
+  if (key == "default_tablespace") {
+    // '' is the database's default, the only one: Tessera has no
+    // tablespaces (pg_tablespace is empty).
+    if (joined.empty()) return joined;
+    throw BadValue(s.canonical, joined).WithDetail("Tablespace \"" + joined + "\" does not exist.");
+  }
+  if (key == "default_table_access_method") {
+    if (joined == "heap") return joined;
+    throw BadValue(s.canonical, joined).WithDetail("Table access method \"" + joined + "\" does not exist.");
   }
   if (key == "standard_conforming_strings") {
     std::string v = Lower(joined);
@@ -287,6 +323,12 @@ std::string SessionSettings::CanonicalName(const std::string& name) const { retu
 std::vector<std::vector<std::string>> SessionSettings::ShowAll() const {
   std::vector<std::vector<std::string>> rows;
   for (auto& [key, s] : settings_) rows.push_back({s.canonical, s.value, s.description});
+  return rows;
+}
+
+std::vector<std::vector<std::string>> SessionSettings::ShowAllWithDefaults() const {
+  std::vector<std::vector<std::string>> rows;
+  for (auto& [key, s] : settings_) rows.push_back({s.canonical, s.value, s.description, s.default_value});
   return rows;
 }
 

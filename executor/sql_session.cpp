@@ -138,6 +138,7 @@ FragmentServices SqlSession::Services() {
   services.functions.statement_timestamp = statement_start_;
   services.functions.transaction_timestamp = txn_start_;
   services.functions.catalog = &catalog_view_;
+  services.functions.settings = &config_access_;
   return services;
 }
 

@@ -59,6 +59,13 @@ ast::StatementPtr AstBuilder::BuildAlterTable(TP::AlterTableStmtContext* ctx) {
   } else if (auto* a = dynamic_cast<TP::AlterRenameTableContext*>(action)) {
     stmt->action = ast::AlterTableAction::kRenameTable;
     stmt->new_name = Identifier(a->identifier());
+  } else if (auto* a = dynamic_cast<TP::AlterSetDefaultContext*>(action)) {
+    stmt->action = ast::AlterTableAction::kSetDefault;
+    stmt->old_name = Identifier(a->identifier());
+    stmt->default_text = SourceText(a->bExpr());
+  } else if (auto* a = dynamic_cast<TP::AlterDropDefaultContext*>(action)) {
+    stmt->action = ast::AlterTableAction::kDropDefault;
+    stmt->old_name = Identifier(a->identifier());
   } else {
     auto* r = static_cast<TP::AlterRenameColumnContext*>(action);
     stmt->action = ast::AlterTableAction::kRenameColumn;

@@ -113,7 +113,9 @@ enum class AlterTableAction : uint8_t {
   kDropColumn,
   kRenameTable,
   kRenameColumn,
-  kDropConstraint
+  kDropConstraint,
+  kSetDefault,  // ALTER [COLUMN] old_name SET DEFAULT default_text (pg_dump's serial columns)
+  kDropDefault
 };
 
 struct AlterTableStmt : Statement {
@@ -127,6 +129,7 @@ struct AlterTableStmt : Statement {
   bool cascade = false;                         // kDropConstraint
   bool missing_ok = false;                      // kDropConstraint: IF EXISTS
   std::string new_name;                         // kRename*
+  std::string default_text;                     // kSetDefault: the expression as written
 };
 
 // CREATE [OR REPLACE] VIEW name [(columns)] AS query. The flags of the forms

@@ -47,6 +47,7 @@ statement
   | fetchStmt
   | closeCursorStmt
   | discardStmt
+  | lockStmt
   ;
 
 // ---------------------------------------------------------------- SELECT
@@ -270,7 +271,8 @@ dropViewStmt
   : DROP MATERIALIZED? VIEW (IF EXISTS)? qualifiedName (COMMA qualifiedName)* (CASCADE | RESTRICT)?
   ;
 
-alterTableStmt : ALTER TABLE (IF EXISTS)? qualifiedName alterAction ;
+// ONLY and name * are accepted and mean the same: Tessera has no inheritance.
+alterTableStmt : ALTER TABLE (IF EXISTS)? ONLY? qualifiedName STAR? alterAction ;
 
 alterAction
   : ADD tableConstraint                                            # alterAddConstraint
@@ -279,6 +281,8 @@ alterAction
   | DROP COLUMN? (IF EXISTS)? identifier (CASCADE | RESTRICT)?     # alterDropColumn
   | RENAME TO identifier                                           # alterRenameTable
   | RENAME COLUMN? identifier TO identifier                        # alterRenameColumn
+  | ALTER COLUMN? identifier SET DEFAULT bExpr                     # alterSetDefault
+  | ALTER COLUMN? identifier DROP DEFAULT                          # alterDropDefault
   ;
 
 // ---------------------------------------------------------------- sequences
@@ -469,6 +473,14 @@ closeCursorStmt : CLOSE (ALL | identifier) ;
 
 discardStmt : DISCARD (ALL | PLANS | SEQUENCES | TEMP | TEMPORARY) ;
 
+// LOCK [TABLE] [ONLY] name [*] [, ...] [IN lockmode MODE] [NOWAIT]
+lockStmt : LOCK TABLE? lockTarget (COMMA lockTarget)* (IN lockMode MODE)? NOWAIT? ;
+lockTarget : ONLY? qualifiedName STAR? ;
+lockMode
+  : ACCESS SHARE | ROW SHARE | ROW EXCLUSIVE | SHARE UPDATE EXCLUSIVE | SHARE ROW EXCLUSIVE | SHARE | EXCLUSIVE
+  | ACCESS EXCLUSIVE
+  ;
+
 vacuumStmt
   : VACUUM FULL? VERBOSE? ANALYZE? (qualifiedName (COMMA qualifiedName)*)?   # vacuum
   | ANALYZE VERBOSE? (qualifiedName (COMMA qualifiedName)*)?                 # analyze
@@ -652,6 +664,7 @@ unreservedKeyword
   | PREPARE | EXECUTE | DEALLOCATE
   | DECLARE | CURSOR | SCROLL | HOLD | BINARY | MOVE | CLOSE | PRIOR | ABSOLUTE | RELATIVE | FORWARD | BACKWARD
   | DISCARD | PLANS
+  | LOCK | ACCESS | MODE | EXCLUSIVE
   ;
 
 reservedKeyword
