@@ -255,6 +255,12 @@ void SessionSettings::Assign(const std::string& key, Setting& s, std::string val
 
 void SessionSettings::Set(const std::string& name, const std::vector<std::string>& values) {
   std::string key = Lower(name);
+  // A name with a dot that Tessera does not know is a placeholder, as in
+  // PostgreSQL (an extension's or an application's: SET myapp.user = 'ann',
+  // set_config('myapp.user', ...)): any text, '' until set. Only SET makes
+  // one; SHOW and current_setting of one never set are 42704.
+  if (key.find('.') != std::string::npos && !settings_.contains(key))
+    settings_[key] = {key, "", "", false, "Placeholder (a name with a dot)."};
   Setting& s = Find(key);
   Assign(key, s, Normalise(s, key, values));
 }
@@ -274,7 +280,8 @@ void SessionSettings::Reset(const std::string& name) {
 void SessionSettings::RestoreAll(const SessionSettings& saved) {
   for (auto& [key, s] : settings_) {
     auto it = saved.settings_.find(key);
-    if (it != saved.settings_.end()) Assign(key, s, it->second.value);
+    // A placeholder made since stays, empty again, as PostgreSQL's does.
+    Assign(key, s, it != saved.settings_.end() ? it->second.value : s.default_value);
   }
   format_ = saved.format_;
 }
@@ -289,7 +296,11 @@ bool SessionSettings::SameValues(const SessionSettings& other) const {
 void SessionSettings::Restore(const SessionSettings& saved, const std::string& name) {
   std::string key = Lower(name);
   auto it = saved.settings_.find(key);
-  if (it == saved.settings_.end() || Find(key).value == it->second.value) return;
+  if (it == saved.settings_.end()) {  // a placeholder made by this SET LOCAL: empty again
+    if (settings_.contains(key)) Assign(key, Find(key), "");
+    return;
+  }
+  if (Find(key).value == it->second.value) return;
   // is_superuser cannot be SET, but follows SET LOCAL ROLE back.
   if (key == "is_superuser") return Assign(key, Find(key), it->second.value);
   Set(key, {it->second.value});
