@@ -173,6 +173,20 @@ int64_t DocumentCatalog::NextVal(const std::string& schema, const std::string& n
   return SequenceValue(*seq, n, name.substr(0, name.find('$')));
 }
 
+std::pair<int64_t, bool> DocumentCatalog::SequencePosition(const std::string& schema, const std::string& name) {
+  auto snapshot = Snapshot();
+  const SequenceInfo* seq = snapshot->FindSequence(schema, name);
+  if (seq == nullptr) throw SqlError::UndefinedTable(name);
+  int64_t counter_id = SequenceCounter(QualifiedName(seq->schema, name));
+  int64_t last_n = sequence_cache_.LastHandedOut("sequence/" + std::to_string(counter_id));
+  if (last_n < 1) return {seq->last_value, seq->is_called};  // none since the origin
+  try {
+    return {SequenceValue(*seq, last_n, name), true};
+  } catch (const SqlError&) {  // the counter ran past the bound: the bound was the last value
+    return {seq->increment > 0 ? seq->max_value : seq->min_value, true};
+  }
+}
+
 void DocumentCatalog::SetSequenceValue(const std::string& schema, const std::string& name, int64_t last_value,
                                        bool is_called) {
   std::string key = QualifiedName(schema, name);

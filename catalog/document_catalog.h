@@ -73,6 +73,11 @@ class DocumentCatalog final : public Catalog {
   bool DropRole(const std::string& name) override;
   void SetSchemaAcl(const std::string& schema, const Acl& acl) override;
 
+  // SELECT last_value, is_called FROM a sequence (pg_dump reads it): the
+  // last value handed out, without moving the sequence. Right only where
+  // this process hands out every value (CounterCache::LastHandedOut).
+  std::pair<int64_t, bool> SequencePosition(const std::string& schema, const std::string& name);
+
   // Re-reads the store (a cluster gateway calls this when etcd reports a
   // change made elsewhere). Returns the version now published.
   uint64_t Reload();

@@ -34,6 +34,8 @@ const Registry& GetRegistry() {
     builtins::AddRegexFunctions(r.overloads);
     builtins::AddArrayFunctions(r.overloads);
     builtins::AddBackendFunctions(r.overloads);
+    builtins::AddConfigFunctions(r.overloads);
+    builtins::AddDumpFunctions(r.overloads);
     for (const auto& f : r.overloads) r.by_name[f.name].push_back(&f);
     return r;
   }();

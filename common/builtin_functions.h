@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/catalog_view.h"
+#include "common/settings_access.h"
 #include "common/value.h"
 
 namespace tessera {
@@ -20,6 +21,8 @@ struct FunctionContext {
   // The statement's catalog, for the catalog-reading built-ins; nullptr on a storage node.
   const CatalogView* catalog = nullptr;
   int32_t backend_pid = 0;  // the session's (pg_backend_pid); 0 outside a session
+  // The session's settings, for set_config / current_setting; nullptr on a storage node.
+  SettingsAccess* settings = nullptr;
 };
 
 // Arguments are never NULL for strict functions (the evaluator returns NULL first).

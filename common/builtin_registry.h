@@ -15,6 +15,8 @@ void AddCatalogFunctions(std::vector<FunctionOverload>& out);
 void AddRegexFunctions(std::vector<FunctionOverload>& out);
 void AddArrayFunctions(std::vector<FunctionOverload>& out);
 void AddBackendFunctions(std::vector<FunctionOverload>& out);
+void AddConfigFunctions(std::vector<FunctionOverload>& out);
+void AddDumpFunctions(std::vector<FunctionOverload>& out);
 
 // Shorthand for registering one overload.
 inline void Add(std::vector<FunctionOverload>& out, const char* name, std::vector<TypeId> args, TypeId ret, ScalarFn fn,

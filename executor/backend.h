@@ -74,6 +74,11 @@ class Backend : public SessionFactory {
     return {};
   }
 
+  // Every session that can change the catalog runs in this process (the
+  // embedded server), so process-wide state such as LOCK TABLE's locks
+  // (table_share_locks.h) is seen by all of them; not so on a cluster.
+  virtual bool SingleProcess() const { return false; }
+
   std::unique_ptr<Session> NewSession() override;  // a SqlSession over this backend
   std::optional<std::string> RolePassword(const std::string& name) override;  // from the catalog's roles
 };

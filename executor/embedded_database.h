@@ -18,6 +18,7 @@ class EmbeddedDatabase final : public Backend {
   explicit EmbeddedDatabase(const DatabaseOptions& options);
 
   catalog::Catalog& Catalog() override { return *catalog_; }
+  bool SingleProcess() const override { return true; }
   std::unique_ptr<BackendTxn> Begin(const storage::mvcc::TxnOptions& options) override;
   void Interrupt(uint64_t txn_id) override { engine_->Locks().Interrupt(txn_id); }
   int64_t AllocateRange(const std::string& counter, int64_t count) override {

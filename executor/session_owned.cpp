@@ -63,6 +63,8 @@ std::string SqlSession::RunReassignOwned(const ast::ReassignOwnedStmt& stmt, Res
                      "cannot reassign ownership of objects owned by role " + snapshot->FindRoleById(role)->name +
                          " because they are required by the database system");
   for (const auto& [id, table] : snapshot->Tables())
+    if (from.count(table.owner) && table.owner != to) CheckTableShareLock(table);
+  for (const auto& [id, table] : snapshot->Tables())
     if (from.count(table.owner) && table.owner != to) ChangeOwner(*snapshot, &table, nullptr, to);
   // Sequences of their own: a serial column's went with its table above.
   auto after = SessionCatalog().Snapshot();

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "catalog/acl.h"
+#include "catalog/document_catalog.h"
 #include "catalog/system/session_relations.h"
 #include "catalog/system/system_oids.h"
 #include "catalog/system/system_values.h"
@@ -15,10 +16,16 @@ namespace {
 
 class SessionRowsView final : public catalog::system::SessionRows {
  public:
+  using SequenceReader = std::function<std::optional<Row>(const std::string& schema, const std::string& name)>;
   SessionRowsView(const Session::NamedStatements& statements,
-                  const std::map<std::string, std::unique_ptr<SqlCursor>>& cursors,
-                  const catalog::CatalogSnapshot& snapshot, uint32_t role)
-      : statements_(statements), cursors_(cursors), snapshot_(snapshot), role_(role) {}
+                  const std::map<std::string, std::unique_ptr<SqlCursor>>& cursors, const SessionSettings& settings,
+                  SequenceReader sequences, const catalog::CatalogSnapshot& snapshot, uint32_t role)
+      : statements_(statements),
+        cursors_(cursors),
+        settings_(settings),
+        sequences_(std::move(sequences)),
+        snapshot_(snapshot),
+        role_(role) {}
 
   std::vector<Row> Cursors() const override {
     std::vector<Row> rows;
@@ -45,6 +52,23 @@ class SessionRowsView final : public catalog::system::SessionRows {
                       Value::Null(), Value::Null()});
     }
     return rows;
+  }
+
+  // pg_settings: what SHOW ALL shows, with the default as boot_val and
+  // reset_val. Tessera does not keep a setting's unit, category, context,
+  // type, source or range, so those columns are NULL rather than guessed.
+  std::vector<Row> Settings() const override {
+    std::vector<Row> rows;
+    Value none = Value::Null();
+    for (const auto& s : settings_.ShowAllWithDefaults()) {
+      rows.push_back({Value::Text(s[0]), Value::Text(s[1]), none, none, Value::Text(s[2]), none, none, none, none,
+                      none, none, none, Value::Text(s[3]), Value::Text(s[3]), none, none, Value::Bool(false)});
+    }
+    return rows;
+  }
+
+  std::optional<Row> SequenceRow(const std::string& schema, const std::string& name) const override {
+    return sequences_(schema, name);
   }
 
  private:
@@ -91,11 +115,29 @@ class SessionRowsView final : public catalog::system::SessionRows {
  private:
   const Session::NamedStatements& statements_;
   const std::map<std::string, std::unique_ptr<SqlCursor>>& cursors_;
+  const SessionSettings& settings_;
+  SequenceReader sequences_;
   const catalog::CatalogSnapshot& snapshot_;
   uint32_t role_;
 };
 
 }  // namespace
+
+// A sequence read as a relation: (last_value, log_cnt, is_called), as
+// PostgreSQL's sequence tuple shows them; SELECT on it is needed (42501).
+// Only the embedded server hands out every value itself and so knows the
+// last one without moving the sequence (DocumentCatalog::SequencePosition).
+std::optional<Row> SqlSession::SequenceRow(const std::string& schema, const std::string& name) {
+  if (!db_.SingleProcess()) return std::nullopt;
+  auto* shared = dynamic_cast<catalog::DocumentCatalog*>(&db_.Catalog());
+  auto snapshot = SessionCatalog().Snapshot();
+  const catalog::SequenceInfo* seq = snapshot->FindSequence(schema, name);
+  if (shared == nullptr || seq == nullptr || seq->name.find('$') != std::string::npos) return std::nullopt;
+  catalog::CheckSequencePrivileges(*snapshot, *seq, CurrentRole().oid, catalog::privilege::kSelect);
+  if (!shared->Snapshot()->FindSequence(seq->schema, seq->name)) return std::nullopt;  // created in this block
+  auto [last_value, is_called] = shared->SequencePosition(seq->schema, seq->name);
+  return Row{Value::Int8(last_value), Value::Int8(0), Value::Bool(is_called)};
+}
 
 int64_t PgNowMicros() {
   using namespace std::chrono;
@@ -105,7 +147,10 @@ int64_t PgNowMicros() {
 
 planner::PlannedQuery SqlSession::Plan(const ast::Statement& stmt, const catalog::CatalogSnapshot& snapshot,
                                        const std::vector<Type>& param_types, bool* reads_session_rows) {
-  SessionRowsView rows(statements_, cursors_, snapshot, CurrentRole().oid);
+  SessionRowsView rows(
+      statements_, cursors_, settings_,
+      [this](const std::string& schema, const std::string& name) { return SequenceRow(schema, name); }, snapshot,
+      CurrentRole().oid);
   catalog::system::ScopedSessionRows lend(&rows);
   catalog::system::TakeSessionRowsRead();
   planner::PlannedQuery plan = planner::PlanQuery(stmt, snapshot, param_types, CurrentUser(), user_);

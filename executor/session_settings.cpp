@@ -29,6 +29,16 @@ SqlError BadValue(const std::string& name, const std::string& value) {
                   "invalid value for parameter \"" + name + "\": \"" + value + "\"");
 }
 
+// PostgreSQL's parse_bool: on/off, true/false, yes/no, 1/0 and their
+// unambiguous prefixes; shown as on/off.
+std::string BooleanSetting(const std::string& name, const std::string& text) {
+  std::string v = Lower(text);
+  auto prefix_of = [&](const char* word, size_t min) { return v.size() >= min && std::string(word).rfind(v, 0) == 0; };
+  if (v == "on" || prefix_of("true", 1) || prefix_of("yes", 1) || v == "1") return "on";
+  if (prefix_of("off", 2) || prefix_of("false", 1) || prefix_of("no", 1) || v == "0") return "off";
+  throw SqlError(sqlstate::kInvalidParameterValue, "parameter \"" + name + "\" requires a Boolean value");
+}
+
 std::string JoinValues(const std::vector<std::string>& values) {
   std::string out;
   for (size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + values[i];
@@ -84,6 +94,16 @@ SessionSettings::SessionSettings() {
   add("block_size", "8192", false, "Shows the size of a disk block.");
   add("ssl", TlsStatus::ServerTls() ? "on" : "off", false, "Enables SSL connections.");
   add("default_text_search_config", "pg_catalog.english", false, "Sets default text search configuration.");
+  // Set by pg_dump and at the top of its scripts. Tessera has no
+  // tablespaces, table access methods other than heap, function bodies or
+  // xml values, so only the values that describe it are accepted (Normalise).
+  add("synchronize_seqscans", "on", false, "Enable synchronized sequential scans.");
+  add("check_function_bodies", "on", false, "Check routine bodies during CREATE FUNCTION and CREATE PROCEDURE.");
+  add("xmloption", "content", false,
+      "Sets whether XML data in implicit parsing and serialization operations is to be considered as documents or "
+      "content fragments.");
+  add("default_tablespace", "", false, "Sets the default tablespace to create tables and indexes in.");
+  add("default_table_access_method", "heap", false, "Sets the default table access method for new tables.");
 }
 
 SessionSettings::Setting& SessionSettings::Find(const std::string& name) {
@@ -168,6 +188,22 @@ std::string SessionSettings::Normalise(Setting& s, const std::string& key, const
       throw BadValue(s.canonical, joined);
     return v;
   }
+  if (key == "synchronize_seqscans" || key == "check_function_bodies") return BooleanSetting(s.canonical, joined);
+  if (key == "xmloption") {
+    std::string v = Lower(joined);
+    if (v != "content" && v != "document") throw BadValue(s.canonical, joined);
+    return v;
+  }
+  if (key == "default_tablespace") {
+    // '' is the database's default, the only one: Tessera has no
+    // tablespaces (pg_tablespace is empty).
+    if (joined.empty()) return joined;
+    throw BadValue(s.canonical, joined).WithDetail("Tablespace \"" + joined + "\" does not exist.");
+  }
+  if (key == "default_table_access_method") {
+    if (joined == "heap") return joined;
+    throw BadValue(s.canonical, joined).WithDetail("Table access method \"" + joined + "\" does not exist.");
+  }
   if (key == "standard_conforming_strings") {
     std::string v = Lower(joined);
     if (v == "on" || v == "true" || v == "1") return "on";
@@ -219,6 +255,12 @@ void SessionSettings::Assign(const std::string& key, Setting& s, std::string val
 
 void SessionSettings::Set(const std::string& name, const std::vector<std::string>& values) {
   std::string key = Lower(name);
+  // A name with a dot that Tessera does not know is a placeholder, as in
+  // PostgreSQL (an extension's or an application's: SET myapp.user = 'ann',
+  // set_config('myapp.user', ...)): any text, '' until set. Only SET makes
+  // one; SHOW and current_setting of one never set are 42704.
+  if (key.find('.') != std::string::npos && !settings_.contains(key))
+    settings_[key] = {key, "", "", false, "Placeholder (a name with a dot)."};
   Setting& s = Find(key);
   Assign(key, s, Normalise(s, key, values));
 }
@@ -238,7 +280,8 @@ void SessionSettings::Reset(const std::string& name) {
 void SessionSettings::RestoreAll(const SessionSettings& saved) {
   for (auto& [key, s] : settings_) {
     auto it = saved.settings_.find(key);
-    if (it != saved.settings_.end()) Assign(key, s, it->second.value);
+    // A placeholder made since stays, empty again, as PostgreSQL's does.
+    Assign(key, s, it != saved.settings_.end() ? it->second.value : s.default_value);
   }
   format_ = saved.format_;
 }
@@ -253,7 +296,11 @@ bool SessionSettings::SameValues(const SessionSettings& other) const {
 void SessionSettings::Restore(const SessionSettings& saved, const std::string& name) {
   std::string key = Lower(name);
   auto it = saved.settings_.find(key);
-  if (it == saved.settings_.end() || Find(key).value == it->second.value) return;
+  if (it == saved.settings_.end()) {  // a placeholder made by this SET LOCAL: empty again
+    if (settings_.contains(key)) Assign(key, Find(key), "");
+    return;
+  }
+  if (Find(key).value == it->second.value) return;
   // is_superuser cannot be SET, but follows SET LOCAL ROLE back.
   if (key == "is_superuser") return Assign(key, Find(key), it->second.value);
   Set(key, {it->second.value});
@@ -287,6 +334,12 @@ std::string SessionSettings::CanonicalName(const std::string& name) const { retu
 std::vector<std::vector<std::string>> SessionSettings::ShowAll() const {
   std::vector<std::vector<std::string>> rows;
   for (auto& [key, s] : settings_) rows.push_back({s.canonical, s.value, s.description});
+  return rows;
+}
+
+std::vector<std::vector<std::string>> SessionSettings::ShowAllWithDefaults() const {
+  std::vector<std::vector<std::string>> rows;
+  for (auto& [key, s] : settings_) rows.push_back({s.canonical, s.value, s.description, s.default_value});
   return rows;
 }
 

@@ -26,6 +26,8 @@ class SessionSettings {
   std::string CanonicalName(const std::string& name) const;
   // (name, setting, description) for SHOW ALL.
   std::vector<std::vector<std::string>> ShowAll() const;
+  // (name, setting, description, default) for pg_settings.
+  std::vector<std::vector<std::string>> ShowAllWithDefaults() const;
 
   // At login: session_authorization and is_superuser (read-only to SET).
   void SetSessionUser(const std::string& user, bool superuser);

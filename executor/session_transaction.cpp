@@ -71,6 +71,7 @@ void SqlSession::Cancel() {
 }
 
 void SqlSession::CommitTxn() {
+  ReleaseTableLocks();
   EndCursors(true);
   std::unique_ptr<BlockCatalog> ddl = std::move(block_catalog_);
   std::unique_ptr<BackendTxn> txn = std::move(txn_);
@@ -103,6 +104,7 @@ void SqlSession::CommitTxn() {
 }
 
 void SqlSession::RollbackTxn() {
+  ReleaseTableLocks();
   EndCursors(false);
   savepoints_.clear();
   if (block_catalog_) {
@@ -149,6 +151,11 @@ void SqlSession::RunSet(const ast::SetStmt& set, ResultSink& sink) {
     sink.Complete("SET");
     return;
   }
+  ApplySet(set);
+  sink.Complete("SET");
+}
+
+void SqlSession::ApplySet(const ast::SetStmt& set) {
   if (set.name == "role") SetRole(set);
   else if (set.to_default) settings_.Reset(set.name);
   else settings_.Set(set.name, set.values);
@@ -157,7 +164,6 @@ void SqlSession::RunSet(const ast::SetStmt& set, ResultSink& sink) {
   // Outside a block the default is also the next transaction's level.
   if (set.name == "default_transaction_isolation" && !in_block_)
     settings_.Set("transaction_isolation", {settings_.Show("default_transaction_isolation")});
-  sink.Complete("SET");
 }
 
 void SqlSession::RunTransaction(const ast::TransactionStmt& stmt, ResultSink& sink) {

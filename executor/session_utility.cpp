@@ -85,6 +85,7 @@ std::string SqlSession::RunDdl(const ast::Statement& stmt, ResultSink& sink) {
       *block_catalog_, txn.Kv(), *fragments,
       [&sink](const std::string& code, const std::string& message) { sink.Notice("NOTICE", code, message); },
       [&db](const std::string& counter, int64_t count) { return db.AllocateRange(counter, count); });
+  CheckTableShareLocks(stmt);
   ddl.SetRole(CurrentRole().oid);
   ddl.SetBuildSnapshot([&db](uint32_t table_id) { return db.Catalog().Snapshot()->FindTableById(table_id) == nullptr; },
                        [&txn] {
@@ -202,7 +203,10 @@ void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool d
     case ast::StmtKind::kDropRole: sink.Complete(RunRole(stmt, sink)); return;
     case ast::StmtKind::kGrant: sink.Complete(RunGrant(stmt.As<ast::GrantStmt>(), sink)); return;
     case ast::StmtKind::kGrantRole: sink.Complete(RunGrantRole(stmt.As<ast::GrantRoleStmt>(), sink)); return;
-    case ast::StmtKind::kAlterOwner: sink.Complete(RunAlterOwner(stmt.As<ast::AlterOwnerStmt>(), sink)); return;
+    case ast::StmtKind::kAlterOwner:
+      CheckTableShareLocks(stmt);
+      sink.Complete(RunAlterOwner(stmt.As<ast::AlterOwnerStmt>(), sink));
+      return;
     case ast::StmtKind::kReassignOwned: sink.Complete(RunReassignOwned(stmt.As<ast::ReassignOwnedStmt>(), sink)); return;
     case ast::StmtKind::kDropOwned: sink.Complete(RunDropOwned(stmt.As<ast::DropOwnedStmt>(), sink)); return;
     case ast::StmtKind::kPrepare: RunPrepare(stmt.As<ast::PrepareStmt>(), sink); return;
@@ -212,6 +216,7 @@ void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool d
     case ast::StmtKind::kFetch: RunFetch(stmt.As<ast::FetchStmt>(), sink, describe_columns); return;
     case ast::StmtKind::kCloseCursor: RunCloseCursor(stmt.As<ast::CloseCursorStmt>(), sink); return;
     case ast::StmtKind::kDiscard: RunDiscard(stmt.As<ast::DiscardStmt>(), sink); return;
+    case ast::StmtKind::kLock: RunLock(stmt.As<ast::LockStmt>(), sink); return;
     default: throw SqlError::Internal("statement kind not handled");
   }
 }

@@ -139,6 +139,7 @@ FragmentServices SqlSession::Services() {
   services.functions.transaction_timestamp = txn_start_;
   services.functions.backend_pid = backend_pid_;
   services.functions.catalog = &catalog_view_;
+  services.functions.settings = &config_access_;
   return services;
 }
 

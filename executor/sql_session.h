@@ -16,6 +16,7 @@
 #include "executor/foreign_keys.h"
 #include "executor/fragment_runner.h"
 #include "executor/physical_operator.h"
+#include "executor/session_config_access.h"
 #include "executor/session_settings.h"
 #include "executor/sql_cursor.h"
 #include "executor/subplan_runner.h"
@@ -134,6 +135,7 @@ class SqlSession final : public Session {
 
  private:
   friend class SqlPortal;
+  friend class SessionConfigAccess;
   // Runs one statement with autocommit unless a block or implicit transaction is open.
   void RunStatement(const ast::Statement& stmt, const std::string& sql, ResultSink& sink, bool describe_columns);
   void RunUtility(const ast::Statement& stmt, ResultSink& sink, bool describe_columns);
@@ -178,6 +180,13 @@ class SqlSession final : public Session {
   void RunFetch(const ast::FetchStmt& stmt, ResultSink& sink, bool describe_columns);
   void RunCloseCursor(const ast::CloseCursorStmt& stmt, ResultSink& sink);
   void RunDiscard(const ast::DiscardStmt& stmt, ResultSink& sink);
+  // LOCK TABLE and the locks' effect on DDL (session_lock.cpp).
+  void RunLock(const ast::LockStmt& stmt, ResultSink& sink);
+  // SELECT FROM a sequence (session_rows.cpp).
+  std::optional<Row> SequenceRow(const std::string& schema, const std::string& name);
+  void ReleaseTableLocks();
+  void CheckTableShareLocks(const ast::Statement& stmt);
+  void CheckTableShareLock(const catalog::TableInfo& table);  // 55P03 when another session holds it
   // The transaction ends (CommitTxn, RollbackTxn): its cursors go first,
   // while their portals' fragments can still close; at COMMIT those WITH
   // HOLD keep the rest of their rows instead (SqlCursor::Hold). Cursors held
@@ -218,6 +227,9 @@ class SqlSession final : public Session {
   void CommitTxn();
   void RollbackTxn();
   void RunSet(const ast::SetStmt& set, ResultSink& sink);
+  // SET's effect on the settings (no transaction_isolation, no SET LOCAL
+  // outside a block): RunSet's and set_config()'s.
+  void ApplySet(const ast::SetStmt& set);
   // SET TRANSACTION ISOLATION LEVEL and its SET transaction_isolation form.
   void SetIsolation(const std::string& level, ResultSink& sink);
   void EndBlockSettings(bool commit);
@@ -239,6 +251,7 @@ class SqlSession final : public Session {
   // has_table_privilege, ...) see: the transaction's catalog, its own DDL included.
   catalog::system::SnapshotCatalogView catalog_view_{[this] { return SessionCatalog().Snapshot(); }};
   SessionSettings settings_;
+  SessionConfigAccess config_access_{*this};  // set_config / current_setting
   std::unique_ptr<BackendTxn> txn_;
   std::atomic<uint64_t> txn_id_{0};  // for Cancel() from another thread
   std::optional<SessionSettings> block_settings_;  // at BEGIN, for ROLLBACK and SET LOCAL

@@ -83,6 +83,7 @@ class AstBuilder {
   ast::StatementPtr BuildFetch(TP::FetchStmtContext* ctx);
   ast::StatementPtr BuildCloseCursor(TP::CloseCursorStmtContext* ctx);
   ast::StatementPtr BuildDiscard(TP::DiscardStmtContext* ctx);
+  ast::StatementPtr BuildLock(TP::LockStmtContext* ctx);  // build_lock.cpp
 
   // build_sequence.cpp
   ast::StatementPtr BuildCreateSequence(TP::CreateSequenceStmtContext* ctx);

@@ -10,11 +10,16 @@ ast::ExprPtr AstBuilder::BuildFuncApplication(TP::FuncApplicationContext* ctx) {
   auto* name_ctx = ctx->funcName();
   std::string name = FuncIdent(name_ctx->funcIdent());
   if (name_ctx->colLabel() != nullptr) name += "." + ColLabel(name_ctx->colLabel());
-  if (ctx->ORDER() != nullptr) {
-    throw SqlError(sqlstate::kFeatureNotSupported, "ORDER BY in aggregate arguments is not supported", {}, {},
-                   Loc(ctx->ORDER()->getSymbol()) + 1);
-  }
   auto e = ast::MakeFuncCall(std::move(name), BuildExprList(ctx->exprList()), Loc(ctx));
+  if (ctx->ORDER() != nullptr) {
+    // agg(x ORDER BY k, ...): a function call has no subquery, so its
+    // `subquery` carries the ORDER BY (a SelectStmt holding only order_by,
+    // as PostgreSQL's FuncCall holds agg_order); Binder::RecordAggregateOrder
+    // reads it.
+    auto order = std::make_unique<ast::SelectStmt>();
+    order->order_by = BuildOrderItems(ctx->orderItem());
+    e->subquery = std::move(order);
+  }
   e->func_star = ctx->STAR() != nullptr;
   e->func_distinct = ctx->DISTINCT() != nullptr;
   return e;

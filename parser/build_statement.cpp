@@ -86,6 +86,8 @@ ast::StatementPtr AstBuilder::BuildStatement(TP::StatementContext* ctx) {
     stmt = BuildCloseCursor(c);
   } else if (auto* c = ctx->discardStmt()) {
     stmt = BuildDiscard(c);
+  } else if (auto* c = ctx->lockStmt()) {
+    stmt = BuildLock(c);
   } else {
     stmt = BuildCopy(ctx->copyStmt());
   }

@@ -26,6 +26,7 @@
 #include "parser/ast/cursor_stmts.h"
 #include "parser/ast/ddl_stmts.h"
 #include "parser/ast/grant_stmts.h"
+#include "parser/ast/lock_stmt.h"
 #include "parser/ast/dml_stmts.h"
 #include "parser/ast/select_stmt.h"
 #include "parser/ast/utility_stmts.h"

@@ -42,8 +42,28 @@ ExprRef Binder::BindArrayConstructor(const ast::Expr& e, const Scope& scope, Typ
   return MakeNode(BoundExprKind::kArray, type, std::move(args));
 }
 
+// name[i]: PostgreSQL's name is a fixed array of bytes, subscripted from 0
+// (pg_dump tests typname[0] = '_'). Tessera keeps a catalog's name columns
+// as text, so the subscript is the one-byte substring at i + 1.
+ExprRef Binder::BindNameSubscript(ExprRef name, const ast::Expr& e, const Scope& scope) {
+  if (e.slice || e.args.size() != 2 || !e.args[1]) throw NotSubscriptable(name->type, e.location);
+  ExprRef index = Coerce(BindExpr(*e.args[1], scope), Type::Of(TypeId::kInt4), kCastAssignment);
+  ExprRef start = BindArith("+", index, MakeConstantExpr(Value::Int4(1)), e.location);
+  ResolvedFunction substr = ResolveFunction("substr", {name->type, start->type, Type::Of(TypeId::kInt4)});
+  auto out = std::make_shared<BoundExpr>();
+  out->kind = BoundExprKind::kFunction;
+  out->name = "substr";
+  out->fn = substr.overload;
+  out->type = substr.return_type;
+  out->args = {name, start, MakeConstantExpr(Value::Int4(1))};
+  return out;
+}
+
 ExprRef Binder::BindSubscript(const ast::Expr& e, const Scope& scope) {
   ExprRef array = BindExpr(*e.args[0], scope);
+  if (!IsArray(array) && array->kind == BoundExprKind::kColumn && array->index >= 0 &&
+      static_cast<size_t>(array->index) < scope.columns.size() && scope.columns[array->index].name_type)
+    return BindNameSubscript(array, e, scope);
   if (!IsArray(array)) throw NotSubscriptable(array->type, e.location);
   std::vector<ExprRef> args{array};
   uint8_t op = e.slice ? kSubscriptSlice : 0;

@@ -89,6 +89,10 @@ FromResult SelectBinder::BindTableRef(const ast::TableRef& ref) {
       if (found) binder_.Require(*found, catalog::privilege::kSelect);
       if (found && found->IsView()) return BindViewRef(*found, ref);
       if (!found) {
+        if (std::optional<FromResult> sequence = BindSequenceRelation(ref)) {
+          ApplyColumnAliases(ref, &sequence->scope, 0);
+          return std::move(*sequence);
+        }
         if (std::optional<FromResult> system = BindSystemRelation(ref)) {
           ApplyColumnAliases(ref, &system->scope, 0);
           return std::move(*system);
@@ -140,6 +144,8 @@ static std::string BareFunctionName(const ast::Expr& call) {
 
 FromResult SelectBinder::BindTableFunction(const ast::TableRef& ref) {
   const ast::Expr& call = *ref.function;
+  if (call.kind == ast::ExprKind::kFuncCall && BareFunctionName(call) == "pg_options_to_table")
+    return BindOptionsTable(ref);
   if (call.kind != ast::ExprKind::kFuncCall || !IsTableFunctionName(BareFunctionName(call)))
     throw SqlError::FeatureNotSupported("only generate_series, unnest and generate_subscripts are supported as table functions");
   FromResult out = BindSeries(call);
@@ -152,11 +158,34 @@ FromResult SelectBinder::BindTableFunction(const ast::TableRef& ref) {
 }
 
 bool IsTableFunctionName(const std::string& name) {
-  return name == "generate_series" || name == "unnest" || name == "generate_subscripts";
+  std::string bare = name.rfind("pg_catalog.", 0) == 0 ? name.substr(11) : name;
+  return bare == "generate_series" || bare == "unnest" || bare == "generate_subscripts" ||
+         bare == "pg_partition_ancestors";
+}
+
+// pg_partition_ancestors(regclass): the relation and the tables it is a
+// partition of (psql's \d asks, for a table with foreign keys). Tessera has
+// no partitioned tables, so it is the relation alone: unnest(ARRAY[rel]).
+FromResult SelectBinder::BindPartitionAncestors(const ast::Expr& call) {
+  Scope empty;
+  if (call.args.size() != 1)
+    throw SqlError::UndefinedFunction("pg_partition_ancestors(...)").WithPosition(call.location + 1);
+  ExprRef rel = binder_.BindExpr(*call.args[0], empty, "functions in FROM");
+  Type oid = Type::Of(TypeId::kOid);
+  bool digits = rel->IsConstant() && !rel->value.IsNull() && IsStringType(rel->value.Id()) &&
+                rel->value.GetString().find_first_not_of("0123456789") == std::string::npos;
+  if (digits || !IsStringType(rel->type.id)) rel = binder_.Coerce(rel, oid, kCastExplicit);  // an OID ('16386')
+  else rel = binder_.BindRegCast("regclass", rel, call.location);                         // a name
+  ExprRef array = MakeNode(BoundExprKind::kArray, ArrayTypeFor(oid), {rel});
+  FromResult out;
+  out.plan = std::make_shared<LogicalTableFunction>("unnest", std::vector<ExprRef>{array}, oid);
+  out.scope.columns.push_back({"", "pg_partition_ancestors", oid, 0, 0, true});
+  return out;
 }
 
 // unnest(array) and generate_subscripts(array, dim [, reverse]).
 FromResult SelectBinder::BindArrayTableFunction(const ast::Expr& call) {
+  if (BareFunctionName(call) == "pg_partition_ancestors") return BindPartitionAncestors(call);
   Scope empty;
   std::vector<ExprRef> args;
   for (auto& a : call.args) args.push_back(binder_.BindExpr(*a, empty, "functions in FROM"));
@@ -219,7 +248,7 @@ FromResult SelectBinder::BindJoin(const ast::TableRef& ref) {
   if (ref.natural) {
     for (auto& l : left.scope.columns)
       for (auto& r : right.scope.columns)
-        if (!l.hidden && !r.hidden && l.name == r.name) using_columns.push_back(l.name);
+        if (!l.hidden && !r.hidden && !l.system && !r.system && l.name == r.name) using_columns.push_back(l.name);
   }
   ExprRef condition;
   if (!using_columns.empty()) {

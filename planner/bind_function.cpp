@@ -88,6 +88,7 @@ ExprRef Binder::BindAggregate(const ast::Expr& e, const Scope& scope) {
   bool saved = inside_aggregate_;
   inside_aggregate_ = true;
   ExprRef agg = BindAggregateCall(e, scope);
+  if (e.subquery) RecordAggregateOrder(e, agg, scope);
   inside_aggregate_ = saved;
   if (!allowed && agg->kind != BoundExprKind::kOuterRef) refuse();
   return agg;
@@ -183,10 +184,23 @@ ExprRef Binder::BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* ha
 }
 
 ExprRef Binder::BindFunction(const ast::Expr& e, const Scope& scope) {
+  // pg_catalog.f is f: every built-in lives in pg_catalog (pg_dump writes
+  // pg_catalog.array_agg, pg_catalog.setval). Aggregates, window functions
+  // and the special forms go by their bare name.
+  if (e.func_name.rfind("pg_catalog.", 0) == 0) {
+    ast::ExprPtr copy = ast::CloneExpr(e);
+    copy->func_name = e.func_name.substr(11);
+    return BindFunction(*copy, scope);
+  }
   if (e.over) return BindWindowFunction(e, scope);
   if (IsWindowFunctionName(e.func_name))
     throw SqlError(sqlstate::kWrongObjectType, "window function " + e.func_name + " requires an OVER clause", {}, {},
                    e.location + 1);
+  if (e.subquery && (e.over || !IsAggregateName(e.func_name)))  // agg(x ORDER BY k): build_special_func.cpp
+    throw SqlError(e.over ? sqlstate::kFeatureNotSupported : sqlstate::kWrongObjectType,
+                   e.over ? "ORDER BY in the arguments of a window function is not supported"
+                          : "ORDER BY specified, but " + e.func_name + " is not an aggregate function",
+                   {}, {}, e.location + 1);
   if (IsAggregateName(e.func_name)) return BindAggregate(e, scope);
   bool handled = false;
   if (ExprRef special = BindSpecialForm(e, scope, &handled); handled) return special;

@@ -86,7 +86,7 @@ void SelectBinder::BindTargets(const ast::SelectStmt& stmt, const Scope& scope) 
       std::vector<size_t> expanded;
       for (size_t i = 0; i < scope.columns.size(); ++i) {
         const auto& c = scope.columns[i];
-        if (c.hidden || (!table.empty() && c.table != table)) continue;
+        if (c.hidden || c.system || (!table.empty() && c.table != table)) continue;
         targets_.push_back({MakeColumnExpr(static_cast<int>(i), c.type, c.table + "." + c.name),
                             {c.name, c.table_oid, c.attnum, c.type}});
         expanded.push_back(i);
@@ -229,7 +229,7 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
     if (reads_work_table && !aggs.empty())
       throw SqlError("42P19", "aggregate functions are not allowed in a recursive query's recursive term", {}, {},
                      aggs[0]->location + 1);
-    plan = std::make_shared<LogicalAggregate>(plan, groups, aggs);
+    plan = std::make_shared<LogicalAggregate>(SortForAggregates(plan, aggs), groups, aggs);
     if (having) plan = std::make_shared<LogicalFilter>(plan, having);
   }
   plan = PlanWindows(plan, &outputs);

@@ -33,9 +33,16 @@ class SelectBinder {
   // user table has that name (bind_system_relation.cpp); the caller applies
   // column aliases.
   std::optional<FromResult> BindSystemRelation(const ast::TableRef& ref);
+  // A sequence named by `ref`: its one row (bind_sequence_relation.cpp).
+  std::optional<FromResult> BindSequenceRelation(const ast::TableRef& ref);
+  // The sort under an aggregate whose calls have ORDER BY (bind_aggregate_order.cpp).
+  LogicalRef SortForAggregates(LogicalRef plan, const std::vector<ExprRef>& aggs);
   // generate_series(...) over constants: a FROM item, or a select-list entry of a query without FROM.
   FromResult BindSeries(const ast::Expr& call);
   FromResult BindArrayTableFunction(const ast::Expr& call);
+  FromResult BindPartitionAncestors(const ast::Expr& call);
+  // pg_options_to_table(options) as the query over unnest it amounts to (bind_options_table.cpp).
+  FromResult BindOptionsTable(const ast::TableRef& ref);
   BoundQuery BindValues(const ast::SelectStmt& stmt);
   BoundQuery BindSetOp(const ast::SelectStmt& stmt);
   void BindTargets(const ast::SelectStmt& stmt, const Scope& scope);

@@ -29,6 +29,12 @@ struct ScopeColumn {
   uint32_t table_oid = 0;
   int16_t attnum = 0;
   bool hidden = false;  // a USING column's duplicate: not found unqualified, not in *
+  // A system column (a system relation's tableoid): found by name, never
+  // part of * or of a NATURAL join, as in PostgreSQL.
+  bool system = false;
+  // Declared name (a system relation's column): Tessera keeps names as
+  // text, and a subscript reads one of its bytes as PostgreSQL's does.
+  bool name_type = false;
 };
 
 struct Scope {
@@ -268,6 +274,9 @@ class Binder {
   // bind_array.cpp
   ExprRef BindArrayConstructor(const ast::Expr& e, const Scope& scope, Type target = {});
   ExprRef BindSubscript(const ast::Expr& e, const Scope& scope);
+  ExprRef BindNameSubscript(ExprRef name, const ast::Expr& e, const Scope& scope);
+  ExprRef NamespaceConstant(ExprRef arg, int location);  // bind_catalog_cast.cpp
+  void RecordAggregateOrder(const ast::Expr& e, const ExprRef& agg, const Scope& scope);
   ExprRef BindAnyAll(const ast::Expr& e, const Scope& scope);
   ExprRef BindArrayOperator(const std::string& op, ExprRef left, ExprRef right, int location);
   std::vector<ExprRef> CoerceToCommon(std::vector<ExprRef> args, const char* context, Type* common);
@@ -314,6 +323,13 @@ class Binder {
   // Set while binding a select list, HAVING or ORDER BY of a grouped query.
   bool allow_aggregates_ = false;
   bool inside_aggregate_ = false;
+  // agg(x ORDER BY k): each such aggregate and its sort keys, for the
+  // query that plans it (SelectBinder::SortForAggregates; bind_aggregate_order.cpp).
+  struct AggregateOrder {
+    ExprRef aggregate;
+    std::vector<SortKey> keys;
+  };
+  std::vector<AggregateOrder> aggregate_orders_;
   const char* aggregate_context_ = nullptr;  // "WHERE", "JOIN conditions", ... for 42803
   // Window functions: allowed while binding a select list or ORDER BY; the
   // WINDOW clause of the query block being bound (null: none).

@@ -4,7 +4,7 @@
 # loopback port with a temporary data directory and stops afterwards.
 #
 # Counts: ctest tests + sqllogictest records (tests/sql) + regress tests
-# (tests/regress) + check lines of tests/drivers, tests/concurrency, tests/psql,
+# (tests/regress) + check lines of tests/drivers, tests/concurrency, tests/psql, tests/pg_dump,
 # tests/pgbench, tests/orm, tests/wire, tests/auth, tests/limits and tests/cluster (each starts its own server). The last line is "N passed, M failed"; the exit code is
 # non-zero when anything failed, including a server that is missing or does
 # not start (that is a failure, not a skip).
@@ -172,6 +172,8 @@ run_suite fuzz "$B/fuzz.log" bash tests/fuzz/run.sh
 echo "== psql meta-commands against PostgreSQL 15 tests/psql"
 run_suite psql "$B/psql.log" bash tests/psql/run.sh
 run_suite psql "$B/psql-cluster.log" bash tests/psql/run.sh --cluster
+echo "== pg_dump and pg_restore against PostgreSQL 15 tests/pg_dump"
+run_suite pg_dump "$B/pg_dump.log" bash tests/pg_dump/run.sh
 if [ "${TESSERA_QUICK:-0}" = 1 ]; then
   echo "== pgbench tests/pgbench skipped (TESSERA_QUICK=1)"
 else

@@ -22,6 +22,15 @@ int64_t CounterCache::LastIssued(const std::string& name, int64_t top) {
   return top - 1;
 }
 
+int64_t CounterCache::LastHandedOut(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  auto it = blocks_.find(name);
+  if (it != blocks_.end()) return it->second.next - 1;
+  int64_t top = allocate_(name, 1);
+  blocks_[name] = {top, 1};
+  return top - 1;
+}
+
 void CounterCache::Forget(const std::string& name) {
   std::lock_guard lock(mutex_);
   blocks_.erase(name);

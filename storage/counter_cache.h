@@ -31,6 +31,13 @@ class CounterCache {
   // may have been handed out): the last one this process handed out when
   // its block is the newest reservation, else top - 1.
   int64_t LastIssued(const std::string& name, int64_t top);
+  // The last value of `name` handed out, without handing one out, for a
+  // process that hands out all of them (the embedded server): from its
+  // block when it holds one; else it reserves one value and keeps it as
+  // its block, so the answer (that value - 1) stays put and the value is
+  // the next one handed out. Values a stopped process had reserved count
+  // as handed out: the gaps they are.
+  int64_t LastHandedOut(const std::string& name);
   // Forgets the cached block of `name` (after its counter was abandoned).
   void Forget(const std::string& name);
 

@@ -19,6 +19,13 @@ bool HasIndex(const ClassEntry& e) {
   return e.kind == 'r' && e.table && (!e.table->primary_key.empty() || !e.table->indexes.empty());
 }
 
+// relhastriggers: PostgreSQL enforces a foreign key with triggers on both
+// tables, and pg_dump looks for foreign keys only where this is set.
+bool HasForeignKeys(const ClassEntry& e, const CatalogSnapshot& snapshot) {
+  if (e.kind != 'r' || !e.table) return false;
+  return !e.table->foreign_keys.empty() || !ReferencingKeys(snapshot, e.table->id).empty();
+}
+
 // An index has its table's owner; system relations the bootstrap superuser.
 uint32_t Owner(const ClassEntry& e) {
   if (e.sequence) return e.sequence->owner;
@@ -46,9 +53,11 @@ std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
         OidValue(e.kind == 'v' ? 0 : e.oid),          // relfilenode
         OidValue(0), Int4Value(0), Value::Float4(-1), Int4Value(0), OidValue(0),
         BoolValue(HasIndex(e)), BoolValue(false),
-        CharValue('p'), CharValue(e.kind), Int2Value(ColumnCount(e)), Int2Value(0),
+        CharValue('p'), CharValue(e.kind), Int2Value(ColumnCount(e)),
+        Int2Value(e.kind == 'r' && e.table ? static_cast<int>(e.table->checks.size()) : 0),  // relchecks
         BoolValue(e.kind == 'v'),                     // relhasrules: views have their _RETURN rule
-        BoolValue(false), BoolValue(false), BoolValue(false), BoolValue(false), BoolValue(true),
+        BoolValue(HasForeignKeys(e, snapshot)),       // relhastriggers: PostgreSQL's foreign keys are triggers
+        BoolValue(false), BoolValue(false), BoolValue(false), BoolValue(true),
         CharValue(e.kind == 'r' ? 'd' : 'n'), BoolValue(false), OidValue(0),
         OidValue(0), OidValue(0), Acl(e, snapshot), NullValue(), NullValue(),
     });

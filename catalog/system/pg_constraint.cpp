@@ -1,5 +1,5 @@
-// pg_catalog.pg_constraint: primary keys and foreign keys (NOT NULL lives
-// in pg_attribute, as in PostgreSQL 15).
+// pg_catalog.pg_constraint: primary keys, foreign keys and CHECK constraints
+// (NOT NULL lives in pg_attribute, as in PostgreSQL 15).
 #include "catalog/system/class_entries.h"
 #include "catalog/system/system_oids.h"
 #include "catalog/system/system_relation.h"
@@ -29,6 +29,24 @@ void AddForeignKeys(const CatalogSnapshot& snapshot, std::vector<Row>* rows) {
   }
 }
 
+// CHECK constraints, with the expression as written (conbin holds its SQL
+// text, as pg_attrdef.adbin does a default's). Their OIDs share the foreign
+// keys' range: both hash the table and the constraint's name, which is
+// unique per table.
+void AddChecks(const CatalogSnapshot& snapshot, std::vector<Row>* rows) {
+  for (const auto& [id, table] : snapshot.Tables()) {
+    for (const CheckInfo& check : table.checks) {
+      rows->push_back({
+          OidValue(ForeignKeyConstraintOid(id, check.name)), NameValue(check.name), OidValue(NamespaceOid(table.schema)),
+          CharValue('c'), BoolValue(false), BoolValue(false), BoolValue(true), OidValue(id), OidValue(0), OidValue(0),
+          OidValue(0), OidValue(0), CharValue(' '), CharValue(' '), CharValue(' '), BoolValue(true), Int4Value(0),
+          BoolValue(false), NullValue(), NullValue(), NullValue(), NullValue(), NullValue(), NullValue(), NullValue(),
+          TextValue(check.sql),
+      });
+    }
+  }
+}
+
 std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
   std::vector<Row> rows;
   for (const ClassEntry& e : ClassEntries(snapshot, false)) {
@@ -46,6 +64,7 @@ std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
     });
   }
   AddForeignKeys(snapshot, &rows);
+  AddChecks(snapshot, &rows);
   return rows;
 }
 

@@ -20,7 +20,9 @@ Row Collation(uint32_t oid, const char* name, char provider, const char* locale)
 constexpr uint32_t kPgClassOid = 1259;
 
 std::vector<Row> DescriptionRows(const CatalogSnapshot& snapshot) {
-  std::vector<Row> rows;
+  // The public schema's, as PostgreSQL's initdb gives it (pg_dump writes
+  // COMMENT ON SCHEMA public IS '' for a public schema without it).
+  std::vector<Row> rows{{OidValue(kPublicNamespaceOid), OidValue(2615), Int4Value(0), TextValue("standard public schema")}};
   for (const ClassEntry& e : ClassEntries(snapshot, false)) {
     if (!e.table || (e.kind != 'r' && e.kind != 'v')) continue;
     if (!e.table->comment.empty())

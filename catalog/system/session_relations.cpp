@@ -23,6 +23,16 @@ std::vector<Row> PreparedStatementRows(const CatalogSnapshot&) {
 
 }  // namespace
 
+std::vector<Row> SessionSettingRows(const CatalogSnapshot&) {
+  read = true;
+  return current ? current->Settings() : std::vector<Row>{};
+}
+
+std::optional<Row> CurrentSequenceRow(const std::string& schema, const std::string& name) {
+  read = true;
+  return current ? current->SequenceRow(schema, name) : std::nullopt;
+}
+
 const SessionRows* CurrentSessionRows() { return current; }
 
 const SessionRows* ReadSessionRows() {

@@ -82,6 +82,11 @@ std::shared_ptr<const SnapshotCatalogView::Relations> SnapshotCatalogView::Get()
 }
 
 std::optional<int64_t> SnapshotCatalogView::RelationOid(const std::string& name) const {
+  // A number is an OID, taken as it is, as PostgreSQL's regclassin does
+  // (psql writes '16386'::pg_catalog.regclass).
+  if (!name.empty() && name.size() <= 10 && name.find_first_not_of("0123456789") == std::string::npos &&
+      std::stoll(name) <= UINT32_MAX)
+    return std::stoll(name);
   std::vector<std::string> parts = SplitQualified(name);
   if (parts.size() > 2) return std::nullopt;
   auto r = Get();
@@ -143,6 +148,10 @@ std::optional<std::string> SnapshotCatalogView::ConstraintDefinition(int64_t oid
     const TableInfo* table = nullptr;
     if (const ForeignKeyInfo* fk = FindForeignKeyByOid(*r->snapshot, static_cast<uint32_t>(oid), &table))
       return ForeignKeyDefinition(*r->snapshot, *table, *fk);
+    // A CHECK constraint's OID is in the same range (pg_constraint.cpp).
+    for (const auto& [id, t] : r->snapshot->Tables())
+      for (const CheckInfo& check : t.checks)
+        if (ForeignKeyConstraintOid(id, check.name) == static_cast<uint32_t>(oid)) return "CHECK (" + check.sql + ")";
     return std::nullopt;
   }
   // A primary key's constraint OID is derived from its table's id.

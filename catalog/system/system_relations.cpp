@@ -11,6 +11,9 @@ extern const SystemRelation kPgAm, kPgAttrdef, kPgAttribute, kPgAuthid, kPgAuthM
     kInformationSchemaTableConstraints, kInformationSchemaTables, kInformationSchemaViews,
     kInformationSchemaReferentialConstraints, kPgStatActivity;
 
+// pg_dump's (issue 11): pg_absent_objects.cpp, pg_builtin_machinery.cpp, pg_settings.cpp.
+extern const SystemRelation kPgExtension, kPgForeignDataWrapper, kPgForeignServer, kPgForeignTable, kPgTrigger, kPgEventTrigger, kPgRewrite, kPgTsParser, kPgTsTemplate, kPgTsDict, kPgTsConfig, kPgRange, kPgConversion, kPgLargeobjectMetadata, kPgSubscription, kPgPartitionedTable, kPgTablespace, kPgDefaultAcl, kPgInitPrivs, kPgTransform, kPgSeclabels, kPgCast, kPgOperator, kPgOpclass, kPgOpfamily, kPgAmop, kPgAmproc, kPgLanguage, kPgSettings, kPgShseclabel, kPgDbRoleSetting;
+
 const std::vector<const SystemRelation*>& SystemRelations() {
   static const std::vector<const SystemRelation*> kRelations = {
       &kPgAm,          &kPgAttrdef,    &kPgAttribute, &kPgAuthid,      &kPgAuthMembers, &kPgClass,
@@ -22,6 +25,7 @@ const std::vector<const SystemRelation*>& SystemRelations() {
       &kInformationSchemaTableConstraints, &kInformationSchemaKeyColumnUsage, &kInformationSchemaViews,
       &kInformationSchemaReferentialConstraints,
       &kPgStatActivity,
+      &kPgExtension, &kPgForeignDataWrapper, &kPgForeignServer, &kPgForeignTable, &kPgTrigger, &kPgEventTrigger, &kPgRewrite, &kPgTsParser, &kPgTsTemplate, &kPgTsDict, &kPgTsConfig, &kPgRange, &kPgConversion, &kPgLargeobjectMetadata, &kPgSubscription, &kPgPartitionedTable, &kPgTablespace, &kPgDefaultAcl, &kPgInitPrivs, &kPgTransform, &kPgSeclabels, &kPgCast, &kPgOperator, &kPgOpclass, &kPgOpfamily, &kPgAmop, &kPgAmproc, &kPgLanguage, &kPgSettings, &kPgShseclabel, &kPgDbRoleSetting,
   };
   return kRelations;
 }

@@ -46,6 +46,7 @@ enum class StmtKind : uint8_t {
   kFetch,          // FETCH or MOVE
   kCloseCursor,    // CLOSE name | ALL
   kDiscard,        // DISCARD ALL | PLANS | SEQUENCES | TEMP
+  kLock,           // LOCK [TABLE] name, ... [IN mode MODE] [NOWAIT] (lock_stmt.h)
   kEmpty,    // ";" alone or a comment-only string
 };
 

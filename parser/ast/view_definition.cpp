@@ -249,6 +249,7 @@ class ViewPrinter {
   std::string Function(const ast::Expr& e) {
     static const std::unordered_set<std::string> kUpper = {"coalesce", "nullif", "greatest", "least"};
     if (e.over) return Fail();  // window functions: the stored text
+    if (e.subquery) return Fail();  // agg(x ORDER BY k) (build_special_func.cpp): the stored text
     if (e.func_star) return e.func_name + "(*)";
     if (e.func_name.find('.') != std::string::npos) return Fail();
     std::string name = e.func_name;

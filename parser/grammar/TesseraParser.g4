@@ -49,6 +49,7 @@ statement
   | fetchStmt
   | closeCursorStmt
   | discardStmt
+  | lockStmt
   ;
 
 // ---------------------------------------------------------------- SELECT
@@ -272,7 +273,8 @@ dropViewStmt
   : DROP MATERIALIZED? VIEW (IF EXISTS)? qualifiedName (COMMA qualifiedName)* (CASCADE | RESTRICT)?
   ;
 
-alterTableStmt : ALTER TABLE (IF EXISTS)? qualifiedName alterAction ;
+// ONLY and name * are accepted and mean the same: Tessera has no inheritance.
+alterTableStmt : ALTER TABLE (IF EXISTS)? ONLY? qualifiedName STAR? alterAction ;
 
 alterAction
   : ADD tableConstraint                                            # alterAddConstraint
@@ -479,6 +481,14 @@ closeCursorStmt : CLOSE (ALL | identifier) ;
 
 discardStmt : DISCARD (ALL | PLANS | SEQUENCES | TEMP | TEMPORARY) ;
 
+// LOCK [TABLE] [ONLY] name [*] [, ...] [IN lockmode MODE] [NOWAIT]
+lockStmt : LOCK TABLE? lockTarget (COMMA lockTarget)* (IN lockMode MODE)? NOWAIT? ;
+lockTarget : ONLY? qualifiedName STAR? ;
+lockMode
+  : ACCESS SHARE | ROW SHARE | ROW EXCLUSIVE | SHARE UPDATE EXCLUSIVE | SHARE ROW EXCLUSIVE | SHARE | EXCLUSIVE
+  | ACCESS EXCLUSIVE
+  ;
+
 vacuumStmt
   : VACUUM FULL? VERBOSE? ANALYZE? (qualifiedName (COMMA qualifiedName)*)?   # vacuum
   | ANALYZE VERBOSE? (qualifiedName (COMMA qualifiedName)*)?                 # analyze
@@ -662,6 +672,7 @@ unreservedKeyword
   | PREPARE | EXECUTE | DEALLOCATE
   | DECLARE | CURSOR | SCROLL | HOLD | BINARY | MOVE | CLOSE | PRIOR | ABSOLUTE | RELATIVE | FORWARD | BACKWARD
   | DISCARD | PLANS
+  | LOCK | ACCESS | MODE | EXCLUSIVE
   ;
 
 reservedKeyword

@@ -97,11 +97,14 @@ TEST(SystemRelationTest, PgSequenceShowsTheStoredOptions) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0][1].GetInt(), 23);          // seqtypid: int4, the serial column's type
   EXPECT_EQ(rows[0][4].GetInt(), 2147483647);  // seqmax
-  // pg_depend: the sequence depends on its column (deptype 'a'), attnum 1.
+  // pg_depend: the sequence depends on its column (deptype 'a'), attnum 1,
+  // and the column's nextval default on the sequence (pg_attrdef, 'n').
   rows = GenerateSystemRows(*FindSystemRelation("pg_catalog", "pg_depend"), snapshot);
-  ASSERT_EQ(rows.size(), 1u);
+  ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0][5].GetInt(), 1);
   EXPECT_EQ(rows[0][6].GetString(), "a");
+  EXPECT_EQ(rows[1][0].GetInt(), 2604);  // classid: pg_attrdef
+  EXPECT_EQ(rows[1][6].GetString(), "n");
 }
 
 }  // namespace
