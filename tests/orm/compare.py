@@ -48,8 +48,6 @@ KNOWN_FAILING = {
         "foreignkeys": "ORDER BY inside an aggregate's arguments (array_agg(x ORDER BY y)) is not supported",
         "functions": "its query compares prorettype::regtype with 'trigger'::regtype and casts oid arrays to "
                      "regtype[]: Tessera has no regtype type (text to regtype casts are refused)",
-        "\\d cli_pets": "pgspecial prints foreign keys only when pg_class.relhastriggers is true (PostgreSQL's "
-                        "foreign keys are triggers); Tessera's is false",
     },
 }
 # Checks that only run once the migrations above have: listed with the

@@ -31,11 +31,8 @@ pg_dir="$(mktemp -d /tmp/tessera-orm-pg.XXXXXX)"  # its own: initdb runs as post
 export HOME="$work/home" PAGER=cat
 mkdir -p "$HOME"
 
-as_pg_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-pg_stop() {
-  [ -f "$pg_dir/data/postmaster.pid" ] && as_pg_owner "$PG_BIN/pg_ctl" -D "$pg_dir/data" -m fast -w -t 30 stop > /dev/null 2>&1
-}
-cleanup() { tessera_server_stop; pg_stop; rm -rf "$work" "$pg_dir"; }
+source "$root/tests/lib/reference_pg.sh"
+cleanup() { tessera_server_stop; reference_pg_stop "$pg_dir"; rm -rf "$work" "$pg_dir"; }
 trap cleanup EXIT
 
 passed=0
@@ -48,17 +45,11 @@ if ! tessera_server_start "$TESSERA_BIN"; then
   failed=$((failed + 1))
   finish
 fi
-[ "$(id -u)" -eq 0 ] && chown postgres: "$pg_dir"
-pg_port="$(free_port)"
-if ! as_pg_owner "$PG_BIN/initdb" -D "$pg_dir/data" -U tessera --auth=trust -E UTF8 --locale=C > "$pg_dir/initdb.log" 2>&1 ||
-  ! as_pg_owner "$PG_BIN/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
-    -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $pg_dir -c timezone=UTC" start > /dev/null 2>&1; then
+if ! reference_pg_start "$pg_dir" -c timezone=UTC; then
   echo "FAIL orm: PostgreSQL 15 did not start (package postgresql-15)"
-  tail -n 5 "$pg_dir/initdb.log" "$pg_dir/server.log" 2> /dev/null | sed 's/^/    /'
   failed=$((failed + 1))
   finish
 fi
-psql -X -q -h 127.0.0.1 -p "$pg_port" -U tessera -d postgres -c 'CREATE DATABASE tessera' > /dev/null
 
 # --- the `pgcli` program: it connects, reads the catalog, runs a query ----------
 # It wants a terminal; with its input piped it still runs each line and prints

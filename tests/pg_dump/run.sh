@@ -34,10 +34,8 @@ pg_dir="$(mktemp -d /tmp/tessera-pgdump-pg.XXXXXX)"  # its own: initdb runs as p
 
 # --- servers: three Tessera (source, plain restore, custom restore), one PG ----
 declare -A T_PORT T_PID T_DIR
-as_pg_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-pg_stop() {
-  [ -f "$pg_dir/data/postmaster.pid" ] && as_pg_owner "$PG_BIN/pg_ctl" -D "$pg_dir/data" -m fast -w -t 30 stop > /dev/null 2>&1
-}
+source "$root/tests/lib/reference_pg.sh"
+pg_stop() { reference_pg_stop "$pg_dir"; }
 stop_all() {
   for name in "${!T_PID[@]}"; do
     SERVER_PID="${T_PID[$name]}" SERVER_DIR="${T_DIR[$name]}"
@@ -66,18 +64,11 @@ start_tessera source
 start_tessera plain
 start_tessera custom
 
-[ "$(id -u)" -eq 0 ] && chown postgres: "$pg_dir"
-pg_port="$(free_port)"
-if ! as_pg_owner "$PG_BIN/initdb" -D "$pg_dir/data" -U tessera --auth=trust -E UTF8 --locale=C > "$pg_dir/initdb.log" 2>&1 ||
-  ! as_pg_owner "$PG_BIN/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
-    -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $pg_dir" start > /dev/null 2>&1; then
+if ! reference_pg_start "$pg_dir"; then
   fail "PostgreSQL 15 did not start (package postgresql-15)"
-  tail -n 5 "$pg_dir/initdb.log" "$pg_dir/server.log" 2> /dev/null | sed 's/^/    /'
   finish
 fi
-for db in tessera from_plain; do
-  psql -X -q -h 127.0.0.1 -p "$pg_port" -U tessera -d postgres -c "CREATE DATABASE $db" > /dev/null
-done
+psql -X -q -h 127.0.0.1 -p "$pg_port" -U tessera -d postgres -c "CREATE DATABASE from_plain" > /dev/null
 
 run_psql() {  # run_psql PORT DB ARGS...: psql without ~/.psqlrc, no pager, stderr too
   local port="$1" db="$2"; shift 2

@@ -40,10 +40,8 @@ work="$(mktemp -d /tmp/tessera-psql.XXXXXX)"
 pg_dir="$(mktemp -d /tmp/tessera-psql-pg.XXXXXX)"  # its own: initdb runs as postgres when we are root
 pg_port=""
 
-as_pg_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-pg_stop() {
-  [ -f "$pg_dir/data/postmaster.pid" ] && as_pg_owner "$PG_BIN/pg_ctl" -D "$pg_dir/data" -m fast -w -t 30 stop > /dev/null 2>&1
-}
+source "$root/tests/lib/reference_pg.sh"
+pg_stop() { reference_pg_stop "$pg_dir"; }
 cluster_dir=""
 cluster_stop() {
   [ -n "$cluster_dir" ] && TESSERA_BIN="$TESSERA_BIN" bash "$root/scripts/cluster.sh" stop "$cluster_dir" > /dev/null 2>&1
@@ -87,17 +85,11 @@ else
   failed=$((failed + 1))
   finish
 fi
-[ "$(id -u)" -eq 0 ] && chown postgres: "$pg_dir"
-pg_port="$(free_port)"
-if ! as_pg_owner "$PG_BIN/initdb" -D "$pg_dir/data" -U tessera --auth=trust -E UTF8 --locale=C > "$pg_dir/initdb.log" 2>&1 ||
-  ! as_pg_owner "$PG_BIN/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
-    -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $pg_dir" start > /dev/null 2>&1; then
+if ! reference_pg_start "$pg_dir"; then
   echo "FAIL psql: PostgreSQL 15 did not start (package postgresql-15)"
-  tail -n 5 "$pg_dir/initdb.log" "$pg_dir/server.log" 2> /dev/null | sed 's/^/    /'
   failed=$((failed + 1))
   finish
 fi
-as_pg_owner psql -X -q -h 127.0.0.1 -p "$pg_port" -U tessera -d postgres -c 'CREATE DATABASE tessera' > /dev/null
 
 run_psql() {  # run_psql PORT ARGS...: psql without ~/.psqlrc, no pager, stderr too
   local port="$1"; shift

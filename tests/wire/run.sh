@@ -27,12 +27,11 @@ work="$(mktemp -d /tmp/tessera-wire.XXXXXX)"
 pg_dir="$(mktemp -d /tmp/tessera-wire-pg.XXXXXX)"  # its own: initdb runs as postgres when we are root
 cluster_dir=""
 
-as_pg_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+source "$root/tests/lib/reference_pg.sh"
 cleanup() {
   tessera_server_stop
   [ -n "$cluster_dir" ] && TESSERA_BIN="$BIN" bash "$root/scripts/cluster.sh" stop "$cluster_dir" > /dev/null 2>&1
-  [ -f "$pg_dir/data/postmaster.pid" ] &&
-    as_pg_owner "$PG_BIN/pg_ctl" -D "$pg_dir/data" -m fast -w -t 30 stop > /dev/null 2>&1
+  reference_pg_stop "$pg_dir"
   rm -rf "$work" "$pg_dir"
 }
 trap cleanup EXIT
@@ -67,14 +66,8 @@ if [ "${WIRE_CLUSTER:-1}" != 0 ]; then
     failed=$((failed + 1))
   fi
 fi
-[ "$(id -u)" -eq 0 ] && chown postgres: "$pg_dir"
-pg_port="$(free_port)"
-if ! as_pg_owner "$PG_BIN/initdb" -D "$pg_dir/data" -U tessera --auth=trust -E UTF8 --locale=C > "$pg_dir/initdb.log" 2>&1 ||
-  ! as_pg_owner "$PG_BIN/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
-    -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $pg_dir" start > /dev/null 2>&1 ||
-  ! as_pg_owner psql -X -q -h 127.0.0.1 -p "$pg_port" -U tessera -d postgres -c 'CREATE DATABASE tessera' > /dev/null; then
+if ! reference_pg_start "$pg_dir"; then
   echo "FAIL wire: PostgreSQL 15 did not start (package postgresql-15)"
-  tail -n 5 "$pg_dir/initdb.log" "$pg_dir/server.log" 2> /dev/null | sed 's/^/    /'
   total 0 $((failed + 1))
 fi
 
