@@ -87,6 +87,13 @@ void FoldAggregate(const planner::BoundExpr& agg, AggState& s, Value v) {
     case AggKind::kArrayAgg:
       s.items.push_back(std::move(v));
       break;
+    case AggKind::kBoolAnd:
+    case AggKind::kEvery:
+      if (s.value.IsNull() || !v.GetBool()) s.value = std::move(v);
+      break;
+    case AggKind::kBoolOr:
+      if (s.value.IsNull() || v.GetBool()) s.value = std::move(v);
+      break;
     default: break;
   }
 }

@@ -19,7 +19,7 @@ std::string FunctionSignature(const std::string& name, const std::vector<ExprRef
 
 bool IsAggregateName(const std::string& name) {
   return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max" || name == "array_agg" ||
-         name == "string_agg";
+         name == "string_agg" || name == "bool_and" || name == "bool_or" || name == "every";
 }
 
 namespace {
@@ -51,6 +51,9 @@ Type AggregateType(AggKind kind, Type arg) {
       return ArrayOf(arg);
     case AggKind::kStringAgg:
       return IsStringType(id) || id == TypeId::kUnknown ? Type::Of(TypeId::kText) : Type::Of(TypeId::kUnknown);
+    case AggKind::kBoolAnd:
+    case AggKind::kBoolOr:
+    case AggKind::kEvery: return id == TypeId::kBool ? Type::Of(TypeId::kBool) : Type::Of(TypeId::kUnknown);
   }
   return Type::Of(TypeId::kUnknown);
 }
@@ -101,6 +104,9 @@ ExprRef Binder::BindAggregateCall(const ast::Expr& e, const Scope& scope) {
                  : e.func_name == "min"        ? AggKind::kMin
                  : e.func_name == "array_agg"  ? AggKind::kArrayAgg
                  : e.func_name == "string_agg" ? AggKind::kStringAgg
+                 : e.func_name == "bool_and"   ? AggKind::kBoolAnd
+                 : e.func_name == "bool_or"    ? AggKind::kBoolOr
+                 : e.func_name == "every"      ? AggKind::kEvery
                                                : AggKind::kMax;
   auto agg = std::make_shared<BoundExpr>();
   agg->kind = BoundExprKind::kAggregate;
@@ -133,7 +139,10 @@ ExprRef Binder::BindAggregateCall(const ast::Expr& e, const Scope& scope) {
     ExprRef arg = BindExpr(*e.args[0], scope);
     // Of enclosing queries' columns only: computed in the nearest of them.
     outer_level = HasOuterRefs(*arg) && !HasColumnRefs(*arg);
-    if (arg->type.id == TypeId::kUnknown && kind != AggKind::kCount) arg = Coerce(arg, Type::Of(TypeId::kText), kCastImplicit);
+    // An untyped literal is text, but boolean for the aggregates that take nothing else.
+    bool boolean_only = kind == AggKind::kBoolAnd || kind == AggKind::kBoolOr || kind == AggKind::kEvery;
+    if (arg->type.id == TypeId::kUnknown && kind != AggKind::kCount)
+      arg = Coerce(arg, Type::Of(boolean_only ? TypeId::kBool : TypeId::kText), kCastImplicit);
     agg->args.push_back(arg);
   }
   agg->type = AggregateType(kind, kind == AggKind::kCountStar ? Type() : agg->args[0]->type);

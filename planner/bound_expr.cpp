@@ -197,6 +197,9 @@ const char* AggName(AggKind kind) {
     case AggKind::kMax: return "max";
     case AggKind::kArrayAgg: return "array_agg";
     case AggKind::kStringAgg: return "string_agg";
+    case AggKind::kBoolAnd: return "bool_and";
+    case AggKind::kBoolOr: return "bool_or";
+    case AggKind::kEvery: return "every";
   }
   return "?";
 }

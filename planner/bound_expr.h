@@ -74,7 +74,8 @@ enum class SubqueryKind : uint8_t { kScalar, kExists, kIn, kArray };
 enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 enum class BoolTestKind : uint8_t { kTrue, kFalse, kUnknown };
 // kStringAgg: args are the value and the delimiter (both text).
-enum class AggKind : uint8_t { kCountStar, kCount, kSum, kAvg, kMin, kMax, kArrayAgg, kStringAgg };
+// kEvery is bool_and under its SQL-standard name (kept apart for EXPLAIN).
+enum class AggKind : uint8_t { kCountStar, kCount, kSum, kAvg, kMin, kMax, kArrayAgg, kStringAgg, kBoolAnd, kBoolOr, kEvery };
 
 struct BoundExpr;
 struct BoundWindow;  // bound_window.h
