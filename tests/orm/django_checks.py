@@ -31,21 +31,12 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import IntegrityError, connection, transaction  # noqa: E402
 from django.db.models import Avg, Count, F, Max, Q, Sum  # noqa: E402
+from plain_values import plain  # noqa: E402
 from shelf.models import Book, Document, Publisher  # noqa: E402
 
 UTC = datetime.timezone.utc
 
 
-def plain(value):
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, (decimal.Decimal, datetime.date, datetime.datetime)):
-        return type(value).__name__ + ":" + str(value)
-    return repr(value)
 
 
 def migrate(*args):

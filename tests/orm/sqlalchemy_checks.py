@@ -16,6 +16,8 @@ import sys
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, declarative_base, relationship
 
+from plain_values import plain
+
 Base = declarative_base()
 
 
@@ -56,19 +58,6 @@ json_table = sa.Table("sa_documents", json_metadata, sa.Column("id", sa.Integer,
                       sa.Column("body", sa.JSON))
 
 
-def plain(value):
-    """A value as comparable, printable data."""
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, (bytes, memoryview)):
-        return "bytes:" + bytes(value).hex()
-    if isinstance(value, (decimal.Decimal, datetime.date, datetime.datetime, datetime.time)):
-        return type(value).__name__ + ":" + str(value)
-    return repr(value)
 
 
 def create_all(engine):
