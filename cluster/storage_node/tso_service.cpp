@@ -19,29 +19,34 @@ TsoService::~TsoService() {
   if (campaigner_.joinable()) campaigner_.join();
   std::shared_ptr<etcd::Election> election;
   {
-    std::lock_guard lock(mutex_);
-    election = std::move(election_);
+    std::lock_guard window_lock(window_mutex_);
     window_.reset();
+  }
+  {
+    std::lock_guard lock(election_mutex_);
+    election = std::move(election_);
   }
   if (election) election->Resign();
 }
 
 bool TsoService::Authorized() {
-  if (!election_ || !election_->IsLeader()) return false;
+  uint64_t election_epoch = 0;
+  {
+    std::lock_guard lock(election_mutex_);
+    if (!election_ || !election_->IsLeader()) return false;
+    election_epoch = election_epoch_;
+  }
   OracleStanding me = standing_();
   // A standing that changed since the campaign began (a backup promoted, a
   // primary handed over) first campaigns again under the new one.
-  if ((me.group0_primary ? me.epoch : 0) != election_epoch_) return false;
+  if ((me.group0_primary ? me.epoch : 0) != election_epoch) return false;
   return !me.group0_primary || me.lease;
 }
 
-bool TsoService::IsLeader() {
-  std::lock_guard lock(mutex_);
-  return Authorized();
-}
+bool TsoService::IsLeader() { return Authorized(); }
 
 uint64_t TsoService::Allocate(uint32_t count) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(window_mutex_);
   if (!Authorized()) {
     window_.reset();
     return 0;
@@ -87,8 +92,11 @@ bool TsoService::Group0Registered(uint64_t tick) {
 void TsoService::StepDown(const std::shared_ptr<etcd::Election>& election, const char* why) {
   const bool was_leading = election->IsLeader();
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(election_mutex_);
     if (election_ == election) election_.reset();
+  }
+  {
+    std::lock_guard window_lock(window_mutex_);
     window_.reset();
   }
   election->Resign();
@@ -100,14 +108,14 @@ void TsoService::Step(uint64_t tick) {
   const uint64_t epoch = me.group0_primary ? me.epoch : 0;
   std::shared_ptr<etcd::Election> election, outdated;
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(election_mutex_);
     election = election_;
     if (election && election_epoch_ != epoch) outdated = std::move(election);
   }
   if (!election) {
     if (outdated) StepDown(outdated, "its standing in group 0 changed");
     election = std::make_shared<etcd::Election>(etcd_, keys::kTsoLeader, OracleKeyValue(address_, epoch), 3);
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(election_mutex_);
     election_ = election;
     election_epoch_ = epoch;
   }

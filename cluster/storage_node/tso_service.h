@@ -56,7 +56,7 @@ class TsoService {
  private:
   void Campaign();
   void Step(uint64_t tick);
-  bool Authorized();  // under mutex_
+  bool Authorized();  // takes election_mutex_
   bool Group0Registered(uint64_t tick);
   // Stops serving at once, then gives up the key.
   void StepDown(const std::shared_ptr<etcd::Election>& election, const char* why);
@@ -64,9 +64,13 @@ class TsoService {
   etcd::Client& etcd_;
   const std::string address_;
   const std::function<OracleStanding()> standing_;
-  std::mutex mutex_;
+  // Two locks, so that asking whether this node leads (HandlePing, the
+  // deadlock detector) never waits behind a window reservation, which is an
+  // etcd round trip. Order: window_mutex_ before election_mutex_.
+  std::mutex election_mutex_;
   std::shared_ptr<etcd::Election> election_;  // the campaign under our current standing
   uint64_t election_epoch_ = 0;                // the group0_epoch it names
+  std::mutex window_mutex_;
   // The window we serve from; dropped whenever authority lapses, so a node
   // that regains it starts above whatever was reserved meanwhile.
   std::unique_ptr<etcd::TimestampWindow> window_;
