@@ -17,13 +17,9 @@
 #   run.sh   a fresh `tessera start` from $BUILD_DIR/cluster/tessera (default
 #            ./build; TESSERA_BIN overrides)
 set -uo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
+source "$(dirname "$0")/../lib/runner.sh"  # here, root, BIN, PG_BIN, PYTHON
+TESSERA_BIN="$BIN"
 source "$root/scripts/server.sh"
-PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
-TESSERA_BIN="${TESSERA_BIN:-$root/${BUILD_DIR:-build}/cluster/tessera}"
-# Debian's python3-sqlalchemy, python3-django and pgcli install for /usr/bin/python3.
-PYTHON="${PYTHON:-$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)}"
 TIMEOUT="${ORM_TIMEOUT:-120}"
 work="$(mktemp -d /tmp/tessera-orm.XXXXXX)"
 pg_dir="$(mktemp -d /tmp/tessera-orm-pg.XXXXXX)"  # its own: initdb runs as postgres when we are root

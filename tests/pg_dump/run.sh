@@ -24,11 +24,9 @@
 #   run.sh    servers from $BUILD_DIR/cluster/tessera (default ./build;
 #             TESSERA_BIN overrides)
 set -uo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
+source "$(dirname "$0")/../lib/runner.sh"  # here, root, BIN, PG_BIN, PYTHON
+TESSERA_BIN="$BIN"
 source "$root/scripts/server.sh"
-PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
-TESSERA_BIN="${TESSERA_BIN:-$root/${BUILD_DIR:-build}/cluster/tessera}"
 work="$(mktemp -d /tmp/tessera-pgdump.XXXXXX)"
 pg_dir="$(mktemp -d /tmp/tessera-pgdump-pg.XXXXXX)"  # its own: initdb runs as postgres when we are root
 

@@ -31,11 +31,9 @@
 set -uo pipefail
 mode=embedded
 [ "${1:-}" = --cluster ] && mode=cluster
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
+source "$(dirname "$0")/../lib/runner.sh"  # here, root, BIN, PG_BIN, PYTHON
+TESSERA_BIN="$BIN"
 source "$root/scripts/server.sh"
-PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
-TESSERA_BIN="${TESSERA_BIN:-$root/${BUILD_DIR:-build}/cluster/tessera}"
 work="$(mktemp -d /tmp/tessera-psql.XXXXXX)"
 pg_dir="$(mktemp -d /tmp/tessera-psql-pg.XXXXXX)"  # its own: initdb runs as postgres when we are root
 pg_port=""
