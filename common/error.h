@@ -109,6 +109,34 @@ class SqlError : public std::exception {
     return *this;
   }
 
+  // The object an integrity error is about, sent as ErrorResponse's schema,
+  // table, column, data type and constraint fields ('s' 't' 'c' 'd' 'n'),
+  // which drivers expose (psycopg's Diagnostics, pgjdbc's
+  // ServerErrorMessage) and ORMs read to tell which constraint failed.
+  // Set where PostgreSQL sets them: 23502 names the column, 23505, 23503
+  // and 23514 the constraint, each with its table.
+  struct ObjectFields {
+    std::string schema, table, column, datatype, constraint;
+  };
+  const ObjectFields& Object() const { return object_; }
+  SqlError& WithTable(std::string schema, std::string table) {
+    object_.schema = std::move(schema);
+    object_.table = std::move(table);
+    return *this;
+  }
+  SqlError& WithColumn(std::string column) {
+    object_.column = std::move(column);
+    return *this;
+  }
+  SqlError& WithConstraint(std::string constraint) {
+    object_.constraint = std::move(constraint);
+    return *this;
+  }
+  SqlError& WithObject(ObjectFields object) {
+    object_ = std::move(object);
+    return *this;
+  }
+
   // Named constructors, with PostgreSQL's wording.
   static SqlError Syntax(const std::string& near_token, int position);  // syntax error at or near "x"
   static SqlError UndefinedTable(const std::string& name);              // relation "x" does not exist
@@ -129,6 +157,7 @@ class SqlError : public std::exception {
   std::string hint_;
   int position_ = 0;
   std::string context_;
+  ObjectFields object_;
 };
 
 // Guards an invariant. Outside storage it becomes XX000 for that client.

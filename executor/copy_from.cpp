@@ -105,7 +105,9 @@ class CopyLoader {
       for (int k : layout.primary_key) required = required || k == static_cast<int>(i);
       if (required && row[i].IsNull())
         throw WithLine(SqlError::NotNull(layout.column_names[i], layout.table_name)
-                           .WithDetail("Failing row contains " + RowText(row) + "."),
+                           .WithDetail("Failing row contains " + RowText(row) + ".")
+                           .WithTable(layout.schema_name, layout.table_name)
+                           .WithColumn(layout.column_names[i]),
                        line, raw);
     }
     batch_.push_back(std::move(row));

@@ -52,7 +52,9 @@ void DdlExecutor::AddPrimaryKey(catalog::TableInfo table, const ast::TableConstr
     for (int k : key)
       if (row[k].IsNull())
         throw SqlError(sqlstate::kNotNullViolation, "column \"" + table.columns[k].name + "\" of relation \"" +
-                                                        table.name + "\" contains null values");
+                                                        table.name + "\" contains null values")
+            .WithTable(table.schema, table.name)
+            .WithColumn(table.columns[k].name);
   std::string name = constraint.name.empty() ? table.name + "_pkey" : constraint.name;
   // Check uniqueness before touching anything.
   {
@@ -70,7 +72,9 @@ void DdlExecutor::AddPrimaryKey(catalog::TableInfo table, const ast::TableConstr
         values += (i ? ", " : "") + row[key[i]].ToText();
       }
       throw SqlError(sqlstate::kUniqueViolation, "could not create unique index \"" + name + "\"",
-                     "Key (" + names + ")=(" + values + ") is duplicated.");
+                     "Key (" + names + ")=(" + values + ") is duplicated.")
+          .WithTable(table.schema, table.name)
+          .WithConstraint(name);
     }
   }
   DeleteTableData(table);
@@ -142,7 +146,9 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
       }
       if (column.not_null && fill.IsNull() && !rows.empty())
         throw SqlError(sqlstate::kNotNullViolation, "column \"" + column.name + "\" of relation \"" + table.name +
-                                                        "\" contains null values");
+                                                        "\" contains null values")
+            .WithTable(table.schema, table.name)
+            .WithColumn(column.name);
       if (!fill.IsNull()) DeleteTableData(table);
       table.columns.push_back(column);
       if (def.check) {
@@ -158,7 +164,9 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
           Value ok = planner::Evaluate(*bound, probe, eval);
           if (!ok.IsNull() && !ok.GetBool())
             throw SqlError(sqlstate::kCheckViolation, "check constraint \"" + check.name + "\" of relation \"" +
-                                                          table.name + "\" is violated by some row");
+                                                          table.name + "\" is violated by some row")
+                .WithTable(table.schema, table.name)
+                .WithConstraint(check.name);
         }
         table = with_check;
       }

@@ -73,7 +73,9 @@ std::string DdlExecutor::AlterColumn(catalog::TableInfo table, const ast::AlterT
     } else if (!column.not_null) {
       for (const Row& row : ReadAllRows(table))
         if (row[*pos].IsNull())
-          throw SqlError(sqlstate::kNotNullViolation, OfRelation(column.name, table) + " contains null values");
+          throw SqlError(sqlstate::kNotNullViolation, OfRelation(column.name, table) + " contains null values")
+              .WithTable(table.schema, table.name)
+              .WithColumn(column.name);
     }
     column.not_null = def.not_null;
     catalog_.UpdateTable(table);
@@ -137,7 +139,9 @@ std::string DdlExecutor::AlterColumn(catalog::TableInfo table, const ast::AlterT
   if (column.not_null)
     for (const Row& row : rows)
       if (row[*pos].IsNull())
-        throw SqlError(sqlstate::kNotNullViolation, OfRelation(column.name, altered) + " contains null values");
+        throw SqlError(sqlstate::kNotNullViolation, OfRelation(column.name, altered) + " contains null values")
+            .WithTable(altered.schema, altered.name)
+            .WithColumn(column.name);
   for (const catalog::CheckInfo& check : altered.checks) {
     std::vector<Type> none;
     planner::ExprRef bound = planner::Binder(*snapshot, &none).BindCheck(altered, check.sql);
@@ -145,7 +149,9 @@ std::string DdlExecutor::AlterColumn(catalog::TableInfo table, const ast::AlterT
       Value ok = planner::Evaluate(*bound, row, eval);
       if (!ok.IsNull() && !ok.GetBool())
         throw SqlError(sqlstate::kCheckViolation, "check constraint \"" + check.name + "\" of relation \"" +
-                                                      altered.name + "\" is violated by some row");
+                                                      altered.name + "\" is violated by some row")
+            .WithTable(altered.schema, altered.name)
+            .WithConstraint(check.name);
     }
   }
   DeleteTableData(table);

@@ -70,7 +70,9 @@ void DdlExecutor::ValidateCheck(const catalog::TableInfo& table, const catalog::
     Value ok = planner::Evaluate(*bound, row, ctx);
     if (ok.IsNull() || ok.GetBool()) continue;
     throw SqlError(sqlstate::kCheckViolation, "check constraint \"" + check.name + "\" of relation \"" + table.name +
-                                                  "\" is violated by some row");
+                                                  "\" is violated by some row")
+        .WithTable(table.schema, table.name)
+        .WithConstraint(check.name);
   }
 }
 

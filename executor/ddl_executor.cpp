@@ -266,7 +266,9 @@ void DdlExecutor::AddIndex(catalog::TableInfo table, std::string name, const std
   request.fragment = fragment;
   auto duplicated = [&](const std::string& key_text) {
     return SqlError(sqlstate::kUniqueViolation, "could not create unique index \"" + index.name + "\"",
-                    key_text + " is duplicated.");
+                    key_text + " is duplicated.")
+        .WithTable(table.schema, table.name)
+        .WithConstraint(index.name);
   };
   // Other transactions keep writing the table meanwhile (index_fence.h):
   // every shard first registers the index and waits for the transactions

@@ -83,7 +83,9 @@ SqlError MissingParent(const catalog::TableInfo& child, const catalog::ForeignKe
                        const catalog::TableInfo& parent, const std::vector<Value>& key) {
   return SqlError(sqlstate::kForeignKeyViolation,
                   "insert or update on table \"" + child.name + "\" violates foreign key constraint \"" + fk.name + "\"",
-                  KeyText(Names(child, fk.columns), key) + " is not present in table \"" + parent.name + "\".");
+                  KeyText(Names(child, fk.columns), key) + " is not present in table \"" + parent.name + "\".")
+      .WithTable(child.schema, child.name)
+      .WithConstraint(fk.name);
 }
 
 }  // namespace
@@ -207,7 +209,9 @@ void ForeignKeyChecker::ActOnChildren(const catalog::TableInfo& parent, const ca
                      "update or delete on table \"" + parent.name + "\" violates foreign key constraint \"" + fk.name +
                          "\" on table \"" + child.name + "\"",
                      KeyText(Names(parent, fk.ref_columns), key) + " is still referenced from table \"" + child.name +
-                         "\".");
+                         "\".")
+          .WithTable(child.schema, child.name)
+          .WithConstraint(fk.name);
     }
     std::vector<std::pair<int, planner::ExprRef>> set;
     if (action == 'c' && deleting) {

@@ -86,7 +86,9 @@ void TableStore::CheckNotNull(const Row& row) const {
     for (int k : table_.primary_key) required = required || k == static_cast<int>(i);
     if (required && row[i].IsNull())
       throw SqlError::NotNull(table_.column_names[i], table_.table_name)
-          .WithDetail("Failing row contains " + RowText(row) + ".");
+          .WithDetail("Failing row contains " + RowText(row) + ".")
+          .WithTable(table_.schema_name, table_.table_name)
+          .WithColumn(table_.column_names[i]);
   }
 }
 
@@ -98,7 +100,9 @@ void TableStore::CheckConstraints(const Row& row) const {
     if (ok.IsNull() || ok.GetBool()) continue;  // NULL passes a CHECK, as in SQL
     throw SqlError(sqlstate::kCheckViolation, "new row for relation \"" + table_.table_name +
                                                   "\" violates check constraint \"" + check.name + "\"")
-        .WithDetail("Failing row contains " + RowText(row) + ".");
+        .WithDetail("Failing row contains " + RowText(row) + ".")
+        .WithTable(table_.schema_name, table_.table_name)
+        .WithConstraint(check.name);
   }
 }
 
@@ -110,7 +114,9 @@ bool TableStore::CheckUniqueIndex(const planner::TableLayout::Index& index, cons
   if (has_null) return true;  // NULLs are distinct in a unique index
   auto conflict = [&] {
     if (skip_conflicts) return false;
-    throw SqlError::UniqueViolation(index.name, KeyDetail(index.columns, row));
+    throw SqlError::UniqueViolation(index.name, KeyDetail(index.columns, row))
+        .WithTable(table_.schema_name, table_.table_name)
+        .WithConstraint(index.name);
   };
   // What this transaction sees. A scan of the prefix, not a read of the one
   // key, so entries written with a pk suffix by older versions count too.
@@ -193,7 +199,9 @@ bool TableStore::Insert(const Row& row, const std::string& pk_suffix, const Conf
   }
   if (exists) {
     if (skip.Skips(storage::kPrimaryIndexId)) return false;
-    throw SqlError::UniqueViolation(table_.primary_key_name, KeyDetail(table_.primary_key, row));
+    throw SqlError::UniqueViolation(table_.primary_key_name, KeyDetail(table_.primary_key, row))
+        .WithTable(table_.schema_name, table_.table_name)
+        .WithConstraint(table_.primary_key_name);
   }
   const auto& indexes = WriteIndexes();
   for (auto& index : indexes)
@@ -238,7 +246,9 @@ void TableStore::Update(const std::string& old_suffix, const Row& old_row, const
   std::string new_suffix = table_.HasHiddenRowId() ? old_suffix : PrimaryKeySuffix(new_row);
   if (new_suffix != old_suffix) {
     if (txn_.Get(RowKey(new_suffix)))
-      throw SqlError::UniqueViolation(table_.primary_key_name, KeyDetail(table_.primary_key, new_row));
+      throw SqlError::UniqueViolation(table_.primary_key_name, KeyDetail(table_.primary_key, new_row))
+          .WithTable(table_.schema_name, table_.table_name)
+          .WithConstraint(table_.primary_key_name);
     txn_.Delete(RowKey(old_suffix));
   }
   for (auto& index : WriteIndexes()) {

@@ -12,6 +12,7 @@ TableLayout MakeTableLayout(const catalog::TableInfo& table) {
   TableLayout layout;
   layout.table_id = table.id;
   layout.table_name = table.name;
+  layout.schema_name = table.schema;
   for (auto& c : table.columns) {
     layout.column_names.push_back(c.name);
     layout.column_types.push_back(c.type);

@@ -27,6 +27,7 @@ struct TableLayout {
   };
   uint32_t table_id = 0;
   std::string table_name;
+  std::string schema_name;  // for the schema field of integrity errors
   std::vector<std::string> column_names;
   std::vector<Type> column_types;
   std::vector<bool> not_null;

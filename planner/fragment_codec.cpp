@@ -117,6 +117,7 @@ std::string EncodeLayout(const TableLayout& t) {
     x.End();
     w.FieldBytes(7, x.Take());
   }
+  w.FieldBytes(8, t.schema_name);
   w.End();
   return w.Take();
 }
@@ -127,6 +128,7 @@ TableLayout DecodeLayout(std::string_view bytes) {
     switch (f.number) {
       case 1: t.table_id = static_cast<uint32_t>(f.varint); break;
       case 2: t.table_name = std::string(f.bytes); break;
+      case 8: t.schema_name = std::string(f.bytes); break;
       case 3: {
         std::string name;
         Type type;

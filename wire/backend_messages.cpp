@@ -47,7 +47,7 @@ void ReadyForQuery::Encode(WriteBuffer& out) const {
 
 ErrorFields ErrorFields::From(const SqlError& error, std::string severity) {
   return ErrorFields{std::move(severity), error.Sqlstate(), error.Message(), error.Detail(), error.Hint(),
-                     error.Position(), error.Context()};
+                     error.Position(), error.Context(), error.Object()};
 }
 
 void ErrorFields::Encode(WriteBuffer& out, char type) const {
@@ -66,6 +66,11 @@ void ErrorFields::Encode(WriteBuffer& out, char type) const {
   field('H', hint);
   if (position > 0) field('P', std::to_string(position));
   field('W', context);
+  field('s', object.schema);
+  field('t', object.table);
+  field('c', object.column);
+  field('d', object.datatype);
+  field('n', object.constraint);
   out.PutByte(0);
   out.End(at);
 }

@@ -59,6 +59,7 @@ struct ErrorFields {
   std::string hint;
   int position = 0;
   std::string context;  // 'W'
+  SqlError::ObjectFields object;  // 's' 't' 'c' 'd' 'n'
   static ErrorFields From(const SqlError& error, std::string severity);
   void Encode(WriteBuffer& out, char type) const;
 };

@@ -1,5 +1,6 @@
 #include "cluster/transport/frame.h"
 
+#include <iterator>
 #include <vector>
 
 namespace tessera::cluster::transport {
@@ -87,10 +88,15 @@ std::string EncodeErrorPayload(std::string_view sqlstate, std::string_view messa
 
 std::string EncodeErrorPayload(const SqlError& error) {
   std::string payload = EncodeErrorPayload(error.Sqlstate(), error.Message());
-  if (error.Detail().empty() && error.Hint().empty() && error.Context().empty()) return payload;
-  for (const std::string* field : {&error.Detail(), &error.Hint(), &error.Context()}) {
+  const SqlError::ObjectFields& object = error.Object();
+  const std::string* fields[] = {&error.Detail(), &error.Hint(),   &error.Context(),    &object.schema,
+                                 &object.table,   &object.column, &object.datatype, &object.constraint};
+  // Trailing empty fields are left out: most errors are the message alone.
+  size_t used = std::size(fields);
+  while (used > 0 && fields[used - 1]->empty()) --used;
+  for (size_t i = 0; i < used; ++i) {
     payload.push_back('\0');
-    payload.append(*field);
+    payload.append(*fields[i]);
   }
   return payload;
 }
@@ -105,9 +111,10 @@ SqlError DecodeErrorPayload(std::string_view payload) {
     if (nul == std::string_view::npos) break;
     rest.remove_prefix(nul + 1);
   }
-  parts.resize(4);
+  parts.resize(9);
   SqlError error(std::string(payload.substr(0, 5)), parts[0], parts[1], parts[2]);
   if (!parts[3].empty()) error.WithContext(parts[3]);
+  error.WithObject({parts[4], parts[5], parts[6], parts[7], parts[8]});
   return error;
 }
 

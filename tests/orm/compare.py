@@ -29,8 +29,6 @@ KNOWN_FAILING = {
                                   "without recording that a constraint made them)",
         "get_check_constraints": "pg_constraint lists no CHECK constraints (and pg_get_constraintdef would give "
                                  "the expression as written, not PostgreSQL's deparsed form)",
-        "error_fields": "error responses carry no schema, table, column or constraint name (PostgreSQL's s, t, c "
-                        "and n fields)",
         "core_upsert": "ON CONFLICT DO UPDATE is supported on the primary key only, not on a unique constraint",
         "json_column": "Tessera has no json type",
     },

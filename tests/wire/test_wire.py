@@ -24,6 +24,7 @@ from pgwire_raw import RawSession, data_rows, errors, fields  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import activity_checks  # noqa: E402
 import cursor_checks  # noqa: E402
+import error_field_checks  # noqa: E402
 
 HOST = "127.0.0.1"
 
@@ -531,7 +532,7 @@ CHECKS = [
     psycopg3_int8_key_parameter,
     psycopg3_prepared_statements_after_ddl,
     psycopg3_arrays,
-] + cursor_checks.CHECKS + activity_checks.CHECKS
+] + cursor_checks.CHECKS + activity_checks.CHECKS + error_field_checks.CHECKS
 
 
 def run_on(check, port):

@@ -68,5 +68,23 @@ TEST(FrameTest, ErrorPayloadCarriesSqlstateAndMessage) {
   EXPECT_EQ(DecodeErrorPayload("abc").Sqlstate(), "XX000");
 }
 
+TEST(FrameTest, ErrorPayloadCarriesTheObjectFields) {
+  SqlError sent = SqlError(sqlstate::kNotNullViolation, "null value", "Failing row contains (null).")
+                      .WithTable("public", "t")
+                      .WithColumn("c");
+  const SqlError got = DecodeErrorPayload(EncodeErrorPayload(sent));
+  EXPECT_EQ(got.Detail(), "Failing row contains (null).");
+  EXPECT_EQ(got.Object().schema, "public");
+  EXPECT_EQ(got.Object().table, "t");
+  EXPECT_EQ(got.Object().column, "c");
+  EXPECT_EQ(got.Object().constraint, "");
+  const SqlError unique = DecodeErrorPayload(EncodeErrorPayload(
+      SqlError::UniqueViolation("t_pkey", "Key (id)=(1) already exists.").WithTable("public", "t").WithConstraint("t_pkey")));
+  EXPECT_EQ(unique.Object().constraint, "t_pkey");
+  EXPECT_EQ(unique.Object().column, "");
+  // An error with no fields beyond its message costs no separators.
+  EXPECT_EQ(EncodeErrorPayload(SqlError("42P01", "m")), "42P01m");
+}
+
 }  // namespace
 }  // namespace tessera::cluster::transport
