@@ -49,6 +49,9 @@ class Writer {
   }
   void End() { Varint(0); }
   std::string Take() { return std::move(out_); }
+  // For a writer reused as scratch space: its buffer keeps its capacity.
+  void Clear() { out_.clear(); }
+  std::string_view View() const { return out_; }
 
  private:
   std::string out_;

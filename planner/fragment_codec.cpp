@@ -15,8 +15,31 @@ namespace {
 
 constexpr std::string_view kMagic = "TSF";
 
-std::string EncodeValue(const Value& v) {
-  Writer w;
+namespace {
+
+void EncodeValueInto(Writer& w, const Value& v);
+
+// Scratch writers for encoding rows: a result of a million rows would
+// otherwise allocate a string per row and per value (most of its encoding
+// time on a storage node).
+struct RowScratch {
+  Writer row;
+  Writer value;
+};
+
+// Writes `row` as field `field` of `out`.
+void AppendRowField(Writer& out, uint32_t field, const Row& row, RowScratch& scratch) {
+  scratch.row.Clear();
+  for (const Value& v : row) {
+    scratch.value.Clear();
+    EncodeValueInto(scratch.value, v);
+    scratch.row.FieldBytes(1, scratch.value.View());
+  }
+  scratch.row.End();
+  out.FieldBytes(field, scratch.row.View());
+}
+
+void EncodeValueInto(Writer& w, const Value& v) {
   w.FieldVarint(1, static_cast<uint32_t>(v.Id()));
   w.FieldInt(2, v.GetType().typmod);
   const auto& p = v.GetPayload();
@@ -32,6 +55,13 @@ std::string EncodeValue(const Value& v) {
     w.FieldBytes(8, EncodeRowBytes(v.GetArray()));  // elements, each an encoded value
   }
   w.End();
+}
+
+}  // namespace
+
+std::string EncodeValue(const Value& v) {
+  Writer w;
+  EncodeValueInto(w, v);
   return w.Take();
 }
 
@@ -248,13 +278,19 @@ Reader ReadHeader(std::string_view bytes) {
 
 std::string EncodeRowBytes(const Row& row) {
   Writer w;
-  for (auto& v : row) w.FieldBytes(1, EncodeValue(v));
+  Writer value;
+  for (auto& v : row) {
+    value.Clear();
+    EncodeValueInto(value, v);
+    w.FieldBytes(1, value.View());
+  }
   w.End();
   return w.Take();
 }
 
 Row DecodeRowBytes(std::string_view bytes) {
   Row row;
+  row.reserve(8);
   Reader(bytes).Fields([&](const Field& f) {
     if (f.number == 1) row.push_back(DecodeValue(f.bytes));
   });
@@ -425,8 +461,9 @@ std::string EncodeFragmentRequest(const FragmentRequest& request) {
   WriteHeader(w);
   w.FieldBytes(1, EncodeFragment(*request.fragment));
   for (auto& p : request.params) w.FieldBytes(2, EncodeValue(p));
-  for (auto& r : request.rows) w.FieldBytes(3, EncodeRowBytes(r));
-  for (auto& s : request.subquery_rows) w.FieldBytes(4, EncodeRowBytes(s));
+  RowScratch scratch;
+  for (auto& r : request.rows) AppendRowField(w, 3, r, scratch);
+  for (auto& s : request.subquery_rows) AppendRowField(w, 4, s, scratch);
   for (int64_t id : request.row_ids) w.FieldInt(5, id);
   if (request.want_row_keys) w.FieldVarint(6, 1);
   for (auto& v : request.outer_values) w.FieldBytes(7, EncodeValue(v));
@@ -449,10 +486,14 @@ FragmentRequest DecodeFragmentRequest(std::string_view bytes) {
   return request;
 }
 
-std::string EncodeFragmentResult(const FragmentResult& result) {
+std::string EncodeFragmentResult(const FragmentResult& result, const std::function<void()>& per_row) {
   Writer w;
   WriteHeader(w);
-  for (auto& r : result.rows) w.FieldBytes(1, EncodeRowBytes(r));
+  RowScratch scratch;
+  for (auto& r : result.rows) {
+    AppendRowField(w, 1, r, scratch);
+    if (per_row) per_row();
+  }
   w.FieldInt(2, result.affected);
   for (auto& k : result.row_keys) w.FieldBytes(3, k);
   w.End();

@@ -20,9 +20,11 @@ inline constexpr uint32_t kFragmentFormatVersion = 1;
 
 std::string EncodeFragmentRequest(const FragmentRequest& request);
 FragmentRequest DecodeFragmentRequest(std::string_view bytes);  // throws SqlError XX001 on corrupt input
-std::string EncodeFragmentResult(const FragmentResult& result);
-// `per_row`, if set, is called after each decoded row: a million-row
-// result takes long enough to decode that a cancel must be able to stop it.
+// `per_row`, if set, is called after each encoded or decoded row: a
+// million-row result takes long enough to encode or decode (0.2 to 1.5 s
+// on a busy 2-core machine) that a cancel or statement_timeout must be
+// able to stop it.
+std::string EncodeFragmentResult(const FragmentResult& result, const std::function<void()>& per_row = {});
 FragmentResult DecodeFragmentResult(std::string_view bytes, const std::function<void()>& per_row = {});
 
 // Exposed for tests and for embedding in other messages.

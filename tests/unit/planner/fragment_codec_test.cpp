@@ -74,6 +74,7 @@ TableLayout Layout() {
   TableLayout t;
   t.table_id = 16390;
   t.table_name = "accounts";
+  t.schema_name = "public";
   t.column_names = {"id", "name", "balance"};
   t.column_types = {kInt, Type::Varchar(20), Type::Numeric(12, 2)};
   t.not_null = {true, false, true};
@@ -165,6 +166,7 @@ TEST(FragmentCodecTest, EveryFragmentKindRoundTrips) {
     EXPECT_EQ(back.kind, kind);
     EXPECT_EQ(back.table.table_id, f.table.table_id);
     EXPECT_EQ(back.table.table_name, "accounts");
+    EXPECT_EQ(back.table.schema_name, "public");
     EXPECT_EQ(back.table.column_names, f.table.column_names);
     EXPECT_EQ(back.table.column_types, f.table.column_types);
     EXPECT_EQ(back.table.not_null, f.table.not_null);
@@ -246,6 +248,25 @@ TEST(FragmentCodecTest, ResultRoundTrips) {
   ASSERT_EQ(back.rows.size(), 2u);
   EXPECT_EQ(back.rows[0][1].GetString(), "a");
   EXPECT_TRUE(back.rows[1][0].IsNull());
+}
+
+// A storage node encodes a big result polling the statement's deadline: the
+// hook runs after every row, and what it throws stops the encoding there.
+TEST(FragmentCodecTest, ResultEncodingCallsItsHookPerRowAndStopsWhenItThrows) {
+  FragmentResult r;
+  for (int i = 0; i < 5000; ++i) r.rows.push_back({Value::Int4(i), Value::Text("row " + std::to_string(i))});
+  int calls = 0;
+  std::string bytes = EncodeFragmentResult(r, [&calls] { ++calls; });
+  EXPECT_EQ(calls, 5000);
+  FragmentResult back = DecodeFragmentResult(bytes);
+  ASSERT_EQ(back.rows.size(), 5000u);
+  EXPECT_EQ(back.rows[4999][1].GetString(), "row 4999");  // the scratch writers leave nothing behind
+  calls = 0;
+  auto stop_at_100 = [&calls] {
+    if (++calls == 100) throw SqlError(sqlstate::kQueryCanceled, "canceling statement due to statement timeout");
+  };
+  EXPECT_THROW(EncodeFragmentResult(r, stop_at_100), SqlError);
+  EXPECT_EQ(calls, 100);
 }
 
 TEST(FragmentCodecTest, SkipsUnknownFieldsAndRejectsCorruption) {
