@@ -37,6 +37,11 @@ struct IndexInfo {
   std::vector<bool> descending;
   bool unique = false;
   bool primary = false;
+  // Made by a UNIQUE constraint (CREATE TABLE, ALTER TABLE ... ADD
+  // CONSTRAINT) rather than CREATE UNIQUE INDEX: it has a pg_constraint row
+  // of its own name and goes with ALTER TABLE ... DROP CONSTRAINT, not
+  // DROP INDEX, as in PostgreSQL.
+  bool constraint = false;
 
   friend bool operator==(const IndexInfo&, const IndexInfo&) = default;
 };

@@ -37,6 +37,7 @@ void from_json(const json& j, ColumnInfo& c) {
 void to_json(json& j, const IndexInfo& i) {
   j = {{"id", i.id},       {"name", i.name},     {"columns", i.columns}, {"descending", i.descending},
        {"unique", i.unique}, {"primary", i.primary}};
+  if (i.constraint) j["constraint"] = true;
 }
 void from_json(const json& j, IndexInfo& i) {
   i.id = j.at("id").get<uint32_t>();
@@ -45,6 +46,7 @@ void from_json(const json& j, IndexInfo& i) {
   i.descending = j.value("descending", std::vector<bool>(i.columns.size(), false));
   i.unique = j.value("unique", false);
   i.primary = j.value("primary", false);
+  i.constraint = j.value("constraint", false);
 }
 
 void to_json(json& j, const CheckInfo& c) { j = {{"name", c.name}, {"sql", c.sql}}; }

@@ -107,7 +107,7 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
         std::string cols;
         for (size_t i = 0; i < c.columns.size(); ++i) cols += (i ? "_" : "") + c.columns[i];
         AddIndex(table, c.name.empty() ? table.name + "_" + cols + "_key" : c.name, c.columns,
-                 std::vector<bool>(c.columns.size(), false), true);
+                 std::vector<bool>(c.columns.size(), false), true, true);
       } else if (c.kind == ast::ConstraintKind::kCheck) {
         ValidateCheck(table, AddCheck(table, c.name, c.check_text, ""));
         catalog_.UpdateTable(table);

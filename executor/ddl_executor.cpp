@@ -223,6 +223,7 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
     for (auto& c : columns) index.columns.push_back(ColumnIndex(table, c));
     index.descending.assign(columns.size(), false);
     index.unique = true;
+    index.constraint = true;
     table.indexes.push_back(index);
   }
   catalog_.CreateTable(table);
@@ -243,7 +244,7 @@ std::string DdlExecutor::DropTable(const ast::DropTableStmt& stmt) {
 }
 
 void DdlExecutor::AddIndex(catalog::TableInfo table, std::string name, const std::vector<std::string>& columns,
-                           const std::vector<bool>& descending, bool unique) {
+                           const std::vector<bool>& descending, bool unique, bool constraint) {
   catalog::IndexInfo index;
   index.id = catalog_.AllocateIndexId();
   index.name = std::move(name);
@@ -255,6 +256,7 @@ void DdlExecutor::AddIndex(catalog::TableInfo table, std::string name, const std
   }
   index.descending = descending;
   index.unique = unique;
+  index.constraint = constraint;
   table.indexes.push_back(index);
   // Every shard indexes its own rows; a unique index's values come back so
   // that duplicates on different shards are found here.
@@ -335,25 +337,22 @@ std::string DdlExecutor::CreateIndex(const ast::CreateIndexStmt& stmt) {
   return "CREATE INDEX";
 }
 
-namespace {
-
 // 2BP01 when a foreign key finds its referenced rows through `index` (a
 // foreign key uses the primary key when both match its columns).
 void CheckIndexNotReferenced(const catalog::CatalogSnapshot& snapshot, const catalog::TableInfo& table,
-                             const catalog::IndexInfo& index) {
+                             const catalog::IndexInfo& index, const std::string& dropped) {
   if (!index.unique) return;
   std::set<int> columns(index.columns.begin(), index.columns.end());
   if (std::set<int>(table.primary_key.begin(), table.primary_key.end()) == columns) return;
   for (auto& [child, fk] : catalog::ReferencingKeys(snapshot, table.id)) {
     if (std::set<int>(fk->ref_columns.begin(), fk->ref_columns.end()) != columns) continue;
     throw SqlError(sqlstate::kDependentObjectsStillExist,
-                   "cannot drop index " + index.name + " because other objects depend on it",
+                   "cannot drop " + (dropped.empty() ? "index " + index.name : dropped) +
+                       " because other objects depend on it",
                    "constraint " + fk->name + " on table " + child->name + " depends on index " + index.name,
                    "Use DROP ... CASCADE to drop the dependent objects too.");
   }
 }
-
-}  // namespace
 
 std::string DdlExecutor::DropIndex(const ast::DropIndexStmt& stmt) {
   for (auto& name : stmt.indexes) {
@@ -371,20 +370,28 @@ std::string DdlExecutor::DropIndex(const ast::DropIndexStmt& stmt) {
       throw SqlError(sqlstate::kUndefinedObject, "index \"" + name.name + "\" does not exist");
     }
     CheckOwner(*owner);
-    CheckIndexNotReferenced(*snapshot, *owner, *index);
+    if (index->constraint)
+      throw SqlError(sqlstate::kDependentObjectsStillExist,
+                     "cannot drop index " + index->name + " because constraint " + index->name + " on table " +
+                         owner->name + " requires it",
+                     {}, "You can drop constraint " + index->name + " on table " + owner->name + " instead.");
+    CheckIndexNotReferenced(*snapshot, *owner, *index, "");
     catalog::TableInfo table = *owner;
-    uint32_t id = index->id;
-    auto fragment = std::make_shared<planner::Fragment>();
-    fragment->kind = planner::FragmentKind::kDropIndex;
-    fragment->table = planner::MakeTableLayout(table);
-    fragment->scan.index_id = id;
-    planner::FragmentRequest request;
-    request.fragment = fragment;
-    fragments_.Execute(request);
-    std::erase_if(table.indexes, [&](const catalog::IndexInfo& i) { return i.id == id; });
+    DropIndexData(table, index->id);
     catalog_.UpdateTable(table);
   }
   return "DROP INDEX";
+}
+
+void DdlExecutor::DropIndexData(catalog::TableInfo& table, uint32_t id) {
+  auto fragment = std::make_shared<planner::Fragment>();
+  fragment->kind = planner::FragmentKind::kDropIndex;
+  fragment->table = planner::MakeTableLayout(table);
+  fragment->scan.index_id = id;
+  planner::FragmentRequest request;
+  request.fragment = fragment;
+  fragments_.Execute(request);
+  std::erase_if(table.indexes, [&](const catalog::IndexInfo& i) { return i.id == id; });
 }
 
 std::string DdlExecutor::Truncate(const ast::TruncateStmt& stmt) {

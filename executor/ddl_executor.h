@@ -24,6 +24,12 @@ using NoticeFn = std::function<void(const std::string& sqlstate, const std::stri
 // `is_init` the defaults of CREATE); true when RESTART was written.
 bool ApplySequenceOptions(catalog::SequenceInfo& seq, const std::vector<ast::SequenceOption>& options, bool is_init);
 
+// 2BP01 when a foreign key finds its referenced rows through `index`;
+// `dropped` names what the statement drops ("constraint k on table t"),
+// empty for the index itself.
+void CheckIndexNotReferenced(const catalog::CatalogSnapshot& snapshot, const catalog::TableInfo& table,
+                             const catalog::IndexInfo& index, const std::string& dropped);
+
 class DdlExecutor {
  public:
   // `allocate` hands out hidden row ids ("rowid:<table id>") for rewrites.
@@ -92,7 +98,10 @@ class DdlExecutor {
                                                                               const catalog::SequenceInfo& seq);
   void AddPrimaryKey(catalog::TableInfo table, const ast::TableConstraint& constraint);
   void AddIndex(catalog::TableInfo table, std::string name, const std::vector<std::string>& columns,
-                const std::vector<bool>& descending, bool unique);
+                const std::vector<bool>& descending, bool unique, bool constraint = false);
+  // Removes index `id`'s entries on every shard and the index from `table`
+  // (which the caller then stores).
+  void DropIndexData(catalog::TableInfo& table, uint32_t id);
   // Deletes every row of `table` (and its index entries) as it is stored now.
   void DeleteTableData(const catalog::TableInfo& table);
   // Reads every row of `table` (used by rewrites).

@@ -194,13 +194,18 @@ std::string DdlExecutor::DropConstraint(catalog::TableInfo table, const ast::Alt
     table.foreign_keys.erase(fk);
   } else if (check != table.checks.end()) {
     table.checks.erase(check);
+  } else if (auto unique = std::find_if(table.indexes.begin(), table.indexes.end(),
+                                         [&](const catalog::IndexInfo& i) { return i.constraint && i.name == name; });
+             unique != table.indexes.end()) {
+    if (stmt.cascade)
+      throw SqlError::FeatureNotSupported("ALTER TABLE DROP CONSTRAINT ... CASCADE of a unique constraint is not "
+                                          "supported");
+    CheckIndexNotReferenced(*catalog_.Snapshot(), table, *unique,
+                            "constraint " + name + " on table " + table.name);
+    DropIndexData(table, unique->id);
   } else {
-    bool key = table.primary_key_name == name ||
-               std::any_of(table.indexes.begin(), table.indexes.end(),
-                           [&](const catalog::IndexInfo& i) { return i.unique && i.name == name; });
-    if (key)
-      throw SqlError::FeatureNotSupported("ALTER TABLE DROP CONSTRAINT of a primary key or unique constraint is not "
-                                          "supported yet");
+    if (table.primary_key_name == name)
+      throw SqlError::FeatureNotSupported("ALTER TABLE DROP CONSTRAINT of a primary key is not supported yet");
     std::string what = "constraint \"" + name + "\" of relation \"" + table.name + "\" does not exist";
     if (stmt.missing_ok) {
       notice_(sqlstate::kSuccessfulCompletion, what + ", skipping");

@@ -146,6 +146,10 @@ std::string NameList(const TableInfo& table, const std::vector<int>& columns) {
 
 }  // namespace
 
+std::string UniqueConstraintDefinition(const TableInfo& table, const IndexInfo& index) {
+  return "UNIQUE (" + NameList(table, index.columns) + ")";
+}
+
 std::string ForeignKeyDefinition(const CatalogSnapshot& snapshot, const TableInfo& table, const ForeignKeyInfo& fk) {
   const TableInfo* parent = snapshot.FindTableById(fk.ref_table);
   if (parent == nullptr) return {};

@@ -35,6 +35,8 @@ std::string IndexDefinition(const ClassEntry& index_entry, bool qualify = true);
 std::string IndexColumnName(const ClassEntry& index_entry, int column);
 // "PRIMARY KEY (id)" / "UNIQUE (a, b)", as pg_get_constraintdef.
 std::string ConstraintDefinition(const ClassEntry& index_entry);
+// "UNIQUE (a, b)" for a UNIQUE constraint's index, as pg_get_constraintdef.
+std::string UniqueConstraintDefinition(const TableInfo& table, const IndexInfo& index);
 // "FOREIGN KEY (a) REFERENCES p(id) ON DELETE CASCADE", as pg_get_constraintdef.
 std::string ForeignKeyDefinition(const CatalogSnapshot& snapshot, const TableInfo& table, const ForeignKeyInfo& fk);
 // The foreign key whose pg_constraint OID is `oid` (table: its table), or null.

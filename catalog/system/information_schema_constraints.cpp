@@ -1,5 +1,5 @@
 // information_schema.table_constraints, key_column_usage and
-// referential_constraints: primary keys, foreign keys, and
+// referential_constraints: primary keys, UNIQUE constraints, foreign keys, and
 // (table_constraints only) NOT NULL columns as the CHECK constraints
 // PostgreSQL 15 lists for them, named "<namespace oid>_<table oid>_<attnum>_not_null".
 #include "catalog/system/class_entries.h"
@@ -22,6 +22,8 @@ std::vector<Row> TableConstraintsRows(const CatalogSnapshot& snapshot) {
   for (const ClassEntry& e : ClassEntries(snapshot, false)) {
     if (e.kind == 'i' && !e.index) rows.push_back(ConstraintRow(*e.table, e.name, "PRIMARY KEY"));
     if (e.kind != 'r') continue;
+    for (const IndexInfo& index : e.table->indexes)
+      if (index.constraint) rows.push_back(ConstraintRow(*e.table, index.name, "UNIQUE"));
     for (const ForeignKeyInfo& fk : e.table->foreign_keys)
       rows.push_back(ConstraintRow(*e.table, fk.name, "FOREIGN KEY"));
     for (size_t i = 0; i < e.table->columns.size(); ++i) {
@@ -87,6 +89,14 @@ std::vector<Row> KeyColumnUsageRows(const CatalogSnapshot& snapshot) {
   std::vector<Row> rows;
   for (const ClassEntry& e : ClassEntries(snapshot, false)) {
     if (e.kind == 'r') AddForeignKeyColumns(snapshot, *e.table, &rows);
+    if (e.kind == 'r')
+      for (const IndexInfo& index : e.table->indexes) {
+        if (!index.constraint) continue;
+        for (size_t i = 0; i < index.columns.size(); ++i)
+          rows.push_back({Id(kDatabaseName), Id(e.schema), Id(index.name), Id(kDatabaseName), Id(e.schema),
+                          Id(e.table->name), Id(e.table->columns[index.columns[i]].name),
+                          Int4Value(static_cast<int64_t>(i + 1)), NullValue()});
+      }
     if (e.kind != 'i' || e.index) continue;
     std::vector<int> columns = IndexColumns(e);
     for (size_t i = 0; i < columns.size(); ++i)

@@ -1,5 +1,6 @@
-// pg_catalog.pg_constraint: primary keys, foreign keys and CHECK constraints
-// (NOT NULL lives in pg_attribute, as in PostgreSQL 15).
+// pg_catalog.pg_constraint: primary keys, UNIQUE constraints, foreign keys
+// and CHECK constraints (NOT NULL lives in pg_attribute, as in PostgreSQL
+// 15). A unique index made by CREATE UNIQUE INDEX has no row, as there.
 #include "catalog/system/class_entries.h"
 #include "catalog/system/system_oids.h"
 #include "catalog/system/system_relation.h"
@@ -47,6 +48,24 @@ void AddChecks(const CatalogSnapshot& snapshot, std::vector<Row>* rows) {
   }
 }
 
+// UNIQUE constraints: conindid names the index that enforces them, which
+// is how psql's \d prints "UNIQUE CONSTRAINT" and pg_dump writes ADD
+// CONSTRAINT instead of CREATE INDEX. OIDs as the foreign keys'.
+void AddUniqueConstraints(const CatalogSnapshot& snapshot, std::vector<Row>* rows) {
+  for (const auto& [id, table] : snapshot.Tables()) {
+    for (const IndexInfo& index : table.indexes) {
+      if (!index.constraint) continue;
+      rows->push_back({
+          OidValue(ForeignKeyConstraintOid(id, index.name)), NameValue(index.name), OidValue(NamespaceOid(table.schema)),
+          CharValue('u'), BoolValue(false), BoolValue(false), BoolValue(true), OidValue(id), OidValue(0),
+          OidValue(IndexOid(index.id)), OidValue(0), OidValue(0), CharValue(' '), CharValue(' '), CharValue(' '),
+          BoolValue(true), Int4Value(0), BoolValue(true), TextValue(KeyArray(index.columns)), NullValue(), NullValue(),
+          NullValue(), NullValue(), NullValue(), NullValue(), NullValue(),
+      });
+    }
+  }
+}
+
 std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
   std::vector<Row> rows;
   for (const ClassEntry& e : ClassEntries(snapshot, false)) {
@@ -63,6 +82,7 @@ std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
         NullValue(), NullValue(), NullValue(),
     });
   }
+  AddUniqueConstraints(snapshot, &rows);
   AddForeignKeys(snapshot, &rows);
   AddChecks(snapshot, &rows);
   return rows;

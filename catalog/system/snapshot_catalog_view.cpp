@@ -148,10 +148,14 @@ std::optional<std::string> SnapshotCatalogView::ConstraintDefinition(int64_t oid
     const TableInfo* table = nullptr;
     if (const ForeignKeyInfo* fk = FindForeignKeyByOid(*r->snapshot, static_cast<uint32_t>(oid), &table))
       return ForeignKeyDefinition(*r->snapshot, *table, *fk);
-    // A CHECK constraint's OID is in the same range (pg_constraint.cpp).
-    for (const auto& [id, t] : r->snapshot->Tables())
+    // CHECK and UNIQUE constraints' OIDs are in the same range (pg_constraint.cpp).
+    for (const auto& [id, t] : r->snapshot->Tables()) {
       for (const CheckInfo& check : t.checks)
         if (ForeignKeyConstraintOid(id, check.name) == static_cast<uint32_t>(oid)) return "CHECK (" + check.sql + ")";
+      for (const IndexInfo& index : t.indexes)
+        if (index.constraint && ForeignKeyConstraintOid(id, index.name) == static_cast<uint32_t>(oid))
+          return UniqueConstraintDefinition(t, index);
+    }
     return std::nullopt;
   }
   // A primary key's constraint OID is derived from its table's id.

@@ -25,8 +25,6 @@ KNOWN_FAILING = {
         "get_pk_constraint": "set-returning functions in a select list (unnest(ix.indkey), generate_subscripts) "
                              "are not supported",
         "get_indexes": "pg_index.indkey is text, not an int2vector usable with = ANY(...)",
-        "get_unique_constraints": "pg_constraint lists no UNIQUE constraints (Tessera keeps them as unique indexes "
-                                  "without recording that a constraint made them)",
         "get_check_constraints": "pg_constraint lists no CHECK constraints (and pg_get_constraintdef would give "
                                  "the expression as written, not PostgreSQL's deparsed form)",
         "core_upsert": "ON CONFLICT DO UPDATE is supported on the primary key only, not on a unique constraint",

@@ -10,7 +10,4 @@ text = re.sub(r"set_config\('search_path', '[^']*', false\)", "set_config('searc
 text = text.replace("public.", "")
 text = re.sub(r"CHECK \(.*\)", "CHECK (<expr>)", text)
 text = re.sub(r" DEFAULT .*?( NOT NULL,| NOT NULL$|,$|;$)", r" DEFAULT <expr>\1", text, flags=re.M)
-text = re.sub(r"-- Name: (\S+) (\S+); Type: CONSTRAINT; (.*)\n--\n\nALTER TABLE ONLY (\S+)\n"
-              r"    ADD CONSTRAINT \S+ UNIQUE \(([^)]*)\);",
-              r"-- Name: \2; Type: INDEX; \3\n--\n\nCREATE UNIQUE INDEX \2 ON \4 USING btree (\5);", text)
 print("\n-- Name: ".join(sorted(text.split("\n-- Name: "))))

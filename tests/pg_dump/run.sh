@@ -156,10 +156,8 @@ compare "tessera plain restore matches its source" "$tessera_source" "$(describe
 # which Tessera keeps as written, so \d differs there; the contents may not.
 compare "postgresql custom dump restored into tessera holds the source's contents" \
   "$(contents "${T_PORT[source]}" tessera)" "$(contents "${T_PORT[custom]}" tessera)"
-# A UNIQUE constraint comes back from Tessera's dump as a unique index of the
-# same name (run.sh's dump comparison below says why); psql's \d says so.
 compare "tessera plain dump restored into postgresql matches postgresql's own load" \
-  "$(sed 's/ UNIQUE CONSTRAINT, / UNIQUE, /' <<< "$pg_source")" "$(describe "$pg_port" from_plain)"
+  "$pg_source" "$(describe "$pg_port" from_plain)"
 compare "restored sequences go on where the source's do" "$(next_values "${T_PORT[source]}" tessera)" \
   "$(next_values "${T_PORT[plain]}" tessera)"
 compare "sequences restored into postgresql go on where postgresql's own do" "$(next_values "$pg_port" tessera)" \
@@ -179,11 +177,7 @@ compare "sequences restored into postgresql go on where postgresql's own do" "$(
 #     as written ('NL', price >= 0) where PostgreSQL prints its own parse of
 #     it ('NL'::bpchar, (price >= (0)::numeric)); the restores above check
 #     that both mean the same;
-#   - a UNIQUE constraint comes out as CREATE UNIQUE INDEX of the same name:
-#     Tessera does not record whether a unique index was made by a UNIQUE
-#     constraint (catalog::IndexInfo);
-#   - the entries' order, which the last point changes (constraints and
-#     indexes are separate sections); the restores check the order works.
+#   - the entries' order; the restores check the order works.
 compare "tessera's plain dump equals postgresql's (normalised)" \
   "$(/usr/bin/python3 "$here/normalise.py" "$work/postgresql.sql")" \
   "$(/usr/bin/python3 "$here/normalise.py" "$work/tessera.sql")"
