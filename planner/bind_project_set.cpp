@@ -43,7 +43,7 @@ ExprRef ReplaceCalls(const ExprRef& e, const std::vector<ExprRef>& calls, int fi
 
 }  // namespace
 
-LogicalRef SelectBinder::PlanSetFunctions(LogicalRef plan, std::vector<ExprRef>* outputs) {
+LogicalRef PlanSetFunctions(LogicalRef plan, std::vector<ExprRef>* outputs) {
   for (;;) {
     std::vector<ExprRef> calls;
     for (auto& o : *outputs) CollectInnermost(o, &calls);
@@ -52,6 +52,12 @@ LogicalRef SelectBinder::PlanSetFunctions(LogicalRef plan, std::vector<ExprRef>*
     plan = std::make_shared<LogicalProjectSet>(plan, calls);
     for (auto& o : *outputs) o = ReplaceCalls(o, calls, first_column);
   }
+}
+
+LogicalRef PlanValuesRow(std::vector<ExprRef> row) {
+  LogicalRef one_row = std::make_shared<LogicalValues>(std::vector<std::vector<ExprRef>>{{}}, std::vector<Type>{});
+  LogicalRef plan = PlanSetFunctions(one_row, &row);
+  return std::make_shared<LogicalProjection>(plan, std::move(row));
 }
 
 }  // namespace tessera::planner

@@ -60,10 +60,6 @@ class SelectBinder {
   ExprRef BindOutputExpr(const ast::Expr& e, const Scope& scope, const char* context);
   // ORDER BY / LIMIT over a bound query whose output is `columns`.
   LogicalRef ApplyLimit(LogicalRef plan, const ast::SelectStmt& stmt);
-  // Set-returning functions in `outputs` (bind_project_set.cpp): the
-  // ProjectSet nodes over `plan` running them, innermost calls first, which
-  // `outputs` then read as columns.
-  static LogicalRef PlanSetFunctions(LogicalRef plan, std::vector<ExprRef>* outputs);
   static bool HasAggregate(const BoundExpr& e);
   // The first window function call in `e`, or null.
   static const BoundExpr* FindWindow(const BoundExpr& e);

@@ -114,6 +114,19 @@ ExprRef Binder::BindSetFunction(const ast::Expr& e, const Scope& scope) {
   return MakeSetFunction(*this, name, std::move(args), e.location);
 }
 
+ExprRef Binder::BindAllowingSetFunctions(const ast::Expr& e, const Scope& scope, const char* context) {
+  bool saved = allow_set_functions_;
+  allow_set_functions_ = true;
+  try {
+    ExprRef out = BindExpr(e, scope, context);
+    allow_set_functions_ = saved;
+    return out;
+  } catch (...) {
+    allow_set_functions_ = saved;
+    throw;
+  }
+}
+
 void Binder::RefuseSetFunctionIn(const char* construct, const std::vector<ExprRef>& args) {
   for (auto it = args.rbegin(); it != args.rend(); ++it)
     if (const BoundExpr* f = LastSetFunction(**it))
