@@ -89,8 +89,11 @@ ExprRef Binder::BindSetFunction(const ast::Expr& e, const Scope& scope) {
   if (inside_window_args_)
     throw SqlError(sqlstate::kFeatureNotSupported,
                    "window function calls cannot contain set-returning function calls", {}, kLateralHint, position);
-  if (inside_window_def_)  // PostgreSQL runs them below the WindowAgg; not done here
-    throw SqlError(sqlstate::kFeatureNotSupported, "set-returning functions in window definitions are not supported",
+  // PARTITION BY and ORDER BY of a window may hold them (they run below the
+  // WindowAgg, bind_window_plan.cpp); a frame's offsets, bound with them
+  // disallowed, may not.
+  if (inside_window_def_ && !allow_set_functions_)
+    throw SqlError(sqlstate::kFeatureNotSupported, "set-returning functions are not allowed in window definitions",
                    {}, {}, position);
   if (!allow_set_functions_) {
     std::string where = ContextName(aggregate_context_);
