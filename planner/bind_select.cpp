@@ -218,6 +218,12 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
     key_columns.push_back(column);
   }
 
+  // FOR UPDATE is refused with set-returning functions anywhere in the
+  // target list, ORDER BY's included (PostgreSQL's p_hasTargetSRFs).
+  for (auto& x : extras)
+    if (!stmt.locking.empty() && HasSetFunction(*x))
+      throw SqlError::FeatureNotSupported(std::string(ast::LockingClauseName(stmt.locking[0].strength)) +
+                                          " is not allowed with set-returning functions in the target list");
   std::vector<ExprRef> outputs;
   for (auto& t : targets_) outputs.push_back(t.expr);
   outputs.insert(outputs.end(), extras.begin(), extras.end());
