@@ -15,9 +15,7 @@ namespace {
 
 const char* kLateralHint = "You might be able to move the set-returning function into a LATERAL FROM item.";
 
-std::string BareName(const std::string& name) {
-  return name.rfind("pg_catalog.", 0) == 0 ? name.substr(11) : name;
-}
+std::string BareName(const std::string& name) { return name.rfind("pg_catalog.", 0) == 0 ? name.substr(11) : name; }
 
 // The last set-returning call in `e` (PostgreSQL reports the last one bound).
 const BoundExpr* LastSetFunction(const BoundExpr& e) {
@@ -87,19 +85,19 @@ ExprRef Binder::BindSetFunction(const ast::Expr& e, const Scope& scope) {
     throw SqlError(sqlstate::kFeatureNotSupported,
                    "aggregate function calls cannot contain set-returning function calls", {}, kLateralHint, position);
   if (inside_window_args_)
-    throw SqlError(sqlstate::kFeatureNotSupported,
-                   "window function calls cannot contain set-returning function calls", {}, kLateralHint, position);
+    throw SqlError(sqlstate::kFeatureNotSupported, "window function calls cannot contain set-returning function calls",
+                   {}, kLateralHint, position);
   // PARTITION BY and ORDER BY of a window may hold them (they run below the
   // WindowAgg, bind_window_plan.cpp); a frame's offsets, bound with them
   // disallowed, may not.
   if (inside_window_def_ && !allow_set_functions_)
-    throw SqlError(sqlstate::kFeatureNotSupported, "set-returning functions are not allowed in window definitions",
-                   {}, {}, position);
+    throw SqlError(sqlstate::kFeatureNotSupported, "set-returning functions are not allowed in window definitions", {},
+                   {}, position);
   if (!allow_set_functions_) {
     std::string where = ContextName(aggregate_context_);
     if (where == "functions in FROM")
-      throw SqlError(sqlstate::kFeatureNotSupported, "set-returning functions must appear at top level of FROM", {},
-                     {}, position);
+      throw SqlError(sqlstate::kFeatureNotSupported, "set-returning functions must appear at top level of FROM", {}, {},
+                     position);
     if (where.empty())
       throw SqlError(sqlstate::kFeatureNotSupported, "set-returning functions are not supported in this context", {},
                      {}, position);

@@ -71,9 +71,8 @@ bool ExprEquals(const BoundExpr& a, const BoundExpr& b) {
   if (a.kind == BoundExprKind::kConstant &&
       (a.value.IsNull() != b.value.IsNull() || (!a.value.IsNull() && a.value.Compare(b.value) != 0)))
     return false;
-  if ((a.kind == BoundExprKind::kFunction || a.kind == BoundExprKind::kNextVal ||
-       a.kind == BoundExprKind::kAggregate || a.kind == BoundExprKind::kWindow ||
-       a.kind == BoundExprKind::kSetFunction) &&
+  if ((a.kind == BoundExprKind::kFunction || a.kind == BoundExprKind::kNextVal || a.kind == BoundExprKind::kAggregate ||
+       a.kind == BoundExprKind::kWindow || a.kind == BoundExprKind::kSetFunction) &&
       a.name != b.name)
     return false;
   if (a.kind == BoundExprKind::kWindow &&
