@@ -6,6 +6,7 @@
 #include "executor/operators/physical_cte.h"
 #include "executor/operators/physical_fragment.h"
 #include "executor/operators/physical_hash_join.h"
+#include "executor/operators/physical_project_set.h"
 #include "executor/operators/physical_sort.h"
 #include "executor/operators/physical_system_scan.h"
 #include "executor/operators/physical_window.h"
@@ -19,11 +20,10 @@ PhysicalRef CreatePhysical(const LogicalOperator& plan, ExecContext& ctx) {
   auto child = [&](size_t i) { return CreatePhysical(plan.Child(i), ctx); };
   switch (plan.Kind()) {
     case LogicalKind::kValues: return std::make_unique<PhysicalValues>(ctx, plan.Cast<LogicalValues>());
-    case LogicalKind::kTableFunction: {
-      const auto& function = plan.Cast<LogicalTableFunction>();
-      if (function.Name() == "generate_series") return std::make_unique<PhysicalGenerateSeries>(ctx, function);
-      return std::make_unique<PhysicalArrayFunction>(ctx, function);
-    }
+    case LogicalKind::kTableFunction:
+      return std::make_unique<PhysicalFunctionScan>(ctx, plan.Cast<LogicalTableFunction>());
+    case LogicalKind::kProjectSet:
+      return std::make_unique<PhysicalProjectSet>(ctx, child(0), plan.Cast<LogicalProjectSet>());
     case LogicalKind::kFilter:
       return std::make_unique<PhysicalFilter>(ctx, child(0), plan.Cast<LogicalFilter>().Predicate());
     case LogicalKind::kProjection:

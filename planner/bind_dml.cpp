@@ -230,11 +230,16 @@ BoundQuery Binder::BindInsert(const ast::InsertStmt& stmt) {
           row.push_back(BindDefault(table.columns[i]));
           continue;
         }
-        row.push_back(AssignTo(BindExpr(*values[j], empty, "VALUES"), table.columns[i]));
+        // An INSERT's one-row VALUES is a select list to PostgreSQL: set-returning calls are allowed there.
+        ExprRef value = source->values.size() == 1 ? BindAllowingSetFunctions(*values[j], empty, "VALUES")
+                                                   : BindExpr(*values[j], empty, "VALUES");
+        row.push_back(AssignTo(value, table.columns[i]));
       }
       rows.push_back(std::move(row));
     }
-    child = std::make_shared<LogicalValues>(std::move(rows), types);
+    bool set_functions = false;
+    for (auto& e : rows[0]) set_functions = set_functions || HasSetFunction(*e);
+    child = set_functions ? PlanValuesRow(rows[0]) : std::make_shared<LogicalValues>(std::move(rows), types);
   } else {
     BoundQuery q = Nested().BindSelect(*source);
     check_width(q.columns.size());

@@ -135,6 +135,9 @@ ExprRef Binder::BindPredicate(const ast::Expr& e, const Scope& scope, const char
 // PostgreSQL's coerce_to_boolean: only an implicit cast to boolean is
 // allowed, so a text column in WHERE or under AND is 42804, not a cast.
 ExprRef Binder::CoerceToBool(ExprRef e, const std::string& construct, int location) {
+  if (HasSetFunction(*e))
+    throw SqlError(sqlstate::kDatatypeMismatch, "argument of " + construct + " must not return a set", {}, {},
+                   location + 1);
   if (e->type.id == TypeId::kBool) return e;
   if (!CanImplicitCast(e->type.id, TypeId::kBool))
     throw SqlError(sqlstate::kDatatypeMismatch,
@@ -195,6 +198,8 @@ ExprRef Binder::BindExpr(const ast::Expr& e, const Scope& scope, const char* con
                             BindComparison("<=", BindExpr(*e.args[0], scope), BindExpr(*e.args[hi], scope), e.location)});
       };
       out = range(1, 2);
+      // BETWEEN is an AND of two comparisons, which may not be sets (PostgreSQL's coerce_to_boolean).
+      if (HasSetFunction(*out)) CoerceToBool(out, "AND", e.location);
       if (e.between_symmetric) out = MakeNode(BoundExprKind::kOr, Type::Of(TypeId::kBool), {out, range(2, 1)});
       if (e.negated) out = MakeNode(BoundExprKind::kNot, Type::Of(TypeId::kBool), {out});
       break;
@@ -429,6 +434,8 @@ ExprRef Binder::BindCase(const ast::Expr& e, const Scope& scope) {
     args.push_back(results[i]);
   }
   args.push_back(results.back());
+  // A branch not taken would not run its set-returning function: PostgreSQL refuses them.
+  RefuseSetFunctionIn("CASE", args);
   return MakeNode(BoundExprKind::kCase, common, std::move(args));
 }
 

@@ -184,50 +184,19 @@ FromResult SelectBinder::BindPartitionAncestors(const ast::Expr& call) {
   return out;
 }
 
-// unnest(array) and generate_subscripts(array, dim [, reverse]).
-FromResult SelectBinder::BindArrayTableFunction(const ast::Expr& call) {
-  if (BareFunctionName(call) == "pg_partition_ancestors") return BindPartitionAncestors(call);
+// generate_series, unnest and generate_subscripts in FROM, over constants
+// (the arguments are checked and cast as in a select list: MakeSetFunction).
+FromResult SelectBinder::BindSeries(const ast::Expr& call) {
+  const std::string name = BareFunctionName(call);
+  if (name == "pg_partition_ancestors") return BindPartitionAncestors(call);
   Scope empty;
   std::vector<ExprRef> args;
   for (auto& a : call.args) args.push_back(binder_.BindExpr(*a, empty, "functions in FROM"));
-  const bool unnest = BareFunctionName(call) == "unnest";
-  if (unnest && args.size() > 1)
-    throw SqlError::FeatureNotSupported("unnest() of more than one array is not supported");
-  size_t wanted_min = unnest ? 1 : 2, wanted_max = unnest ? 1 : 3;
-  if (args.size() < wanted_min || args.size() > wanted_max || args[0]->type.id == TypeId::kUnknown ||
-      !IsArrayType(args[0]->type.id))
-    throw SqlError::UndefinedFunction(FunctionSignature(BareFunctionName(call), args)).WithPosition(call.location + 1);
-  if (!unnest) {
-    args[1] = binder_.Coerce(args[1], Type::Of(TypeId::kInt4), kCastImplicit);
-    if (args.size() > 2) args[2] = binder_.Coerce(args[2], Type::Of(TypeId::kBool), kCastImplicit);
-  }
-  Type type = unnest ? ElementTypeOf(args[0]->type) : Type::Of(TypeId::kInt4);
+  ExprRef function = MakeSetFunction(binder_, name, std::move(args), call.location);
   FromResult out;
-  out.plan = std::make_shared<LogicalTableFunction>(BareFunctionName(call), std::move(args), type);
-  out.scope.columns.push_back({"", BareFunctionName(call), type, 0, 0, true});
-  return out;
-}
-
-FromResult SelectBinder::BindSeries(const ast::Expr& call) {
-  if (BareFunctionName(call) != "generate_series") return BindArrayTableFunction(call);
-  Scope empty;
-  std::vector<ExprRef> args;
-  std::vector<Type> types;
-  for (auto& a : call.args) {
-    args.push_back(binder_.BindExpr(*a, empty, "functions in FROM"));
-    types.push_back(args.back()->type);
-  }
-  if (args.size() < 2 || args.size() > 3)
-    throw SqlError(sqlstate::kUndefinedFunction, "function generate_series() does not exist");
-  Type common = CommonType(types, "generate_series");
-  if (common.id == TypeId::kUnknown || common.id == TypeId::kInt2) common = Type::Of(TypeId::kInt4);
-  if (!IsIntegerType(common.id) && common.id != TypeId::kNumeric)
-    throw SqlError::UndefinedFunction("generate_series(" + FormatType(common) + ", " + FormatType(common) + ")");
-  for (auto& a : args) a = binder_.Coerce(a, common, kCastImplicit);
-  FromResult out;
-  out.plan = std::make_shared<LogicalTableFunction>("generate_series", std::move(args), common);
-  // Hidden: in the select list (the only other caller) the column has no name.
-  out.scope.columns.push_back({"", "generate_series", common, 0, 0, true});
+  out.plan = std::make_shared<LogicalTableFunction>(name, function->args, function->type);
+  // Hidden: the caller names it after its alias.
+  out.scope.columns.push_back({"", name, function->type, 0, 0, true});
   return out;
 }
 

@@ -161,6 +161,7 @@ ExprRef Binder::BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* ha
   std::vector<ExprRef> args;
   if (name == "coalesce" || name == "greatest" || name == "least" || name == "nullif") {
     for (auto& a : e.args) args.push_back(BindExpr(*a, scope));
+    if (name == "coalesce") RefuseSetFunctionIn("COALESCE", args);
     if (name == "nullif" && args.size() != 2) throw SqlError::UndefinedFunction(FunctionSignature(name, args));
     Type common;
     std::string upper = name == "coalesce" ? "COALESCE" : name == "greatest" ? "GREATEST" : name == "least" ? "LEAST" : "NULLIF";
@@ -186,8 +187,7 @@ ExprRef Binder::BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* ha
   if (name == "nextval" || name == "currval" || name == "setval" || name == "lastval")
     return BindSequenceFunction(e, scope);
   if (name == "pg_typeof" && e.args.size() == 1) return BindTypeOf(BindExpr(*e.args[0], scope));
-  if (IsTableFunctionName(name))
-    throw SqlError::FeatureNotSupported("set-returning functions are only supported in FROM");
+  if (IsTableFunctionName(name)) return BindSetFunction(e, scope);
   *handled = false;
   return nullptr;
 }

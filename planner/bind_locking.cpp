@@ -96,7 +96,7 @@ LogicalRef SelectBinder::BindLocking(const ast::SelectStmt& stmt, const LogicalR
     if (!stmt.group_by.empty()) throw NotAllowed(s, "GROUP BY clause");
     if (stmt.having) throw NotAllowed(s, "HAVING clause");
     if (aggregates) throw NotAllowed(s, "aggregate functions");
-    if (series_target_) throw NotAllowed(s, "set-returning functions in the target list");
+    if (set_function_targets_) throw NotAllowed(s, "set-returning functions in the target list");
     if (clause.of.empty()) {
       // Every table and subquery of the FROM clause; joins, functions and
       // WITH queries are passed over, as PostgreSQL does.

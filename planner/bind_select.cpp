@@ -66,9 +66,12 @@ ExprRef SelectBinder::ResolveGrouped(const ExprRef& e, const std::vector<ExprRef
 
 ExprRef SelectBinder::BindOutputExpr(const ast::Expr& e, const Scope& scope, const char* context) {
   bool saved = binder_.allow_windows_;
+  bool saved_set_functions = binder_.allow_set_functions_;
   binder_.allow_windows_ = true;
+  binder_.allow_set_functions_ = true;
   ExprRef out = BindWithAggregates(e, scope, context);
   binder_.allow_windows_ = saved;
+  binder_.allow_set_functions_ = saved_set_functions;
   return out;
 }
 
@@ -94,8 +97,8 @@ void SelectBinder::BindTargets(const ast::SelectStmt& stmt, const Scope& scope) 
       if (binder_.recorder_) binder_.RecordStar(e, scope, expanded);
       continue;
     }
-    ExprRef bound = &e == series_target_ ? MakeColumnExpr(0, scope.columns[0].type, series_target_->func_name)
-                                         : BindOutputExpr(e, scope, nullptr);
+    ExprRef bound = BindOutputExpr(e, scope, nullptr);
+    set_function_targets_ = set_function_targets_ || HasSetFunction(*bound);
     if (bound->type.id == TypeId::kUnknown) bound = binder_.Coerce(bound, Type::Of(TypeId::kText), kCastImplicit);
     OutputColumn column{t.alias.empty() ? FigureColumnName(e) : t.alias, 0, 0, bound->type};
     if (bound->kind == BoundExprKind::kColumn) {
@@ -117,14 +120,8 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
     return BindValues(stmt);
   }
   if (!stmt.distinct_on.empty()) throw SqlError::FeatureNotSupported("SELECT DISTINCT ON is not supported yet");
-  // A set-returning function in the select list of a query without FROM
-  // (SELECT generate_series(1, 3)) runs as the FROM item it is equivalent to.
-  if (stmt.from.empty())
-    for (auto& t : stmt.targets)
-      if (t.expr->kind == ast::ExprKind::kFuncCall && IsTableFunctionName(t.expr->func_name) && !series_target_)
-        series_target_ = t.expr.get();
   int work_table_refs = binder_.work_table_refs_;
-  FromResult from = series_target_ ? BindSeries(*series_target_) : BindFrom(stmt.from);
+  FromResult from = BindFrom(stmt.from);
   bool reads_work_table = binder_.work_table_refs_ != work_table_refs;
   const Scope& scope = from.scope;
   LogicalRef plan = from.plan;
@@ -153,9 +150,14 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
       continue;
     }
     ExprRef bound;
+    // PostgreSQL allows set-returning functions in GROUP BY: they run below the aggregate.
+    bool saved_set_functions = binder_.allow_set_functions_;
+    binder_.allow_set_functions_ = true;
     try {
       bound = binder_.BindExpr(*g, scope, "GROUP BY");
+      binder_.allow_set_functions_ = saved_set_functions;
     } catch (const SqlError& err) {
+      binder_.allow_set_functions_ = saved_set_functions;
       // A bare name that is not an input column may name an output column.
       if (err.Sqlstate() != sqlstate::kUndefinedColumn || g->kind != ast::ExprKind::kColumnRef || g->names.size() != 1)
         throw;
@@ -216,6 +218,12 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
     key_columns.push_back(column);
   }
 
+  // FOR UPDATE is refused with set-returning functions anywhere in the
+  // target list, ORDER BY's included (PostgreSQL's p_hasTargetSRFs).
+  for (auto& x : extras)
+    if (!stmt.locking.empty() && HasSetFunction(*x))
+      throw SqlError::FeatureNotSupported(std::string(ast::LockingClauseName(stmt.locking[0].strength)) +
+                                          " is not allowed with set-returning functions in the target list");
   std::vector<ExprRef> outputs;
   for (auto& t : targets_) outputs.push_back(t.expr);
   outputs.insert(outputs.end(), extras.begin(), extras.end());
@@ -229,10 +237,14 @@ BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
     if (reads_work_table && !aggs.empty())
       throw SqlError("42P19", "aggregate functions are not allowed in a recursive query's recursive term", {}, {},
                      aggs[0]->location + 1);
+    // The outputs matched the grouping expressions as written; the aggregate
+    // reads the values of their set-returning calls from a ProjectSet below it.
+    plan = PlanSetFunctions(plan, &groups);
     plan = std::make_shared<LogicalAggregate>(SortForAggregates(plan, aggs), groups, aggs);
     if (having) plan = std::make_shared<LogicalFilter>(plan, having);
   }
   plan = PlanWindows(plan, &outputs);
+  plan = PlanSetFunctions(plan, &outputs);
   plan = std::make_shared<LogicalProjection>(plan, outputs);
   if (stmt.distinct) plan = std::make_shared<LogicalDistinct>(plan);
   if (!keys.empty()) {

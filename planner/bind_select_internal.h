@@ -37,9 +37,8 @@ class SelectBinder {
   std::optional<FromResult> BindSequenceRelation(const ast::TableRef& ref);
   // The sort under an aggregate whose calls have ORDER BY (bind_aggregate_order.cpp).
   LogicalRef SortForAggregates(LogicalRef plan, const std::vector<ExprRef>& aggs);
-  // generate_series(...) over constants: a FROM item, or a select-list entry of a query without FROM.
+  // generate_series(...), unnest(...), generate_subscripts(...) over constants, in FROM.
   FromResult BindSeries(const ast::Expr& call);
-  FromResult BindArrayTableFunction(const ast::Expr& call);
   FromResult BindPartitionAncestors(const ast::Expr& call);
   // pg_options_to_table(options) as the query over unnest it amounts to (bind_options_table.cpp).
   FromResult BindOptionsTable(const ast::TableRef& ref);
@@ -67,8 +66,8 @@ class SelectBinder {
 
   Binder& binder_;
   std::vector<Target> targets_;
-  // The select-list generate_series call bound as the FROM item, if any.
-  const ast::Expr* series_target_ = nullptr;
+  // The select list holds a set-returning function (FOR UPDATE refuses it).
+  bool set_function_targets_ = false;
 };
 
 }  // namespace tessera::planner

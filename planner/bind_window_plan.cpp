@@ -66,6 +66,45 @@ std::vector<SortKey> WindowSortKeys(const BoundExpr& call) {
   return keys;
 }
 
+// The set-returning calls in `e` that no other one encloses, each once.
+void CollectOutermostSetCalls(const ExprRef& e, std::vector<ExprRef>* found) {
+  CheckStackDepth();
+  if (e->kind == BoundExprKind::kSetFunction) {
+    for (auto& f : *found)
+      if (ExprEquals(*f, *e)) return;
+    found->push_back(e);
+    return;
+  }
+  for (auto& a : e->args) CollectOutermostSetCalls(a, found);
+}
+
+// `e` with every expression equal to found[i] replaced by columns[i].
+ExprRef ReplaceEqual(const ExprRef& e, const std::vector<ExprRef>& found, const std::vector<ExprRef>& columns) {
+  CheckStackDepth();
+  for (size_t i = 0; i < found.size(); ++i)
+    if (ExprEquals(*found[i], *e)) return columns[i];
+  if (e->args.empty()) return e;
+  auto copy = std::make_shared<BoundExpr>(*e);
+  for (auto& a : copy->args) a = ReplaceEqual(a, found, columns);
+  return copy;
+}
+
+// Set-returning calls in windows' PARTITION BY / ORDER BY run in a
+// ProjectSet below the WindowAgg nodes, as PostgreSQL computes them in the
+// window's input; the same call elsewhere in the outputs reads that value
+// too. (Calls in the outputs outside windows run above them.)
+LogicalRef PlanWindowKeySetFunctions(LogicalRef plan, const std::vector<ExprRef>& calls,
+                                     std::vector<ExprRef>* outputs) {
+  std::vector<ExprRef> found;
+  for (auto& call : calls)
+    for (auto& key : call->args) CollectOutermostSetCalls(key, &found);
+  if (found.empty()) return plan;
+  std::vector<ExprRef> columns = found;
+  plan = PlanSetFunctions(plan, &columns);
+  for (auto& o : *outputs) o = ReplaceEqual(o, found, columns);
+  return plan;
+}
+
 }  // namespace
 
 void SelectBinder::CheckWindowClause(const ast::SelectStmt& stmt) {
@@ -80,6 +119,12 @@ LogicalRef SelectBinder::PlanWindows(LogicalRef plan, std::vector<ExprRef>* outp
   std::vector<ExprRef> calls;
   for (auto& o : *outputs) CollectWindows(o, &calls);
   if (calls.empty()) return plan;
+  LogicalRef input = plan;
+  plan = PlanWindowKeySetFunctions(plan, calls, outputs);
+  if (plan != input) {  // the calls read the ProjectSet's columns now
+    calls.clear();
+    for (auto& o : *outputs) CollectWindows(o, &calls);
+  }
   std::vector<int> columns(calls.size());
   int next_column = static_cast<int>(plan->Types().size());
   const BoundExpr* sorted_by = nullptr;  // the last window whose ordering the rows have

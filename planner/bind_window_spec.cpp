@@ -110,7 +110,16 @@ BoundFrame Binder::BindFrame(const ast::WindowFrame* frame, size_t order_keys, i
 
 // ROWS/GROUPS n PRECEDING: n is a bigint over constants and parameters.
 ExprRef Binder::BindFrameOffset(const ast::FrameBound& bound, const char* unit, const Scope& scope) {
-  ExprRef n = BindExpr(*bound.offset, scope);
+  bool saved_set_functions = allow_set_functions_;
+  allow_set_functions_ = false;  // PostgreSQL: not allowed in window definitions
+  ExprRef n;
+  try {
+    n = BindExpr(*bound.offset, scope);
+  } catch (...) {
+    allow_set_functions_ = saved_set_functions;
+    throw;
+  }
+  allow_set_functions_ = saved_set_functions;
   if (HasColumnRefs(*n))
     throw SqlError(sqlstate::kInvalidColumnReference, std::string("argument of ") + unit + " must not contain variables",
                    {}, {}, bound.offset->location + 1);

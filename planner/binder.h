@@ -17,6 +17,7 @@
 #include "planner/fragment.h"
 #include "planner/logical_cte.h"
 #include "planner/logical_operators.h"
+#include "planner/logical_project_set.h"
 #include "planner/logical_window.h"
 
 namespace tessera::planner {
@@ -257,6 +258,15 @@ class Binder {
   BoundFrame BindFrame(const ast::WindowFrame* frame, size_t order_keys, int spec_location, const Scope& scope);
   ExprRef BindFrameOffset(const ast::FrameBound& bound, const char* unit, const Scope& scope);
   ExprRef BindSpecialForm(const ast::Expr& e, const Scope& scope, bool* handled);
+  // generate_series, unnest, generate_subscripts in an expression
+  // (bind_set_function.cpp): a kSetFunction where a select list or ORDER BY
+  // allows one, else PostgreSQL's 0A000 for the context.
+  ExprRef BindSetFunction(const ast::Expr& e, const Scope& scope);
+  // BindExpr with set-returning functions allowed (an INSERT's one-row VALUES).
+  ExprRef BindAllowingSetFunctions(const ast::Expr& e, const Scope& scope, const char* context);
+  // 0A000 "set-returning functions are not allowed in CASE" (COALESCE) when
+  // one of `args` holds a set-returning function, as PostgreSQL checks.
+  static void RefuseSetFunctionIn(const char* construct, const std::vector<ExprRef>& args);
   ExprRef BindSequenceFunction(const ast::Expr& e, const Scope& scope);
   ExprRef BindCase(const ast::Expr& e, const Scope& scope);
   ExprRef BindInList(const ast::Expr& e, const Scope& scope);
@@ -337,6 +347,10 @@ class Binder {
   bool inside_window_args_ = false;
   bool inside_window_def_ = false;
   const std::vector<ast::WindowDef>* windows_ = nullptr;
+  // Set-returning functions: allowed while binding a select list, ORDER BY,
+  // GROUP BY or an INSERT's one-row VALUES (they become LogicalProjectSet
+  // nodes, bind_project_set.cpp).
+  bool allow_set_functions_ = false;
 };
 
 // INSERT, UPDATE or DELETE naming a view: PostgreSQL's error for a view it
@@ -353,6 +367,18 @@ std::string ApplyViewEdits(const std::string& query_text, int query_start, const
 // (bind_window.cpp): the functions that exist only with OVER.
 bool IsAggregateName(const std::string& name);
 bool IsTableFunctionName(const std::string& name);  // generate_series, unnest, generate_subscripts
+// A set-returning function's call over bound arguments: a kSetFunction with
+// the arguments cast as the function takes them and its rows' type; 42883
+// when no form of `name` takes them (bind_set_function.cpp).
+ExprRef MakeSetFunction(Binder& binder, const std::string& name, std::vector<ExprRef> args, int location);
+// Set-returning functions in `outputs` (bind_project_set.cpp): the
+// ProjectSet nodes over `plan` running them, innermost calls first, which
+// `outputs` then read as columns.
+LogicalRef PlanSetFunctions(LogicalRef plan, std::vector<ExprRef>* outputs);
+// The one-row VALUES of an INSERT whose expressions hold set-returning
+// calls: a row per step of the calls, as PostgreSQL runs
+// `INSERT INTO t VALUES (generate_series(1, 3))`.
+LogicalRef PlanValuesRow(std::vector<ExprRef> row);
 bool IsWindowFunctionName(const std::string& name);
 // "f(integer, text)": a call's signature for 42883.
 std::string FunctionSignature(const std::string& name, const std::vector<ExprRef>& args);

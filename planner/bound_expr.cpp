@@ -71,8 +71,9 @@ bool ExprEquals(const BoundExpr& a, const BoundExpr& b) {
   if (a.kind == BoundExprKind::kConstant &&
       (a.value.IsNull() != b.value.IsNull() || (!a.value.IsNull() && a.value.Compare(b.value) != 0)))
     return false;
-  if ((a.kind == BoundExprKind::kFunction || a.kind == BoundExprKind::kNextVal ||
-       a.kind == BoundExprKind::kAggregate || a.kind == BoundExprKind::kWindow) && a.name != b.name)
+  if ((a.kind == BoundExprKind::kFunction || a.kind == BoundExprKind::kNextVal || a.kind == BoundExprKind::kAggregate ||
+       a.kind == BoundExprKind::kWindow || a.kind == BoundExprKind::kSetFunction) &&
+      a.name != b.name)
     return false;
   if (a.kind == BoundExprKind::kWindow &&
       (a.window->func != b.window->func || a.window->num_args != b.window->num_args || !SameWindow(a, b)))
@@ -105,12 +106,14 @@ bool HasKind(const BoundExpr& e, BoundExprKind kind) {
 
 bool HasColumnRefs(const BoundExpr& e) { return HasKind(e, BoundExprKind::kColumn); }
 
+bool HasSetFunction(const BoundExpr& e) { return HasKind(e, BoundExprKind::kSetFunction); }
+
 bool HasVolatile(const BoundExpr& e) {
   CheckStackDepth();
   // A correlated subquery counts as volatile for the rewrites: like a
   // volatile call it stays where it was written, above the fragments.
   if (e.kind == BoundExprKind::kNextVal || e.kind == BoundExprKind::kAggregate || e.kind == BoundExprKind::kWindow ||
-      e.kind == BoundExprKind::kSubPlan)
+      e.kind == BoundExprKind::kSubPlan || e.kind == BoundExprKind::kSetFunction)
     return true;
   if (e.kind == BoundExprKind::kFunction && e.fn && e.fn->volatile_fn) return true;
   for (auto& a : e.args)
@@ -327,6 +330,7 @@ std::string ExprToText(const BoundExpr& e) {
         out += "*";
       return out + ") OVER (...)";
     }
+    case BoundExprKind::kSetFunction: return e.name + "(" + JoinArgs(e) + ")";
   }
   return "?";
 }

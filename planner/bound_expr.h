@@ -60,6 +60,11 @@ enum class BoundExprKind : uint8_t {
   // row, in kOuterRef order) followed, for kIn, by the tested value;
   // negated: NOT IN.
   kSubPlan,
+  // Binder-only: a set-returning function in a select list or ORDER BY
+  // (generate_series, unnest, ...; `name` is its bare name, `type` the type
+  // of its rows). SelectBinder::PlanSetFunctions replaces each with a
+  // column of the LogicalProjectSet that runs it (logical_project_set.h).
+  kSetFunction,
 };
 
 // kSubscript's op bits: a slice, and which of its bounds were written.
@@ -119,6 +124,8 @@ bool HasParams(const BoundExpr& e);
 // on the gateway, never inside a fragment.
 bool HasSubPlan(const BoundExpr& e);
 bool HasOuterRefs(const BoundExpr& e);
+// A set-returning function call (kSetFunction) anywhere in `e`.
+bool HasSetFunction(const BoundExpr& e);
 // kSubPlan's outer values: its args without IN's tested value.
 size_t SubPlanOuterCount(const BoundExpr& e);
 // A copy with every column index shifted by `delta`, or remapped through `map` (old -> new).

@@ -329,6 +329,7 @@ Value Evaluate(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
       return EvalSequence(e, row, ctx);
     case BoundExprKind::kAggregate: throw SqlError::Internal("aggregate evaluated as a scalar");
     case BoundExprKind::kWindow: throw SqlError::Internal("window function evaluated as a scalar");
+    case BoundExprKind::kSetFunction: throw SqlError::Internal("set-returning function evaluated as a scalar");
     case BoundExprKind::kSubqueryValue: return SubqueryValue(e, SubqueryRows(e, ctx));
     case BoundExprKind::kInSubquery: {
       Value x = Evaluate(*e.args[0], row, ctx);

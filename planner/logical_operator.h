@@ -35,6 +35,7 @@ enum class LogicalKind : uint8_t {
   kRecursiveUnion,
   kWorkTableScan,
   kWindow,  // window functions: planner/logical_window.h
+  kProjectSet,  // set-returning functions of a select list: planner/logical_project_set.h
 };
 
 class LogicalOperator;

@@ -178,6 +178,9 @@ LogicalRef PushDown(const LogicalRef& plan, std::vector<ExprRef> conjuncts) {
       case LogicalKind::kWindow:
         rebuilt = std::make_shared<LogicalWindow>(children[0], plan->Cast<LogicalWindow>().Calls());
         break;
+      case LogicalKind::kProjectSet:
+        rebuilt = std::make_shared<LogicalProjectSet>(children[0], plan->Cast<LogicalProjectSet>().Calls());
+        break;
       default: break;
     }
   }
@@ -358,6 +361,8 @@ struct Cutter {
       case LogicalKind::kCteScan:
       case LogicalKind::kRecursiveUnion: return RebuildCte(*plan, c);
       case LogicalKind::kWindow: return std::make_shared<LogicalWindow>(c[0], plan->Cast<LogicalWindow>().Calls());
+      case LogicalKind::kProjectSet:
+        return std::make_shared<LogicalProjectSet>(c[0], plan->Cast<LogicalProjectSet>().Calls());
       default: return plan;
     }
   }

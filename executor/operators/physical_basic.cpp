@@ -43,54 +43,16 @@ bool PhysicalValues::Next(Batch* out) {
   return !out->empty();
 }
 
-bool PhysicalGenerateSeries::Next(Batch* out) {
+bool PhysicalFunctionScan::Next(Batch* out) {
   out->clear();
-  if (!started_) {
-    started_ = true;
-    const auto& args = plan_.Args();
-    current_ = planner::Evaluate(*args[0], {}, ctx_.eval);
-    stop_ = planner::Evaluate(*args[1], {}, ctx_.eval);
-    step_ = args.size() > 2 ? planner::Evaluate(*args[2], {}, ctx_.eval) : Value::Int4(1).CastTo(current_.GetType());
-    if (current_.IsNull() || stop_.IsNull() || step_.IsNull()) done_ = true;
-    if (!done_ && step_.Compare(Value::Int4(0)) == 0)
-      throw SqlError(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
+  if (!rows_) {
+    std::vector<Value> args;
+    for (auto& a : plan_.Args()) args.push_back(planner::Evaluate(*a, {}, ctx_.eval));
+    rows_.emplace(plan_.Name(), args);
   }
   ctx_.CheckCancel();
-  bool ascending = !done_ && step_.Compare(Value::Int4(0)) > 0;
-  while (!done_ && out->size() < kBatchSize) {
-    int c = current_.Compare(stop_);
-    if (ascending ? c > 0 : c < 0) {
-      done_ = true;
-      break;
-    }
-    out->push_back({current_});
-    try {
-      current_ = Arith(ArithOp::kAdd, current_, step_);
-    } catch (const SqlError&) {
-      done_ = true;  // the next value would overflow: the series ends here
-    }
-  }
-  return !out->empty();
-}
-
-bool PhysicalArrayFunction::Next(Batch* out) {
-  out->clear();
-  if (done_) return false;
-  done_ = true;  // the rows all come in one batch: an array is already in memory
-  const auto& args = plan_.Args();
-  Value array = planner::Evaluate(*args[0], {}, ctx_.eval);
-  if (array.IsNull()) return false;
-  const Value::Elements& elements = array.GetArray();
-  if (plan_.Name() == "unnest") {
-    for (const Value& e : elements) out->push_back({e});
-    return !out->empty();
-  }
-  Value dim = planner::Evaluate(*args[1], {}, ctx_.eval);
-  Value reverse = args.size() > 2 ? planner::Evaluate(*args[2], {}, ctx_.eval) : Value::Bool(false);
-  if (dim.IsNull() || dim.GetInt() != 1) return false;
-  auto n = static_cast<int32_t>(elements.size());
-  bool backwards = !reverse.IsNull() && reverse.GetBool();
-  for (int32_t i = 1; i <= n; ++i) out->push_back({Value::Int4(backwards ? n + 1 - i : i)});
+  Value v;
+  while (out->size() < kBatchSize && rows_->Next(&v)) out->push_back({std::move(v)});
   return !out->empty();
 }
 

@@ -1,7 +1,10 @@
-// Stateless-per-row operators: VALUES, generate_series, filter, projection, limit.
+// Stateless-per-row operators: VALUES, functions in FROM, filter, projection, limit.
 #pragma once
 
+#include <optional>
+
 #include "executor/physical_operator.h"
+#include "executor/set_function_rows.h"
 #include "planner/logical_operators.h"
 
 namespace tessera::executor {
@@ -16,30 +19,17 @@ class PhysicalValues final : public PhysicalOperator {
   size_t pos_ = 0;
 };
 
-class PhysicalGenerateSeries final : public PhysicalOperator {
+// A function in FROM (generate_series, unnest, generate_subscripts) over
+// constants: the rows of its one call.
+class PhysicalFunctionScan final : public PhysicalOperator {
  public:
-  PhysicalGenerateSeries(ExecContext& ctx, const planner::LogicalTableFunction& plan)
+  PhysicalFunctionScan(ExecContext& ctx, const planner::LogicalTableFunction& plan)
       : PhysicalOperator(ctx), plan_(plan) {}
   bool Next(Batch* out) override;
 
  private:
   const planner::LogicalTableFunction& plan_;
-  bool started_ = false;
-  bool done_ = false;
-  Value current_, stop_, step_;
-};
-
-// unnest(array): its elements; generate_subscripts(array, dim [, reverse]):
-// its subscripts (none for a dimension other than 1).
-class PhysicalArrayFunction final : public PhysicalOperator {
- public:
-  PhysicalArrayFunction(ExecContext& ctx, const planner::LogicalTableFunction& plan)
-      : PhysicalOperator(ctx), plan_(plan) {}
-  bool Next(Batch* out) override;
-
- private:
-  const planner::LogicalTableFunction& plan_;
-  bool done_ = false;
+  std::optional<SetFunctionRows> rows_;
 };
 
 class PhysicalFilter final : public PhysicalOperator {

@@ -22,8 +22,8 @@ KNOWN_FAILING = {
     "sqlalchemy": {
         "get_columns": "its query builds each identity column's options with json_build_object, and Tessera has no "
                        "json type",
-        "get_pk_constraint": "set-returning functions in a select list (unnest(ix.indkey), generate_subscripts) "
-                             "are not supported",
+        "get_pk_constraint": "its query unnests pg_index.indkey in a select list, and indkey is text in Tessera, "
+                             "not an int2vector (unnest(text) does not exist)",
         "get_indexes": "pg_index.indkey is text, not an int2vector usable with = ANY(...)",
         "get_check_constraints": "pg_constraint lists no CHECK constraints (and pg_get_constraintdef would give "
                                  "the expression as written, not PostgreSQL's deparsed form)",
@@ -41,7 +41,6 @@ KNOWN_FAILING = {
         "migrate_jsonfield": "Tessera has no jsonb type",
     },
     "pgcli": {
-        "foreignkeys": "ORDER BY inside an aggregate's arguments (array_agg(x ORDER BY y)) is not supported",
         "functions": "its query compares prorettype::regtype with 'trigger'::regtype and casts oid arrays to "
                      "regtype[]: Tessera has no regtype type (text to regtype casts are refused)",
     },

@@ -10,8 +10,9 @@
 #     (psql \d), the same rows (SELECT * ORDER BY every column) and the same
 #     sequence positions as the original;
 #   - PostgreSQL's custom-format dump (pg_dump -Fc) is restored with
-#     pg_restore into a third, which must hold the same rows and positions
-#     (Tessera's own -Fc is not there yet: see XFAIL below);
+#     pg_restore into a third, which must hold the same rows and positions;
+#   - Tessera's own custom-format dump is restored with pg_restore into a
+#     fourth, which must match the original as the plain restore does;
 #   - Tessera's plain dump is restored into a fresh PostgreSQL 15 database,
 #     which must match the PostgreSQL database that ran schema.sql itself;
 #   - Tessera's plain dump must equal PostgreSQL's plain dump of the same
@@ -30,7 +31,7 @@ source "$root/scripts/server.sh"
 work="$(mktemp -d /tmp/tessera-pgdump.XXXXXX)"
 pg_dir="$(mktemp -d /tmp/tessera-pgdump-pg.XXXXXX)"  # its own: initdb runs as postgres when we are root
 
-# --- servers: three Tessera (source, plain restore, custom restore), one PG ----
+# --- servers: four Tessera (source, plain restore, custom restores), one PG ----
 declare -A T_PORT T_PID T_DIR
 source "$root/tests/lib/reference_pg.sh"
 pg_stop() { reference_pg_stop "$pg_dir"; }
@@ -61,6 +62,7 @@ start_tessera() {  # start_tessera NAME
 start_tessera source
 start_tessera plain
 start_tessera custom
+start_tessera own_custom
 
 if ! reference_pg_start "$pg_dir"; then
   fail "PostgreSQL 15 did not start (package postgresql-15)"
@@ -93,18 +95,10 @@ dump() {  # dump LABEL PORT FILE ARGS...: pg_dump of database tessera
 dump "tessera plain" "${T_PORT[source]}" "$work/tessera.sql"
 dump "postgresql plain" "$pg_port" "$work/postgresql.sql"
 dump "postgresql custom" "$pg_port" "$work/postgresql.dump" -Fc
-# Tessera's custom-format dump: not yet. -Fc also dumps the database's own
-# entry, whose query reads SELECT unnest(setconfig) FROM pg_db_role_setting,
-# and Tessera runs set-returning functions only in FROM (0A000). Counted as
-# XFAIL while it fails so, and as a FAIL once it runs (then restore it below).
-tessera_custom=0
-if pg_dump -h 127.0.0.1 -p "${T_PORT[source]}" -U tessera -Fc -f "$work/tessera.dump" tessera > "$work/custom.err" 2>&1; then
-  fail "tessera custom: pg_dump -Fc runs now; restore its dump into a fresh server here"
-elif grep -q "set-returning functions are only supported in FROM" "$work/custom.err"; then
-  echo "XFAIL pg_dump tessera custom: -Fc's database entry needs unnest() in a select list (0A000)"
-else
-  fail "tessera custom: pg_dump -Fc failed otherwise: $(head -n 3 "$work/custom.err")"
-fi
+# Tessera's custom-format dump: -Fc also dumps the database's own entry,
+# whose query reads SELECT unnest(setconfig) FROM pg_db_role_setting (a
+# set-returning function in a select list).
+dump "tessera custom" "${T_PORT[source]}" "$work/tessera.dump" -Fc
 
 # --- restores ------------------------------------------------------------------
 restore() {  # restore LABEL PORT DB (plain FILE | custom FILE)
@@ -119,6 +113,7 @@ restore() {  # restore LABEL PORT DB (plain FILE | custom FILE)
 restore "tessera plain dump into tessera" "${T_PORT[plain]}" tessera plain "$work/tessera.sql"
 restore "postgresql custom dump into tessera (pg_restore)" "${T_PORT[custom]}" tessera custom "$work/postgresql.dump"
 restore "tessera plain dump into postgresql" "$pg_port" from_plain plain "$work/tessera.sql"
+restore "tessera custom dump into tessera (pg_restore)" "${T_PORT[own_custom]}" tessera custom "$work/tessera.dump"
 
 # --- what a database holds, in one text ------------------------------------------
 TABLES=(customers products orders order_lines pairs)
@@ -152,6 +147,7 @@ compare() {  # compare LABEL EXPECTED_TEXT ACTUAL_TEXT
 tessera_source=$(describe "${T_PORT[source]}" tessera)
 pg_source=$(describe "$pg_port" tessera)
 compare "tessera plain restore matches its source" "$tessera_source" "$(describe "${T_PORT[plain]}" tessera)"
+compare "tessera custom restore matches its source" "$tessera_source" "$(describe "${T_PORT[own_custom]}" tessera)"
 # PostgreSQL's dump writes expressions as PostgreSQL prints them ('NL'::bpchar),
 # which Tessera keeps as written, so \d differs there; the contents may not.
 compare "postgresql custom dump restored into tessera holds the source's contents" \
