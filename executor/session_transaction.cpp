@@ -71,6 +71,7 @@ void SqlSession::Cancel() {
 }
 
 void SqlSession::CommitTxn() {
+  RunOnCommitActions();  // in the transaction, before it commits
   ReleaseTableLocks();
   EndCursors(true);
   std::unique_ptr<BlockCatalog> ddl = std::move(block_catalog_);
