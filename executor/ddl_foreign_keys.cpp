@@ -122,6 +122,9 @@ void DdlExecutor::AddForeignKey(catalog::TableInfo& table, const std::vector<std
     parent = found->id == table.id ? table : *found;
   }
   // A temp table goes with its session: nothing permanent may depend on it.
+  if (IsOtherTempSchema(parent.schema))
+    throw SqlError(sqlstate::kInvalidTableDefinition,
+                   "constraints on temporary tables must involve temporary tables of this session");
   if (IsTempSchema(parent.schema) != IsTempSchema(table.schema))
     throw SqlError(sqlstate::kInvalidTableDefinition,
                    IsTempSchema(table.schema) ? "constraints on temporary tables may reference only temporary tables"

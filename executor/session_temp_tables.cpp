@@ -101,7 +101,11 @@ void SqlSession::DropOwnTempTables() noexcept {
   try {
     auto tables = OwnTempTables(*db_.Catalog().Snapshot());
     if (!tables.empty()) {
-      cancel_.store(false);  // a cancel of the last statement (or pg_terminate_backend's) is not this drop's
+      // A cancel of the client's last statement (pg_terminate_backend's, or
+      // the one a closed socket sends) is not this drop's; the session is
+      // ending, so none of its statements is left to cancel after it.
+      ending_.store(true);
+      cancel_.store(false);
       DiscardSink sink;
       ExecuteSimple(DropTablesSql(tables), sink);
     }

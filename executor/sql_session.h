@@ -306,6 +306,7 @@ class SqlSession final : public Session {
 
   bool implicit_ = false;  // extended protocol until Sync, or a multi-statement simple query
   std::atomic<bool> cancel_{false};
+  std::atomic<bool> ending_{false};  // from DropOwnTempTables on: Cancel() does nothing
 };
 
 // 53200 for a std::bad_alloc that escaped a statement.
