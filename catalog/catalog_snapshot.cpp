@@ -3,7 +3,6 @@
 // planner caches what it resolved, so a linear walk is cheaper than keeping
 // a second index in sync.
 #include "catalog/catalog.h"
-
 #include "common/temp_schema.h"
 
 namespace tessera::catalog {

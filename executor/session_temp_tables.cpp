@@ -2,9 +2,9 @@
 // entries in the session's temp schema pg_temp_<n> (common/temp_schema.h),
 // dropped when the session ends, by DISCARD TEMP, by ON COMMIT DROP, and, for
 // a session that could not clean up (a crash), by DropLeftoverTempTables.
-#include <map>
-
 #include <spdlog/spdlog.h>
+
+#include <map>
 
 #include "catalog/system/class_entries.h"
 #include "common/temp_schema.h"

@@ -97,7 +97,7 @@ class ClusterBackend final : public executor::Backend {
   std::mutex registration_mutex_;              // guards lease_ and announced_revision_
   std::unique_ptr<etcd::KeptLease> lease_;     // this gateway's registration
   int64_t announced_revision_ = 0;            // the catalog revision it last announced
-  std::set<int64_t> temp_schemas_;             // its sessions' (guarded by registration_mutex_)
+  std::set<int64_t> temp_schemas_;            // its sessions' (guarded by registration_mutex_)
   ShardMap map_;
   std::unique_ptr<NodeDirectory> nodes_;
   std::unique_ptr<transport::RpcClient> rpc_;
