@@ -76,7 +76,7 @@ std::vector<Row> ColumnsRows(const CatalogSnapshot& snapshot) {
                       Id(table.name),
                       Id(c.name),
                       Int4Value(static_cast<int64_t>(i + 1)),
-                      c.default_sql.empty() || c.identity ? NullValue() : Id(c.default_sql),
+                      c.default_sql.empty() || c.identity ? NullValue() : Id(ColumnDefaultText(c)),
                       YesNo(!c.not_null),
                       Id(DataType(c.type)),
                       Cardinal(c.type.CharLength()),
