@@ -3,15 +3,24 @@
 // planner caches what it resolved, so a linear walk is cheaper than keeping
 // a second index in sync.
 #include "catalog/catalog.h"
+#include "common/temp_schema.h"
 
 namespace tessera::catalog {
 
 namespace {
 
-// An empty schema means the search path; user objects live in "public"
-// (pg_catalog's relations are virtual and resolved by the planner).
-bool SchemaMatches(const std::string& wanted, const std::string& actual) {
-  return wanted.empty() ? actual == "public" : wanted == actual;
+// The schemas a name is looked for in, in order. An empty schema means the
+// search path: the session's temp schema (common/temp_schema.h), then
+// "public" (pg_catalog's relations are virtual and resolved by the
+// planner); "pg_temp" is the session's temp schema, none if it has none.
+std::vector<std::string> SearchSchemas(const std::string& wanted) {
+  const std::string& temp = ActiveTempSchema();
+  if (wanted.empty()) {
+    if (temp.empty()) return {"public"};
+    return {temp, "public"};
+  }
+  if (wanted == kTempSchemaAlias) return temp.empty() ? std::vector<std::string>{} : std::vector<std::string>{temp};
+  return {wanted};
 }
 
 }  // namespace
@@ -24,8 +33,10 @@ std::optional<int> TableInfo::FindColumn(const std::string& column) const {
 }
 
 const TableInfo* CatalogSnapshot::FindTable(const std::string& schema, const std::string& name) const {
-  for (const auto& [id, table] : tables_) {
-    if (table.name == name && SchemaMatches(schema, table.schema)) return &table;
+  for (const std::string& s : SearchSchemas(schema)) {
+    for (const auto& [id, table] : tables_) {
+      if (table.name == name && table.schema == s) return &table;
+    }
   }
   return nullptr;
 }
@@ -38,12 +49,14 @@ const TableInfo* CatalogSnapshot::FindTableById(uint32_t id) const {
 const TableInfo* CatalogSnapshot::FindIndex(const std::string& schema, const std::string& name,
                                             const IndexInfo** index) const {
   *index = nullptr;
-  for (const auto& [id, table] : tables_) {
-    if (!SchemaMatches(schema, table.schema)) continue;
-    for (const IndexInfo& candidate : table.indexes) {
-      if (candidate.name == name) {
-        *index = &candidate;
-        return &table;
+  for (const std::string& s : SearchSchemas(schema)) {
+    for (const auto& [id, table] : tables_) {
+      if (table.schema != s) continue;
+      for (const IndexInfo& candidate : table.indexes) {
+        if (candidate.name == name) {
+          *index = &candidate;
+          return &table;
+        }
       }
     }
   }
@@ -51,8 +64,11 @@ const TableInfo* CatalogSnapshot::FindIndex(const std::string& schema, const std
 }
 
 const SequenceInfo* CatalogSnapshot::FindSequence(const std::string& schema, const std::string& name) const {
-  auto it = sequences_.find((schema.empty() ? std::string("public") : schema) + "." + name);
-  return it == sequences_.end() ? nullptr : &it->second;
+  for (const std::string& s : SearchSchemas(schema)) {
+    auto it = sequences_.find(s + "." + name);
+    if (it != sequences_.end()) return &it->second;
+  }
+  return nullptr;
 }
 
 }  // namespace tessera::catalog

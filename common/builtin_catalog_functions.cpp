@@ -6,6 +6,7 @@
 
 #include "common/builtin_registry.h"
 #include "common/error.h"
+#include "common/temp_schema.h"
 
 namespace tessera::builtins {
 namespace {
@@ -147,6 +148,8 @@ void AddCatalogFunctions(std::vector<FunctionOverload>& out) {
   // name[], which Tessera does not have: text[] prints the same.
   Add(out, "current_schemas", {kBool}, TypeId::kTextArray, [](const Args& a, const Ctx&) {
     Value::Elements schemas;
+    // The session's temp schema first, once it has one, as PostgreSQL lists it.
+    if (a[0].GetBool() && !ActiveTempSchema().empty()) schemas.push_back(Value::Text(ActiveTempSchema()));
     if (a[0].GetBool()) schemas.push_back(Value::Text("pg_catalog"));
     schemas.push_back(Value::Text("public"));
     return Value::Array(Type::Of(TypeId::kTextArray), std::move(schemas));
@@ -165,6 +168,17 @@ void AddCatalogFunctions(std::vector<FunctionOverload>& out) {
   });
   Add(out, "pg_table_is_visible", {kOid}, kBool, [](const Args& a, const Ctx& ctx) {
     return Value::Bool(Catalog(ctx, "pg_table_is_visible").RelationVisible(OidArg(a, 0)));
+  });
+  // The session's temp schema (common/temp_schema.h): 0 until it has one.
+  Add(out, "pg_my_temp_schema", {}, kOid, [](const Args&, const Ctx&) {
+    auto n = TempSchemaNumber(ActiveTempSchema());
+    return Value::Int8(n ? TempNamespaceOid(*n) : 0).CastTo(Type::Of(kOid));
+  });
+  Add(out, "pg_is_other_temp_schema", {kOid}, kBool, [](const Args& a, const Ctx&) {
+    int64_t oid = OidArg(a, 0);
+    int64_t n = oid - static_cast<int64_t>(TempNamespaceOid(0));
+    if (n < 0 || n >= kTempNamespaceOidCount) return Value::Bool(false);
+    return Value::Bool(TempSchemaName(n) != ActiveTempSchema());
   });
   Add(out, "pg_relation_is_publishable", {kOid}, kBool, [](const Args& a, const Ctx& ctx) {
     return Value::Bool(Catalog(ctx, "pg_relation_is_publishable").RelationPublishable(OidArg(a, 0)));

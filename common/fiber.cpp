@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/stack_depth.h"
+#include "common/temp_schema.h"
 
 namespace tessera {
 
@@ -144,6 +145,7 @@ struct Fiber::State {
   std::function<void()> after_switch;
   bool done = false;
   StackBounds bounds;
+  const std::string* temp_schema = nullptr;  // the session's (temp_schema.h), while switched out
   ExceptionState exceptions{nullptr, 0};  // the fiber's, while it is switched out
   std::shared_ptr<Fiber> keep_alive;  // while the body has not finished
 };
@@ -185,7 +187,9 @@ void Fiber::Step() {
   ExceptionState* exceptions = ThreadExceptionState();
   const ExceptionState thread_exceptions = *exceptions;
   *exceptions = s->exceptions;
+  const std::string* thread_temp_schema = SetActiveTempSchema(s->temp_schema);
   s->self = std::move(s->self).resume();
+  s->temp_schema = SetActiveTempSchema(thread_temp_schema);
   s->exceptions = *exceptions;
   *exceptions = thread_exceptions;
   current_fiber = previous;

@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "catalog/catalog.h"
@@ -79,8 +81,28 @@ class Backend : public SessionFactory {
   // (table_share_locks.h) is seen by all of them; not so on a cluster.
   virtual bool SingleProcess() const { return false; }
 
+  // Temporary tables (common/temp_schema.h, ARCHITECTURE.md): the number n
+  // of a new session's pg_temp_<n>, never handed out twice (a counter), and
+  // held live until ReleaseTempSchema or the end of this process. A temp
+  // schema no live session holds is a leftover of a session whose cleanup
+  // could not run (a crash), and its tables are dropped
+  // (DropLeftoverTempTables). In one process the live ones are a set here;
+  // a gateway keeps them in etcd under its lease (cluster_backend.h).
+  virtual int64_t ClaimTempSchema();
+  virtual void ReleaseTempSchema(int64_t n);
+  virtual bool TempSchemaLive(int64_t n);
+
   std::unique_ptr<Session> NewSession() override;  // a SqlSession over this backend
   std::optional<std::string> RolePassword(const std::string& name) override;  // from the catalog's roles
+
+ private:
+  std::mutex temp_schemas_mutex_;
+  std::set<int64_t> temp_schemas_;  // claimed by sessions of this process
 };
+
+// Drops the tables of every temp schema no live session holds (a server's
+// or gateway's start, and a session's first temp table); best effort: a
+// failure is logged and left for the next time.
+void DropLeftoverTempTables(Backend& db);
 
 }  // namespace tessera::executor

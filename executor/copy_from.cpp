@@ -3,6 +3,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/temp_schema.h"
 #include "common/utf8.h"
 #include "executor/table_store.h"
 #include "planner/binder.h"
@@ -167,6 +168,8 @@ int64_t CopyFromStdin(const ast::CopyStmt& stmt, const CopyFromTarget& target, R
   planner::Binder binder(*target.catalog, &no_params);
   const catalog::TableInfo* found = target.catalog->FindTable(stmt.table.schema, stmt.table.name);
   if (!found) throw SqlError::UndefinedTable(stmt.table.ToString());  // no position, as PostgreSQL's COPY
+  if (IsOtherTempSchema(found->schema))
+    throw SqlError::FeatureNotSupported("cannot access temporary tables of other sessions");
   if (found->IsView())
     throw SqlError(sqlstate::kWrongObjectType, "cannot copy to view \"" + found->name + "\"", {},
                    "To enable copying to a view, provide an INSTEAD OF INSERT trigger.");

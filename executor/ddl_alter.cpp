@@ -2,6 +2,7 @@
 // on the new key), ADD and DROP COLUMN, RENAME; ALTER COLUMN is
 // ddl_alter_column.cpp.
 #include "common/error.h"
+#include "common/temp_schema.h"
 #include "executor/ddl_executor.h"
 #include "executor/table_store.h"
 #include "planner/binder.h"
@@ -95,6 +96,8 @@ std::string DdlExecutor::AlterTable(const ast::AlterTableStmt& stmt) {
     }
     throw SqlError::UndefinedTable(stmt.table.ToString());
   }
+  if (IsOtherTempSchema(found->schema))
+    throw SqlError::FeatureNotSupported("cannot alter temporary tables of other sessions");
   CheckOwner(*found);
   CheckAlterAllowedByViews(*snapshot, *found, stmt);
   catalog::TableInfo table = *found;

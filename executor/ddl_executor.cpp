@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "common/error.h"
+#include "common/temp_schema.h"
 #include "executor/table_store.h"
 #include "planner/binder.h"
 #include "storage/key_encoding.h"
@@ -57,6 +58,9 @@ void DdlExecutor::CheckOwner(const catalog::SequenceInfo& sequence) const {
 }
 
 void DdlExecutor::CheckCreateIn(const std::string& schema) const {
+  // Only tables go to a temp schema (CreationSchema); an index follows its table.
+  if (schema == kTempSchemaAlias || IsTempSchema(schema))
+    throw SqlError::FeatureNotSupported("only tables can be created in a temporary schema");
   catalog::CheckSchemaPrivileges(*catalog_.Snapshot(), schema.empty() ? "public" : schema, role_,
                                  catalog::privilege::kCreate);
 }
@@ -65,6 +69,8 @@ const catalog::TableInfo& DdlExecutor::Lookup(const ast::QualifiedName& name, bo
   snapshot_ = catalog_.Snapshot();
   const catalog::TableInfo* t = snapshot_->FindTable(name.schema, name.name);
   if (!t) throw SqlError::UndefinedTable(name.ToString());
+  if (IsOtherTempSchema(t->schema))
+    throw SqlError::FeatureNotSupported("cannot access temporary tables of other sessions");
   if (t->IsView()) throw SqlError(sqlstate::kWrongObjectType, "\"" + t->name + "\" is not a table");
   return *t;
 }
@@ -110,13 +116,29 @@ void DdlExecutor::CheckIdentity(const ast::ColumnDef& def, const catalog::Column
           .WithPosition(option.location + 1);
 }
 
+std::string DdlExecutor::CreationSchema(const ast::CreateTableStmt& stmt) {
+  const std::string& schema = stmt.table.schema;
+  bool in_temp = schema == kTempSchemaAlias || IsTempSchema(schema);
+  if (IsOtherTempSchema(schema))
+    throw SqlError(sqlstate::kInvalidTableDefinition, "cannot create relations in temporary schemas of other sessions");
+  if (stmt.temporary && !schema.empty() && !in_temp)
+    throw SqlError(sqlstate::kInvalidTableDefinition, "cannot create temporary relation in non-temporary schema")
+        .WithPosition(stmt.table.location + 1);
+  if (!stmt.temporary && !in_temp) {
+    if (stmt.on_commit != '\0')
+      throw SqlError(sqlstate::kInvalidTableDefinition, "ON COMMIT can only be used on temporary tables");
+    return schema.empty() ? "public" : schema;
+  }
+  if (!temp_schema_) throw SqlError::FeatureNotSupported("temporary tables are not supported here");
+  return temp_schema_();
+}
+
 std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
-  // A temporary table is private to its session and gone when it ends; an
-  // ordinary table in its place would be seen by every session and outlive
-  // it, so it is refused until it exists (views and sequences likewise).
-  if (stmt.temporary) throw SqlError::FeatureNotSupported("temporary tables are not supported");
+  // A temporary table is an ordinary one in the session's temp schema
+  // (common/temp_schema.h); the session drops it when it ends.
+  std::string schema = CreationSchema(stmt);
   auto snapshot = catalog_.Snapshot();
-  if (snapshot->FindTable(stmt.table.schema, stmt.table.name)) {
+  if (snapshot->FindTable(schema, stmt.table.name)) {
     if (stmt.if_not_exists) {
       notice_(sqlstate::kDuplicateTable, "relation \"" + stmt.table.name + "\" already exists, skipping");
       return "CREATE TABLE";
@@ -125,8 +147,8 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
   }
   catalog::TableInfo table;
   table.name = stmt.table.name;
-  if (!stmt.table.schema.empty()) table.schema = stmt.table.schema;
-  CheckCreateIn(table.schema);
+  table.schema = schema;
+  if (!IsTempSchema(schema)) CheckCreateIn(table.schema);
   table.owner = role_;
   std::set<std::string> names;
   std::vector<std::pair<std::string, std::vector<std::string>>> uniques;  // name, columns
@@ -161,7 +183,9 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
     }
     if (is_serial) {
       std::string seq = table.name + "_" + def.name + "_seq";
-      column.default_sql = "nextval('" + seq + "'::regclass)";
+      // A temp table's names its temp schema: defaults bind without one (Binder::BindDefault).
+      std::string qualified = IsTempSchema(table.schema) ? table.schema + "." + seq : seq;
+      column.default_sql = "nextval('" + qualified + "'::regclass)";
       column.is_serial = true;
       serial_sequences.push_back({seq, column, def.identity_options});
     }

@@ -49,6 +49,10 @@ class DdlExecutor {
   // drops (42501); TRUNCATE needs the TRUNCATE privilege.
   void SetRole(uint32_t role) { role_ = role; }
 
+  // The session's temp schema, made at its first temp table
+  // (SqlSession::EnsureTempSchema); without it CREATE TEMP TABLE is 0A000.
+  void SetTempSchema(std::function<const std::string&()> temp_schema) { temp_schema_ = std::move(temp_schema); }
+
   // For index builds while others write (index_fence.h): whether a table is
   // this transaction's own (created in it, so nobody else writes it), and
   // a new snapshot for the build (false where the isolation level keeps one).
@@ -64,6 +68,10 @@ class DdlExecutor {
   // 42501 "permission denied for schema s" without CREATE there.
   void CheckCreateIn(const std::string& schema) const;
   std::string CreateTable(const ast::CreateTableStmt& stmt);
+  // The schema CREATE TABLE puts its table in: the session's temp schema
+  // for TEMP or a pg_temp name (42P16 for a TEMP table elsewhere, ON COMMIT
+  // on a permanent one), else the one written or public.
+  std::string CreationSchema(const ast::CreateTableStmt& stmt);
   std::string DropTable(const ast::DropTableStmt& stmt);
   std::string CreateIndex(const ast::CreateIndexStmt& stmt);
   std::string DropIndex(const ast::DropIndexStmt& stmt);
@@ -146,6 +154,7 @@ class DdlExecutor {
   std::shared_ptr<const catalog::CatalogSnapshot> snapshot_;
   std::function<bool(uint32_t)> own_table_;
   std::function<bool()> refresh_snapshot_;
+  std::function<const std::string&()> temp_schema_;
 };
 
 }  // namespace tessera::executor

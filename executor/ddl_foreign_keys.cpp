@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/temp_schema.h"
 #include "executor/ddl_executor.h"
 #include "executor/foreign_keys.h"
 
@@ -120,6 +121,14 @@ void DdlExecutor::AddForeignKey(catalog::TableInfo& table, const std::vector<std
       throw SqlError(sqlstate::kWrongObjectType, "referenced relation \"" + found->name + "\" is not a table");
     parent = found->id == table.id ? table : *found;
   }
+  // A temp table goes with its session: nothing permanent may depend on it.
+  if (IsOtherTempSchema(parent.schema))
+    throw SqlError(sqlstate::kInvalidTableDefinition,
+                   "constraints on temporary tables must involve temporary tables of this session");
+  if (IsTempSchema(parent.schema) != IsTempSchema(table.schema))
+    throw SqlError(sqlstate::kInvalidTableDefinition,
+                   IsTempSchema(table.schema) ? "constraints on temporary tables may reference only temporary tables"
+                                              : "constraints on permanent tables may reference only permanent tables");
   catalog::ForeignKeyInfo fk;
   fk.columns = FkColumns(table, columns);
   if (clause.columns.empty()) {

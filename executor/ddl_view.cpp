@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/temp_schema.h"
 #include "executor/ddl_executor.h"
 #include "parser/ast/view_definition.h"
 #include "planner/binder.h"
@@ -88,6 +89,11 @@ std::string DdlExecutor::CreateView(const ast::CreateViewStmt& stmt) {
       throw SqlError(sqlstate::kDuplicateColumn, "column \"" + column.name + "\" specified more than once");
   view.view_sql = planner::ApplyViewEdits(stmt.query_text, stmt.query_start, recorder);
   view.view_depends_on.assign(recorder.relations.begin(), recorder.relations.end());
+  // PostgreSQL makes such a view temporary itself; Tessera has no temp views.
+  for (uint32_t id : view.view_depends_on)
+    if (const catalog::TableInfo* r = snapshot->FindTableById(id); r && IsTempSchema(r->schema))
+      throw SqlError::FeatureNotSupported("views on temporary tables are not supported (PostgreSQL makes such a view "
+                                          "temporary, and Tessera has no temporary views)");
 
   const catalog::TableInfo* existing = snapshot->FindTable(stmt.view.schema, stmt.view.name);
   if (!existing) {

@@ -77,6 +77,9 @@ EmbeddedDatabase::EmbeddedDatabase(const DatabaseOptions& options) {
   }
   const char* env = std::getenv("TESSERA_ENCODE_FRAGMENTS");
   encode_fragments_ = options.encode_fragments || (env && std::strcmp(env, "0") != 0 && *env);
+  // Every temp table in the store is a leftover: no session of this process
+  // holds a temp schema yet (a crash skipped their sessions' cleanup).
+  DropLeftoverTempTables(*this);
 }
 
 std::unique_ptr<BackendTxn> EmbeddedDatabase::Begin(const storage::mvcc::TxnOptions& options) {

@@ -131,6 +131,7 @@ void SqlSession::RunDiscard(const ast::DiscardStmt& stmt, ResultSink& sink) {
       cursors_.clear();
       currvals_.clear();
       last_sequence_.clear();
+      DiscardTemp();
       sink.Complete("DISCARD ALL");
       return;
     case ast::DiscardTarget::kPlans:
@@ -145,8 +146,7 @@ void SqlSession::RunDiscard(const ast::DiscardStmt& stmt, ResultSink& sink) {
       sink.Complete("DISCARD SEQUENCES");
       return;
     case ast::DiscardTarget::kTemp:
-      // Tessera keeps no temporary objects: TEMP views and sequences are
-      // refused, and CREATE TEMP TABLE makes an ordinary table (not ours to drop).
+      DiscardTemp();
       sink.Complete("DISCARD TEMP");
       return;
   }

@@ -4,6 +4,7 @@
 #include <new>
 
 #include "common/error.h"
+#include "common/temp_schema.h"
 #include "executor/background_free.h"
 #include "executor/local_fragment_executor.h"
 #include "executor/sql_session.h"
@@ -112,6 +113,7 @@ void SqlSession::PrepareInto(SqlPrepared& prepared) {
 }
 
 std::shared_ptr<PreparedStatement> SqlSession::Prepare(const std::string& sql, const std::vector<Type>& param_types) {
+  TempSchemaScope temp_schema(temp_schema_);
   int64_t parsed_bytes = 0;
   std::vector<ast::StatementPtr> stmts = ParseCharged(sql, &parsed_bytes);
   auto memory = std::make_unique<PoolReservation>(parsed_bytes / kParseBytesPerToken * kKeptBytesPerToken,
@@ -146,6 +148,7 @@ void SqlSession::RefreshPlan(SqlPrepared& prepared) {
 }
 
 std::unique_ptr<Portal> SqlSession::Bind(std::shared_ptr<PreparedStatement> statement, std::vector<Value> params) {
+  TempSchemaScope temp_schema(temp_schema_);
   auto prepared = std::dynamic_pointer_cast<SqlPrepared>(statement);
   TS_ASSERT(prepared != nullptr, "foreign prepared statement");
   if (failed_ && !(prepared->stmt_ && AllowedInFailedBlock(*prepared->stmt_)))
@@ -197,6 +200,7 @@ SqlPortal::~SqlPortal() {
 }
 
 bool SqlPortal::Execute(size_t max_rows, ResultSink& sink) {
+  TempSchemaScope temp_schema(session_.temp_schema_);
   // A SELECT's tag counts the rows of this Execute (PostgreSQL's
   // PortalRunSelect): "SELECT 0" for a portal already at its end. A write's
   // tag counts every row it wrote.

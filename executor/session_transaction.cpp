@@ -65,12 +65,16 @@ int64_t SqlSession::IdleTimeoutMs() const {
 }
 
 void SqlSession::Cancel() {
+  // Ending: its temp tables are being dropped, and no statement of the
+  // client's is left to cancel (the lost client's cancel comes now too).
+  if (ending_.load()) return;
   cancel_.store(true);
   // A statement blocked on a row lock is woken to see the cancel.
   if (uint64_t id = txn_id_.load(); id != 0) db_.Interrupt(id);
 }
 
 void SqlSession::CommitTxn() {
+  RunOnCommitActions();  // in the transaction, before it commits
   ReleaseTableLocks();
   EndCursors(true);
   std::unique_ptr<BlockCatalog> ddl = std::move(block_catalog_);

@@ -93,7 +93,10 @@ std::string SqlSession::RunDdl(const ast::Statement& stmt, ResultSink& sink) {
                          txn.RefreshSnapshot();
                          return true;
                        });
-  return ddl.Execute(stmt);
+  ddl.SetTempSchema([this]() -> const std::string& { return EnsureTempSchema(); });
+  std::string tag = ddl.Execute(stmt);
+  if (stmt.kind == ast::StmtKind::kCreateTable) NoteOnCommit(stmt.As<ast::CreateTableStmt>());
+  return tag;
 }
 
 int64_t SqlSession::NextVal(const std::string& qualified_name) {

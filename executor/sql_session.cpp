@@ -7,6 +7,7 @@
 #include <new>
 
 #include "common/error.h"
+#include "common/temp_schema.h"
 
 namespace tessera::executor {
 
@@ -105,9 +106,13 @@ void SqlSession::HandleError() {
   implicit_ = false;
 }
 
-void SqlSession::OnError() { HandleError(); }
+void SqlSession::OnError() {
+  TempSchemaScope temp_schema(temp_schema_);
+  HandleError();
+}
 
 void SqlSession::Sync() {
+  TempSchemaScope temp_schema(temp_schema_);
   if (implicit_ && !in_block_) {
     implicit_ = false;
     CommitTxn();
@@ -116,6 +121,7 @@ void SqlSession::Sync() {
 }
 
 void SqlSession::Terminate() {
+  TempSchemaScope temp_schema(temp_schema_);
   try {
     RollbackTxn();
   } catch (...) {
@@ -123,6 +129,7 @@ void SqlSession::Terminate() {
   in_block_ = false;
   failed_ = false;
   implicit_ = false;
+  DropOwnTempTables();  // however the session ends (ARCHITECTURE.md, "Temporary tables")
 }
 
 FragmentServices SqlSession::Services() {
@@ -228,6 +235,7 @@ std::vector<ast::StatementPtr> SqlSession::ParseCharged(const std::string& sql, 
 }
 
 void SqlSession::ExecuteSimple(const std::string& sql, ResultSink& sink) {
+  TempSchemaScope temp_schema(temp_schema_);
   std::vector<ast::StatementPtr> stmts;
   try {
     stmts = ParseCharged(sql);

@@ -245,6 +245,18 @@ class SqlSession final : public Session {
   // estimate of what its statements' trees hold).
   std::vector<ast::StatementPtr> ParseCharged(const std::string& sql, int64_t* charged = nullptr);
   planner::EvalContext EvalFor(const std::vector<Value>* params);
+  // Temporary tables (session_temp_tables.cpp). EnsureTempSchema gives the
+  // session its pg_temp_<n> at its first temp table; DropOwnTempTables
+  // drops its tables in a transaction of their own when the session ends;
+  // DiscardTemp drops them in the current one (DISCARD TEMP, DISCARD ALL).
+  const std::string& EnsureTempSchema();
+  std::vector<const catalog::TableInfo*> OwnTempTables(const catalog::CatalogSnapshot& snapshot) const;
+  void DropOwnTempTables() noexcept;
+  void DiscardTemp();
+  // ON COMMIT DELETE ROWS and DROP: noted at CREATE, run at every COMMIT
+  // before the transaction's data commits (PostgreSQL's PreCommit_on_commit_actions).
+  void NoteOnCommit(const ast::CreateTableStmt& stmt);
+  void RunOnCommitActions();
 
   Backend& db_;
   // What the catalog-reading built-ins (pg_table_is_visible, regclass,
@@ -287,8 +299,14 @@ class SqlSession final : public Session {
   const std::vector<Value>* bound_params_ = nullptr;
   const std::vector<Type>* bound_types_ = nullptr;
 
+  // pg_temp_<n> once the session made a temp table (common/temp_schema.h);
+  // installed for every call into the session (TempSchemaScope).
+  std::string temp_schema_;
+  std::map<uint32_t, char> on_commit_;  // temp table id -> 'd' DELETE ROWS | 'D' DROP
+
   bool implicit_ = false;  // extended protocol until Sync, or a multi-statement simple query
   std::atomic<bool> cancel_{false};
+  std::atomic<bool> ending_{false};  // from DropOwnTempTables on: Cancel() does nothing
 };
 
 // 53200 for a std::bad_alloc that escaped a statement.

@@ -104,6 +104,18 @@ ast::StatementPtr AstBuilder::BuildCreateTable(TP::CreateTableStmtContext* ctx) 
   stmt->table = QualifiedName(ctx->qualifiedName());
   stmt->if_not_exists = ctx->IF() != nullptr;
   stmt->temporary = ctx->TEMP() != nullptr || ctx->TEMPORARY() != nullptr;
+  if (auto* on_commit = ctx->onCommitClause()) {
+    if (on_commit->DROP() != nullptr) {
+      stmt->on_commit = 'D';
+    } else if (on_commit->DELETE() != nullptr) {
+      stmt->on_commit = 'd';
+    } else if (Identifier(on_commit->identifier()) == "preserve") {
+      stmt->on_commit = 'p';
+    } else {
+      throw SqlError(sqlstate::kSyntaxError, "syntax error at or near \"" + on_commit->identifier()->getText() + "\"",
+                     {}, {}, Loc(on_commit->identifier()) + 1);
+    }
+  }
   for (auto* element : ctx->tableElement()) {
     if (element->columnDef() != nullptr) {
       stmt->columns.push_back(BuildColumnDef(element->columnDef()));

@@ -2,6 +2,7 @@
 // LEAST, nextval) and scalar built-ins from common/builtin_functions.h.
 #include "common/stack_depth.h"
 #include "common/error.h"
+#include "common/temp_schema.h"
 #include "common/value_ops.h"
 #include "planner/binder.h"
 #include "planner/expr_evaluator.h"
@@ -251,6 +252,11 @@ ExprRef Binder::AssignTo(ExprRef e, const catalog::ColumnInfo& column) {
 ExprRef Binder::BindDefault(const catalog::ColumnInfo& column) {
   if (column.default_sql.empty()) return MakeConstantExpr(Value::Null(column.type));
   ast::ExprPtr parsed = ParseExpression(column.default_sql);
+  // A default names what it named at CREATE: never a temp object the session
+  // made since (a temp table's serial default names its sequence with its
+  // temp schema, DdlExecutor::CreateTable).
+  static const std::string kNoTempSchema;
+  TempSchemaScope no_temp_schema(kNoTempSchema);
   Scope empty;
   ExprRef e;
   try {

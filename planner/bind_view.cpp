@@ -15,6 +15,7 @@
 #include <cctype>
 
 #include "common/error.h"
+#include "common/temp_schema.h"
 #include "parser/ast/view_definition.h"
 #include "parser/parser.h"
 #include "planner/binder.h"
@@ -180,7 +181,11 @@ BoundQuery Binder::BindView(const catalog::TableInfo& view) {
   if (statements.size() != 1 || statements[0]->kind != ast::StmtKind::kSelect)
     throw SqlError::Internal("the stored query of view \"" + view.name + "\" is not a SELECT");
   // The view's own binder: its text sees no WITH query of this statement,
-  // and its error positions are not this statement's.
+  // and its error positions are not this statement's. Nor the session's
+  // temp tables: a view never reads one (CREATE VIEW refuses it), so its
+  // names mean what they meant at CREATE VIEW, as PostgreSQL's stored OIDs do.
+  static const std::string kNoTempSchema;
+  TempSchemaScope no_temp_schema(kNoTempSchema);
   Binder body(catalog_, param_types_, subqueries_);
   body.user_ = user_;
   body.session_user_ = session_user_;

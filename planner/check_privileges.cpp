@@ -4,11 +4,16 @@
 // view owner's rights), needs its privileges, and its schema USAGE.
 #include "catalog/acl.h"
 #include "common/error.h"
+#include "common/temp_schema.h"
 #include "planner/binder.h"
 
 namespace tessera::planner {
 
 void Binder::Require(const catalog::TableInfo& table, uint32_t mask) const {
+  // Another session's temp table resolves only by its schema's name, and its
+  // rows are that session's alone (PostgreSQL: the same 0A000).
+  if (IsOtherTempSchema(table.schema))
+    throw SqlError::FeatureNotSupported("cannot access temporary tables of other sessions");
   if (privileges_ != nullptr) privileges_->push_back({table.id, mask, check_as_});
 }
 

@@ -165,6 +165,8 @@ echo "== concurrency tests/concurrency"
 run_suite concurrency "$B/concurrency.log" bash tests/concurrency/run.sh
 echo "== views across a crash tests/catalog/views_restart.sh"
 run_suite views-restart "$B/views-restart.log" bash tests/catalog/views_restart.sh
+echo "== temporary tables across sessions and a crash tests/catalog/temp_tables.py"
+run_suite temp-tables "$B/temp-tables.log" /usr/bin/python3 tests/catalog/temp_tables.py
 echo "== overload tests/overload"
 run_suite overload "$B/overload.log" bash tests/overload/run.sh
 echo "== fuzz tests/fuzz"

@@ -5,6 +5,7 @@
 
 #include "catalog/system/system_oids.h"
 #include "common/error.h"
+#include "common/temp_schema.h"
 #include "parser/ast/view_definition.h"
 #include "parser/parser.h"
 
@@ -71,6 +72,14 @@ const ClassEntry* FindClassEntry(const std::vector<ClassEntry>& entries, uint32_
   for (const ClassEntry& e : entries)
     if (e.oid == oid) return &e;
   return nullptr;
+}
+
+std::string ColumnDefaultText(const ColumnInfo& column) {
+  const std::string& temp = ActiveTempSchema();
+  if (temp.empty()) return column.default_sql;
+  const std::string own = "nextval('" + temp + ".";
+  if (column.default_sql.rfind(own, 0) != 0) return column.default_sql;
+  return "nextval('" + column.default_sql.substr(own.size());
 }
 
 std::string QuoteIdent(const std::string& name) {

@@ -26,6 +26,12 @@ struct ClassEntry {
 std::vector<ClassEntry> ClassEntries(const CatalogSnapshot& snapshot, bool with_system = true);
 const ClassEntry* FindClassEntry(const std::vector<ClassEntry>& entries, uint32_t oid);
 
+// A column default as pg_get_expr shows it. A temp table's serial default
+// names its sequence with the temp schema (DdlExecutor::CreateTable); its
+// own session sees the sequence by name alone, as PostgreSQL prints a
+// regclass it finds on the search path.
+std::string ColumnDefaultText(const ColumnInfo& column);
+
 // PostgreSQL's quote_ident: quoted unless a plain lower-case identifier.
 std::string QuoteIdent(const std::string& name);
 // "CREATE [UNIQUE] INDEX name ON public.t USING btree (a, b DESC)", as

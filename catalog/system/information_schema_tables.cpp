@@ -6,6 +6,7 @@
 #include "catalog/system/system_oids.h"
 #include "catalog/system/system_relation.h"
 #include "catalog/system/system_values.h"
+#include "common/temp_schema.h"
 #include "common/types.h"
 
 namespace tessera::catalog::system {
@@ -19,7 +20,10 @@ std::vector<Row> TablesRows(const CatalogSnapshot& snapshot) {
   std::vector<Row> rows;
   for (const ClassEntry& e : ClassEntries(snapshot)) {
     if (e.kind != 'r' && e.kind != 'v') continue;
-    rows.push_back({Id(kDatabaseName), Id(e.schema), Id(e.name), Id(e.kind == 'r' ? "BASE TABLE" : "VIEW"),
+    // As PostgreSQL's view: the session's own temp tables, not others'.
+    if (IsOtherTempSchema(e.schema)) continue;
+    const char* type = e.kind == 'v' ? "VIEW" : IsTempSchema(e.schema) ? "LOCAL TEMPORARY" : "BASE TABLE";
+    rows.push_back({Id(kDatabaseName), Id(e.schema), Id(e.name), Id(type),
                     NullValue(), NullValue(), NullValue(), NullValue(), NullValue(), YesNo(e.kind == 'r'),
                     YesNo(false), NullValue()});
   }
@@ -58,6 +62,7 @@ std::string UdtName(Type t) {
 std::vector<Row> ColumnsRows(const CatalogSnapshot& snapshot) {
   std::vector<Row> rows;
   for (const auto& [id, table] : snapshot.Tables()) {
+    if (IsOtherTempSchema(table.schema)) continue;
     for (size_t i = 0; i < table.columns.size(); ++i) {
       const ColumnInfo& c = table.columns[i];
       std::optional<int32_t> precision = NumericPrecision(c.type);
@@ -71,7 +76,7 @@ std::vector<Row> ColumnsRows(const CatalogSnapshot& snapshot) {
                       Id(table.name),
                       Id(c.name),
                       Int4Value(static_cast<int64_t>(i + 1)),
-                      c.default_sql.empty() || c.identity ? NullValue() : Id(c.default_sql),
+                      c.default_sql.empty() || c.identity ? NullValue() : Id(ColumnDefaultText(c)),
                       YesNo(!c.not_null),
                       Id(DataType(c.type)),
                       Cardinal(c.type.CharLength()),

@@ -1,5 +1,6 @@
 // pg_catalog.pg_attrdef: column defaults. adbin holds the default's SQL text
 // (PostgreSQL keeps a node tree there); pg_get_expr returns it unchanged.
+#include "catalog/system/class_entries.h"
 #include "catalog/system/system_oids.h"
 #include "catalog/system/system_relation.h"
 #include "catalog/system/system_values.h"
@@ -14,7 +15,7 @@ std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
       if (table.columns[i].default_sql.empty() || table.columns[i].identity != '\0') continue;
       int attnum = static_cast<int>(i + 1);
       rows.push_back({OidValue(AttrDefOid(table.id, attnum)), OidValue(table.id), Int2Value(attnum),
-                      TextValue(table.columns[i].default_sql)});
+                      TextValue(ColumnDefaultText(table.columns[i]))});
     }
   }
   return rows;

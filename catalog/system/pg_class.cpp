@@ -4,6 +4,7 @@
 #include "catalog/system/system_oids.h"
 #include "catalog/system/system_relation.h"
 #include "catalog/system/system_values.h"
+#include "common/temp_schema.h"
 
 namespace tessera::catalog::system {
 namespace {
@@ -53,7 +54,7 @@ std::vector<Row> Rows(const CatalogSnapshot& snapshot) {
         OidValue(e.kind == 'v' ? 0 : e.oid),          // relfilenode
         OidValue(0), Int4Value(0), Value::Float4(-1), Int4Value(0), OidValue(0),
         BoolValue(HasIndex(e)), BoolValue(false),
-        CharValue('p'), CharValue(e.kind), Int2Value(ColumnCount(e)),
+        CharValue(IsTempSchema(e.schema) ? 't' : 'p'), CharValue(e.kind), Int2Value(ColumnCount(e)),
         Int2Value(e.kind == 'r' && e.table ? static_cast<int>(e.table->checks.size()) : 0),  // relchecks
         BoolValue(e.kind == 'v'),                     // relhasrules: views have their _RETURN rule
         BoolValue(HasForeignKeys(e, snapshot)),       // relhastriggers: PostgreSQL's foreign keys are triggers

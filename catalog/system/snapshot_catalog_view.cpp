@@ -5,6 +5,7 @@
 #include "catalog/system/class_entries.h"
 #include "catalog/system/system_oids.h"
 #include "common/builtin_functions.h"
+#include "common/temp_schema.h"
 
 namespace tessera::catalog::system {
 namespace {
@@ -51,10 +52,20 @@ const ClassEntry* SnapshotCatalogView::Relations::Find(uint32_t oid) const {
 }
 
 const ClassEntry* SnapshotCatalogView::Relations::Find(const std::string& schema, const std::string& name) const {
-  for (const char* s : {"public", "pg_catalog"}) {
-    auto it = by_name.find((schema.empty() ? std::string(s) : schema) + "." + name);
+  // The session's temp schema comes first, as in the catalog's own lookups.
+  const std::string& temp = ActiveTempSchema();
+  std::vector<std::string> path;
+  if (schema == kTempSchemaAlias) {
+    if (!temp.empty()) path.push_back(temp);
+  } else if (!schema.empty()) {
+    path.push_back(schema);
+  } else {
+    if (!temp.empty()) path.push_back(temp);
+    path.insert(path.end(), {"public", "pg_catalog"});
+  }
+  for (const std::string& s : path) {
+    auto it = by_name.find(s + "." + name);
     if (it != by_name.end()) return it->second;
-    if (!schema.empty()) break;
   }
   return nullptr;
 }

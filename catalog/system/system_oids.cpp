@@ -24,6 +24,7 @@ uint32_t SequenceOid(const SequenceInfo& sequence) {
 uint32_t NamespaceOid(const std::string& schema) {
   if (schema == "pg_catalog") return kPgCatalogNamespaceOid;
   if (schema == "information_schema") return kInformationSchemaNamespaceOid;
+  if (auto n = TempSchemaNumber(schema); n && *n < kTempNamespaceOidCount) return TempNamespaceOid(*n);
   return kPublicNamespaceOid;  // the only user schema
 }
 
@@ -32,8 +33,11 @@ std::string NamespaceName(uint32_t oid) {
     case kPgCatalogNamespaceOid: return "pg_catalog";
     case kPublicNamespaceOid: return "public";
     case kInformationSchemaNamespaceOid: return "information_schema";
-    default: return {};
+    default: break;
   }
+  if (oid >= TempNamespaceOid(0) && oid - TempNamespaceOid(0) < kTempNamespaceOidCount)
+    return TempSchemaName(oid - TempNamespaceOid(0));
+  return {};
 }
 
 }  // namespace tessera::catalog::system

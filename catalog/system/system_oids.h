@@ -12,6 +12,7 @@
 #include <string>
 
 #include "catalog/catalog.h"
+#include "common/temp_schema.h"
 
 namespace tessera::catalog::system {
 
@@ -51,6 +52,7 @@ uint32_t ForeignKeyConstraintOid(uint32_t table_id, const std::string& name);
 // Built-in function number `index` in the registry (common/builtin_functions.h).
 inline uint32_t ProcOid(size_t index) { return 3'900'000'000u + static_cast<uint32_t>(index); }
 
+// Temp schemas' OIDs: TempNamespaceOid (common/temp_schema.h).
 uint32_t NamespaceOid(const std::string& schema);
 std::string NamespaceName(uint32_t oid);  // empty if unknown
 

@@ -42,5 +42,9 @@ inline std::string GroupInSync(int group) { return Group(group) + "insync"; }
 // The group's last failover, written by the backup that took over (for `tessera ctl status`).
 inline std::string GroupLastFailover(int group) { return Group(group) + "last_failover"; }
 inline std::string Gateway(const std::string& id) { return kGateways + id; }
+// A session's temp schema pg_temp_<n> (common/temp_schema.h), under its
+// gateway's lease: gone with the gateway, so its tables are leftovers.
+inline const std::string kTempSchemas = "/tessera/temp_schemas/";
+inline std::string TempSchema(int64_t n) { return kTempSchemas + std::to_string(n); }
 
 }  // namespace tessera::cluster::keys

@@ -73,6 +73,7 @@ ClusterBackend::ClusterBackend(GatewayOptions options, std::chrono::milliseconds
   finisher_ = std::thread([this] { FinishLoop(); });
   registrar_ = std::thread([this] { RegistrarLoop(); });
   spdlog::info("gateway {} joined the cluster ({} shard groups, {} buckets)", id_, map_.Groups(), map_.Buckets());
+  executor::DropLeftoverTempTables(*this);  // of sessions whose gateway died
 }
 
 ClusterBackend::~ClusterBackend() {
@@ -115,6 +116,7 @@ void ClusterBackend::RegistrarLoop() {
         try {
           auto fresh = std::make_unique<etcd::KeptLease>(*etcd_, 3);
           etcd_->Put(keys::Gateway(id_), GatewayRegistration(options_.port, announced_revision_), fresh->Id());
+          for (int64_t n : temp_schemas_) etcd_->Put(keys::TempSchema(n), id_, fresh->Id());
           lease_ = std::move(fresh);
           spdlog::info("gateway {} registered in etcd again", id_);
         } catch (const std::exception& e) {
@@ -137,6 +139,28 @@ void ClusterBackend::OnCatalogChange(int64_t revision) {
 
 std::unique_ptr<executor::BackendTxn> ClusterBackend::Begin(const storage::mvcc::TxnOptions& options) {
   return std::make_unique<ClusterTxn>(*this, options);
+}
+
+int64_t ClusterBackend::ClaimTempSchema() {
+  int64_t n = AllocateRange("temp_schema", 1);
+  RunBlocking([&] {
+    std::lock_guard lock(registration_mutex_);
+    etcd_->Put(keys::TempSchema(n), id_, lease_->Id());
+    temp_schemas_.insert(n);
+  });
+  return n;
+}
+
+void ClusterBackend::ReleaseTempSchema(int64_t n) {
+  RunBlocking([&] {
+    std::lock_guard lock(registration_mutex_);
+    temp_schemas_.erase(n);
+    etcd_->Delete(keys::TempSchema(n));
+  });
+}
+
+bool ClusterBackend::TempSchemaLive(int64_t n) {
+  return RunBlocking([&] { return !etcd_->Get(keys::TempSchema(n)).kvs.empty(); });
 }
 
 int64_t ClusterBackend::AllocateRange(const std::string& counter, int64_t count) {

@@ -10,6 +10,7 @@
 #include <deque>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 #include <memory>
@@ -49,6 +50,11 @@ class ClusterBackend final : public executor::Backend {
   int64_t AllocateRange(const std::string& counter, int64_t count) override;
   int64_t NextVal(const std::string& qualified_name) override;
   std::string FragmentPlacement(const planner::Fragment& fragment) override;
+  // Temp schemas are live while their key is in etcd under this gateway's
+  // lease (kept again with a new lease when the gateway registers again).
+  int64_t ClaimTempSchema() override;
+  void ReleaseTempSchema(int64_t n) override;
+  bool TempSchemaLive(int64_t n) override;
 
   // --- For ClusterTxn. ---
   const ShardMap& Map() const { return map_; }
@@ -91,6 +97,7 @@ class ClusterBackend final : public executor::Backend {
   std::mutex registration_mutex_;              // guards lease_ and announced_revision_
   std::unique_ptr<etcd::KeptLease> lease_;     // this gateway's registration
   int64_t announced_revision_ = 0;            // the catalog revision it last announced
+  std::set<int64_t> temp_schemas_;            // its sessions' (guarded by registration_mutex_)
   ShardMap map_;
   std::unique_ptr<NodeDirectory> nodes_;
   std::unique_ptr<transport::RpcClient> rpc_;

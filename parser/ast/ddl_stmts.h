@@ -74,6 +74,8 @@ struct CreateTableStmt : Statement {
   QualifiedName table;
   bool if_not_exists = false;
   bool temporary = false;
+  // ON COMMIT: 'p' PRESERVE ROWS, 'd' DELETE ROWS, 'D' DROP; '\0' when not written.
+  char on_commit = '\0';
   std::vector<ColumnDef> columns;
   std::vector<TableConstraint> constraints;
   std::vector<std::pair<std::string, std::string>> with_options;  // WITH (fillfactor=100): accepted

@@ -201,8 +201,12 @@ whereCurrentOf : WHERE CURRENT OF identifier ;
 
 createTableStmt
   : CREATE (TEMP | TEMPORARY | LOCAL (TEMP | TEMPORARY))? TABLE (IF NOT EXISTS)? qualifiedName
-    OPEN_PAREN (tableElement (COMMA tableElement)*)? CLOSE_PAREN withOptions?
+    OPEN_PAREN (tableElement (COMMA tableElement)*)? CLOSE_PAREN withOptions? onCommitClause?
   ;
+
+// ON COMMIT PRESERVE ROWS | DELETE ROWS | DROP (PRESERVE is no keyword of
+// ours: the builder checks the identifier).
+onCommitClause : ON COMMIT (DROP | DELETE ROWS | identifier ROWS) ;
 
 tableElement : tableConstraint | columnDef ;
 

@@ -18,6 +18,8 @@
 #                            and paused primaries, killed backups and gateway)
 #                            under inserts, transfers and register reads; no
 #                            loss, no stale read, replicas equal
+#   temp_tables.sh           temporary tables: private across gateways, gone
+#                            with their session and with a killed gateway
 #
 #   TESSERA_BIN=build/cluster/tessera bash tests/cluster/run.sh
 #   TESSERA_QUICK=1   skip the pgbench part (about 2 minutes of the total)
@@ -33,7 +35,7 @@ scripts=("$@")
 if [ ${#scripts[@]} -eq 0 ]; then
   scripts=()
   [ "${TESSERA_QUICK:-0}" = 1 ] || scripts+=(pgbench_two_gateways.sh)
-  scripts+=(bank.sh faults.sh locks.sh overload.sh replication.sh link_security.sh harness.sh)
+  scripts+=(bank.sh faults.sh locks.sh overload.sh replication.sh link_security.sh harness.sh temp_tables.sh)
 fi
 p=0
 f=0

@@ -96,6 +96,21 @@ TEST(ParseCreateTable, TableLevelPrimaryKeyAndTemp) {
   EXPECT_TRUE(ParseOne<CreateTableStmt>("CREATE TEMPORARY TABLE t ()", StmtKind::kCreateTable)->temporary);
 }
 
+TEST(ParseCreateTable, OnCommit) {
+  auto on_commit = [](const char* sql) { return ParseOne<CreateTableStmt>(sql, StmtKind::kCreateTable)->on_commit; };
+  EXPECT_EQ(on_commit("CREATE TEMP TABLE t (a int)"), '\0');
+  EXPECT_EQ(on_commit("CREATE TEMP TABLE t (a int) ON COMMIT PRESERVE ROWS"), 'p');
+  EXPECT_EQ(on_commit("create temp table t (a int) on commit delete rows"), 'd');
+  EXPECT_EQ(on_commit("CREATE TEMP TABLE t (a int) WITH (fillfactor = 90) ON COMMIT DROP"), 'D');
+  // PRESERVE is an identifier to the grammar: another word is a syntax error.
+  try {
+    ParseSql("CREATE TEMP TABLE t (a int) ON COMMIT KEEP ROWS");
+    ADD_FAILURE() << "ON COMMIT KEEP ROWS parsed";
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.Sqlstate(), "42601");
+  }
+}
+
 TEST(ParseCreateTable, DefaultTextKeepsSourceSpelling) {
   auto s = ParseOne<CreateTableStmt>("CREATE TABLE t (a text DEFAULT 'x' || 'y' NOT NULL, b int default -1)",
                                      StmtKind::kCreateTable);
