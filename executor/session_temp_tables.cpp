@@ -8,20 +8,12 @@
 
 #include "catalog/system/class_entries.h"
 #include "common/temp_schema.h"
+#include "executor/discard_sink.h"
 #include "executor/sql_session.h"
 
 namespace tessera::executor {
 
 namespace {
-
-class DiscardSink final : public ResultSink {
- public:
-  void Columns(const std::vector<ColumnDesc>&) override {}
-  void Row(const tessera::Row&) override {}
-  void Complete(const std::string&) override {}
-  void EmptyQuery() override {}
-  void Notice(const std::string&, const std::string&, const std::string&) override {}
-};
 
 // DROP TABLE of `tables` (qualified by their temp schema), CASCADE: a view
 // or foreign key on them can only be another temp table of the same session.

@@ -1,6 +1,7 @@
 // Utility statements: SET/SHOW/RESET, EXPLAIN, DDL, VACUUM/ANALYZE.
 #include "common/error.h"
 #include "executor/ddl_executor.h"
+#include "executor/discard_sink.h"
 #include "executor/embedded_database.h"
 #include "executor/sql_session.h"
 
@@ -30,14 +31,7 @@ void SqlSession::RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool
   FragmentStats stats;
   if (stmt.analyze) {
     // EXPLAIN ANALYZE runs the statement (its writes included), discarding rows.
-    class Discard final : public ResultSink {
-     public:
-      void Columns(const std::vector<ColumnDesc>&) override {}
-      void Row(const tessera::Row&) override {}
-      void Complete(const std::string&) override {}
-      void EmptyQuery() override {}
-      void Notice(const std::string&, const std::string&, const std::string&) override {}
-    } discard;
+    DiscardSink discard;
     auto prepared = std::make_shared<SqlPrepared>();
     prepared->plan_ = std::make_shared<planner::PlannedQuery>(plan);
     SqlPortal portal(*this, prepared, {});
