@@ -141,6 +141,7 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
   if (snapshot->FindTable(schema, stmt.table.name)) {
     if (stmt.if_not_exists) {
       notice_(sqlstate::kDuplicateTable, "relation \"" + stmt.table.name + "\" already exists, skipping");
+      skipped_existing_ = true;
       return "CREATE TABLE";
     }
     throw SqlError(sqlstate::kDuplicateTable, "relation \"" + stmt.table.name + "\" already exists");
@@ -154,6 +155,13 @@ std::string DdlExecutor::CreateTable(const ast::CreateTableStmt& stmt) {
   std::vector<std::pair<std::string, std::vector<std::string>>> uniques;  // name, columns
   // The sequences of serial and identity columns: name, column, options (identity's).
   std::vector<std::tuple<std::string, catalog::ColumnInfo, std::vector<ast::SequenceOption>>> serial_sequences;
+  if (query_columns_ != nullptr) {
+    for (const catalog::ColumnInfo& column : *query_columns_) {
+      if (!names.insert(column.name).second)
+        throw SqlError(sqlstate::kDuplicateColumn, "column \"" + column.name + "\" specified more than once");
+      table.columns.push_back(column);
+    }
+  }
   for (auto& def : stmt.columns) {
     if (!names.insert(def.name).second)
       throw SqlError(sqlstate::kDuplicateColumn, "column \"" + def.name + "\" specified more than once");

@@ -53,6 +53,12 @@ class DdlExecutor {
   // (SqlSession::EnsureTempSchema); without it CREATE TEMP TABLE is 0A000.
   void SetTempSchema(std::function<const std::string&()> temp_schema) { temp_schema_ = std::move(temp_schema); }
 
+  // CREATE TABLE AS: the query's columns, which the table gets instead of
+  // column definitions; SkippedExisting() then tells whether IF NOT EXISTS
+  // found the table there (and nothing is to be inserted).
+  void SetQueryColumns(const std::vector<catalog::ColumnInfo>* columns) { query_columns_ = columns; }
+  bool SkippedExisting() const { return skipped_existing_; }
+
   // For index builds while others write (index_fence.h): whether a table is
   // this transaction's own (created in it, so nobody else writes it), and
   // a new snapshot for the build (false where the isolation level keeps one).
@@ -155,6 +161,8 @@ class DdlExecutor {
   std::function<bool(uint32_t)> own_table_;
   std::function<bool()> refresh_snapshot_;
   std::function<const std::string&()> temp_schema_;
+  const std::vector<catalog::ColumnInfo>* query_columns_ = nullptr;
+  bool skipped_existing_ = false;
 };
 
 }  // namespace tessera::executor

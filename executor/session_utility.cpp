@@ -68,7 +68,8 @@ void SqlSession::RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool
   sink.Complete("EXPLAIN");
 }
 
-std::string SqlSession::RunDdl(const ast::Statement& stmt, ResultSink& sink) {
+std::string SqlSession::RunDdl(const ast::Statement& stmt, ResultSink& sink,
+                               const std::vector<catalog::ColumnInfo>* query_columns, bool* skipped) {
   Backend& db = db_;
   BackendTxn& txn = StatementTxn();
   std::unique_ptr<FragmentExecutor> fragments = txn.Fragments(Services());
@@ -88,7 +89,9 @@ std::string SqlSession::RunDdl(const ast::Statement& stmt, ResultSink& sink) {
                          return true;
                        });
   ddl.SetTempSchema([this]() -> const std::string& { return EnsureTempSchema(); });
+  ddl.SetQueryColumns(query_columns);
   std::string tag = ddl.Execute(stmt);
+  if (skipped != nullptr) *skipped = ddl.SkippedExisting();
   if (stmt.kind == ast::StmtKind::kCreateTable) NoteOnCommit(stmt.As<ast::CreateTableStmt>());
   return tag;
 }
@@ -180,6 +183,11 @@ void SqlSession::RunUtility(const ast::Statement& stmt, ResultSink& sink, bool d
     case ast::StmtKind::kCopy: RunCopy(stmt.As<ast::CopyStmt>(), sink); return;
     case ast::StmtKind::kEmpty: sink.EmptyQuery(); return;
     case ast::StmtKind::kCreateTable:
+      if (stmt.As<ast::CreateTableStmt>().as_insert) {
+        RunCreateTableAs(stmt.As<ast::CreateTableStmt>(), sink);
+        return;
+      }
+      [[fallthrough]];
     case ast::StmtKind::kDropTable:
     case ast::StmtKind::kCreateIndex:
     case ast::StmtKind::kDropIndex:

@@ -147,7 +147,10 @@ class SqlSession final : public Session {
   void RunExplain(const ast::ExplainStmt& stmt, ResultSink& sink, bool describe_columns);
   void RunShow(const ast::ShowStmt& stmt, ResultSink& sink, bool describe_columns);
   void RunCopy(const ast::CopyStmt& stmt, ResultSink& sink);  // executor/copy_session.cpp
-  std::string RunDdl(const ast::Statement& stmt, ResultSink& sink);
+  // `query_columns`, `skipped`: CREATE TABLE AS (DdlExecutor::SetQueryColumns).
+  std::string RunDdl(const ast::Statement& stmt, ResultSink& sink,
+                     const std::vector<catalog::ColumnInfo>* query_columns = nullptr, bool* skipped = nullptr);
+  void RunCreateTableAs(const ast::CreateTableStmt& stmt, ResultSink& sink);  // session_create_table_as.cpp
   // Roles (session_roles.cpp): CREATE/ALTER/DROP ROLE, returns the tag.
   std::string RunRole(const ast::Statement& stmt, ResultSink& sink);
   void CreateRole(const ast::CreateRoleStmt& stmt, ResultSink& sink);

@@ -41,6 +41,8 @@ class AstBuilder {
 
   // build_create_table.cpp, build_ddl.cpp
   ast::StatementPtr BuildCreateTable(TP::CreateTableStmtContext* ctx);
+  ast::StatementPtr BuildCreateTableAs(TP::CreateTableAsStmtContext* ctx);
+  char OnCommit(TP::OnCommitClauseContext* ctx);  // '\0' when absent (CreateTableStmt::on_commit)
   ast::ColumnDef BuildColumnDef(TP::ColumnDefContext* ctx);
   ast::ForeignKeyClause BuildForeignKeyClause(TP::QualifiedNameContext* table, TP::IdentifierListContext* columns,
                                               const std::vector<TP::ReferenceOptionContext*>& options, int location);

@@ -1,4 +1,5 @@
-// CREATE [TEMP] TABLE [IF NOT EXISTS] t (columns and constraints) [WITH (...)].
+// CREATE [TEMP] TABLE [IF NOT EXISTS] t (columns and constraints) [WITH (...)],
+// and CREATE TABLE ... AS query.
 #include "common/error.h"
 #include "parser/ast_builder.h"
 
@@ -99,23 +100,40 @@ ast::TableConstraint AstBuilder::BuildTableConstraint(TP::TableConstraintContext
   return constraint;
 }
 
+char AstBuilder::OnCommit(TP::OnCommitClauseContext* on_commit) {
+  if (on_commit == nullptr) return '\0';
+  if (on_commit->DROP() != nullptr) return 'D';
+  if (on_commit->DELETE() != nullptr) return 'd';
+  if (Identifier(on_commit->identifier()) == "preserve") return 'p';
+  throw SqlError(sqlstate::kSyntaxError, "syntax error at or near \"" + on_commit->identifier()->getText() + "\"", {},
+                 {}, Loc(on_commit->identifier()) + 1);
+}
+
+ast::StatementPtr AstBuilder::BuildCreateTableAs(TP::CreateTableAsStmtContext* ctx) {
+  auto stmt = std::make_unique<ast::CreateTableStmt>();
+  stmt->table = QualifiedName(ctx->qualifiedName());
+  stmt->if_not_exists = ctx->IF() != nullptr;
+  stmt->temporary = ctx->TEMP() != nullptr || ctx->TEMPORARY() != nullptr;
+  stmt->on_commit = OnCommit(ctx->onCommitClause());
+  stmt->as_insert = std::make_unique<ast::InsertStmt>();
+  stmt->as_insert->table = stmt->table;
+  if (ctx->identifierList() != nullptr) stmt->as_columns = IdentifierList(ctx->identifierList());
+  stmt->as_insert->source = BuildSelect(ctx->selectStmt());
+  if (auto* data = ctx->identifier()) {
+    if (Identifier(data) != "data")
+      throw SqlError(sqlstate::kSyntaxError, "syntax error at or near \"" + data->getText() + "\"", {}, {},
+                     Loc(data) + 1);
+    stmt->with_data = ctx->NO() == nullptr;
+  }
+  return stmt;
+}
+
 ast::StatementPtr AstBuilder::BuildCreateTable(TP::CreateTableStmtContext* ctx) {
   auto stmt = std::make_unique<ast::CreateTableStmt>();
   stmt->table = QualifiedName(ctx->qualifiedName());
   stmt->if_not_exists = ctx->IF() != nullptr;
   stmt->temporary = ctx->TEMP() != nullptr || ctx->TEMPORARY() != nullptr;
-  if (auto* on_commit = ctx->onCommitClause()) {
-    if (on_commit->DROP() != nullptr) {
-      stmt->on_commit = 'D';
-    } else if (on_commit->DELETE() != nullptr) {
-      stmt->on_commit = 'd';
-    } else if (Identifier(on_commit->identifier()) == "preserve") {
-      stmt->on_commit = 'p';
-    } else {
-      throw SqlError(sqlstate::kSyntaxError, "syntax error at or near \"" + on_commit->identifier()->getText() + "\"",
-                     {}, {}, Loc(on_commit->identifier()) + 1);
-    }
-  }
+  stmt->on_commit = OnCommit(ctx->onCommitClause());
   for (auto* element : ctx->tableElement()) {
     if (element->columnDef() != nullptr) {
       stmt->columns.push_back(BuildColumnDef(element->columnDef()));

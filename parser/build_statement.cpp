@@ -20,6 +20,8 @@ ast::StatementPtr AstBuilder::BuildStatement(TP::StatementContext* ctx) {
     stmt = BuildUpdate(c);
   } else if (auto* c = ctx->deleteStmt()) {
     stmt = BuildDelete(c);
+  } else if (auto* c = ctx->createTableAsStmt()) {
+    stmt = BuildCreateTableAs(c);
   } else if (auto* c = ctx->createTableStmt()) {
     stmt = BuildCreateTable(c);
   } else if (auto* c = ctx->dropTableStmt()) {

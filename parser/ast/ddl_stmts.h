@@ -1,6 +1,7 @@
 // CREATE/DROP TABLE and INDEX, ALTER TABLE, TRUNCATE.
 #pragma once
 
+#include "parser/ast/dml_stmts.h"
 #include "parser/ast/expr.h"
 #include "parser/ast/select_stmt.h"
 #include "parser/ast/statement.h"
@@ -79,6 +80,12 @@ struct CreateTableStmt : Statement {
   std::vector<ColumnDef> columns;
   std::vector<TableConstraint> constraints;
   std::vector<std::pair<std::string, std::string>> with_options;  // WITH (fillfactor=100): accepted
+  // CREATE TABLE ... [(names)] AS query [WITH [NO] DATA]: the query, as the
+  // INSERT INTO the new table that fills it (null for a plain CREATE TABLE),
+  // and the names written, which rename the query's first columns.
+  std::unique_ptr<InsertStmt> as_insert;
+  std::vector<std::string> as_columns;
+  bool with_data = true;
 };
 
 struct DropTableStmt : Statement {

@@ -15,6 +15,7 @@ statement
   | insertStmt
   | updateStmt
   | deleteStmt
+  | createTableAsStmt
   | createTableStmt
   | dropTableStmt
   | createIndexStmt
@@ -202,6 +203,13 @@ whereCurrentOf : WHERE CURRENT OF identifier ;
 createTableStmt
   : CREATE (TEMP | TEMPORARY | LOCAL (TEMP | TEMPORARY))? TABLE (IF NOT EXISTS)? qualifiedName
     OPEN_PAREN (tableElement (COMMA tableElement)*)? CLOSE_PAREN withOptions? onCommitClause?
+  ;
+
+// CREATE TABLE ... AS query [WITH [NO] DATA] (DATA is no keyword of ours:
+// the builder checks the identifier).
+createTableAsStmt
+  : CREATE (TEMP | TEMPORARY | LOCAL (TEMP | TEMPORARY))? TABLE (IF NOT EXISTS)? qualifiedName
+    (OPEN_PAREN identifierList CLOSE_PAREN)? onCommitClause? AS selectStmt (WITH NO? identifier)?
   ;
 
 // ON COMMIT PRESERVE ROWS | DELETE ROWS | DROP (PRESERVE is no keyword of
