@@ -70,4 +70,13 @@ class LogicalOperator {
   std::vector<Type> types_;
 };
 
+// The output of a node that appends one column per call to its child's
+// (ProjectSet, WindowAgg): the child's types, then each call's.
+template <class Calls>
+std::vector<Type> ChildTypesThenCalls(const LogicalOperator& child, const Calls& calls) {
+  std::vector<Type> types = child.Types();
+  for (const auto& c : calls) types.push_back(c->type);
+  return types;
+}
+
 }  // namespace tessera::planner

@@ -17,7 +17,7 @@ class LogicalProjectSet final : public LogicalOperator {
   static constexpr LogicalKind kKind = LogicalKind::kProjectSet;
   // `calls`: kSetFunction expressions whose arguments are over the child's columns.
   LogicalProjectSet(LogicalRef child, std::vector<ExprRef> calls)
-      : LogicalOperator(kKind, {child}, OutputTypes(*child, calls)), calls_(std::move(calls)) {}
+      : LogicalOperator(kKind, {child}, ChildTypesThenCalls(*child, calls)), calls_(std::move(calls)) {}
   const std::vector<ExprRef>& Calls() const { return calls_; }
   std::string Explain() const override { return "ProjectSet"; }
   std::vector<std::string> ExplainDetails() const override {
@@ -27,11 +27,6 @@ class LogicalProjectSet final : public LogicalOperator {
   }
 
  private:
-  static std::vector<Type> OutputTypes(const LogicalOperator& child, const std::vector<ExprRef>& calls) {
-    std::vector<Type> types = child.Types();
-    for (auto& c : calls) types.push_back(c->type);
-    return types;
-  }
   std::vector<ExprRef> calls_;
 };
 

@@ -16,16 +16,11 @@ class LogicalWindow final : public LogicalOperator {
   static constexpr LogicalKind kKind = LogicalKind::kWindow;
   // `calls`: kWindow expressions over the child's columns.
   LogicalWindow(LogicalRef child, std::vector<ExprRef> calls)
-      : LogicalOperator(kKind, {child}, OutputTypes(*child, calls)), calls_(std::move(calls)) {}
+      : LogicalOperator(kKind, {child}, ChildTypesThenCalls(*child, calls)), calls_(std::move(calls)) {}
   const std::vector<ExprRef>& Calls() const { return calls_; }
   std::string Explain() const override { return "WindowAgg"; }
 
  private:
-  static std::vector<Type> OutputTypes(const LogicalOperator& child, const std::vector<ExprRef>& calls) {
-    std::vector<Type> types = child.Types();
-    for (auto& c : calls) types.push_back(c->type);
-    return types;
-  }
   std::vector<ExprRef> calls_;
 };
 
