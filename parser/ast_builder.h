@@ -42,6 +42,9 @@ class AstBuilder {
   // build_create_table.cpp, build_ddl.cpp
   ast::StatementPtr BuildCreateTable(TP::CreateTableStmtContext* ctx);
   ast::StatementPtr BuildCreateTableAs(TP::CreateTableAsStmtContext* ctx);
+  // A SELECT whose own INTO names a table becomes CREATE TABLE AS, as in
+  // PostgreSQL; any other SELECT is returned as it is.
+  ast::StatementPtr SelectIntoAsCreateTable(std::unique_ptr<ast::SelectStmt> select);
   char OnCommit(TP::OnCommitClauseContext* ctx);  // '\0' when absent (CreateTableStmt::on_commit)
   ast::ColumnDef BuildColumnDef(TP::ColumnDefContext* ctx);
   ast::ForeignKeyClause BuildForeignKeyClause(TP::QualifiedNameContext* table, TP::IdentifierListContext* columns,

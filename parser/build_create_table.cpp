@@ -128,6 +128,18 @@ ast::StatementPtr AstBuilder::BuildCreateTableAs(TP::CreateTableAsStmtContext* c
   return stmt;
 }
 
+ast::StatementPtr AstBuilder::SelectIntoAsCreateTable(std::unique_ptr<ast::SelectStmt> select) {
+  if (!select->into) return select;
+  std::shared_ptr<const ast::IntoClause> into = std::move(select->into);
+  auto stmt = std::make_unique<ast::CreateTableStmt>();
+  stmt->table = into->table;
+  stmt->temporary = into->temporary;
+  stmt->as_insert = std::make_unique<ast::InsertStmt>();
+  stmt->as_insert->table = into->table;
+  stmt->as_insert->source = std::move(select);
+  return stmt;
+}
+
 ast::StatementPtr AstBuilder::BuildCreateTable(TP::CreateTableStmtContext* ctx) {
   auto stmt = std::make_unique<ast::CreateTableStmt>();
   stmt->table = QualifiedName(ctx->qualifiedName());

@@ -129,6 +129,13 @@ std::unique_ptr<ast::SelectStmt> AstBuilder::BuildSimpleSelect(TP::SimpleSelectC
     if (distinct->exprList() != nullptr) select->distinct_on = BuildExprList(distinct->exprList());
   }
   if (ctx->targetList() != nullptr) select->targets = BuildTargetList(ctx->targetList());
+  if (auto* into = ctx->intoClause()) {
+    auto clause = std::make_shared<ast::IntoClause>();
+    clause->table = QualifiedName(into->qualifiedName());
+    clause->temporary = into->TEMP() != nullptr || into->TEMPORARY() != nullptr;
+    clause->location = Loc(into);
+    select->into = std::move(clause);
+  }
   if (auto* from = ctx->fromClause()) {
     for (auto* ref : from->tableRef()) select->from.push_back(BuildTableRef(ref));
   }

@@ -13,7 +13,7 @@ std::vector<ast::StatementPtr> AstBuilder::BuildRoot(TP::RootContext* ctx) {
 ast::StatementPtr AstBuilder::BuildStatement(TP::StatementContext* ctx) {
   ast::StatementPtr stmt;
   if (auto* c = ctx->selectStmt()) {
-    stmt = BuildSelect(c);
+    stmt = SelectIntoAsCreateTable(BuildSelect(c));
   } else if (auto* c = ctx->insertStmt()) {
     stmt = BuildInsert(c);
   } else if (auto* c = ctx->updateStmt()) {

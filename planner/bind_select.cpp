@@ -112,6 +112,12 @@ void SelectBinder::BindTargets(const ast::SelectStmt& stmt, const Scope& scope) 
 
 BoundQuery SelectBinder::Bind(const ast::SelectStmt& stmt) {
   CheckStackDepth();
+  // The statement's own INTO became CREATE TABLE AS in the parser; one
+  // nested in a subquery, a WITH query or a set operation's branch is
+  // PostgreSQL's 42601 (its first branch of a UNION, which PostgreSQL
+  // allows, included).
+  if (stmt.into)
+    throw SqlError(sqlstate::kSyntaxError, "SELECT ... INTO is not allowed here").WithPosition(stmt.into->location + 1);
   if (stmt.set_op != ast::SetOpKind::kNone) return BindSetOp(stmt);
   if (!stmt.values.empty()) {
     if (!stmt.locking.empty())

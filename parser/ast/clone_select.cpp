@@ -58,6 +58,7 @@ std::unique_ptr<SelectStmt> CloneSelect(const SelectStmt& s) {
   copy->limit = CloneOrNull(s.limit);
   copy->offset = CloneOrNull(s.offset);
   copy->locking = s.locking;
+  copy->into = s.into;
   for (const auto& row : s.values) copy->values.push_back(CloneList(row));
   copy->set_op = s.set_op;
   copy->set_all = s.set_all;

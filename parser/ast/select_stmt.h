@@ -86,6 +86,13 @@ struct LockingClause {
 // "FOR UPDATE", "FOR NO KEY UPDATE", ...: how PostgreSQL names a clause in its messages.
 const char* LockingClauseName(LockStrength strength);
 
+// SELECT ... INTO [TEMP] [TABLE] name: CREATE TABLE name AS the query.
+struct IntoClause {
+  QualifiedName table;
+  bool temporary = false;
+  int location = -1;
+};
+
 struct SelectStmt : Statement {
   SelectStmt() : Statement(StmtKind::kSelect) {}
 
@@ -102,6 +109,9 @@ struct SelectStmt : Statement {
   ExprPtr limit;                           // null: no limit (LIMIT ALL too)
   ExprPtr offset;
   std::vector<LockingClause> locking;      // FOR UPDATE ..., in order
+  // INTO name: the parser makes a statement whose own SELECT has it a
+  // CreateTableStmt; anywhere else the binder refuses it (42601).
+  std::shared_ptr<const IntoClause> into;
 
   // VALUES (...), (...) as a query: rows here, targets empty.
   std::vector<std::vector<ExprPtr>> values;

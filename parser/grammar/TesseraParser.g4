@@ -87,8 +87,11 @@ selectPrimary
   ;
 
 simpleSelect
-  : SELECT distinctClause? targetList? fromClause? whereClause? groupByClause? havingClause? windowClause?
+  : SELECT distinctClause? targetList? intoClause? fromClause? whereClause? groupByClause? havingClause? windowClause?
   ;
+
+// SELECT ... INTO [TEMP] [TABLE] name (the builder makes it CREATE TABLE AS).
+intoClause : INTO (TEMP | TEMPORARY | LOCAL (TEMP | TEMPORARY))? TABLE? qualifiedName ;
 
 distinctClause : ALL | DISTINCT (ON OPEN_PAREN exprList CLOSE_PAREN)? ;
 
