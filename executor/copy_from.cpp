@@ -100,16 +100,10 @@ class CopyLoader {
     }
     // Not-null is checked here too (the insert fragment checks again), so
     // the error names the line as PostgreSQL's does.
-    const planner::TableLayout& layout = fragment_->table;
-    for (size_t i = 0; i < row.size(); ++i) {
-      bool required = layout.not_null[i];
-      for (int k : layout.primary_key) required = required || k == static_cast<int>(i);
-      if (required && row[i].IsNull())
-        throw WithLine(SqlError::NotNull(layout.column_names[i], layout.table_name)
-                           .WithDetail("Failing row contains " + RowText(row) + ".")
-                           .WithTable(layout.schema_name, layout.table_name)
-                           .WithColumn(layout.column_names[i]),
-                       line, raw);
+    try {
+      CheckNotNull(fragment_->table, row);
+    } catch (const SqlError& e) {
+      throw WithLine(e, line, raw);
     }
     batch_.push_back(std::move(row));
     if (batch_.size() >= kBatchRows) Flush();

@@ -38,11 +38,7 @@ void SqlSession::RunCreateTableAs(const ast::CreateTableStmt& stmt, ResultSink& 
   }
   bool skipped = false;
   RunDdl(stmt, sink, &columns, &skipped);
-  if (skipped) {
-    sink.Complete("CREATE TABLE AS");
-    return;
-  }
-  if (!stmt.with_data) {
+  if (skipped || !stmt.with_data) {
     sink.Complete("CREATE TABLE AS");
     return;
   }

@@ -80,16 +80,22 @@ std::string TableStore::KeyDetail(const std::vector<int>& columns, const Row& ro
   return KeyText(names, values) + " already exists.";
 }
 
-void TableStore::CheckNotNull(const Row& row) const {
-  for (size_t i = 0; i < row.size() && i < table_.not_null.size(); ++i) {
-    bool required = table_.not_null[i];
-    for (int k : table_.primary_key) required = required || k == static_cast<int>(i);
+void CheckNotNull(const planner::TableLayout& layout, const Row& row) {
+  for (size_t i = 0; i < row.size() && i < layout.not_null.size(); ++i) {
+    bool required = layout.not_null[i];
+    for (int k : layout.primary_key) required = required || k == static_cast<int>(i);
     if (required && row[i].IsNull())
-      throw SqlError::NotNull(table_.column_names[i], table_.table_name)
+      throw SqlError::NotNull(layout.column_names[i], layout.table_name)
           .WithDetail("Failing row contains " + RowText(row) + ".")
-          .WithTable(table_.schema_name, table_.table_name)
-          .WithColumn(table_.column_names[i]);
+          .WithTable(layout.schema_name, layout.table_name)
+          .WithColumn(layout.column_names[i]);
   }
+}
+
+SqlError TableStore::UniqueViolation(const std::string& name, const std::vector<int>& columns, const Row& row) const {
+  return SqlError::UniqueViolation(name, KeyDetail(columns, row))
+      .WithTable(table_.schema_name, table_.table_name)
+      .WithConstraint(name);
 }
 
 void TableStore::CheckConstraints(const Row& row) const {
@@ -114,9 +120,7 @@ bool TableStore::CheckUniqueIndex(const planner::TableLayout::Index& index, cons
   if (has_null) return true;  // NULLs are distinct in a unique index
   auto conflict = [&] {
     if (skip_conflicts) return false;
-    throw SqlError::UniqueViolation(index.name, KeyDetail(index.columns, row))
-        .WithTable(table_.schema_name, table_.table_name)
-        .WithConstraint(index.name);
+    throw UniqueViolation(index.name, index.columns, row);
   };
   // What this transaction sees. A scan of the prefix, not a read of the one
   // key, so entries written with a pk suffix by older versions count too.
@@ -199,9 +203,7 @@ bool TableStore::Insert(const Row& row, const std::string& pk_suffix, const Conf
   }
   if (exists) {
     if (skip.Skips(storage::kPrimaryIndexId)) return false;
-    throw SqlError::UniqueViolation(table_.primary_key_name, KeyDetail(table_.primary_key, row))
-        .WithTable(table_.schema_name, table_.table_name)
-        .WithConstraint(table_.primary_key_name);
+    throw UniqueViolation(table_.primary_key_name, table_.primary_key, row);
   }
   const auto& indexes = WriteIndexes();
   for (auto& index : indexes)
@@ -246,9 +248,7 @@ void TableStore::Update(const std::string& old_suffix, const Row& old_row, const
   std::string new_suffix = table_.HasHiddenRowId() ? old_suffix : PrimaryKeySuffix(new_row);
   if (new_suffix != old_suffix) {
     if (txn_.Get(RowKey(new_suffix)))
-      throw SqlError::UniqueViolation(table_.primary_key_name, KeyDetail(table_.primary_key, new_row))
-          .WithTable(table_.schema_name, table_.table_name)
-          .WithConstraint(table_.primary_key_name);
+      throw UniqueViolation(table_.primary_key_name, table_.primary_key, new_row);
     txn_.Delete(RowKey(old_suffix));
   }
   for (auto& index : WriteIndexes()) {

@@ -33,6 +33,10 @@ struct ConflictSkip {
   bool Skips(uint32_t key_id) const { return any || (key && *key == key_id); }
 };
 
+// 23502 for the first column of `row` that must not be NULL and is (a
+// NOT NULL column or part of the primary key), naming the table and column.
+void CheckNotNull(const planner::TableLayout& layout, const Row& row);
+
 class TableStore {
  public:
   TableStore(const planner::TableLayout& table, storage::Transaction& txn) : table_(table), txn_(txn) {}
@@ -57,7 +61,7 @@ class TableStore {
   // version that is gone (index_fence.h), which scans skip.
   bool EntryMatches(uint32_t index_id, std::string_view entry_key, const Row& row, const std::string& pk_suffix) const;
 
-  void CheckNotNull(const Row& row) const;
+  void CheckNotNull(const Row& row) const { executor::CheckNotNull(table_, row); }
   // The table's CHECK constraints: 23514 for the first one `row` makes false.
   void CheckConstraints(const Row& row) const;
   // 23505 (or false, with skip_conflicts) when another row holds the values
@@ -69,6 +73,9 @@ class TableStore {
   std::string IndexPrefix(const planner::TableLayout::Index& index, const Row& row, bool* has_null) const;
   // "Key (a, b)=(1, 2) already exists." for a unique violation.
   std::string KeyDetail(const std::vector<int>& columns, const Row& row) const;
+  // 23505 for `row`'s values of `columns` under constraint or index `name`,
+  // naming the table and the constraint (ErrorResponse's fields).
+  SqlError UniqueViolation(const std::string& name, const std::vector<int>& columns, const Row& row) const;
 
   const planner::TableLayout& Table() const { return table_; }
   std::vector<Type> Types() const { return table_.column_types; }

@@ -360,10 +360,7 @@ std::vector<Row> ClusterTxn::CheckUniqueAcrossShards(const planner::FragmentRequ
       bool has_null = false;
       std::string prefix = store.IndexPrefix(index, row, &has_null);
       if (has_null || seen.insert(prefix).second) continue;
-      if (!skip.Skips(index.id))
-        throw SqlError::UniqueViolation(index.name, store.KeyDetail(index.columns, row))
-            .WithTable(f.table.schema_name, f.table.table_name)
-            .WithConstraint(index.name);
+      if (!skip.Skips(index.id)) throw store.UniqueViolation(index.name, index.columns, row);
       ok = false;
     }
     ok = ok && store.CheckUniqueIndexes(row, suffix, skip);
