@@ -10,16 +10,19 @@ namespace tessera::planner {
 
 namespace {
 
-void CollectWindows(const ExprRef& e, std::vector<ExprRef>* calls) {
+// The calls of `kind` in `e` that no other one encloses, each once.
+void CollectOutermost(const ExprRef& e, BoundExprKind kind, std::vector<ExprRef>* calls) {
   CheckStackDepth();
-  if (e->kind == BoundExprKind::kWindow) {
+  if (e->kind == kind) {
     for (auto& c : *calls)
       if (ExprEquals(*c, *e)) return;
     calls->push_back(e);
     return;
   }
-  for (auto& a : e->args) CollectWindows(a, calls);
+  for (auto& a : e->args) CollectOutermost(a, kind, calls);
 }
+
+void CollectWindows(const ExprRef& e, std::vector<ExprRef>* calls) { CollectOutermost(e, BoundExprKind::kWindow, calls); }
 
 // `e` with each window call replaced by its column (`columns[i]` for calls[i]).
 ExprRef ReplaceWindows(const ExprRef& e, const std::vector<ExprRef>& calls, const std::vector<int>& columns) {
@@ -66,18 +69,6 @@ std::vector<SortKey> WindowSortKeys(const BoundExpr& call) {
   return keys;
 }
 
-// The set-returning calls in `e` that no other one encloses, each once.
-void CollectOutermostSetCalls(const ExprRef& e, std::vector<ExprRef>* found) {
-  CheckStackDepth();
-  if (e->kind == BoundExprKind::kSetFunction) {
-    for (auto& f : *found)
-      if (ExprEquals(*f, *e)) return;
-    found->push_back(e);
-    return;
-  }
-  for (auto& a : e->args) CollectOutermostSetCalls(a, found);
-}
-
 // `e` with every expression equal to found[i] replaced by columns[i].
 ExprRef ReplaceEqual(const ExprRef& e, const std::vector<ExprRef>& found, const std::vector<ExprRef>& columns) {
   CheckStackDepth();
@@ -97,7 +88,7 @@ LogicalRef PlanWindowKeySetFunctions(LogicalRef plan, const std::vector<ExprRef>
                                      std::vector<ExprRef>* outputs) {
   std::vector<ExprRef> found;
   for (auto& call : calls)
-    for (auto& key : call->args) CollectOutermostSetCalls(key, &found);
+    for (auto& key : call->args) CollectOutermost(key, BoundExprKind::kSetFunction, &found);
   if (found.empty()) return plan;
   std::vector<ExprRef> columns = found;
   plan = PlanSetFunctions(plan, &columns);
